@@ -1,0 +1,127 @@
+#include "latefuse/concordance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "latefuse/error.hpp"
+
+namespace latefuse {
+namespace {
+
+// Fenwick tree of weights indexed by score rank.
+class Fenwick {
+ public:
+  explicit Fenwick(size_t n) : tree_(n + 1, 0.0) {}
+  void add(size_t rank, double w) {
+    for (size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += w;
+  }
+  void clear(size_t rank) {  // zero every node that rank touched (exact reset between strata)
+    for (size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] = 0;
+  }
+  double prefix(size_t count) const {  // sum of ranks [0, count)
+    double s = 0;
+    for (size_t i = count; i > 0; i -= i & (~i + 1)) s += tree_[i];
+    return s;
+  }
+ private:
+  std::vector<double> tree_;
+};
+
+}  // namespace
+
+Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk) {
+  validateSurvivalData(data, "concordance");
+  const Eigen::Index n = data.size();
+  if (score.size() != n)
+    throw InputError("concordance: score has " + std::to_string(score.size()) + " values but time has " +
+                     std::to_string(n) + "; give one score per row");
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!std::isfinite(score(i)))
+      throw InputError("concordance: score is not a finite number at row " + std::to_string(i + 1));
+
+  const Eigen::VectorXd time = timefix(data.time);
+  std::vector<Eigen::Index> order = sortByStratumTime(data, time);
+
+  // Dense ranks of the scores (exact ties share a rank), across all rows.
+  std::vector<Eigen::Index> byScore(static_cast<size_t>(n));
+  std::iota(byScore.begin(), byScore.end(), 0);
+  std::sort(byScore.begin(), byScore.end(), [&](Eigen::Index a, Eigen::Index b) { return score(a) < score(b); });
+  std::vector<size_t> rank(static_cast<size_t>(n));
+  size_t nRanks = 0;
+  for (size_t k = 0; k < byScore.size(); ++k) {
+    if (k > 0 && score(byScore[k]) != score(byScore[k - 1])) ++nRanks;
+    rank[static_cast<size_t>(byScore[k])] = nRanks;
+  }
+  ++nRanks;
+
+  Concordance out;
+  Fenwick tree(nRanks);
+  std::vector<Eigen::Index> inTree;  // to clear the tree between strata
+  size_t end = order.size();
+  while (end > 0) {
+    // One stratum occupies order[start, end).
+    size_t start = end;
+    const int s = data.stratum(order[end - 1]);
+    while (start > 0 && data.stratum(order[start - 1]) == s) --start;
+    // Walk tied-time groups from the latest time to the earliest.
+    size_t hi = end;
+    while (hi > start) {
+      size_t lo = hi;
+      const double t = time(order[hi - 1]);
+      while (lo > start && time(order[lo - 1]) == t) --lo;
+      // Censored at t are at risk for the deaths at t.
+      for (size_t k = lo; k < hi; ++k) {
+        const Eigen::Index i = order[k];
+        if (data.event(i) == 0) { tree.add(rank[static_cast<size_t>(i)], data.w(i)); inTree.push_back(i); }
+      }
+      double deathW = 0, deathW2 = 0;
+      std::vector<Eigen::Index> deaths;
+      for (size_t k = lo; k < hi; ++k) {
+        const Eigen::Index i = order[k];
+        if (data.event(i) != 1) continue;
+        deaths.push_back(i);
+        const size_t r = rank[static_cast<size_t>(i)];
+        const double below = tree.prefix(r), upTo = tree.prefix(r + 1), total = tree.prefix(nRanks);
+        const double equal = upTo - below, above = total - upTo;
+        const double wi = data.w(i);
+        out.tiedScore += wi * equal;
+        if (higherIsRisk) { out.concordant += wi * below; out.discordant += wi * above; }
+        else { out.concordant += wi * above; out.discordant += wi * below; }
+        deathW += wi;
+        deathW2 += wi * wi;
+      }
+      if (deaths.size() > 1) {
+        // Pairs of deaths at the same time: tied on time; split off those also tied on score.
+        std::sort(deaths.begin(), deaths.end(), [&](Eigen::Index a, Eigen::Index b) { return score(a) < score(b); });
+        double both = 0;
+        for (size_t a = 0; a < deaths.size();) {
+          size_t b = a;
+          double sw = 0, sw2 = 0;
+          while (b < deaths.size() && score(deaths[b]) == score(deaths[a])) {
+            sw += data.w(deaths[b]); sw2 += data.w(deaths[b]) * data.w(deaths[b]); ++b;
+          }
+          both += (sw * sw - sw2) / 2;
+          a = b;
+        }
+        const double all = (deathW * deathW - deathW2) / 2;
+        out.tiedTimeScore += both;
+        out.tiedTime += all - both;
+      }
+      for (Eigen::Index i : deaths) { tree.add(rank[static_cast<size_t>(i)], data.w(i)); inTree.push_back(i); }
+      hi = lo;
+    }
+    for (Eigen::Index i : inTree) tree.clear(rank[static_cast<size_t>(i)]);
+    inTree.clear();
+    end = start;
+  }
+  const double denom = out.comparable();
+  if (denom <= 0)
+    throw ModelError("concordance: no comparable pairs (an event followed by a longer follow-up); "
+                     "the C-index is undefined for these data");
+  out.c = (out.concordant + out.tiedScore / 2) / denom;
+  return out;
+}
+
+}  // namespace latefuse

@@ -1,0 +1,565 @@
+#include "latefuse/cox.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "latefuse/distributions.hpp"
+#include "latefuse/error.hpp"
+#include "latefuse/linalg.hpp"
+
+namespace latefuse {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// R's coxsafe(): cap the linear predictor (in centred, scaled units) so exp() cannot overflow.
+// Real fits never reach the cap; it only keeps a diverging (monotone-likelihood) fit finite.
+inline double coxsafe(double eta) { return std::min(22.0, std::max(-200.0, eta)); }
+
+struct TimeGroup {
+  size_t begin, end;  // positions in sorted order
+  int deaths;
+};
+
+// Data sorted once by (stratum, time), with centred and scaled covariates stored column-per-subject
+// (p x n) so that one subject's covariates are contiguous.
+struct Prepared {
+  Eigen::Index n = 0, p = 0;
+  std::vector<Eigen::Index> order;      // sorted position -> input row
+  Eigen::MatrixXd xt;                   // p x n, (x - means) * scale, sorted
+  Eigen::VectorXd w, delta, time;       // sorted
+  Eigen::VectorXi stratumLabel;         // sorted
+  Eigen::VectorXd means, scale;
+  std::vector<TimeGroup> groups;                   // ascending time within stratum
+  std::vector<std::pair<size_t, size_t>> strata;   // [first group, last group + 1) per stratum
+  size_t deathGroups = 0, tiedDeathGroups = 0;
+};
+
+Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center) {
+  Prepared P;
+  P.n = data.size();
+  P.p = x.cols();
+  const Eigen::VectorXd time = useTimefix ? timefix(data.time) : data.time;
+  P.order = sortByStratumTime(data, time);
+  P.w.resize(P.n); P.delta.resize(P.n); P.time.resize(P.n); P.stratumLabel.resize(P.n);
+  for (Eigen::Index k = 0; k < P.n; ++k) {
+    const Eigen::Index i = P.order[static_cast<size_t>(k)];
+    P.w(k) = data.w(i); P.delta(k) = data.event(i); P.time(k) = time(i); P.stratumLabel(k) = data.stratum(i);
+  }
+  // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
+  // columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
+  P.means = Eigen::VectorXd::Zero(P.p);
+  P.scale = Eigen::VectorXd::Ones(P.p);
+  P.xt.resize(P.p, P.n);
+  for (Eigen::Index j = 0; j < P.p; ++j) {
+    bool zeroOne = true;
+    for (Eigen::Index i = 0; i < P.n && zeroOne; ++i) {
+      const double v = x(i, j);
+      zeroOne = v == 0 || v == 1 || v == -1;
+    }
+    if (!center || zeroOne) {
+      for (Eigen::Index k = 0; k < P.n; ++k) P.xt(j, k) = x(P.order[static_cast<size_t>(k)], j);
+      continue;
+    }
+    // Running weighted mean: stays finite for values near 1e300, where a plain sum would overflow.
+    double mean = 0, wsum = 0;
+    for (Eigen::Index i = 0; i < P.n; ++i) {
+      wsum += data.w(i);
+      mean += data.w(i) / wsum * (x(i, j) - mean);
+    }
+    double mad = 0;
+    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) / wsum * std::fabs(x(i, j) - mean);
+    const double scale = mad > 0 ? 1.0 / mad : 1.0;
+    P.means(j) = mean;
+    P.scale(j) = scale;
+    for (Eigen::Index k = 0; k < P.n; ++k) P.xt(j, k) = (x(P.order[static_cast<size_t>(k)], j) - mean) * scale;
+  }
+  // Tied-time groups and strata.
+  size_t k = 0;
+  while (k < static_cast<size_t>(P.n)) {
+    const size_t firstGroup = P.groups.size();
+    const int s = P.stratumLabel(static_cast<Eigen::Index>(k));
+    while (k < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(k)) == s) {
+      size_t e = k;
+      int deaths = 0;
+      const double t = P.time(static_cast<Eigen::Index>(k));
+      while (e < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(e)) == s &&
+             P.time(static_cast<Eigen::Index>(e)) == t) {
+        deaths += P.delta(static_cast<Eigen::Index>(e)) == 1;
+        ++e;
+      }
+      P.groups.push_back({k, e, deaths});
+      if (deaths > 0) ++P.deathGroups;
+      if (deaths > 1) ++P.tiedDeathGroups;
+      k = e;
+    }
+    P.strata.emplace_back(firstGroup, P.groups.size());
+  }
+  return P;
+}
+
+// Per-event-time factors of the Efron (or Breslow) approximation (METHODS.md §1b):
+//   a = wbar sum_l 1/den_l, b = wbar sum_l f_l/den_l, alpha = wbar sum_l 1/den_l^2,
+//   beta = wbar sum_l f_l/den_l^2, gamma = wbar sum_l f_l^2/den_l^2, logTerm = wbar sum_l log den_l,
+// with den_l = S0 - f_l T0 and f_l = l/d. Breslow is the same with every f_l = 0.
+struct EventFactors {
+  double a = 0, b = 0, alpha = 0, beta = 0, gamma = 0, logTerm = 0;
+};
+
+EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, Ties ties) {
+  EventFactors f;
+  if (ties == Ties::Breslow || deaths == 1) {
+    f.a = deathWeight / s0;
+    f.alpha = deathWeight / (s0 * s0);
+    f.logTerm = deathWeight * std::log(s0);
+    return f;
+  }
+  const double wbar = deathWeight / deaths;
+  for (int l = 0; l < deaths; ++l) {
+    const double frac = static_cast<double>(l) / deaths;
+    const double den = s0 - frac * t0;
+    const double inv = 1.0 / den, inv2 = inv * inv;
+    f.a += inv; f.b += frac * inv;
+    f.alpha += inv2; f.beta += frac * inv2; f.gamma += frac * frac * inv2;
+    f.logTerm += std::log(den);
+  }
+  f.a *= wbar; f.b *= wbar; f.alpha *= wbar; f.beta *= wbar; f.gamma *= wbar; f.logTerm *= wbar;
+  return f;
+}
+
+struct Evaluation {
+  double loglik = 0;
+  Eigen::VectorXd u;
+  Eigen::MatrixXd imat;
+  bool finite = true;
+};
+
+// Log partial likelihood, score and information at beta (scaled units), in one backward pass plus
+// two Gram products: I = X' diag(g) X - Z'Z (METHODS.md §1b), so the O(n p^2) work is dense algebra.
+Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, bool wantInfo,
+                    CoxBaseline* baseline = nullptr) {
+  const Eigen::Index n = P.n, p = P.p;
+  Evaluation E;
+  E.u = Eigen::VectorXd::Zero(p);
+  Eigen::VectorXd eta = P.xt.transpose() * beta;
+  Eigen::VectorXd r(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    eta(i) = coxsafe(eta(i));
+    r(i) = P.w(i) * std::exp(eta(i));
+  }
+  const size_t nGroups = P.groups.size();
+  std::vector<double> groupA(nGroups, 0.0), groupB(nGroups, 0.0);
+  const Eigen::Index zRows = static_cast<Eigen::Index>(P.deathGroups + (ties == Ties::Efron ? P.tiedDeathGroups : 0));
+  Eigen::MatrixXd zt(p, wantInfo ? zRows : 0);
+  Eigen::Index zCount = 0;
+  if (baseline) {
+    const Eigen::Index m = static_cast<Eigen::Index>(P.deathGroups);
+    baseline->time.resize(m); baseline->stratum.resize(m); baseline->hazard.resize(m);
+    baseline->varHazard.resize(m); baseline->xbarHazard.resize(m, p);
+    baseline->nRisk.resize(m); baseline->nEvent.resize(m);
+  }
+  // Baseline rows are written in ascending order; count them per stratum first.
+  std::vector<Eigen::Index> baseRow(nGroups, -1);
+  if (baseline) {
+    Eigen::Index row = 0;
+    for (size_t g = 0; g < nGroups; ++g) if (P.groups[g].deaths > 0) baseRow[g] = row++;
+  }
+  Eigen::VectorXd s1(p), t1(p);
+  for (const auto& [g0, g1] : P.strata) {
+    double s0 = 0;
+    long atRisk = 0;
+    s1.setZero();
+    for (size_t g = g1; g-- > g0;) {
+      const TimeGroup& G = P.groups[g];
+      double t0 = 0, deathWeight = 0;
+      t1.setZero();
+      for (size_t k = G.begin; k < G.end; ++k) {
+        const Eigen::Index i = static_cast<Eigen::Index>(k);
+        s0 += r(i);
+        s1.noalias() += r(i) * P.xt.col(i);
+        ++atRisk;
+        if (P.delta(i) == 1) {
+          t0 += r(i);
+          t1.noalias() += r(i) * P.xt.col(i);
+          deathWeight += P.w(i);
+          E.loglik += P.w(i) * eta(i);
+          E.u.noalias() += P.w(i) * P.xt.col(i);
+        }
+      }
+      if (G.deaths == 0) continue;
+      const EventFactors f = eventFactors(s0, t0, G.deaths, deathWeight, ties);
+      E.loglik -= f.logTerm;
+      E.u.noalias() -= f.a * s1 - f.b * t1;
+      groupA[g] = f.a;
+      groupB[g] = f.b;
+      if (wantInfo) {
+        // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
+        // rows of Z from M's 2x2 Cholesky factor.
+        const double l11 = std::sqrt(f.alpha);
+        zt.col(zCount++) = l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1;
+        if (ties == Ties::Efron && G.deaths > 1) {
+          const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
+          const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
+          zt.col(zCount++) = l22 * t1;
+        }
+      }
+      if (baseline) {
+        const Eigen::Index row = baseRow[g];
+        baseline->time(row) = P.time(static_cast<Eigen::Index>(G.begin));
+        baseline->stratum(row) = P.stratumLabel(static_cast<Eigen::Index>(G.begin));
+        baseline->hazard(row) = f.a;
+        baseline->varHazard(row) = f.alpha;
+        // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
+        baseline->xbarHazard.row(row) = ((f.alpha * s1 - f.beta * t1).array() / P.scale.array()).transpose();
+        baseline->nRisk(row) = static_cast<int>(atRisk);
+        baseline->nEvent(row) = G.deaths;
+      }
+    }
+  }
+  E.finite = std::isfinite(E.loglik) && E.u.allFinite();
+  if (!wantInfo) return E;
+  // Weighted Gram part: subject i is in the risk set of every event time t_k <= t_i, so its S2
+  // weight is r_i * (A_i - delta_i * b_k(i)) with A_i the cumulative sum of a over those times.
+  Eigen::VectorXd g(n);
+  for (const auto& [g0, g1] : P.strata) {
+    double cumA = 0;
+    for (size_t gi = g0; gi < g1; ++gi) {
+      const TimeGroup& G = P.groups[gi];
+      cumA += groupA[gi];
+      for (size_t k = G.begin; k < G.end; ++k) {
+        const Eigen::Index i = static_cast<Eigen::Index>(k);
+        g(i) = std::sqrt(std::max(0.0, r(i) * (cumA - P.delta(i) * groupB[gi])));
+      }
+    }
+  }
+  Eigen::MatrixXd y = P.xt * g.asDiagonal();
+  E.imat = Eigen::MatrixXd::Zero(p, p);
+  E.imat.selfadjointView<Eigen::Lower>().rankUpdate(y);
+  E.imat.selfadjointView<Eigen::Lower>().rankUpdate(zt.leftCols(zCount), -1.0);
+  E.imat = E.imat.selfadjointView<Eigen::Lower>();
+  E.finite = E.finite && E.imat.allFinite();
+  return E;
+}
+
+// Efron-aware score residuals in scaled units (R coxscore2.c): for each event time with d deaths
+// and sub-steps l, dLambda_l = wbar / den_l and xbar_l = s1_l / den_l; a subject at risk gets
+// -r_i sum_l (x_i - xbar_l) dLambda_l, a death at that time gets (x_i - mean_l xbar_l) and its
+// hazard term with weight (1 - l/d). Multiplied by the case weight (weighted = TRUE).
+Eigen::MatrixXd scoreResidualsScaled(const Prepared& P, const Eigen::VectorXd& beta, Ties ties) {
+  const Eigen::Index n = P.n, p = P.p;
+  Eigen::VectorXd eta = P.xt.transpose() * beta;
+  Eigen::VectorXd risk(n), r(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    risk(i) = std::exp(coxsafe(eta(i)));
+    r(i) = P.w(i) * risk(i);
+  }
+  const size_t nGroups = P.groups.size();
+  std::vector<double> h(nGroups, 0.0), c(nGroups, 0.0);
+  Eigen::MatrixXd hx = Eigen::MatrixXd::Zero(p, static_cast<Eigen::Index>(nGroups));
+  Eigen::MatrixXd cx = hx, mx = hx;
+  Eigen::VectorXd s1(p), t1(p), xbar(p);
+  for (const auto& [g0, g1] : P.strata) {
+    double s0 = 0;
+    s1.setZero();
+    for (size_t g = g1; g-- > g0;) {
+      const TimeGroup& G = P.groups[g];
+      double t0 = 0, deathWeight = 0;
+      t1.setZero();
+      for (size_t k = G.begin; k < G.end; ++k) {
+        const Eigen::Index i = static_cast<Eigen::Index>(k);
+        s0 += r(i);
+        s1.noalias() += r(i) * P.xt.col(i);
+        if (P.delta(i) == 1) { t0 += r(i); t1.noalias() += r(i) * P.xt.col(i); deathWeight += P.w(i); }
+      }
+      if (G.deaths == 0) continue;
+      const int d = G.deaths;
+      const bool efron = ties == Ties::Efron && d > 1;
+      const int steps = efron ? d : 1;
+      const Eigen::Index col = static_cast<Eigen::Index>(g);
+      for (int l = 0; l < steps; ++l) {
+        const double frac = efron ? static_cast<double>(l) / d : 0.0;
+        const double den = s0 - frac * t0;
+        const double dLambda = (efron ? deathWeight / d : deathWeight) / den;
+        xbar = (s1 - frac * t1) / den;
+        h[g] += dLambda;
+        hx.col(col) += dLambda * xbar;
+        c[g] += frac * dLambda;
+        cx.col(col) += frac * dLambda * xbar;
+        mx.col(col) += xbar / steps;
+      }
+    }
+  }
+  Eigen::MatrixXd resid(n, p);
+  Eigen::VectorXd cumHX(p);
+  for (const auto& [g0, g1] : P.strata) {
+    double cumH = 0;
+    cumHX.setZero();
+    for (size_t g = g0; g < g1; ++g) {
+      const TimeGroup& G = P.groups[g];
+      const Eigen::Index col = static_cast<Eigen::Index>(g);
+      cumH += h[g];
+      cumHX += hx.col(col);
+      for (size_t k = G.begin; k < G.end; ++k) {
+        const Eigen::Index i = static_cast<Eigen::Index>(k);
+        Eigen::VectorXd ri = -risk(i) * (P.xt.col(i) * cumH - cumHX);
+        if (P.delta(i) == 1) ri += (P.xt.col(i) - mx.col(col)) + risk(i) * (P.xt.col(i) * c[g] - cx.col(col));
+        resid.row(i) = P.w(i) * ri.transpose();
+      }
+    }
+  }
+  return resid;  // rows in sorted order
+}
+
+double chiSquareP(double stat, double df) { return df > 0 ? chiSquareUpper(stat, df) : kNaN; }
+
+// beta' V^- beta with R's generalised Cholesky (coxph.wtest).
+double waldStatistic(const Eigen::MatrixXd& var, const Eigen::VectorXd& beta, double toler) {
+  const Cholesky2 chol(var, toler);
+  Eigen::VectorXd b = beta;
+  for (Eigen::Index i = 0; i < b.size(); ++i) if (!std::isfinite(b(i))) b(i) = 0;
+  return b.dot(chol.solve(b));
+}
+
+std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j) {
+  if (static_cast<size_t>(j) < names.size()) return "'" + names[static_cast<size_t>(j)] + "'";
+  return "column " + std::to_string(j + 1);
+}
+
+}  // namespace
+
+CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+  validateSurvivalData(data, "Cox model");
+  const Eigen::Index n = data.size(), p = x.cols();
+  if (x.rows() != n)
+    throw InputError("Cox model: covariates have " + std::to_string(x.rows()) + " rows but time has " +
+                     std::to_string(n) + "; give one covariate row per subject");
+  if (p == 0) throw InputError("Cox model: no covariates; name at least one covariate column");
+  if (n < 2) throw InputError("Cox model: needs at least 2 subjects, got " + std::to_string(n));
+  for (Eigen::Index j = 0; j < p; ++j)
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!std::isfinite(x(i, j)))
+        throw InputError("Cox model: covariate " + columnLabel(options.columnNames, j) +
+                         " is not a finite number (NaN or Inf) at row " + std::to_string(i + 1) +
+                         "; remove the row or fix the value");
+  const int events = static_cast<int>(data.event.sum());
+  if (events == 0)
+    throw ModelError("Cox model: there are no events (every subject is censored), so no hazard ratio "
+                     "can be estimated; check the event column and its coding (1 = event)");
+  if (options.maxIter < 0) throw InputError("Cox model: max iterations must be >= 0");
+  if (!(options.eps > 0)) throw InputError("Cox model: eps must be > 0");
+  if (options.penalizer < 0 || options.ridgeTheta < 0)
+    throw InputError("Cox model: the ridge penalty must be >= 0");
+  if (options.init.size() != 0 && options.init.size() != p)
+    throw InputError("Cox model: init must have one value per covariate (" + std::to_string(p) + ")");
+
+  const Prepared P = prepare(data, x, options.timefix, true);
+  CoxFit fit;
+  fit.n = n; fit.p = p; fit.events = events; fit.ties = options.ties;
+  fit.means = P.means;
+
+  // Ridge penalty weights in original units, then in scaled units (beta_orig = scale * beta_s).
+  const bool lifelinesPenalty = options.penalizer > 0;
+  fit.theta = lifelinesPenalty ? n * options.penalizer : options.ridgeTheta;
+  const bool scalePenalty = lifelinesPenalty || options.ridgeScale;
+  fit.penaltyWeights = Eigen::VectorXd::Zero(p);
+  if (fit.theta > 0) {
+    for (Eigen::Index j = 0; j < p; ++j) {
+      double s2 = 1;
+      if (scalePenalty) {
+        const double mean = x.col(j).mean();
+        s2 = (x.col(j).array() - mean).square().sum() / static_cast<double>(n - 1);
+      }
+      fit.penaltyWeights(j) = fit.theta * s2;
+    }
+  }
+  const Eigen::VectorXd pwScaled = fit.penaltyWeights.array() * P.scale.array().square();
+  const bool penalised = fit.theta > 0;
+  auto penaltyAt = [&](const Eigen::VectorXd& b) { return 0.5 * (pwScaled.array() * b.array().square()).sum(); };
+  auto penalise = [&](Evaluation& E, const Eigen::VectorXd& b) {
+    E.u.array() -= pwScaled.array() * b.array();
+    E.imat.diagonal() += pwScaled;
+  };
+
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(p);
+  if (options.init.size()) beta = options.init.array() / P.scale.array();
+  const double tolerInf = options.tolerInf >= 0 ? options.tolerInf : std::sqrt(options.eps);
+
+  // Newton–Raphson with step-halving and R's convergence rule (METHODS.md §1).
+  Evaluation E = evaluate(P, beta, options.ties, true);
+  fit.loglikInit = E.loglik;
+  if (!E.finite)
+    throw ModelError("Cox model: the log-likelihood is not finite at the initial coefficients; "
+                     "check init and the scale of the covariates");
+  penalise(E, beta);
+  double best = E.loglik - penaltyAt(beta);
+  Cholesky2 chol(E.imat, options.tolerChol);
+  {
+    const Eigen::VectorXd step = chol.solve(E.u);
+    fit.scoreTest = E.u.dot(step);
+  }
+  Evaluation last = E;
+  Eigen::VectorXd newBeta = beta + chol.solve(E.u);
+  int halving = 0;
+  fit.converged = options.maxIter == 0;
+  int iter = 0;
+  for (iter = 1; iter <= options.maxIter; ++iter) {
+    Evaluation N = evaluate(P, newBeta, options.ties, true);
+    const double pl = N.loglik - penaltyAt(newBeta);
+    const bool finite = N.finite && std::isfinite(pl);
+    if (finite && std::fabs(1 - best / pl) <= options.eps) {
+      beta = newBeta;
+      penalise(N, newBeta);
+      last = N;
+      best = pl;
+      fit.converged = true;
+      if (halving) fit.warnings.push_back("convergence reached during step-halving");
+      break;
+    }
+    if (iter == options.maxIter) break;
+    if (!finite || pl < best) {
+      ++halving;
+      newBeta = (newBeta + halving * beta) / (halving + 1);
+    } else {
+      halving = 0;
+      best = pl;
+      beta = newBeta;
+      penalise(N, newBeta);
+      last = N;
+      chol = Cholesky2(last.imat, options.tolerChol);
+      newBeta = beta + chol.solve(last.u);
+    }
+  }
+  fit.iterations = std::min(iter, options.maxIter);
+  if (!fit.converged) {
+    // Ran out of iterations: report the last good coefficients, recomputed there.
+    last = evaluate(P, beta, options.ties, true);
+    penalise(last, beta);
+    fit.warnings.push_back("Ran out of iterations (" + std::to_string(options.maxIter) +
+                           ") and did not converge; raise max iterations or check for separation");
+  }
+  chol = Cholesky2(last.imat, options.tolerChol);
+  fit.redundant = chol.redundant();
+  const Eigen::MatrixXd varScaled = chol.inverse();
+  fit.var = P.scale.asDiagonal() * varScaled * P.scale.asDiagonal();
+  fit.coef = beta.array() * P.scale.array();
+  for (Eigen::Index j = 0; j < p; ++j) {
+    if (fit.redundant[static_cast<size_t>(j)]) {
+      fit.coef(j) = kNaN;
+      fit.warnings.push_back("covariate " + columnLabel(options.columnNames, j) +
+                             " is redundant (constant, or collinear with other covariates); its coefficient is not estimated");
+    }
+  }
+  fit.se = fit.var.diagonal().array().sqrt();
+  for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.se(j) = kNaN;
+  fit.loglik = last.loglik;
+  fit.penalty = penaltyAt(beta);
+
+  // Infinite-coefficient check (coxph.fit), only for unpenalised fits.
+  if (!penalised && options.maxIter > 0) {
+    const Eigen::VectorXd uOrig = last.u.array() / P.scale.array();
+    const Eigen::VectorXd infs = (uOrig.transpose() * fit.var).cwiseAbs().transpose();
+    std::vector<std::string> flagged;
+    for (Eigen::Index j = 0; j < p; ++j) {
+      if (fit.redundant[static_cast<size_t>(j)]) continue;
+      if (!std::isfinite(uOrig(j)) || (infs(j) > options.eps && infs(j) > tolerInf * std::fabs(fit.coef(j))))
+        flagged.push_back(columnLabel(options.columnNames, j));
+    }
+    if (!flagged.empty()) {
+      std::string list;
+      for (size_t k = 0; k < flagged.size(); ++k) list += (k ? ", " : "") + flagged[k];
+      fit.warnings.push_back("Loglik converged before variable " + list +
+                             "; coefficient may be infinite (monotone likelihood: the covariate nearly "
+                             "separates events from non-events)");
+    }
+  }
+
+  // Tests (df = number of estimated coefficients).
+  const double rank = static_cast<double>(chol.rank);
+  fit.lrDf = rank;
+  fit.lrTest = 2 * (fit.loglik - fit.loglikInit);
+  fit.lrP = chiSquareP(fit.lrTest, rank);
+  fit.scoreP = chiSquareP(fit.scoreTest, rank);
+  fit.waldTest = waldStatistic(fit.var, fit.coef, options.tolerChol);
+  fit.waldP = chiSquareP(fit.waldTest, rank);
+
+  if (options.robust) {
+    const Eigen::MatrixXd resid = scoreResidualsScaled(P, beta, options.ties);
+    const Eigen::MatrixXd d = resid * varScaled;
+    fit.robustVar = P.scale.asDiagonal() * (d.transpose() * d) * P.scale.asDiagonal();
+    fit.robustSe = fit.robustVar.diagonal().array().sqrt();
+    for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.robustSe(j) = kNaN;
+    fit.robustWaldTest = waldStatistic(fit.robustVar, fit.coef, options.tolerChol);
+    fit.robustWaldP = chiSquareP(fit.robustWaldTest, rank);
+    // Robust score test at the initial coefficients: U' (sum u_i u_i')^- U.
+    Eigen::VectorXd beta0 = Eigen::VectorXd::Zero(p);
+    if (options.init.size()) beta0 = options.init.array() / P.scale.array();
+    const Eigen::MatrixXd r0 = scoreResidualsScaled(P, beta0, options.ties);
+    const Eigen::VectorXd u0 = r0.colwise().sum().transpose();
+    const Cholesky2 c0(r0.transpose() * r0, options.tolerChol);
+    fit.robustScoreTest = u0.dot(c0.solve(u0));
+    fit.robustScoreP = chiSquareP(fit.robustScoreTest, rank);
+  }
+
+  // Linear predictor per input row, centred at the means; redundant columns contribute nothing.
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  fit.linearPredictor = (x.rowwise() - fit.means.transpose()) * b;
+  fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
+  evaluate(P, beta, options.ties, false, &fit.baseline);
+  return fit;
+}
+
+SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, const Eigen::VectorXd& times,
+                                   int stratum, double confLevel) {
+  if (x.size() != fit.p)
+    throw InputError("predict survival: expected " + std::to_string(fit.p) + " covariate values, got " +
+                     std::to_string(x.size()));
+  if (!x.allFinite()) throw InputError("predict survival: covariate values must be finite numbers");
+  if (!(confLevel > 0 && confLevel < 1)) throw InputError("predict survival: confidence level must be in (0, 1)");
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < b.size(); ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  const Eigen::VectorXd xc = x - fit.means;
+  const double risk = std::exp(xc.dot(b));
+  const double z = normalQuantile(1 - (1 - confLevel) / 2);
+  const CoxBaseline& B = fit.baseline;
+  bool stratumSeen = false;
+  for (Eigen::Index k = 0; k < B.time.size(); ++k) stratumSeen = stratumSeen || B.stratum(k) == stratum;
+  if (!stratumSeen) throw InputError("predict survival: stratum " + std::to_string(stratum) + " has no events in the fitted model");
+  SurvivalPrediction out;
+  const Eigen::Index m = times.size();
+  out.time = times; out.surv.resize(m); out.se.resize(m); out.lower.resize(m); out.upper.resize(m); out.cumhaz.resize(m);
+  for (Eigen::Index t = 0; t < m; ++t) {
+    if (!std::isfinite(times(t)) || times(t) < 0) throw InputError("predict survival: times must be finite and >= 0");
+    double h0 = 0, varh = 0;
+    Eigen::VectorXd q = Eigen::VectorXd::Zero(fit.p);
+    for (Eigen::Index k = 0; k < B.time.size(); ++k) {
+      if (B.stratum(k) != stratum || B.time(k) > times(t)) continue;
+      h0 += B.hazard(k);
+      varh += B.varHazard(k);
+      q += xc * B.hazard(k) - B.xbarHazard.row(k).transpose();
+    }
+    for (Eigen::Index j = 0; j < fit.p; ++j) if (!std::isfinite(fit.coef(j))) q(j) = 0;
+    const double cumhaz = h0 * risk;
+    const double seH = risk * std::sqrt(std::max(0.0, varh + q.dot(fit.var * q)));
+    out.cumhaz(t) = cumhaz;
+    out.surv(t) = std::exp(-cumhaz);
+    out.se(t) = out.surv(t) * seH;
+    out.lower(t) = out.surv(t) * std::exp(-z * seH);
+    out.upper(t) = std::min(1.0, out.surv(t) * std::exp(z * seH));
+  }
+  return out;
+}
+
+Eigen::MatrixXd coxScoreResiduals(const SurvivalData& data, const Eigen::MatrixXd& x, const Eigen::VectorXd& beta,
+                                  Ties ties, bool timefixTimes) {
+  validateSurvivalData(data, "score residuals");
+  const Prepared P = prepare(data, x, timefixTimes, false);
+  const Eigen::MatrixXd sorted = scoreResidualsScaled(P, beta, ties);
+  Eigen::MatrixXd out(P.n, P.p);
+  for (Eigen::Index k = 0; k < P.n; ++k) out.row(P.order[static_cast<size_t>(k)]) = sorted.row(k);
+  return out;
+}
+
+}  // namespace latefuse

@@ -1,0 +1,24 @@
+// Symmetric positive semi-definite solves with R survival's tolerance rules (cholesky2.c,
+// chsolve2.c, chinv2.c): a pivot below toler * max(diag) marks that column redundant instead of
+// failing, so collinear covariates become missing coefficients (METHODS.md §1).
+#pragma once
+#include <Eigen/Dense>
+#include <vector>
+
+namespace latefuse {
+
+// In-place generalised LDL' factorisation of a symmetric matrix (lower triangle used).
+// Returns the rank; redundant columns get a zero pivot.
+struct Cholesky2 {
+  Eigen::MatrixXd factor;       // L below the diagonal, D on it (0 for redundant columns)
+  int rank = 0;
+  bool nonPositive = false;     // a clearly negative pivot was seen (matrix not semi-definite)
+
+  Cholesky2() = default;
+  Cholesky2(const Eigen::MatrixXd& matrix, double toler);
+  Eigen::VectorXd solve(const Eigen::VectorXd& rhs) const;   // zero for redundant components
+  Eigen::MatrixXd inverse() const;                           // zero rows/cols for redundant ones
+  std::vector<bool> redundant() const;
+};
+
+}  // namespace latefuse
