@@ -562,4 +562,24 @@ Eigen::MatrixXd coxScoreResiduals(const SurvivalData& data, const Eigen::MatrixX
   return out;
 }
 
+std::vector<CoefficientRow> summarizeCoefficients(const CoxFit& fit, bool useRobust, double confLevel) {
+  if (useRobust && fit.robustSe.size() != fit.coef.size())
+    throw InputError("coefficient summary: robust standard errors were not computed; fit with robust = true");
+  if (!(confLevel > 0 && confLevel < 1)) throw InputError("coefficient summary: confidence level must be in (0, 1)");
+  const double zq = normalQuantile(1 - (1 - confLevel) / 2);
+  std::vector<CoefficientRow> rows;
+  for (Eigen::Index j = 0; j < fit.coef.size(); ++j) {
+    CoefficientRow r;
+    r.coef = fit.coef(j);
+    r.se = useRobust ? fit.robustSe(j) : fit.se(j);
+    r.hr = std::exp(r.coef);
+    r.hrLower = std::exp(r.coef - zq * r.se);
+    r.hrUpper = std::exp(r.coef + zq * r.se);
+    r.z = r.coef / r.se;
+    r.p = 2 * normalUpper(std::fabs(r.z));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 }  // namespace latefuse

@@ -90,6 +90,14 @@ struct SurvivalPrediction {
 SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, const Eigen::VectorXd& times,
                                    int stratum = 0, double confLevel = 0.95);
 
+// The per-coefficient table a paper reports (R summary.coxph): hazard ratio exp(coef) with its
+// confidence interval exp(coef ± z se), Wald z = coef / se and two-sided p. With `useRobust` the
+// robust (sandwich) SE is used, as R does for a fit with robust = TRUE.
+struct CoefficientRow {
+  double coef, se, hr, hrLower, hrUpper, z, p;
+};
+std::vector<CoefficientRow> summarizeCoefficients(const CoxFit& fit, bool useRobust, double confLevel = 0.95);
+
 // Robust score residuals (R residuals(type = "score", weighted = TRUE)) at coefficients `beta`.
 Eigen::MatrixXd coxScoreResiduals(const SurvivalData& data, const Eigen::MatrixXd& x, const Eigen::VectorXd& beta,
                                   Ties ties, bool timefixTimes = true);

@@ -1,0 +1,146 @@
+// embind entry points for the Cox model and Harrell's concordance: conversion only.
+#include "guard.hpp"
+#include "latefuse/cox.hpp"
+
+namespace latefuse::bindings {
+namespace {
+
+SurvivalData survivalData(const val& input) {
+  SurvivalData d;
+  d.time = toVector(input["time"]);
+  d.event = toVector(input["event"]);
+  if (has(input, "weights")) d.weight = toVector(input["weights"]);
+  if (has(input, "strata")) d.strata = toIntVector(input["strata"]);
+  return d;
+}
+
+CoxOptions coxOptions(const val& o) {
+  CoxOptions c;
+  const std::string ties = option<std::string>(o, "ties", "efron");
+  if (ties == "efron") c.ties = Ties::Efron;
+  else if (ties == "breslow") c.ties = Ties::Breslow;
+  else throw InputError("ties must be 'efron' or 'breslow', got '" + ties + "'");
+  c.maxIter = option<int>(o, "maxIter", c.maxIter);
+  c.eps = option<double>(o, "eps", c.eps);
+  c.robust = option<bool>(o, "robust", false);
+  c.ridgeTheta = option<double>(o, "ridgeTheta", 0.0);
+  c.ridgeScale = option<bool>(o, "ridgeScale", false);
+  c.penalizer = option<double>(o, "penalizer", 0.0);
+  c.timefix = option<bool>(o, "timefix", true);
+  if (has(o, "init")) c.init = toVector(o["init"]);
+  c.columnNames = toStrings(o["names"]);
+  return c;
+}
+
+val concordanceObject(const Concordance& c) {
+  val out = val::object();
+  out.set("c", number(c.c));
+  out.set("concordant", c.concordant);
+  out.set("discordant", c.discordant);
+  out.set("tiedScore", c.tiedScore);
+  out.set("tiedTime", c.tiedTime);
+  out.set("tiedTimeScore", c.tiedTimeScore);
+  out.set("comparable", c.comparable());
+  return out;
+}
+
+// input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options}
+val fitCoxJs(val input) {
+  const SurvivalData d = survivalData(input);
+  const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
+  const CoxOptions o = coxOptions(input);
+  const CoxFit f = fitCox(d, x, o);
+  val out = val::object();
+  out.set("n", static_cast<double>(f.n));
+  out.set("p", static_cast<double>(f.p));
+  out.set("events", f.events);
+  out.set("ties", std::string(f.ties == Ties::Efron ? "efron" : "breslow"));
+  out.set("coef", toArray(f.coef));
+  out.set("se", toArray(f.se));
+  out.set("means", toArray(f.means));
+  out.set("var", toRows(f.var));
+  {
+    // Coefficient table (robust SE when robust, as R's summary.coxph).
+    const auto rows = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
+    Eigen::VectorXd hr(f.p), lower(f.p), upper(f.p), z(f.p), pv(f.p);
+    for (Eigen::Index j = 0; j < f.p; ++j) {
+      const auto& r = rows[static_cast<size_t>(j)];
+      hr(j) = r.hr; lower(j) = r.hrLower; upper(j) = r.hrUpper; z(j) = r.z; pv(j) = r.p;
+    }
+    out.set("hr", toArray(hr));
+    out.set("hrLower", toArray(lower));
+    out.set("hrUpper", toArray(upper));
+    out.set("z", toArray(z));
+    out.set("p", toArray(pv));
+  }
+  if (o.robust) {
+    out.set("robustSe", toArray(f.robustSe));
+    out.set("robustVar", toRows(f.robustVar));
+    out.set("robustWaldTest", number(f.robustWaldTest));
+    out.set("robustWaldP", number(f.robustWaldP));
+    out.set("robustScoreTest", number(f.robustScoreTest));
+    out.set("robustScoreP", number(f.robustScoreP));
+  }
+  val redundant = val::array();
+  for (bool r : f.redundant) redundant.call<void>("push", r);
+  out.set("redundant", redundant);
+  out.set("loglikInit", number(f.loglikInit));
+  out.set("loglik", number(f.loglik));
+  out.set("penalty", number(f.penalty));
+  out.set("theta", number(f.theta));
+  out.set("lrTest", number(f.lrTest));
+  out.set("lrDf", f.lrDf);
+  out.set("lrP", number(f.lrP));
+  out.set("scoreTest", number(f.scoreTest));
+  out.set("scoreP", number(f.scoreP));
+  out.set("waldTest", number(f.waldTest));
+  out.set("waldP", number(f.waldP));
+  out.set("iterations", f.iterations);
+  out.set("converged", f.converged);
+  out.set("warnings", toStringArray(f.warnings));
+  out.set("linearPredictor", toFloat64Array(f.linearPredictor));
+  out.set("concordance", concordanceObject(f.concordance));
+  val base = val::object();
+  base.set("time", toArray(f.baseline.time));
+  base.set("stratum", toArray(f.baseline.stratum));
+  base.set("hazard", toArray(f.baseline.hazard));
+  base.set("varHazard", toArray(f.baseline.varHazard));
+  base.set("xbarHazard", toRows(f.baseline.xbarHazard));
+  base.set("nRisk", toArray(f.baseline.nRisk));
+  base.set("nEvent", toArray(f.baseline.nEvent));
+  out.set("baseline", base);
+  // Predictions requested with the fit: {predict: {x: [..], times: [..], stratum?}}
+  if (has(input, "predict")) {
+    const val pr = input["predict"];
+    const SurvivalPrediction s = predictSurvival(f, toVector(pr["x"]), toVector(pr["times"]),
+                                                 option<int>(pr, "stratum", 0), option<double>(pr, "confLevel", 0.95));
+    val ps = val::object();
+    ps.set("time", toArray(s.time));
+    ps.set("surv", toArray(s.surv));
+    ps.set("se", toArray(s.se));
+    ps.set("lower", toArray(s.lower));
+    ps.set("upper", toArray(s.upper));
+    ps.set("cumhaz", toArray(s.cumhaz));
+    out.set("prediction", ps);
+  }
+  return out;
+}
+
+// input: {time, event, score, weights?, strata?, higherIsRisk?}
+val concordanceJs(val input) {
+  const SurvivalData d = survivalData(input);
+  const Eigen::VectorXd score = toVector(input["score"]);
+  return concordanceObject(harrellConcordance(d, score, option<bool>(input, "higherIsRisk", true)));
+}
+
+std::string versionJs() { return LATEFUSE_VERSION; }
+
+}  // namespace
+}  // namespace latefuse::bindings
+
+EMSCRIPTEN_BINDINGS(latefuse_cox) {
+  using namespace latefuse::bindings;
+  emscripten::function("fitCox", &Guard<&fitCoxJs>::call);
+  emscripten::function("concordance", &Guard<&concordanceJs>::call);
+  emscripten::function("version", &Guard<&versionJs>::call);
+}

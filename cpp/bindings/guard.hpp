@@ -1,0 +1,124 @@
+// Shared helpers for the embind files (the only Emscripten code in LateFuse).
+//  * Guard<&fn>::call wraps an entry point so that a C++ exception reaches JavaScript as an Error
+//    with a `name` (InputError, ModelError, LateFuseError) and the core's message; the C++
+//    objects are destroyed before the JS error is thrown (TOOLCHAIN.md A5, -fwasm-exceptions).
+//  * Conversions between JS typed arrays and Eigen: one copy in, one copy out; JS owns results.
+#pragma once
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "latefuse/error.hpp"
+
+namespace latefuse::bindings {
+
+using emscripten::val;
+
+inline val makeJsError(const char* name, const std::string& message) {
+  val err = val::global("Error").new_(message);
+  err.set("name", std::string(name));
+  return err;
+}
+
+template <auto Fn>
+struct Guard;
+template <typename R, typename... A, R (*Fn)(A...)>
+struct Guard<Fn> {
+  static R call(A... args) {
+    val err = val::undefined();
+    try {
+      return Fn(std::forward<A>(args)...);
+    } catch (const InputError& e) {
+      err = makeJsError("InputError", e.what());
+    } catch (const ModelError& e) {
+      err = makeJsError("ModelError", e.what());
+    } catch (const std::bad_alloc&) {
+      err = makeJsError("LateFuseError", "out of memory: the data are too large for this browser tab");
+    } catch (const std::exception& e) {
+      err = makeJsError("LateFuseError", e.what());
+    }
+    err.throw_();
+  }
+};
+
+// ---- JS -> C++ -------------------------------------------------------------------------------
+inline bool has(const val& obj, const char* key) {
+  return !obj.isUndefined() && !obj.isNull() && !obj[key].isUndefined() && !obj[key].isNull();
+}
+
+inline Eigen::VectorXd toVector(const val& array) {
+  const std::vector<double> v = emscripten::convertJSArrayToNumberVector<double>(array);
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+inline Eigen::VectorXi toIntVector(const val& array) {
+  const std::vector<int> v = emscripten::convertJSArrayToNumberVector<int>(array);
+  return Eigen::Map<const Eigen::VectorXi>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+// An array of equal-length numeric columns -> n x p matrix.
+inline Eigen::MatrixXd toMatrix(const val& columns, Eigen::Index rows) {
+  const unsigned p = columns["length"].as<unsigned>();
+  Eigen::MatrixXd x(rows, static_cast<Eigen::Index>(p));
+  for (unsigned j = 0; j < p; ++j) {
+    const Eigen::VectorXd col = toVector(columns[j]);
+    if (col.size() != rows)
+      throw InputError("column " + std::to_string(j + 1) + " has " + std::to_string(col.size()) +
+                       " values, expected " + std::to_string(rows));
+    x.col(static_cast<Eigen::Index>(j)) = col;
+  }
+  return x;
+}
+
+inline std::vector<std::string> toStrings(const val& array) {
+  std::vector<std::string> out;
+  if (array.isUndefined() || array.isNull()) return out;
+  const unsigned n = array["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) out.push_back(array[i].as<std::string>());
+  return out;
+}
+
+template <typename T>
+T option(const val& obj, const char* key, T fallback) {
+  return has(obj, key) ? obj[key].as<T>() : fallback;
+}
+
+// ---- C++ -> JS -------------------------------------------------------------------------------
+// Numbers that are not finite become null, so no NaN ever reaches a user as a "result".
+inline val number(double v) { return std::isfinite(v) ? val(v) : val::null(); }
+
+inline val toArray(const Eigen::VectorXd& v) {
+  val out = val::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) out.call<void>("push", number(v(i)));
+  return out;
+}
+
+inline val toArray(const Eigen::VectorXi& v) {
+  val out = val::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) out.call<void>("push", v(i));
+  return out;
+}
+
+// Large numeric results: one copy into a JS-owned Float64Array (NaN kept; the JS layer decides).
+inline val toFloat64Array(const Eigen::VectorXd& v) {
+  return val::global("Float64Array").new_(emscripten::typed_memory_view(static_cast<size_t>(v.size()), v.data()));
+}
+
+inline val toRows(const Eigen::MatrixXd& m) {
+  val out = val::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) out.call<void>("push", toArray(Eigen::VectorXd(m.row(i).transpose())));
+  return out;
+}
+
+inline val toStringArray(const std::vector<std::string>& v) {
+  val out = val::array();
+  for (const auto& s : v) out.call<void>("push", s);
+  return out;
+}
+
+}  // namespace latefuse::bindings

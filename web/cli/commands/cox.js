@@ -1,0 +1,116 @@
+// latefuse cox: fit a Cox proportional-hazards model to one CSV file and print JSON.
+import { fitCox } from '../../lib/cox.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { ModelError } from '../../lib/errors.js';
+import { readTableFile } from '../data.js';
+import { UsageError } from '../options.js';
+
+export default {
+  name: 'cox',
+  summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
+  usage: 'latefuse cox --data FILE.csv --time COL --event COL --covariates A,B,C [options]',
+  options: [
+    { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
+    { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
+    { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1 (R lung coding, 2 = event)' },
+    { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true, help: 'numeric covariate columns' },
+    { flag: 'ties', arg: 'METHOD', type: 'string', default: 'efron', choices: ['efron', 'breslow'], help: 'handling of tied event times' },
+    { flag: 'strata', arg: 'COL', type: 'string', help: 'stratify the baseline hazard by this column' },
+    { flag: 'weights', arg: 'COL', type: 'string', help: 'case weights column (> 0)' },
+    { flag: 'robust', type: 'boolean', help: 'also report robust (Lin–Wei sandwich) standard errors; HR CIs and p then use them' },
+    { flag: 'ridge-theta', arg: 'X', type: 'number', help: "ridge penalty (theta/2)·Σβ², as R's ridge(theta=X)" },
+    { flag: 'ridge-scale', type: 'boolean', help: "with --ridge-theta: penalise (theta/2)·Σ var(x_j)·β_j², as ridge(scale=TRUE)" },
+    { flag: 'penalizer', arg: 'X', type: 'number', help: "lifelines CoxPHFitter(penalizer=X, l1_ratio=0): theta = n·X on standardised columns" },
+    { flag: 'max-iter', arg: 'N', type: 'integer', default: 20, help: 'Newton–Raphson iteration limit' },
+    { flag: 'eps', arg: 'X', type: 'number', default: 1e-9, help: 'convergence: |1 - loglik_old/loglik_new| <= X' },
+  ],
+  details: [
+    'Rows with a missing value in any used column are dropped and counted in "dropped".',
+    'Output: one JSON object (coef, se, hr with 95% CI, z, p, loglik, LR/score/Wald tests, concordance, fit_ms, ...).',
+  ],
+  async run(o) {
+    if (o.penalizer !== undefined && o.ridgeTheta !== undefined) {
+      throw new UsageError('give either --penalizer or --ridge-theta, not both');
+    }
+    if (o.ridgeScale && o.ridgeTheta === undefined) throw new UsageError('--ridge-scale needs --ridge-theta');
+    if (o.maxIter < 0) throw new UsageError('--max-iter must be >= 0');
+    const table = readTableFile(o.data);
+    const time = numericColumn(table, o.time, 'time');
+    const event = eventColumn(table, o.event);
+    const covs = o.covariates.map((c) => numericColumn(table, c, 'covariate'));
+    const used = [time, event, ...covs];
+    let weights;
+    let strata;
+    if (o.weights) { weights = numericColumn(table, o.weights, 'weights'); used.push(weights); }
+    if (o.strata) { strata = categoricalColumn(table, o.strata, 'strata'); used.push(strata.codes); }
+    const rows = completeRows(used);
+    if (rows.keep.length === 0) {
+      throw new UsageError(`${o.data}: no row has a value in every used column (${[o.time, o.event, ...o.covariates].join(', ')}); check the column names and missing values`);
+    }
+    const t = rows.select(time);
+    checkTimes(table, o.time, t, rows.keep);
+    const e = rows.select(event);
+    if (!e.some((v) => v === 1)) {
+      throw new ModelError(`${o.data}: the event column "${o.event}" has no events among the ${rows.keep.length} usable rows; a Cox model needs at least one event (1 = event)`);
+    }
+    const covariates = Object.fromEntries(o.covariates.map((c, j) => [c, rows.select(covs[j])]));
+    const input = {
+      time: t, event: e, covariates, ties: o.ties, robust: o.robust, maxIter: o.maxIter, eps: o.eps,
+    };
+    if (weights) {
+      input.weights = rows.select(weights);
+      const bad = input.weights.findIndex((w) => !(w > 0) || !Number.isFinite(w));
+      if (bad >= 0) throw new UsageError(`${o.data}: weights column "${o.weights}" must be > 0 but row ${rows.keep[bad] + 1} has ${input.weights[bad]}`);
+    }
+    if (strata) input.strata = rows.select(strata.codes);
+    if (o.penalizer !== undefined) input.penalizer = o.penalizer;
+    if (o.ridgeTheta !== undefined) { input.ridgeTheta = o.ridgeTheta; input.ridgeScale = o.ridgeScale; }
+    const started = performance.now();
+    const fit = await fitCox(input);
+    const fitMs = performance.now() - started;
+    const out = {
+      n: fit.n,
+      events: fit.events,
+      dropped: rows.dropped,
+      covariates: o.covariates,
+      ties: fit.ties,
+      coef: fit.coef,
+      se: fit.se,
+    };
+    if (o.robust) out.robust_se = fit.robustSe;
+    Object.assign(out, {
+      hr: fit.hr,
+      hr_lower: fit.hrLower,
+      hr_upper: fit.hrUpper,
+      z: fit.z,
+      p: fit.p,
+      se_type: o.robust ? 'robust' : 'model',
+      loglik: [fit.loglikInit, fit.loglik],
+      lr_test: { statistic: fit.lrTest, df: fit.lrDf, p: fit.lrP },
+      score_test: { statistic: fit.scoreTest, df: fit.lrDf, p: fit.scoreP },
+      wald_test: { statistic: fit.waldTest, df: fit.lrDf, p: fit.waldP },
+    });
+    if (o.robust) {
+      out.robust_wald_test = { statistic: fit.robustWaldTest, df: fit.lrDf, p: fit.robustWaldP };
+      out.robust_score_test = { statistic: fit.robustScoreTest, df: fit.lrDf, p: fit.robustScoreP };
+    }
+    if (fit.theta) out.penalty = { theta: fit.theta, value: fit.penalty, penalized_loglik: fit.loglik - fit.penalty };
+    if (strata) out.strata = { column: o.strata, levels: strata.levels };
+    Object.assign(out, {
+      means: fit.means,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      warnings: fit.warnings,
+      concordance: {
+        c: fit.concordance.c,
+        concordant: fit.concordance.concordant,
+        discordant: fit.concordance.discordant,
+        tied_score: fit.concordance.tiedScore,
+        tied_time: fit.concordance.tiedTime,
+        tied_time_score: fit.concordance.tiedTimeScore,
+      },
+      fit_ms: Math.round(fitMs * 1000) / 1000,
+    });
+    return out;
+  },
+};

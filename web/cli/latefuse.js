@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The `latefuse` command: argument parsing + web/lib, nothing statistical. Prints one JSON object
+// on success (exit 0). Bad input prints one line "latefuse: <what is wrong and what to do>" on
+// stderr and exits 2; an internal failure exits 1.
+import { commands } from './commands/index.js';
+import { parseOptions, helpText, UsageError } from './options.js';
+import { InputError, ModelError } from '../lib/errors.js';
+
+const VERSION = '0.1.0';
+
+function mainHelp() {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 4;
+  return [
+    'latefuse — multimodal late-fusion survival modelling (C++/WebAssembly core)',
+    '',
+    'Usage: latefuse <command> [options]     latefuse <command> --help',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Every command prints JSON on stdout. Bad input exits with code 2 and one line on stderr.',
+  ].join('\n');
+}
+
+async function main(argv) {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return 0;
+  }
+  if (name === '--version') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    throw new UsageError(`unknown command "${name}"; the commands are: ${commands.map((c) => c.name).join(', ')} (see latefuse --help)`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(helpText(command) + '\n');
+    return 0;
+  }
+  const options = parseOptions(rest, command.options, command.name);
+  const result = await command.run(options);
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error) => {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof ModelError) {
+      process.stderr.write(`latefuse: ${error.message.replace(/\s+/g, ' ')}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`latefuse: internal error: ${error?.stack ?? error}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,57 @@
+// Cox proportional hazards and Harrell's concordance through the WASM core.
+// Conventions: the linear predictor is (x - means)'beta; higher = higher hazard = shorter survival.
+import { loadModule } from './module.js';
+import { callCore, InputError } from './errors.js';
+
+function toF64(values, name) {
+  if (values instanceof Float64Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(values);
+  throw new InputError(`${name} must be an array of numbers`);
+}
+
+/**
+ * Fit a Cox model.
+ * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
+ *          weights?: ArrayLike<number>, strata?: ArrayLike<number>, ties?: 'efron'|'breslow', robust?: boolean,
+ *          ridgeTheta?: number, ridgeScale?: boolean, penalizer?: number, maxIter?: number, eps?: number,
+ *          predict?: {x: number[], times: number[], stratum?: number}}} input
+ */
+export async function fitCox(input) {
+  const m = await loadModule();
+  const names = Object.keys(input.covariates ?? {});
+  const request = {
+    ...input,
+    time: toF64(input.time, 'time'),
+    event: toF64(input.event, 'event'),
+    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
+    names,
+  };
+  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  if (input.strata) request.strata = Int32Array.from(input.strata);
+  const fit = callCore(() => m.fitCox(request));
+  fit.covariates = names;
+  return fit;
+}
+
+/**
+ * Harrell's C with R's counts. `higherIsRisk` (default true): a higher score predicts shorter survival.
+ * @param {{time: ArrayLike<number>, event: ArrayLike<number>, score: ArrayLike<number>, weights?: ArrayLike<number>,
+ *          strata?: ArrayLike<number>, higherIsRisk?: boolean}} input
+ */
+export async function concordance(input) {
+  const m = await loadModule();
+  const request = {
+    time: toF64(input.time, 'time'),
+    event: toF64(input.event, 'event'),
+    score: toF64(input.score, 'score'),
+    higherIsRisk: input.higherIsRisk ?? true,
+  };
+  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  if (input.strata) request.strata = Int32Array.from(input.strata);
+  return callCore(() => m.concordance(request));
+}
+
+export async function coreVersion() {
+  const m = await loadModule();
+  return m.version();
+}

@@ -1,0 +1,6 @@
+// The typed JavaScript API of LateFuse over the WASM core: the only code that touches the module.
+export { loadModule } from './module.js';
+export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
+export { parseTable, tableFromRows } from './table.js';
+export { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
+export { fitCox, concordance, coreVersion } from './cox.js';
