@@ -1,0 +1,101 @@
+// Native command-line helper (not shipped): runs core functions on a CSV of numbers so that the
+// benchmark can time the native build and the Vitest suite can check native-vs-WASM agreement.
+//   latefuse_native cox FILE TIME EVENT COV1,COV2,... [efron|breslow]   -> JSON {fit_ms, coef, se, loglik, c}
+//   latefuse_native concordance FILE TIME EVENT SCORE                     -> JSON {compute_ms, c, ...}
+// The CSV must be plain numbers with a header (no quotes, no missing values).
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "latefuse/cox.hpp"
+
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, sep)) out.push_back(cur);
+  return out;
+}
+
+std::map<std::string, std::vector<double>> readCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::string line;
+  std::getline(in, line);
+  auto names = split(line, ',');
+  for (auto& n : names) if (n.size() >= 2 && n.front() == '"') n = n.substr(1, n.size() - 2);
+  std::map<std::string, std::vector<double>> cols;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const char* p = line.c_str();
+    for (size_t j = 0; j < names.size(); ++j) {
+      char* end = nullptr;
+      cols[names[j]].push_back(std::strtod(p, &end));
+      p = *end ? end + 1 : end;
+    }
+  }
+  return cols;
+}
+
+Eigen::VectorXd vec(const std::vector<double>& v) { return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size())); }
+
+void printVec(const char* name, const Eigen::VectorXd& v) {
+  std::printf("\"%s\": [", name);
+  for (Eigen::Index i = 0; i < v.size(); ++i) std::printf("%s%.17g", i ? ", " : "", v(i));
+  std::printf("]");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using clock = std::chrono::steady_clock;
+  try {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "cox" && argc >= 6) {
+      auto cols = readCsv(argv[2]);
+      latefuse::SurvivalData d;
+      d.time = vec(cols.at(argv[3]));
+      d.event = vec(cols.at(argv[4]));
+      const auto names = split(argv[5], ',');
+      Eigen::MatrixXd x(d.time.size(), static_cast<Eigen::Index>(names.size()));
+      for (size_t j = 0; j < names.size(); ++j) x.col(static_cast<Eigen::Index>(j)) = vec(cols.at(names[j]));
+      latefuse::CoxOptions o;
+      if (argc >= 7 && std::string(argv[6]) == "breslow") o.ties = latefuse::Ties::Breslow;
+      const auto t0 = clock::now();
+      const latefuse::CoxFit f = latefuse::fitCox(d, x, o);
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      std::printf("{\"fit_ms\": %.3f, \"iterations\": %d, \"loglik\": [%.17g, %.17g], \"c\": %.17g, ", ms, f.iterations,
+                  f.loglikInit, f.loglik, f.concordance.c);
+      printVec("coef", f.coef);
+      std::printf(", ");
+      printVec("se", f.se);
+      std::printf("}\n");
+      return 0;
+    }
+    if (cmd == "concordance" && argc >= 6) {
+      auto cols = readCsv(argv[2]);
+      latefuse::SurvivalData d;
+      d.time = vec(cols.at(argv[3]));
+      d.event = vec(cols.at(argv[4]));
+      const Eigen::VectorXd score = vec(cols.at(argv[5]));
+      const auto t0 = clock::now();
+      const auto c = latefuse::harrellConcordance(d, score, true);
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      std::printf("{\"compute_ms\": %.3f, \"c\": %.17g, \"concordant\": %.17g, \"discordant\": %.17g, \"tied_score\": %.17g, \"tied_time\": %.17g}\n",
+                  ms, c.c, c.concordant, c.discordant, c.tiedScore, c.tiedTime);
+      return 0;
+    }
+    std::fprintf(stderr, "usage: latefuse_native cox FILE TIME EVENT COVS [efron|breslow] | concordance FILE TIME EVENT SCORE\n");
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "latefuse_native: %s\n", e.what());
+    return 2;
+  }
+}
