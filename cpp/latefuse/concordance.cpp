@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "latefuse/error.hpp"
@@ -41,18 +42,18 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
     if (!std::isfinite(score(i)))
       throw InputError("concordance: score is not a finite number at row " + std::to_string(i + 1));
 
-  const Eigen::VectorXd time = timefix(data.time);
-  std::vector<Eigen::Index> order = sortByStratumTime(data, time);
+  const SortedSurvival sorted = sortSurvival(data, true);
+  const std::vector<Eigen::Index>& order = sorted.order;
 
   // Dense ranks of the scores (exact ties share a rank), across all rows.
-  std::vector<Eigen::Index> byScore(static_cast<size_t>(n));
-  std::iota(byScore.begin(), byScore.end(), 0);
-  std::sort(byScore.begin(), byScore.end(), [&](Eigen::Index a, Eigen::Index b) { return score(a) < score(b); });
+  std::vector<std::pair<double, Eigen::Index>> byScore(static_cast<size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) byScore[static_cast<size_t>(i)] = {score(i), i};
+  std::sort(byScore.begin(), byScore.end());
   std::vector<size_t> rank(static_cast<size_t>(n));
   size_t nRanks = 0;
   for (size_t k = 0; k < byScore.size(); ++k) {
-    if (k > 0 && score(byScore[k]) != score(byScore[k - 1])) ++nRanks;
-    rank[static_cast<size_t>(byScore[k])] = nRanks;
+    if (k > 0 && byScore[k].first != byScore[k - 1].first) ++nRanks;
+    rank[static_cast<size_t>(byScore[k].second)] = nRanks;
   }
   ++nRanks;
 
@@ -69,8 +70,8 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
     size_t hi = end;
     while (hi > start) {
       size_t lo = hi;
-      const double t = time(order[hi - 1]);
-      while (lo > start && time(order[lo - 1]) == t) --lo;
+      const double t = sorted.time(static_cast<Eigen::Index>(hi - 1));
+      while (lo > start && sorted.time(static_cast<Eigen::Index>(lo - 1)) == t) --lo;
       // Censored at t are at risk for the deaths at t.
       for (size_t k = lo; k < hi; ++k) {
         const Eigen::Index i = order[k];

@@ -28,7 +28,8 @@ struct TimeGroup {
 struct Prepared {
   Eigen::Index n = 0, p = 0;
   std::vector<Eigen::Index> order;      // sorted position -> input row
-  Eigen::MatrixXd xt;                   // p x n, (x - means) * scale, sorted
+  Eigen::MatrixXd xt;                   // p x n, (x - means) * scale, sorted (subject-major)
+  Eigen::MatrixXd xc;                   // the same, n x p (covariate-major), for Gram products
   Eigen::VectorXd w, delta, time;       // sorted
   Eigen::VectorXi stratumLabel;         // sorted
   Eigen::VectorXd means, scale;
@@ -41,41 +42,43 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   Prepared P;
   P.n = data.size();
   P.p = x.cols();
-  const Eigen::VectorXd time = useTimefix ? timefix(data.time) : data.time;
-  P.order = sortByStratumTime(data, time);
-  P.w.resize(P.n); P.delta.resize(P.n); P.time.resize(P.n); P.stratumLabel.resize(P.n);
+  SortedSurvival sorted = sortSurvival(data, useTimefix);
+  P.order = std::move(sorted.order);
+  P.time = std::move(sorted.time);
+  P.w.resize(P.n); P.delta.resize(P.n); P.stratumLabel.resize(P.n);
   for (Eigen::Index k = 0; k < P.n; ++k) {
     const Eigen::Index i = P.order[static_cast<size_t>(k)];
-    P.w(k) = data.w(i); P.delta(k) = data.event(i); P.time(k) = time(i); P.stratumLabel(k) = data.stratum(i);
+    P.w(k) = data.w(i); P.delta(k) = data.event(i); P.stratumLabel(k) = data.stratum(i);
   }
   // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
   // columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
   P.means = Eigen::VectorXd::Zero(P.p);
   P.scale = Eigen::VectorXd::Ones(P.p);
-  P.xt.resize(P.p, P.n);
   for (Eigen::Index j = 0; j < P.p; ++j) {
+    const double* col = x.col(j).data();
     bool zeroOne = true;
-    for (Eigen::Index i = 0; i < P.n && zeroOne; ++i) {
-      const double v = x(i, j);
-      zeroOne = v == 0 || v == 1 || v == -1;
-    }
-    if (!center || zeroOne) {
-      for (Eigen::Index k = 0; k < P.n; ++k) P.xt(j, k) = x(P.order[static_cast<size_t>(k)], j);
-      continue;
-    }
+    for (Eigen::Index i = 0; i < P.n && zeroOne; ++i) zeroOne = col[i] == 0 || col[i] == 1 || col[i] == -1;
+    if (!center || zeroOne) continue;
     // Running weighted mean: stays finite for values near 1e300, where a plain sum would overflow.
     double mean = 0, wsum = 0;
     for (Eigen::Index i = 0; i < P.n; ++i) {
       wsum += data.w(i);
-      mean += data.w(i) / wsum * (x(i, j) - mean);
+      mean += data.w(i) / wsum * (col[i] - mean);
     }
     double mad = 0;
-    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) / wsum * std::fabs(x(i, j) - mean);
-    const double scale = mad > 0 ? 1.0 / mad : 1.0;
+    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) / wsum * std::fabs(col[i] - mean);
     P.means(j) = mean;
-    P.scale(j) = scale;
-    for (Eigen::Index k = 0; k < P.n; ++k) P.xt(j, k) = (x(P.order[static_cast<size_t>(k)], j) - mean) * scale;
+    P.scale(j) = mad > 0 ? 1.0 / mad : 1.0;
   }
+  // Gather subjects in sorted order from a transposed copy (one subject = one contiguous column).
+  const Eigen::MatrixXd xT = x.transpose();
+  P.xt.resize(P.p, P.n);
+  for (Eigen::Index k = 0; k < P.n; ++k) {
+    const double* src = xT.col(P.order[static_cast<size_t>(k)]).data();
+    double* dst = P.xt.col(k).data();
+    for (Eigen::Index j = 0; j < P.p; ++j) dst[j] = (src[j] - P.means(j)) * P.scale(j);
+  }
+  P.xc = P.xt.transpose();
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -152,7 +155,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   const size_t nGroups = P.groups.size();
   std::vector<double> groupA(nGroups, 0.0), groupB(nGroups, 0.0);
   const Eigen::Index zRows = static_cast<Eigen::Index>(P.deathGroups + (ties == Ties::Efron ? P.tiedDeathGroups : 0));
-  Eigen::MatrixXd zt(p, wantInfo ? zRows : 0);
+  Eigen::MatrixXd z(wantInfo ? zRows : 0, p);  // rows of Z (see below)
   Eigen::Index zCount = 0;
   if (baseline) {
     const Eigen::Index m = static_cast<Eigen::Index>(P.deathGroups);
@@ -175,17 +178,24 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
       const TimeGroup& G = P.groups[g];
       double t0 = 0, deathWeight = 0;
       t1.setZero();
+      // Hot loop: plain pointer arithmetic over the p covariates of each subject (Eigen's
+      // dynamic-size expressions cost more than the arithmetic at p ~ 20).
+      double* __restrict s1p = s1.data();
+      double* __restrict t1p = t1.data();
+      double* __restrict up = E.u.data();
       for (size_t k = G.begin; k < G.end; ++k) {
         const Eigen::Index i = static_cast<Eigen::Index>(k);
-        s0 += r(i);
-        s1.noalias() += r(i) * P.xt.col(i);
+        const double ri = r(i);
+        const double* __restrict xi = P.xt.col(i).data();
+        s0 += ri;
+        for (Eigen::Index j = 0; j < p; ++j) s1p[j] += ri * xi[j];
         ++atRisk;
         if (P.delta(i) == 1) {
-          t0 += r(i);
-          t1.noalias() += r(i) * P.xt.col(i);
-          deathWeight += P.w(i);
-          E.loglik += P.w(i) * eta(i);
-          E.u.noalias() += P.w(i) * P.xt.col(i);
+          const double wi = P.w(i);
+          t0 += ri;
+          deathWeight += wi;
+          E.loglik += wi * eta(i);
+          for (Eigen::Index j = 0; j < p; ++j) { t1p[j] += ri * xi[j]; up[j] += wi * xi[j]; }
         }
       }
       if (G.deaths == 0) continue;
@@ -198,11 +208,11 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
         // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
         // rows of Z from M's 2x2 Cholesky factor.
         const double l11 = std::sqrt(f.alpha);
-        zt.col(zCount++) = l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1;
+        z.row(zCount++) = (l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1).transpose();
         if (ties == Ties::Efron && G.deaths > 1) {
           const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
           const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
-          zt.col(zCount++) = l22 * t1;
+          z.row(zCount++) = (l22 * t1).transpose();
         }
       }
       if (baseline) {
@@ -230,14 +240,15 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
       cumA += groupA[gi];
       for (size_t k = G.begin; k < G.end; ++k) {
         const Eigen::Index i = static_cast<Eigen::Index>(k);
-        g(i) = std::sqrt(std::max(0.0, r(i) * (cumA - P.delta(i) * groupB[gi])));
+        g(i) = std::max(0.0, r(i) * (cumA - P.delta(i) * groupB[gi]));
       }
     }
   }
-  Eigen::MatrixXd y = P.xt * g.asDiagonal();
   E.imat = Eigen::MatrixXd::Zero(p, p);
-  E.imat.selfadjointView<Eigen::Lower>().rankUpdate(y);
-  E.imat.selfadjointView<Eigen::Lower>().rankUpdate(zt.leftCols(zCount), -1.0);
+  addWeightedGramLower(P.xc, g.data(), E.imat);
+  Eigen::MatrixXd zz = Eigen::MatrixXd::Zero(p, p);
+  addWeightedGramLower(z.topRows(zCount), nullptr, zz);
+  E.imat -= zz;
   E.imat = E.imat.selfadjointView<Eigen::Lower>();
   E.finite = E.finite && E.imat.allFinite();
   return E;
@@ -374,7 +385,11 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
       fit.penaltyWeights(j) = fit.theta * s2;
     }
   }
-  const Eigen::VectorXd pwScaled = fit.penaltyWeights.array() * P.scale.array().square();
+  // Unpenalised columns stay exactly 0: for a covariate of tiny magnitude (x ~ 1e-298) scale^2
+  // overflows to Inf and 0 * Inf would put NaN into every score and fit.
+  Eigen::VectorXd pwScaled = Eigen::VectorXd::Zero(p);
+  for (Eigen::Index j = 0; j < p; ++j)
+    if (fit.penaltyWeights(j) != 0) pwScaled(j) = fit.penaltyWeights(j) * P.scale(j) * P.scale(j);
   const bool penalised = fit.theta > 0;
   auto penaltyAt = [&](const Eigen::VectorXd& b) { return 0.5 * (pwScaled.array() * b.array().square()).sum(); };
   auto penalise = [&](Evaluation& E, const Eigen::VectorXd& b) {
@@ -451,7 +466,10 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
                              " is redundant (constant, or collinear with other covariates); its coefficient is not estimated");
     }
   }
-  fit.se = fit.var.diagonal().array().sqrt();
+  // SEs from the scaled variance: se_j = scale_j * sqrt(V_jj). Same value as sqrt(diag(var)), but
+  // var_jj = scale_j^2 V_jj underflows to 0 for a covariate of extreme magnitude (x ~ 1e298 gives
+  // var ~ 1e-601), which would report se = 0 although se ~ 1e-301 is representable.
+  fit.se = P.scale.array() * varScaled.diagonal().array().sqrt();
   for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.se(j) = kNaN;
   fit.loglik = last.loglik;
   fit.penalty = penaltyAt(beta);
@@ -459,7 +477,10 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   // Infinite-coefficient check (coxph.fit), only for unpenalised fits.
   if (!penalised && options.maxIter > 0) {
     const Eigen::VectorXd uOrig = last.u.array() / P.scale.array();
-    const Eigen::VectorXd infs = (uOrig.transpose() * fit.var).cwiseAbs().transpose();
+    // |u' var| in original units = |V u_s| .* scale (u = u_s / scale, var = S V S), computed from the
+    // scaled variance so that an over/underflowed var entry (covariates of extreme magnitude) does
+    // not turn into Inf * 0 or a spurious "infinite" flag.
+    const Eigen::VectorXd infs = ((varScaled * last.u).array() * P.scale.array()).abs().matrix();
     std::vector<std::string> flagged;
     for (Eigen::Index j = 0; j < p; ++j) {
       if (fit.redundant[static_cast<size_t>(j)]) continue;
@@ -481,16 +502,20 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   fit.lrTest = 2 * (fit.loglik - fit.loglikInit);
   fit.lrP = chiSquareP(fit.lrTest, rank);
   fit.scoreP = chiSquareP(fit.scoreTest, rank);
-  fit.waldTest = waldStatistic(fit.var, fit.coef, options.tolerChol);
+  // coef' var^- coef is scale-invariant (coef = S beta, var = S V S), so evaluate it in scaled units:
+  // with var in original units an underflowed diagonal (see se above) would silently drop a column.
+  fit.waldTest = waldStatistic(varScaled, beta, options.tolerChol);
   fit.waldP = chiSquareP(fit.waldTest, rank);
 
   if (options.robust) {
     const Eigen::MatrixXd resid = scoreResidualsScaled(P, beta, options.ties);
     const Eigen::MatrixXd d = resid * varScaled;
-    fit.robustVar = P.scale.asDiagonal() * (d.transpose() * d) * P.scale.asDiagonal();
-    fit.robustSe = fit.robustVar.diagonal().array().sqrt();
+    const Eigen::MatrixXd robustScaled = d.transpose() * d;
+    fit.robustVar = P.scale.asDiagonal() * robustScaled * P.scale.asDiagonal();
+    // As for the model SEs: scale after the square root, and the Wald test in scaled units.
+    fit.robustSe = P.scale.array() * robustScaled.diagonal().array().sqrt();
     for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.robustSe(j) = kNaN;
-    fit.robustWaldTest = waldStatistic(fit.robustVar, fit.coef, options.tolerChol);
+    fit.robustWaldTest = waldStatistic(robustScaled, beta, options.tolerChol);
     fit.robustWaldP = chiSquareP(fit.robustWaldTest, rank);
     // Robust score test at the initial coefficients: U' (sum u_i u_i')^- U.
     Eigen::VectorXd beta0 = Eigen::VectorXd::Zero(p);
@@ -506,7 +531,17 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   Eigen::VectorXd b = fit.coef;
   for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
   fit.linearPredictor = (x.rowwise() - fit.means.transpose()) * b;
-  fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
+  // The C-index is a by-product: when no pair is comparable (e.g. every subject an event at one
+  // time) it is undefined, but the model still exists. R returns the fit with concordance NaN; do
+  // the same, with a warning, instead of failing the whole fit with concordance's ModelError.
+  try {
+    fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
+  } catch (const ModelError&) {
+    fit.concordance = Concordance{};
+    fit.concordance.c = kNaN;
+    fit.warnings.push_back("concordance is undefined (reported as NaN): no pair of subjects is comparable "
+                           "(no event is followed by a longer follow-up in the same stratum)");
+  }
   evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;
 }
@@ -541,8 +576,19 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
       q += xc * B.hazard(k) - B.xbarHazard.row(k).transpose();
     }
     for (Eigen::Index j = 0; j < fit.p; ++j) if (!std::isfinite(fit.coef(j))) q(j) = 0;
+    // q' var q, with each diagonal term as (q_j se_j)^2: for a covariate of extreme magnitude
+    // (x ~ 1e298) var_jj underflows to 0 while q_j ~ 1e299 and q_j se_j ~ 1e-2 are representable.
+    // Off-diagonal terms are summed as (q_j var_jk) q_k.
+    double quad = 0;
+    for (Eigen::Index j = 0; j < fit.p; ++j) {
+      if (q(j) == 0) continue;
+      const double qse = fit.se.size() == fit.p ? q(j) * fit.se(j) : q(j) * std::sqrt(fit.var(j, j));
+      quad += qse * qse;
+      for (Eigen::Index k = 0; k < fit.p; ++k)
+        if (k != j && q(k) != 0) quad += (q(j) * fit.var(j, k)) * q(k);
+    }
     const double cumhaz = h0 * risk;
-    const double seH = risk * std::sqrt(std::max(0.0, varh + q.dot(fit.var * q)));
+    const double seH = risk * std::sqrt(std::max(0.0, varh + quad));
     out.cumhaz(t) = cumhaz;
     out.surv(t) = std::exp(-cumhaz);
     out.se(t) = out.surv(t) * seH;

@@ -1,6 +1,9 @@
 #include "latefuse/linalg.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 namespace latefuse {
 
@@ -70,6 +73,77 @@ std::vector<bool> Cholesky2::redundant() const {
   std::vector<bool> out(static_cast<size_t>(factor.rows()));
   for (Eigen::Index i = 0; i < factor.rows(); ++i) out[static_cast<size_t>(i)] = factor(i, i) == 0;
   return out;
+}
+
+namespace {
+
+typedef double Lanes2 __attribute__((vector_size(16)));
+
+inline Lanes2 load2(const double* p) {
+  Lanes2 v;
+  std::memcpy(&v, p, sizeof v);  // unaligned load (movupd / v128.load)
+  return v;
+}
+
+// Sum over subjects [i0, i1) of w_i x_ij x_ik for the tile j in {j0, j0+1}, k in {k0, k0+1}.
+// `two_j` / `two_k` say whether the second row / column exists.
+inline void gramTile(const double* const* col, const double* w, Eigen::Index i0, Eigen::Index i1,
+                     Eigen::Index j0, bool twoJ, Eigen::Index k0, bool twoK, double out[4]) {
+  const double* xj0 = col[j0];
+  const double* xj1 = twoJ ? col[j0 + 1] : col[j0];
+  const double* xk0 = col[k0];
+  const double* xk1 = twoK ? col[k0 + 1] : col[k0];
+  Lanes2 a00 = {0, 0}, a01 = {0, 0}, a10 = {0, 0}, a11 = {0, 0};
+  Eigen::Index i = i0;
+  for (; i + 1 < i1; i += 2) {
+    Lanes2 u0 = load2(xj0 + i), u1 = load2(xj1 + i);
+    if (w) {
+      const Lanes2 wv = load2(w + i);
+      u0 *= wv;
+      u1 *= wv;
+    }
+    const Lanes2 v0 = load2(xk0 + i), v1 = load2(xk1 + i);
+    a00 += u0 * v0;
+    a01 += u0 * v1;
+    a10 += u1 * v0;
+    a11 += u1 * v1;
+  }
+  double s00 = a00[0] + a00[1], s01 = a01[0] + a01[1], s10 = a10[0] + a10[1], s11 = a11[0] + a11[1];
+  for (; i < i1; ++i) {
+    const double wi = w ? w[i] : 1.0;
+    const double u0 = wi * xj0[i], u1 = wi * xj1[i];
+    s00 += u0 * xk0[i];
+    s01 += u0 * xk1[i];
+    s10 += u1 * xk0[i];
+    s11 += u1 * xk1[i];
+  }
+  out[0] = s00; out[1] = s01; out[2] = s10; out[3] = s11;
+}
+
+}  // namespace
+
+void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram) {
+  const Eigen::Index n = x.rows(), p = x.cols();
+  std::vector<const double*> col(static_cast<size_t>(p));
+  for (Eigen::Index j = 0; j < p; ++j) col[static_cast<size_t>(j)] = x.data() + j * x.outerStride();
+  constexpr Eigen::Index kBlock = 1024;  // 1024 subjects x p columns stays in L2
+  double t[4];
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+    const Eigen::Index i1 = std::min(n, i0 + kBlock);
+    for (Eigen::Index j = 0; j < p; j += 2) {
+      const bool twoJ = j + 1 < p;
+      for (Eigen::Index k = 0; k <= j; k += 2) {
+        const bool twoK = k + 1 < p;
+        gramTile(col.data(), weights, i0, i1, j, twoJ, k, twoK, t);
+        gram(j, k) += t[0];
+        if (twoK && k + 1 <= j) gram(j, k + 1) += t[1];
+        if (twoJ) {
+          gram(j + 1, k) += t[2];
+          if (twoK) gram(j + 1, k + 1) += t[3];
+        }
+      }
+    }
+  }
 }
 
 }  // namespace latefuse

@@ -21,4 +21,11 @@ struct Cholesky2 {
   std::vector<bool> redundant() const;
 };
 
+// G += X' diag(w) X for the n x p matrix X (column-major; w = nullptr means all ones). Only the
+// lower triangle of G is written. Blocked over subjects (so a block stays in cache) with 2 x 2
+// output tiles whose inner loop runs over pairs of subjects in explicit 2-lane vectors (GCC/Clang
+// vector extensions): SSE2 natively, simd128 in WebAssembly, where Eigen's GEMM is scalar. The
+// summation order is fixed, so native and WASM results are bit-identical.
+void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram);
+
 }  // namespace latefuse

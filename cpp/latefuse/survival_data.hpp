@@ -26,6 +26,14 @@ void validateSurvivalData(const SurvivalData& data, const std::string& context);
 // as tied, so that 0.1 + 0.2 and 0.3 fall in the same risk set. Returns adjusted times.
 Eigen::VectorXd timefix(const Eigen::VectorXd& time);
 
+// Subjects sorted once by (stratum, time, input index), with R's timefix applied within each
+// stratum on the sorted times (only within-stratum comparisons matter for risk sets and pairs).
+struct SortedSurvival {
+  std::vector<Eigen::Index> order;  // sorted position -> input row
+  Eigen::VectorXd time;             // sorted (and, if requested, timefixed) times
+};
+SortedSurvival sortSurvival(const SurvivalData& data, bool useTimefix);
+
 // Indices sorted by (stratum, time) ascending, stable.
 std::vector<Eigen::Index> sortByStratumTime(const SurvivalData& data, const Eigen::VectorXd& time);
 

@@ -4,6 +4,8 @@
 //   latefuse_native concordance FILE TIME EVENT SCORE                     -> JSON {compute_ms, c, ...}
 // The CSV must be plain numbers with a header (no quotes, no missing values).
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "latefuse/cox.hpp"
+#include "latefuse/random.hpp"
 
 namespace {
 
@@ -77,6 +80,25 @@ int main(int argc, char** argv) {
       std::printf(", ");
       printVec("se", f.se);
       std::printf("}\n");
+      return 0;
+    }
+    if (cmd == "cox-synth" && argc >= 4) {
+      // In-process synthetic data (latefuse::Random), for profiling the fit alone.
+      const Eigen::Index n = std::atol(argv[2]), p = std::atol(argv[3]);
+      latefuse::Random rng(7);
+      latefuse::SurvivalData d;
+      d.time.resize(n); d.event.resize(n);
+      Eigen::MatrixXd x(n, p);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        double lp = 0;
+        for (Eigen::Index j = 0; j < p; ++j) { x(i, j) = rng.normal(); lp += (j % 3 == 0 ? 0.3 : -0.1) * x(i, j); }
+        d.time(i) = std::ceil(1000 * rng.exponential() * latefuse::portableExp(-lp));
+        d.event(i) = rng.uniform() < 0.7 ? 1 : 0;
+      }
+      const auto t0 = clock::now();
+      const latefuse::CoxFit f = latefuse::fitCox(d, x, {});
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      std::printf("{\"fit_ms\": %.3f, \"iterations\": %d}\n", ms, f.iterations);
       return 0;
     }
     if (cmd == "concordance" && argc >= 6) {
