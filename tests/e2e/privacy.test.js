@@ -1,0 +1,128 @@
+// Privacy and safety of the built site: no request leaves the page's own origin, no request after
+// load carries user data, the CSP admits only the page's own origin, and markup in a user's file
+// (column names, cell values) is shown as text and never executed.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { launch, openApp, waitReady, screenshot, tmpFile, upload, chooseCovariates, fit, act, DIST, TEST_DATA } from './helpers.js';
+
+let env;
+beforeAll(async () => { env = await launch(); });
+afterAll(async () => { await env?.close(); });
+
+function distFiles(dir = DIST) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...distFiles(path));
+    else out.push(relative(DIST, path).split(sep).join('/'));
+  }
+  return out;
+}
+
+describe('privacy', () => {
+  it('makes no request to another origin and sends no user data during a full session', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const requests = [];
+    let phase = 'load';
+    // context-level: includes the Web Worker's and the service worker's requests.
+    context.on('request', (r) => requests.push({ phase, url: r.url(), method: r.method(), body: r.postData(), type: r.resourceType() }));
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.goto(env.server.url);
+    await waitReady(page);
+    phase = 'session';
+    // A whole session: the user's own file, roles, a fit, every download, the other tabs, the examples.
+    await upload(page, join(TEST_DATA, 'veteran.csv'));
+    await chooseCovariates(page, ['trt', 'karno', 'age']);
+    await fit(page);
+    for (const name of ['Model JSON', 'Report JSON', 'Per-patient scores CSV', 'Coefficients CSV', /forest.*SVG/i, /forest.*PNG/i]) {
+      await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    }
+    await page.click('#tab-score');
+    await page.click('#tab-learn');
+    await page.click('#tab-fit');
+    await act(page, () => page.getByRole('button', { name: 'Load Rotterdam example' }).click());
+    await act(page, () => page.getByRole('button', { name: /demo/i }).click());
+    await page.reload();
+    await waitReady(page);
+
+    const own = new URL(env.server.url).origin;
+    const files = new Set(distFiles());
+    expect(requests.length).toBeGreaterThan(3);
+    for (const r of requests) {
+      const url = new URL(r.url);
+      if (url.protocol === 'blob:' || url.protocol === 'data:') continue;   // in-page objects (downloads, PNG export)
+      expect(url.origin, `request to another origin: ${r.url}`).toBe(own);
+      expect(['127.0.0.1', 'localhost', '[::1]']).toContain(url.hostname);
+      expect(r.method, `${r.method} ${r.url}`).toBe('GET');
+      expect(r.body ?? null).toBeNull();
+      if (r.phase === 'session') {
+        // After load, only the site's own static files (no query string, no path built from user data).
+        const path = url.pathname.replace(/^\/latefuse\//, '');
+        expect(url.search, r.url).toBe('');
+        expect(path === '' || files.has(path), `unexpected request after load: ${r.url}`).toBe(true);
+      }
+    }
+    // Nothing that names the user's data reached the server either.
+    for (const r of env.server.requests) {
+      expect(r.method).toBe('GET');
+      expect(r.url).not.toMatch(/veteran|karno|celltype/);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('has a Content-Security-Policy that allows only the page\'s own origin, and shows the privacy note', async () => {
+    const { context, page, problems } = await openApp(env, { query: '?demo=0' });
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    expect(csp).toMatch(/connect-src 'self'/);
+    expect(csp).not.toMatch(/https?:|\*|unsafe-inline|'unsafe-eval'/);
+    expect(await page.textContent('#privacy-note')).toMatch(/never leave this browser/);
+    // No external resources referenced by the page.
+    const external = await page.$$eval('[src],[href]', (els) => els.map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^(https?:)?\/\//.test(u)));
+    expect(external).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows markup in column names and cells as text and never runs it', async () => {
+    const evilHeader = '<img src=x onerror="window.__xss=1">';
+    const evilCell = '<script>window.__xss=2</script>';
+    const evilCell2 = '<img src=y onerror="window.__xss=3">';
+    const rows = [`id,time,status,"${evilHeader.replace(/"/g, '""')}",note`];
+    for (let i = 1; i <= 30; i++) {
+      rows.push(`${i},${10 * i + (i % 7)},${i % 3 === 0 ? 0 : 1},${(i * 37) % 11},${i === 2 ? evilCell : `"${evilCell2.replace(/"/g, '""')}"`}`);
+    }
+    const evilName = '<img src=z onerror=alert(1)>.csv';
+    const path = tmpFile(evilName, rows.join('\n') + '\n');
+    const { context, page, problems } = await openApp(env, { query: '?demo=0' });
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+    await upload(page, path);
+    // The header and the cells are in the page as text.
+    const headers = await page.$$eval('#preview thead th', (ths) => ths.map((th) => th.textContent));
+    expect(headers).toContain(evilHeader);
+    expect(await page.textContent('#preview tbody')).toContain(evilCell2);
+    expect(await page.textContent('#file-list')).toContain(evilName);
+    expect(await page.$$eval('#panel-fit img, #panel-fit script', (els) => els.length)).toBe(0);
+    // Fit with the hostile column as a covariate: its name is drawn in the forest plot as text.
+    await chooseCovariates(page, [evilHeader]);
+    await fit(page);
+    expect(await page.$eval('#coef-table tbody th', (th) => th.textContent)).toBe(evilHeader);
+    // Long names are shortened on the axis; the chart's text alternative has the whole name.
+    expect(await page.$eval('#forest-figure svg', (svg) => svg.textContent)).toContain(evilHeader.slice(0, 31));
+    expect(await page.$eval('#forest-figure svg', (svg) => svg.getAttribute('aria-description'))).toContain(evilHeader);
+    expect(await page.$$eval('#results img, #results script', (els) => els.length)).toBe(0);
+    await screenshot(page, 'xss-as-text', { fullPage: true });
+    expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+    expect(requests.filter((u) => /\/(x|y|z)$/.test(new URL(u).pathname))).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

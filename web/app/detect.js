@@ -1,0 +1,131 @@
+// Guessing column roles from names and value shapes: follow-up time, event indicator, patient ID,
+// covariates and modality groups. Only guesses: the page shows each one in an editable control.
+
+const norm = (name) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+const TIME_EXACT = ['time', 'futime', 'fu_time', 'followup', 'follow_up', 'follow_up_time', 'os_time', 'ostime', 'os_months',
+  'os_days', 'survival_time', 'surv_time', 'survtime', 'stime', 'dtime', 'rtime', 'rfstime', 'pfs_time', 'dfs_time',
+  'efs_time', 'time_to_event', 'tte', 'days', 'months', 'years', 'days_to_death', 'os_mo', 't'];
+const EVENT_EXACT = ['status', 'event', 'death', 'dead', 'died', 'os_status', 'os_event', 'osstatus', 'fustat', 'recur',
+  'relapse', 'vital_status', 'pfs_status', 'pfs_event', 'dfs_status', 'dfs_event', 'efs_status', 'efs_event',
+  'os', 'e', 'delta', 'cens_event', 'event_status', 'outcome'];
+const ID_EXACT = ['id', 'pid', 'patient', 'patient_id', 'patientid', 'subject', 'subject_id', 'subjectid', 'sample',
+  'sample_id', 'sampleid', 'case', 'case_id', 'caseid', 'record_id', 'participant', 'participant_id', 'bcr_patient_barcode',
+  'barcode', 'mrn', 'uid', 'ptid', 'pt_id', 'eid'];
+/** Never offered as default covariates: centre/site codes and outcome-like columns. */
+const NOT_PREDICTOR = /^(inst|institution|site|centre|center|hospital|study|batch|index|row|rownames|x)$/;
+
+function timeScore(c) {
+  if (c.kind !== 'number' || !c.nonNegative || c.distinct === 1) return 0;
+  const n = norm(c.name);
+  const exact = TIME_EXACT.indexOf(n);
+  if (exact >= 0) return 100 - exact;
+  if (/(^|_)(time|futime|days?|months?|years?|survival|surv|follow)(_|$)/.test(n) || /time$/.test(n)) return 40;
+  return 0;
+}
+
+function isBinaryLike(c) {
+  if (!c.levels) return false;
+  const lv = c.levels;
+  if (c.kind === 'number') return lv.every((v) => v === '0' || v === '1') || lv.every((v) => v === '1' || v === '2');
+  return lv.every((v) => ['true', 'false', 't', 'f', 'yes', 'no', '0', '1'].includes(v));
+}
+
+function eventScore(c) {
+  if (!isBinaryLike(c)) return 0;
+  const n = norm(c.name);
+  const exact = EVENT_EXACT.indexOf(n);
+  if (exact >= 0) return 100 - exact;
+  if (/(^|_)(status|event|death|dead|died|recur|relapse|progress|vital|censor)/.test(n)) return 40;
+  return 0;
+}
+
+function idScore(c) {
+  if (!c.unique) return 0;
+  const n = norm(c.name);
+  const exact = ID_EXACT.indexOf(n);
+  if (exact >= 0) return 100 - exact;
+  if (/(^|_)(id|ids|barcode|uuid)$/.test(n) || /^(id|patient|subject|sample)_/.test(n)) return 40;
+  return c.kind === 'text' ? 5 : 0;
+}
+
+/** Prefix shared between a time and an event column, e.g. os_time / os_status, rtime / recur. */
+function pairingBonus(time, event) {
+  const t = norm(time).replace(/_?time$|_?months?$|_?days?$/, '');
+  const e = norm(event).replace(/_?(status|event|censor)$/, '');
+  if (t && e && (t === e || (t.length === 1 && e.startsWith(t)))) return 30;
+  return 0;
+}
+
+const best = (columns, score) => {
+  let top = null;
+  let topScore = 0;
+  for (const c of columns) {
+    const s = score(c);
+    if (s > topScore) { top = c; topScore = s; }
+  }
+  return top;
+};
+
+/**
+ * @param {{columns: Array<{name, kind, missing, distinct, levels, unique, nonNegative}>}} summary
+ * @returns {{time: string|null, event: string|null, id: string|null, covariates: string[], outcomeLike: Set<string>}}
+ */
+export function guessRoles(summary) {
+  const columns = summary.columns;
+  const time = best(columns, timeScore);
+  const event = best(columns, (c) => (c === time ? 0 : eventScore(c) + (time && eventScore(c) > 0 ? pairingBonus(time.name, c.name) : 0)));
+  const id = best(columns, (c) => (c === time || c === event ? 0 : idScore(c)));
+  // Other outcome columns (e.g. rtime/recur beside dtime/death) would leak the outcome: not default covariates.
+  const outcomeLike = new Set(columns.filter((c) => timeScore(c) > 40 || eventScore(c) >= 40).map((c) => c.name));
+  const taken = new Set([time?.name, event?.name, id?.name]);
+  const covariates = columns
+    .filter((c) => c.kind === 'number' && !taken.has(c.name) && !outcomeLike.has(c.name) && c.distinct !== 1 &&
+      !NOT_PREDICTOR.test(norm(c.name)))
+    .map((c) => c.name);
+  return { time: time?.name ?? null, event: event?.name ?? null, id: id?.name ?? null, covariates, outcomeLike };
+}
+
+/** A likely ID column shared by every file (for joining several files). */
+export function guessJoinColumn(summaries) {
+  if (summaries.length < 2) return null;
+  const shared = summaries[0].columns.filter((c) => summaries.every((s) => s.header.includes(c.name)));
+  if (shared.length === 0) return null;
+  const scored = best(shared, (c) => {
+    const all = summaries.map((s) => s.columns.find((x) => x.name === c.name));
+    const base = Math.max(...all.map(idScore));
+    return base > 0 ? base : (all.every((x) => x.unique) ? 1 : 0);
+  });
+  return scored?.name ?? null;
+}
+
+/**
+ * Modality groups for the covariate list: one per file when several files are joined; otherwise
+ * by a shared column-name prefix (rna_*, mri.*) when that splits the columns into >= 2 groups of
+ * >= 3 columns; otherwise a single group.
+ * @returns {Array<{name: string, columns: string[]}>}
+ */
+export function modalityGroups(summary, names) {
+  const wanted = new Set(names);
+  if (summary.groups && summary.groups.length > 1) {
+    return summary.groups
+      .map((g) => ({ name: g.name, columns: g.columns.filter((c) => wanted.has(c)) }))
+      .filter((g) => g.columns.length > 0);
+  }
+  const byPrefix = new Map();
+  for (const name of names) {
+    const m = /^([A-Za-z][A-Za-z0-9]*)[._]/.exec(name);
+    const key = m ? m[1] : '';
+    if (!byPrefix.has(key)) byPrefix.set(key, []);
+    byPrefix.get(key).push(name);
+  }
+  const big = [...byPrefix.entries()].filter(([k, cols]) => k && cols.length >= 3);
+  if (big.length >= 2) {
+    const inBig = new Set(big.flatMap(([, cols]) => cols));
+    const groups = big.map(([k, cols]) => ({ name: `${k}_*`, columns: cols }));
+    const rest = names.filter((n) => !inBig.has(n));
+    if (rest.length) groups.push({ name: 'other', columns: rest });
+    return groups;
+  }
+  return [{ name: summary.files?.length === 1 ? summary.files[0] : 'covariates', columns: names }];
+}

@@ -1,0 +1,563 @@
+// The "Fit & evaluate" flow: load files (picker, drag-and-drop, examples), preview, column roles,
+// covariates and settings, then a Cox fit in the worker with progress and Cancel, then results.
+// The user's choices (roles, covariates, settings) live here, keyed by column name, so they survive
+// loading a corrected version of a file.
+import { h, $, replace, dataTable, tableWrap } from './dom.js';
+import { guessRoles, guessJoinColumn, modalityGroups } from './detect.js';
+import { renderCoxResults } from './results.js';
+import { CancelledError, InputError } from '../lib/errors.js';
+
+/** Bundled examples (public/data): file, the column roles and covariates the example uses. */
+export const EXAMPLES = {
+  lung: {
+    label: 'NCCTG lung cancer (R survival: lung)',
+    files: ['lung.csv'],
+    roles: { time: 'time', event: 'status', id: '', strata: '' },
+    covariates: ['age', 'sex', 'ph.ecog'],
+  },
+  rotterdam: {
+    label: 'Rotterdam breast cancer (R survival: rotterdam), overall survival',
+    files: ['rotterdam.csv'],
+    roles: { time: 'dtime', event: 'death', id: 'pid', strata: '' },
+    covariates: ['age', 'meno', 'grade', 'nodes', 'pgr', 'er', 'hormon', 'chemo'],
+  },
+};
+
+const ROLE_FIELDS = [
+  { role: 'time', label: 'Follow-up time', help: 'Time from entry to the event or to censoring (a number ≥ 0, any unit).', optional: false },
+  { role: 'event', label: 'Event', help: '1 = event (e.g. death), 0 = censored; TRUE/FALSE and R’s 2/1 coding also work.', optional: false },
+  { role: 'id', label: 'Patient ID (optional)', help: 'Labels the per-patient scores download; never used as a predictor.', optional: true },
+  { role: 'strata', label: 'Strata (optional)', help: 'A separate baseline hazard for each group (e.g. centre); no coefficient is estimated for it.', optional: true },
+];
+
+const fieldId = (prefix, name) => `${prefix}-${Array.from(name, (ch) => (/[A-Za-z0-9_-]/.test(ch) ? ch : `_${ch.codePointAt(0).toString(16)}`)).join('')}`;
+
+export class FitFlow {
+  /**
+   * @param {{client: import('./protocol.js').WorkerClient, progress: object, announce: (msg: string) => void,
+   *          onResult?: (result) => void}} deps
+   */
+  constructor({ client, progress, announce, onResult }) {
+    this.client = client;
+    this.progress = progress;
+    this.announce = announce;
+    this.onResult = onResult ?? (() => {});
+    this.sources = new Map();     // key -> {key, name, origin: 'file'|'example', blob?, text?, summary?, error?}
+    this.origin = null;           // 'user' | 'example:<name>'
+    this.summary = null;          // dataset summary
+    this.datasetError = null;
+    this.join = { value: '', user: false };
+    this.roles = Object.fromEntries(ROLE_FIELDS.map((f) => [f.role, { value: '', user: false }]));
+    this.covChoice = new Map();   // column -> boolean (what the user or an example chose)
+    this.guess = null;
+    this.settings = { ties: 'efron', penalizer: '0', robust: false };
+    this.result = null;
+    this.queue = Promise.resolve();
+    this.pendingTasks = 0;
+    this.needsReparse = false;
+    document.body.dataset.flow = 'idle';
+    this.el = {
+      files: $('#file-list'),
+      join: $('#join-row'),
+      preview: $('#preview'),
+      setup: $('#setup'),
+      roles: $('#roles'),
+      covariates: $('#cov-groups'),
+      covError: $('#cov-error'),
+      fitButton: $('#btn-fit'),
+      fitError: $('#fit-error'),
+      results: $('#results'),
+    };
+    this.bind();
+    // A hard Cancel restarts the worker, which loses the parsed tables: parse them again before the
+    // next request that needs them.
+    client.onRestart(() => { this.needsReparse = true; });
+  }
+
+  bind() {
+    const input = $('#file-input');
+    input.addEventListener('change', () => {
+      const files = [...input.files];
+      input.value = '';
+      if (files.length) this.addFiles(files);
+    });
+    const zone = $('#dropzone');
+    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('over');
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) this.addFiles(files);
+    });
+    // Dropping a file anywhere else must not navigate away (and lose the session).
+    window.addEventListener('dragover', (e) => e.preventDefault());
+    window.addEventListener('drop', (e) => e.preventDefault());
+    this.el.fitButton.addEventListener('click', () => this.fit());
+    $('#cov-all').addEventListener('click', () => this.setAllCovariates(true));
+    $('#cov-none').addEventListener('click', () => this.setAllCovariates(false));
+    const ties = $('#set-ties');
+    const pen = $('#set-penalizer');
+    const robust = $('#set-robust');
+    ties.addEventListener('change', () => { this.settings.ties = ties.value; });
+    pen.addEventListener('input', () => { this.settings.penalizer = pen.value; this.fieldError('penalizer', null); });
+    robust.addEventListener('change', () => { this.settings.robust = robust.checked; });
+    this.syncSettings();
+  }
+
+  syncSettings() {
+    $('#set-ties').value = this.settings.ties;
+    $('#set-penalizer').value = this.settings.penalizer;
+    $('#set-robust').checked = this.settings.robust;
+  }
+
+  /** Run tasks one after another; body[data-flow] is "working" until the queue drains (tests wait on it). */
+  enqueue(task) {
+    this.pendingTasks += 1;
+    document.body.dataset.flow = 'working';
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {}).then(() => {
+      this.pendingTasks -= 1;
+      this.tasksDone = (this.tasksDone ?? 0) + 1;
+      document.body.dataset.tasksDone = String(this.tasksDone);
+      if (this.pendingTasks === 0) document.body.dataset.flow = 'idle';
+    });
+    return run;
+  }
+
+  async ensureWorkerState() {
+    if (!this.needsReparse) return;
+    this.needsReparse = false;
+    for (const source of this.sources.values()) if (source.summary) await this.parseSource(source);
+  }
+
+  /** Run one worker request with the progress bar and Cancel. */
+  async run(type, payload, label, options = {}) {
+    const { id, promise } = this.client.request(type, payload, {
+      ...options,
+      onProgress: (p) => this.progress.update(p.stage, p.fraction),
+    });
+    this.progress.start(label, () => this.client.cancel(id));
+    try {
+      return await promise;
+    } finally {
+      this.progress.stop();
+    }
+  }
+
+  // ------------------------------------------------------------------ loading data
+
+  async addFiles(files) {
+    return this.enqueue(async () => {
+      if (this.origin !== 'user') await this.resetSources('user');
+      for (const file of files) {
+        const key = file.name;
+        const source = { key, name: file.name, origin: 'file', blob: file, summary: null, error: null };
+        this.sources.set(key, source);
+        this.renderFiles();
+        await this.parseSource(source);
+      }
+      await this.rebuildDataset();
+    });
+  }
+
+  async loadExample(name, { fit = false } = {}) {
+    const example = EXAMPLES[name];
+    if (!example) throw new Error(`unknown example ${name}`);
+    return this.enqueue(async () => {
+      await this.resetSources(`example:${name}`);
+      for (const file of example.files) {
+        const source = { key: file, name: file, origin: 'example', text: undefined, summary: null, error: null };
+        this.sources.set(file, source);
+        this.renderFiles();
+        try {
+          const response = await fetch(`./data/${file}`);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          source.text = await response.text();
+        } catch (error) {
+          source.error = new InputError(`${file}: the bundled example could not be loaded (${error.message}); reload the page`, { file });
+          this.renderFiles();
+          continue;
+        }
+        await this.parseSource(source);
+      }
+      // The example's own column choices.
+      for (const [role, value] of Object.entries(example.roles)) this.roles[role] = { value, user: true };
+      this.covChoice = new Map(example.covariates.map((c) => [c, true]));
+      await this.rebuildDataset({ presetCovariates: example.covariates });
+      if (fit) await this.fitNow();
+    });
+  }
+
+  async resetSources(origin) {
+    for (const key of this.sources.keys()) {
+      try { await this.client.call('drop', { key }); } catch { /* the worker may have restarted */ }
+    }
+    this.sources.clear();
+    this.origin = origin;
+    // Choices made for another data set do not carry over to new data (they do across reloads of a file).
+    this.roles = Object.fromEntries(ROLE_FIELDS.map((f) => [f.role, { value: '', user: false }]));
+    this.join = { value: '', user: false };
+    this.covChoice = new Map();
+    this.summary = null;
+  }
+
+  async parseSource(source) {
+    source.error = null;
+    try {
+      const payload = { key: source.key, name: source.name };
+      if (source.text !== undefined) payload.text = source.text;
+      else payload.file = source.blob;
+      source.summary = await this.run('parse', payload, `Reading ${source.name}`);
+      this.announce(`${source.name}: ${source.summary.rowCount} rows, ${source.summary.header.length} columns loaded.`);
+    } catch (error) {
+      source.summary = null;
+      if (error instanceof CancelledError) {
+        // The user stopped loading this file: forget it.
+        this.sources.delete(source.key);
+        this.announce(`Loading ${source.name} was cancelled.`);
+      } else {
+        source.error = error;
+        this.announce(`${source.name} could not be loaded: ${error.message}`);
+      }
+    }
+    this.renderFiles();
+  }
+
+  async removeSource(key) {
+    return this.enqueue(async () => {
+      this.sources.delete(key);
+      try { await this.client.call('drop', { key }); } catch { /* ignore */ }
+      this.renderFiles();
+      await this.rebuildDataset();
+    });
+  }
+
+  async rebuildDataset({ presetCovariates = null } = {}) {
+    await this.ensureWorkerState();
+    const ready = [...this.sources.values()].filter((s) => s.summary);
+    this.datasetError = null;
+    this.summary = null;
+    this.renderJoin(ready);
+    if (ready.length === 0) {
+      this.el.setup.hidden = true;
+      replace(this.el.preview);
+      this.markResultsStale('No data file is loaded without errors: these results are from an earlier file.');
+      return;
+    }
+    if (ready.length > 1 && !(this.join.value && ready.every((s) => s.summary.header.includes(this.join.value)))) {
+      this.join = { value: guessJoinColumn(ready.map((s) => s.summary)) ?? '', user: false };
+      this.renderJoin(ready);
+    }
+    try {
+      this.summary = await this.client.call('dataset', { keys: ready.map((s) => s.key), idColumn: this.join.value || undefined });
+    } catch (error) {
+      this.datasetError = error;
+      this.fieldError('join', error.message);
+      this.el.setup.hidden = true;
+      replace(this.el.preview);
+      return;
+    }
+    this.fieldError('join', null);
+    this.guess = guessRoles(this.summary);
+    const header = new Set(this.summary.header);
+    for (const f of ROLE_FIELDS) {
+      const r = this.roles[f.role];
+      if (r.user && (r.value === '' || header.has(r.value))) continue;
+      r.value = f.role === 'strata' ? '' : (this.guess[f.role] ?? '');
+      if (f.role === 'id' && ready.length > 1 && !r.value) r.value = this.join.value;
+      r.user = false;
+    }
+    if (presetCovariates) for (const c of this.guess.covariates) if (!this.covChoice.has(c)) this.covChoice.set(c, false);
+    this.renderPreview();
+    this.renderSetup();
+    this.el.setup.hidden = false;
+    this.markResultsStale();
+  }
+
+  /** Results on screen no longer match the loaded data or the last attempt: say so above them. */
+  markResultsStale(message = 'The data changed after these results were computed: press “Fit Cox model” to update them.') {
+    if (!this.result || this.el.results.hidden) return;
+    let note = this.el.results.querySelector('.stale');
+    if (!note) {
+      note = h('p', { class: 'notice warn stale', role: 'note' });
+      this.el.results.querySelector('h2')?.after(note);
+    }
+    note.textContent = message;
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  renderFiles() {
+    const items = [...this.sources.values()].map((s) => {
+      const errorId = fieldId('file-error', s.key);
+      const status = s.error
+        ? h('p', { class: 'field-error', id: errorId, role: 'alert', 'data-error-for': `file:${s.key}` }, s.error.message)
+        : s.summary
+          ? h('span', { class: 'file-meta' }, `${s.summary.rowCount.toLocaleString('en-US')} rows · ${s.summary.header.length} columns`)
+          : h('span', { class: 'file-meta' }, 'reading…');
+      const remove = s.origin === 'file'
+        ? h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove ${s.name}`, onclick: () => this.removeSource(s.key) }, 'Remove')
+        : h('span', { class: 'badge' }, 'example');
+      return h('li', { class: s.error ? 'file has-error' : 'file' },
+        h('span', { class: 'file-name' }, s.name), status, remove);
+    });
+    replace(this.el.files, items);
+    this.el.files.hidden = items.length === 0;
+  }
+
+  renderJoin(ready) {
+    const row = this.el.join;
+    row.hidden = ready.length < 2;
+    if (row.hidden) return;
+    const select = $('#join-select');
+    const shared = ready[0].summary.header.filter((n) => ready.every((s) => s.summary.header.includes(n)));
+    replace(select, h('option', { value: '' }, '— choose the ID column —'),
+      shared.map((n) => h('option', { value: n, selected: n === this.join.value }, n)));
+    select.value = this.join.value;
+    select.onchange = () => {
+      this.join = { value: select.value, user: true };
+      this.enqueue(() => this.rebuildDataset());
+    };
+  }
+
+  renderPreview() {
+    const s = this.summary;
+    const kinds = s.columns.map((c) => {
+      const parts = [c.kind === 'number' ? 'number' : 'text'];
+      if (c.missing) parts.push(`${c.missing} missing`);
+      return parts.join(', ');
+    });
+    const table = h('table', { class: 'data preview' },
+      h('caption', {}, `First ${s.preview.length} of ${s.rowCount.toLocaleString('en-US')} rows${s.files.length > 1 ? ` (${s.files.join(' + ')} joined on “${s.join.column}”)` : ` of ${s.files[0]}`}`),
+      h('thead', {},
+        h('tr', {}, s.header.map((n) => h('th', { scope: 'col' }, n))),
+        h('tr', { class: 'kinds' }, kinds.map((k, j) => h('td', { class: s.columns[j].kind === 'text' ? 'kind text' : 'kind' }, k)))),
+      h('tbody', {}, s.preview.map((r) => h('tr', {}, r.map((cell) => h('td', { class: cell === null ? 'missing' : '' }, cell === null ? 'NA' : cell))))));
+    const join = s.join
+      ? h('p', { class: 'hint' }, `Joined on “${s.join.column}”: ${s.join.matched} patients in every file; ` +
+        s.join.perFile.map((f) => `${f.file}: ${f.unmatched} unmatched`).join(', ') + '.')
+      : null;
+    replace(this.el.preview, h('h3', {}, 'Preview'), join, tableWrap(table, 'Data preview'));
+  }
+
+  renderSetup() {
+    const s = this.summary;
+    const fields = ROLE_FIELDS.map((f) => {
+      const id = `role-${f.role}`;
+      const select = h('select', { id, 'aria-describedby': `${id}-help ${id}-error` },
+        h('option', { value: '' }, f.optional ? '(none)' : '— choose —'),
+        s.header.map((n) => h('option', { value: n }, n)));
+      select.value = this.roles[f.role].value;
+      select.addEventListener('change', () => {
+        this.roles[f.role] = { value: select.value, user: true };
+        this.fieldError(f.role, null);
+        this.renderCovariates();
+        this.checkRoles();
+      });
+      const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
+      return h('div', { class: 'field' },
+        h('label', { for: id }, f.label, guessed),
+        select,
+        h('p', { class: 'help', id: `${id}-help` }, f.help),
+        h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.role, hidden: true }));
+    });
+    replace(this.el.roles, fields);
+    this.renderCovariates();
+    this.checkRoles();
+  }
+
+  /** Problems visible from the column summaries alone, shown beside the role before any fit. */
+  checkRoles() {
+    const col = (name) => this.summary.columns.find((c) => c.name === name);
+    const where = (c) => (c.firstNonNumericRow ? ` (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${c.firstNonNumericRow.value}”)` : '');
+    const time = this.roles.time.value && col(this.roles.time.value);
+    if (time) {
+      if (time.kind === 'text') this.fieldError('time', `“${time.name}” has text, not numbers${where(time)}; choose the follow-up time column or fix the file.`);
+      else if (!time.nonNegative) this.fieldError('time', `“${time.name}” has negative values; survival times must be ≥ 0.`);
+    }
+    const event = this.roles.event.value && col(this.roles.event.value);
+    if (event && event.levels === null) {
+      this.fieldError('event', `“${event.name}” has many different values; the event column holds 1/0 (or TRUE/FALSE, or 2/1).`);
+    }
+  }
+
+  covariateCandidates() {
+    const used = new Set([this.roles.time.value, this.roles.event.value, this.roles.id.value, this.roles.strata.value].filter(Boolean));
+    if (this.summary.join) used.add(this.summary.join.column);
+    return this.summary.columns.filter((c) => !used.has(c.name));
+  }
+
+  isChecked(name) {
+    if (this.covChoice.has(name)) return this.covChoice.get(name);
+    return this.guess.covariates.includes(name);
+  }
+
+  renderCovariates() {
+    const candidates = this.covariateCandidates();
+    const byName = new Map(candidates.map((c) => [c.name, c]));
+    const groups = modalityGroups(this.summary, candidates.map((c) => c.name));
+    const outcomeLike = this.guess.outcomeLike;
+    const blocks = groups.map((g) => h('div', { class: 'cov-group' },
+      groups.length > 1 ? h('p', { class: 'cov-group-name' }, g.name) : null,
+      h('ul', { class: 'cov-list' }, g.columns.map((name) => {
+        const c = byName.get(name);
+        const id = fieldId('cov', name);
+        const errId = fieldId('cov-error', name);
+        const box = h('input', { type: 'checkbox', id, checked: this.isChecked(name), 'aria-describedby': `${id}-note ${errId}` });
+        box.dataset.column = name;
+        box.addEventListener('change', () => {
+          this.adoptSelection();
+          this.covChoice.set(name, box.checked);
+          this.fieldError(`cov:${name}`, null);
+          this.updateCovCount();
+        });
+        let note = '';
+        if (c.kind === 'text') {
+          note = c.firstNonNumericRow
+            ? `text, not a number (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${c.firstNonNumericRow.value}”)`
+            : 'text, not a number';
+        } else if (outcomeLike.has(name)) note = 'looks like an outcome column';
+        else if (c.missing) note = `${c.missing} missing`;
+        return h('li', { class: c.kind === 'text' ? 'cov text' : 'cov' },
+          box,
+          h('label', { for: id }, name),
+          h('span', { class: 'cov-note', id: `${id}-note` }, note),
+          h('p', { class: 'field-error', id: errId, 'data-error-for': `cov:${name}`, hidden: true }));
+      }))));
+    replace(this.el.covariates, blocks);
+    this.updateCovCount();
+  }
+
+  updateCovCount() {
+    const n = this.selectedCovariates().length;
+    $('#cov-count').textContent = `${n} selected`;
+  }
+
+  /** The selection on screen becomes the user's own (so a reloaded file cannot change it by new guesses). */
+  adoptSelection() {
+    if (!this.summary) return;
+    for (const c of this.covariateCandidates()) if (!this.covChoice.has(c.name)) this.covChoice.set(c.name, this.isChecked(c.name));
+    for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
+  }
+
+  selectedCovariates() {
+    if (!this.summary) return [];
+    return this.covariateCandidates().map((c) => c.name).filter((n) => this.isChecked(n));
+  }
+
+  setAllCovariates(on) {
+    if (!this.summary) return;
+    for (const c of this.covariateCandidates()) if (!on || c.kind === 'number') this.covChoice.set(c.name, on);
+    this.renderCovariates();
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  /** Show (message) or clear (null) the error beside a control: role name, 'join', 'penalizer', 'cov:<column>'. */
+  fieldError(target, message) {
+    let el;
+    if (target === 'join') el = $('#join-error');
+    else if (target === 'penalizer') el = $('#set-penalizer-error');
+    else if (target.startsWith('cov:')) el = document.getElementById(fieldId('cov-error', target.slice(4)));
+    else el = document.getElementById(`role-${target}-error`);
+    if (!el) return false;
+    el.textContent = message ?? '';
+    el.hidden = !message;
+    const control = target === 'join' ? $('#join-select')
+      : target === 'penalizer' ? $('#set-penalizer')
+        : target.startsWith('cov:') ? document.getElementById(fieldId('cov', target.slice(4)))
+          : document.getElementById(`role-${target}`);
+    if (control) {
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    }
+    return true;
+  }
+
+  clearErrors() {
+    for (const el of document.querySelectorAll('#setup .field-error')) { el.textContent = ''; el.hidden = true; }
+    for (const el of document.querySelectorAll('#setup [aria-invalid]')) el.removeAttribute('aria-invalid');
+    this.el.fitError.textContent = '';
+    this.el.fitError.hidden = true;
+  }
+
+  /** Put an error from the worker beside the control it concerns; otherwise under the Fit button. */
+  placeError(error) {
+    const column = error.datasetColumn ?? error.column;
+    let target = null;
+    if (error.role === 'penalizer') target = 'penalizer';
+    else if (['time', 'event', 'id', 'strata'].includes(error.role)) target = error.role;
+    else if (column && this.roles.time.value === column) target = 'time';
+    else if (column && this.roles.event.value === column) target = 'event';
+    else if (column && this.roles.strata.value === column) target = 'strata';
+    else if (column) target = `cov:${column}`;
+    const placed = target ? this.fieldError(target, error.message) : false;
+    this.el.fitError.hidden = false;
+    this.el.fitError.textContent = placed
+      ? `The model could not be fitted: see the message beside ${target.startsWith('cov:') ? `the covariate “${target.slice(4)}”` : `“${target}”`}.`
+      : `The model could not be fitted: ${error.message}`;
+    if (placed) {
+      const control = target.startsWith('cov:') ? document.getElementById(fieldId('cov', target.slice(4))) : document.getElementById(target === 'penalizer' ? 'set-penalizer' : `role-${target}`);
+      control?.focus();
+    }
+  }
+
+  // ------------------------------------------------------------------ fitting
+
+  fit() {
+    return this.enqueue(() => this.fitNow());
+  }
+
+  async fitNow() {
+    if (!this.summary) {
+      this.el.fitError.hidden = false;
+      this.el.fitError.textContent = 'Load a data file first.';
+      return null;
+    }
+    this.clearErrors();
+    if (this.needsReparse) await this.rebuildDataset();
+    this.adoptSelection();
+    const payload = {
+      time: this.roles.time.value,
+      event: this.roles.event.value,
+      id: this.roles.id.value || undefined,
+      strata: this.roles.strata.value || undefined,
+      covariates: this.selectedCovariates(),
+      ties: this.settings.ties,
+      robust: this.settings.robust,
+      penalizer: this.settings.penalizer === '' ? undefined : this.settings.penalizer,
+    };
+    let problems = 0;
+    if (!payload.time) { this.fieldError('time', 'Choose the column with the follow-up time.'); problems++; }
+    if (!payload.event) { this.fieldError('event', 'Choose the column with the event indicator (1 = event, 0 = censored).'); problems++; }
+    if (payload.covariates.length === 0) { $('#cov-error').textContent = 'Tick at least one covariate.'; $('#cov-error').hidden = false; problems++; }
+    if (problems) {
+      this.el.fitError.hidden = false;
+      this.el.fitError.textContent = 'Some settings need your attention (marked above).';
+      return null;
+    }
+    this.el.fitButton.disabled = true;
+    try {
+      const result = await this.run('fitCox', payload, 'Fitting the Cox model');
+      this.result = result;
+      const view = renderCoxResults(this.el.results, result);
+      this.redraw = view.redraw;
+      this.announce(`Cox model fitted: C-index ${result.fit.concordance.c.toFixed(3)} on ${result.fit.n} patients.`);
+      this.onResult(result);
+      return result;
+    } catch (error) {
+      if (error instanceof CancelledError) {
+        this.announce('Fit cancelled.');
+        this.el.fitError.hidden = false;
+        this.el.fitError.textContent = 'Cancelled. Your settings are unchanged; press “Fit Cox model” to run again.';
+      } else {
+        this.placeError(error);
+        this.markResultsStale('The latest fit failed (see above): these results are from the previous fit.');
+      }
+      return null;
+    } finally {
+      this.el.fitButton.disabled = false;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// LateFuse web app: page bootstrap. The page never loads the WebAssembly module itself: the
+// computation worker (worker.js) does, and the page talks to it through protocol.js.
+import { $ } from './dom.js';
+import { WorkerClient } from './protocol.js';
+import { setupTabs, createProgress, createAnnouncer } from './ui.js';
+import { FitFlow } from './fit.js';
+import { runDemo } from './demo.js';
+import { renderScoreModels } from './score.js';
+
+const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'latefuse-core' }));
+const progress = createProgress();
+const announce = createAnnouncer();
+
+const flow = new FitFlow({
+  client,
+  progress,
+  announce,
+  onResult: (result) => renderScoreModels(result),
+});
+renderScoreModels(null);
+
+setupTabs({
+  onChange: (name) => { if (name === 'fit') flow.redraw?.(); },
+});
+
+const ctx = { client, flow, announce };
+const guard = (fn) => async () => {
+  try {
+    await fn();
+  } catch (error) {
+    announce(error.message);
+  }
+};
+$('#btn-demo').addEventListener('click', guard(() => runDemo(ctx)));
+$('#btn-lung').addEventListener('click', guard(() => flow.loadExample('lung', { fit: true })));
+$('#btn-rotterdam').addEventListener('click', guard(() => flow.loadExample('rotterdam', { fit: true })));
+
+// Redraw charts to the new width after a resize (the SVGs also scale down by CSS meanwhile).
+let resizeTimer = null;
+let lastWidth = window.innerWidth;
+window.addEventListener('resize', () => {
+  if (window.innerWidth === lastWidth) return;
+  lastWidth = window.innerWidth;
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => flow.redraw?.(), 200);
+});
+
+async function start() {
+  document.body.dataset.state = 'loading';
+  try {
+    const { version } = await client.call('init', {});
+    $('#core-version').textContent = `core ${version}`;
+  } catch (error) {
+    $('#fit-error').hidden = false;
+    $('#fit-error').textContent = `The WebAssembly core could not be loaded: ${error.message}`;
+    document.body.dataset.state = 'error';
+    return;
+  }
+  // The page opens with the built-in demo fitted, unless ?demo=0.
+  const params = new URLSearchParams(location.search);
+  if (params.get('demo') !== '0') await runDemo(ctx).catch((error) => announce(error.message));
+  document.body.dataset.state = 'ready';
+}
+
+start();
+
+// Offline use after the first visit: a service worker precaches the built files. Registered with a
+// relative URL so the site works from any sub-path; not in the Vite dev server.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch(() => { /* offline use simply unavailable */ });
+  });
+}

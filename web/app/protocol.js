@@ -1,0 +1,193 @@
+// The small typed message layer between the page and the computation worker.
+//
+// Page -> worker:   {id, type, payload}            type is one of REQUESTS
+//                   {id, type: 'cancel'}            ask the worker to stop request `id`
+// Worker -> page:   {id, type: 'progress', payload: {stage, fraction}}   fraction in [0, 1] or null
+//                   {id, type: 'result',   payload}
+//                   {id, type: 'error',    payload: {name, message, file?, row?, column?, ...}}
+//
+// Large typed arrays cross the boundary as transferred buffers (never cloned): a handler returns
+// `transfer(value, buffers)` and the client passes `{transfer: [...]}` for its own.
+// Errors come back as the typed errors of web/lib/errors.js (InputError, ModelError, ...), so the
+// page can place them beside the control that caused them.
+import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/errors.js';
+
+/**
+ * Request types and their payloads / results.
+ * @typedef {{}} InitPayload                       -> {version: string}
+ * @typedef {{key: string, name: string, file?: Blob, text?: string}} ParsePayload
+ *   -> TableSummary (the parsed table stays in the worker under `key`)
+ * @typedef {{key: string}} DropPayload             -> {dropped: boolean}
+ * @typedef {{keys: string[], idColumn?: string}} DatasetPayload
+ *   -> DatasetSummary (one table, or several joined on idColumn)
+ * @typedef {{time: string, event: string, covariates: string[], id?: string, strata?: string,
+ *            ties?: 'efron'|'breslow', robust?: boolean, penalizer?: number}} FitCoxPayload
+ *   -> {fit, prep} (see worker.js)
+ */
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox']);
+
+const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
+
+/** Marks a handler's result whose buffers are transferred, not copied. */
+export class Transfer {
+  constructor(value, buffers) {
+    this.value = value;
+    this.buffers = buffers;
+  }
+}
+export const transfer = (value, buffers) => new Transfer(value, buffers);
+
+export function serializeError(error) {
+  const out = { name: error?.name ?? 'Error', message: String(error?.message ?? error) };
+  for (const key of ['file', 'row', 'column', 'datasetColumn', 'role']) {
+    if (error && error[key] !== undefined) out[key] = error[key];
+  }
+  if (!ERROR_TYPES[out.name]) {
+    out.message = `unexpected error in the computation worker: ${out.message}`;
+    out.name = 'LateFuseError';
+  }
+  return out;
+}
+
+export function deserializeError(payload) {
+  const Type = ERROR_TYPES[payload?.name] ?? LateFuseError;
+  const { name, message, ...details } = payload ?? {};
+  return name === 'CancelledError' ? new CancelledError(message) : new Type(message ?? 'unknown error', details);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker side
+// ---------------------------------------------------------------------------------------------
+
+/** Let queued messages (e.g. 'cancel') be delivered before continuing. */
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Answer requests with `handlers[type](payload, context)`. The context gives
+ * `progress(stage, fraction)`, `checkpoint()` (yields, then throws CancelledError if cancelled) and
+ * `isCancelled()` (for callbacks that cannot await).
+ * @param {Record<string, (payload: any, ctx: {progress: Function, checkpoint: Function}) => any>} handlers
+ * @param {DedicatedWorkerGlobalScope} scope
+ */
+export function serve(handlers, scope = self) {
+  const cancelled = new Set();
+  scope.onmessage = async (event) => {
+    const message = event.data;
+    if (!message || typeof message !== 'object' || typeof message.id !== 'number') return;
+    const { id, type, payload } = message;
+    if (type === 'cancel') { cancelled.add(id); return; }
+    const handler = Object.hasOwn(handlers, type) ? handlers[type] : undefined;
+    if (!REQUESTS.includes(type) || !handler) {
+      scope.postMessage({ id, type: 'error', payload: { name: 'LateFuseError', message: `unknown request type "${type}"` } });
+      return;
+    }
+    const ctx = {
+      progress(stage, fraction = null) {
+        scope.postMessage({ id, type: 'progress', payload: { stage, fraction } });
+      },
+      async checkpoint() {
+        await nextTurn();
+        if (cancelled.has(id)) throw new CancelledError();
+      },
+      isCancelled: () => cancelled.has(id),
+    };
+    try {
+      const out = await handler(payload ?? {}, ctx);
+      if (out instanceof Transfer) scope.postMessage({ id, type: 'result', payload: out.value }, out.buffers);
+      else scope.postMessage({ id, type: 'result', payload: out });
+    } catch (error) {
+      scope.postMessage({ id, type: 'error', payload: serializeError(error) });
+    } finally {
+      cancelled.delete(id);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page side
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A client for the computation worker. `createWorker()` must return a new Worker; if a cancelled
+ * request does not stop within `hardCancelMs` (a long call inside the WebAssembly core cannot be
+ * interrupted), the worker is terminated and restarted, and `onRestart` listeners are told so
+ * they can send their data again.
+ */
+export class WorkerClient {
+  constructor(createWorker, { hardCancelMs = 1500 } = {}) {
+    this.createWorker = createWorker;
+    this.hardCancelMs = hardCancelMs;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.restartListeners = new Set();
+    this.generation = 0;
+    this.start();
+  }
+
+  start() {
+    this.generation += 1;
+    this.worker = this.createWorker();
+    this.worker.onmessage = (event) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      const error = new LateFuseError(`the computation worker failed (${event.message || 'it could not be loaded'}); reload the page`);
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+    };
+  }
+
+  receive(message) {
+    const entry = message && this.pending.get(message.id);
+    if (!entry) return;
+    if (message.type === 'progress') {
+      entry.onProgress?.(message.payload);
+      return;
+    }
+    this.pending.delete(message.id);
+    clearTimeout(entry.timer);
+    if (message.type === 'result') entry.resolve(message.payload);
+    else entry.reject(deserializeError(message.payload));
+  }
+
+  /**
+   * Send a request. Returns {id, promise}.
+   * @param {string} type one of REQUESTS
+   * @param {object} payload
+   * @param {{onProgress?: (p: {stage: string, fraction: number|null}) => void, transfer?: Transferable[]}} [options]
+   */
+  request(type, payload = {}, { onProgress, transfer: buffers = [] } = {}) {
+    if (!REQUESTS.includes(type)) throw new LateFuseError(`unknown request type "${type}"`);
+    const id = this.nextId++;
+    const promise = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress, timer: null });
+    });
+    this.worker.postMessage({ id, type, payload }, buffers);
+    return { id, promise };
+  }
+
+  /** Send a request and wait for its result. */
+  call(type, payload, options) {
+    return this.request(type, payload, options).promise;
+  }
+
+  /** Cancel request `id`: politely first, then by restarting the worker. */
+  cancel(id) {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.worker.postMessage({ id, type: 'cancel' });
+    entry.timer = setTimeout(() => {
+      if (!this.pending.has(id)) return;
+      this.worker.terminate();
+      const error = new CancelledError('cancelled');
+      for (const other of this.pending.values()) { clearTimeout(other.timer); other.reject(error); }
+      this.pending.clear();
+      this.start();
+      for (const listener of this.restartListeners) listener();
+    }, this.hardCancelMs);
+  }
+
+  onRestart(listener) {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
+}

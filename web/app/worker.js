@@ -1,0 +1,139 @@
+// The computation worker: it alone loads the WebAssembly module (through web/lib) and keeps the
+// user's parsed tables, answering the typed requests of protocol.js with progress events.
+// Data preparation for a fit follows `latefuse cox` (web/cli/commands/cox.js) step for step, so
+// the page and the command line give identical numbers for the same file and options.
+import { serve, transfer } from './protocol.js';
+import { readTable, summarizeTable, Dataset } from './worker-data.js';
+import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
+
+/** Parsed tables by key (the page's source key: the file name). */
+const tables = new Map();
+/** The dataset the page is working on (one table, or several joined). */
+let dataset = null;
+
+async function init(_payload, ctx) {
+  ctx.progress('Loading the WebAssembly core', null);
+  await loadModule();
+  return { version: await coreVersion() };
+}
+
+async function parse({ key, name, file, text }, ctx) {
+  const table = await readTable({ name, file, text }, ctx);
+  await ctx.checkpoint();
+  tables.set(key, table);
+  dataset = null;
+  return summarizeTable(key, table);
+}
+
+function drop({ key }) {
+  dataset = null;
+  return { dropped: tables.delete(key) };
+}
+
+function makeDataset({ keys, idColumn }) {
+  const list = (keys ?? []).map((key) => {
+    const table = tables.get(key);
+    if (!table) throw new InputError(`the file "${key}" is no longer loaded; open it again`, { file: key });
+    return { key, table };
+  });
+  if (list.length === 0) throw new InputError('no data loaded: open a CSV/TSV file or load an example');
+  dataset = new Dataset(list, list.length > 1 ? idColumn : null);
+  return dataset.summary();
+}
+
+function finiteNumber(x, what) {
+  if (x === undefined || x === null || x === '') return undefined;
+  const v = Number(x);
+  if (!Number.isFinite(v) || v < 0) throw new InputError(`${what} must be a number >= 0; got "${x}"`, { role: what });
+  return v;
+}
+
+async function fitCoxRequest(payload, ctx) {
+  if (!dataset) throw new InputError('no data loaded: open a CSV/TSV file or load an example');
+  const { time: timeName, event: eventName, covariates: covNames = [], id: idName, strata: strataName } = payload;
+  if (!timeName) throw new InputError('choose the follow-up time column', { role: 'time' });
+  if (!eventName) throw new InputError('choose the event column', { role: 'event' });
+  if (timeName === eventName) throw new InputError('time and event must be two different columns', { role: 'event', datasetColumn: eventName });
+  if (covNames.length === 0) throw new InputError('choose at least one covariate', { role: 'covariate' });
+  for (const c of covNames) {
+    if (c === timeName || c === eventName) throw new InputError(`"${c}" is the ${c === timeName ? 'time' : 'event'} column; it cannot also be a covariate`, { role: 'covariate', datasetColumn: c });
+  }
+  const ties = payload.ties === 'breslow' ? 'breslow' : 'efron';
+  const penalizer = finiteNumber(payload.penalizer, 'penalizer');
+
+  ctx.progress('Checking the columns', null);
+  await ctx.checkpoint();
+  const time = dataset.numeric(timeName, 'time');
+  const event = dataset.event(eventName);
+  const covs = covNames.map((c) => dataset.numeric(c, 'covariate'));
+  const used = [time, event, ...covs];
+  let strata;
+  if (strataName) { strata = dataset.categorical(strataName, 'strata'); used.push(strata.codes); }
+  const rows = completeRows(used);
+  if (rows.keep.length === 0) {
+    throw new InputError(`no row has a value in every used column (${[timeName, eventName, ...covNames].join(', ')}); check the columns and missing values`, { role: 'covariate' });
+  }
+  const t = rows.select(time);
+  const src = dataset.sources.get(timeName);
+  try {
+    checkTimes(src.table, src.name, t, src.rows ? Int32Array.from(rows.keep, (k) => src.rows[k]) : rows.keep);
+  } catch (error) {
+    error.datasetColumn = timeName; error.role = 'time';
+    throw error;
+  }
+  const e = rows.select(event);
+  if (!e.some((v) => v === 1)) {
+    throw new ModelError(`the event column "${eventName}" has no events among the ${rows.keep.length} usable rows; a Cox model needs at least one event (1 = event)`,
+      { datasetColumn: eventName, role: 'event' });
+  }
+  const covariates = Object.fromEntries(covNames.map((c, j) => [c, rows.select(covs[j])]));
+  const input = { time: t, event: e, covariates, ties, robust: !!payload.robust };
+  if (strata) input.strata = rows.select(strata.codes);
+  if (penalizer !== undefined && penalizer > 0) input.penalizer = penalizer;
+
+  ctx.progress(`Fitting the Cox model (${rows.keep.length} patients, ${covNames.length} covariates)`, null);
+  await ctx.checkpoint();
+  const started = performance.now();
+  const fit = await fitCox(input);
+  const fitMs = performance.now() - started;
+  await ctx.checkpoint();
+
+  ctx.progress('Preparing the results', null);
+  const sourceRows = Int32Array.from(rows.keep, (k) => dataset.sourceRow(timeName, k));
+  const ids = idName ? Array.from(rows.keep, (k) => dataset.cell(idName, k)) : null;
+  const version = await coreVersion();
+  const out = {
+    coreVersion: version,
+    fitMs,
+    fit,
+    prep: {
+      files: dataset.tables.map(({ table }) => table.file),
+      join: dataset.join,
+      time: timeName,
+      event: eventName,
+      covariates: covNames,
+      id: idName || null,
+      strata: strataName || null,
+      strataLevels: strata ? strata.levels.map(String) : null,
+      ties,
+      robust: !!payload.robust,
+      penalizer: input.penalizer ?? 0,
+      rowsInFile: dataset.rowCount,
+      dropped: rows.dropped,
+      sourceRows,
+      ids,
+      timeValues: t,
+      eventValues: e,
+    },
+  };
+  const buffers = [sourceRows.buffer, t.buffer, e.buffer];
+  // Transfer only a buffer the array owns whole (never a view on the WebAssembly memory).
+  const lp = fit.linearPredictor;
+  if (lp instanceof Float64Array) {
+    if (lp.byteOffset !== 0 || lp.buffer.byteLength !== lp.byteLength) fit.linearPredictor = lp.slice();
+    buffers.push(fit.linearPredictor.buffer);
+  }
+  return transfer(out, buffers);
+}
+
+serve({ init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest });
