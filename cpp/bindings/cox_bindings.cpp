@@ -100,14 +100,15 @@ val fitCoxJs(val input) {
   out.set("warnings", toStringArray(f.warnings));
   out.set("linearPredictor", toFloat64Array(f.linearPredictor));
   out.set("concordance", concordanceObject(f.concordance));
+  // Baseline arrays can have one entry per event time (up to n): typed arrays, one copy each.
   val base = val::object();
-  base.set("time", toArray(f.baseline.time));
-  base.set("stratum", toArray(f.baseline.stratum));
-  base.set("hazard", toArray(f.baseline.hazard));
-  base.set("varHazard", toArray(f.baseline.varHazard));
-  base.set("xbarHazard", toRows(f.baseline.xbarHazard));
-  base.set("nRisk", toArray(f.baseline.nRisk));
-  base.set("nEvent", toArray(f.baseline.nEvent));
+  base.set("time", toFloat64Array(f.baseline.time));
+  base.set("stratum", toInt32Array(f.baseline.stratum));
+  base.set("hazard", toFloat64Array(f.baseline.hazard));
+  base.set("varHazard", toFloat64Array(f.baseline.varHazard));
+  base.set("xbarHazard", toFlatRowMajor(f.baseline.xbarHazard));
+  base.set("nRisk", toInt32Array(f.baseline.nRisk));
+  base.set("nEvent", toInt32Array(f.baseline.nEvent));
   out.set("baseline", base);
   // Predictions requested with the fit: {predict: {x: [..], times: [..], stratum?}}
   if (has(input, "predict")) {

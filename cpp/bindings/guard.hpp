@@ -109,6 +109,16 @@ inline val toFloat64Array(const Eigen::VectorXd& v) {
   return val::global("Float64Array").new_(emscripten::typed_memory_view(static_cast<size_t>(v.size()), v.data()));
 }
 
+inline val toInt32Array(const Eigen::VectorXi& v) {
+  return val::global("Int32Array").new_(emscripten::typed_memory_view(static_cast<size_t>(v.size()), v.data()));
+}
+
+// A matrix as one Float64Array in row-major order (rows * cols values).
+inline val toFlatRowMajor(const Eigen::MatrixXd& m) {
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
+  return val::global("Float64Array").new_(emscripten::typed_memory_view(static_cast<size_t>(r.size()), r.data()));
+}
+
 inline val toRows(const Eigen::MatrixXd& m) {
   val out = val::array();
   for (Eigen::Index i = 0; i < m.rows(); ++i) out.call<void>("push", toArray(Eigen::VectorXd(m.row(i).transpose())));

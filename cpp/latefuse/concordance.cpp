@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "latefuse/error.hpp"
+#include "latefuse/ordering.hpp"
 
 namespace latefuse {
 namespace {
@@ -46,14 +47,12 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
   const std::vector<Eigen::Index>& order = sorted.order;
 
   // Dense ranks of the scores (exact ties share a rank), across all rows.
-  std::vector<std::pair<double, Eigen::Index>> byScore(static_cast<size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) byScore[static_cast<size_t>(i)] = {score(i), i};
-  std::sort(byScore.begin(), byScore.end());
+  const std::vector<Eigen::Index> byScore = stableOrder(score.data(), n);
   std::vector<size_t> rank(static_cast<size_t>(n));
   size_t nRanks = 0;
   for (size_t k = 0; k < byScore.size(); ++k) {
-    if (k > 0 && byScore[k].first != byScore[k - 1].first) ++nRanks;
-    rank[static_cast<size_t>(byScore[k].second)] = nRanks;
+    if (k > 0 && score(byScore[k]) != score(byScore[k - 1])) ++nRanks;
+    rank[static_cast<size_t>(byScore[k])] = nRanks;
   }
   ++nRanks;
 

@@ -54,31 +54,46 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   // columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
   P.means = Eigen::VectorXd::Zero(P.p);
   P.scale = Eigen::VectorXd::Ones(P.p);
+  double wsum = 0;
+  for (Eigen::Index i = 0; i < P.n; ++i) wsum += data.w(i);
   for (Eigen::Index j = 0; j < P.p; ++j) {
     const double* col = x.col(j).data();
     bool zeroOne = true;
-    for (Eigen::Index i = 0; i < P.n && zeroOne; ++i) zeroOne = col[i] == 0 || col[i] == 1 || col[i] == -1;
-    if (!center || zeroOne) continue;
-    // Running weighted mean: stays finite for values near 1e300, where a plain sum would overflow.
-    double mean = 0, wsum = 0;
+    double big = 0;
     for (Eigen::Index i = 0; i < P.n; ++i) {
-      wsum += data.w(i);
-      mean += data.w(i) / wsum * (col[i] - mean);
+      zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
+      big = std::max(big, std::fabs(col[i]));
     }
+    if (!center || zeroOne || big == 0) continue;
+    // Sums of x / big cannot overflow even for values near 1e300.
+    const double inv = 1.0 / big;
+    double sum = 0;
+    for (Eigen::Index i = 0; i < P.n; ++i) sum += data.w(i) * (col[i] * inv);
+    const double mean = sum / wsum * big;
     double mad = 0;
-    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) / wsum * std::fabs(col[i] - mean);
+    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) * std::fabs(col[i] * inv - mean * inv);
+    mad = mad / wsum * big;
     P.means(j) = mean;
     P.scale(j) = mad > 0 ? 1.0 / mad : 1.0;
   }
-  // Gather subjects in sorted order from a transposed copy (one subject = one contiguous column).
-  const Eigen::MatrixXd xT = x.transpose();
-  P.xt.resize(P.p, P.n);
-  for (Eigen::Index k = 0; k < P.n; ++k) {
-    const double* src = xT.col(P.order[static_cast<size_t>(k)]).data();
-    double* dst = P.xt.col(k).data();
-    for (Eigen::Index j = 0; j < P.p; ++j) dst[j] = (src[j] - P.means(j)) * P.scale(j);
+  // Covariate-major copy in sorted order (a gather within each column), then the subject-major
+  // copy by a cache-blocked transpose.
+  P.xc.resize(P.n, P.p);
+  for (Eigen::Index j = 0; j < P.p; ++j) {
+    const double* src = x.col(j).data();
+    double* dst = P.xc.col(j).data();
+    const double mean = P.means(j), scale = P.scale(j);
+    for (Eigen::Index k = 0; k < P.n; ++k) dst[k] = (src[P.order[static_cast<size_t>(k)]] - mean) * scale;
   }
-  P.xc = P.xt.transpose();
+  P.xt.resize(P.p, P.n);
+  constexpr Eigen::Index kTile = 64;
+  for (Eigen::Index k0 = 0; k0 < P.n; k0 += kTile) {
+    const Eigen::Index k1 = std::min(P.n, k0 + kTile);
+    for (Eigen::Index j = 0; j < P.p; ++j) {
+      const double* src = P.xc.col(j).data();
+      for (Eigen::Index k = k0; k < k1; ++k) P.xt(j, k) = src[k];
+    }
+  }
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -132,6 +147,19 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
   return f;
 }
 
+// eta_i = x_i' beta over the sorted, scaled covariates (a dot product per contiguous subject column).
+Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
+  Eigen::VectorXd eta(P.n);
+  const double* b = beta.data();
+  for (Eigen::Index i = 0; i < P.n; ++i) {
+    const double* xi = P.xt.col(i).data();
+    double s = 0;
+    for (Eigen::Index j = 0; j < P.p; ++j) s += xi[j] * b[j];
+    eta(i) = s;
+  }
+  return eta;
+}
+
 struct Evaluation {
   double loglik = 0;
   Eigen::VectorXd u;
@@ -146,7 +174,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   const Eigen::Index n = P.n, p = P.p;
   Evaluation E;
   E.u = Eigen::VectorXd::Zero(p);
-  Eigen::VectorXd eta = P.xt.transpose() * beta;
+  Eigen::VectorXd eta = linearPredictorSorted(P, beta);
   Eigen::VectorXd r(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     eta(i) = coxsafe(eta(i));
@@ -260,7 +288,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
 // hazard term with weight (1 - l/d). Multiplied by the case weight (weighted = TRUE).
 Eigen::MatrixXd scoreResidualsScaled(const Prepared& P, const Eigen::VectorXd& beta, Ties ties) {
   const Eigen::Index n = P.n, p = P.p;
-  Eigen::VectorXd eta = P.xt.transpose() * beta;
+  Eigen::VectorXd eta = linearPredictorSorted(P, beta);
   Eigen::VectorXd risk(n), r(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     risk(i) = std::exp(coxsafe(eta(i)));

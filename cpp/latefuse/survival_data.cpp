@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "latefuse/error.hpp"
+#include "latefuse/ordering.hpp"
 
 namespace latefuse {
 
@@ -20,30 +21,26 @@ void validateSurvivalData(const SurvivalData& data, const std::string& context) 
   if (data.strata.size() != 0 && data.strata.size() != n)
     throw InputError(context + ": strata must have one value per row (" + std::to_string(n) + ")");
   for (Eigen::Index i = 0; i < n; ++i) {
-    const std::string row = "row " + std::to_string(i + 1);
+    const auto row = [i] { return "row " + std::to_string(i + 1); };
     if (!std::isfinite(data.time(i)))
-      throw InputError(context + ": time is not a finite number at " + row + "; remove the row or fix the value");
+      throw InputError(context + ": time is not a finite number at " + row() + "; remove the row or fix the value");
     if (data.time(i) < 0)
-      throw InputError(context + ": time is negative (" + std::to_string(data.time(i)) + ") at " + row +
+      throw InputError(context + ": time is negative (" + std::to_string(data.time(i)) + ") at " + row() +
                        "; survival times must be >= 0");
     if (!(data.event(i) == 0 || data.event(i) == 1))
-      throw InputError(context + ": event must be 0 (censored) or 1 (event) at " + row);
+      throw InputError(context + ": event must be 0 (censored) or 1 (event) at " + row());
     if (data.weight.size() && !(std::isfinite(data.weight(i)) && data.weight(i) > 0))
-      throw InputError(context + ": weight must be a positive finite number at " + row);
+      throw InputError(context + ": weight must be a positive finite number at " + row());
   }
 }
 
 Eigen::VectorXd timefix(const Eigen::VectorXd& time) {
-  const Eigen::Index n = time.size();
-  // Sort (time, index) pairs: contiguous keys sort several times faster than an index sort
-  // with an indirect comparator.
-  std::vector<std::pair<double, Eigen::Index>> keyed(static_cast<size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) keyed[static_cast<size_t>(i)] = {time(i), i};
-  std::sort(keyed.begin(), keyed.end());
+  const std::vector<Eigen::Index> order = stableOrder(time.data(), time.size());
   Eigen::VectorXd out = time;
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
-  double anchor = n ? keyed[0].first : 0;
-  for (const auto& [t, i] : keyed) {
+  double anchor = order.empty() ? 0 : time(order[0]);
+  for (Eigen::Index i : order) {
+    const double t = time(i);
     if (t != anchor && t - anchor <= tol * std::max(std::fabs(anchor), std::fabs(t))) {
       out(i) = anchor;  // merge into the earlier (smaller) time
     } else {
@@ -54,22 +51,7 @@ Eigen::VectorXd timefix(const Eigen::VectorXd& time) {
 }
 
 std::vector<Eigen::Index> sortByStratumTime(const SurvivalData& data, const Eigen::VectorXd& time) {
-  struct Key {
-    int stratum;
-    double time;
-    Eigen::Index index;
-    bool operator<(const Key& o) const {
-      if (stratum != o.stratum) return stratum < o.stratum;
-      if (time != o.time) return time < o.time;
-      return index < o.index;  // ties keep input order: deterministic, same as a stable sort
-    }
-  };
-  std::vector<Key> keys(static_cast<size_t>(data.size()));
-  for (Eigen::Index i = 0; i < data.size(); ++i) keys[static_cast<size_t>(i)] = {data.stratum(i), time(i), i};
-  std::sort(keys.begin(), keys.end());
-  std::vector<Eigen::Index> order(keys.size());
-  for (size_t k = 0; k < keys.size(); ++k) order[k] = keys[k].index;
-  return order;
+  return stableOrder(data.stratified() ? data.strata.data() : nullptr, time.data(), data.size());
 }
 
 SortedSurvival sortSurvival(const SurvivalData& data, bool useTimefix) {

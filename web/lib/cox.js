@@ -30,6 +30,18 @@ export async function fitCox(input) {
   if (input.strata) request.strata = Int32Array.from(input.strata);
   const fit = callCore(() => m.fitCox(request));
   fit.covariates = names;
+  // Baseline hazard as plain arrays (JSON-friendly); xbarHazard arrives flat, row-major (K x p).
+  const b = fit.baseline;
+  const p = names.length;
+  fit.baseline = {
+    time: Array.from(b.time),
+    stratum: Array.from(b.stratum),
+    hazard: Array.from(b.hazard),
+    varHazard: Array.from(b.varHazard),
+    xbarHazard: Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbarHazard.subarray(k * p, (k + 1) * p))),
+    nRisk: Array.from(b.nRisk),
+    nEvent: Array.from(b.nEvent),
+  };
   return fit;
 }
 
