@@ -4,3 +4,8 @@ export { LateFuseError, InputError, ModelError, CancelledError } from './errors.
 export { parseTable, tableFromRows } from './table.js';
 export { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
 export { fitCox, concordance, coreVersion } from './cox.js';
+export {
+  kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
+  rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
+  permutationTest, randomDraws, groupCodes,
+} from './stats.js';

@@ -2,5 +2,9 @@
 // {name, summary, usage, options (the option table), details?, run(options) -> JSON-able object}.
 import cox from './cox.js';
 import concordance from './concordance.js';
+import km from './km.js';
+import evaluate from './evaluate.js';
+import kendall from './kendall.js';
+import logistic from './logistic.js';
 
-export const commands = [cox, concordance];
+export const commands = [cox, concordance, km, evaluate, kendall, logistic];

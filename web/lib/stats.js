@@ -1,0 +1,256 @@
+// Evaluation statistics through the WASM core (issue 3): Kaplan–Meier, log-rank, Uno's C,
+// time-dependent AUC, Brier score, calibration, rank correlation, p-value adjustment, logistic
+// regression with DeLong AUC, and seeded resampling (bootstrap, paired bootstrap, permutation test).
+// Each function states its direction convention; the formulas and their R / scikit-survival
+// references are documented in the C++ headers (cpp/latefuse/*.hpp).
+import { loadModule } from './module.js';
+import { callCore, InputError, CancelledError } from './errors.js';
+
+function toF64(values, name) {
+  if (values instanceof Float64Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v)));
+  throw new InputError(`${name} must be an array of numbers`);
+}
+
+function survivalRequest(input, name = 'data') {
+  if (!input || input.time === undefined || input.event === undefined) {
+    throw new InputError(`${name}: give time and event arrays`);
+  }
+  const out = { time: toF64(input.time, 'time'), event: toF64(input.event, 'event') };
+  if (input.weights) out.weights = toF64(input.weights, 'weights');
+  if (input.strata) out.strata = Int32Array.from(input.strata);
+  return out;
+}
+
+/** Sorted distinct labels (numbers numerically, otherwise as strings) and an Int32Array of codes. */
+export function groupCodes(labels) {
+  const values = Array.from(labels);
+  const numeric = values.every((v) => typeof v === 'number');
+  const levels = [...new Set(values)].sort(numeric ? (a, b) => a - b : (a, b) => String(a).localeCompare(String(b)));
+  const index = new Map(levels.map((l, i) => [l, i]));
+  return { levels, codes: Int32Array.from(values, (v) => index.get(v)) };
+}
+
+// Resampling calls: onProgress(fraction) after every chunk; returning false (or an aborted
+// `signal`) cancels and the promise rejects with CancelledError.
+function progressOf(input) {
+  const { onProgress, signal } = input;
+  if (!onProgress && !signal) return undefined;
+  return (fraction) => {
+    if (signal?.aborted) return false;
+    if (onProgress && onProgress(fraction) === false) return false;
+    return true;
+  };
+}
+
+function checkCancelled(result) {
+  if (result && result.cancelled) throw new CancelledError('the resampling run was cancelled');
+  return result;
+}
+
+/**
+ * Kaplan–Meier curves (R survfit; weighted Greenwood variance), medians with CIs (R's rule), and
+ * S/CI/number at risk at `times`. S is a survival probability (higher = better).
+ * @param {{time, event, weights?, group?: Array<number|string>, confType?: 'log'|'log-log'|'plain',
+ *          confLevel?: number, times?: number[], curve?: boolean}} input
+ * @returns {Promise<{confType, confLevel, groups: Array<{group, n, events, median, medianLower, medianUpper, at?, curve?}>}>}
+ */
+export async function kaplanMeier(input) {
+  const m = await loadModule();
+  const request = { ...survivalRequest(input), confType: input.confType ?? 'log', confLevel: input.confLevel ?? 0.95, curve: !!input.curve };
+  let levels = ['all'];
+  if (input.group) {
+    const g = groupCodes(input.group);
+    levels = g.levels;
+    request.group = g.codes;
+  }
+  if (input.times) request.times = toF64(input.times, 'times');
+  const out = callCore(() => m.kaplanMeier(request));
+  for (const g of out.groups) g.group = levels[g.code];
+  return out;
+}
+
+/**
+ * Log-rank test for k groups (R survdiff), optionally stratified (`strata`) and G-rho weighted.
+ * @param {{time, event, group: Array<number|string>, strata?: Array<number>, rho?: number}} input
+ */
+export async function logRank(input) {
+  const m = await loadModule();
+  const g = groupCodes(input.group ?? []);
+  const request = { ...survivalRequest(input), group: g.codes, rho: input.rho ?? 0 };
+  if (input.strata) request.strata = groupCodes(input.strata).codes;
+  const out = callCore(() => m.logRank(request));
+  out.groups = out.groups.map((c) => g.levels[c]);
+  return out;
+}
+
+function ipcwRequest(input) {
+  const request = { ...survivalRequest(input), score: toF64(input.score, 'score'), higherIsRisk: input.higherIsRisk ?? true };
+  if (input.train) request.train = survivalRequest(input.train, 'train');
+  if (input.tiedTol !== undefined) request.tiedTol = input.tiedTol;
+  return request;
+}
+
+/**
+ * Uno's IPCW C (scikit-survival concordance_index_ipcw). `score`: higher = higher risk unless
+ * higherIsRisk is false; `tau`: truncation time (omit for none); `train`: data for the censoring
+ * distribution (default: the same data).
+ */
+export async function unoConcordance(input) {
+  const m = await loadModule();
+  const request = ipcwRequest(input);
+  if (input.tau !== undefined && input.tau !== null) request.tau = input.tau;
+  return callCore(() => m.unoConcordance(request));
+}
+
+/** Cumulative/dynamic AUC at `times` and its mean (scikit-survival cumulative_dynamic_auc). */
+export async function timeDependentAuc(input) {
+  const m = await loadModule();
+  const request = { ...ipcwRequest(input), times: toF64(input.times, 'times') };
+  return callCore(() => m.timeDependentAuc(request));
+}
+
+/**
+ * Brier score at each time and the integrated Brier score (scikit-survival). `survival[k]` holds
+ * every subject's predicted S(times[k]); times strictly increasing. Lower = better.
+ */
+export async function brierScore(input) {
+  const m = await loadModule();
+  const request = {
+    ...survivalRequest(input),
+    times: toF64(input.times, 'times'),
+    survival: Array.from(input.survival ?? [], (col, k) => toF64(col, `survival column ${k + 1}`)),
+  };
+  if (input.train) request.train = survivalRequest(input.train, 'train');
+  return callCore(() => m.brierScore(request));
+}
+
+/**
+ * Calibration at a horizon: predicted (mean S_i(horizon)) vs observed (Kaplan–Meier) survival by
+ * groups of predicted risk (deciles by default), and the calibration slope (Cox on the linear
+ * predictor; default log(-log S_i)).
+ */
+export async function survivalCalibration(input) {
+  const m = await loadModule();
+  const request = { ...survivalRequest(input), predicted: toF64(input.predicted, 'predicted'), horizon: input.horizon };
+  if (input.groups !== undefined) request.groups = input.groups;
+  if (input.confType) request.confType = input.confType;
+  if (input.confLevel !== undefined) request.confLevel = input.confLevel;
+  if (input.linearPredictor) request.linearPredictor = toF64(input.linearPredictor, 'linearPredictor');
+  return callCore(() => m.survivalCalibration(request));
+}
+
+/** Kendall's tau-b (Knight, O(n log n)) with R cor.test(exact = FALSE)'s p-value. Positive = increase together. */
+export async function kendallTau(x, y) {
+  const m = await loadModule();
+  return callCore(() => m.kendall({ x: toF64(x, 'x'), y: toF64(y, 'y') }));
+}
+
+/** Spearman's rho with R cor.test(exact = FALSE)'s p-value. */
+export async function spearmanRho(x, y) {
+  const m = await loadModule();
+  return callCore(() => m.spearman({ x: toF64(x, 'x'), y: toF64(y, 'y') }));
+}
+
+/**
+ * Pairwise-complete rank-correlation matrices (NaN/null = missing).
+ * @param {Record<string, ArrayLike<number>>} columns
+ * @param {'kendall'|'spearman'} [method]
+ */
+export async function rankCorrelationMatrix(columns, method = 'kendall') {
+  const m = await loadModule();
+  const names = Object.keys(columns);
+  const out = callCore(() => m.rankCorrelationMatrix({ columns: names.map((n) => toF64(columns[n], n)), names, method }));
+  out.columns = names;
+  return out;
+}
+
+/** R p.adjust: 'BH' (default), 'BY', 'holm', 'hochberg', 'bonferroni'. NaN/null stays missing (null). */
+export async function adjustPValues(p, method = 'BH') {
+  const m = await loadModule();
+  return callCore(() => m.adjustPValues({ p: toF64(p, 'p'), method }));
+}
+
+/**
+ * Logistic regression (IRLS; optional ridge leaving the intercept unpenalised; case weights), with
+ * the DeLong AUC and the Brier score of its fitted probabilities. Positive coefficient = higher odds of y = 1.
+ * @param {{y, covariates: Record<string, ArrayLike<number>>, weights?, ridge?, offset?, confLevel?, maxIter?}} input
+ */
+export async function fitLogistic(input) {
+  const m = await loadModule();
+  const names = Object.keys(input.covariates ?? {});
+  const request = {
+    y: toF64(input.y, 'y'),
+    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
+    names,
+    ridge: input.ridge ?? 0,
+    confLevel: input.confLevel ?? 0.95,
+  };
+  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  if (input.offset) request.offset = toF64(input.offset, 'offset');
+  if (input.maxIter !== undefined) request.maxIter = input.maxIter;
+  const fit = callCore(() => m.fitLogistic(request));
+  fit.covariates = names;
+  fit.auc = callCore(() => m.binaryAuc({ y: request.y, score: fit.linearPredictor, confLevel: request.confLevel }));
+  fit.brier = callCore(() => m.binaryBrier({ y: request.y, prob: fit.fitted, ...(request.weights ? { weights: request.weights } : {}) }));
+  return fit;
+}
+
+/** Mann–Whitney AUC with DeLong SE and CI (higher score = more likely y = 1). */
+export async function binaryAuc({ y, score, confLevel = 0.95 }) {
+  const m = await loadModule();
+  return callCore(() => m.binaryAuc({ y: toF64(y, 'y'), score: toF64(score, 'score'), confLevel }));
+}
+
+/** Logistic calibration of a linear predictor: intercept (calibration-in-the-large) and slope. */
+export async function logisticCalibration({ y, lp, weights }) {
+  const m = await loadModule();
+  const request = { y: toF64(y, 'y'), lp: toF64(lp, 'lp') };
+  if (weights) request.weights = toF64(weights, 'weights');
+  return callCore(() => m.logisticCalibration(request));
+}
+
+function resamplingRequest(input) {
+  const request = { ...input };
+  delete request.signal;
+  for (const key of ['time', 'event', 'weights', 'score', 'scoreA', 'scoreB', 'x', 'y', 'times']) {
+    if (input[key] !== undefined) request[key] = toF64(input[key], key);
+  }
+  if (input.strata) request.strata = Int32Array.from(input.strata);
+  const progress = progressOf(input);
+  if (progress) request.onProgress = progress; else delete request.onProgress;
+  return request;
+}
+
+/**
+ * Seeded nonparametric bootstrap of a statistic: percentile interval (R boot norm.inter) and,
+ * with `bca: true`, the BCa interval (jackknife influence values).
+ * statistic: 'harrell' | 'uno' | 'auc' | 'mean_auc' (survival data + score) | 'kendall' | 'spearman'
+ * (x, y) | 'binary_auc' (y, score) | 'km_surv' (survival data + t).
+ * Options: replicates (1000), seed (1), confLevel (0.95), chunk (50), onProgress(fraction) -> false cancels, signal.
+ */
+export async function bootstrap(input) {
+  const m = await loadModule();
+  return checkCancelled(callCore(() => m.statsBootstrap(resamplingRequest(input))));
+}
+
+/** Paired bootstrap of statistic(scoreA) - statistic(scoreB) on the same resamples (same patients). */
+export async function pairedBootstrap(input) {
+  const m = await loadModule();
+  return checkCancelled(callCore(() => m.statsPairedBootstrap(resamplingRequest(input))));
+}
+
+/**
+ * Permutation test: the score (or y) is permuted; b = #{|T* - center| >= |T - center|},
+ * p = (b + 1)/(m + 1). center defaults to 0.5 for C-indices and AUCs, 0 for correlations.
+ */
+export async function permutationTest(input) {
+  const m = await loadModule();
+  return checkCancelled(callCore(() => m.statsPermutationTest(resamplingRequest(input))));
+}
+
+/** The first draws of the seeded generator (for native-vs-WASM agreement checks). */
+export async function randomDraws(seed, count = 5, bound = 227) {
+  const m = await loadModule();
+  return callCore(() => m.statsRandomDraws({ seed, count, bound }));
+}
