@@ -10,6 +10,7 @@ console.log(`# LateFuse benchmark (${new Date().toISOString().slice(0, 10)}, ${c
 const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('_bench.js')).sort();
 for (const f of files) {
   if (only && !f.startsWith(only)) continue;
+  // A bench module either exports run() returning Markdown, or is a script that prints when imported.
   const mod = await import(`./${f}`);
-  console.log(await mod.run({ quick }));
+  if (typeof mod.run === 'function') console.log(await mod.run({ quick }));
 }
