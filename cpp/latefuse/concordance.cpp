@@ -56,15 +56,42 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
   }
   ++nRanks;
 
+  // Everything the pair walk needs, laid out in sorted order so the walk reads memory sequentially.
+  const size_t nn = order.size();
+  std::vector<size_t> rk(nn);
+  std::vector<double> wt(nn);
+  std::vector<unsigned char> dead(nn);
+  std::vector<int> st(nn);
+  for (size_t k = 0; k < nn; ++k) {
+    const Eigen::Index i = order[k];
+    rk[k] = rank[static_cast<size_t>(i)];
+    wt[k] = data.w(i);
+    dead[k] = data.event(i) == 1;
+    st[k] = data.stratum(i);
+  }
+
   Concordance out;
+  // Weights at risk by score rank: a Fenwick tree for "how much weight scores below r", plus the
+  // weight at exactly rank r and the running total, so each event needs one tree query.
   Fenwick tree(nRanks);
-  std::vector<Eigen::Index> inTree;  // to clear the tree between strata
+  std::vector<double> atRank(nRanks, 0.0);
+  double total = 0;
+  std::vector<size_t> inTree;  // sorted positions, to clear the tree between strata
+  std::vector<size_t> deaths;  // sorted positions
+  auto insert = [&](size_t i) {
+    const size_t r = rk[i];
+    const double w = wt[i];
+    tree.add(r, w);
+    atRank[r] += w;
+    total += w;
+    inTree.push_back(i);
+  };
   size_t end = order.size();
   while (end > 0) {
     // One stratum occupies order[start, end).
     size_t start = end;
-    const int s = data.stratum(order[end - 1]);
-    while (start > 0 && data.stratum(order[start - 1]) == s) --start;
+    const int s = st[end - 1];
+    while (start > 0 && st[start - 1] == s) --start;
     // Walk tied-time groups from the latest time to the earliest.
     size_t hi = end;
     while (hi > start) {
@@ -72,20 +99,17 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
       const double t = sorted.time(static_cast<Eigen::Index>(hi - 1));
       while (lo > start && sorted.time(static_cast<Eigen::Index>(lo - 1)) == t) --lo;
       // Censored at t are at risk for the deaths at t.
-      for (size_t k = lo; k < hi; ++k) {
-        const Eigen::Index i = order[k];
-        if (data.event(i) == 0) { tree.add(rank[static_cast<size_t>(i)], data.w(i)); inTree.push_back(i); }
-      }
+      for (size_t k = lo; k < hi; ++k)
+        if (!dead[k]) insert(k);
       double deathW = 0, deathW2 = 0;
-      std::vector<Eigen::Index> deaths;
+      deaths.clear();
       for (size_t k = lo; k < hi; ++k) {
-        const Eigen::Index i = order[k];
-        if (data.event(i) != 1) continue;
-        deaths.push_back(i);
-        const size_t r = rank[static_cast<size_t>(i)];
-        const double below = tree.prefix(r), upTo = tree.prefix(r + 1), total = tree.prefix(nRanks);
-        const double equal = upTo - below, above = total - upTo;
-        const double wi = data.w(i);
+        if (!dead[k]) continue;
+        deaths.push_back(k);
+        const size_t r = rk[k];
+        const double below = tree.prefix(r), equal = atRank[r];
+        const double above = total - below - equal;
+        const double wi = wt[k];
         out.tiedScore += wi * equal;
         if (higherIsRisk) { out.concordant += wi * below; out.discordant += wi * above; }
         else { out.concordant += wi * above; out.discordant += wi * below; }
@@ -94,13 +118,13 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
       }
       if (deaths.size() > 1) {
         // Pairs of deaths at the same time: tied on time; split off those also tied on score.
-        std::sort(deaths.begin(), deaths.end(), [&](Eigen::Index a, Eigen::Index b) { return score(a) < score(b); });
+        std::sort(deaths.begin(), deaths.end(), [&](size_t a, size_t b) { return rk[a] < rk[b]; });
         double both = 0;
         for (size_t a = 0; a < deaths.size();) {
           size_t b = a;
           double sw = 0, sw2 = 0;
-          while (b < deaths.size() && score(deaths[b]) == score(deaths[a])) {
-            sw += data.w(deaths[b]); sw2 += data.w(deaths[b]) * data.w(deaths[b]); ++b;
+          while (b < deaths.size() && rk[deaths[b]] == rk[deaths[a]]) {
+            sw += wt[deaths[b]]; sw2 += wt[deaths[b]] * wt[deaths[b]]; ++b;
           }
           both += (sw * sw - sw2) / 2;
           a = b;
@@ -109,11 +133,17 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
         out.tiedTimeScore += both;
         out.tiedTime += all - both;
       }
-      for (Eigen::Index i : deaths) { tree.add(rank[static_cast<size_t>(i)], data.w(i)); inTree.push_back(i); }
+      for (size_t i : deaths) insert(i);
       hi = lo;
     }
-    for (Eigen::Index i : inTree) tree.clear(rank[static_cast<size_t>(i)]);
+    if (start > 0) {  // another stratum follows: reset exactly what this one touched
+      for (size_t i : inTree) {
+        tree.clear(rk[i]);
+        atRank[rk[i]] = 0;
+      }
+    }
     inTree.clear();
+    total = 0;
     end = start;
   }
   const double denom = out.comparable();

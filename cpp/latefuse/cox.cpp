@@ -38,6 +38,21 @@ struct Prepared {
   size_t deathGroups = 0, tiedDeathGroups = 0;
 };
 
+// Transpose in 32 x 32 tiles so both the reads and the writes stay within cache lines.
+Eigen::MatrixXd blockedTranspose(const Eigen::MatrixXd& a) {
+  Eigen::MatrixXd t(a.cols(), a.rows());
+  constexpr Eigen::Index kTile = 32;
+  for (Eigen::Index i0 = 0; i0 < a.rows(); i0 += kTile) {
+    const Eigen::Index i1 = std::min(a.rows(), i0 + kTile);
+    for (Eigen::Index j0 = 0; j0 < a.cols(); j0 += kTile) {
+      const Eigen::Index j1 = std::min(a.cols(), j0 + kTile);
+      for (Eigen::Index j = j0; j < j1; ++j)
+        for (Eigen::Index i = i0; i < i1; ++i) t(j, i) = a(i, j);
+    }
+  }
+  return t;
+}
+
 Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center) {
   Prepared P;
   P.n = data.size();
@@ -76,24 +91,16 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
     P.means(j) = mean;
     P.scale(j) = mad > 0 ? 1.0 / mad : 1.0;
   }
-  // Covariate-major copy in sorted order (a gather within each column), then the subject-major
-  // copy by a cache-blocked transpose.
-  P.xc.resize(P.n, P.p);
-  for (Eigen::Index j = 0; j < P.p; ++j) {
-    const double* src = x.col(j).data();
-    double* dst = P.xc.col(j).data();
-    const double mean = P.means(j), scale = P.scale(j);
-    for (Eigen::Index k = 0; k < P.n; ++k) dst[k] = (src[P.order[static_cast<size_t>(k)]] - mean) * scale;
-  }
+  // Subject-major copy in sorted order: transpose x (cache-blocked), then gather whole subjects
+  // (p contiguous values each), centring and scaling on the way; then the covariate-major copy.
+  const Eigen::MatrixXd xT = blockedTranspose(x);
   P.xt.resize(P.p, P.n);
-  constexpr Eigen::Index kTile = 64;
-  for (Eigen::Index k0 = 0; k0 < P.n; k0 += kTile) {
-    const Eigen::Index k1 = std::min(P.n, k0 + kTile);
-    for (Eigen::Index j = 0; j < P.p; ++j) {
-      const double* src = P.xc.col(j).data();
-      for (Eigen::Index k = k0; k < k1; ++k) P.xt(j, k) = src[k];
-    }
+  for (Eigen::Index k = 0; k < P.n; ++k) {
+    const double* src = xT.col(P.order[static_cast<size_t>(k)]).data();
+    double* dst = P.xt.col(k).data();
+    for (Eigen::Index j = 0; j < P.p; ++j) dst[j] = (src[j] - P.means(j)) * P.scale(j);
   }
+  P.xc = blockedTranspose(P.xt);
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -448,7 +455,10 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   fit.converged = options.maxIter == 0;
   int iter = 0;
   for (iter = 1; iter <= options.maxIter; ++iter) {
-    Evaluation N = evaluate(P, newBeta, options.ties, true);
+    // The baseline hazard is captured on every iteration (O(K p), cheap) so that the converged
+    // iteration's evaluation serves for it and no extra pass is needed.
+    CoxBaseline candidate;
+    Evaluation N = evaluate(P, newBeta, options.ties, true, &candidate);
     const double pl = N.loglik - penaltyAt(newBeta);
     const bool finite = N.finite && std::isfinite(pl);
     if (finite && std::fabs(1 - best / pl) <= options.eps) {
@@ -457,6 +467,7 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
       last = N;
       best = pl;
       fit.converged = true;
+      fit.baseline = std::move(candidate);
       if (halving) fit.warnings.push_back("convergence reached during step-halving");
       break;
     }
@@ -477,7 +488,7 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   fit.iterations = std::min(iter, options.maxIter);
   if (!fit.converged) {
     // Ran out of iterations: report the last good coefficients, recomputed there.
-    last = evaluate(P, beta, options.ties, true);
+    last = evaluate(P, beta, options.ties, true, &fit.baseline);
     penalise(last, beta);
     fit.warnings.push_back("Ran out of iterations (" + std::to_string(options.maxIter) +
                            ") and did not converge; raise max iterations or check for separation");
@@ -570,7 +581,7 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
     fit.warnings.push_back("concordance is undefined (reported as NaN): no pair of subjects is comparable "
                            "(no event is followed by a longer follow-up in the same stratum)");
   }
-  evaluate(P, beta, options.ties, false, &fit.baseline);
+  if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;
 }
 
