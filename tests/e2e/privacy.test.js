@@ -38,7 +38,9 @@ describe('privacy', () => {
     await upload(page, join(TEST_DATA, 'veteran.csv'));
     await chooseCovariates(page, ['trt', 'karno', 'age']);
     await fit(page);
-    for (const name of ['Model JSON', 'Report JSON', 'Per-patient scores CSV', 'Coefficients CSV', /forest.*SVG/i, /forest.*PNG/i]) {
+    await act(page, () => page.click('#btn-evaluate'));
+    for (const name of ['Model JSON', 'Report JSON', 'Per-patient scores CSV', 'Coefficients CSV', /forest.*SVG/i, /forest.*PNG/i,
+      'Risk groups CSV', 'Kaplan–Meier curves CSV', /Kaplan–Meier.*SVG/, /Kaplan–Meier.*PNG/, /C-index.*PNG/, /AUC.*PNG/]) {
       await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
     }
     await page.click('#tab-score');

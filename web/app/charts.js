@@ -3,7 +3,7 @@
 // Plot adds a <style> element to each SVG; the page's CSP forbids inline styles, so it is removed
 // before the SVG enters the document and styles.css carries the same rules (.lf-plot).
 import * as Plot from '@observablehq/plot';
-import { sig } from './format.js';
+import { sig, fixed, pValue } from './format.js';
 
 export const PLOT_CLASS = 'lf-plot';
 
@@ -12,6 +12,14 @@ function finishSvg(svg) {
   svg.setAttribute('role', 'img');
   svg.setAttribute('focusable', 'false');
   return svg;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svgEl(tag, attrs = {}, text) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = String(text);
+  return el;
 }
 
 /** Rough text width in px at Plot's 10-11 px system font (for margins only). */
@@ -68,4 +76,264 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
     ],
   });
   return { svg: finishSvg(svg), omitted: rows.filter((r) => !shown.includes(r)).map((r) => r.name), description };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation charts. Pure functions: data (numbers computed by the core) -> an SVG element with an
+// aria-label and an aria-description; they are shared by the Cox evaluation and late fusion.
+// ---------------------------------------------------------------------------------------------
+
+/** Colours of risk groups from the lowest to the highest risk (blue / ochre / orange-red). */
+export const RISK_COLORS = { 2: ['#1f4e79', '#b4461e'], 3: ['#1f4e79', '#a07800', '#b4461e'] };
+export const riskColors = (k) => RISK_COLORS[k] ?? Array.from({ length: k }, (_, i) => ['#1f4e79', '#a07800', '#b4461e', '#5b3a8c', '#2f7d4a'][i % 5]);
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+/** A time value for text (up to 6 significant digits, no exponent for ordinary times). */
+export const timeText = (t) => (finite(t) ? String(Number(t.toPrecision(6))) : '—');
+
+/**
+ * C-index chart: one row per model, the C-index (dot) with its bootstrap CI (whisker), a dashed
+ * line at 0.5 (chance), and the permutation p-value beside each row; a filled dot and "*" when
+ * p < 0.05.
+ * @param {Array<{name: string, kind?: string, c: number, lower?: number|null, upper?: number|null, p?: number|null}>} models
+ * @param {{width?: number, title?: string, label?: string}} options
+ */
+export function cIndexChart(models, { width = 640, title = 'C-index with 95% bootstrap confidence interval', label = "Harrell's C-index →" } = {}) {
+  const shown = models.filter((m) => finite(m.c));
+  const names = shown.map((m) => m.name);
+  const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
+  const lows = shown.map((m) => (finite(m.lower) ? m.lower : m.c));
+  const highs = shown.map((m) => (finite(m.upper) ? m.upper : m.c));
+  // Axis layout only: a domain around the intervals and 0.5, kept inside [0, 1].
+  const lo = Math.max(0, Math.min(0.45, ...lows) - 0.03);
+  const hi = Math.min(1, Math.max(0.55, ...highs) + 0.03);
+  const labelText = (m) => (finite(m.p) ? `p ${pValue(m.p).startsWith('<') ? pValue(m.p) : `= ${pValue(m.p)}`}${m.p < 0.05 ? ' *' : ''}` : '');
+  const marginRight = shown.some((m) => finite(m.p)) ? 92 : 20;
+  const description = shown.map((m) => `${m.name}${m.kind ? ` (${m.kind})` : ''}: C ${fixed(m.c, 3)}` +
+    (finite(m.lower) && finite(m.upper) ? `, 95% CI ${fixed(m.lower, 3)} to ${fixed(m.upper, 3)}` : '') +
+    (finite(m.p) ? `, permutation p ${pValue(m.p)}` : '')).join('; ');
+  const withCi = shown.filter((m) => finite(m.lower) && finite(m.upper));
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: 56 + 34 * Math.max(1, shown.length),
+    marginLeft,
+    marginRight,
+    marginTop: 16,
+    marginBottom: 40,
+    style: null,
+    x: { domain: [lo, hi], label, grid: true, ticks: Math.max(3, Math.floor((width - marginLeft - marginRight) / 55)) },
+    y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name) },
+    ariaLabel: title,
+    ariaDescription: description || 'no C-index to show',
+    marks: [
+      Plot.ruleX([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }),
+      Plot.ruleY(withCi, { y: 'name', x1: 'lower', x2: 'upper', stroke: '#1f4e79', strokeWidth: 2 }),
+      Plot.tickX(withCi, { y: 'name', x: 'lower', stroke: '#1f4e79', strokeWidth: 2, inset: 8 }),
+      Plot.tickX(withCi, { y: 'name', x: 'upper', stroke: '#1f4e79', strokeWidth: 2, inset: 8 }),
+      Plot.dot(shown, { y: 'name', x: 'c', r: 5.5, fill: (m) => (finite(m.p) && m.p < 0.05 ? '#b4461e' : 'white'), stroke: (m) => (finite(m.p) && m.p < 0.05 ? 'white' : '#1f4e79'), strokeWidth: 1.5 }),
+      Plot.text(shown, { y: 'name', x: () => hi, text: labelText, textAnchor: 'start', dx: 8, fill: '#17202c', fontSize: 11 }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+/**
+ * Time-dependent AUC: one line per series through AUC(t) at each horizon, a dashed line at 0.5
+ * and a dotted line at the mean AUC (one series) .
+ * @param {Array<{name: string, time: number[], auc: number[], meanAuc?: number|null}>} series
+ * @param {{width?: number, title?: string, timeLabel?: string}} options
+ */
+export function aucChart(series, { width = 640, title = 'Time-dependent AUC', timeLabel = 'Time' } = {}) {
+  const points = series.flatMap((s) => s.time.map((t, k) => ({ name: s.name, time: t, auc: s.auc[k] }))).filter((d) => finite(d.time) && finite(d.auc));
+  const aucs = points.map((d) => d.auc);
+  const lo = Math.max(0, Math.min(0.4, ...aucs.map((a) => a - 0.05)));
+  const times = points.map((d) => d.time);
+  const tmax = Math.max(...times, 0);
+  const single = series.length === 1;
+  const mean = single && finite(series[0].meanAuc) ? series[0].meanAuc : null;
+  const colors = ['#1f4e79', '#b4461e', '#2f7d4a', '#5b3a8c', '#a07800', '#6b7280'];
+  const color = (name) => colors[Math.max(0, series.findIndex((s) => s.name === name)) % colors.length];
+  const description = series.map((s) => `${s.name}: ` + s.time.map((t, k) => `AUC(${timeText(t)}) ${fixed(s.auc[k], 3)}`).join(', ') +
+    (finite(s.meanAuc) ? `; mean AUC ${fixed(s.meanAuc, 3)}` : '')).join('. ');
+  const marks = [
+    Plot.ruleY([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }),
+    Plot.line(points, { x: 'time', y: 'auc', z: 'name', stroke: (d) => color(d.name), strokeWidth: 2 }),
+    Plot.dot(points, { x: 'time', y: 'auc', fill: (d) => color(d.name), stroke: 'white', r: 4.5 }),
+  ];
+  // Value labels above each point, or below it when the point lies under the mean line (no overlap).
+  const below = (d) => mean !== null && d.auc < mean;
+  marks.push(Plot.text(points.filter((d) => !below(d)), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: -11, fill: '#17202c', fontSize: 10.5 }));
+  marks.push(Plot.text(points.filter(below), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: 13, fill: '#17202c', fontSize: 10.5 }));
+  if (mean !== null) {
+    marks.push(Plot.ruleY([mean], { stroke: '#1f4e79', strokeDasharray: '1,3', strokeWidth: 1.5 }));
+    marks.push(Plot.text([mean], { y: (d) => d, x: () => 0, text: () => `mean AUC ${fixed(mean, 3)}`, textAnchor: 'start', dy: 9, dx: 4, fill: '#1f4e79', fontSize: 10.5 }));
+  }
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: Math.round(Math.max(200, Math.min(300, width * 0.5))),
+    marginLeft: 46,
+    marginRight: 24,
+    marginTop: 22,
+    marginBottom: 40,
+    style: null,
+    x: { domain: [0, tmax * 1.06 || 1], label: `${timeLabel} →`, grid: true, ticks: Math.max(3, Math.floor(width / 90)) },
+    y: { domain: [lo, 1], label: '↑ AUC(t)', grid: true },
+    ariaLabel: title,
+    ariaDescription: description || 'no AUC to show',
+    marks,
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+/**
+ * Calibration at a horizon: observed Kaplan–Meier survival (dot, with its CI) against the mean
+ * predicted survival, one point per group of predicted risk, and the diagonal of perfect calibration.
+ * @param {Array<{predicted: number, observed: number, lower?: number|null, upper?: number|null, n?: number}>} groups
+ * @param {{width?: number, title?: string, horizon?: number}} options
+ */
+export function calibrationChart(groups, { width = 480, title = 'Calibration', horizon } = {}) {
+  const shown = groups.filter((g) => finite(g.predicted) && finite(g.observed));
+  const withCi = shown.filter((g) => finite(g.lower) && finite(g.upper));
+  const at = finite(horizon) ? ` at t = ${timeText(horizon)}` : '';
+  const description = shown.map((g, i) => `group ${i + 1}: predicted ${fixed(g.predicted, 3)}, observed ${fixed(g.observed, 3)}` +
+    (finite(g.lower) && finite(g.upper) ? ` (95% CI ${fixed(g.lower, 3)} to ${fixed(g.upper, 3)})` : '')).join('; ');
+  const size = Math.min(width, 460);
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width: size,
+    height: size,
+    marginLeft: 50,
+    marginRight: 16,
+    marginTop: 16,
+    marginBottom: 42,
+    style: null,
+    x: { domain: [0, 1], label: `Predicted survival${at} →`, grid: true },
+    y: { domain: [0, 1], label: `↑ Observed survival (Kaplan–Meier)${at}`, grid: true },
+    ariaLabel: title,
+    ariaDescription: description || 'no calibration groups to show',
+    marks: [
+      Plot.line([[0, 0], [1, 1]], { stroke: '#6b7280', strokeDasharray: '4,3' }),
+      Plot.ruleX(withCi, { x: 'predicted', y1: 'lower', y2: 'upper', stroke: '#1f4e79', strokeWidth: 1.5 }),
+      Plot.dot(shown, { x: 'predicted', y: 'observed', r: 4.5, fill: '#1f4e79', stroke: 'white' }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+/** Lay out legend entries (a short line in the group's colour, then its label) in rows within `width`. */
+function legendGroup(entries, width, x0) {
+  const g = svgEl('g', { 'aria-hidden': 'true' });
+  let x = x0;
+  let y = 12;
+  for (const { label, color, dash } of entries) {
+    const w = 30 + textWidth(label) + 16;
+    if (x > x0 && x + w > width - 8) { x = x0; y += 18; }
+    g.append(svgEl('line', { x1: x, x2: x + 22, y1: y, y2: y, stroke: color, 'stroke-width': 2.5, 'stroke-dasharray': dash }));
+    g.append(svgEl('text', { x: x + 28, y, dy: '0.32em', fill: '#17202c', 'font-size': 11 }, label));
+    x += w;
+  }
+  return { g, height: y + 12 };
+}
+
+/**
+ * Kaplan–Meier curves per group as full step functions from S(0) = 1, optional confidence bands,
+ * "+" marks at censoring times, a legend above and a number-at-risk table below (aligned with the
+ * x-axis ticks at `atTimes`).
+ * @param {{groups: Array<{label: string, color?: string, curve: {time: ArrayLike<number>, surv: ArrayLike<number>,
+ *           lower?: ArrayLike<number|null>, upper?: ArrayLike<number|null>, nCensor?: ArrayLike<number>}, atRisk?: number[]}>,
+ *          atTimes?: number[], showCI?: boolean, width?: number, title?: string, timeLabel?: string, description?: string}} input
+ * @returns {{svg: SVGSVGElement, description: string}}
+ */
+export function kaplanMeierChart({ groups, atTimes = [], showCI = false, width = 640, title = 'Kaplan–Meier survival curves', timeLabel = 'Time', description = '' }) {
+  const colors = riskColors(groups.length);
+  const color = (i) => groups[i].color ?? colors[i];
+  const rows = [];
+  const censored = [];
+  let tmax = 0;
+  groups.forEach((g, i) => {
+    const c = g.curve;
+    rows.push({ i, time: 0, surv: 1, lower: 1, upper: 1 });
+    for (let k = 0; k < c.time.length; k++) {
+      const lower = c.lower?.[k];
+      const upper = c.upper?.[k];
+      rows.push({ i, time: c.time[k], surv: c.surv[k], lower: finite(lower) ? lower : NaN, upper: finite(upper) ? upper : NaN });
+      if (c.nCensor && c.nCensor[k] > 0) censored.push({ i, time: c.time[k], surv: c.surv[k] });
+      tmax = Math.max(tmax, c.time[k]);
+    }
+  });
+  for (const t of atTimes) tmax = Math.max(tmax, t);
+  // The risk-table labels end left of the t = 0 column (numbers are centred on their time).
+  const labelWidth = Math.max(0, ...groups.map((g) => textWidth(g.label))) + 30;
+  const marginLeft = Math.max(50, Math.min(170, labelWidth));
+  const marginRight = 22;
+  const domain = [0, tmax || 1];
+  const ticks = atTimes.length ? atTimes : undefined;
+  const plotHeight = Math.round(Math.max(220, Math.min(340, width * 0.55)));
+  const marks = [];
+  if (showCI) {
+    groups.forEach((_, i) => {
+      marks.push(Plot.areaY(rows.filter((r) => r.i === i), { x: 'time', y1: 'lower', y2: 'upper', curve: 'step-after', fill: color(i), fillOpacity: 0.14 }));
+    });
+  }
+  groups.forEach((_, i) => {
+    marks.push(Plot.line(rows.filter((r) => r.i === i), { x: 'time', y: 'surv', curve: 'step-after', stroke: color(i), strokeWidth: 2 }));
+  });
+  marks.push(Plot.dot(censored, { x: 'time', y: 'surv', symbol: 'plus', r: 3.2, stroke: (d) => color(d.i), strokeWidth: 1.4 }));
+  const main = Plot.plot({
+    width,
+    height: plotHeight,
+    marginLeft,
+    marginRight,
+    marginTop: 24,
+    marginBottom: 40,
+    style: null,
+    x: { domain, label: `${timeLabel} →`, ticks, grid: true, tickFormat: (d) => timeText(d) },
+    y: { domain: [0, 1], label: '↑ Survival probability', grid: true, ticks: 5 },
+    marks,
+  });
+  const parts = [main];
+  let tableHeight = 0;
+  let table = null;
+  if (atTimes.length && groups.every((g) => Array.isArray(g.atRisk))) {
+    const cells = groups.flatMap((g, i) => atTimes.map((t, k) => ({ i, label: g.label, time: t, n: g.atRisk[k] })));
+    tableHeight = 26 + 17 * groups.length;
+    table = Plot.plot({
+      width,
+      height: tableHeight,
+      marginLeft,
+      marginRight,
+      marginTop: 22,
+      marginBottom: 4,
+      style: null,
+      x: { domain, axis: null },
+      y: { domain: groups.map((g) => g.label), axis: null },
+      marks: [
+        Plot.text(['Number at risk'], { frameAnchor: 'top-left', dx: -marginLeft + 4, dy: -18, text: (d) => d, fontWeight: 600, fill: '#17202c', fontSize: 11 }),
+        Plot.text(groups, { x: () => 0, y: 'label', text: 'label', textAnchor: 'end', dx: -22, fill: (g) => color(groups.indexOf(g)), fontWeight: 600, fontSize: 11 }),
+        Plot.text(cells, { x: 'time', y: 'label', text: (d) => (finite(d.n) ? String(d.n) : '—'), fill: '#17202c', fontSize: 11 }),
+      ],
+    });
+    parts.push(table);
+  }
+  const legend = legendGroup(groups.map((g, i) => ({ label: g.label, color: color(i) })), width, marginLeft);
+  const total = legend.height + plotHeight + tableHeight;
+  const outer = svgEl('svg', {
+    class: PLOT_CLASS, width, height: total, viewBox: `0 0 ${width} ${total}`, 'font-family': 'system-ui, sans-serif', 'font-size': 10,
+    'aria-label': title,
+    'aria-description': description || groups.map((g) => `${g.label}: ${g.curve.time.length} time points`).join('; '),
+  });
+  outer.append(legend.g);
+  let y = legend.height;
+  for (const part of parts) {
+    for (const style of part.querySelectorAll('style')) style.remove();
+    part.removeAttribute('class');
+    part.setAttribute('x', '0');
+    part.setAttribute('y', String(y));
+    part.setAttribute('overflow', 'visible');
+    outer.append(part);
+    y += Number(part.getAttribute('height'));
+  }
+  return { svg: finishSvg(outer), description: outer.getAttribute('aria-description') };
 }

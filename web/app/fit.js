@@ -5,6 +5,7 @@
 import { h, $, replace, dataTable, tableWrap } from './dom.js';
 import { guessRoles, guessJoinColumn, modalityGroups } from './detect.js';
 import { renderCoxResults } from './results.js';
+import { EvaluateStage } from './evaluate.js';
 import { CancelledError, InputError } from '../lib/errors.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
@@ -69,6 +70,7 @@ export class FitFlow {
       results: $('#results'),
     };
     this.bind();
+    this.evaluate = new EvaluateStage({ flow: this, announce });
     // A hard Cancel restarts the worker, which loses the parsed tables: parse them again before the
     // next request that needs them.
     client.onRestart(() => { this.needsReparse = true; });
@@ -195,6 +197,7 @@ export class FitFlow {
     }
     this.sources.clear();
     this.origin = origin;
+    this.evaluate?.resetData();
     // Choices made for another data set do not carry over to new data (they do across reloads of a file).
     this.roles = Object.fromEntries(ROLE_FIELDS.map((f) => [f.role, { value: '', user: false }]));
     this.join = { value: '', user: false };
@@ -278,6 +281,7 @@ export class FitFlow {
   /** Results on screen no longer match the loaded data or the last attempt: say so above them. */
   markResultsStale(message = 'The data changed after these results were computed: press “Fit Cox model” to update them.') {
     if (!this.result || this.el.results.hidden) return;
+    this.evaluate.markStale(message);
     let note = this.el.results.querySelector('.stale');
     if (!note) {
       note = h('p', { class: 'notice warn stale', role: 'note' });
@@ -538,14 +542,14 @@ export class FitFlow {
       return null;
     }
     this.el.fitButton.disabled = true;
+    let result = null;
     try {
-      const result = await this.run('fitCox', payload, 'Fitting the Cox model');
+      result = await this.run('fitCox', payload, 'Fitting the Cox model');
       this.result = result;
       const view = renderCoxResults(this.el.results, result);
-      this.redraw = view.redraw;
+      this.redraw = () => { view.redraw(); this.evaluate.redraw(); };
       this.announce(`Cox model fitted: C-index ${result.fit.concordance.c.toFixed(3)} on ${result.fit.n} patients.`);
       this.onResult(result);
-      return result;
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Fit cancelled.');
@@ -559,5 +563,8 @@ export class FitFlow {
     } finally {
       this.el.fitButton.disabled = false;
     }
+    // The Evaluate stage runs on every new fit (in the same task, so the flow is idle only after it).
+    await this.evaluate.runFor(result);
+    return result;
   }
 }

@@ -23,8 +23,13 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  * @typedef {{time: string, event: string, covariates: string[], id?: string, strata?: string,
  *            ties?: 'efron'|'breslow', robust?: boolean, penalizer?: number}} FitCoxPayload
  *   -> {fit, prep} (see worker.js)
+ * @typedef {{time: Float64Array, event: Float64Array, score: Float64Array, higherIsRisk?: boolean,
+ *            bootstrap?: number, permutations?: number, seed?: number, split?: 'median'|'tertiles',
+ *            horizons?: number[]|null}} EvaluatePayload
+ *   -> evaluation of the score (see worker-evaluate.js): Harrell's C with bootstrap CI, permutation p,
+ *      Uno's C, AUC(t), Kaplan–Meier risk groups with the log-rank test
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox']);
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 

@@ -5,6 +5,7 @@ import { h, replace, dataTable, tableWrap } from './dom.js';
 import { fixed, sig, pValue, count } from './format.js';
 import { forestPlot } from './charts.js';
 import { chartDownloads, saveJSON, saveText, toCSV } from './download.js';
+import { evaluationDocument } from './evaluation-view.js';
 
 const slug = (s) => String(s).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'data';
 
@@ -67,6 +68,8 @@ export function reportDocument(result) {
     iterations: fit.iterations,
     converged: fit.converged,
     warnings: fit.warnings,
+    // The Evaluate stage (bootstrap CI and permutation p of C, Uno's C, AUC(t), risk groups), once run.
+    evaluation: result.evaluation ? evaluationDocument(result.evaluation) : null,
   };
 }
 

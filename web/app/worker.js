@@ -5,6 +5,7 @@
 import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable, Dataset } from './worker-data.js';
 import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
+import { evaluateRiskScore } from './worker-evaluate.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
 const tables = new Map();
@@ -136,4 +137,11 @@ async function fitCoxRequest(payload, ctx) {
   return transfer(out, buffers);
 }
 
-serve({ init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest });
+/** Evaluate a risk score (the fit's linear predictor): the request carries its own data, so it
+ *  needs no worker state and survives a restart after a hard Cancel. */
+async function evaluateRequest(payload, ctx) {
+  const out = await evaluateRiskScore(payload, ctx);
+  return transfer(out, [out.riskGroups.codes.buffer]);
+}
+
+serve({ init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest });

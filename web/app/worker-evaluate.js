@@ -1,0 +1,234 @@
+// Evaluation of a risk score (worker side): every statistic is computed by the WebAssembly core
+// through web/lib, in the order and with the conventions of `latefuse evaluate` and `latefuse km`
+// (web/cli/commands/evaluate.js, km.js), so the page and the command line agree for the same data,
+// settings and seed. Shared by the Cox flow and (later) by each model of a late-fusion fit.
+//
+// What happens here besides calling the core is input preparation only: choosing the horizons
+// (R quantile type 7 of the event times, as the CLI) and the risk-group cut points (R quantile
+// type 7 of the score, groups as R's cut(include.lowest = TRUE)), and the times of the
+// number-at-risk table (round values across the follow-up).
+import {
+  concordance, bootstrap, permutationTest, unoConcordance, timeDependentAuc, kaplanMeier, logRank,
+  InputError, ModelError,
+} from '../lib/index.js';
+
+/** R quantile(type = 7) of sorted values (as web/cli/commands/evaluate.js). */
+export function quantile7(sorted, p) {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+}
+
+/** The default horizons of `latefuse evaluate`: quartiles of the event times within [min time, max time). */
+export function defaultHorizons(time, event) {
+  const sorted = Float64Array.from(time).sort();
+  const tmin = sorted[0];
+  const tmax = sorted[sorted.length - 1];
+  const ev = Float64Array.from(time.filter((_, i) => event[i] === 1)).sort();
+  if (ev.length === 0) return [];
+  return [...new Set([0.25, 0.5, 0.75].map((p) => quantile7(ev, p)))].filter((h) => h >= tmin && h < tmax);
+}
+
+export const SPLITS = {
+  median: { probs: [0.5], labels: ['Low risk', 'High risk'], short: ['low', 'high'], text: 'the median' },
+  tertiles: { probs: [1 / 3, 2 / 3], labels: ['Low risk', 'Intermediate risk', 'High risk'], short: ['low', 'intermediate', 'high'], text: 'the tertiles' },
+};
+
+/**
+ * Risk groups: cut the score (higher = higher risk) at its quantiles like R's
+ * cut(score, unique(quantile(score, c(0, probs, 1))), include.lowest = TRUE). Tied cut points merge
+ * groups (then the outer labels are kept). Returns codes 0..k-1 (0 = lowest risk).
+ */
+export function riskGroups(score, split) {
+  const spec = SPLITS[split];
+  const sorted = Float64Array.from(score).sort();
+  const breaks = [...new Set([sorted[0], ...spec.probs.map((p) => quantile7(sorted, p)), sorted[sorted.length - 1]])];
+  const k = Math.max(1, breaks.length - 1);
+  const codes = new Int8Array(score.length);
+  for (let i = 0; i < score.length; i++) {
+    let g = 0;
+    while (g < k - 1 && score[i] > breaks[g + 1]) g++;
+    codes[i] = g;
+  }
+  let labels = spec.labels;
+  let short = spec.short;
+  if (k < labels.length) {
+    labels = k === 1 ? ['All patients'] : [labels[0], labels[labels.length - 1]];
+    short = k === 1 ? ['all'] : [short[0], short[short.length - 1]];
+  }
+  return { codes, breaks, labels, short, k };
+}
+
+/** A few round times across the follow-up for the number-at-risk table (0 and 4-6 more). */
+export function atRiskTimes(tmax, count = 5) {
+  if (!(tmax > 0)) return [0];
+  const raw = tmax / count;
+  let step = 10 ** Math.floor(Math.log10(raw));
+  const err = raw / step;
+  if (err >= 7.5) step *= 10;
+  else if (err >= 3.5) step *= 5;
+  else if (err >= 1.5) step *= 2;
+  const out = [];
+  for (let k = 0; k * step <= tmax * (1 + 1e-12); k++) out.push(Number((k * step).toPrecision(12)));
+  return out;
+}
+
+function wholeNumber(value, { name, role, min, max }) {
+  const v = Number(value);
+  if (value === '' || value === null || value === undefined || !Number.isInteger(v) || v < min || v > max) {
+    throw new InputError(`${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}; got "${value ?? ''}"`, { role });
+  }
+  return v;
+}
+
+/**
+ * Evaluate a risk score.
+ * @param {{time: Float64Array, event: Float64Array, score: Float64Array, higherIsRisk?: boolean,
+ *          bootstrap?: number, permutations?: number, seed?: number, split?: 'median'|'tertiles',
+ *          horizons?: number[]|null, confLevel?: number}} payload
+ * @param {{progress: Function, checkpoint: Function, isCancelled: Function}} ctx
+ */
+export async function evaluateRiskScore(payload, ctx) {
+  const time = Float64Array.from(payload.time ?? []);
+  const event = Float64Array.from(payload.event ?? []);
+  const score = Float64Array.from(payload.score ?? []);
+  const n = time.length;
+  if (n === 0 || event.length !== n || score.length !== n) throw new InputError('nothing to evaluate: fit a model first');
+  const replicates = wholeNumber(payload.bootstrap ?? 1000, { name: 'Bootstrap replicates', role: 'bootstrap', min: 0, max: 1_000_000 });
+  const permutations = wholeNumber(payload.permutations ?? 1000, { name: 'Permutations', role: 'permutations', min: 0, max: 1_000_000 });
+  const seed = wholeNumber(payload.seed ?? 1, { name: 'The seed', role: 'seed', min: 0, max: Number.MAX_SAFE_INTEGER });
+  const split = SPLITS[payload.split] ? payload.split : 'median';
+  const confLevel = payload.confLevel ?? 0.95;
+  const higherIsRisk = payload.higherIsRisk ?? true;
+  const events = event.reduce((a, v) => a + (v === 1 ? 1 : 0), 0);
+  if (events === 0) throw new ModelError(`no events among the ${n} patients: discrimination needs events`);
+  const base = { time, event, score, higherIsRisk };
+  const warnings = [];
+
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (const t of time) { if (t < tmin) tmin = t; if (t > tmax) tmax = t; }
+  let horizons;
+  let horizonsDefault = false;
+  if (payload.horizons && payload.horizons.length) {
+    horizons = [...new Set(payload.horizons.map(Number))].sort((a, b) => a - b);
+    const bad = horizons.find((t) => !Number.isFinite(t) || t < tmin || t >= tmax);
+    if (bad !== undefined) {
+      throw new InputError(`the horizon ${bad} is outside the follow-up: AUC(t) needs times from ${tmin} (the shortest follow-up) up to, but not including, ${tmax} (the longest)`, { role: 'horizons' });
+    }
+  } else {
+    horizons = defaultHorizons(time, event);
+    horizonsDefault = true;
+    if (horizons.length === 0) warnings.push('no default horizon lies within the follow-up; give horizons to get AUC(t)');
+  }
+
+  // 1. Harrell's C with its bootstrap interval (as `latefuse evaluate`).
+  const harrell = { c: null, lower: null, upper: null, se: null, replicates, ci: 'percentile', confLevel };
+  if (replicates > 0) {
+    const stage = `Bootstrap of Harrell's C (${replicates.toLocaleString('en-US')} replicates)`;
+    ctx.progress(stage, 0);
+    await ctx.checkpoint();
+    const b = await bootstrap({
+      ...base, statistic: 'harrell', replicates, seed, confLevel,
+      onProgress: (f) => { ctx.progress(stage, f); return !ctx.isCancelled(); },
+    });
+    Object.assign(harrell, { c: b.estimate, lower: b.lower, upper: b.upper, se: b.se, failed: b.failed });
+    warnings.push(...b.warnings);
+  } else {
+    ctx.progress("Harrell's C", null);
+    await ctx.checkpoint();
+    harrell.c = (await concordance(base)).c;
+  }
+  await ctx.checkpoint();
+
+  // 2. Permutation p-value of C.
+  let permutation = null;
+  if (permutations > 0) {
+    const stage = `Permutation test of Harrell's C (${permutations.toLocaleString('en-US')} permutations)`;
+    ctx.progress(stage, 0);
+    const p = await permutationTest({
+      ...base, statistic: 'harrell', permutations, seed,
+      onProgress: (f) => { ctx.progress(stage, f); return !ctx.isCancelled(); },
+    });
+    permutation = { p: p.p, permutations: p.permutations, extreme: p.extreme, center: p.center };
+    warnings.push(...p.warnings);
+  }
+  await ctx.checkpoint();
+
+  // 3. Uno's C up to the last horizon, and AUC(t) at the horizons.
+  ctx.progress("Uno's C and time-dependent AUC", null);
+  await ctx.checkpoint();
+  const tau = horizons.length ? horizons[horizons.length - 1] : null;
+  const u = await unoConcordance({ ...base, tau: tau ?? undefined });
+  const uno = { c: u.c, tau };
+  let auc = { time: [], auc: [], meanAuc: null };
+  if (horizons.length) {
+    const a = await timeDependentAuc({ ...base, times: horizons });
+    auc = { time: Array.from(a.time), auc: Array.from(a.auc), meanAuc: a.meanAuc };
+  }
+  await ctx.checkpoint();
+
+  // 4. Risk groups of the score, Kaplan–Meier per group, log-rank test (as `latefuse km --group`).
+  ctx.progress('Kaplan–Meier curves of the risk groups and the log-rank test', null);
+  await ctx.checkpoint();
+  const risk = riskGroups(higherIsRisk ? score : score.map((s) => -s), split);
+  const atTimes = atRiskTimes(tmax);
+  // Groups are labelled as in the risk-groups CSV download ("low", "high", ...), so the core gets
+  // exactly the input of `latefuse km --group risk_group` on that file; shown from low to high risk.
+  const groupLabel = Array.from(risk.codes, (c) => risk.short[c]);
+  const km = await kaplanMeier({ time, event, group: groupLabel, times: atTimes, curve: true, confLevel });
+  const kmGroups = [...km.groups].sort((a, b) => risk.short.indexOf(a.group) - risk.short.indexOf(b.group));
+  const groups = kmGroups.map((g) => {
+    const k = risk.short.indexOf(g.group);
+    const c = g.curve;
+    return {
+      label: risk.labels[k],
+      short: risk.short[k],
+      n: g.n,
+      events: g.events,
+      median: g.median,
+      medianLower: g.medianLower,
+      medianUpper: g.medianUpper,
+      at: { time: Array.from(g.at.time), surv: Array.from(g.at.surv), lower: Array.from(g.at.lower), upper: Array.from(g.at.upper), nRisk: Array.from(g.at.nRisk) },
+      curve: {
+        time: Array.from(c.time), surv: Array.from(c.surv), lower: Array.from(c.lower), upper: Array.from(c.upper),
+        nRisk: Array.from(c.nRisk), nEvent: Array.from(c.nEvent), nCensor: Array.from(c.nCensor),
+      },
+    };
+  });
+  let test = null;
+  if (risk.k >= 2) {
+    const lr = await logRank({ time, event, group: groupLabel });
+    test = { chisq: lr.chisq, df: lr.df, p: lr.p, groups: lr.groups, observed: Array.from(lr.observed), expected: Array.from(lr.expected) };
+  } else {
+    warnings.push('every patient has the same risk score: one risk group only, no log-rank test');
+  }
+  await ctx.checkpoint();
+
+  // Calibration (and the Brier score) need each patient's predicted survival S_i(t) from the
+  // model's baseline hazard; web/lib has no per-patient prediction yet (core function
+  // `predictSurvivalBatch` needed), so they are not computed rather than approximated here.
+  return {
+    n,
+    events,
+    higherIsRisk,
+    settings: { bootstrap: replicates, permutations, seed, split, horizons, horizonsDefault, confLevel },
+    harrell,
+    permutation,
+    uno,
+    auc,
+    riskGroups: {
+      split,
+      splitText: SPLITS[split].text,
+      cutPoints: risk.breaks.slice(1, -1),
+      atTimes,
+      confType: km.confType,
+      groups,
+      logRank: test,
+      codes: risk.codes,
+    },
+    calibration: null,
+    calibrationNote: 'needs per-patient predicted survival S(t) from the core (predictSurvivalBatch), which this build does not have yet',
+    warnings,
+  };
+}
