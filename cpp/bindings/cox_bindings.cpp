@@ -110,6 +110,12 @@ val fitCoxJs(val input) {
   base.set("nRisk", toInt32Array(f.baseline.nRisk));
   base.set("nEvent", toInt32Array(f.baseline.nEvent));
   out.set("baseline", base);
+  // Per-subject S(t) for the training rows: {survivalTimes: [t1, ...]} -> survivalAt, a
+  // Float64Array of n x T values, row-major (subject i's values at i*T .. i*T+T-1).
+  if (has(input, "survivalTimes")) {
+    const Eigen::VectorXd times = toVector(input["survivalTimes"]);
+    out.set("survivalAt", toFlatRowMajor(survivalAtTimes(f, f.linearPredictor, d.strata, times)));
+  }
   // Predictions requested with the fit: {predict: {x: [..], times: [..], stratum?}}
   if (has(input, "predict")) {
     const val pr = input["predict"];

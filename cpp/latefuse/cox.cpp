@@ -667,4 +667,41 @@ std::vector<CoefficientRow> summarizeCoefficients(const CoxFit& fit, bool useRob
   return rows;
 }
 
+Eigen::MatrixXd survivalAtTimes(const CoxFit& fit, const Eigen::VectorXd& lp, const Eigen::VectorXi& strata,
+                                const Eigen::VectorXd& times) {
+  if (strata.size() != 0 && strata.size() != lp.size())
+    throw InputError("survival predictions: strata must have one value per subject");
+  for (Eigen::Index t = 0; t < times.size(); ++t)
+    if (!std::isfinite(times(t)) || times(t) < 0) throw InputError("survival predictions: times must be finite and >= 0");
+  for (Eigen::Index i = 0; i < lp.size(); ++i)
+    if (!std::isfinite(lp(i))) throw InputError("survival predictions: linear predictor is not finite at row " + std::to_string(i + 1));
+  // Cumulative baseline hazard at each requested time, per stratum (baseline rows are ascending
+  // in time within a stratum).
+  const CoxBaseline& B = fit.baseline;
+  std::vector<int> labels;
+  for (Eigen::Index k = 0; k < B.stratum.size(); ++k)
+    if (labels.empty() || labels.back() != B.stratum(k)) labels.push_back(B.stratum(k));
+  Eigen::MatrixXd cum(static_cast<Eigen::Index>(labels.size()), times.size());
+  for (size_t s = 0; s < labels.size(); ++s) {
+    for (Eigen::Index t = 0; t < times.size(); ++t) {
+      double h = 0;
+      for (Eigen::Index k = 0; k < B.time.size(); ++k)
+        if (B.stratum(k) == labels[s] && B.time(k) <= times(t)) h += B.hazard(k);
+      cum(static_cast<Eigen::Index>(s), t) = h;
+    }
+  }
+  Eigen::MatrixXd out(lp.size(), times.size());
+  for (Eigen::Index i = 0; i < lp.size(); ++i) {
+    const int label = strata.size() ? strata(i) : 0;
+    const auto it = std::find(labels.begin(), labels.end(), label);
+    if (it == labels.end())
+      throw InputError("survival predictions: stratum " + std::to_string(label) + " (row " + std::to_string(i + 1) +
+                       ") has no events in the fitted model");
+    const Eigen::Index s = it - labels.begin();
+    const double risk = std::exp(lp(i));
+    for (Eigen::Index t = 0; t < times.size(); ++t) out(i, t) = std::exp(-cum(s, t) * risk);
+  }
+  return out;
+}
+
 }  // namespace latefuse

@@ -90,6 +90,13 @@ struct SurvivalPrediction {
 SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, const Eigen::VectorXd& times,
                                    int stratum = 0, double confLevel = 0.95);
 
+// Predicted survival S_i(t) = exp(-Lambda0_s(t) * exp(lp_i)) for many subjects at once (no CI):
+// `lp` is the centred linear predictor (fit.linearPredictor for the training rows), `strata` the
+// stratum label of each subject (empty: stratum 0). Returns n x T. A stratum with no events in the
+// fit is an InputError. Used for calibration and Brier scores.
+Eigen::MatrixXd survivalAtTimes(const CoxFit& fit, const Eigen::VectorXd& lp, const Eigen::VectorXi& strata,
+                                const Eigen::VectorXd& times);
+
 // The per-coefficient table a paper reports (R summary.coxph): hazard ratio exp(coef) with its
 // confidence interval exp(coef ± z se), Wald z = coef / se and two-sided p. With `useRobust` the
 // robust (sandwich) SE is used, as R does for a fit with robust = TRUE.

@@ -100,3 +100,22 @@ TEST(CoxReference, LungLifelinesPenalizer) {
   EXPECT_NEAR(f.penalty, 3.677704637, 1e-7);
   EXPECT_NEAR(f.loglik - f.penalty, -735.5783613, 1e-6);
 }
+
+TEST(CoxReference, LungSurvivalAtTimesEqualsPredictSurvival) {
+  // The batch prediction equals R's survfit for the same x (checked through predictSurvival above).
+  const Lung L = lung();
+  const CoxFit f = fitCox(L.data, L.x, {});
+  const Eigen::Vector2d times(180, 365);
+  const Eigen::MatrixXd s = survivalAtTimes(f, f.linearPredictor, Eigen::VectorXi(), times);
+  ASSERT_EQ(s.rows(), 227);
+  for (Eigen::Index i : {0, 57, 226}) {
+    const auto one = predictSurvival(f, L.x.row(i).transpose(), times);
+    EXPECT_NEAR(s(i, 0), one.surv(0), 1e-14);
+    EXPECT_NEAR(s(i, 1), one.surv(1), 1e-14);
+  }
+  // x = (60, 2, 1): R survfit S = 0.804994342, 0.5337438342.
+  const Eigen::VectorXd lp = (Eigen::RowVector3d(60, 2, 1) - f.means.transpose()) * f.coef;
+  const Eigen::MatrixXd r = survivalAtTimes(f, lp, Eigen::VectorXi(), times);
+  EXPECT_NEAR(r(0, 0), 0.804994342, 1e-9);
+  EXPECT_NEAR(r(0, 1), 0.5337438342, 1e-9);
+}

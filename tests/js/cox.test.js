@@ -41,6 +41,16 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
     expectClose(f.prediction.upper, [0.8681886756, 0.6448650796], 1e-7, 'upper');
   });
 
+  it('survivalTimes returns every patient\'s S(t), equal to the single-patient prediction', async () => {
+    const d = await lung();
+    const f = await fitCox({ ...d, survivalTimes: [180, 365] });
+    expect(f.survivalAt.length).toBe(227 * 2);
+    const i = 10;
+    const x = [d.covariates.age[i], d.covariates.sex[i], d.covariates['ph.ecog'][i]];
+    const one = await fitCox({ ...d, predict: { x, times: [180, 365] } });
+    expectClose([f.survivalAt[2 * i], f.survivalAt[2 * i + 1]], one.prediction.surv, 1e-13, 'S_i(t)');
+  });
+
   it('lifelines penalizer 0.5 reproduces the reference study setting', async () => {
     const d = await lung();
     const f = await fitCox({ ...d, penalizer: 0.5 });

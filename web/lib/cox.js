@@ -14,7 +14,9 @@ function toF64(values, name) {
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
  *          weights?: ArrayLike<number>, strata?: ArrayLike<number>, ties?: 'efron'|'breslow', robust?: boolean,
  *          ridgeTheta?: number, ridgeScale?: boolean, penalizer?: number, maxIter?: number, eps?: number,
- *          predict?: {x: number[], times: number[], stratum?: number}}} input
+ *          predict?: {x: number[], times: number[], stratum?: number}, survivalTimes?: number[]}} input
+ *   With `survivalTimes`, the result has `survivalAt`: Float64Array of n x T predicted S_i(t) for the
+ *   training rows (row-major), from R's survfit.coxph baseline (Efron or Breslow, as the ties).
  */
 export async function fitCox(input) {
   const m = await loadModule();
@@ -28,6 +30,7 @@ export async function fitCox(input) {
   };
   if (input.weights) request.weights = toF64(input.weights, 'weights');
   if (input.strata) request.strata = Int32Array.from(input.strata);
+  if (input.survivalTimes) request.survivalTimes = toF64(input.survivalTimes, 'survivalTimes');
   const fit = callCore(() => m.fitCox(request));
   fit.covariates = names;
   // Baseline hazard as plain arrays (JSON-friendly); xbarHazard arrives flat, row-major (K x p).
