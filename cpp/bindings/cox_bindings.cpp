@@ -140,6 +140,21 @@ val concordanceJs(val input) {
   return concordanceObject(harrellConcordance(d, score, option<bool>(input, "higherIsRisk", true)));
 }
 
+// S_i(t) from a fitted model's baseline hazard table and centred linear predictors:
+// {time, hazard, stratum?, lp, strata?, times} -> Float64Array n x T (row-major).
+val coxSurvivalAtJs(val input) {
+  CoxFit fit;
+  fit.baseline.time = toVector(input["time"]);
+  fit.baseline.hazard = toVector(input["hazard"]);
+  if (fit.baseline.hazard.size() != fit.baseline.time.size())
+    throw InputError("baseline hazard: time and hazard must have the same length");
+  fit.baseline.stratum = has(input, "stratum") ? toIntVector(input["stratum"])
+                                               : Eigen::VectorXi::Zero(fit.baseline.time.size());
+  const Eigen::VectorXd lp = toVector(input["lp"]);
+  const Eigen::VectorXi strata = has(input, "strata") ? toIntVector(input["strata"]) : Eigen::VectorXi();
+  return toFlatRowMajor(survivalAtTimes(fit, lp, strata, toVector(input["times"])));
+}
+
 std::string versionJs() { return LATEFUSE_VERSION; }
 
 }  // namespace
@@ -149,5 +164,6 @@ EMSCRIPTEN_BINDINGS(latefuse_cox) {
   using namespace latefuse::bindings;
   emscripten::function("fitCox", &Guard<&fitCoxJs>::call);
   emscripten::function("concordance", &Guard<&concordanceJs>::call);
+  emscripten::function("coxSurvivalAt", &Guard<&coxSurvivalAtJs>::call);
   emscripten::function("version", &Guard<&versionJs>::call);
 }

@@ -166,11 +166,16 @@ describe('Evaluate', () => {
     expect(curve.time).toEqual(high.curve.map((r) => r.time));
     expect(curve.surv).toEqual(high.curve.map((r) => r.surv));
     expect(curve.nCensor).toEqual(high.curve.map((r) => r.n_censor));
-    expect(ev.calibration).toBeNull();
-    expect(ev.calibrationNote).toMatch(/predictSurvivalBatch/);
+    // Calibration at the last horizon from the core's per-patient S(t). On the data the model was
+    // fitted to, the calibration slope (Cox on its own linear predictor) is exactly 1.
+    expect(ev.calibration.horizon).toBe(ev.settings.horizons.at(-1));
+    expect(ev.calibration.groups.length).toBe(10);
+    expect(ev.calibration.groups.reduce((a, g) => a + g.n, 0)).toBe(ev.n);
+    expect(Math.abs(ev.calibration.slope - 1)).toBeLessThan(1e-6);
+    for (const g of ev.calibration.groups) expect(g.predicted).toBeGreaterThan(0);
 
     // Charts: SVG with a label and a text alternative, downloadable as SVG and PNG.
-    for (const id of ['km-figure', 'cindex-figure', 'auc-figure']) {
+    for (const id of ['km-figure', 'cindex-figure', 'auc-figure', 'calibration-figure']) {
       const aria = await page.$eval(`#${id} svg`, (svg) => [svg.getAttribute('role'), svg.getAttribute('aria-label'), svg.getAttribute('aria-description')]);
       expect(aria[0]).toBe('img');
       expect(aria[1].length).toBeGreaterThan(5);
@@ -188,9 +193,7 @@ describe('Evaluate', () => {
     expect(readFileSync((await download(page, /AUC.*SVG/)).path, 'utf8')).toContain('<svg');
     const curves = readCsv((await download(page, 'Kaplan–Meier curves CSV')).path);
     expect(curves.header).toEqual(['risk_group', 'time', 'n_risk', 'n_event', 'n_censor', 'surv', 'lower_95', 'upper_95']);
-    // Calibration is not drawn: the core has no per-patient survival prediction yet.
-    expect(await page.$('#calibration-figure')).toBeNull();
-    expect(await page.textContent('#calibration-note')).toMatch(/cannot yet predict survival per patient/);
+    expect(await page.textContent('#calibration-slope')).toMatch(/Calibration slope 1\.00/);
 
     await page.locator('#evaluate').scrollIntoViewIfNeeded();
     await screenshot(page, 'evaluate-desktop', { locator: '#evaluate' });

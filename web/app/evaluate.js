@@ -141,6 +141,9 @@ export class EvaluateStage {
       seed: this.settings.seed,
       split: this.settings.split,
       horizons,
+      // For calibration: the model's baseline hazard (predictions are made by the core). Stratified
+      // fits have one baseline per stratum; calibration is shown for unstratified fits only.
+      baseline: prep.strata ? null : { time: fit.baseline.time, hazard: fit.baseline.hazard },
     };
     this.el.button.disabled = true;
     this.el.card.setAttribute('aria-busy', 'true');

@@ -266,12 +266,15 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
       build: (width) => calibrationChart(cal.groups, { width, title: calTitle, horizon: cal.horizon }),
     });
     draws.push(calFigure.draw);
-    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure);
+    const slope = Number.isFinite(cal.slope)
+      ? `Calibration slope ${cal.slope.toFixed(2)}` + (Number.isFinite(cal.slopeLower) ? ` (95% CI ${cal.slopeLower.toFixed(2)}–${cal.slopeUpper.toFixed(2)})` : '') + '; 1 = perfect.'
+      : '';
+    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure,
+      h('p', { class: 'hint', id: id('calibration-slope') }, slope));
   } else {
     calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'),
       h('p', { class: 'notice', role: 'note', id: id('calibration-note') },
-        'Not shown yet: a calibration plot compares each patient’s predicted survival with what was observed, and the ',
-        'WebAssembly core of this build cannot yet predict survival per patient. No approximation is shown instead.'));
+        `Not shown: ${ev.calibrationNote ?? 'no calibration for this model'}.`));
   }
 
   const warnings = ev.warnings?.length

@@ -9,7 +9,7 @@
 // number-at-risk table (round values across the follow-up).
 import {
   concordance, bootstrap, permutationTest, unoConcordance, timeDependentAuc, kaplanMeier, logRank,
-  InputError, ModelError,
+  coxSurvivalAt, survivalCalibration, InputError, ModelError,
 } from '../lib/index.js';
 
 /** R quantile(type = 7) of sorted values (as web/cli/commands/evaluate.js). */
@@ -205,9 +205,26 @@ export async function evaluateRiskScore(payload, ctx) {
   }
   await ctx.checkpoint();
 
-  // Calibration (and the Brier score) need each patient's predicted survival S_i(t) from the
-  // model's baseline hazard; web/lib has no per-patient prediction yet (core function
-  // `predictSurvivalBatch` needed), so they are not computed rather than approximated here.
+  // Calibration at the last horizon: each patient's predicted S_i(t) from the model's baseline
+  // hazard (computed by the core), against Kaplan–Meier survival by decile of predicted risk.
+  let calibration = null;
+  let calibrationNote = null;
+  if (!payload.baseline) {
+    calibrationNote = 'calibration is shown for unstratified Cox models (a stratified model has one baseline per stratum)';
+  } else if (horizons.length === 0) {
+    calibrationNote = 'no horizon within the follow-up: give a horizon to see calibration';
+  } else {
+    const horizon = horizons[horizons.length - 1];
+    ctx.progress(`Calibration at t = ${horizon}`, null);
+    const predicted = await coxSurvivalAt(payload.baseline, score, [horizon]);
+    const cal = await survivalCalibration({ time, event, predicted, horizon, linearPredictor: score });
+    calibration = {
+      horizon: cal.horizon,
+      groups: cal.groups.map((g) => ({ ...g })),
+      slope: cal.slope, slopeSe: cal.slopeSe, slopeLower: cal.slopeLower, slopeUpper: cal.slopeUpper,
+    };
+    await ctx.checkpoint();
+  }
   return {
     n,
     events,
@@ -227,8 +244,8 @@ export async function evaluateRiskScore(payload, ctx) {
       logRank: test,
       codes: risk.codes,
     },
-    calibration: null,
-    calibrationNote: 'needs per-patient predicted survival S(t) from the core (predictSurvivalBatch), which this build does not have yet',
+    calibration,
+    calibrationNote,
     warnings,
   };
 }

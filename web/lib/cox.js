@@ -66,6 +66,24 @@ export async function concordance(input) {
   return callCore(() => m.concordance(request));
 }
 
+/**
+ * Predicted survival S_i(t) = exp(-Lambda0(t) exp(lp_i)) for many patients from a fitted model's
+ * baseline ({time, hazard, stratum?} as returned in fit.baseline) and centred linear predictors
+ * (fit.linearPredictor for the training rows). Returns Float64Array n x T, row-major.
+ */
+export async function coxSurvivalAt(baseline, lp, times, strata) {
+  const m = await loadModule();
+  const request = {
+    time: toF64(baseline.time, 'baseline time'),
+    hazard: toF64(baseline.hazard, 'baseline hazard'),
+    lp: toF64(lp, 'linear predictor'),
+    times: toF64(times, 'times'),
+  };
+  if (baseline.stratum) request.stratum = Int32Array.from(baseline.stratum);
+  if (strata) request.strata = Int32Array.from(strata);
+  return callCore(() => m.coxSurvivalAt(request));
+}
+
 export async function coreVersion() {
   const m = await loadModule();
   return m.version();

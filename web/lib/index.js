@@ -3,9 +3,10 @@ export { loadModule } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
 export { parseTable, tableFromRows } from './table.js';
 export { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
-export { fitCox, concordance, coreVersion } from './cox.js';
+export { fitCox, concordance, coxSurvivalAt, coreVersion } from './cox.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
   permutationTest, randomDraws, groupCodes,
 } from './stats.js';
+export { simulate } from './fusion.js';
