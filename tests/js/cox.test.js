@@ -1,7 +1,7 @@
 // Cox model and concordance through the WASM module: parity with R survival 3.5-3 (golden files
 // made by tests/r/cox_golden.R, and the reference output in tests/golden/ref_lung_veteran.txt).
 import { describe, it, expect } from 'vitest';
-import { fitCox, concordance, parseTable, numericColumn, eventColumn, completeRows, InputError, ModelError } from '../../web/lib/index.js';
+import { fitCox, concordance, coxSurvivalAt, parseTable, numericColumn, eventColumn, completeRows, InputError, ModelError } from '../../web/lib/index.js';
 import { readJson, readText, expectClose } from './helpers.js';
 
 const golden = readJson('tests/golden/cox_golden.json');
@@ -49,6 +49,8 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
     const x = [d.covariates.age[i], d.covariates.sex[i], d.covariates['ph.ecog'][i]];
     const one = await fitCox({ ...d, predict: { x, times: [180, 365] } });
     expectClose([f.survivalAt[2 * i], f.survivalAt[2 * i + 1]], one.prediction.surv, 1e-13, 'S_i(t)');
+    const again = await coxSurvivalAt(f.baseline, f.linearPredictor, [180, 365]);
+    expect(Array.from(again)).toEqual(Array.from(f.survivalAt));
   });
 
   it('lifelines penalizer 0.5 reproduces the reference study setting', async () => {
