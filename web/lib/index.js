@@ -10,3 +10,4 @@ export {
   permutationTest, randomDraws, groupCodes,
 } from './stats.js';
 export { simulate } from './fusion.js';
+export { simulate } from './fusion.js';

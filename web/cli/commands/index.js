@@ -6,5 +6,6 @@ import km from './km.js';
 import evaluate from './evaluate.js';
 import kendall from './kendall.js';
 import logistic from './logistic.js';
+import simulate from './simulate.js';
 
-export const commands = [cox, concordance, km, evaluate, kendall, logistic];
+export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate];

@@ -1,0 +1,145 @@
+// embind entry points for the late-fusion engine (issue 4): conversion only; the models are in
+// cpp/latefuse. For now: the cohort simulator.
+#include <cmath>
+
+#include "guard.hpp"
+#include "latefuse/simulator.hpp"
+
+namespace latefuse::bindings {
+namespace {
+
+int modalityOf(const SimulationOptions& o, const std::string& name, const char* what) {
+  for (size_t m = 0; m < o.modalities.size(); ++m)
+    if (o.modalities[m].name == name) return static_cast<int>(m);
+  std::string known;
+  for (const auto& m : o.modalities) known += (known.empty() ? "" : ", ") + m.name;
+  throw InputError(std::string(what) + ": unknown modality '" + name + "'; the modalities are " + known);
+}
+
+double finiteNumber(const val& v, const std::string& what) {
+  if (v.typeOf().as<std::string>() != "number") throw InputError(what + " must be a number");
+  const double x = v.as<double>();
+  if (!std::isfinite(x)) throw InputError(what + " must be a finite number");
+  return x;
+}
+
+int wholeNumber(const val& v, const std::string& what) {
+  const double x = finiteNumber(v, what);
+  if (std::floor(x) != x || std::fabs(x) > 2147483647.0) throw InputError(what + " must be a whole number");
+  return static_cast<int>(x);
+}
+
+// A per-modality setting: a number (every modality) or {modality: number}.
+template <typename Apply>
+void perModality(const val& input, const char* key, SimulationOptions& o, Apply apply) {
+  if (!has(input, key)) return;
+  const val v = input[key];
+  if (v.typeOf().as<std::string>() == "number") {
+    for (auto& m : o.modalities) apply(m, v, std::string(key));
+    return;
+  }
+  const val keys = val::global("Object").call<val>("keys", v);
+  const unsigned k = keys["length"].as<unsigned>();
+  for (unsigned i = 0; i < k; ++i) {
+    const std::string name = keys[i].as<std::string>();
+    apply(o.modalities[static_cast<size_t>(modalityOf(o, name, key))], v[name], std::string(key) + " of " + name);
+  }
+}
+
+// input: {preset = 'hgsoc', n?, seed?, availability?: {name: count}, complete?, signal?, features?,
+//         signalFeatures?, noise? (number or {name: value}), correlation?, interaction?,
+//         interactionBetween?: [a, b], censoring?, medianSurvival?, weibullShape?, cellMissing?}
+// n is applied first (rescaling the preset's availability table); availability or complete then
+// replace the table by the exact construction of simulator.hpp.
+val simulateJs(val input) {
+  SimulationOptions o = simulationPreset(option<std::string>(input, "preset", "hgsoc"));
+  if (has(input, "n")) setCohortSize(o, wholeNumber(input["n"], "n"));
+  if (has(input, "seed")) {
+    const double s = finiteNumber(input["seed"], "seed");
+    if (!(s >= 0 && s <= 9007199254740991.0 && std::floor(s) == s))
+      throw InputError("seed must be a whole number between 0 and 2^53 - 1");
+    o.seed = static_cast<uint64_t>(s);
+  }
+  if (has(input, "availability") || has(input, "complete")) o.patternCounts.clear();
+  perModality(input, "availability", o, [](ModalitySimulation& m, const val& v, const std::string& w) { m.available = wholeNumber(v, w); });
+  if (has(input, "complete")) o.complete = wholeNumber(input["complete"], "complete");
+  perModality(input, "signal", o, [](ModalitySimulation& m, const val& v, const std::string& w) { m.signal = finiteNumber(v, w); });
+  perModality(input, "features", o, [](ModalitySimulation& m, const val& v, const std::string& w) { m.features = wholeNumber(v, w); });
+  perModality(input, "signalFeatures", o,
+              [](ModalitySimulation& m, const val& v, const std::string& w) { m.signalFeatures = wholeNumber(v, w); });
+  perModality(input, "noise", o, [](ModalitySimulation& m, const val& v, const std::string& w) { m.noise = finiteNumber(v, w); });
+  if (has(input, "correlation")) o.correlation = finiteNumber(input["correlation"], "correlation");
+  if (has(input, "interaction")) o.interaction = finiteNumber(input["interaction"], "interaction");
+  if (has(input, "interactionBetween")) {
+    const std::vector<std::string> pair = toStrings(input["interactionBetween"]);
+    if (pair.size() != 2) throw InputError("interactionBetween needs two modality names");
+    o.interactionA = pair[0];
+    o.interactionB = pair[1];
+  }
+  if (has(input, "censoring")) o.censoring = finiteNumber(input["censoring"], "censoring");
+  if (has(input, "medianSurvival")) o.medianSurvival = finiteNumber(input["medianSurvival"], "medianSurvival");
+  if (has(input, "weibullShape")) o.weibullShape = finiteNumber(input["weibullShape"], "weibullShape");
+  if (has(input, "cellMissing")) o.cellMissing = finiteNumber(input["cellMissing"], "cellMissing");
+
+  const SimulatedCohort c = simulate(o);
+  val out = val::object();
+  out.set("csv", cohortCsv(c));
+  out.set("n", static_cast<double>(c.time.size()));
+  out.set("seed", static_cast<double>(o.seed));
+  out.set("events", c.event.sum());
+  out.set("censored", static_cast<double>(c.time.size()) - c.event.sum());
+  val modalities = val::array();
+  int complete = 0;
+  for (Eigen::Index i = 0; i < c.available.rows(); ++i) complete += c.available.row(i).minCoeff();
+  for (size_t m = 0; m < o.modalities.size(); ++m) {
+    const ModalitySimulation& s = o.modalities[m];
+    val mo = val::object();
+    mo.set("name", s.name);
+    mo.set("available", c.available.col(static_cast<Eigen::Index>(m)).sum());
+    mo.set("features", s.features);
+    mo.set("signalFeatures", s.signalFeatures);
+    mo.set("signal", s.signal);
+    mo.set("noise", s.noise);
+    modalities.call<void>("push", mo);
+  }
+  out.set("modalities", modalities);
+  out.set("complete", complete);
+  out.set("columns", toStringArray(c.columns));
+  val patterns = val::array();
+  const std::vector<int> counts = resolvePatternCounts(o);
+  for (size_t mask = 1; mask < counts.size(); ++mask) {
+    if (counts[mask] == 0) continue;
+    std::vector<std::string> names;
+    for (size_t m = 0; m < o.modalities.size(); ++m)
+      if (mask & (size_t{1} << m)) names.push_back(o.modalities[m].name);
+    val p = val::object();
+    p.set("modalities", toStringArray(names));
+    p.set("patients", counts[mask]);
+    patterns.call<void>("push", p);
+  }
+  if (counts[0]) {
+    val p = val::object();
+    p.set("modalities", val::array());
+    p.set("patients", counts[0]);
+    patterns.call<void>("push", p);
+  }
+  out.set("patterns", patterns);
+  out.set("correlation", o.correlation);
+  out.set("interaction", o.interaction);
+  if (o.interaction != 0) {
+    out.set("interactionBetween", toStringArray({o.interactionA, o.interactionB}));
+  }
+  out.set("censoring", o.censoring);
+  out.set("medianSurvival", o.medianSurvival);
+  out.set("weibullShape", o.weibullShape);
+  out.set("cellMissing", o.cellMissing);
+  return out;
+}
+
+}  // namespace
+}  // namespace latefuse::bindings
+
+EMSCRIPTEN_BINDINGS(latefuse_fusion) {
+  using namespace latefuse::bindings;
+  emscripten::function("simulate", &Guard<&simulateJs>::call);
+}

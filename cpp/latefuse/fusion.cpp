@@ -1,0 +1,543 @@
+#include "latefuse/fusion.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "latefuse/error.hpp"
+#include "latefuse/folds.hpp"
+#include "latefuse/simulator.hpp"
+
+namespace latefuse {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+int popcount(int mask) {
+  int c = 0;
+  for (; mask; mask &= mask - 1) ++c;
+  return c;
+}
+
+std::string patientLabel(const Cohort& c, Eigen::Index row) {
+  const std::string number = "row " + std::to_string(row + 1);
+  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
+    return "patient '" + c.ids[static_cast<size_t>(row)] + "' (" + number + ")";
+  return number;
+}
+
+void validateCohort(const Cohort& c) {
+  const Eigen::Index n = c.x.rows(), p = c.x.cols();
+  if (static_cast<Eigen::Index>(c.columns.size()) != p || static_cast<Eigen::Index>(c.columnModality.size()) != p)
+    throw InputError("fusion: the cohort has " + std::to_string(p) + " feature columns but " + std::to_string(c.columns.size()) +
+                     " names and " + std::to_string(c.columnModality.size()) + " modality labels; give one of each per column");
+  if (!c.ids.empty() && static_cast<Eigen::Index>(c.ids.size()) != n)
+    throw InputError("fusion: " + std::to_string(c.ids.size()) + " patient ids for " + std::to_string(n) + " rows");
+  if (c.modalities.empty()) throw InputError("fusion: the cohort has no modalities");
+  std::vector<int> perModality(c.modalities.size(), 0);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const int m = c.columnModality[static_cast<size_t>(j)];
+    if (m < 0 || m >= static_cast<int>(c.modalities.size()))
+      throw InputError("fusion: column '" + c.columns[static_cast<size_t>(j)] + "' has no valid modality");
+    ++perModality[static_cast<size_t>(m)];
+  }
+  for (size_t m = 0; m < c.modalities.size(); ++m)
+    if (perModality[m] == 0)
+      throw InputError("fusion: modality '" + c.modalities[m] + "' has no feature columns; remove it or assign columns to it");
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < p; ++j)
+      if (std::isinf(c.x(i, j)))
+        throw InputError("fusion: column '" + c.columns[static_cast<size_t>(j)] + "' is infinite for " + patientLabel(c, i) +
+                         "; fix the value or leave it empty (missing)");
+  if (c.modalities.size() > 30) throw InputError("fusion: at most 30 modalities are supported");
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+// Sample mean and SD (n - 1) of a column.
+void meanSd(const Eigen::VectorXd& v, double& mean, double& sd) {
+  const double n = static_cast<double>(v.size());
+  mean = v.mean();
+  sd = n > 1 ? std::sqrt((v.array() - mean).square().sum() / (n - 1)) : 0.0;
+}
+
+SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
+  SurvivalData d;
+  const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
+  d.time.resize(m);
+  d.event.resize(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    d.time(k) = c.time(rows[static_cast<size_t>(k)]);
+    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
+  }
+  return d;
+}
+
+CoxOptions ridgeCox(const RidgeOptions& r, Ties ties) {
+  CoxOptions o;
+  o.ties = ties;
+  if (r.penalizer > 0) o.penalizer = r.penalizer;
+  else {
+    o.ridgeTheta = r.theta;
+    o.ridgeScale = r.scale;
+  }
+  return o;
+}
+
+// Raw cells of the model's columns for `rows`, imputed, outlier-treated and scaled.
+Eigen::MatrixXd preprocess(const ModalityModel& mm, const Cohort& c, const std::vector<int>& rows) {
+  const Eigen::Index q = static_cast<Eigen::Index>(mm.columns.size());
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), q);
+  for (Eigen::Index j = 0; j < q; ++j) {
+    const int col = mm.columns[static_cast<size_t>(j)];
+    for (size_t r = 0; r < rows.size(); ++r) {
+      double v = c.x(rows[r], col);
+      if (std::isnan(v)) v = mm.imputeMedian(j);
+      if (mm.outlierSd.size() && mm.outlierSd(j) > 0) {
+        const double z = (v - mm.outlierMean(j)) / mm.outlierSd(j);
+        if (std::fabs(z) > mm.outlierZ) v = mm.outlierMedian(j);
+      }
+      x(static_cast<Eigen::Index>(r), j) = (v - mm.center(j)) / mm.scale(j);
+    }
+  }
+  return x;
+}
+
+Eigen::MatrixXd selectColumns(const Eigen::MatrixXd& x, const std::vector<int>& cols) {
+  Eigen::MatrixXd out(x.rows(), static_cast<Eigen::Index>(cols.size()));
+  for (size_t k = 0; k < cols.size(); ++k) out.col(static_cast<Eigen::Index>(k)) = x.col(cols[k]);
+  return out;
+}
+
+Eigen::VectorXd linearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x) {
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < b.size(); ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
+  return (x.rowwise() - fit.means.transpose()) * b;
+}
+
+// Unstandardised unimodal score (the submodel's linear predictor) for rows that have the modality.
+Eigen::VectorXd rawScore(const ModalityModel& mm, const Cohort& c, const std::vector<int>& rows) {
+  return linearPredictor(mm.fit, selectColumns(preprocess(mm, c, rows), mm.selected));
+}
+
+// Steps 1a–1e for modality m on `rows` (training patients that have it).
+ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
+                          const std::string& context) {
+  ModalityModel mm;
+  mm.name = c.modalities[static_cast<size_t>(m)];
+  mm.index = m;
+  mm.outlierZ = o.outlierZ;
+  const SurvivalData d = survivalRows(c, rows);
+  mm.trainingPatients = static_cast<int>(rows.size());
+  mm.trainingEvents = static_cast<int>(d.event.sum());
+  if (mm.trainingEvents == 0)
+    throw ModelError(context + ": none of the " + std::to_string(rows.size()) + " training patients with modality '" + mm.name +
+                     "' has an event, so its survival model cannot be fitted");
+  std::vector<double> medians;
+  for (size_t j = 0; j < c.columns.size(); ++j) {
+    if (c.columnModality[j] != m) continue;
+    std::vector<double> v;
+    for (int r : rows)
+      if (!std::isnan(c.x(r, static_cast<Eigen::Index>(j)))) v.push_back(c.x(r, static_cast<Eigen::Index>(j)));
+    if (v.empty()) {
+      mm.warnings.push_back("column '" + c.columns[j] + "' is empty for every training patient with modality '" + mm.name + "'; it is not used");
+      continue;
+    }
+    mm.columns.push_back(static_cast<int>(j));
+    medians.push_back(median(v));
+  }
+  if (mm.columns.empty())
+    throw InputError(context + ": modality '" + mm.name + "' has no column with a value among its training patients");
+  const Eigen::Index q = static_cast<Eigen::Index>(mm.columns.size());
+  mm.imputeMedian = Eigen::Map<const Eigen::VectorXd>(medians.data(), q);
+  // Imputed raw values, then the outlier step and the scaling, each fitted on these rows.
+  mm.center = Eigen::VectorXd::Zero(q);
+  mm.scale = Eigen::VectorXd::Ones(q);
+  Eigen::MatrixXd x = preprocess(mm, c, rows);  // imputation only at this point
+  if (o.outlierZ > 0) {
+    mm.outlierMean.resize(q);
+    mm.outlierSd.resize(q);
+    mm.outlierMedian = mm.imputeMedian;
+    for (Eigen::Index j = 0; j < q; ++j) {
+      double mean, sd;
+      meanSd(x.col(j), mean, sd);
+      mm.outlierMean(j) = mean;
+      mm.outlierSd(j) = sd;
+    }
+    x = preprocess(mm, c, rows);
+  }
+  for (Eigen::Index j = 0; j < q; ++j) {
+    double center = 0, scale = 1;
+    if (o.scaling == Scaling::ZScore) meanSd(x.col(j), center, scale);
+    else if (o.scaling == Scaling::MinMax) {
+      center = x.col(j).minCoeff();
+      scale = x.col(j).maxCoeff() - center;
+    }
+    if (!(scale > 0) || !std::isfinite(scale)) {
+      if (o.scaling != Scaling::None)
+        mm.warnings.push_back("column '" + c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(j)])] +
+                              "' is constant among the training patients with modality '" + mm.name + "'");
+      scale = 1;
+    }
+    mm.center(j) = center;
+    mm.scale(j) = scale;
+  }
+  x = preprocess(mm, c, rows);
+  // Screening or all columns.
+  mm.status.assign(static_cast<size_t>(q), FeatureStatus::Selected);
+  if (o.selectFeatures) {
+    std::vector<std::string> names;
+    for (int col : mm.columns) names.push_back(c.columns[static_cast<size_t>(col)]);
+    const FeatureScreen s = screenFeatures(d, x, names, o.screening);
+    mm.status = s.status;
+    mm.selected = s.selected;
+    for (const auto& w : s.warnings) mm.warnings.push_back(w);
+    if (mm.selected.empty()) {
+      // Only when screening.minSelected is 0: keep the smallest p so the modality still has a model.
+      Eigen::Index best = -1;
+      for (Eigen::Index j = 0; j < q; ++j)
+        if (std::isfinite(s.p(j)) && (best < 0 || s.p(j) < s.p(best))) best = j;
+      if (best < 0) throw ModelError(context + ": no feature of modality '" + mm.name + "' can be related to survival");
+      mm.selected.push_back(static_cast<int>(best));
+      mm.status[static_cast<size_t>(best)] = FeatureStatus::SelectedByFallback;
+      mm.warnings.push_back("no feature of '" + mm.name + "' passed screening; kept the one with the smallest p");
+    }
+  } else {
+    for (Eigen::Index j = 0; j < q; ++j) mm.selected.push_back(static_cast<int>(j));
+  }
+  CoxOptions co = ridgeCox(o.submodel, o.ties);
+  for (int s : mm.selected) co.columnNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
+  try {
+    mm.fit = fitCox(d, selectColumns(x, mm.selected), co);
+  } catch (const ModelError& e) {
+    throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
+  }
+  for (const auto& w : mm.fit.warnings) mm.warnings.push_back(w);
+  double mean, sd;
+  meanSd(mm.fit.linearPredictor, mean, sd);
+  mm.scoreMean = mean;
+  mm.scoreSd = sd > 0 ? sd : 1;
+  if (!(sd > 0)) mm.warnings.push_back("the '" + mm.name + "' submodel gives every training patient the same score");
+  return mm;
+}
+
+std::vector<int> bitsOf(int mask, int M) {
+  std::vector<int> out;
+  for (int m = 0; m < M; ++m)
+    if (mask & (1 << m)) out.push_back(m);
+  return out;
+}
+
+}  // namespace
+
+Cohort cohortFromSimulation(const SimulatedCohort& s) {
+  Cohort c;
+  c.ids = s.ids;
+  c.time = s.time;
+  c.event = s.event;
+  c.x = s.features;
+  c.columns = s.columns;
+  c.columnModality = s.columnModality;
+  c.modalities = s.modalities;
+  return c;
+}
+
+Eigen::MatrixXi modalityPresence(const Cohort& c, PresenceRule rule) {
+  validateCohort(c);
+  const Eigen::Index n = c.x.rows();
+  const Eigen::Index M = static_cast<Eigen::Index>(c.modalities.size());
+  Eigen::MatrixXi any = Eigen::MatrixXi::Zero(n, M), all = Eigen::MatrixXi::Ones(n, M);
+  for (Eigen::Index j = 0; j < c.x.cols(); ++j) {
+    const int m = c.columnModality[static_cast<size_t>(j)];
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (std::isnan(c.x(i, j))) all(i, m) = 0;
+      else any(i, m) = 1;
+    }
+  }
+  return rule == PresenceRule::Any ? any : all;
+}
+
+FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const FusionOptions& o) {
+  validateCohort(c);
+  const Eigen::Index n = c.x.rows();
+  const int M = static_cast<int>(c.modalities.size());
+  if (c.time.size() != n || c.event.size() != n)
+    throw InputError("fusion: the cohort needs time and event for every patient to be trained on");
+  if (trainRows.size() < 2) throw InputError("fusion: give at least 2 training patients");
+  std::vector<char> seen(static_cast<size_t>(n), 0);
+  for (int r : trainRows) {
+    if (r < 0 || r >= n) throw InputError("fusion: training row " + std::to_string(r + 1) + " is outside the cohort");
+    if (seen[static_cast<size_t>(r)]) throw InputError("fusion: training row " + std::to_string(r + 1) + " is given twice");
+    seen[static_cast<size_t>(r)] = 1;
+  }
+  validateSurvivalData(survivalRows(c, trainRows), "fusion training data");
+  if (o.minPatternSize < 1) throw InputError("fusion: the minimum pattern size must be >= 1");
+  if (o.crossFit && o.folds < 2) throw InputError("fusion: cross-fitting needs at least 2 folds");
+  if (o.outlierZ < 0) throw InputError("fusion: the outlier threshold must be >= 0 (0 = off)");
+  if (o.submodel.penalizer < 0 || o.submodel.theta < 0 || o.integrator.penalizer < 0 || o.integrator.theta < 0)
+    throw InputError("fusion: ridge penalties must be >= 0");
+
+  FusionModel fm;
+  fm.modalities = c.modalities;
+  fm.columns = c.columns;
+  fm.columnModality = c.columnModality;
+  fm.options = o;
+  const Eigen::MatrixXi present = modalityPresence(c, o.presence);
+  const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
+  std::vector<int> mask(static_cast<size_t>(nt), 0);
+  std::vector<std::vector<int>> withModality(static_cast<size_t>(M));    // cohort rows
+  std::vector<std::vector<Eigen::Index>> position(static_cast<size_t>(M));  // their positions in trainRows
+  for (Eigen::Index k = 0; k < nt; ++k) {
+    const int r = trainRows[static_cast<size_t>(k)];
+    for (int m = 0; m < M; ++m)
+      if (present(r, m)) {
+        mask[static_cast<size_t>(k)] |= 1 << m;
+        withModality[static_cast<size_t>(m)].push_back(r);
+        position[static_cast<size_t>(m)].push_back(k);
+      }
+  }
+  for (int m = 0; m < M; ++m)
+    if (withModality[static_cast<size_t>(m)].empty())
+      throw InputError("fusion: modality '" + c.modalities[static_cast<size_t>(m)] + "' is present for none of the " +
+                       std::to_string(nt) + " training patients; remove its columns or check their names and missing values");
+  for (Eigen::Index k = 0; k < nt; ++k)
+    if (mask[static_cast<size_t>(k)] == 0)
+      throw InputError("fusion: training " + patientLabel(c, trainRows[static_cast<size_t>(k)]) +
+                       " has no modality (every feature cell is empty); remove the patient or fill in the data");
+
+  // 1. submodels on all training patients with the modality
+  for (int m = 0; m < M; ++m) {
+    fm.models.push_back(fitModality(c, m, withModality[static_cast<size_t>(m)], o, "fusion"));
+    for (const auto& w : fm.models.back().warnings) fm.warnings.push_back(c.modalities[static_cast<size_t>(m)] + ": " + w);
+  }
+
+  // 2. standardised unimodal scores of the training patients (train positions x M)
+  Eigen::MatrixXd scores = Eigen::MatrixXd::Constant(nt, M, kNaN);
+  if (!o.crossFit) {
+    for (int m = 0; m < M; ++m) {
+      const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+      for (size_t k = 0; k < position[static_cast<size_t>(m)].size(); ++k)
+        scores(position[static_cast<size_t>(m)][k], m) = (mm.fit.linearPredictor(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
+    }
+  } else {
+    Eigen::VectorXd trainEvent(nt);
+    for (Eigen::Index k = 0; k < nt; ++k) trainEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
+    if (o.folds > nt)
+      throw InputError("fusion: " + std::to_string(o.folds) + " cross-fitting folds need at least that many training patients");
+    const Eigen::VectorXi fold = assignFoldsStratified(trainEvent, o.folds, o.seed);
+    for (int m = 0; m < M; ++m) {
+      const auto& rowsM = withModality[static_cast<size_t>(m)];
+      const auto& posM = position[static_cast<size_t>(m)];
+      Eigen::VectorXd oof = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(rowsM.size()), kNaN);
+      for (int f = 0; f < o.folds; ++f) {
+        std::vector<int> fitRows, outRows;
+        std::vector<Eigen::Index> outIndex;
+        for (size_t k = 0; k < rowsM.size(); ++k) {
+          if (fold(posM[k]) == f) {
+            outRows.push_back(rowsM[k]);
+            outIndex.push_back(static_cast<Eigen::Index>(k));
+          } else {
+            fitRows.push_back(rowsM[k]);
+          }
+        }
+        if (outRows.empty()) continue;
+        const std::string context = "fusion cross-fitting (fold " + std::to_string(f + 1) + " of " + std::to_string(o.folds) + ")";
+        if (fitRows.size() < 2)
+          throw ModelError(context + ": modality '" + c.modalities[static_cast<size_t>(m)] +
+                           "' has too few training patients outside the fold; use fewer folds or in-sample scores");
+        const ModalityModel fmk = fitModality(c, m, fitRows, o, context);
+        const Eigen::VectorXd s = rawScore(fmk, c, outRows);
+        for (size_t k = 0; k < outIndex.size(); ++k) oof(outIndex[k]) = s(static_cast<Eigen::Index>(k));
+      }
+      double mean, sd;
+      meanSd(oof, mean, sd);
+      if (!(sd > 0)) sd = 1;
+      for (size_t k = 0; k < posM.size(); ++k) scores(posM[k], m) = (oof(static_cast<Eigen::Index>(k)) - mean) / sd;
+    }
+  }
+
+  // 3. integrators per pattern
+  std::vector<int> patternCount(static_cast<size_t>(1) << M, 0);
+  for (int mk : mask) ++patternCount[static_cast<size_t>(mk)];
+  for (size_t pm = 1; pm < patternCount.size(); ++pm) {
+    if (patternCount[pm] == 0) continue;
+    fm.trainingPatterns.emplace_back(static_cast<int>(pm), patternCount[pm]);
+    const int pattern = static_cast<int>(pm);
+    if (popcount(pattern) < 2) continue;
+    std::string label;
+    for (int m : bitsOf(pattern, M)) label += (label.empty() ? "" : "+") + c.modalities[static_cast<size_t>(m)];
+    if (patternCount[pm] < o.minPatternSize) {
+      fm.warnings.push_back("pattern " + label + " has " + std::to_string(patternCount[pm]) + " training patients (< " +
+                            std::to_string(o.minPatternSize) + "): no integrator; its patients use the fallback");
+      continue;
+    }
+    Integrator in;
+    in.pattern = pattern;
+    in.modalities = bitsOf(pattern, M);
+    std::vector<int> rows;
+    std::vector<Eigen::Index> pos;
+    for (Eigen::Index k = 0; k < nt; ++k)
+      if (mask[static_cast<size_t>(k)] == pattern) {
+        rows.push_back(trainRows[static_cast<size_t>(k)]);
+        pos.push_back(k);
+      }
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
+    for (size_t r = 0; r < pos.size(); ++r)
+      for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = scores(pos[r], in.modalities[j]);
+    CoxOptions co = ridgeCox(o.integrator, o.ties);
+    for (int m : in.modalities) co.columnNames.push_back(c.modalities[static_cast<size_t>(m)]);
+    const SurvivalData d = survivalRows(c, rows);
+    if (d.event.sum() == 0) {
+      fm.warnings.push_back("pattern " + label + " has no events among its training patients: no integrator; its patients use the fallback");
+      continue;
+    }
+    in.fit = fitCox(d, x, co);
+    in.patients = static_cast<int>(rows.size());
+    for (const auto& w : in.fit.warnings) fm.warnings.push_back("integrator " + label + ": " + w);
+    fm.integrators.push_back(std::move(in));
+  }
+
+  // Early fusion
+  if (o.earlyFusion) {
+    EarlyFusionModel& ef = fm.early;
+    for (int m = 0; m < M; ++m) {
+      const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+      for (int s : mm.selected) {
+        ef.columns.push_back(mm.columns[static_cast<size_t>(s)]);
+        ef.columnOwner.push_back(m);
+        ef.columnPosition.push_back(s);
+      }
+    }
+    std::vector<int> rows;
+    for (Eigen::Index k = 0; k < nt; ++k)
+      if (o.earlyImpute || mask[static_cast<size_t>(k)] == (1 << M) - 1) rows.push_back(trainRows[static_cast<size_t>(k)]);
+    try {
+      if (rows.size() < 2) throw ModelError("only " + std::to_string(rows.size()) + " training patients have every modality");
+      Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(ef.columns.size()));
+      Eigen::Index col = 0;
+      for (int m = 0; m < M; ++m) {
+        const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+        const Eigen::MatrixXd xm = selectColumns(preprocess(mm, c, rows), mm.selected);
+        x.middleCols(col, xm.cols()) = xm;
+        col += xm.cols();
+      }
+      CoxOptions co = ridgeCox(o.submodel, o.ties);
+      for (int j : ef.columns) co.columnNames.push_back(c.columns[static_cast<size_t>(j)]);
+      ef.fit = fitCox(survivalRows(c, rows), x, co);
+      ef.trainingPatients = static_cast<int>(rows.size());
+      ef.fitted = true;
+      for (const auto& w : ef.fit.warnings) fm.warnings.push_back("early fusion: " + w);
+    } catch (const ModelError& e) {
+      fm.warnings.push_back(std::string("early fusion not fitted: ") + e.what());
+    }
+  }
+  return fm;
+}
+
+std::pair<int, int> resolvePattern(const FusionModel& fm, int mask) {
+  if (mask <= 0) throw InputError("fusion: a patient without any modality cannot be scored");
+  for (size_t k = 0; k < fm.integrators.size(); ++k)
+    if (fm.integrators[k].pattern == mask) return {static_cast<int>(k), mask};
+  if (popcount(mask) == 1) return {-1, mask};
+  int best = -1;
+  for (size_t k = 0; k < fm.integrators.size(); ++k) {
+    const Integrator& in = fm.integrators[k];
+    if (in.pattern & ~mask) continue;  // not a sub-pattern
+    if (best < 0) { best = static_cast<int>(k); continue; }
+    const Integrator& b = fm.integrators[static_cast<size_t>(best)];
+    const int pi = popcount(in.pattern), pb = popcount(b.pattern);
+    if (pi > pb || (pi == pb && (in.patients > b.patients || (in.patients == b.patients && in.pattern < b.pattern))))
+      best = static_cast<int>(k);
+  }
+  if (best >= 0) return {best, fm.integrators[static_cast<size_t>(best)].pattern};
+  int bestModality = -1;
+  for (int m = 0; m < static_cast<int>(fm.models.size()); ++m) {
+    if (!(mask & (1 << m))) continue;
+    if (bestModality < 0 || fm.models[static_cast<size_t>(m)].trainingPatients > fm.models[static_cast<size_t>(bestModality)].trainingPatients)
+      bestModality = m;
+  }
+  return {-1, 1 << bestModality};
+}
+
+FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vector<int>& rows) {
+  validateCohort(c);
+  if (c.columns != fm.columns || c.columnModality != fm.columnModality || c.modalities != fm.modalities)
+    throw InputError("fusion scoring: the data's columns and modalities differ from the model's; use the same columns, in the same order");
+  const int M = static_cast<int>(fm.modalities.size());
+  const Eigen::Index nr = static_cast<Eigen::Index>(rows.size());
+  for (int r : rows)
+    if (r < 0 || r >= c.x.rows()) throw InputError("fusion scoring: row " + std::to_string(r + 1) + " is outside the data");
+  const Eigen::MatrixXi present = modalityPresence(c, fm.options.presence);
+  FusionScores s;
+  s.unimodal = Eigen::MatrixXd::Constant(nr, M, kNaN);
+  s.pattern = Eigen::VectorXi::Zero(nr);
+  for (int m = 0; m < M; ++m) {
+    std::vector<int> have;
+    std::vector<Eigen::Index> at;
+    for (Eigen::Index k = 0; k < nr; ++k)
+      if (present(rows[static_cast<size_t>(k)], m)) {
+        have.push_back(rows[static_cast<size_t>(k)]);
+        at.push_back(k);
+        s.pattern(k) |= 1 << m;
+      }
+    if (have.empty()) continue;
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    const Eigen::VectorXd raw = rawScore(mm, c, have);
+    for (size_t k = 0; k < at.size(); ++k) s.unimodal(at[k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
+  }
+  s.fused.resize(nr);
+  s.integrator.resize(nr);
+  s.usedPattern.resize(nr);
+  for (Eigen::Index k = 0; k < nr; ++k) {
+    if (s.pattern(k) == 0)
+      throw InputError("fusion scoring: " + patientLabel(c, rows[static_cast<size_t>(k)]) +
+                       " has no modality (every feature cell is empty), so no model can score it");
+    const auto [index, used] = resolvePattern(fm, s.pattern(k));
+    s.integrator(k) = index;
+    s.usedPattern(k) = used;
+    if (index < 0) {
+      s.fused(k) = s.unimodal(k, bitsOf(used, M).front());
+    } else {
+      const Integrator& in = fm.integrators[static_cast<size_t>(index)];
+      Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
+      for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
+      s.fused(k) = linearPredictor(in.fit, x)(0);
+    }
+  }
+  s.early = Eigen::VectorXd::Constant(nr, kNaN);
+  s.earlyScored.assign(static_cast<size_t>(nr), false);
+  if (fm.early.fitted) {
+    std::vector<int> scorable;
+    std::vector<Eigen::Index> at;
+    for (Eigen::Index k = 0; k < nr; ++k)
+      if (fm.options.earlyImpute || s.pattern(k) == (1 << M) - 1) {
+        scorable.push_back(rows[static_cast<size_t>(k)]);
+        at.push_back(k);
+      }
+    if (!scorable.empty()) {
+      Eigen::MatrixXd x(static_cast<Eigen::Index>(scorable.size()), static_cast<Eigen::Index>(fm.early.columns.size()));
+      Eigen::Index col = 0;
+      for (int m = 0; m < M; ++m) {
+        const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+        const Eigen::MatrixXd xm = selectColumns(preprocess(mm, c, scorable), mm.selected);
+        x.middleCols(col, xm.cols()) = xm;
+        col += xm.cols();
+      }
+      const Eigen::VectorXd lp = linearPredictor(fm.early.fit, x);
+      for (size_t k = 0; k < at.size(); ++k) {
+        s.early(at[k]) = lp(static_cast<Eigen::Index>(k));
+        s.earlyScored[static_cast<size_t>(at[k])] = true;
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace latefuse

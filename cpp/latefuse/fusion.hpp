@@ -1,0 +1,170 @@
+// Late fusion of per-modality survival models (the reference HGSOC study's design), with early
+// fusion as the comparator.
+//
+// Data. A Cohort is patients x feature columns; every column belongs to one modality. A patient
+// HAS a modality when any (PresenceRule::Any, default) or all (All) of its columns are present
+// (not NaN). Missing cells inside a present modality are imputed by the column's median over the
+// training patients that have the modality.
+//
+// Fitting (fitFusion, on the given training rows only; nothing is fitted on other rows):
+//  1. Per modality m, on the training patients that have m:
+//     a. impute missing cells (median, above);
+//     b. optional outlier step: z = (x - mean) / sd (training mean, sample SD); |z| > outlierZ ->
+//        the training median (outlierZ = 0: off);
+//     c. scaling: z-score (mean, sample SD), min–max to [0, 1], or none; constant columns are left
+//        centred and reported in warnings;
+//     d. optional univariate screening (feature_selection.hpp) on the preprocessed columns;
+//     e. submodel: ridge Cox (cox.hpp) on the selected columns, either parameterisation: lifelines'
+//        penalizer (default 0.1) or R's ridge(theta, scale). The unimodal score is its linear
+//        predictor (x - means)' beta: higher = higher risk.
+//  2. Unimodal scores of the training patients for the integrators: out-of-fold by K-fold
+//     cross-fitting (default; one event-stratified fold assignment of all training patients, seeded,
+//     and steps 1a–1e refitted without the fold for every modality), or in-sample (option). Each
+//     modality's scores are then standardised to mean 0, SD 1 over its training patients; a new
+//     patient's score (from the submodel fitted on all training patients) is standardised with the
+//     mean and SD of that submodel's in-sample training scores.
+//  3. Integrators: one Cox model (lifelines penalizer, default 0.1) per availability pattern (set of
+//     modalities) seen among the training patients with at least minPatternSize (default 20)
+//     patients and at least 2 modalities, fitted on the standardised scores of the training
+//     patients with exactly that pattern.
+// Scoring (scoreFusion), by the patient's pattern P:
+//   * an integrator fitted for P -> its linear predictor;
+//   * one modality -> that modality's standardised score;
+//   * otherwise (P too rare in training, or never seen) -> FALLBACK: the fitted integrator of the
+//     richest sub-pattern of P (most modalities, then most training patients, then lowest bitmask),
+//     using only those modalities; if no sub-pattern has an integrator, the standardised score of
+//     the modality in P whose submodel had the most training patients (ties: first modality);
+//   * no modality -> InputError naming the patient.
+// Scores from different integrators are each a Cox linear predictor (higher = higher risk); they are
+// comparable in rank only approximately, as in the reference study.
+//
+// Early fusion (the comparator): the union of every modality's selected columns, preprocessed as in
+// step 1, in one ridge Cox (same penalty as the submodels) on the training patients that have EVERY
+// modality (complete cases), or, with earlyImpute, on all training patients with every missing cell
+// (a whole missing modality included) set to the column's training median (step 1a) before the
+// modality's preprocessing. In complete-case mode a patient lacking a modality is not
+// scored (NaN, and scored = false).
+//
+// Randomness: only the cross-fitting folds (assignFoldsStratified, folds.hpp) with `seed`.
+#pragma once
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "latefuse/cox.hpp"
+#include "latefuse/feature_selection.hpp"
+#include "latefuse/survival_data.hpp"
+
+namespace latefuse {
+
+struct SimulatedCohort;
+
+struct Cohort {
+  std::vector<std::string> ids;            // one per patient (for messages)
+  Eigen::VectorXd time, event;             // needed for the training rows only
+  Eigen::MatrixXd x;                       // patients x columns, NaN = missing
+  std::vector<std::string> columns;
+  std::vector<int> columnModality;         // index into modalities, one per column
+  std::vector<std::string> modalities;
+};
+
+// A simulated cohort as a Cohort (same columns and modalities).
+Cohort cohortFromSimulation(const SimulatedCohort& simulated);
+
+enum class PresenceRule { Any, All };
+enum class Scaling { ZScore, MinMax, None };
+
+// n x M, 1 where the patient has the modality. Throws InputError for an inconsistent cohort.
+Eigen::MatrixXi modalityPresence(const Cohort& cohort, PresenceRule rule);
+
+struct RidgeOptions {
+  double penalizer = 0.1;    // lifelines CoxPHFitter(penalizer = ..., l1_ratio = 0); used when > 0
+  double theta = 0;          // R ridge(theta = ...) when penalizer == 0
+  bool scale = false;        // R ridge(scale = ...)
+};
+
+struct FusionOptions {
+  PresenceRule presence = PresenceRule::Any;
+  double outlierZ = 0;                 // 0 = no outlier step
+  Scaling scaling = Scaling::ZScore;
+  bool selectFeatures = false;
+  ScreeningOptions screening = [] { ScreeningOptions s; s.minSelected = 1; return s; }();
+  RidgeOptions submodel;
+  RidgeOptions integrator;
+  int minPatternSize = 20;
+  bool crossFit = true;
+  int folds = 5;
+  uint64_t seed = 1;
+  bool earlyFusion = true;
+  bool earlyImpute = false;
+  Ties ties = Ties::Efron;
+};
+
+struct ModalityModel {
+  std::string name;
+  int index = 0;
+  std::vector<int> columns;            // cohort columns of the modality that are used (non-empty in training)
+  Eigen::VectorXd imputeMedian;        // per used column, raw training median
+  double outlierZ = 0;
+  Eigen::VectorXd outlierMean, outlierSd, outlierMedian;  // outlier step (empty when off)
+  Eigen::VectorXd center, scale;       // scaling: (x - center) / scale
+  std::vector<int> selected;           // positions in `columns` fed to the submodel
+  std::vector<FeatureStatus> status;   // screening outcome per used column (Selected when no screening)
+  CoxFit fit;                          // the submodel on the selected, preprocessed columns
+  double scoreMean = 0, scoreSd = 1;   // of the in-sample training scores (standardises new patients)
+  int trainingPatients = 0, trainingEvents = 0;
+  std::vector<std::string> warnings;
+};
+
+struct Integrator {
+  int pattern = 0;                     // bitmask over modalities
+  std::vector<int> modalities;         // ascending
+  CoxFit fit;                          // on standardised scores, columns in `modalities` order
+  int patients = 0;
+};
+
+struct EarlyFusionModel {
+  bool fitted = false;
+  std::vector<int> columns;            // cohort columns, modality by modality
+  std::vector<int> columnOwner;        // modality of each column
+  std::vector<int> columnPosition;     // position of the column in its ModalityModel::columns
+  CoxFit fit;
+  int trainingPatients = 0;
+};
+
+struct FusionModel {
+  std::vector<std::string> modalities, columns;
+  std::vector<int> columnModality;
+  FusionOptions options;
+  std::vector<ModalityModel> models;   // one per modality
+  std::vector<Integrator> integrators;
+  EarlyFusionModel early;
+  // Training diagnostics: pattern bitmask -> number of training patients.
+  std::vector<std::pair<int, int>> trainingPatterns;
+  std::vector<std::string> warnings;
+};
+
+// Throws InputError for bad input (a modality no training patient has, bad rows/options) and
+// ModelError when a model cannot be fitted (e.g. no events among a modality's training patients).
+FusionModel fitFusion(const Cohort& cohort, const std::vector<int>& trainRows, const FusionOptions& options = {});
+
+struct FusionScores {
+  Eigen::VectorXd fused;               // late-fusion score per requested row (higher = higher risk)
+  Eigen::MatrixXd unimodal;            // rows x M standardised unimodal scores, NaN where absent
+  Eigen::VectorXi pattern;             // bitmask of present modalities
+  Eigen::VectorXi integrator;          // index into FusionModel::integrators, -1 = single modality
+  Eigen::VectorXi usedPattern;         // the modalities actually combined (differs on fallback)
+  Eigen::VectorXd early;               // early-fusion score, NaN where not scored
+  std::vector<bool> earlyScored;
+};
+
+// Score rows of `cohort` (its columns must be the model's, by name and order). Throws InputError
+// naming the patient when a row has no modality at all.
+FusionScores scoreFusion(const FusionModel& model, const Cohort& cohort, const std::vector<int>& rows);
+
+// The integrator (index, or -1 for a single modality) and the modalities used for pattern `mask`;
+// throws InputError for mask 0.
+std::pair<int, int> resolvePattern(const FusionModel& model, int mask);
+
+}  // namespace latefuse

@@ -1,0 +1,357 @@
+// The late-fusion core: equivalences with direct Cox fits, integrators, fallbacks, errors, and the
+// simulator's promise (late fusion beats the best single modality and early fusion on average).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "latefuse/concordance.hpp"
+#include "latefuse/error.hpp"
+#include "latefuse/fusion.hpp"
+#include "latefuse/random.hpp"
+#include "latefuse/rank_correlation.hpp"
+#include "latefuse/simulator.hpp"
+#include "test_support.hpp"
+
+using namespace latefuse;
+using latefuse::testing::readCsv;
+
+namespace {
+
+// lung complete cases as a one-modality cohort.
+Cohort lungCohort() {
+  const auto t = readCsv("tests/data/lung.csv");
+  const std::vector<std::string> cols = {"age", "sex", "ph.ecog", "ph.karno", "wt.loss"};
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < t.rows; ++i) {
+    bool ok = true;
+    for (const auto& c : cols) ok = ok && std::isfinite(t.numeric.at(c)[i]);
+    if (ok) keep.push_back(i);
+  }
+  Cohort c;
+  c.modalities = {"clinical"};
+  c.columns = cols;
+  c.columnModality.assign(cols.size(), 0);
+  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
+  c.time.resize(n);
+  c.event.resize(n);
+  c.x.resize(n, static_cast<Eigen::Index>(cols.size()));
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const size_t i = keep[static_cast<size_t>(k)];
+    c.ids.push_back("L" + std::to_string(i + 1));
+    c.time(k) = t.numeric.at("time")[i];
+    c.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
+    for (size_t j = 0; j < cols.size(); ++j) c.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(cols[j])[i];
+  }
+  return c;
+}
+
+std::vector<int> range(int from, int to) {
+  std::vector<int> v(static_cast<size_t>(to - from));
+  std::iota(v.begin(), v.end(), from);
+  return v;
+}
+
+struct Split {
+  std::vector<int> train, test;
+};
+Split split(Eigen::Index n, uint64_t seed, double fraction = 0.7) {
+  std::vector<int> idx = range(0, static_cast<int>(n));
+  Random r(seed);
+  r.shuffle(idx);
+  const size_t nt = static_cast<size_t>(fraction * static_cast<double>(n));
+  return {std::vector<int>(idx.begin(), idx.begin() + static_cast<long>(nt)), std::vector<int>(idx.begin() + static_cast<long>(nt), idx.end())};
+}
+
+}  // namespace
+
+// One modality, no screening, no scaling: the submodel IS fitCox on the raw columns with the same
+// penalty, and the fused score is its standardised linear predictor.
+TEST(Fusion, OneModalityEqualsDirectCox) {
+  const Cohort c = lungCohort();
+  const Split s = split(c.x.rows(), 5);
+  FusionOptions o;
+  o.scaling = Scaling::None;
+  o.submodel.penalizer = 0.1;
+  const FusionModel fm = fitFusion(c, s.train, o);
+  ASSERT_EQ(fm.models.size(), 1u);
+  EXPECT_TRUE(fm.integrators.empty());
+
+  SurvivalData d;
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(s.train.size()), c.x.cols());
+  d.time.resize(x.rows());
+  d.event.resize(x.rows());
+  for (size_t k = 0; k < s.train.size(); ++k) {
+    d.time(static_cast<Eigen::Index>(k)) = c.time(s.train[k]);
+    d.event(static_cast<Eigen::Index>(k)) = c.event(s.train[k]);
+    x.row(static_cast<Eigen::Index>(k)) = c.x.row(s.train[k]);
+  }
+  CoxOptions co;
+  co.penalizer = 0.1;
+  const CoxFit direct = fitCox(d, x, co);
+  for (Eigen::Index j = 0; j < x.cols(); ++j) EXPECT_NEAR(fm.models[0].fit.coef(j), direct.coef(j), 1e-12) << j;
+
+  const FusionScores sc = scoreFusion(fm, c, s.test);
+  double mean = direct.linearPredictor.mean();
+  double sd = std::sqrt((direct.linearPredictor.array() - mean).square().sum() / (direct.linearPredictor.size() - 1));
+  for (size_t k = 0; k < s.test.size(); ++k) {
+    const Eigen::VectorXd xi = c.x.row(s.test[k]).transpose();
+    const double lp = (xi - direct.means).dot(direct.coef);
+    EXPECT_NEAR(sc.fused(static_cast<Eigen::Index>(k)), (lp - mean) / sd, 1e-10);
+    EXPECT_EQ(sc.integrator(static_cast<Eigen::Index>(k)), -1);
+  }
+  // lifelines' penalty acts on standardised coefficients, so z-scoring the columns first changes
+  // the coefficients' units but not the scores.
+  FusionOptions z = o;
+  z.scaling = Scaling::ZScore;
+  const FusionScores sz = scoreFusion(fitFusion(c, s.train, z), c, s.test);
+  for (Eigen::Index k = 0; k < sz.fused.size(); ++k) EXPECT_NEAR(sz.fused(k), sc.fused(k), 1e-8);
+}
+
+// In-sample scores: each integrator equals fitCox(penalizer) on the standardised in-sample
+// unimodal scores of the training patients with exactly that pattern.
+TEST(Fusion, InSampleIntegratorEqualsCoxOnScores) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  so.seed = 11;
+  const Cohort c = cohortFromSimulation(simulate(so));
+  const Split s = split(c.x.rows(), 12);
+  FusionOptions o;
+  o.crossFit = false;
+  o.integrator.penalizer = 0.05;
+  const FusionModel fm = fitFusion(c, s.train, o);
+  ASSERT_FALSE(fm.integrators.empty());
+  const FusionScores train = scoreFusion(fm, c, s.train);  // in-sample standardised scores
+  for (const Integrator& in : fm.integrators) {
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index k = 0; k < train.pattern.size(); ++k)
+      if (train.pattern(k) == in.pattern) rows.push_back(k);
+    ASSERT_EQ(static_cast<int>(rows.size()), in.patients);
+    SurvivalData d;
+    d.time.resize(static_cast<Eigen::Index>(rows.size()));
+    d.event.resize(static_cast<Eigen::Index>(rows.size()));
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      d.time(static_cast<Eigen::Index>(r)) = c.time(s.train[static_cast<size_t>(rows[r])]);
+      d.event(static_cast<Eigen::Index>(r)) = c.event(s.train[static_cast<size_t>(rows[r])]);
+      for (size_t j = 0; j < in.modalities.size(); ++j)
+        x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = train.unimodal(rows[r], in.modalities[j]);
+    }
+    CoxOptions co;
+    co.penalizer = 0.05;
+    const CoxFit direct = fitCox(d, x, co);
+    for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(in.fit.coef(j), direct.coef(j), 1e-9) << "pattern " << in.pattern;
+    // ... and those patients' fused scores are that model's linear predictor.
+    for (size_t r = 0; r < rows.size(); ++r) EXPECT_NEAR(train.fused(rows[r]), direct.linearPredictor(static_cast<Eigen::Index>(r)), 1e-9);
+  }
+}
+
+TEST(Fusion, ModalityNobodyHasIsAnError) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  setCohortSize(so, 80);
+  Cohort c = cohortFromSimulation(simulate(so));
+  for (Eigen::Index j = 0; j < c.x.cols(); ++j)
+    if (c.columnModality[static_cast<size_t>(j)] == 1) c.x.col(j).setConstant(std::nan(""));
+  try {
+    fitFusion(c, range(0, 60));
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'histopathology' is present for none of the 60 training patients"), std::string::npos) << e.what();
+  }
+}
+
+// Patterns below minPatternSize get no integrator; their patients (and unseen patterns) use the
+// richest fitted sub-pattern; one modality -> its standardised score; none -> InputError.
+TEST(Fusion, RarePatternFallsBack) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  so.seed = 4;
+  Cohort c = cohortFromSimulation(simulate(so));
+  const Split s = split(c.x.rows(), 21);
+  FusionOptions o;
+  o.minPatternSize = 45;  // keeps only the largest patterns (all four; genomic + clinical; ...)
+  const FusionModel fm = fitFusion(c, s.train, o);
+  std::vector<int> fitted;
+  for (const auto& in : fm.integrators) fitted.push_back(in.pattern);
+  for (const auto& [pattern, count] : fm.trainingPatterns) {
+    const bool hasIntegrator = std::find(fitted.begin(), fitted.end(), pattern) != fitted.end();
+    if (__builtin_popcount(static_cast<unsigned>(pattern)) >= 2) EXPECT_EQ(hasIntegrator, count >= 45) << pattern;
+  }
+  ASSERT_NE(std::find(fitted.begin(), fitted.end(), 15), fitted.end());
+  ASSERT_NE(std::find(fitted.begin(), fitted.end(), 12), fitted.end());
+  // radiomics + genomic + clinical (13) is rare here: falls back to genomic + clinical (12), the
+  // only fitted sub-pattern.
+  const auto [index, used] = resolvePattern(fm, 13);
+  if (std::find(fitted.begin(), fitted.end(), 13) == fitted.end()) {
+    ASSERT_GE(index, 0);
+    EXPECT_EQ(fm.integrators[static_cast<size_t>(index)].pattern, 12);
+    EXPECT_EQ(used, 12);
+  }
+  // radiomics + histopathology without clinical was never seen and has no fitted sub-pattern:
+  // the modality trained on more patients decides.
+  const auto [i2, u2] = resolvePattern(fm, 3);
+  EXPECT_EQ(i2, -1);
+  EXPECT_EQ(u2, fm.models[0].trainingPatients >= fm.models[1].trainingPatients ? 1 : 2);
+  EXPECT_EQ(resolvePattern(fm, 4), (std::pair<int, int>(-1, 4)));
+  EXPECT_THROW(resolvePattern(fm, 0), InputError);
+
+  // Scoring agrees with resolvePattern; a patient with nothing is named in the error.
+  const FusionScores sc = scoreFusion(fm, c, s.test);
+  for (Eigen::Index k = 0; k < sc.fused.size(); ++k) {
+    const auto [ik, uk] = resolvePattern(fm, sc.pattern(k));
+    EXPECT_EQ(sc.integrator(k), ik);
+    EXPECT_EQ(sc.usedPattern(k), uk);
+    EXPECT_TRUE(std::isfinite(sc.fused(k)));
+  }
+  Cohort empty = c;
+  empty.x.row(s.test.front()).setConstant(std::nan(""));
+  try {
+    scoreFusion(fm, empty, s.test);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("patient '" + c.ids[static_cast<size_t>(s.test.front())] + "'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Fusion, CrossFittingIsSeededAndEarlyFusionUsesCompleteCases) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  so.seed = 8;
+  const Cohort c = cohortFromSimulation(simulate(so));
+  const Split s = split(c.x.rows(), 3);
+  FusionOptions o;
+  o.seed = 5;
+  const FusionModel a = fitFusion(c, s.train, o), b = fitFusion(c, s.train, o);
+  ASSERT_EQ(a.integrators.size(), b.integrators.size());
+  for (size_t k = 0; k < a.integrators.size(); ++k) EXPECT_EQ(a.integrators[k].fit.coef, b.integrators[k].fit.coef);
+  o.seed = 6;
+  const FusionModel d = fitFusion(c, s.train, o);
+  EXPECT_NE(a.integrators.back().fit.coef, d.integrators.back().fit.coef);
+  // Early fusion: trained on the training patients with all four modalities; scores only those.
+  int complete = 0;
+  for (const auto& [pattern, count] : a.trainingPatterns)
+    if (pattern == 15) complete = count;
+  EXPECT_TRUE(a.early.fitted);
+  EXPECT_EQ(a.early.trainingPatients, complete);
+  const FusionScores sc = scoreFusion(a, c, s.test);
+  for (Eigen::Index k = 0; k < sc.pattern.size(); ++k) {
+    EXPECT_EQ(sc.earlyScored[static_cast<size_t>(k)], sc.pattern(k) == 15);
+    EXPECT_EQ(std::isnan(sc.early(k)), sc.pattern(k) != 15);
+  }
+  // With imputation every patient is used and scored.
+  FusionOptions imp = o;
+  imp.earlyImpute = true;
+  const FusionModel e = fitFusion(c, s.train, imp);
+  EXPECT_EQ(e.early.trainingPatients, static_cast<int>(s.train.size()));
+  const FusionScores se = scoreFusion(e, c, s.test);
+  EXPECT_TRUE(se.early.allFinite());
+}
+
+TEST(Fusion, PresenceRuleAndPreprocessing) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  setCohortSize(so, 120);
+  so.cellMissing = 0.2;
+  const Cohort c = cohortFromSimulation(simulate(so));
+  const Eigen::MatrixXi any = modalityPresence(c, PresenceRule::Any), all = modalityPresence(c, PresenceRule::All);
+  EXPECT_TRUE((all.array() <= any.array()).all());
+  EXPECT_LT(all.sum(), any.sum());  // with 20 % missing cells hardly anyone has every cell
+  // Training preprocessing: z-scored columns of the training patients with the modality (after
+  // median imputation) have mean 0 and SD 1; outliers beyond |z| > 2 become the median.
+  FusionOptions o;
+  o.outlierZ = 2;
+  const std::vector<int> train = range(0, 100);
+  const FusionModel fm = fitFusion(c, train, o);
+  const ModalityModel& mm = fm.models[2];
+  ASSERT_EQ(mm.outlierMean.size(), static_cast<Eigen::Index>(mm.columns.size()));
+  int replaced = 0;
+  for (size_t j = 0; j < mm.columns.size(); ++j) {
+    for (int r : train) {
+      const double v = c.x(r, mm.columns[j]);
+      if (!any(r, 2) || std::isnan(v)) continue;
+      replaced += std::fabs((v - mm.outlierMean(static_cast<Eigen::Index>(j))) / mm.outlierSd(static_cast<Eigen::Index>(j))) > 2;
+    }
+  }
+  EXPECT_GT(replaced, 0);
+  EXPECT_EQ(mm.trainingPatients, static_cast<int>(any.topRows(100).col(2).sum()));
+  FusionOptions none;
+  none.scaling = Scaling::MinMax;
+  const FusionModel mmx = fitFusion(c, train, none);
+  EXPECT_TRUE((mmx.models[0].scale.array() > 0).all());
+}
+
+TEST(Fusion, ScreeningInsideSubmodels) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  so.seed = 2;
+  const Cohort c = cohortFromSimulation(simulate(so));
+  FusionOptions o;
+  o.selectFeatures = true;
+  o.crossFit = false;
+  const FusionModel fm = fitFusion(c, range(0, 444), o);
+  for (const ModalityModel& mm : fm.models) {
+    EXPECT_GE(mm.selected.size(), 1u) << mm.name;
+    EXPECT_LT(mm.selected.size(), mm.columns.size()) << mm.name;  // noise columns screened out
+    EXPECT_EQ(mm.fit.p, static_cast<Eigen::Index>(mm.selected.size()));
+  }
+  EXPECT_EQ(fm.early.columns.size(), [&] {
+    size_t k = 0;
+    for (const auto& mm : fm.models) k += mm.selected.size();
+    return k;
+  }());
+}
+
+// The simulator's documented promise, on its defaults and fusion.hpp's defaults: over 20 seeds
+// (70/30 split), on the test patients with all four modalities, mean Harrell C of late fusion is
+// above the mean of the best unimodal C per seed and above early fusion's; the unimodal scores are
+// weakly correlated (Kendall tau averaged over seeds, every pair |tau| < 0.14).
+TEST(FusionSimulation, LateFusionBeatsBestUnimodalAndEarlyFusion) {
+  const int seeds = 20;
+  double late = 0, early = 0, best = 0;
+  double tau[4][4] = {};
+  for (int seed = 1; seed <= seeds; ++seed) {
+    SimulationOptions so = simulationPreset("hgsoc");
+    so.seed = static_cast<uint64_t>(seed);
+    const Cohort c = cohortFromSimulation(simulate(so));
+    const Split s = split(c.x.rows(), 1000 + static_cast<uint64_t>(seed));
+    FusionOptions o;
+    o.seed = static_cast<uint64_t>(seed);
+    const FusionModel fm = fitFusion(c, s.train, o);
+    const FusionScores sc = scoreFusion(fm, c, s.test);
+    std::vector<Eigen::Index> common;
+    for (Eigen::Index k = 0; k < sc.pattern.size(); ++k)
+      if (sc.pattern(k) == 15) common.push_back(k);
+    SurvivalData d;
+    d.time.resize(static_cast<Eigen::Index>(common.size()));
+    d.event.resize(static_cast<Eigen::Index>(common.size()));
+    Eigen::VectorXd lf(d.time.size()), ef(d.time.size());
+    Eigen::MatrixXd uni(d.time.size(), 4);
+    for (size_t k = 0; k < common.size(); ++k) {
+      const int row = s.test[static_cast<size_t>(common[k])];
+      d.time(static_cast<Eigen::Index>(k)) = c.time(row);
+      d.event(static_cast<Eigen::Index>(k)) = c.event(row);
+      lf(static_cast<Eigen::Index>(k)) = sc.fused(common[k]);
+      ef(static_cast<Eigen::Index>(k)) = sc.early(common[k]);
+      uni.row(static_cast<Eigen::Index>(k)) = sc.unimodal.row(common[k]);
+    }
+    late += harrellConcordance(d, lf).c;
+    early += harrellConcordance(d, ef).c;
+    double b = 0;
+    for (int m = 0; m < 4; ++m) b = std::max(b, harrellConcordance(d, uni.col(m)).c);
+    best += b;
+    for (int a = 0; a < 4; ++a)
+      for (int m = a + 1; m < 4; ++m) {
+        std::vector<double> xa, xb;
+        for (Eigen::Index k = 0; k < sc.pattern.size(); ++k)
+          if (std::isfinite(sc.unimodal(k, a)) && std::isfinite(sc.unimodal(k, m))) {
+            xa.push_back(sc.unimodal(k, a));
+            xb.push_back(sc.unimodal(k, m));
+          }
+        tau[a][m] += kendallTau(Eigen::Map<Eigen::VectorXd>(xa.data(), static_cast<Eigen::Index>(xa.size())),
+                                Eigen::Map<Eigen::VectorXd>(xb.data(), static_cast<Eigen::Index>(xb.size()))).estimate;
+      }
+  }
+  late /= seeds;
+  early /= seeds;
+  best /= seeds;
+  std::printf("[ fusion ] mean C over %d seeds: late %.4f, early %.4f, best unimodal (per seed) %.4f\n", seeds, late, early, best);
+  EXPECT_GT(late, best);
+  EXPECT_GT(late, early);
+  for (int a = 0; a < 4; ++a)
+    for (int m = a + 1; m < 4; ++m) EXPECT_LT(std::fabs(tau[a][m] / seeds), 0.14) << a << "," << m;
+}
