@@ -36,6 +36,7 @@ struct Prepared {
   std::vector<TimeGroup> groups;                   // ascending time within stratum
   std::vector<std::pair<size_t, size_t>> strata;   // [first group, last group + 1) per stratum
   size_t deathGroups = 0, tiedDeathGroups = 0;
+  Eigen::VectorXd deathSum;             // sum over deaths of w_i x_i (the score's constant part)
 };
 
 // Transpose in 32 x 32 tiles so both the reads and the writes stay within cache lines.
@@ -101,6 +102,9 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
     for (Eigen::Index j = 0; j < P.p; ++j) dst[j] = (src[j] - P.means(j)) * P.scale(j);
   }
   P.xc = blockedTranspose(P.xt);
+  P.deathSum = Eigen::VectorXd::Zero(P.p);
+  for (Eigen::Index k = 0; k < P.n; ++k)
+    if (P.delta(k) == 1) P.deathSum.noalias() += P.w(k) * P.xt.col(k);
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -180,7 +184,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
                     CoxBaseline* baseline = nullptr) {
   const Eigen::Index n = P.n, p = P.p;
   Evaluation E;
-  E.u = Eigen::VectorXd::Zero(p);
+  E.u = P.deathSum;
   Eigen::VectorXd eta = linearPredictorSorted(P, beta);
   Eigen::VectorXd r(n);
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -217,7 +221,6 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
       // dynamic-size expressions cost more than the arithmetic at p ~ 20).
       double* __restrict s1p = s1.data();
       double* __restrict t1p = t1.data();
-      double* __restrict up = E.u.data();
       for (size_t k = G.begin; k < G.end; ++k) {
         const Eigen::Index i = static_cast<Eigen::Index>(k);
         const double ri = r(i);
@@ -230,7 +233,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
           t0 += ri;
           deathWeight += wi;
           E.loglik += wi * eta(i);
-          for (Eigen::Index j = 0; j < p; ++j) { t1p[j] += ri * xi[j]; up[j] += wi * xi[j]; }
+          for (Eigen::Index j = 0; j < p; ++j) t1p[j] += ri * xi[j];
         }
       }
       if (G.deaths == 0) continue;
@@ -569,7 +572,7 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   // Linear predictor per input row, centred at the means; redundant columns contribute nothing.
   Eigen::VectorXd b = fit.coef;
   for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
-  fit.linearPredictor = (x.rowwise() - fit.means.transpose()) * b;
+  fit.linearPredictor = (x * b).array() - fit.means.dot(b);
   // The C-index is a by-product: when no pair is comparable (e.g. every subject an event at one
   // time) it is undefined, but the model still exists. R returns the fit with concordance NaN; do
   // the same, with a warning, instead of failing the whole fit with concordance's ModelError.
