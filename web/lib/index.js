@@ -11,3 +11,4 @@ export {
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { simulate } from './fusion.js';
+export { validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel } from './model.js';

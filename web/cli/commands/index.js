@@ -7,5 +7,6 @@ import evaluate from './evaluate.js';
 import kendall from './kendall.js';
 import logistic from './logistic.js';
 import simulate from './simulate.js';
+import score from './score.js';
 
-export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate];
+export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate, score];

@@ -1,0 +1,251 @@
+// embind entry points for the model file and scoring (issue 4, §5): conversion only; the format
+// and the scoring are in cpp/latefuse/model_json.hpp.
+#include <cmath>
+
+#include "guard.hpp"
+#include "latefuse/model_json.hpp"
+#include "latefuse/simulator.hpp"
+
+namespace latefuse::bindings {
+namespace {
+
+val patternNames(const FusionModel& fm, int mask) {
+  val out = val::array();
+  for (size_t m = 0; m < fm.modalities.size(); ++m)
+    if (mask & (1 << m)) out.call<void>("push", fm.modalities[m]);
+  return out;
+}
+
+val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
+  const FusionModel& fm = lm.model;
+  const ModelExtras& ex = lm.extras;
+  val out = val::object();
+  out.set("schemaVersion", doc["schema_version"].get<int>());
+  val software = val::object();
+  software.set("name", doc["software"]["name"].get<std::string>());
+  software.set("version", doc["software"]["version"].get<std::string>());
+  out.set("software", software);
+  out.set("kind", doc["kind"].get<std::string>());
+  out.set("scoreDirection", doc["score_direction"].get<std::string>());
+  out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
+  out.set("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"));
+  out.set("columns", toStringArray(fm.columns));
+  val modalities = val::array();
+  for (size_t m = 0; m < fm.models.size(); ++m) {
+    const ModalityModel& mm = fm.models[m];
+    val mo = val::object();
+    mo.set("name", mm.name);
+    std::vector<std::string> columns, used, selected;
+    for (size_t j = 0; j < fm.columns.size(); ++j)
+      if (fm.columnModality[j] == static_cast<int>(m)) columns.push_back(fm.columns[j]);
+    for (int c : mm.columns) used.push_back(fm.columns[static_cast<size_t>(c)]);
+    for (int s : mm.selected) selected.push_back(used[static_cast<size_t>(s)]);
+    mo.set("columns", toStringArray(columns));
+    mo.set("used", toStringArray(used));
+    mo.set("selected", toStringArray(selected));
+    mo.set("patients", mm.trainingPatients);
+    mo.set("events", mm.trainingEvents);
+    mo.set("scoreMean", mm.scoreMean);
+    mo.set("scoreSd", mm.scoreSd);
+    mo.set("warnings", toStringArray(mm.warnings));
+    modalities.call<void>("push", mo);
+  }
+  out.set("modalities", modalities);
+  val integrators = val::array();
+  for (const Integrator& in : fm.integrators) {
+    val io = val::object();
+    io.set("pattern", patternNames(fm, in.pattern));
+    io.set("patients", in.patients);
+    io.set("coef", toArray(in.fit.coef));
+    integrators.call<void>("push", io);
+  }
+  out.set("integrators", integrators);
+  if (fm.early.fitted) {
+    val ef = val::object();
+    ef.set("mode", std::string(fm.options.earlyImpute ? "impute" : "complete-case"));
+    ef.set("patients", fm.early.trainingPatients);
+    ef.set("features", static_cast<int>(fm.early.columns.size()));
+    out.set("earlyFusion", ef);
+  } else {
+    out.set("earlyFusion", val::null());
+  }
+  val horizons = val::array();
+  for (double h : ex.horizons) horizons.call<void>("push", h);
+  out.set("horizons", horizons);
+  if (ex.hasRiskGroups) {
+    val rg = val::object();
+    val cuts = val::array();
+    for (double c : ex.riskGroups.cutPoints) cuts.call<void>("push", c);
+    rg.set("cutPoints", cuts);
+    rg.set("labels", toStringArray(ex.riskGroups.labels));
+    out.set("riskGroups", rg);
+  } else {
+    out.set("riskGroups", val::null());
+  }
+  out.set("hasPercentiles", !ex.fusedLpPercentiles.empty());
+  val training = val::object();
+  training.set("patients", ex.trainingPatients);
+  training.set("events", ex.trainingEvents);
+  val patterns = val::array();
+  for (const auto& [mask, count] : fm.trainingPatterns) {
+    val p = val::object();
+    p.set("modalities", patternNames(fm, mask));
+    p.set("patients", count);
+    const auto [index, used] = resolvePattern(fm, mask);
+    p.set("integrator", index >= 0 && used == mask);
+    patterns.call<void>("push", p);
+  }
+  training.set("patterns", patterns);
+  training.set("minPatternSize", fm.options.minPatternSize);
+  training.set("crossFit", fm.options.crossFit);
+  out.set("training", training);
+  out.set("warnings", toStringArray(fm.warnings));
+  out.set("evaluationJson", ex.evaluation.is_null() ? val::null() : val(ex.evaluation.dump()));
+  return out;
+}
+
+val scoresObject(const LoadedModel& lm, const ModelScores& s) {
+  const FusionModel& fm = lm.model;
+  const ModelExtras& ex = lm.extras;
+  const Eigen::Index n = s.fused.size();
+  val out = val::object();
+  out.set("ids", toStringArray(s.ids));
+  out.set("modalities", toStringArray(fm.modalities));
+  std::vector<std::string> pattern, integrator, riskLabel;
+  val fallback = val::array();
+  for (Eigen::Index k = 0; k < n; ++k) {
+    pattern.push_back(patternLabel(fm, s.pattern(k)));
+    integrator.push_back(patternLabel(fm, s.usedPattern(k)));
+    fallback.call<void>("push", static_cast<bool>(s.fallback[static_cast<size_t>(k)]));
+  }
+  out.set("pattern", toStringArray(pattern));
+  out.set("patternMask", toInt32Array(s.pattern));
+  out.set("integrator", toStringArray(integrator));
+  out.set("integratorMask", toInt32Array(s.usedPattern));
+  out.set("integratorIndex", toInt32Array(s.integrator));
+  out.set("fallback", fallback);
+  out.set("note", toStringArray(s.note));
+  val scores = val::object();
+  for (size_t m = 0; m < fm.modalities.size(); ++m)
+    scores.set(fm.modalities[m], toFloat64Array(Eigen::VectorXd(s.unimodal.col(static_cast<Eigen::Index>(m)))));
+  out.set("scores", scores);
+  out.set("fusedLp", toFloat64Array(s.fused));
+  out.set("coxLp", toFloat64Array(s.coxLp));
+  out.set("hazardRatio", toFloat64Array(s.hazardRatio));
+  out.set("percentile", toFloat64Array(s.percentile));
+  out.set("riskGroup", toInt32Array(s.riskGroup));
+  val labels = val::array();
+  for (Eigen::Index k = 0; k < n; ++k)
+    labels.call<void>("push", s.riskGroup(k) >= 0 ? val(ex.riskGroups.labels[static_cast<size_t>(s.riskGroup(k))]) : val::null());
+  out.set("riskLabel", labels);
+  out.set("earlyLp", toFloat64Array(s.early));
+  val survival = val::array();
+  for (Eigen::Index t = 0; t < s.horizons.size(); ++t) {
+    val h = val::object();
+    h.set("time", s.horizons(t));
+    h.set("surv", toFloat64Array(Eigen::VectorXd(s.surv.col(t))));
+    h.set("lower", toFloat64Array(Eigen::VectorXd(s.survLower.col(t))));
+    h.set("upper", toFloat64Array(Eigen::VectorXd(s.survUpper.col(t))));
+    survival.call<void>("push", h);
+  }
+  out.set("survival", survival);
+  out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
+  return out;
+}
+
+// text -> summary (throws InputError for an invalid file)
+val validateModelJs(std::string text) {
+  const nlohmann::json doc = parseModelText(text);
+  const LoadedModel lm = loadModel(doc);
+  return summaryOf(lm, doc);
+}
+
+// names: [column names]; values: [Float64Array per column, NaN = missing]; ids: [strings] or []
+val scoreModelJs(std::string text, val names, val values, val ids) {
+  const LoadedModel lm = loadModel(parseModelText(text));
+  ScoringData d;
+  d.columns = toStrings(names);
+  d.ids = toStrings(ids);
+  const unsigned p = values["length"].as<unsigned>();
+  if (p != d.columns.size())
+    throw InputError("scoring: " + std::to_string(p) + " data columns but " + std::to_string(d.columns.size()) + " column names");
+  const Eigen::Index n = p ? static_cast<Eigen::Index>(values[0]["length"].as<unsigned>()) : static_cast<Eigen::Index>(d.ids.size());
+  d.x.resize(n, static_cast<Eigen::Index>(p));
+  for (unsigned j = 0; j < p; ++j) {
+    const Eigen::VectorXd col = toVector(values[j]);
+    if (col.size() != n)
+      throw InputError("scoring: column '" + d.columns[j] + "' has " + std::to_string(col.size()) + " values, expected " + std::to_string(n));
+    d.x.col(static_cast<Eigen::Index>(j)) = col;
+  }
+  return scoresObject(lm, scoreWithModel(lm, d));
+}
+
+// scores: {modality: Float64Array (NaN = absent)}; ids: [strings] or []
+val scoreModelFromScoresJs(std::string text, val scores, val ids) {
+  const LoadedModel lm = loadModel(parseModelText(text));
+  const FusionModel& fm = lm.model;
+  const std::vector<std::string> keys = toStrings(val::global("Object").call<val>("keys", scores));
+  if (keys.empty()) throw InputError("scoring: give at least one modality's scores");
+  Eigen::Index n = -1;
+  std::vector<Eigen::VectorXd> columns(fm.modalities.size());
+  for (const std::string& key : keys) {
+    const auto it = std::find(fm.modalities.begin(), fm.modalities.end(), key);
+    if (it == fm.modalities.end()) {
+      std::string known;
+      for (const auto& m : fm.modalities) known += (known.empty() ? "" : ", ") + m;
+      throw InputError("scoring: '" + key + "' is not a modality of this model; the modalities are " + known);
+    }
+    Eigen::VectorXd v = toVector(scores[key]);
+    if (n >= 0 && v.size() != n)
+      throw InputError("scoring: the " + key + " scores have " + std::to_string(v.size()) + " values but the others have " + std::to_string(n));
+    n = v.size();
+    columns[static_cast<size_t>(it - fm.modalities.begin())] = std::move(v);
+  }
+  Eigen::MatrixXd x = Eigen::MatrixXd::Constant(n, static_cast<Eigen::Index>(fm.modalities.size()), std::nan(""));
+  for (size_t m = 0; m < columns.size(); ++m)
+    if (columns[m].size()) x.col(static_cast<Eigen::Index>(m)) = columns[m];
+  return scoresObject(lm, scoreFromModalityScores(lm, toStrings(ids), x));
+}
+
+std::string roundTripModelJs(std::string text) {
+  const LoadedModel lm = loadModel(parseModelText(text));
+  return modelText(fusionModelToJson(lm.model, lm.extras));
+}
+
+// A model fitted on a simulated cohort (hgsoc preset), for demos and tests:
+// {n?, seed?, horizons?: [..], minPatternSize?, timeUnit?} -> {model: text, csv: the cohort}
+val exampleModelJs(val options) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  if (has(options, "n")) setCohortSize(so, options["n"].as<int>());
+  if (has(options, "seed")) so.seed = static_cast<uint64_t>(options["seed"].as<double>());
+  const SimulatedCohort sim = simulate(so);
+  const Cohort c = cohortFromSimulation(sim);
+  FusionOptions fo;
+  if (has(options, "minPatternSize")) fo.minPatternSize = options["minPatternSize"].as<int>();
+  std::vector<int> rows(static_cast<size_t>(c.x.rows()));
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int>(i);
+  const FusionModel fm = fitFusion(c, rows, fo);
+  std::vector<double> horizons;
+  if (has(options, "horizons")) {
+    const Eigen::VectorXd h = toVector(options["horizons"]);
+    horizons.assign(h.data(), h.data() + h.size());
+  }
+  ModelExtras ex = trainingExtras(fm, c, rows, horizons);
+  ex.timeUnit = option<std::string>(options, "timeUnit", "months");
+  val out = val::object();
+  out.set("model", modelText(fusionModelToJson(fm, ex)));
+  out.set("csv", cohortCsv(sim));
+  return out;
+}
+
+}  // namespace
+}  // namespace latefuse::bindings
+
+EMSCRIPTEN_BINDINGS(latefuse_model) {
+  using namespace latefuse::bindings;
+  emscripten::function("validateModel", &Guard<&validateModelJs>::call);
+  emscripten::function("scoreModel", &Guard<&scoreModelJs>::call);
+  emscripten::function("scoreModelFromScores", &Guard<&scoreModelFromScoresJs>::call);
+  emscripten::function("roundTripModel", &Guard<&roundTripModelJs>::call);
+  emscripten::function("exampleModel", &Guard<&exampleModelJs>::call);
+}

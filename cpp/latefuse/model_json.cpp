@@ -1,0 +1,1104 @@
+#include "latefuse/model_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "latefuse/error.hpp"
+
+#ifndef LATEFUSE_VERSION
+#define LATEFUSE_VERSION "unknown"
+#endif
+
+namespace latefuse {
+namespace {
+
+using json = nlohmann::json;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* kScoreDirection = "higher = higher risk";
+constexpr const char* kFallbackRule = "richest-sub-pattern";
+constexpr const char* kFallbackDescription =
+    "A patient whose pattern of modalities has its own integrator is scored by it; a patient with one modality by "
+    "that modality's standardised score. Otherwise (the pattern was too rare in training, had no events, or was never "
+    "seen) the integrator of the richest sub-pattern is used with only its modalities (most modalities, then most "
+    "training patients, then the first in modality order); if no sub-pattern has an integrator, the standardised "
+    "score of the patient's modality whose submodel had the most training patients (ties: the first).";
+constexpr const char* kFix = "the file is damaged or was edited; export the model again from LateFuse or restore the original file";
+
+std::vector<int> bitsOf(int mask, int M) {
+  std::vector<int> out;
+  for (int m = 0; m < M; ++m)
+    if (mask & (1 << m)) out.push_back(m);
+  return out;
+}
+
+// ---- enum names -------------------------------------------------------------------------------
+const char* tiesName(Ties t) { return t == Ties::Efron ? "efron" : "breslow"; }
+const char* presenceName(PresenceRule p) { return p == PresenceRule::Any ? "any" : "all"; }
+const char* scalingName(Scaling s) { return s == Scaling::ZScore ? "zscore" : s == Scaling::MinMax ? "minmax" : "none"; }
+const char* testName(UnivariateTest t) { return t == UnivariateTest::Wald ? "wald" : "likelihood_ratio"; }
+const char* adjustName(PAdjustMethod m) {
+  switch (m) {
+    case PAdjustMethod::BH: return "BH";
+    case PAdjustMethod::BY: return "BY";
+    case PAdjustMethod::Holm: return "holm";
+    case PAdjustMethod::Hochberg: return "hochberg";
+    case PAdjustMethod::Bonferroni: return "bonferroni";
+  }
+  return "BH";
+}
+const FeatureStatus kStatuses[] = {FeatureStatus::LowVariability, FeatureStatus::NotTestable, FeatureStatus::NotSignificant,
+                                   FeatureStatus::RejectedForward, FeatureStatus::Selected, FeatureStatus::SelectedByFallback};
+
+// ---- writing ----------------------------------------------------------------------------------
+json vec(const Eigen::VectorXd& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
+}
+json vecOrNull(const Eigen::VectorXd& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(std::isnan(v(i)) ? json(nullptr) : json(v(i)));
+  return a;
+}
+json ivec(const Eigen::VectorXi& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
+}
+json rows(const Eigen::MatrixXd& m) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) a.push_back(vec(m.row(i).transpose()));
+  return a;
+}
+json names(const FusionModel& fm, int mask) {
+  json a = json::array();
+  for (int m : bitsOf(mask, static_cast<int>(fm.modalities.size()))) a.push_back(fm.modalities[static_cast<size_t>(m)]);
+  return a;
+}
+
+json coxToJson(const CoxFit& f) {
+  json j;
+  j["coef"] = vecOrNull(f.coef);
+  j["se"] = vecOrNull(f.se);
+  j["means"] = vec(f.means);
+  j["var"] = rows(f.var);
+  j["n"] = static_cast<long long>(f.n);
+  j["events"] = f.events;
+  j["ties"] = tiesName(f.ties);
+  const CoxBaseline& b = f.baseline;
+  json base;
+  base["time"] = vec(b.time);
+  base["stratum"] = ivec(b.stratum);
+  base["hazard"] = vec(b.hazard);
+  base["var_hazard"] = vec(b.varHazard);
+  base["xbar_hazard"] = rows(b.xbarHazard);
+  base["n_risk"] = ivec(b.nRisk);
+  base["n_event"] = ivec(b.nEvent);
+  j["baseline"] = std::move(base);
+  return j;
+}
+
+json ridgeToJson(const RidgeOptions& r) { return {{"penalizer", r.penalizer}, {"theta", r.theta}, {"scale", r.scale}}; }
+
+json settingsToJson(const FusionOptions& o) {
+  json s;
+  s["presence"] = presenceName(o.presence);
+  s["outlier_z"] = o.outlierZ;
+  s["scaling"] = scalingName(o.scaling);
+  s["select_features"] = o.selectFeatures;
+  const ScreeningOptions& sc = o.screening;
+  s["screening"] = {{"iqr_filter", sc.iqrFilter}, {"min_iqr", sc.minIqr}, {"test", testName(sc.test)},
+                    {"adjust", adjustName(sc.adjust)}, {"max_q", sc.maxQ}, {"forward", sc.forward},
+                    {"forward_penalizer", sc.forwardPenalizer}, {"forward_p", sc.forwardP},
+                    {"min_selected", sc.minSelected}, {"ties", tiesName(sc.ties)}};
+  s["submodel_ridge"] = ridgeToJson(o.submodel);
+  s["integrator_ridge"] = ridgeToJson(o.integrator);
+  s["min_pattern_size"] = o.minPatternSize;
+  s["cross_fit"] = o.crossFit;
+  s["folds"] = o.folds;
+  s["seed"] = o.seed;
+  s["early_fusion"] = o.earlyFusion;
+  s["early_impute"] = o.earlyImpute;
+  s["ties"] = tiesName(o.ties);
+  return s;
+}
+
+json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
+  const int M = static_cast<int>(fm.modalities.size());
+  if (M == 0 || fm.models.size() != static_cast<size_t>(M))
+    throw InputError("cannot save the model: it has no fitted modalities (fit it first)");
+  if (ex.trainingPatients < 0 || ex.trainingEvents < 0)
+    throw InputError("cannot save the model: the training summary (patients, events) is missing; build the extras with trainingExtras()");
+  json doc;
+  doc["schema_version"] = kModelSchemaVersion;
+  doc["software"] = {{"name", "latefuse"}, {"version", LATEFUSE_VERSION}};
+  doc["kind"] = "late-fusion";
+  doc["score_direction"] = kScoreDirection;
+  json outcome = {{"type", "survival"}};
+  if (!ex.timeUnit.empty()) outcome["time_unit"] = ex.timeUnit;
+  doc["outcome"] = outcome;
+
+  json modalities = json::array();
+  for (int m = 0; m < M; ++m) {
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    json jm;
+    jm["name"] = fm.modalities[static_cast<size_t>(m)];
+    jm["presence"] = presenceName(fm.options.presence);
+    json cols = json::array();
+    for (size_t j = 0; j < fm.columns.size(); ++j)
+      if (fm.columnModality[j] == m) cols.push_back(fm.columns[j]);
+    jm["columns"] = cols;
+    jm["outlier_z"] = mm.outlierZ;
+    json features = json::array();
+    for (size_t k = 0; k < mm.columns.size(); ++k) {
+      const Eigen::Index q = static_cast<Eigen::Index>(k);
+      json f;
+      f["column"] = fm.columns[static_cast<size_t>(mm.columns[k])];
+      f["impute_median"] = mm.imputeMedian(q);
+      if (mm.outlierSd.size())
+        f["outlier"] = {{"mean", mm.outlierMean(q)}, {"sd", mm.outlierSd(q)}, {"median", mm.outlierMedian(q)}};
+      f["center"] = mm.center(q);
+      f["scale"] = mm.scale(q);
+      f["screening"] = k < mm.status.size() ? featureStatusName(mm.status[k]) : "selected";
+      features.push_back(std::move(f));
+    }
+    jm["features"] = features;
+    json selected = json::array();
+    for (int s : mm.selected) selected.push_back(fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
+    jm["submodel"] = {{"features", selected}, {"cox", coxToJson(mm.fit)}};
+    jm["score"] = {{"mean", mm.scoreMean}, {"sd", mm.scoreSd}};
+    jm["training"] = {{"patients", mm.trainingPatients}, {"events", mm.trainingEvents}};
+    jm["warnings"] = mm.warnings;
+    modalities.push_back(std::move(jm));
+  }
+  doc["modalities"] = modalities;
+
+  json integrators = json::array();
+  for (const Integrator& in : fm.integrators)
+    integrators.push_back({{"pattern", names(fm, in.pattern)}, {"patients", in.patients}, {"cox", coxToJson(in.fit)}});
+  doc["integrators"] = integrators;
+
+  if (fm.early.fitted) {
+    json features = json::array();
+    for (int m = 0; m < M; ++m) {
+      const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+      for (int s : mm.selected)
+        features.push_back({{"modality", fm.modalities[static_cast<size_t>(m)]},
+                            {"column", fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]}});
+    }
+    doc["early_fusion"] = {{"mode", fm.options.earlyImpute ? "impute" : "complete-case"},
+                           {"patients", fm.early.trainingPatients},
+                           {"features", features},
+                           {"cox", coxToJson(fm.early.fit)}};
+  } else {
+    doc["early_fusion"] = nullptr;
+  }
+  doc["fallback"] = {{"rule", kFallbackRule}, {"description", kFallbackDescription}};
+  doc["horizons"] = ex.horizons;
+  if (ex.hasRiskGroups) doc["risk_groups"] = {{"cut_points", ex.riskGroups.cutPoints}, {"labels", ex.riskGroups.labels}};
+  if (!ex.fusedLpPercentiles.empty()) doc["fused_lp_percentiles"] = ex.fusedLpPercentiles;
+
+  json training;
+  training["patients"] = ex.trainingPatients;
+  training["events"] = ex.trainingEvents;
+  json patterns = json::array();
+  for (const auto& [mask, count] : fm.trainingPatterns) patterns.push_back({{"modalities", names(fm, mask)}, {"patients", count}});
+  training["patterns"] = patterns;
+  training["settings"] = settingsToJson(fm.options);
+  training["warnings"] = fm.warnings;
+  doc["training"] = training;
+  if (!ex.evaluation.is_null()) doc["evaluation"] = ex.evaluation;
+  return doc;
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+std::string typeName(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "true/false";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "text";
+  if (j.is_array()) return "a list";
+  return "an object";
+}
+
+class Node {
+ public:
+  Node(const json& j, std::string path) : j_(j), path_(std::move(path)) {}
+  const json& raw() const { return j_; }
+  const std::string& path() const { return path_; }
+
+  [[noreturn]] void fail(const std::string& what) const { throw InputError("model file: " + what + "; " + kFix); }
+  [[noreturn]] void failHere(const std::string& what) const { fail(path_ + " " + what); }
+
+  std::string child(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const Node& object(std::initializer_list<const char*> allowed) const {
+    if (!j_.is_object()) failHere("must be an object, got " + typeName(j_));
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || it.key() == a;
+      if (!ok) fail(child(it.key()) + " is not a field of a LateFuse model (schema_version 1)");
+    }
+    return *this;
+  }
+  bool has(const char* key) const { return j_.is_object() && j_.contains(key); }
+  Node operator[](const char* key) const {
+    if (!j_.is_object()) failHere("must be an object, got " + typeName(j_));
+    const auto it = j_.find(key);
+    if (it == j_.end()) fail(child(key) + " is missing");
+    return Node(*it, child(key));
+  }
+  Node at(size_t i) const { return Node(j_[i], path_ + "[" + std::to_string(i) + "]"); }
+
+  size_t array() const {
+    if (!j_.is_array()) failHere("must be a list, got " + typeName(j_));
+    return j_.size();
+  }
+  size_t array(size_t expected, const std::string& because) const {
+    const size_t n = array();
+    if (n != expected) failHere("has " + std::to_string(n) + (n == 1 ? " value" : " values") + " but " + because);
+    return n;
+  }
+  double number() const {
+    if (!j_.is_number()) failHere("must be a number, got " + typeName(j_));
+    const double v = j_.get<double>();
+    if (!std::isfinite(v)) failHere("must be a finite number");
+    return v;
+  }
+  double number(double min, bool strict, const char* what) const {
+    const double v = number();
+    if (strict ? !(v > min) : !(v >= min)) failHere(std::string("must be ") + what);
+    return v;
+  }
+  double numberOrNull() const { return j_.is_null() ? kNaN : number(); }
+  long long integer(long long min, long long max = 2147483647) const {
+    if (!j_.is_number_integer()) failHere("must be a whole number, got " + (j_.is_number() ? j_.dump() : typeName(j_)));
+    if (j_.is_number_unsigned() && j_.get<unsigned long long>() > static_cast<unsigned long long>(max))
+      failHere("must be at most " + std::to_string(max));
+    const long long v = j_.get<long long>();
+    if (v < min || v > max) failHere("must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + std::to_string(v));
+    return v;
+  }
+  int integer32(int min) const { return static_cast<int>(integer(min)); }
+  bool boolean() const {
+    if (!j_.is_boolean()) failHere("must be true or false, got " + typeName(j_));
+    return j_.get<bool>();
+  }
+  std::string string(bool nonEmpty = true) const {
+    if (!j_.is_string()) failHere("must be text, got " + typeName(j_));
+    std::string s = j_.get<std::string>();
+    if (nonEmpty && s.empty()) failHere("must not be empty");
+    return s;
+  }
+  std::string choice(std::initializer_list<const char*> options) const {
+    const std::string s = string(false);
+    std::string list;
+    for (const char* o : options) {
+      if (s == o) return s;
+      list += (list.empty() ? "'" : ", '") + std::string(o) + "'";
+    }
+    failHere("is '" + s + "' but must be one of " + list);
+  }
+  Eigen::VectorXd vector(size_t expected, const std::string& because, bool allowNull = false) const {
+    array(expected, because);
+    Eigen::VectorXd v(static_cast<Eigen::Index>(expected));
+    for (size_t i = 0; i < expected; ++i) v(static_cast<Eigen::Index>(i)) = allowNull ? at(i).numberOrNull() : at(i).number();
+    return v;
+  }
+  std::vector<double> numbers() const {
+    const size_t n = array();
+    std::vector<double> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = at(i).number();
+    return v;
+  }
+  Eigen::VectorXi ints(size_t expected, const std::string& because, int min) const {
+    array(expected, because);
+    Eigen::VectorXi v(static_cast<Eigen::Index>(expected));
+    for (size_t i = 0; i < expected; ++i) v(static_cast<Eigen::Index>(i)) = at(i).integer32(min);
+    return v;
+  }
+  std::vector<std::string> strings() const {
+    const size_t n = array();
+    std::vector<std::string> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = at(i).string(false);
+    return v;
+  }
+
+ private:
+  const json& j_;
+  std::string path_;
+};
+
+CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
+  node.object({"coef", "se", "means", "var", "n", "events", "ties", "baseline"});
+  const size_t P = static_cast<size_t>(p);
+  CoxFit f;
+  f.p = p;
+  f.coef = node["coef"].vector(P, what, true);
+  f.se = node["se"].vector(P, what, true);
+  f.redundant.assign(P, false);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const bool missing = std::isnan(f.coef(j));
+    f.redundant[static_cast<size_t>(j)] = missing;
+    if (missing != std::isnan(f.se(j)))
+      node["se"].at(static_cast<size_t>(j)).failHere(missing ? "must be null because its coefficient is null (not estimated)"
+                                                             : "is null but its coefficient is not; give both or neither");
+    if (!missing && f.se(j) < 0) node["se"].at(static_cast<size_t>(j)).failHere("must be >= 0");
+  }
+  f.means = node["means"].vector(P, what);
+  const Node var = node["var"];
+  var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ")");
+  f.var.resize(p, p);
+  for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
+  f.n = node["n"].integer(1);
+  f.events = node["events"].integer32(1);
+  if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
+  f.ties = node["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
+  const Node b = node["baseline"];
+  b.object({"time", "stratum", "hazard", "var_hazard", "xbar_hazard", "n_risk", "n_event"});
+  const size_t K = b["time"].array();
+  if (K == 0) b["time"].failHere("is empty: a fitted Cox model has at least one event time");
+  const std::string perTime = "baseline.time has " + std::to_string(K);
+  CoxBaseline& B = f.baseline;
+  B.time = b["time"].vector(K, perTime);
+  B.stratum = b["stratum"].ints(K, perTime, 0);
+  B.hazard = b["hazard"].vector(K, perTime);
+  B.varHazard = b["var_hazard"].vector(K, perTime);
+  B.nRisk = b["n_risk"].ints(K, perTime, 1);
+  B.nEvent = b["n_event"].ints(K, perTime, 0);
+  const Node xbar = b["xbar_hazard"];
+  xbar.array(K, perTime);
+  B.xbarHazard.resize(static_cast<Eigen::Index>(K), p);
+  for (size_t k = 0; k < K; ++k) B.xbarHazard.row(static_cast<Eigen::Index>(k)) = xbar.at(k).vector(P, what).transpose();
+  bool stratumZero = false;
+  for (size_t k = 0; k < K; ++k) {
+    const Eigen::Index r = static_cast<Eigen::Index>(k);
+    if (B.time(r) < 0) b["time"].at(k).failHere("must be >= 0");
+    if (B.hazard(r) < 0) b["hazard"].at(k).failHere("must be >= 0");
+    if (B.varHazard(r) < 0) b["var_hazard"].at(k).failHere("must be >= 0");
+    if (k > 0 && B.stratum(r) == B.stratum(r - 1) && B.time(r) < B.time(r - 1))
+      b["time"].at(k).failHere("is smaller than the time before it; baseline times must increase within a stratum");
+    stratumZero = stratumZero || B.stratum(r) == 0;
+  }
+  if (!stratumZero) b["stratum"].failHere("has no row for stratum 0, which predictions use");
+  return f;
+}
+
+RidgeOptions readRidge(const Node& n) {
+  n.object({"penalizer", "theta", "scale"});
+  RidgeOptions r;
+  r.penalizer = n["penalizer"].number(0, false, ">= 0");
+  r.theta = n["theta"].number(0, false, ">= 0");
+  r.scale = n["scale"].boolean();
+  return r;
+}
+
+FusionOptions readSettings(const Node& s) {
+  s.object({"presence", "outlier_z", "scaling", "select_features", "screening", "submodel_ridge", "integrator_ridge",
+            "min_pattern_size", "cross_fit", "folds", "seed", "early_fusion", "early_impute", "ties"});
+  FusionOptions o;
+  o.presence = s["presence"].choice({"any", "all"}) == "any" ? PresenceRule::Any : PresenceRule::All;
+  o.outlierZ = s["outlier_z"].number(0, false, ">= 0 (0 = no outlier step)");
+  const std::string scaling = s["scaling"].choice({"zscore", "minmax", "none"});
+  o.scaling = scaling == "zscore" ? Scaling::ZScore : scaling == "minmax" ? Scaling::MinMax : Scaling::None;
+  o.selectFeatures = s["select_features"].boolean();
+  const Node sc = s["screening"];
+  sc.object({"iqr_filter", "min_iqr", "test", "adjust", "max_q", "forward", "forward_penalizer", "forward_p", "min_selected", "ties"});
+  o.screening.iqrFilter = sc["iqr_filter"].boolean();
+  o.screening.minIqr = sc["min_iqr"].number();
+  o.screening.test = sc["test"].choice({"wald", "likelihood_ratio"}) == "wald" ? UnivariateTest::Wald : UnivariateTest::LikelihoodRatio;
+  const std::string adjust = sc["adjust"].choice({"BH", "BY", "holm", "hochberg", "bonferroni"});
+  o.screening.adjust = adjust == "BH" ? PAdjustMethod::BH : adjust == "BY" ? PAdjustMethod::BY : adjust == "holm" ? PAdjustMethod::Holm
+                       : adjust == "hochberg" ? PAdjustMethod::Hochberg : PAdjustMethod::Bonferroni;
+  o.screening.maxQ = sc["max_q"].number();
+  o.screening.forward = sc["forward"].boolean();
+  o.screening.forwardPenalizer = sc["forward_penalizer"].number(0, false, ">= 0");
+  o.screening.forwardP = sc["forward_p"].number();
+  o.screening.minSelected = sc["min_selected"].integer32(0);
+  o.screening.ties = sc["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
+  o.submodel = readRidge(s["submodel_ridge"]);
+  o.integrator = readRidge(s["integrator_ridge"]);
+  o.minPatternSize = s["min_pattern_size"].integer32(1);
+  o.crossFit = s["cross_fit"].boolean();
+  o.folds = s["folds"].integer32(0);
+  {
+    const Node seed = s["seed"];
+    if (!seed.raw().is_number_integer() || (!seed.raw().is_number_unsigned() && seed.raw().get<long long>() < 0))
+      seed.failHere("must be a whole number >= 0");
+    o.seed = seed.raw().get<uint64_t>();
+  }
+  o.earlyFusion = s["early_fusion"].boolean();
+  o.earlyImpute = s["early_impute"].boolean();
+  o.ties = s["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
+  return o;
+}
+
+// A list of modality names -> bitmask; names must be known, distinct and in modality order.
+int readPattern(const Node& n, const std::vector<std::string>& modalities, size_t minSize) {
+  const size_t k = n.array();
+  if (k < minSize) n.failHere("lists " + std::to_string(k) + " modalities but needs at least " + std::to_string(minSize));
+  int mask = 0, last = -1;
+  for (size_t i = 0; i < k; ++i) {
+    const std::string name = n.at(i).string();
+    const auto it = std::find(modalities.begin(), modalities.end(), name);
+    if (it == modalities.end()) {
+      std::string known;
+      for (const auto& m : modalities) known += (known.empty() ? "" : ", ") + m;
+      n.at(i).failHere("is '" + name + "', which is not a modality of this model (" + known + ")");
+    }
+    const int m = static_cast<int>(it - modalities.begin());
+    if (m <= last) n.at(i).failHere("('" + name + "') is repeated or out of order; list the modalities in the order of `modalities`");
+    last = m;
+    mask |= 1 << m;
+  }
+  return mask;
+}
+
+LoadedModel readDocument(const json& doc) {
+  if (!doc.is_object())
+    throw InputError(std::string("model file: the document is ") + typeName(doc) + ", not a LateFuse model (a JSON object); open a model file written by LateFuse");
+  if (!doc.contains("schema_version"))
+    throw InputError("model file: schema_version is missing, so this is not a LateFuse model file; open a model file written by LateFuse (latefuse fuse)");
+  const json& version = doc["schema_version"];
+  if (!version.is_number_integer())
+    throw InputError("model file: schema_version must be a whole number, got " + version.dump() + "; " + kFix);
+  if (version.is_number_unsigned() ? version.get<unsigned long long>() > static_cast<unsigned long long>(kModelSchemaVersion)
+                                   : version.get<long long>() > kModelSchemaVersion)
+    throw InputError("model file was written by a newer LateFuse (schema_version " + version.dump() + " > " +
+                     std::to_string(kModelSchemaVersion) + "); update LateFuse");
+  if (version.get<long long>() < 1)
+    throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads 1); " + kFix);
+
+  const Node root(doc, "");
+  root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "integrators", "early_fusion",
+               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "evaluation"});
+  {
+    const std::string kind = root["kind"].string(false);
+    if (kind != "late-fusion")
+      root["kind"].failHere("is '" + kind + "'; this LateFuse scores 'late-fusion' models");
+  }
+  {
+    const Node sw = root["software"];
+    sw.object({"name", "version"});
+    if (sw["name"].string(false) != "latefuse") sw["name"].failHere("must be 'latefuse'");
+    sw["version"].string();
+  }
+  if (root["score_direction"].string(false) != kScoreDirection)
+    root["score_direction"].failHere(std::string("must be '") + kScoreDirection + "'");
+
+  LoadedModel out;
+  FusionModel& fm = out.model;
+  ModelExtras& ex = out.extras;
+  {
+    const Node oc = root["outcome"];
+    oc.object({"type", "time_unit"});
+    oc["type"].choice({"survival"});
+    if (oc.has("time_unit")) ex.timeUnit = oc["time_unit"].string();
+  }
+
+  // Training settings first: the modalities are checked against them.
+  const Node training = root["training"];
+  training.object({"patients", "events", "patterns", "settings", "warnings"});
+  fm.options = readSettings(training["settings"]);
+  const FusionOptions& o = fm.options;
+
+  // Modalities
+  const Node mods = root["modalities"];
+  const size_t M = mods.array();
+  if (M == 0) mods.failHere("is empty: a model has at least one modality");
+  if (M > 30) mods.failHere("has " + std::to_string(M) + " modalities; at most 30 are supported");
+  std::map<std::string, std::pair<int, size_t>> columnOwner;  // column -> (modality, position in its list)
+  std::vector<std::vector<std::string>> modalityColumns(M);
+  for (size_t m = 0; m < M; ++m) {
+    const Node jm = mods.at(m);
+    jm.object({"name", "presence", "columns", "outlier_z", "features", "submodel", "score", "training", "warnings"});
+    const std::string name = jm["name"].string();
+    if (std::find(fm.modalities.begin(), fm.modalities.end(), name) != fm.modalities.end())
+      jm["name"].failHere("'" + name + "' is used by two modalities");
+    fm.modalities.push_back(name);
+    const std::string presence = jm["presence"].choice({"any", "all"});
+    if (presence != presenceName(o.presence))
+      jm["presence"].failHere("is '" + presence + "' but training.settings.presence is '" + presenceName(o.presence) +
+                              "' (one presence rule applies to every modality)");
+    const Node cols = jm["columns"];
+    const size_t nc = cols.array();
+    if (nc == 0) cols.failHere("is empty: a modality has at least one column");
+    for (size_t j = 0; j < nc; ++j) {
+      const std::string c = cols.at(j).string();
+      const auto it = columnOwner.find(c);
+      if (it != columnOwner.end())
+        cols.at(j).failHere("'" + c + "' also belongs to modality '" + fm.modalities[static_cast<size_t>(it->second.first)] +
+                            "'; a column belongs to one modality");
+      columnOwner[c] = {static_cast<int>(m), j};
+      modalityColumns[m].push_back(c);
+      fm.columns.push_back(c);
+      fm.columnModality.push_back(static_cast<int>(m));
+    }
+  }
+  // Global column index of (modality m, position j) = offset[m] + j.
+  std::vector<int> offset(M, 0);
+  for (size_t m = 1; m < M; ++m) offset[m] = offset[m - 1] + static_cast<int>(modalityColumns[m - 1].size());
+
+  for (size_t m = 0; m < M; ++m) {
+    const Node jm = mods.at(m);
+    ModalityModel mm;
+    mm.name = fm.modalities[m];
+    mm.index = static_cast<int>(m);
+    mm.outlierZ = jm["outlier_z"].number(0, false, ">= 0 (0 = no outlier step)");
+    if (mm.outlierZ != o.outlierZ)
+      jm["outlier_z"].failHere("differs from training.settings.outlier_z (" + json(o.outlierZ).dump() + ")");
+    const Node features = jm["features"];
+    const size_t q = features.array();
+    if (q == 0) features.failHere("is empty: a modality uses at least one column");
+    mm.imputeMedian.resize(static_cast<Eigen::Index>(q));
+    mm.center.resize(static_cast<Eigen::Index>(q));
+    mm.scale.resize(static_cast<Eigen::Index>(q));
+    if (mm.outlierZ > 0) {
+      mm.outlierMean.resize(static_cast<Eigen::Index>(q));
+      mm.outlierSd.resize(static_cast<Eigen::Index>(q));
+      mm.outlierMedian.resize(static_cast<Eigen::Index>(q));
+    }
+    std::vector<std::string> used;
+    long long lastPosition = -1;
+    for (size_t k = 0; k < q; ++k) {
+      const Node f = features.at(k);
+      f.object({"column", "impute_median", "outlier", "center", "scale", "screening"});
+      const std::string c = f["column"].string();
+      const auto it = columnOwner.find(c);
+      if (it == columnOwner.end() || it->second.first != static_cast<int>(m))
+        f["column"].failHere("'" + c + "' is not one of " + jm.child("columns"));
+      if (static_cast<long long>(it->second.second) <= lastPosition)
+        f["column"].failHere("'" + c + "' is repeated or out of order; list the features in the order of " + jm.child("columns"));
+      lastPosition = static_cast<long long>(it->second.second);
+      used.push_back(c);
+      mm.columns.push_back(offset[m] + static_cast<int>(it->second.second));
+      const Eigen::Index r = static_cast<Eigen::Index>(k);
+      mm.imputeMedian(r) = f["impute_median"].number();
+      mm.center(r) = f["center"].number();
+      mm.scale(r) = f["scale"].number(0, true, "> 0");
+      if (mm.outlierZ > 0) {
+        const Node ol = f["outlier"];
+        ol.object({"mean", "sd", "median"});
+        mm.outlierMean(r) = ol["mean"].number();
+        mm.outlierSd(r) = ol["sd"].number(0, false, ">= 0");
+        mm.outlierMedian(r) = ol["median"].number();
+      } else if (f.has("outlier")) {
+        f["outlier"].failHere("is given but " + jm.child("outlier_z") + " is 0 (no outlier step)");
+      }
+      const std::string status = f["screening"].choice({"low_variability", "not_testable", "not_significant", "rejected_forward",
+                                                        "selected", "selected_by_fallback"});
+      for (FeatureStatus s : kStatuses)
+        if (status == featureStatusName(s)) mm.status.push_back(s);
+    }
+    const Node sub = jm["submodel"];
+    sub.object({"features", "cox"});
+    const Node sf = sub["features"];
+    const size_t p = sf.array();
+    if (p == 0) sf.failHere("is empty: a submodel has at least one feature");
+    for (size_t k = 0; k < p; ++k) {
+      const std::string c = sf.at(k).string();
+      const auto it = std::find(used.begin(), used.end(), c);
+      if (it == used.end()) sf.at(k).failHere("'" + c + "' is not one of " + jm.child("features"));
+      const int pos = static_cast<int>(it - used.begin());
+      if (std::find(mm.selected.begin(), mm.selected.end(), pos) != mm.selected.end()) sf.at(k).failHere("'" + c + "' is repeated");
+      mm.selected.push_back(pos);
+    }
+    for (size_t k = 0; k < q; ++k) {
+      const bool inModel = std::find(mm.selected.begin(), mm.selected.end(), static_cast<int>(k)) != mm.selected.end();
+      const bool selectedStatus = mm.status[k] == FeatureStatus::Selected || mm.status[k] == FeatureStatus::SelectedByFallback;
+      if (inModel != selectedStatus)
+        features.at(k)["screening"].failHere(std::string("is '") + featureStatusName(mm.status[k]) + "' but the feature is " +
+                                             (inModel ? "" : "not ") + "in " + sub.child("features"));
+    }
+    mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p),
+                     "the submodel has " + std::to_string(p) + " features (" + sub.child("features") + ")");
+    const Node score = jm["score"];
+    score.object({"mean", "sd"});
+    mm.scoreMean = score["mean"].number();
+    mm.scoreSd = score["sd"].number(0, true, "> 0");
+    const Node tr = jm["training"];
+    tr.object({"patients", "events"});
+    mm.trainingPatients = tr["patients"].integer32(1);
+    mm.trainingEvents = tr["events"].integer32(1);
+    if (mm.trainingEvents > mm.trainingPatients) tr["events"].failHere("is more than " + tr.child("patients"));
+    if (mm.fit.n != mm.trainingPatients)
+      sub["cox"]["n"].failHere("is " + std::to_string(mm.fit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
+    if (mm.fit.events != mm.trainingEvents)
+      sub["cox"]["events"].failHere("is " + std::to_string(mm.fit.events) + " but " + tr.child("events") + " is " + std::to_string(mm.trainingEvents));
+    mm.warnings = jm["warnings"].strings();
+    fm.models.push_back(std::move(mm));
+  }
+
+  // Training patterns
+  const int patientsTotal = training["patients"].integer32(1);
+  const int eventsTotal = training["events"].integer32(1);
+  if (eventsTotal > patientsTotal) training["events"].failHere("is more than training.patients");
+  ex.trainingPatients = patientsTotal;
+  ex.trainingEvents = eventsTotal;
+  {
+    const Node pats = training["patterns"];
+    const size_t k = pats.array();
+    if (k == 0) pats.failHere("is empty: the training patients had at least one pattern");
+    long long sum = 0;
+    std::vector<long long> perModality(M, 0);
+    for (size_t i = 0; i < k; ++i) {
+      const Node pt = pats.at(i);
+      pt.object({"modalities", "patients"});
+      const int mask = readPattern(pt["modalities"], fm.modalities, 1);
+      for (const auto& [seen, count] : fm.trainingPatterns)
+        if (seen == mask) pt["modalities"].failHere("repeats the pattern " + patternLabel(fm, mask));
+      const int count = pt["patients"].integer32(1);
+      fm.trainingPatterns.emplace_back(mask, count);
+      sum += count;
+      for (int m : bitsOf(mask, static_cast<int>(M))) perModality[static_cast<size_t>(m)] += count;
+    }
+    if (sum != patientsTotal)
+      pats.failHere("count " + std::to_string(sum) + " patients but training.patients is " + std::to_string(patientsTotal));
+    for (size_t m = 0; m < M; ++m)
+      if (perModality[m] != fm.models[m].trainingPatients)
+        mods.at(m)["training"]["patients"].failHere("is " + std::to_string(fm.models[m].trainingPatients) + " but training.patterns give " +
+                                                      std::to_string(perModality[m]) + " patients with '" + fm.modalities[m] + "'");
+  }
+  fm.warnings = training["warnings"].strings();
+
+  // Integrators
+  {
+    const Node ins = root["integrators"];
+    const size_t k = ins.array();
+    for (size_t i = 0; i < k; ++i) {
+      const Node ji = ins.at(i);
+      ji.object({"pattern", "patients", "cox"});
+      Integrator in;
+      in.pattern = readPattern(ji["pattern"], fm.modalities, 2);
+      for (const Integrator& other : fm.integrators)
+        if (other.pattern == in.pattern) ji["pattern"].failHere("repeats the pattern " + patternLabel(fm, in.pattern) + " of another integrator");
+      in.modalities = bitsOf(in.pattern, static_cast<int>(M));
+      in.patients = ji["patients"].integer32(1);
+      int trained = 0;
+      for (const auto& [mask, count] : fm.trainingPatterns)
+        if (mask == in.pattern) trained = count;
+      if (trained != in.patients)
+        ji["patients"].failHere("is " + std::to_string(in.patients) + " but training.patterns give " + std::to_string(trained) +
+                                " patients with pattern " + patternLabel(fm, in.pattern));
+      if (in.patients < o.minPatternSize)
+        ji["patients"].failHere("is " + std::to_string(in.patients) + ", below training.settings.min_pattern_size (" +
+                                std::to_string(o.minPatternSize) + ")");
+      const size_t np = in.modalities.size();
+      in.fit = readCox(ji["cox"], static_cast<Eigen::Index>(np), "the pattern has " + std::to_string(np) + " modalities");
+      if (in.fit.n != in.patients) ji["cox"]["n"].failHere("is " + std::to_string(in.fit.n) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
+      fm.integrators.push_back(std::move(in));
+    }
+  }
+
+  // Early fusion
+  {
+    const Node ef = root["early_fusion"];
+    if (!ef.raw().is_null()) {
+      ef.object({"mode", "patients", "features", "cox"});
+      if (!o.earlyFusion) ef.failHere("is given but training.settings.early_fusion is false");
+      const std::string mode = ef["mode"].choice({"complete-case", "impute"});
+      if ((mode == "impute") != o.earlyImpute)
+        ef["mode"].failHere("is '" + mode + "' but training.settings.early_impute is " + (o.earlyImpute ? "true" : "false"));
+      EarlyFusionModel& e = fm.early;
+      for (size_t m = 0; m < M; ++m)
+        for (int s : fm.models[m].selected) {
+          e.columns.push_back(fm.models[m].columns[static_cast<size_t>(s)]);
+          e.columnOwner.push_back(static_cast<int>(m));
+          e.columnPosition.push_back(s);
+        }
+      const Node feats = ef["features"];
+      feats.array(e.columns.size(), "the submodels select " + std::to_string(e.columns.size()) +
+                                        " features in all (early fusion uses each modality's selected features)");
+      for (size_t k = 0; k < e.columns.size(); ++k) {
+        const Node f = feats.at(k);
+        f.object({"modality", "column"});
+        const std::string modality = f["modality"].string(), column = f["column"].string();
+        const std::string& wantModality = fm.modalities[static_cast<size_t>(e.columnOwner[k])];
+        const std::string& wantColumn = fm.columns[static_cast<size_t>(e.columns[k])];
+        if (modality != wantModality || column != wantColumn)
+          f.failHere("is " + modality + "/" + column + " but the submodels' features, modality by modality, give " + wantModality + "/" +
+                     wantColumn + " at this position");
+      }
+      e.trainingPatients = ef["patients"].integer32(1);
+      e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()),
+                      "early fusion has " + std::to_string(e.columns.size()) + " features");
+      if (e.fit.n != e.trainingPatients)
+        ef["cox"]["n"].failHere("is " + std::to_string(e.fit.n) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
+      e.fitted = true;
+    }
+  }
+
+  {
+    const Node fb = root["fallback"];
+    fb.object({"rule", "description"});
+    fb["rule"].choice({kFallbackRule});
+    fb["description"].string(false);
+  }
+  {
+    const Node h = root["horizons"];
+    ex.horizons = h.numbers();
+    for (size_t k = 0; k < ex.horizons.size(); ++k) {
+      if (ex.horizons[k] < 0) h.at(k).failHere("must be >= 0");
+      if (k > 0 && !(ex.horizons[k] > ex.horizons[k - 1])) h.at(k).failHere("must be larger than the horizon before it");
+    }
+  }
+  if (root.has("risk_groups")) {
+    const Node rg = root["risk_groups"];
+    rg.object({"cut_points", "labels"});
+    ex.hasRiskGroups = true;
+    ex.riskGroups.cutPoints = rg["cut_points"].numbers();
+    const auto& cuts = ex.riskGroups.cutPoints;
+    if (cuts.empty()) rg["cut_points"].failHere("is empty; give at least one cut-point or leave risk_groups out");
+    for (size_t k = 1; k < cuts.size(); ++k)
+      if (!(cuts[k] > cuts[k - 1])) rg["cut_points"].at(k).failHere("must be larger than the cut-point before it");
+    const Node labels = rg["labels"];
+    labels.array(cuts.size() + 1, "there are " + std::to_string(cuts.size()) + " cut-points (" + std::to_string(cuts.size() + 1) + " groups)");
+    for (size_t k = 0; k < cuts.size() + 1; ++k) {
+      const std::string l = labels.at(k).string();
+      if (std::find(ex.riskGroups.labels.begin(), ex.riskGroups.labels.end(), l) != ex.riskGroups.labels.end())
+        labels.at(k).failHere("'" + l + "' is repeated");
+      ex.riskGroups.labels.push_back(l);
+    }
+  }
+  if (root.has("fused_lp_percentiles")) {
+    const Node pc = root["fused_lp_percentiles"];
+    pc.array(101, "it needs the 0th to 100th percentiles (101 values)");
+    ex.fusedLpPercentiles = pc.numbers();
+    for (size_t k = 1; k < 101; ++k)
+      if (ex.fusedLpPercentiles[k] < ex.fusedLpPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
+  }
+  if (root.has("evaluation")) {
+    if (!doc["evaluation"].is_object()) root["evaluation"].failHere("must be an object, got " + typeName(doc["evaluation"]));
+    ex.evaluation = doc["evaluation"];
+  }
+  return out;
+}
+
+// ---- scoring ----------------------------------------------------------------------------------
+// fusion.cpp's preprocessing of one modality for one row, then the submodel's selected columns.
+Eigen::VectorXd modalityFeatures(const ModalityModel& mm, const Eigen::MatrixXd& x, Eigen::Index row) {
+  Eigen::VectorXd out(static_cast<Eigen::Index>(mm.selected.size()));
+  for (size_t k = 0; k < mm.selected.size(); ++k) {
+    const Eigen::Index j = mm.selected[k];
+    double v = x(row, mm.columns[static_cast<size_t>(j)]);
+    if (std::isnan(v)) v = mm.imputeMedian(j);
+    if (mm.outlierSd.size() && mm.outlierSd(j) > 0) {
+      const double z = (v - mm.outlierMean(j)) / mm.outlierSd(j);
+      if (std::fabs(z) > mm.outlierZ) v = mm.outlierMedian(j);
+    }
+    out(static_cast<Eigen::Index>(k)) = (v - mm.center(j)) / mm.scale(j);
+  }
+  return out;
+}
+
+Eigen::VectorXd finiteCoef(const CoxFit& fit) {
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < b.size(); ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
+  return b;
+}
+
+// The percentile (0..100) of s in the piecewise-linear quantile function through the 101
+// percentiles; on a flat stretch, its midpoint.
+double percentileOf(const std::vector<double>& q, double s) {
+  if (q.size() != 101 || !std::isfinite(s)) return kNaN;
+  if (s < q.front()) return 0;
+  if (s > q.back()) return 100;
+  double lower = 0, upper = 100;
+  for (size_t k = 0; k < q.size(); ++k)
+    if (q[k] >= s) {
+      lower = k == 0 ? 0 : static_cast<double>(k - 1) + (s - q[k - 1]) / (q[k] - q[k - 1]);
+      break;
+    }
+  for (size_t k = q.size(); k-- > 0;)
+    if (q[k] <= s) {
+      upper = k == q.size() - 1 ? 100 : static_cast<double>(k) + (s - q[k]) / (q[k + 1] - q[k]);
+      break;
+    }
+  return (lower + upper) / 2;
+}
+
+std::string reasonNoIntegrator(const FusionModel& fm, int mask) {
+  int count = 0;
+  for (const auto& [m, c] : fm.trainingPatterns)
+    if (m == mask) count = c;
+  const std::string label = patternLabel(fm, mask);
+  if (count == 0) return "pattern " + label + " was not seen in training";
+  if (count < fm.options.minPatternSize)
+    return "pattern " + label + " had " + std::to_string(count) + " training patients (fewer than " +
+           std::to_string(fm.options.minPatternSize) + "), so it has no integrator";
+  return "pattern " + label + " has no integrator (no events among its " + std::to_string(count) + " training patients)";
+}
+
+// Everything after the unimodal scores and the pattern resolution. `single(k, m)` gives S(t) for a
+// patient scored by modality m alone: fills coxLp and the surv rows.
+template <typename Single>
+void finish(const LoadedModel& lm, ModelScores& s, Single single) {
+  const FusionModel& fm = lm.model;
+  const ModelExtras& ex = lm.extras;
+  const Eigen::Index n = s.fused.size();
+  const Eigen::Index H = static_cast<Eigen::Index>(ex.horizons.size());
+  s.horizons = Eigen::Map<const Eigen::VectorXd>(ex.horizons.data(), H);
+  s.coxLp.resize(n);
+  s.hazardRatio.resize(n);
+  s.percentile.resize(n);
+  s.riskGroup.resize(n);
+  s.surv.resize(n, H);
+  s.survLower.resize(n, H);
+  s.survUpper.resize(n, H);
+  s.fallback.assign(static_cast<size_t>(n), false);
+  s.note.assign(static_cast<size_t>(n), "");
+  const int M = static_cast<int>(fm.modalities.size());
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const int pattern = s.pattern(k), used = s.usedPattern(k), index = s.integrator(k);
+    if (pattern != used) {
+      s.fallback[static_cast<size_t>(k)] = true;
+      std::string note = "fallback: " + reasonNoIntegrator(fm, pattern) + "; ";
+      if (index >= 0) note += "used the integrator of " + patternLabel(fm, used) + " (the richest sub-pattern with one)";
+      else note += "no sub-pattern has an integrator, so the " + patternLabel(fm, used) +
+                   " score alone (the modality whose submodel had the most training patients)";
+      s.note[static_cast<size_t>(k)] = note;
+    }
+    if (index >= 0) {
+      const Integrator& in = fm.integrators[static_cast<size_t>(index)];
+      Eigen::VectorXd x(static_cast<Eigen::Index>(in.modalities.size()));
+      for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
+      s.coxLp(k) = s.fused(k);
+      const SurvivalPrediction p = predictSurvival(in.fit, x, s.horizons);
+      s.surv.row(k) = p.surv.transpose();
+      s.survLower.row(k) = p.lower.transpose();
+      s.survUpper.row(k) = p.upper.transpose();
+    } else {
+      single(k, bitsOf(used, M).front());
+    }
+    s.hazardRatio(k) = std::exp(s.coxLp(k));
+    s.percentile(k) = percentileOf(ex.fusedLpPercentiles, s.fused(k));
+    int group = -1;
+    if (ex.hasRiskGroups) {
+      group = 0;
+      for (double c : ex.riskGroups.cutPoints)
+        if (s.fused(k) > c) ++group;
+    }
+    s.riskGroup(k) = group;
+  }
+}
+
+std::string rowLabel(const std::vector<std::string>& ids, size_t k) {
+  const std::string number = "row " + std::to_string(k + 1);
+  return k < ids.size() && !ids[k].empty() ? "patient '" + ids[k] + "' (" + number + ")" : number;
+}
+
+std::vector<std::string> outputIds(const std::vector<std::string>& ids, Eigen::Index n) {
+  if (!ids.empty()) return ids;
+  std::vector<std::string> out;
+  for (Eigen::Index i = 0; i < n; ++i) out.push_back(std::to_string(i + 1));
+  return out;
+}
+
+double roundSignificant3(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return std::strtod(buf, nullptr);
+}
+
+}  // namespace
+
+std::string patternLabel(const FusionModel& fm, int mask) {
+  std::string out;
+  for (int m : bitsOf(mask, static_cast<int>(fm.modalities.size()))) out += (out.empty() ? "" : "+") + fm.modalities[static_cast<size_t>(m)];
+  return out;
+}
+
+ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::vector<int>& trainRows, std::vector<double> horizons) {
+  ModelExtras ex;
+  ex.trainingPatients = static_cast<int>(trainRows.size());
+  int events = 0;
+  std::vector<double> eventTimes;
+  double maxTime = 0;
+  for (int r : trainRows) {
+    if (r < 0 || r >= c.x.rows() || r >= c.event.size() || r >= c.time.size())
+      throw InputError("model summary: training row " + std::to_string(r + 1) + " is outside the cohort");
+    if (c.event(r) == 1) {
+      ++events;
+      eventTimes.push_back(c.time(r));
+    }
+    maxTime = std::max(maxTime, c.time(r));
+  }
+  ex.trainingEvents = events;
+  const FusionScores s = scoreFusion(fm, c, trainRows);
+  std::vector<double> fused(s.fused.data(), s.fused.data() + s.fused.size());
+  std::sort(fused.begin(), fused.end());
+  auto quantile7 = [](const std::vector<double>& v, double p) {
+    const double h = static_cast<double>(v.size() - 1) * p;
+    const size_t lo = static_cast<size_t>(std::floor(h));
+    return lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
+  };
+  if (!fused.empty())
+    for (int k = 0; k <= 100; ++k) ex.fusedLpPercentiles.push_back(quantile7(fused, k / 100.0));
+  if (horizons.empty() && !eventTimes.empty()) {
+    std::sort(eventTimes.begin(), eventTimes.end());
+    for (double p : {0.25, 0.5, 0.75}) {
+      const double t = roundSignificant3(quantile7(eventTimes, p));
+      if (t > 0 && t < maxTime && (horizons.empty() || t > horizons.back())) horizons.push_back(t);
+    }
+  }
+  ex.horizons = horizons;
+  return ex;
+}
+
+nlohmann::json fusionModelToJson(const FusionModel& model, const ModelExtras& extras) {
+  json doc = buildDocument(model, extras);
+  try {
+    readDocument(doc);  // never write a file that cannot be read back
+  } catch (const InputError& e) {
+    std::string what = e.what();
+    const std::string cut = "; " + std::string(kFix);
+    const size_t at = what.find(cut);
+    if (at != std::string::npos) what.erase(at);
+    if (what.rfind("model file: ", 0) == 0) what.erase(0, 12);
+    throw InputError("cannot save the model: " + what + " (check the fit and its warnings)");
+  }
+  return doc;
+}
+
+LoadedModel loadModel(const nlohmann::json& document) { return readDocument(document); }
+
+FusionModel fusionModelFromJson(const nlohmann::json& document) { return readDocument(document).model; }
+
+nlohmann::json parseModelText(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> from "parse error";
+    // a number too large for a double ("1e999") is out_of_range.406.
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what.erase(0, bracket + 2);
+    throw InputError("model file is not valid JSON (" + what + "); open the .json model file that LateFuse wrote");
+  }
+}
+
+std::string modelText(const nlohmann::json& document) { return document.dump(2) + "\n"; }
+
+ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data) {
+  const FusionModel& fm = lm.model;
+  const Eigen::Index n = data.x.rows();
+  if (static_cast<Eigen::Index>(data.columns.size()) != data.x.cols())
+    throw InputError("scoring: " + std::to_string(data.x.cols()) + " data columns but " + std::to_string(data.columns.size()) + " column names");
+  if (!data.ids.empty() && static_cast<Eigen::Index>(data.ids.size()) != n)
+    throw InputError("scoring: " + std::to_string(data.ids.size()) + " patient ids for " + std::to_string(n) + " rows");
+  if (n == 0) throw InputError("scoring: the data have no patients (rows)");
+  std::unordered_map<std::string, Eigen::Index> where;
+  for (size_t j = 0; j < data.columns.size(); ++j)
+    if (!where.emplace(data.columns[j], static_cast<Eigen::Index>(j)).second)
+      throw InputError("scoring: the column '" + data.columns[j] + "' appears twice in the data; keep one");
+  Cohort c;
+  c.ids = data.ids;
+  c.columns = fm.columns;
+  c.columnModality = fm.columnModality;
+  c.modalities = fm.modalities;
+  c.x.resize(n, static_cast<Eigen::Index>(fm.columns.size()));
+  std::vector<std::string> missing;
+  for (size_t j = 0; j < fm.columns.size(); ++j) {
+    const auto it = where.find(fm.columns[j]);
+    if (it == where.end()) {
+      missing.push_back(fm.columns[j] + " (" + fm.modalities[static_cast<size_t>(fm.columnModality[j])] + ")");
+      continue;
+    }
+    c.x.col(static_cast<Eigen::Index>(j)) = data.x.col(it->second);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t k = 0; k < missing.size() && k < 5; ++k) list += (k ? ", " : "") + missing[k];
+    if (missing.size() > 5) list += ", ... (" + std::to_string(missing.size()) + " in all)";
+    throw InputError("the data lack " + std::string(missing.size() == 1 ? "the model's column " : "the model's columns ") + list +
+                     "; give every column the model was trained on (cells may be empty when a patient lacks a value)");
+  }
+  std::vector<int> rowsAll(static_cast<size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) rowsAll[static_cast<size_t>(i)] = static_cast<int>(i);
+  const FusionScores fs = scoreFusion(fm, c, rowsAll);
+  ModelScores s;
+  s.ids = outputIds(data.ids, n);
+  s.unimodal = fs.unimodal;
+  s.pattern = fs.pattern;
+  s.usedPattern = fs.usedPattern;
+  s.integrator = fs.integrator;
+  s.fused = fs.fused;
+  s.early = fs.early;
+  finish(lm, s, [&](Eigen::Index k, int m) {
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    const Eigen::VectorXd x = modalityFeatures(mm, c.x, k);
+    s.coxLp(k) = (x - mm.fit.means).dot(finiteCoef(mm.fit));
+    const SurvivalPrediction p = predictSurvival(mm.fit, x, s.horizons);
+    s.surv.row(k) = p.surv.transpose();
+    s.survLower.row(k) = p.lower.transpose();
+    s.survUpper.row(k) = p.upper.transpose();
+  });
+  return s;
+}
+
+ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data) { return scoreWithModel(loadModel(document), data); }
+
+ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std::string>& ids, const Eigen::MatrixXd& scores) {
+  const FusionModel& fm = lm.model;
+  const int M = static_cast<int>(fm.modalities.size());
+  const Eigen::Index n = scores.rows();
+  if (scores.cols() != M)
+    throw InputError("scoring: " + std::to_string(scores.cols()) + " score columns but the model has " + std::to_string(M) + " modalities");
+  if (!ids.empty() && static_cast<Eigen::Index>(ids.size()) != n)
+    throw InputError("scoring: " + std::to_string(ids.size()) + " patient ids for " + std::to_string(n) + " rows");
+  if (n == 0) throw InputError("scoring: no patients to score");
+  ModelScores s;
+  s.ids = outputIds(ids, n);
+  s.unimodal = scores;
+  s.pattern = Eigen::VectorXi::Zero(n);
+  s.usedPattern.resize(n);
+  s.integrator.resize(n);
+  s.fused.resize(n);
+  s.early = Eigen::VectorXd::Constant(n, kNaN);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    for (int m = 0; m < M; ++m) {
+      const double v = scores(k, m);
+      if (std::isinf(v))
+        throw InputError("scoring: the " + fm.modalities[static_cast<size_t>(m)] + " score of " + rowLabel(ids, static_cast<size_t>(k)) +
+                         " is infinite; give a finite standardised score or leave it empty");
+      if (!std::isnan(v)) s.pattern(k) |= 1 << m;
+    }
+    if (s.pattern(k) == 0)
+      throw InputError("scoring: " + rowLabel(ids, static_cast<size_t>(k)) + " has no modality score; give at least one");
+    const auto [index, used] = resolvePattern(fm, s.pattern(k));
+    s.integrator(k) = index;
+    s.usedPattern(k) = used;
+    if (index < 0) {
+      s.fused(k) = s.unimodal(k, bitsOf(used, M).front());
+    } else {
+      // The same expression as fusion.cpp's linear predictor.
+      const Integrator& in = fm.integrators[static_cast<size_t>(index)];
+      Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
+      for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
+      s.fused(k) = ((x.rowwise() - in.fit.means.transpose()) * finiteCoef(in.fit))(0);
+    }
+  }
+  finish(lm, s, [&](Eigen::Index k, int m) {
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    const double lp = s.unimodal(k, m) * mm.scoreSd + mm.scoreMean;
+    s.coxLp(k) = lp;
+    const Eigen::MatrixXd surv = survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), s.horizons);
+    s.surv.row(k) = surv.row(0);
+    s.survLower.row(k).setConstant(kNaN);
+    s.survUpper.row(k).setConstant(kNaN);
+    if (s.horizons.size()) {
+      std::string& note = s.note[static_cast<size_t>(k)];
+      note += std::string(note.empty() ? "" : "; ") + "S(t) without a confidence interval: for a patient scored by one modality it needs the features";
+    }
+  });
+  return s;
+}
+
+}  // namespace latefuse

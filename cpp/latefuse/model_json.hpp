@@ -1,0 +1,123 @@
+// The LateFuse model file (issue 4, §5): one JSON document that holds everything needed to score a
+// new patient with a fitted late-fusion model, and scoring with it.
+//
+// Format: models/schema.json (JSON Schema 2020-12) is the single source of truth; every field's
+// meaning is documented there. In short:
+//   schema_version (1), software {name, version}, kind "late-fusion", score_direction,
+//   outcome {type "survival", time_unit?}, modalities [per modality: name, presence, columns,
+//   features (imputation median, outlier parameters, centre/scale, screening status), submodel
+//   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
+//   integrators [pattern (modality names), patients, cox], early_fusion (or null), fallback,
+//   horizons, risk_groups?, fused_lp_percentiles?, training {patients, events, patterns, settings,
+//   warnings}, evaluation? (free object). There is no creation date: the same model gives the same
+//   bytes.
+// Numbers: every double is written by nlohmann's shortest round-trip formatting, keys sorted, so
+// load -> save reproduces a file LateFuse wrote byte for byte (modelText(loadModel(parse(t))) == t).
+// Non-finite numbers are not allowed, except `null` for a Cox coefficient (and its SE) that could
+// not be estimated (a redundant column).
+//
+// Loading VALIDATES the whole document (types, sizes, finiteness, consistency between sections) and
+// throws InputError naming the JSON path of the first problem, e.g.
+//   "model file: integrators[2].cox.coef has 3 values but the pattern has 2 modalities; ...".
+// A schema_version above 1 is "written by a newer LateFuse (schema_version N > 1); update LateFuse".
+//
+// Scoring (scoreWithModel): per patient, the pattern of modalities present (the model's presence
+// rule), each modality's standardised score, the integrator used and why (the fallback rule of
+// fusion.hpp), the fused linear predictor (higher = higher risk), the hazard ratio exp(lp) of the
+// Cox model that gives the patient's survival (the integrator, or the modality's submodel for a
+// patient scored by one modality), relative to a patient at that model's training means; the
+// percentile of the fused lp among the training patients; the risk group (when the file has
+// cut-points); and S(t) with its 95% log-type CI at the model's horizons (predictSurvival on that
+// model's baseline).
+#pragma once
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "latefuse/fusion.hpp"
+
+namespace latefuse {
+
+constexpr int kModelSchemaVersion = 1;
+
+struct RiskGroups {
+  std::vector<double> cutPoints;     // strictly increasing, on the fused lp
+  std::vector<std::string> labels;   // cutPoints.size() + 1 labels, lowest risk first
+};
+
+// What the model file holds beyond FusionModel.
+struct ModelExtras {
+  std::string timeUnit;                    // e.g. "months"; empty = not stated
+  std::vector<double> horizons;            // times at which S(t) is reported, strictly increasing
+  int trainingPatients = -1;               // -1 = not set (fusionModelToJson refuses)
+  int trainingEvents = -1;
+  std::vector<double> fusedLpPercentiles;  // 101 values (0th..100th percentile, R type 7) or empty
+  bool hasRiskGroups = false;
+  RiskGroups riskGroups;
+  nlohmann::json evaluation;               // free object; null = absent
+};
+
+// Training summary for the extras: patients, events, the percentiles of the in-sample fused lp of
+// the training rows, and `horizons` (when empty: the quartiles of the training event times,
+// rounded to 3 significant digits, below the longest follow-up).
+ModelExtras trainingExtras(const FusionModel& model, const Cohort& cohort, const std::vector<int>& trainRows,
+                           std::vector<double> horizons = {});
+
+struct LoadedModel {
+  FusionModel model;
+  ModelExtras extras;
+};
+
+// Write. Throws InputError when the model or extras cannot make a valid file (e.g. a non-finite
+// number, extras without the training summary). The result is checked by loading it back.
+nlohmann::json fusionModelToJson(const FusionModel& model, const ModelExtras& extras);
+
+// Read and validate (see above).
+LoadedModel loadModel(const nlohmann::json& document);
+FusionModel fusionModelFromJson(const nlohmann::json& document);
+
+// Text <-> JSON: parse errors become InputError; modelText is dump(2) with a final newline.
+nlohmann::json parseModelText(const std::string& text);
+std::string modelText(const nlohmann::json& document);
+
+// New patients' raw feature columns, by name (any order; extra columns are ignored). NaN = missing.
+struct ScoringData {
+  std::vector<std::string> ids;      // one per row (may be empty: rows are numbered)
+  std::vector<std::string> columns;
+  Eigen::MatrixXd x;                 // rows x columns
+};
+
+struct ModelScores {
+  std::vector<std::string> ids;
+  Eigen::MatrixXd unimodal;          // rows x M standardised scores, NaN where absent
+  Eigen::VectorXi pattern;           // bitmask of the modalities present
+  Eigen::VectorXi usedPattern;       // bitmask of the modalities combined (differs on fallback)
+  Eigen::VectorXi integrator;        // index into integrators, -1 = one modality's score
+  std::vector<bool> fallback;        // the patient's own pattern has no integrator (and > 1 modality)
+  std::vector<std::string> note;     // why the fallback (empty when none)
+  Eigen::VectorXd fused;             // late-fusion linear predictor, higher = higher risk
+  Eigen::VectorXd coxLp;             // lp of the Cox model behind S(t) (= fused for an integrator)
+  Eigen::VectorXd hazardRatio;       // exp(coxLp)
+  Eigen::VectorXd percentile;        // 0..100 among the training fused lps (NaN without the table)
+  Eigen::VectorXi riskGroup;         // 0-based, -1 without cut-points
+  Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)
+  Eigen::VectorXd horizons;
+  Eigen::MatrixXd surv, survLower, survUpper;  // rows x horizons; CI NaN when not computable
+};
+
+// Score raw features. Throws InputError when a model column is absent from the data (naming it)
+// or a patient has no modality.
+ModelScores scoreWithModel(const LoadedModel& model, const ScoringData& data);
+ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data);
+
+// Score from standardised unimodal scores typed directly (rows x M, NaN = the patient lacks the
+// modality). Same outputs, except: no early-fusion score, and for a patient scored by one modality
+// S(t) has no CI (it needs the features) and the note says so.
+ModelScores scoreFromModalityScores(const LoadedModel& model, const std::vector<std::string>& ids,
+                                    const Eigen::MatrixXd& scores);
+
+// Modality names joined by "+" for a bitmask.
+std::string patternLabel(const FusionModel& model, int mask);
+
+}  // namespace latefuse

@@ -1,0 +1,385 @@
+// The model file (model_json.hpp): byte-identical round trip, identical scores after reloading,
+// scoring from raw features and from typed unimodal scores, and a clear InputError for each kind of
+// damaged file.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <numeric>
+
+#include "latefuse/error.hpp"
+#include "latefuse/fusion.hpp"
+#include "latefuse/model_json.hpp"
+#include "latefuse/simulator.hpp"
+
+using namespace latefuse;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+  Cohort cohort;
+  std::vector<int> train, test;
+  FusionModel model;
+  ModelExtras extras;
+};
+
+// A small hgsoc-like cohort (200 patients, some cells missing), 150 training patients; screening
+// and the outlier step on, so every part of the file is exercised.
+const Fixture& fixture() {
+  static const Fixture f = [] {
+    Fixture x;
+    SimulationOptions so = simulationPreset("hgsoc");
+    setCohortSize(so, 200);
+    so.seed = 21;
+    so.cellMissing = 0.03;
+    x.cohort = cohortFromSimulation(simulate(so));
+    for (int i = 0; i < 200; ++i) (i % 4 == 3 ? x.test : x.train).push_back(i);
+    FusionOptions o;
+    o.outlierZ = 4;
+    o.selectFeatures = true;
+    o.screening.maxQ = 0.5;
+    o.minPatternSize = 10;
+    x.model = fitFusion(x.cohort, x.train, o);
+    x.extras = trainingExtras(x.model, x.cohort, x.train, {12, 24, 60});
+    x.extras.timeUnit = "months";
+    x.extras.hasRiskGroups = true;
+    x.extras.riskGroups.cutPoints = {-0.5, 0.5};
+    x.extras.riskGroups.labels = {"low", "intermediate", "high"};
+    x.extras.evaluation = {{"harrell_c", 0.71}, {"split", "test"}};
+    return x;
+  }();
+  return f;
+}
+
+std::string savedText() { return modelText(fusionModelToJson(fixture().model, fixture().extras)); }
+
+ScoringData scoringData(const Cohort& c, const std::vector<int>& rows) {
+  ScoringData d;
+  d.columns = c.columns;
+  d.x.resize(static_cast<Eigen::Index>(rows.size()), c.x.cols());
+  for (size_t k = 0; k < rows.size(); ++k) {
+    d.ids.push_back(c.ids[static_cast<size_t>(rows[k])]);
+    d.x.row(static_cast<Eigen::Index>(k)) = c.x.row(rows[k]);
+  }
+  return d;
+}
+
+// NaN-aware exact equality.
+bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+void expectSame(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const char* what) {
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  ASSERT_EQ(a.cols(), b.cols()) << what;
+  for (Eigen::Index i = 0; i < a.rows(); ++i)
+    for (Eigen::Index j = 0; j < a.cols(); ++j) EXPECT_TRUE(same(a(i, j), b(i, j))) << what << " (" << i << ", " << j << "): " << a(i, j) << " vs " << b(i, j);
+}
+
+// The message of the InputError that loading `doc` throws ("" if none).
+std::string loadError(const json& doc) {
+  try {
+    loadModel(doc);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+json tampered(const std::function<void(json&)>& edit) {
+  json doc = parseModelText(savedText());
+  edit(doc);
+  return doc;
+}
+
+}  // namespace
+
+TEST(ModelJson, RoundTripIsByteIdentical) {
+  const std::string text = savedText();
+  const LoadedModel loaded = loadModel(parseModelText(text));
+  const std::string again = modelText(fusionModelToJson(loaded.model, loaded.extras));
+  EXPECT_EQ(again, text);
+  // And once more from the reloaded model (load -> save -> load -> save).
+  const LoadedModel twice = loadModel(parseModelText(again));
+  EXPECT_EQ(modelText(fusionModelToJson(twice.model, twice.extras)), text);
+  // Saving twice gives the same bytes: no creation date or other varying field.
+  EXPECT_EQ(savedText(), text);
+  const json doc = parseModelText(text);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["software"]["name"], "latefuse");
+  EXPECT_EQ(doc["kind"], "late-fusion");
+  EXPECT_FALSE(doc.contains("created"));
+  EXPECT_EQ(doc["outcome"]["time_unit"], "months");
+  EXPECT_EQ(doc["modalities"].size(), 4u);
+  EXPECT_FALSE(doc["integrators"].empty());
+  EXPECT_TRUE(doc["early_fusion"].is_object());
+  EXPECT_EQ(doc["fused_lp_percentiles"].size(), 101u);
+  EXPECT_EQ(doc["evaluation"]["split"], "test");
+  EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(ModelJson, ReloadedModelScoresExactlyAsTheModelInMemory) {
+  const Fixture& f = fixture();
+  const LoadedModel memory{f.model, f.extras};
+  const LoadedModel loaded = loadModel(parseModelText(savedText()));
+  std::vector<int> everyone(200);
+  std::iota(everyone.begin(), everyone.end(), 0);
+  const ScoringData data = scoringData(f.cohort, everyone);
+  const ModelScores a = scoreWithModel(memory, data);
+  const ModelScores b = scoreWithModel(loaded, data);
+  expectSame(a.unimodal, b.unimodal, "unimodal");
+  expectSame(a.fused, b.fused, "fused");
+  expectSame(a.coxLp, b.coxLp, "coxLp");
+  expectSame(a.hazardRatio, b.hazardRatio, "hazardRatio");
+  expectSame(a.percentile, b.percentile, "percentile");
+  expectSame(a.early, b.early, "early");
+  expectSame(a.surv, b.surv, "surv");
+  expectSame(a.survLower, b.survLower, "survLower");
+  expectSame(a.survUpper, b.survUpper, "survUpper");
+  EXPECT_EQ(a.pattern, b.pattern);
+  EXPECT_EQ(a.usedPattern, b.usedPattern);
+  EXPECT_EQ(a.integrator, b.integrator);
+  EXPECT_EQ(a.riskGroup, b.riskGroup);
+  EXPECT_EQ(a.note, b.note);
+  EXPECT_EQ(a.ids, data.ids);
+  // ... and as fusion's own scoreFusion.
+  const FusionScores direct = scoreFusion(f.model, f.cohort, everyone);
+  expectSame(a.fused, direct.fused, "fused vs scoreFusion");
+  expectSame(a.unimodal, direct.unimodal, "unimodal vs scoreFusion");
+  expectSame(a.early, direct.early, "early vs scoreFusion");
+  // The file's test patients: S(t) is a probability, its CI contains it, decreasing in t.
+  for (Eigen::Index k = 0; k < a.surv.rows(); ++k) {
+    EXPECT_TRUE(std::isfinite(a.fused(k)));
+    EXPECT_NEAR(a.hazardRatio(k), std::exp(a.coxLp(k)), 1e-15 * a.hazardRatio(k));
+    EXPECT_GE(a.percentile(k), 0);
+    EXPECT_LE(a.percentile(k), 100);
+    EXPECT_EQ(a.riskGroup(k), (a.fused(k) > -0.5) + (a.fused(k) > 0.5));
+    for (Eigen::Index t = 0; t < 3; ++t) {
+      EXPECT_GT(a.surv(k, t), 0);
+      EXPECT_LE(a.surv(k, t), 1);
+      EXPECT_LE(a.survLower(k, t), a.surv(k, t));
+      EXPECT_GE(a.survUpper(k, t), a.surv(k, t));
+      if (t) EXPECT_LE(a.surv(k, t), a.surv(k, t - 1));
+    }
+  }
+}
+
+TEST(ModelJson, ScoringMatchesColumnsByNameAndExplainsFallbacks) {
+  const Fixture& f = fixture();
+  const LoadedModel lm{f.model, f.extras};
+  ScoringData data = scoringData(f.cohort, f.test);
+  const ModelScores base = scoreWithModel(lm, data);
+  // Reversed column order plus an unrelated column: the same scores.
+  ScoringData shuffled;
+  shuffled.ids = data.ids;
+  shuffled.columns = {"age"};
+  shuffled.x.resize(data.x.rows(), data.x.cols() + 1);
+  shuffled.x.col(0).setConstant(60);
+  for (Eigen::Index j = 0; j < data.x.cols(); ++j) {
+    shuffled.columns.push_back(data.columns[static_cast<size_t>(data.x.cols() - 1 - j)]);
+    shuffled.x.col(j + 1) = data.x.col(data.x.cols() - 1 - j);
+  }
+  expectSame(scoreWithModel(lm, shuffled).fused, base.fused, "shuffled columns");
+
+  // A patient with only radiomics + histopathology + genomic (no clinical): a pattern no training
+  // patient had (clinical is everyone's) -> the fallback, with its reason.
+  ScoringData one = scoringData(f.cohort, {f.test[0]});
+  one.x.row(0).setConstant(1.0);
+  const int M = static_cast<int>(f.model.modalities.size());
+  for (Eigen::Index j = 0; j < one.x.cols(); ++j)
+    if (f.model.modalities[static_cast<size_t>(f.model.columnModality[static_cast<size_t>(j)])] == "clinical")
+      one.x(0, j) = std::nan("");
+  const ModelScores r = scoreWithModel(lm, one);
+  EXPECT_EQ(r.pattern(0), (1 << M) - 1 - 8);
+  EXPECT_TRUE(r.fallback[0]);
+  EXPECT_NE(r.note[0].find("fallback: pattern radiomics+histopathology+genomic was not seen in training"), std::string::npos) << r.note[0];
+  EXPECT_NE(r.usedPattern(0), r.pattern(0));
+  EXPECT_TRUE(std::isnan(r.unimodal(0, 3)));
+
+  // A single-modality patient: its standardised score, S(t) from the submodel with a CI.
+  for (Eigen::Index j = 0; j < one.x.cols(); ++j)
+    if (f.model.columnModality[static_cast<size_t>(j)] != 3) one.x(0, j) = std::nan("");
+    else one.x(0, j) = f.cohort.x(f.test[0], j);
+  const ModelScores single = scoreWithModel(lm, one);
+  EXPECT_EQ(single.integrator(0), -1);
+  EXPECT_EQ(single.pattern(0), 8);
+  EXPECT_EQ(single.fused(0), single.unimodal(0, 3));
+  EXPECT_NEAR(single.coxLp(0), single.unimodal(0, 3) * f.model.models[3].scoreSd + f.model.models[3].scoreMean, 1e-12);
+  EXPECT_LT(single.survLower(0, 1), single.surv(0, 1));
+
+  // Errors: a missing model column; a patient with no modality.
+  ScoringData lacking = data;
+  lacking.columns[2] = "renamed";
+  try {
+    scoreWithModel(lm, lacking);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the data lack the model's column " + data.columns[2]), std::string::npos) << e.what();
+  }
+  ScoringData empty = scoringData(f.cohort, {f.test[1]});
+  empty.x.setConstant(std::nan(""));
+  try {
+    scoreWithModel(lm, empty);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("patient '" + empty.ids[0] + "' (row 1) has no modality"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelJson, TypedScoresGiveTheSameResults) {
+  const Fixture& f = fixture();
+  const LoadedModel lm{f.model, f.extras};
+  const ModelScores raw = scoreWithModel(lm, scoringData(f.cohort, f.test));
+  const ModelScores typed = scoreFromModalityScores(lm, raw.ids, raw.unimodal);
+  EXPECT_EQ(typed.pattern, raw.pattern);
+  EXPECT_EQ(typed.integrator, raw.integrator);
+  EXPECT_EQ(typed.riskGroup, raw.riskGroup);
+  int singles = 0;
+  for (Eigen::Index k = 0; k < raw.fused.size(); ++k) {
+    EXPECT_EQ(typed.fused(k), raw.fused(k)) << k;
+    EXPECT_EQ(typed.percentile(k), raw.percentile(k)) << k;
+    EXPECT_NEAR(typed.coxLp(k), raw.coxLp(k), 1e-12 * (1 + std::fabs(raw.coxLp(k))));
+    for (Eigen::Index t = 0; t < raw.surv.cols(); ++t) {
+      EXPECT_NEAR(typed.surv(k, t), raw.surv(k, t), 1e-13);
+      if (raw.integrator(k) >= 0) {
+        EXPECT_EQ(typed.survLower(k, t), raw.survLower(k, t));
+        EXPECT_EQ(typed.survUpper(k, t), raw.survUpper(k, t));
+      } else {
+        EXPECT_TRUE(std::isnan(typed.survLower(k, t)));
+      }
+    }
+    if (raw.integrator(k) < 0) {
+      ++singles;
+      EXPECT_NE(typed.note[static_cast<size_t>(k)].find("without a confidence interval"), std::string::npos);
+    }
+  }
+  EXPECT_GT(singles, 0);
+  // Any subset of modalities.
+  Eigen::MatrixXd two = Eigen::MatrixXd::Constant(1, 4, std::nan(""));
+  two(0, 1) = 0.3;
+  two(0, 3) = -1.2;
+  const ModelScores t2 = scoreFromModalityScores(lm, {"new"}, two);
+  EXPECT_EQ(t2.pattern(0), 2 + 8);
+  EXPECT_TRUE(std::isfinite(t2.fused(0)));
+  EXPECT_THROW(scoreFromModalityScores(lm, {"none"}, Eigen::MatrixXd::Constant(1, 4, std::nan(""))), InputError);
+  EXPECT_THROW(scoreFromModalityScores(lm, {}, Eigen::MatrixXd::Zero(1, 3)), InputError);
+}
+
+TEST(ModelJson, NewerSchemaVersion) {
+  const std::string e = loadError(tampered([](json& d) { d["schema_version"] = 2; }));
+  EXPECT_EQ(e, "model file was written by a newer LateFuse (schema_version 2 > 1); update LateFuse");
+  // Even when the rest of the document is unknown.
+  EXPECT_EQ(loadError(json{{"schema_version", 7}, {"something", "else"}}),
+            "model file was written by a newer LateFuse (schema_version 7 > 1); update LateFuse");
+  EXPECT_NE(loadError(json{{"patients", 3}}).find("schema_version is missing"), std::string::npos);
+  EXPECT_NE(loadError(tampered([](json& d) { d["schema_version"] = "1"; })).find("schema_version must be a whole number"), std::string::npos);
+}
+
+TEST(ModelJson, WrongArrayLength) {
+  const std::string e = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["coef"].push_back(0.5); }));
+  const size_t k = parseModelText(savedText())["integrators"][0]["pattern"].size();
+  EXPECT_NE(e.find("model file: integrators[0].cox.coef has " + std::to_string(k + 1) + " values but the pattern has " + std::to_string(k) +
+                   " modalities"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("export the model again"), std::string::npos) << e;
+  const std::string v = loadError(tampered([](json& d) { d["modalities"][1]["submodel"]["cox"]["var"][0].erase(0); }));
+  EXPECT_NE(v.find("modalities[1].submodel.cox.var[0] has"), std::string::npos) << v;
+  const std::string b = loadError(tampered([](json& d) { d["modalities"][0]["submodel"]["cox"]["baseline"]["hazard"].erase(0); }));
+  EXPECT_NE(b.find("modalities[0].submodel.cox.baseline.hazard has"), std::string::npos) << b;
+  const std::string p = loadError(tampered([](json& d) { d["fused_lp_percentiles"].erase(3); }));
+  EXPECT_NE(p.find("fused_lp_percentiles has 100 values but it needs the 0th to 100th percentiles"), std::string::npos) << p;
+}
+
+TEST(ModelJson, NonFiniteNumber) {
+  const std::string a = loadError(tampered([](json& d) { d["modalities"][0]["score"]["sd"] = std::nan(""); }));
+  EXPECT_NE(a.find("modalities[0].score.sd must be a finite number"), std::string::npos) << a;
+  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["means"][1] = nullptr; }));
+  EXPECT_NE(b.find("integrators[0].cox.means[1] must be a number, got null"), std::string::npos) << b;
+  const std::string c = loadError(tampered([](json& d) { d["modalities"][2]["features"][0]["scale"] = 0.0; }));
+  EXPECT_NE(c.find("modalities[2].features[0].scale must be > 0"), std::string::npos) << c;
+  const std::string h = loadError(tampered([](json& d) { d["horizons"] = {24, 12}; }));
+  EXPECT_NE(h.find("horizons[1] must be larger than the horizon before it"), std::string::npos) << h;
+  // The writer refuses a model with a non-finite number instead of writing null.
+  FusionModel broken = fixture().model;
+  broken.models[0].scoreSd = std::nan("");
+  try {
+    fusionModelToJson(broken, fixture().extras);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot save the model: modalities[0].score.sd must be a finite number"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(fusionModelToJson(fixture().model, ModelExtras{}), InputError);
+}
+
+TEST(ModelJson, UnknownModalityInPattern) {
+  const std::string e = loadError(tampered([](json& d) { d["integrators"][0]["pattern"][0] = "proteomics"; }));
+  EXPECT_NE(e.find("integrators[0].pattern[0] is 'proteomics', which is not a modality of this model (radiomics, histopathology, genomic, clinical)"),
+            std::string::npos)
+      << e;
+  const std::string o = loadError(tampered([](json& d) {
+    auto& p = d["integrators"][0]["pattern"];
+    std::swap(p[0], p[1]);
+  }));
+  EXPECT_NE(o.find("is repeated or out of order"), std::string::npos) << o;
+  const std::string t = loadError(tampered([](json& d) { d["training"]["patterns"][0]["modalities"] = {"radiomics", "proteomics"}; }));
+  EXPECT_NE(t.find("training.patterns[0].modalities[1] is 'proteomics'"), std::string::npos) << t;
+}
+
+TEST(ModelJson, MissingOrUnknownKey) {
+  const std::string e = loadError(tampered([](json& d) { d["modalities"][1].erase("submodel"); }));
+  EXPECT_NE(e.find("model file: modalities[1].submodel is missing"), std::string::npos) << e;
+  const std::string s = loadError(tampered([](json& d) { d["training"]["settings"].erase("presence"); }));
+  EXPECT_NE(s.find("training.settings.presence is missing"), std::string::npos) << s;
+  const std::string u = loadError(tampered([](json& d) { d["modalities"][0]["features"][0]["colour"] = "red"; }));
+  EXPECT_NE(u.find("modalities[0].features[0].colour is not a field of a LateFuse model"), std::string::npos) << u;
+}
+
+TEST(ModelJson, InconsistentSections) {
+  // Pattern counts that do not add up, an integrator whose patients disagree with them, a
+  // submodel feature the modality does not have, early fusion on other features, bad JSON.
+  const std::string a = loadError(tampered([](json& d) { d["training"]["patients"] = 999; }));
+  EXPECT_NE(a.find("training.patterns count 150 patients but training.patients is 999"), std::string::npos) << a;
+  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["patients"] = d["integrators"][0]["patients"].get<int>() + 1; }));
+  EXPECT_NE(b.find("integrators[0].patients is"), std::string::npos) << b;
+  const std::string c = loadError(tampered([](json& d) { d["modalities"][0]["submodel"]["features"][0] = "genomic_01"; }));
+  EXPECT_NE(c.find("modalities[0].submodel.features[0] 'genomic_01' is not one of modalities[0].features"), std::string::npos) << c;
+  const std::string e = loadError(tampered([](json& d) { d["early_fusion"]["features"].erase(0); }));
+  EXPECT_NE(e.find("early_fusion.features has"), std::string::npos) << e;
+  const std::string k = loadError(tampered([](json& d) { d["kind"] = "early-fusion"; }));
+  EXPECT_NE(k.find("kind is 'early-fusion'; this LateFuse scores 'late-fusion' models"), std::string::npos) << k;
+  EXPECT_THROW(parseModelText("{\"schema_version\": 1,"), InputError);
+  // A number beyond the double range is refused when the text is read.
+  try {
+    parseModelText("{\"schema_version\": 1, \"x\": 1e999}");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& x) {
+    EXPECT_NE(std::string(x.what()).find("number overflow parsing '1e999'"), std::string::npos) << x.what();
+  }
+  try {
+    parseModelText("not json");
+  } catch (const InputError& x) {
+    EXPECT_NE(std::string(x.what()).find("model file is not valid JSON"), std::string::npos) << x.what();
+  }
+}
+
+TEST(ModelJson, TrainingExtras) {
+  const Fixture& f = fixture();
+  const ModelExtras ex = trainingExtras(f.model, f.cohort, f.train);
+  EXPECT_EQ(ex.trainingPatients, 150);
+  int events = 0;
+  for (int r : f.train) events += static_cast<int>(f.cohort.event(r));
+  EXPECT_EQ(ex.trainingEvents, events);
+  ASSERT_EQ(ex.fusedLpPercentiles.size(), 101u);
+  const FusionScores s = scoreFusion(f.model, f.cohort, f.train);
+  EXPECT_EQ(ex.fusedLpPercentiles.front(), s.fused.minCoeff());
+  EXPECT_EQ(ex.fusedLpPercentiles.back(), s.fused.maxCoeff());
+  // Default horizons: the event-time quartiles, 3 significant digits, increasing.
+  ASSERT_FALSE(ex.horizons.empty());
+  for (size_t k = 1; k < ex.horizons.size(); ++k) EXPECT_GT(ex.horizons[k], ex.horizons[k - 1]);
+  // The training patients' percentiles of their own scores are spread over 0..100.
+  const LoadedModel lm{f.model, ex};
+  const ModelScores sc = scoreWithModel(lm, scoringData(f.cohort, f.train));
+  EXPECT_NEAR(sc.percentile.mean(), 50, 2);
+  EXPECT_EQ(sc.percentile.minCoeff(), 0);
+  EXPECT_EQ(sc.percentile.maxCoeff(), 100);
+  EXPECT_EQ(sc.riskGroup.maxCoeff(), -1);  // no cut-points in these extras
+}

@@ -1,0 +1,80 @@
+// latefuse score: score new patients with a saved late-fusion model file; write predictions.csv.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { validateModel, scoreTables, predictionsCsv } from '../../lib/model.js';
+import { readTableFile } from '../data.js';
+import { UsageError } from '../options.js';
+
+function readModelFile(path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new UsageError(`cannot read the model ${path}: no such file; check the path`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`cannot read the model ${path}: it is a directory, not a .json model file`);
+  return readFileSync(path, 'utf8');
+}
+
+export default {
+  name: 'score',
+  summary: 'score new patients with a saved late-fusion model (risk scores, risk group, S(t) with CI)',
+  usage: 'latefuse score --model model.json --data F.csv [--data G.csv ...] [--id COL] --out predictions.csv',
+  options: [
+    { flag: 'model', arg: 'FILE', type: 'string', required: true, help: 'the model file (JSON) written by LateFuse' },
+    { flag: 'data', arg: 'FILE', type: 'repeat', required: true,
+      help: 'CSV/TSV with the model\'s feature columns; repeat for several files (joined on --id)' },
+    { flag: 'id', arg: 'COL', type: 'string',
+      help: 'patient id column [default: id; with one file and no such column, rows are numbered]' },
+    { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the predictions CSV' },
+  ],
+  details: [
+    'Every column the model was trained on must be present (cells may be empty = missing). With several',
+    'files, a patient missing from a file lacks that file\'s columns. A patient with no modality is an error.',
+    'predictions.csv: id, pattern (modalities present), <modality>_score (standardised), fused_lp (higher =',
+    'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
+    'cut-points), surv_<t> with _lower/_upper (95% CI) at the model\'s horizons, integrator (modalities',
+    'combined) and note (why a fallback was used).',
+    'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, horizons, columns).',
+  ],
+  async run(o) {
+    const text = readModelFile(o.model);
+    let summary;
+    try {
+      summary = await validateModel(text);
+    } catch (error) {
+      if (error.name === 'InputError') error.message = `${o.model}: ${error.message}`;
+      throw error;
+    }
+    const tables = o.data.map((path) => readTableFile(path));
+    const started = performance.now();
+    const p = await scoreTables(text, tables, { idColumn: o.id ?? 'id', idRequired: o.id !== undefined });
+    const ms = performance.now() - started;
+    const csv = predictionsCsv(p);
+    try {
+      writeFileSync(o.out, csv);
+    } catch (error) {
+      throw new UsageError(`cannot write ${o.out}: ${error.code === 'ENOENT' ? 'the directory does not exist' : error.message}`);
+    }
+    const patterns = new Map();
+    for (let i = 0; i < p.ids.length; i++) {
+      const key = p.pattern[i];
+      if (!patterns.has(key)) patterns.set(key, { pattern: key, patients: 0, integrator: p.integrator[i], fallback: p.fallback[i] });
+      patterns.get(key).patients++;
+    }
+    return {
+      out: o.out,
+      model: o.model,
+      schema_version: summary.schemaVersion,
+      model_software: summary.software,
+      patients: p.ids.length,
+      modalities: p.modalities,
+      patterns: [...patterns.values()],
+      fallbacks: p.fallback.filter(Boolean).length,
+      horizons: p.survival.map((h) => h.time),
+      time_unit: p.timeUnit,
+      risk_groups: summary.riskGroups ? summary.riskGroups.labels : null,
+      columns: csv.slice(0, csv.indexOf('\n')).split(','),
+      compute_ms: Math.round(ms * 1000) / 1000,
+    };
+  },
+};

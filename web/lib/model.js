@@ -1,0 +1,215 @@
+// LateFuse model files and scoring new patients through the WASM core (issue 4, §5).
+// The format is models/schema.json; the core (cpp/latefuse/model_json.hpp) validates every file it
+// reads and names the JSON path of the first problem. Direction: every score and linear predictor
+// is a risk (higher = higher risk = shorter survival).
+import { loadModule } from './module.js';
+import { callCore, InputError } from './errors.js';
+import { requireColumn, numericColumn } from './columns.js';
+
+function modelText(model) {
+  if (typeof model === 'string') return model;
+  if (model && typeof model === 'object') return JSON.stringify(model);
+  throw new InputError('the model must be the text of a LateFuse model file (JSON)');
+}
+
+function toF64(values, name) {
+  if (values instanceof Float64Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) {
+    return Float64Array.from(values, (v) => (v === null || v === undefined || v === '' ? NaN : Number(v)));
+  }
+  throw new InputError(`${name} must be an array of numbers`);
+}
+
+function toIds(ids, n) {
+  if (ids === undefined || ids === null) return [];
+  const out = Array.from(ids, (v) => String(v ?? ''));
+  if (out.length !== n) throw new InputError(`${out.length} patient ids for ${n} patients; give one id per patient`);
+  return out;
+}
+
+/**
+ * Check a model file and summarise it (modalities, columns, integrators, horizons, training).
+ * Throws InputError naming the JSON path of the first problem, or "written by a newer LateFuse".
+ * @param {string|object} model  the model file's text (or its parsed JSON)
+ */
+export async function validateModel(model) {
+  const text = modelText(model);
+  const m = await loadModule();
+  const summary = callCore(() => m.validateModel(text));
+  summary.evaluation = summary.evaluationJson === null ? null : JSON.parse(summary.evaluationJson);
+  delete summary.evaluationJson;
+  return summary;
+}
+
+/** Load -> save: the canonical text of a model file (byte-identical for a file LateFuse wrote). */
+export async function roundTripModel(model) {
+  const text = modelText(model);
+  const m = await loadModule();
+  return callCore(() => m.roundTripModel(text));
+}
+
+/**
+ * @typedef {{ids: string[], modalities: string[], pattern: string[], patternMask: Int32Array, integrator: string[],
+ *   integratorMask: Int32Array, integratorIndex: Int32Array, fallback: boolean[], note: string[],
+ *   scores: Record<string, Float64Array>, fusedLp: Float64Array, coxLp: Float64Array, hazardRatio: Float64Array,
+ *   percentile: Float64Array, riskGroup: Int32Array, riskLabel: (string|null)[], earlyLp: Float64Array,
+ *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null}} Predictions
+ *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
+ *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
+ *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
+ *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to a patient at its training means;
+ *   `percentile` = 0..100 among the training patients' fused lps (NaN if the file has no table);
+ *   `riskGroup` = 0-based (-1 without cut-points); `survival[h]` = S(t) with 95% CI at each horizon.
+ */
+
+/**
+ * Score new patients from their raw feature columns (matched to the model's by name; extra
+ * columns are ignored; every model column must be present, cells may be empty = missing).
+ * @param {string|object} model
+ * @param {{columns: Record<string, ArrayLike<number|null>>, ids?: ArrayLike<string>}} input
+ * @returns {Promise<Predictions>}
+ */
+export async function scoreModel(model, input) {
+  const text = modelText(model);
+  const names = Object.keys(input?.columns ?? {});
+  if (names.length === 0) throw new InputError('scoring: give the patients\' feature columns');
+  const values = names.map((n) => toF64(input.columns[n], `column ${n}`));
+  const ids = toIds(input.ids, values[0].length);
+  const m = await loadModule();
+  return callCore(() => m.scoreModel(text, names, values, ids));
+}
+
+/**
+ * Score from per-modality risk scores typed directly (standardised unimodal scores, any subset of
+ * the modalities; null/NaN = the patient lacks that modality). Same outputs as scoreModel, except
+ * no early-fusion score and no S(t) CI for a patient scored by one modality (it needs the features).
+ * @param {string|object} model
+ * @param {{scores: Record<string, ArrayLike<number|null>>, ids?: ArrayLike<string>}} input
+ * @returns {Promise<Predictions>}
+ */
+export async function scoreModelFromScores(model, input) {
+  const text = modelText(model);
+  const names = Object.keys(input?.scores ?? {});
+  if (names.length === 0) throw new InputError('scoring: give at least one modality\'s scores');
+  const scores = Object.fromEntries(names.map((n) => [n, toF64(input.scores[n], `${n} scores`)]));
+  const ids = toIds(input.ids, scores[names[0]].length);
+  const m = await loadModule();
+  return callCore(() => m.scoreModelFromScores(text, scores, ids));
+}
+
+/**
+ * Score the patients of one or more parsed tables (web/lib/table.js). One table: ids from
+ * `idColumn` when it has one, else row numbers. Several tables (e.g. one per modality): joined on
+ * `idColumn`, which every table needs; a patient missing from a table lacks its columns.
+ * @param {string|object} model
+ * @param {import('./table.js').Table[]} tables
+ * @param {{idColumn?: string, idRequired?: boolean}} [options]
+ */
+export async function scoreTables(model, tables, { idColumn = 'id', idRequired = false } = {}) {
+  const text = modelText(model);
+  const summary = await validateModel(text);
+  if (!tables.length) throw new InputError('scoring: give at least one data file');
+  const owner = new Map();  // model column -> table
+  for (const t of tables) {
+    for (const name of t.header) {
+      if (!summary.columns.includes(name)) continue;
+      if (owner.has(name)) {
+        throw new InputError(`the model's column "${name}" is in both ${owner.get(name).file} and ${t.file}; keep it in one file`,
+          { column: name });
+      }
+      owner.set(name, t);
+    }
+  }
+  const lacking = summary.columns.filter((c) => !owner.has(c));
+  if (lacking.length) {
+    const modalityOf = (c) => summary.modalities.find((mo) => mo.columns.includes(c)).name;
+    const list = lacking.slice(0, 5).map((c) => `"${c}" (${modalityOf(c)})`).join(', ') +
+      (lacking.length > 5 ? `, ... (${lacking.length} in all)` : '');
+    throw new InputError(`${tables.map((t) => t.file).join(', ')}: no column ${list} of the model; ` +
+      'give every column the model was trained on (cells may be empty when a patient lacks a value)', { column: lacking[0] });
+  }
+  let ids;
+  const rowOf = new Map();  // table -> Int32Array (patient -> row, -1 = absent)
+  if (tables.length === 1 && !(idRequired || tables[0].columns.has(idColumn))) {
+    ids = Array.from({ length: tables[0].rowCount }, (_, i) => String(i + 1));
+    rowOf.set(tables[0], Int32Array.from(ids, (_, i) => i));
+  } else {
+    const order = [];
+    const index = new Map();
+    const perTable = tables.map((t) => {
+      const col = requireColumn(t, idColumn, 'id');
+      const seen = new Map();
+      for (let i = 0; i < t.rowCount; i++) {
+        const id = col.raw[i] === null ? '' : col.raw[i].trim();
+        if (id === '') {
+          throw new InputError(`${t.file}: row ${i + 1} has no id in "${idColumn}"; every row needs a patient id`,
+            { file: t.file, row: i + 1, column: idColumn });
+        }
+        if (seen.has(id)) {
+          throw new InputError(`${t.file}: the id "${id}" appears twice in "${idColumn}" (rows ${seen.get(id) + 1} and ${i + 1}); ids must be unique within a file`,
+            { file: t.file, row: i + 1, column: idColumn });
+        }
+        seen.set(id, i);
+        if (!index.has(id)) { index.set(id, order.length); order.push(id); }
+      }
+      return seen;
+    });
+    ids = order;
+    tables.forEach((t, k) => rowOf.set(t, Int32Array.from(order, (id) => perTable[k].get(id) ?? -1)));
+  }
+  const columns = {};
+  for (const name of summary.columns) {
+    const t = owner.get(name);
+    const values = numericColumn(t, name, 'feature');
+    const rows = rowOf.get(t);
+    columns[name] = Float64Array.from(rows, (r) => (r < 0 ? NaN : values[r]));
+  }
+  return scoreModel(text, { columns, ids });
+}
+
+function csvCell(value) {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Predictions as CSV: id, pattern, <modality>_score..., fused_lp, hazard_ratio, percentile,
+ * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note.
+ * Empty cell = not available. "\n" line ends.
+ * @param {Predictions} p
+ */
+export function predictionsCsv(p) {
+  const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
+  for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
+  header.push('integrator', 'note');
+  const lines = [header.map(csvCell).join(',')];
+  for (let i = 0; i < p.ids.length; i++) {
+    const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.hazardRatio[i], p.percentile[i],
+      p.riskLabel[i]];
+    for (const h of p.survival) row.push(h.surv[i], h.lower[i], h.upper[i]);
+    row.push(p.integrator[i], p.note[i]);
+    lines.push(row.map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A late-fusion model fitted (all patients, default settings) on a simulated hgsoc-like cohort, for
+ * demos and tests. Returns the model file's text and the cohort's CSV.
+ * @param {{n?: number, seed?: number, horizons?: number[], minPatternSize?: number, timeUnit?: string}} [options]
+ * @returns {Promise<{model: string, csv: string}>}
+ */
+export async function exampleModel(options = {}) {
+  const request = {};
+  for (const key of ['n', 'seed', 'minPatternSize']) {
+    if (options[key] === undefined) continue;
+    if (!Number.isInteger(options[key]) || options[key] < 0) throw new InputError(`exampleModel: ${key} must be a whole number >= 0`);
+    request[key] = options[key];
+  }
+  if (options.horizons !== undefined) request.horizons = toF64(options.horizons, 'horizons');
+  if (options.timeUnit !== undefined) request.timeUnit = String(options.timeUnit);
+  const m = await loadModule();
+  return callCore(() => m.exampleModel(request));
+}
