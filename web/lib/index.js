@@ -10,5 +10,5 @@ export {
   permutationTest, randomDraws, groupCodes,
 } from './stats.js';
 export { simulate } from './fusion.js';
-export { simulate } from './fusion.js';
+export { fitAndEvaluateFusion } from './fusion_report.js';
 export { validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel } from './model.js';

@@ -7,6 +7,7 @@ import evaluate from './evaluate.js';
 import kendall from './kendall.js';
 import logistic from './logistic.js';
 import simulate from './simulate.js';
+import fuse from './fuse.js';
 import score from './score.js';
 
-export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate, score];
+export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate, fuse, score];

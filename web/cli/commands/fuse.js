@@ -1,0 +1,331 @@
+// latefuse fuse: join the data files on the patient ID, fit the late-fusion system (one Cox
+// submodel per modality + one integrator per availability pattern) on training patients, evaluate
+// it and its comparators on held-out patients, and write the model file and the report.
+import { writeFileSync } from 'node:fs';
+import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
+import { numericColumn, eventColumn, requireColumn, checkTimes } from '../../lib/columns.js';
+import { InputError } from '../../lib/errors.js';
+import { readTableFile } from '../data.js';
+import { UsageError } from '../options.js';
+
+// The text of an ID cell (numbers as written in the file).
+function idText(column, i) {
+  const raw = column.raw[i];
+  return raw === null ? null : String(raw).trim();
+}
+
+/**
+ * Join the tables on `id` (or, for one table without --id, on the row order). The outcome table is
+ * the one holding the time column; its patients are the cohort. Returns
+ * {ids, outcome: table, rowOf: Map(tableIndex -> Int32Array row per patient, -1 = absent), column(name) -> {table, name}}.
+ */
+export function joinTables(tables, { id, time }) {
+  if (tables.length > 1 && !id) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
+  const holders = tables.filter((t) => t.columns.has(time));
+  if (holders.length === 0) {
+    throw new InputError(`no --data file has the time column "${time}"; the files are ${tables.map((t) => t.file).join(', ')}`);
+  }
+  const outcome = holders[0];
+  // Column names must be unique across files (the ID column excepted).
+  const owner = new Map();
+  for (const t of tables) {
+    for (const name of t.header) {
+      if (name === id) continue;
+      if (owner.has(name)) {
+        throw new InputError(`the column "${name}" is in both ${owner.get(name).file} and ${t.file}; rename it in one of them ` +
+          '(columns are matched by name across files)', { file: t.file, column: name });
+      }
+      owner.set(name, t);
+    }
+  }
+  const keyed = new Map();  // table -> Map(id -> row)
+  for (const t of tables) {
+    if (!id) continue;
+    const col = requireColumn(t, id, 'ID');
+    const rows = new Map();
+    for (let i = 0; i < t.rowCount; i++) {
+      const key = idText(col, i);
+      if (key === null || key === '') {
+        throw new InputError(`${t.file}: row ${i + 1} has no patient ID in "${id}"; every row needs one`, { file: t.file, row: i + 1, column: id });
+      }
+      if (rows.has(key)) {
+        throw new InputError(`${t.file}: the patient ID "${key}" appears twice (rows ${rows.get(key) + 1} and ${i + 1}); ` +
+          'give each patient one row per file', { file: t.file, row: i + 1, column: id });
+      }
+      rows.set(key, i);
+    }
+    keyed.set(t, rows);
+  }
+  const ids = id
+    ? Array.from({ length: outcome.rowCount }, (_, i) => idText(outcome.columns.get(id), i))
+    : Array.from({ length: outcome.rowCount }, (_, i) => `row ${i + 1}`);
+  const rowOf = new Map();
+  for (const t of tables) {
+    if (t === outcome) {
+      rowOf.set(t, Int32Array.from({ length: outcome.rowCount }, (_, i) => i));
+      continue;
+    }
+    const rows = keyed.get(t);
+    const outcomeRows = keyed.get(outcome);
+    for (const [key, row] of rows) {
+      if (!outcomeRows.has(key)) {
+        throw new InputError(`${t.file}: row ${row + 1} has patient ID "${key}", which is not in the outcome file ${outcome.file}; ` +
+          'remove the row or add the patient\'s outcome', { file: t.file, row: row + 1, column: id });
+      }
+    }
+    rowOf.set(t, Int32Array.from(ids, (key) => (rows.has(key) ? rows.get(key) : -1)));
+  }
+  return {
+    ids,
+    outcome,
+    /** Numeric values of a column for every patient of the outcome table (NaN where the patient has no row). */
+    numeric(name, role = 'feature') {
+      const t = owner.get(name);
+      if (!t) throw new InputError(`no --data file has the ${role} column "${name}"`, { column: name });
+      const values = numericColumn(t, name, role);
+      const map = rowOf.get(t);
+      return Float64Array.from(map, (r) => (r < 0 ? NaN : values[r]));
+    },
+    columnNames: [...owner.keys()],
+    owner,
+    rowOf,
+  };
+}
+
+// --modality NAME=COL,COL,... | NAME=PREFIX* (items may mix columns and prefixes)
+function parseModalities(specs, available, reserved) {
+  const modalities = {};
+  const taken = new Map();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = eq > 0 ? spec.slice(0, eq).trim() : '';
+    if (!name) throw new UsageError(`--modality needs NAME=COL,COL,... or NAME=PREFIX*, got "${spec}"`);
+    if (Object.hasOwn(modalities, name)) throw new UsageError(`--modality "${name}" is given twice; list all its columns in one --modality`);
+    const items = spec.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (items.length === 0) throw new UsageError(`--modality ${name}= lists no columns`);
+    const cols = [];
+    for (const item of items) {
+      let matched;
+      if (item.endsWith('*')) {
+        const prefix = item.slice(0, -1);
+        matched = available.filter((c) => c.startsWith(prefix) && !reserved.has(c));
+        if (matched.length === 0) throw new UsageError(`--modality ${name}: no column starts with "${prefix}"`);
+      } else {
+        if (!available.includes(item)) {
+          const known = available.slice(0, 12).join(', ');
+          throw new UsageError(`--modality ${name}: no column "${item}" in the --data files; the columns are: ${known}${available.length > 12 ? ', ...' : ''}`);
+        }
+        if (reserved.has(item)) throw new UsageError(`--modality ${name}: "${item}" is the ID, outcome or split column, not a feature`);
+        matched = [item];
+      }
+      for (const c of matched) {
+        if (taken.has(c) && taken.get(c) !== name) {
+          throw new UsageError(`column "${c}" is in --modality ${taken.get(c)} and --modality ${name}; give each column to one modality`);
+        }
+        if (!taken.has(c)) { taken.set(c, name); cols.push(c); }
+      }
+    }
+    modalities[name] = cols;
+  }
+  return modalities;
+}
+
+function splitLabels(join, column) {
+  const t = join.owner.get(column);
+  if (!t) throw new InputError(`no --data file has the split column "${column}"`, { column });
+  const col = t.columns.get(column);
+  const rows = join.rowOf.get(t);
+  return join.ids.map((id, i) => {
+    const r = rows[i];
+    if (r < 0) {
+      throw new InputError(`${t.file}: patient "${id}" has no row, so no train/test label in "${column}"; add the row`, { file: t.file, column });
+    }
+    const raw = col.raw[r];
+    const v = raw === null ? '' : String(raw).trim().toLowerCase();
+    if (v === '1' || v === 'test' || v === 'true') return 1;
+    if (v === '0' || v === 'train' || v === 'training' || v === 'false') return 0;
+    throw new InputError(`${t.file}: split column "${column}" must be test/train or 1/0 but row ${r + 1} has "${raw ?? ''}"`,
+      { file: t.file, row: r + 1, column });
+  });
+}
+
+function writeOut(path, text, flag) {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${flag} ${path}: ${error.code === 'ENOENT' ? 'the directory does not exist' : error.message}`);
+  }
+}
+
+const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
+
+export default {
+  name: 'fuse',
+  summary: 'fit late fusion (per-modality Cox + per-pattern integrators) on training patients; evaluate it on held-out patients',
+  usage: 'latefuse fuse --data F.csv [--data G.csv ...] [--id COL] (--time COL --event COL | --outcome COL) ' +
+    '--modality NAME=COL,COL,... | --modality NAME=PREFIX* (repeatable) [--split COL | --test-fraction F] [--folds K] [--seed S] ' +
+    '[--bootstrap N] [--permutations N] [--selection none|screen|elasticnet] [--reference-compatible] --model-out model.json --report-out report.json',
+  options: [
+    { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
+    { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
+    { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
+    { flag: 'event', arg: 'COL', type: 'string', help: 'event column in the outcome file: 1/0, TRUE/FALSE, or 2/1' },
+    { flag: 'outcome', arg: 'COL', type: 'string', help: 'binary outcome: NOT SUPPORTED YET (the engine has Cox submodels only); exits 2' },
+    { flag: 'modality', arg: 'NAME=COLS', type: 'repeat', required: true,
+      help: 'a modality and its columns: NAME=COL,COL,... or NAME=PREFIX* (repeatable, one per modality)' },
+    { flag: 'split', arg: 'COL', type: 'string', help: 'train/test column (in any --data file): test/train or 1/0 (1 = test)' },
+    { flag: 'test-fraction', arg: 'F', type: 'number', help: 'without --split: seeded random test fraction, stratified on the event [default: 0.3]' },
+    { flag: 'folds', arg: 'K', type: 'integer', default: 0, help: 'also run repeated K-fold cross-validation of C (0 = none)' },
+    { flag: 'repeats', arg: 'R', type: 'integer', default: 1, help: 'repeats of the K-fold cross-validation' },
+    { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'seed of the split, folds, cross-fitting, bootstrap and permutations' },
+    { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, help: "bootstrap replicates for the CIs of C and Delta C (0 = none)" },
+    { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, help: 'permutations for the p-value of C (0 = none)' },
+    { flag: 'selection', arg: 'METHOD', type: 'string', choices: ['none', 'screen', 'elasticnet'],
+      help: 'feature selection per modality: none, screen (IQR filter + univariate Cox, BH q < 0.05); elasticnet: NOT SUPPORTED YET ' +
+        '[default: none; screen with --reference-compatible]' },
+    { flag: 'reference-compatible', type: 'boolean',
+      help: "the reference study's settings: lifelines penalizer 0.5, in-sample integrators, min-max scaling after an |z| > 5 outlier step, screening" },
+    { flag: 'risk-groups', arg: 'METHOD', type: 'string', default: 'median', choices: ['median', 'tertiles', 'optimistic'],
+      help: "cut-points on the TRAINING late-fusion scores; optimistic = the study's p-minimising search over the 33rd-67th percentiles" },
+    { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times for AUC(t) and S(t) (default: quartiles of the training event times)' },
+    { flag: 'tau', arg: 'T', type: 'number', help: "truncation time of Uno's C (default: the largest horizon)" },
+    { flag: 'min-pattern-size', arg: 'M', type: 'integer', help: 'fewest training patients for a pattern to get its own integrator [default: 20]' },
+    { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
+    { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
+    { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
+  ],
+  details: [
+    'Joining: the file with the --time column is the outcome file and defines the patients; the other files add',
+    'columns by --id. A patient missing from a modality file simply lacks that modality. Duplicate IDs, IDs',
+    'that are not in the outcome file, and a column name used in two files are errors naming the file and row.',
+    'Patients with a missing time or event are dropped and counted. A patient has a modality when any of its',
+    'columns has a value.',
+    'Models evaluated on the test patients: every unimodal submodel, every integrator, the late-fusion system',
+    '(each patient scored by their own availability pattern; rare patterns fall back to a sub-pattern), and',
+    "early fusion; each on the test patients it can score ('test') and on those with every modality ('common'):",
+    "n, events, Harrell's C with a bootstrap percentile CI, permutation p = (b+1)/(m+1), Uno's C, AUC(t), IBS.",
+    'Also: paired-bootstrap Delta C (late vs early, late vs the best unimodal, common patients), KM risk groups',
+    "with cut-points from training only, Kendall's tau of the unimodal scores, coefficients with hazard ratios.",
+    'Direction: every score is a risk (higher = shorter survival). The reference study used negative partial',
+    'hazards (higher = longer survival): only the direction differs, C is the same.',
+    'Binary outcomes (--outcome) and --selection elasticnet are not supported yet and exit with code 2.',
+  ],
+  async run(o) {
+    if (o.outcome !== undefined) {
+      throw new UsageError('--outcome (binary outcomes) is not supported yet: the fusion engine has Cox (survival) submodels only; give --time and --event');
+    }
+    if (o.time === undefined || o.event === undefined) throw new UsageError('"latefuse fuse" needs --time COL and --event COL; see latefuse fuse --help');
+    if (o.selection === 'elasticnet') {
+      throw new UsageError('--selection elasticnet is not supported yet: the fusion engine has no elastic-net submodels; use none or screen');
+    }
+    if (o.split !== undefined && o.testFraction !== undefined) throw new UsageError('give either --split or --test-fraction, not both');
+    const testFraction = o.testFraction ?? 0.3;
+    if (!(testFraction > 0 && testFraction < 1)) throw new UsageError('--test-fraction must lie strictly between 0 and 1');
+    if (o.folds !== 0 && o.folds < 2) throw new UsageError('--folds must be 0 (no cross-validation) or at least 2');
+    if (o.repeats < 1) throw new UsageError('--repeats must be at least 1');
+    if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
+    if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
+    if (o.tau !== undefined && !(o.tau > 0)) throw new UsageError('--tau must be a positive time');
+    if (o.minPatternSize !== undefined && o.minPatternSize < 1) throw new UsageError('--min-pattern-size must be at least 1');
+    if (o.modelOut === o.reportOut) throw new UsageError('--model-out and --report-out must be different files');
+    if (o.data.length > 1 && o.id === undefined) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
+    const files = new Set();
+    for (const f of o.data) {
+      if (files.has(f)) throw new UsageError(`--data ${f} is given twice`);
+      files.add(f);
+    }
+
+    const tables = o.data.map((f) => readTableFile(f));
+    const join = joinTables(tables, { id: o.id, time: o.time });
+    if (!join.outcome.columns.has(o.event)) {
+      throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
+        { file: join.outcome.file, column: o.event });
+    }
+    const reserved = new Set([o.id, o.time, o.event, o.split].filter((c) => c !== undefined));
+    const modalities = parseModalities(o.modality, join.columnNames, reserved);
+
+    const timeAll = numericColumn(join.outcome, o.time, 'time');
+    const eventAll = eventColumn(join.outcome, o.event);
+    const keep = [];
+    for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
+    if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${o.time}" and "${o.event}"`);
+    const pick = (values) => Float64Array.from(keep, (i) => values[i]);
+    const time = pick(timeAll);
+    checkTimes(join.outcome, o.time, time, keep);
+    const event = pick(eventAll);
+    const ids = keep.map((i) => join.ids[i]);
+    const columns = {};
+    for (const [name, cols] of Object.entries(modalities)) {
+      let present = 0;
+      for (const c of cols) {
+        columns[c] = pick(join.numeric(c));
+        for (const v of columns[c]) if (!Number.isNaN(v)) { present++; break; }
+      }
+      if (present === 0) {
+        throw new InputError(`--modality ${name}: no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
+          `${cols.length > 5 ? ', ...' : ''}); check the column names and the --id matching, or drop the modality`);
+      }
+    }
+    const request = {
+      columns, modalities, time, event, ids,
+      testFraction, folds: o.folds, repeats: o.repeats, seed: o.seed,
+      bootstrap: o.bootstrap, permutations: o.permutations, riskGroups: o.riskGroups,
+      referenceCompatible: o.referenceCompatible,
+    };
+    if (o.selection !== undefined) request.selection = o.selection;
+    if (o.split !== undefined) {
+      const labels = splitLabels(join, o.split);
+      request.split = keep.map((i) => labels[i]);
+    }
+    if (o.horizons !== undefined) request.horizons = o.horizons;
+    if (o.tau !== undefined) request.tau = o.tau;
+    if (o.minPatternSize !== undefined) request.minPatternSize = o.minPatternSize;
+    if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+
+    const started = performance.now();
+    const report = await fitAndEvaluateFusion(request);
+    const ms = performance.now() - started;
+    const { model_json: modelJson, model_json_error: modelError, ...rest } = report;
+    if (typeof modelJson !== 'string') {
+      throw new UsageError(`cannot write --model-out ${o.modelOut}: ${modelError ?? 'this build of the core cannot write model files yet'}; nothing was written`);
+    }
+    const document = {
+      ...rest,
+      input: {
+        files: o.data,
+        outcome_file: join.outcome.file,
+        id: o.id ?? null,
+        time: o.time,
+        event: o.event,
+        patients: keep.length,
+        dropped_missing_outcome: timeAll.length - keep.length,
+        modalities,
+      },
+      compute_ms: Math.round(ms * 1000) / 1000,
+    };
+    writeOut(o.modelOut, modelJson, '--model-out');
+    writeOut(o.reportOut, JSON.stringify(document, null, 2) + '\n', '--report-out');
+    return {
+      model_out: o.modelOut,
+      report_out: o.reportOut,
+      patients: keep.length,
+      dropped: timeAll.length - keep.length,
+      split: report.split,
+      models: report.models.map((m) => ({
+        name: m.name,
+        kind: m.kind,
+        test_n: m.test.n,
+        test_c: round(m.test.c),
+        test_c_lower: round(m.test.c_lower),
+        test_c_upper: round(m.test.c_upper),
+        permutation_p: round(m.test.permutation_p, 6),
+        common_n: m.common.n,
+        common_c: round(m.common.c),
+      })),
+      comparisons: report.comparisons.map((k) => ({ name: k.name, a: k.a, b: k.b, n: k.n, delta_c: round(k.delta_c), lower: round(k.lower), upper: round(k.upper) })),
+      risk_groups: { method: report.risk_groups.method, train_logrank_p: report.risk_groups.train.logrank_p, test_logrank_p: report.risk_groups.test.logrank_p },
+      warnings: report.warnings,
+      compute_ms: document.compute_ms,
+    };
+  },
+};

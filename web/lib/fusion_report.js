@@ -1,0 +1,118 @@
+// Fit a late-fusion system on training patients and evaluate it on held-out patients (issue 4, §4):
+// the whole analysis runs in the WASM core (cpp/latefuse/fusion_report.hpp documents every step)
+// and comes back as one plain object with snake_case keys — the document `latefuse fuse` writes as
+// report.json — plus the model file text (`model_json`, cpp/latefuse/model_json.hpp).
+// Direction: every score is a risk, higher = higher hazard (shorter survival).
+import { loadModule } from './module.js';
+import { callCore, InputError, CancelledError } from './errors.js';
+
+function toF64(values, name) {
+  if (values instanceof Float64Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) {
+    return Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v)));
+  }
+  throw new InputError(`fitAndEvaluateFusion: ${name} must be an array of numbers`);
+}
+
+// 1 / true / "test" = test; 0 / false / "train" = training.
+function splitCodes(split, n) {
+  if (!Array.isArray(split) && !ArrayBuffer.isView(split)) throw new InputError('fitAndEvaluateFusion: split must be an array with one train/test label per patient');
+  if (split.length !== n) throw new InputError(`fitAndEvaluateFusion: split has ${split.length} labels for ${n} patients; give one per patient`);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = split[i];
+    const s = typeof v === 'string' ? v.trim().toLowerCase() : v;
+    if (s === 1 || s === true || s === 'test' || s === '1') out[i] = 1;
+    else if (s === 0 || s === false || s === 'train' || s === 'training' || s === '0') out[i] = 0;
+    else throw new InputError(`fitAndEvaluateFusion: split label of patient ${i + 1} is "${v}"; use test/train or 1/0`, { row: i + 1 });
+  }
+  return out;
+}
+
+const NUMBER_OPTIONS = ['testFraction', 'folds', 'repeats', 'seed', 'bootstrap', 'permutations', 'confLevel', 'tau', 'outlierZ',
+  'penalizer', 'integratorPenalizer', 'minPatternSize', 'crossFitFolds', 'chunk'];
+const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit'];
+const BOOLEAN_OPTIONS = ['referenceCompatible', 'earlyFusion', 'earlyImpute'];
+
+/**
+ * Fit and evaluate late fusion (and its comparators) in one call.
+ * @param {{columns: Record<string, ArrayLike<number>>|Map<string, ArrayLike<number>>,
+ *          modalities: Record<string, string[]>, time: ArrayLike<number>, event: ArrayLike<number>, ids?: string[],
+ *          split?: ArrayLike<0|1|boolean|'train'|'test'>, testFraction?: number, folds?: number, repeats?: number,
+ *          seed?: number, bootstrap?: number, permutations?: number, confLevel?: number, horizons?: number[],
+ *          tau?: number, riskGroups?: 'median'|'tertiles'|'optimistic', selection?: 'none'|'screen'|'elasticnet',
+ *          referenceCompatible?: boolean, presence?: 'any'|'all', scaling?: 'zscore'|'minmax'|'none',
+ *          outlierZ?: number, penalizer?: number, integratorPenalizer?: number, minPatternSize?: number,
+ *          integratorInputs?: 'cross_fitted'|'in_sample', crossFitFolds?: number, earlyFusion?: boolean,
+ *          earlyImpute?: boolean, ties?: 'efron'|'breslow', timeUnit?: string}} input
+ * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [control]
+ * @returns {Promise<object>} the report (settings, split, horizons, models, comparisons, risk_groups, kendall,
+ *   coefficients, patterns, cross_validation, test_patients, warnings, model_json, model_json_error)
+ */
+export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
+  if (!input || typeof input !== 'object') throw new InputError('fitAndEvaluateFusion: give an input object');
+  if (signal?.aborted) throw new CancelledError('the fusion evaluation was cancelled');
+  const { columns, modalities } = input;
+  if (!columns || typeof columns !== 'object') throw new InputError('fitAndEvaluateFusion: give columns as {name: array}');
+  if (!modalities || typeof modalities !== 'object' || Array.isArray(modalities)) {
+    throw new InputError('fitAndEvaluateFusion: give modalities as {name: [column, ...]}');
+  }
+  const get = columns instanceof Map ? (k) => columns.get(k) : (k) => (Object.hasOwn(columns, k) ? columns[k] : undefined);
+  const time = toF64(input.time, 'time');
+  const event = toF64(input.event, 'event');
+  const n = time.length;
+  if (event.length !== n) throw new InputError(`fitAndEvaluateFusion: time has ${n} values but event has ${event.length}`);
+
+  const names = Object.keys(modalities);
+  if (names.length === 0) throw new InputError('fitAndEvaluateFusion: give at least one modality');
+  const owner = new Map();
+  const request = { time, event, columns: [], columnNames: [], columnModality: [], modalities: names };
+  names.forEach((name, m) => {
+    const cols = modalities[name];
+    if (!Array.isArray(cols) || cols.length === 0) throw new InputError(`fitAndEvaluateFusion: modality "${name}" has no columns`);
+    for (const col of cols) {
+      if (owner.has(col)) throw new InputError(`fitAndEvaluateFusion: column "${col}" is in both "${owner.get(col)}" and "${name}"; give each column to one modality`);
+      owner.set(col, name);
+      const values = get(col);
+      if (values === undefined) throw new InputError(`fitAndEvaluateFusion: modality "${name}" names column "${col}", which is not in the data`);
+      const v = toF64(values, `column "${col}"`);
+      if (v.length !== n) throw new InputError(`fitAndEvaluateFusion: column "${col}" has ${v.length} values for ${n} patients`);
+      request.columns.push(v);
+      request.columnNames.push(col);
+      request.columnModality.push(m);
+    }
+  });
+  request.columnModality = Int32Array.from(request.columnModality);
+  if (input.ids !== undefined) {
+    if (input.ids.length !== n) throw new InputError(`fitAndEvaluateFusion: ${input.ids.length} ids for ${n} patients`);
+    request.ids = Array.from(input.ids, String);
+  }
+  if (input.split !== undefined && input.split !== null) request.split = splitCodes(input.split, n);
+  for (const key of NUMBER_OPTIONS) {
+    if (input[key] === undefined) continue;
+    if (typeof input[key] !== 'number' || !Number.isFinite(input[key])) throw new InputError(`fitAndEvaluateFusion: ${key} must be a finite number`);
+    request[key] = input[key];
+  }
+  for (const key of STRING_OPTIONS) {
+    if (input[key] === undefined) continue;
+    if (typeof input[key] !== 'string') throw new InputError(`fitAndEvaluateFusion: ${key} must be a string`);
+    request[key] = input[key];
+  }
+  for (const key of BOOLEAN_OPTIONS) {
+    if (input[key] === undefined) continue;
+    if (typeof input[key] !== 'boolean') throw new InputError(`fitAndEvaluateFusion: ${key} must be true or false`);
+    request[key] = input[key];
+  }
+  if (input.horizons !== undefined) request.horizons = toF64(input.horizons, 'horizons');
+  if (onProgress || signal) {
+    request.onProgress = (fraction) => {
+      if (signal?.aborted) return false;
+      if (onProgress && onProgress(fraction) === false) return false;
+      return true;
+    };
+  }
+  const m = await loadModule();
+  const out = callCore(() => m.fitAndEvaluateFusion(request));
+  if (out && out.cancelled) throw new CancelledError('the fusion evaluation was cancelled');
+  return out;
+}
