@@ -161,10 +161,21 @@ export function aucChart(series, { width = 640, title = 'Time-dependent AUC', ti
     Plot.line(points, { x: 'time', y: 'auc', z: 'name', stroke: (d) => color(d.name), strokeWidth: 2 }),
     Plot.dot(points, { x: 'time', y: 'auc', fill: (d) => color(d.name), stroke: 'white', r: 4.5 }),
   ];
-  // Value labels above each point, or below it when the point lies under the mean line (no overlap).
-  const below = (d) => mean !== null && d.auc < mean;
-  marks.push(Plot.text(points.filter((d) => !below(d)), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: -11, fill: '#17202c', fontSize: 10.5 }));
-  marks.push(Plot.text(points.filter(below), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: 13, fill: '#17202c', fontSize: 10.5 }));
+  if (single) {
+    // Value labels above each point, or below it when the point lies under the mean line (no overlap).
+    const below = (d) => mean !== null && d.auc < mean;
+    marks.push(Plot.text(points.filter((d) => !below(d)), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: -11, fill: '#17202c', fontSize: 10.5 }));
+    marks.push(Plot.text(points.filter(below), { x: 'time', y: 'auc', text: (d) => fixed(d.auc, 3), dy: 13, fill: '#17202c', fontSize: 10.5 }));
+  } else {
+    // Several series: each line is labelled at its last point (no legend: Plot's carry inline styles);
+    // the values are in the text alternative and the table beside the chart.
+    const last = series.map((s) => points.filter((d) => d.name === s.name).at(-1)).filter(Boolean);
+    // Spread labels that would overlap vertically (layout only).
+    const sorted = [...last].sort((a, b) => b.auc - a.auc);
+    const step = 0.045;
+    for (let i = 1; i < sorted.length; i++) sorted[i].labelY = Math.min(sorted[i].auc, (sorted[i - 1].labelY ?? sorted[i - 1].auc) - step);
+    marks.push(Plot.text(last, { x: 'time', y: (d) => d.labelY ?? d.auc, text: 'name', textAnchor: 'start', dx: 8, fill: (d) => color(d.name), fontSize: 11, fontWeight: 600 }));
+  }
   if (mean !== null) {
     marks.push(Plot.ruleY([mean], { stroke: '#1f4e79', strokeDasharray: '1,3', strokeWidth: 1.5 }));
     marks.push(Plot.text([mean], { y: (d) => d, x: () => 0, text: () => `mean AUC ${fixed(mean, 3)}`, textAnchor: 'start', dy: 9, dx: 4, fill: '#1f4e79', fontSize: 10.5 }));
@@ -174,7 +185,7 @@ export function aucChart(series, { width = 640, title = 'Time-dependent AUC', ti
     width,
     height: Math.round(Math.max(200, Math.min(300, width * 0.5))),
     marginLeft: 46,
-    marginRight: 24,
+    marginRight: single ? 24 : Math.min(180, 16 + Math.max(...series.map((x) => textWidth(x.name)))),
     marginTop: 22,
     marginBottom: 40,
     style: null,
@@ -336,4 +347,98 @@ export function kaplanMeierChart({ groups, atTimes = [], showCI = false, width =
     y += Number(part.getAttribute('height'));
   }
   return { svg: finishSvg(outer), description: outer.getAttribute('aria-description') };
+}
+
+/**
+ * C-index over repeated seeds: one row per model, a small dot per seed, the range over seeds
+ * (line from the lowest to the highest) and the mean (large dot, value beside it); dashed line at 0.5.
+ * @param {Array<{name: string, values: number[], mean: number}>} models
+ * @param {{width?: number, title?: string, label?: string}} options
+ */
+export function seedSummaryChart(models, { width = 640, title = 'C-index over seeds', label = "Harrell's C-index on the common test patients →" } = {}) {
+  const shown = models.filter((m) => finite(m.mean));
+  const names = shown.map((m) => m.name);
+  const points = shown.flatMap((m) => m.values.filter(finite).map((c, k) => ({ name: m.name, c, k })));
+  const ranges = shown.map((m) => {
+    const v = m.values.filter(finite);
+    return { name: m.name, lo: Math.min(...v), hi: Math.max(...v), mean: m.mean };
+  });
+  const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
+  const all = points.map((p) => p.c);
+  const lo = Math.max(0, Math.min(0.45, ...all) - 0.03);
+  const hi = Math.min(1, Math.max(0.55, ...all) + 0.03);
+  const marginRight = 56;
+  const description = ranges.map((r) => `${r.name}: mean C ${fixed(r.mean, 3)}, range ${fixed(r.lo, 3)} to ${fixed(r.hi, 3)} over ${shown.find((m) => m.name === r.name).values.filter(finite).length} seeds`).join('; ');
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: 56 + 34 * Math.max(1, shown.length),
+    marginLeft,
+    marginRight,
+    marginTop: 16,
+    marginBottom: 40,
+    style: null,
+    x: { domain: [lo, hi], label, grid: true, ticks: Math.max(3, Math.floor((width - marginLeft - marginRight) / 55)) },
+    y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name) },
+    ariaLabel: title,
+    ariaDescription: description || 'no C-index to show',
+    marks: [
+      Plot.ruleX([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }),
+      Plot.ruleY(ranges, { y: 'name', x1: 'lo', x2: 'hi', stroke: '#9aa9bb', strokeWidth: 6, strokeLinecap: 'round' }),
+      Plot.dot(points, { y: 'name', x: 'c', r: 3, fill: '#556170', fillOpacity: 0.75 }),
+      Plot.dot(ranges, { y: 'name', x: 'mean', r: 6, fill: (r) => (/late/i.test(r.name) ? '#b4461e' : '#1f4e79'), stroke: 'white', strokeWidth: 1.5 }),
+      Plot.text(ranges, { y: 'name', x: () => hi, text: (r) => fixed(r.mean, 3), textAnchor: 'start', dx: 8, fill: '#17202c', fontSize: 11 }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+/** A diverging colour for Kendall's tau in [-1, 1] (blue negative, white 0, orange-red positive). */
+function tauColor(t) {
+  if (!finite(t)) return '#eef1f5';
+  const a = Math.min(1, Math.abs(t));
+  const [r, g, b] = t >= 0 ? [180, 70, 30] : [31, 78, 121];
+  const mix = (c) => Math.round(255 + (c - 255) * a);
+  return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
+}
+
+/**
+ * Heatmap of Kendall's tau between the unimodal risk scores: one cell per pair (Plot cell mark),
+ * coloured by tau (diverging, fixed to [-1, 1]) with the value written in the cell; the diagonal is 1.
+ * @param {{names: string[], tau: Array<Array<number|null>>, p?: Array<Array<number|null>>, n?: Array<Array<number|null>>}} input
+ * @param {{width?: number, title?: string}} options
+ */
+export function kendallHeatmap({ names, tau, p, n }, { width = 520, title = "Kendall's tau between the unimodal risk scores" } = {}) {
+  const cells = [];
+  names.forEach((a, i) => names.forEach((b, j) => cells.push({ a, b, i, j, tau: tau?.[i]?.[j] ?? null, p: p?.[i]?.[j] ?? null, n: n?.[i]?.[j] ?? null })));
+  const longest = Math.max(0, ...names.map((s) => textWidth(s)));
+  const marginLeft = Math.min(160, Math.max(50, longest + 12));
+  // Room for the x labels, rotated by 35 degrees.
+  const marginBottom = Math.ceil(18 + Math.min(160, longest) * 0.6);
+  const size = Math.max(240, Math.min(width, 560));
+  const cell = Math.max(38, Math.floor((size - marginLeft - 10) / Math.max(1, names.length)));
+  const plotWidth = marginLeft + 10 + cell * names.length;
+  const pairs = cells.filter((c) => c.i < c.j);
+  const description = pairs.map((c) => `${c.a} and ${c.b}: tau ${fixed(c.tau, 2)}` + (finite(c.p) ? `, p ${pValue(c.p)}` : '') + (finite(c.n) ? `, ${c.n} patients` : '')).join('; ');
+  const dark = (t) => finite(t) && Math.abs(t) > 0.55;
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width: plotWidth,
+    height: 10 + marginBottom + cell * names.length,
+    marginLeft,
+    marginRight: 10,
+    marginTop: 10,
+    marginBottom,
+    style: null,
+    x: { domain: names, label: null, tickSize: 0, tickRotate: -35 },
+    y: { domain: names, label: null, tickSize: 0 },
+    ariaLabel: title,
+    ariaDescription: description || 'no pair of modalities to show',
+    marks: [
+      // The diagonal (a score with itself, always 1) in neutral grey so the pairs stand out.
+      Plot.cell(cells, { x: 'b', y: 'a', fill: (d) => (d.i === d.j ? '#e5e8ed' : tauColor(d.tau)), stroke: 'white', strokeWidth: 2, inset: 0.5 }),
+      Plot.text(cells, { x: 'b', y: 'a', text: (d) => (finite(d.tau) ? fixed(d.tau, 2) : '—'), fill: (d) => (d.i !== d.j && dark(d.tau) ? 'white' : d.i === d.j ? '#556170' : '#17202c'), fontSize: 12, fontWeight: 600 }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
 }

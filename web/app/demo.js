@@ -1,29 +1,88 @@
-// The "Run demo" button.
-//
-// The intended demo is the study-shaped synthetic late-fusion cohort: simulate patients with several
-// modalities (web/lib/fusion.js `simulate`), fit each unimodal model, the late-fusion model and the
-// early-fusion model, and show the C-index chart, KM curves, forest plots, Kendall τ heatmap, AUC(t)
-// and calibration. web/lib does not expose fusion yet, so `runLateFusionDemo` reports that it is
-// unavailable and the button fits the lung example instead (a real fit by the core, not a mock-up).
+// The "Run demo" button: simulate the study-shaped cohort (the hgsoc preset, a fixed seed), fit and
+// evaluate late and early fusion on it in the worker, and show the fusion results (fusion-view.js)
+// in the Fit panel. Without the fusion engine in this build the button fits the lung example
+// instead (a real fit by the core, never a mock-up).
+import { $ } from './dom.js';
+import { DEMO } from './presets.js';
+import { renderFusionResults } from './fusion-view.js';
+import { CancelledError } from '../lib/errors.js';
 
-/**
- * TODO(lead): fill in once web/lib/fusion.js exposes `simulate` and late fusion:
- *   1. add request types 'simulate' and 'fitFusion' to protocol.js REQUESTS and handlers in worker.js
- *      (the worker calls web/lib; progress per stage; `ctx.checkpoint()` between bootstrap replicates);
- *   2. here: `await ctx.flow.runFusion(await ctx.client.call('simulate', DEMO_SETTINGS))`, render the
- *      fusion results (results.js gains renderFusionResults), and return true.
- * Never show placeholder numbers: return false until the core computes them.
- * @param {{client: import('./protocol.js').WorkerClient, flow: import('./fit.js').FitFlow, announce: Function}} ctx
- * @returns {Promise<boolean>} true when the late-fusion demo ran
- */
-export async function runLateFusionDemo(ctx) {
-  void ctx;
-  return false;
+export class FusionDemo {
+  /**
+   * @param {{client: import('./protocol.js').WorkerClient, flow: import('./fit.js').FitFlow, announce: Function,
+   *          onResult?: (result) => void}} deps
+   */
+  constructor({ client, flow, announce, onResult }) {
+    this.client = client;
+    this.flow = flow;
+    this.announce = announce;
+    this.onResult = onResult ?? (() => {});
+    this.available = false;
+    this.view = null;
+    this.result = null;
+    this.el = { section: $('#fusion'), panel: $('#panel-fit') };
+  }
+
+  setCapabilities(capabilities) {
+    this.available = !!capabilities?.fusion;
+  }
+
+  /** Show the fusion results instead of the Cox flow's cards. */
+  show() {
+    this.el.section.hidden = false;
+    this.el.panel.classList.add('fusion-mode');
+  }
+
+  /** Back to the Cox flow (new data loaded). */
+  hide() {
+    this.el.section.hidden = true;
+    this.el.panel.classList.remove('fusion-mode');
+  }
+
+  /** Run the demo (queued with the Fit flow's other tasks). Resolves to the result, or null. */
+  run(settings = DEMO) {
+    return this.flow.enqueue(async () => {
+      const button = $('#btn-demo');
+      button.disabled = true;
+      $('#demo-error').hidden = true;
+      try {
+        const result = await this.flow.run('fusion', { simulation: settings.simulation, evaluation: settings.evaluation }, 'Late-fusion demo: simulating the cohort');
+        this.result = { ...result, settings };
+        this.view = renderFusionResults(this.el.section, this.result);
+        this.show();
+        this.onResult(this.result);
+        this.announce(this.view.headline);
+        this.el.section.querySelector('h2')?.focus({ preventScroll: true });
+        return this.result;
+      } catch (error) {
+        const box = $('#demo-error');
+        box.hidden = false;
+        box.textContent = error instanceof CancelledError
+          ? `Demo cancelled.${this.el.section.hidden ? '' : ' The results below are from the previous run.'}`
+          : `The demo could not run: ${error.message}`;
+        this.announce(box.textContent);
+        return null;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  redraw() {
+    if (!this.el.section.hidden) this.view?.redraw();
+  }
 }
 
-/** The demo button: the late-fusion demo when the core supports it, otherwise the lung Cox example. */
+/**
+ * The demo button: the late-fusion demo when the core supports it, otherwise the lung Cox example.
+ * @param {{flow: import('./fit.js').FitFlow, fusion: FusionDemo}} ctx
+ * @returns {Promise<'late-fusion'|'lung'>}
+ */
 export async function runDemo(ctx) {
-  if (await runLateFusionDemo(ctx)) return 'late-fusion';
+  if (ctx.fusion?.available) {
+    await ctx.fusion.run();
+    return 'late-fusion';
+  }
   await ctx.flow.loadExample('lung', { fit: true });
   return 'lung';
 }

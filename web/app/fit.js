@@ -36,10 +36,12 @@ const fieldId = (prefix, name) => `${prefix}-${Array.from(name, (ch) => (/[A-Za-
 export class FitFlow {
   /**
    * @param {{client: import('./protocol.js').WorkerClient, progress: object, announce: (msg: string) => void,
-   *          onResult?: (result) => void}} deps
+   *          onResult?: (result) => void, onDataChange?: () => void}} deps
+   *   onDataChange: called when the user loads new data (a file or an example), before it is read
    */
-  constructor({ client, progress, announce, onResult }) {
+  constructor({ client, progress, announce, onResult, onDataChange }) {
     this.client = client;
+    this.onDataChange = onDataChange ?? (() => {});
     this.progress = progress;
     this.announce = announce;
     this.onResult = onResult ?? (() => {});
@@ -151,6 +153,7 @@ export class FitFlow {
 
   async addFiles(files) {
     return this.enqueue(async () => {
+      this.onDataChange();
       if (this.origin !== 'user') await this.resetSources('user');
       for (const file of files) {
         const key = file.name;
@@ -167,6 +170,7 @@ export class FitFlow {
     const example = EXAMPLES[name];
     if (!example) throw new Error(`unknown example ${name}`);
     return this.enqueue(async () => {
+      this.onDataChange();
       await this.resetSources(`example:${name}`);
       for (const file of example.files) {
         const source = { key: file, name: file, origin: 'example', text: undefined, summary: null, error: null };

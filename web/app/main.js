@@ -4,26 +4,35 @@ import { $ } from './dom.js';
 import { WorkerClient } from './protocol.js';
 import { setupTabs, createProgress, createAnnouncer } from './ui.js';
 import { FitFlow } from './fit.js';
-import { runDemo } from './demo.js';
+import { runDemo, FusionDemo } from './demo.js';
 import { renderScoreModels } from './score.js';
+import { LearnTab } from './learn.js';
 
 const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'latefuse-core' }));
 const progress = createProgress();
 const announce = createAnnouncer();
 
+let fusion = null;
 const flow = new FitFlow({
   client,
   progress,
   announce,
   onResult: (result) => renderScoreModels(result),
+  // New data (a file or an example) replaces the late-fusion demo on screen.
+  onDataChange: () => fusion?.hide(),
 });
 renderScoreModels(null);
+fusion = new FusionDemo({ client, flow, announce, onResult: (result) => renderScoreModels(result) });
+const learn = new LearnTab({ client, flow, announce });
 
 setupTabs({
-  onChange: (name) => { if (name === 'fit') flow.redraw?.(); },
+  onChange: (name) => {
+    if (name === 'fit') { flow.redraw?.(); fusion.redraw(); }
+    if (name === 'learn') learn.redraw();
+  },
 });
 
-const ctx = { client, flow, announce };
+const ctx = { client, flow, announce, fusion };
 const guard = (fn) => async () => {
   try {
     await fn();
@@ -42,23 +51,26 @@ window.addEventListener('resize', () => {
   if (window.innerWidth === lastWidth) return;
   lastWidth = window.innerWidth;
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => flow.redraw?.(), 200);
+  resizeTimer = setTimeout(() => { flow.redraw?.(); fusion.redraw(); learn.redraw(); }, 200);
 });
 
 async function start() {
   document.body.dataset.state = 'loading';
   try {
-    const { version } = await client.call('init', {});
+    const { version, capabilities } = await client.call('init', {});
     $('#core-version').textContent = `core ${version}`;
+    fusion.setCapabilities(capabilities);
+    learn.setCapabilities(capabilities);
   } catch (error) {
     $('#fit-error').hidden = false;
     $('#fit-error').textContent = `The WebAssembly core could not be loaded: ${error.message}`;
     document.body.dataset.state = 'error';
     return;
   }
-  // The page opens with the built-in demo fitted, unless ?demo=0.
+  // The page opens with the lung example fitted (a quick, real Cox fit), unless ?demo=0; the
+  // "Run demo" button runs the late-fusion demo.
   const params = new URLSearchParams(location.search);
-  if (params.get('demo') !== '0') await runDemo(ctx).catch((error) => announce(error.message));
+  if (params.get('demo') !== '0') await flow.loadExample('lung', { fit: true }).catch((error) => announce(error.message));
   document.body.dataset.state = 'ready';
 }
 

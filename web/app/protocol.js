@@ -28,8 +28,13 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *            horizons?: number[]|null}} EvaluatePayload
  *   -> evaluation of the score (see worker-evaluate.js): Harrell's C with bootstrap CI, permutation p,
  *      Uno's C, AUC(t), Kaplan–Meier risk groups with the log-rank test
+ * @typedef {SimulationSettings} SimulatePayload   -> simulated cohort summary (worker-fusion.js)
+ * @typedef {{simulation: SimulationSettings, evaluation?: object}} FusionPayload
+ *   -> a late-fusion report of one simulated cohort (worker-fusion.js `fusionRequest`)
+ * @typedef {{simulation: SimulationSettings, seeds: number, evaluation?: object}} LearnPayload
+ *   -> per-seed C-indices of every model (worker-fusion.js `learnRequest`)
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate']);
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 
@@ -69,24 +74,29 @@ const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Answer requests with `handlers[type](payload, context)`. The context gives
- * `progress(stage, fraction)`, `checkpoint()` (yields, then throws CancelledError if cancelled) and
- * `isCancelled()` (for callbacks that cannot await).
+ * `progress(stage, fraction)`, `checkpoint()` (yields, then throws CancelledError if cancelled),
+ * `isCancelled()` (for callbacks that cannot await) and `signal` (an AbortSignal aborted on Cancel,
+ * for web/lib calls that take one).
  * @param {Record<string, (payload: any, ctx: {progress: Function, checkpoint: Function}) => any>} handlers
  * @param {DedicatedWorkerGlobalScope} scope
  */
 export function serve(handlers, scope = self) {
   const cancelled = new Set();
+  const controllers = new Map();
   scope.onmessage = async (event) => {
     const message = event.data;
     if (!message || typeof message !== 'object' || typeof message.id !== 'number') return;
     const { id, type, payload } = message;
-    if (type === 'cancel') { cancelled.add(id); return; }
+    if (type === 'cancel') { cancelled.add(id); controllers.get(id)?.abort(); return; }
     const handler = Object.hasOwn(handlers, type) ? handlers[type] : undefined;
     if (!REQUESTS.includes(type) || !handler) {
       scope.postMessage({ id, type: 'error', payload: { name: 'LateFuseError', message: `unknown request type "${type}"` } });
       return;
     }
+    const controller = new AbortController();
+    controllers.set(id, controller);
     const ctx = {
+      signal: controller.signal,
       progress(stage, fraction = null) {
         scope.postMessage({ id, type: 'progress', payload: { stage, fraction } });
       },
@@ -104,6 +114,7 @@ export function serve(handlers, scope = self) {
       scope.postMessage({ id, type: 'error', payload: serializeError(error) });
     } finally {
       cancelled.delete(id);
+      controllers.delete(id);
     }
   };
 }

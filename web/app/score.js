@@ -9,6 +9,14 @@ export function renderScoreModels(result) {
     replace(box, h('p', { class: 'hint' }, 'No model yet: fit one in “Fit & evaluate”, or run the demo.'));
     return;
   }
+  if (result.result) {
+    // The late-fusion demo (demo.js).
+    const late = result.result.report?.models?.find?.((m) => m.kind === 'late') ?? result.result.models?.find?.((m) => m.kind === 'late');
+    replace(box, h('p', {}, h('strong', {}, 'Just fitted: '),
+      `late-fusion model on the simulated cohort (seed ${result.cohort.seed}; ${result.cohort.modalities.map((m) => m.name).join(', ')}; ` +
+      `${result.cohort.n} patients${late?.common?.c !== undefined ? `, C-index ${fixed(late.common.c, 3)} on the common test patients` : ''}).`));
+    return;
+  }
   const { fit, prep } = result;
   replace(box, h('p', {}, h('strong', {}, 'Just fitted: '),
     `Cox model on ${prep.files.join(' + ')} (${fit.covariates.join(', ')}; ${fit.n} patients, C-index ${fixed(fit.concordance.c, 3)}).`));

@@ -6,6 +6,7 @@ import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable, Dataset } from './worker-data.js';
 import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
+import { simulateRequest, fusionRequest, learnRequest, capabilities } from './worker-fusion.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
 const tables = new Map();
@@ -15,7 +16,7 @@ let dataset = null;
 async function init(_payload, ctx) {
   ctx.progress('Loading the WebAssembly core', null);
   await loadModule();
-  return { version: await coreVersion() };
+  return { version: await coreVersion(), capabilities: capabilities() };
 }
 
 async function parse({ key, name, file, text }, ctx) {
@@ -144,4 +145,7 @@ async function evaluateRequest(payload, ctx) {
   return transfer(out, [out.riskGroups.codes.buffer]);
 }
 
-serve({ init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest });
+serve({
+  init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest,
+  simulate: simulateRequest, fusion: fusionRequest, learn: learnRequest,
+});

@@ -1,0 +1,171 @@
+// The late-fusion report (web/lib fitAndEvaluateFusion; the core's `latefuse-fusion-report` JSON,
+// cpp/latefuse/fusion_report.hpp) read into the plain objects the page draws. Picking fields only:
+// no number is computed here. Keys are read in snake_case (the core's JSON) or camelCase (a JS
+// wrapper that renames them), so the page does not depend on the wrapper's spelling.
+// Used in the worker (per-seed rows of the Learn tab) and on the page (fusion-view.js).
+
+const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+/** obj[key] in snake_case or camelCase; null for NaN (the core writes NaN as null). */
+export function pick(obj, key, fallback = null) {
+  if (!obj || typeof obj !== 'object') return fallback;
+  let v = obj[key];
+  if (v === undefined) v = obj[camel(key)];
+  if (v === undefined) return fallback;
+  return typeof v === 'number' && Number.isNaN(v) ? null : v;
+}
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const list = (v) => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v) : []);
+
+/** The report inside whatever the engine returned ({report, model} or the report itself). */
+export function reportOf(result) {
+  if (!result || typeof result !== 'object') return null;
+  if (result.report && typeof result.report === 'object') return result.report;
+  return result;
+}
+/**
+ * The model file the engine returned with the report, as text (the core writes it: the download is
+ * byte for byte the file `latefuse fuse --model-out` writes), or null with the engine's reason.
+ */
+export function modelTextOf(result) {
+  const m = result && typeof result === 'object' ? (result.model_json ?? result.modelJson ?? result.model ?? null) : null;
+  if (typeof m === 'string') return { text: m, error: null };
+  if (m && typeof m === 'object') return { text: `${JSON.stringify(m, null, 2)}\n`, error: null };
+  return { text: null, error: result?.model_json_error ?? result?.modelJsonError ?? null };
+}
+
+/** The report without the model file text (what the report download holds). */
+export function reportDocumentOf(result) {
+  const r = reportOf(result);
+  if (!r || typeof r !== 'object') return r;
+  const { model_json: _m, model_json_error: _e, modelJson: _m2, modelJsonError: _e2, ...rest } = r;
+  return rest;
+}
+
+function subset(s) {
+  if (!s) return null;
+  return {
+    n: num(pick(s, 'n')),
+    events: num(pick(s, 'events')),
+    c: num(pick(s, 'c')),
+    lower: num(pick(s, 'c_lower')),
+    upper: num(pick(s, 'c_upper')),
+    p: num(pick(s, 'permutation_p')),
+    uno: num(pick(s, 'uno_c')),
+    ibs: num(pick(s, 'ibs')),
+    auc: list(pick(s, 'auc')).map((a) => ({ time: num(pick(a, 'time')), auc: num(pick(a, 'auc')) })),
+    warnings: list(pick(s, 'warnings')),
+  };
+}
+
+function groupSet(set) {
+  if (!set) return null;
+  return {
+    groups: list(pick(set, 'groups')).map((g) => ({
+      label: String(pick(g, 'label', '')),
+      n: num(pick(g, 'n')),
+      events: num(pick(g, 'events')),
+      median: num(pick(g, 'median')),
+      medianLower: num(pick(g, 'median_lower')),
+      medianUpper: num(pick(g, 'median_upper')),
+      survivalAt: list(pick(g, 'survival_at')).map((a) => ({ time: num(pick(a, 'time')), surv: num(pick(a, 'surv')), lower: num(pick(a, 'lower')), upper: num(pick(a, 'upper')) })),
+    })),
+    chisq: num(pick(set, 'logrank_chisq')),
+    df: num(pick(set, 'logrank_df')),
+    p: num(pick(set, 'logrank_p')),
+    warnings: list(pick(set, 'warnings')),
+  };
+}
+
+const matrix = (m) => list(m).map((row) => list(row).map(num));
+
+/** The whole report as the page's view model. */
+export function readReport(result) {
+  const r = reportOf(result);
+  if (!r) return null;
+  const split = pick(r, 'split', {});
+  const rg = pick(r, 'risk_groups', {});
+  const kendall = pick(r, 'kendall', {});
+  const patterns = pick(r, 'patterns', {});
+  const patients = pick(r, 'test_patients', {});
+  const readPatterns = (ps) => list(ps).map((p) => ({
+    modalities: list(pick(p, 'modalities')).map(String),
+    patients: num(pick(p, 'patients')),
+    events: num(pick(p, 'events')),
+    integrator: !!pick(p, 'integrator', false),
+    scoredBy: list(pick(p, 'scored_by')).map(String),
+    fallback: !!pick(p, 'fallback', false),
+  }));
+  return {
+    format: pick(r, 'format'),
+    settings: pick(r, 'settings', {}),
+    modalities: list(pick(r, 'modalities')).map(String),
+    split: {
+      train: num(pick(split, 'train')), test: num(pick(split, 'test')),
+      trainEvents: num(pick(split, 'train_events')), testEvents: num(pick(split, 'test_events')),
+      commonTest: num(pick(split, 'common_test')), excluded: num(pick(split, 'excluded_no_modality')),
+    },
+    horizons: list(pick(r, 'horizons')).map(num),
+    models: list(pick(r, 'models')).map((m) => ({
+      name: String(pick(m, 'name', '')),
+      kind: String(pick(m, 'kind', '')),
+      modalities: list(pick(m, 'modalities')).map(String),
+      test: subset(pick(m, 'test')),
+      common: subset(pick(m, 'common')),
+    })),
+    comparisons: list(pick(r, 'comparisons')).map((k) => ({
+      name: String(pick(k, 'name', '')), a: pick(k, 'a'), b: pick(k, 'b'), n: num(pick(k, 'n')),
+      cA: num(pick(k, 'c_a')), cB: num(pick(k, 'c_b')), delta: num(pick(k, 'delta_c')), lower: num(pick(k, 'lower')), upper: num(pick(k, 'upper')),
+    })),
+    riskGroups: {
+      method: pick(rg, 'method'),
+      optimistic: !!pick(rg, 'optimistic', false),
+      note: pick(rg, 'note'),
+      cutpoints: list(pick(rg, 'cutpoints')).map(num),
+      train: groupSet(pick(rg, 'train')),
+      test: groupSet(pick(rg, 'test')),
+    },
+    kendall: {
+      modalities: list(pick(kendall, 'modalities')).map(String),
+      tau: matrix(pick(kendall, 'tau')),
+      p: matrix(pick(kendall, 'p')),
+      n: matrix(pick(kendall, 'n')),
+      train: pick(kendall, 'train') ? { tau: matrix(pick(pick(kendall, 'train'), 'tau')), p: matrix(pick(pick(kendall, 'train'), 'p')), n: matrix(pick(pick(kendall, 'train'), 'n')) } : null,
+      warnings: list(pick(kendall, 'warnings')),
+    },
+    coefficients: list(pick(r, 'coefficients')).map((t) => ({
+      model: String(pick(t, 'model', '')),
+      kind: String(pick(t, 'kind', '')),
+      terms: list(pick(t, 'terms')).map((x) => ({
+        name: String(pick(x, 'name', '')), coef: num(pick(x, 'coef')), se: num(pick(x, 'se')), hr: num(pick(x, 'hr')),
+        lower: num(pick(x, 'hr_lower')), upper: num(pick(x, 'hr_upper')), z: num(pick(x, 'z')), p: num(pick(x, 'p')),
+      })),
+    })),
+    patterns: { train: readPatterns(pick(patterns, 'train')), test: readPatterns(pick(patterns, 'test')) },
+    testPatients: {
+      ids: list(pick(patients, 'ids')).map(String),
+      lateScore: list(pick(patients, 'late_score')).map(num),
+      riskGroup: list(pick(patients, 'risk_group')).map(num),
+    },
+    crossValidation: pick(r, 'cross_validation'),
+    warnings: list(pick(r, 'warnings')),
+  };
+}
+
+/**
+ * One Learn-tab row: the C-index of every model on the common test patients (every model on the
+ * same patients) and on each model's own scorable test patients.
+ */
+export function learnRow(result, cohort, seed) {
+  const rep = readReport(result);
+  return {
+    seed,
+    n: cohort?.n ?? null,
+    complete: cohort?.complete ?? null,
+    features: cohort?.modalities ? cohort.modalities.reduce((a, m) => a + (m.features ?? 0), 0) : null,
+    events: cohort?.events ?? null,
+    commonTest: rep.split.commonTest,
+    test: rep.split.test,
+    early: rep.settings ? pick(rep.settings, 'early_fusion') : null,
+    models: rep.models.map((m) => ({ name: m.name, kind: m.kind, modalities: m.modalities, common: m.common, test: m.test })),
+  };
+}

@@ -1,0 +1,336 @@
+// The late-fusion results (Run demo): plain-language summary, key numbers, the C-index of every model
+// (each modality, each availability-pattern integrator, late fusion, early fusion) on the common test
+// patients and on all test patients each model can score, Kaplan–Meier curves of the late-fusion
+// risk groups (training cut-points) with the number at risk and the log-rank test, Kendall's tau
+// between the unimodal scores, forest plots of the submodels and integrators, and the downloads.
+// Every number is a field of the engine's report (fusion-model.js) or of the core's Kaplan–Meier
+// curves of the same groups (worker-fusion.js); this module only formats and lays them out.
+import { h, replace, dataTable, tableWrap } from './dom.js';
+import { fixed, sig, pValue, count } from './format.js';
+import { cIndexChart, kaplanMeierChart, kendallHeatmap, forestPlot, aucChart, riskColors, timeText } from './charts.js';
+import { chartFigure, pPhrase } from './evaluation-view.js';
+import { saveJSON, saveText, toCSV } from './download.js';
+import { readReport, reportDocumentOf, modelTextOf } from './fusion-model.js';
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+const num = (text, value, props = {}) => h('span', { class: 'num', 'data-value': String(value ?? ''), ...props }, text);
+const c3 = (x) => fixed(x, 3);
+const ci = (s) => (s && finite(s.lower) && finite(s.upper) ? `${c3(s.lower)}–${c3(s.upper)}` : '—');
+
+/** A list in words: "a", "a and b", "a, b and c". */
+const words = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/** Display name of a model of the report. */
+export function modelLabel(m) {
+  if (m.kind === 'integrator') return `pattern ${m.modalities.join(' + ')}`;
+  if (m.kind === 'late') return 'Late fusion';
+  if (m.kind === 'early') return m.name.charAt(0).toUpperCase() + m.name.slice(1);
+  return m.name;
+}
+
+/** A short label for the charts (the full name is in the tables and the text alternative). */
+export function chartLabel(m, all) {
+  if (m.kind !== 'integrator') return modelLabel(m);
+  if (all && m.modalities.length === all.length) return 'all modalities';
+  return m.modalities.map((x) => x.slice(0, 4)).join('+');
+}
+
+const KIND_TEXT = { unimodal: 'single modality', integrator: 'pattern integrator', late: 'late fusion', early: 'early fusion' };
+const KIND_ORDER = { unimodal: 0, integrator: 1, early: 2, late: 3 };
+
+function sortedModels(rep) {
+  return rep.models.map((m, i) => ({ m, i })).sort((a, b) => (KIND_ORDER[a.m.kind] ?? 9) - (KIND_ORDER[b.m.kind] ?? 9) || a.i - b.i).map((x) => x.m);
+}
+
+/** The facts the summary and the key numbers state (the same fields, the same rounding). */
+export function fusionFacts(rep) {
+  const late = rep.models.find((m) => m.kind === 'late') ?? null;
+  const early = rep.models.find((m) => m.kind === 'early') ?? null;
+  const unimodal = rep.models.filter((m) => m.kind === 'unimodal');
+  const best = unimodal.filter((m) => finite(m.common?.c)).reduce((a, b) => (!a || b.common.c > a.common.c ? b : a), null);
+  return { late, early, unimodal, best };
+}
+
+/** The plain-language summary: sentences built from the report's numbers. */
+export function fusionSummary(rep, { cohort } = {}) {
+  const { late, early, best } = fusionFacts(rep);
+  const parts = [];
+  if (late) {
+    const mods = words(rep.modalities);
+    let s = `Late fusion of ${mods}: C\u00a0=\u00a0${c3(late.common?.c)} (${ci(late.common)}) on the ${count(late.common?.n)} test patients who have every modality`;
+    const vs = [];
+    if (best) vs.push(`${c3(best.common.c)} for the best single modality (${best.name})`);
+    if (early && finite(early.common?.c)) vs.push(`${c3(early.common.c)} for ${early.name}`);
+    if (vs.length) s += `, vs ${words(vs)}`;
+    s += '.';
+    parts.push(s);
+    if (late.test) {
+      parts.push(`On all ${count(late.test.n)} test patients, each scored with the modalities they have, late fusion's C\u00a0=\u00a0${c3(late.test.c)} (${ci(late.test)})` +
+        (finite(late.test.p) ? `, permutation ${pPhrase(late.test.p)}.` : '.'));
+    }
+  }
+  for (const k of rep.comparisons) {
+    if (!finite(k.delta)) continue;
+    const b = rep.models.find((m) => m.name === k.b);
+    const other = b ? (b.kind === 'unimodal' ? `the best single modality (${b.name}, chosen after seeing the test results)` : b.name) : (k.b ?? 'the comparator');
+    parts.push(`Late fusion minus ${other}: ΔC\u00a0=\u00a0${fixed(k.delta, 3)}` + (finite(k.lower) ? ` (95% CI ${fixed(k.lower, 3)} to ${fixed(k.upper, 3)}, paired bootstrap on ${count(k.n)} patients)` : '') +
+      (finite(k.lower) && k.lower > 0 ? ': a clear gain.' : finite(k.lower) ? ': the interval includes 0, so the difference may be chance.' : '.'));
+  }
+  const rg = rep.riskGroups.test;
+  if (rg && rg.groups.length >= 2) {
+    const low = rg.groups[0];
+    const high = rg.groups[rg.groups.length - 1];
+    const med = (g) => (finite(g.median) ? `${timeText(g.median)} months` : 'not reached');
+    parts.push(`Split at the training ${rep.riskGroups.method === 'tertiles' ? 'tertiles' : rep.riskGroups.method === 'optimistic' ? 'cut-point search' : 'median'} of the late-fusion score, ` +
+      `the ${high.label}-risk test patients' median survival is ${med(high)} vs ${med(low)} for ${low.label} risk` +
+      (finite(rg.p) ? ` (log-rank ${pPhrase(rg.p)}).` : '.'));
+  }
+  if (cohort) parts.push(`The cohort is simulated (seed ${cohort.seed}): ${count(cohort.n)} patients, none real.`);
+  return parts.join(' ');
+}
+
+/** Per-patient scores (test patients): id, time, event, late-fusion score, risk group. */
+function scoresCSV(rep, km) {
+  const labels = (rep.riskGroups.test?.groups ?? []).map((g) => g.label);
+  const { ids, lateScore, riskGroup } = rep.testPatients;
+  const rows = ids.map((id, k) => [id, km?.time?.[k] ?? '', km?.event?.[k] ?? '', lateScore[k], labels[riskGroup[k]] ?? riskGroup[k]]);
+  return toCSV(['id', 'time', 'event', 'late_fusion_score', 'risk_group'], rows);
+}
+
+/**
+ * Render the fusion results into `container`.
+ * @param {HTMLElement} container
+ * @param {{cohort: object, csv: string, result: object, km: object|null, settings: object}} run
+ * @returns {{redraw: () => void, headline: string}}
+ */
+export function renderFusionResults(container, run) {
+  const rep = readReport(run.result);
+  const { cohort, km } = run;
+  const draws = [];
+  const base = `latefuse-hgsoc-seed${cohort.seed}`;
+  const { late, early, best } = fusionFacts(rep);
+  const models = sortedModels(rep);
+
+  // Key numbers.
+  const stat = (title, value, raw, id, small) => h('div', { class: 'stat' }, h('dt', {}, title),
+    h('dd', {}, num(value, raw, { id }), h('small', {}, small)));
+  const keyNumbers = h('dl', { class: 'key-numbers five' },
+    late ? stat('Late fusion, common test patients', c3(late.common?.c), late.common?.c, 'fusion-late-c', `95% CI ${ci(late.common)}; ${count(late.common?.n)} patients`) : null,
+    late ? stat('Late fusion, all test patients', c3(late.test?.c), late.test?.c, 'fusion-late-c-all', `95% CI ${ci(late.test)}; ${count(late.test?.n)} patients`) : null,
+    best ? stat('Best single modality', c3(best.common.c), best.common.c, 'fusion-best-c', `${best.name}, common test patients`) : null,
+    early ? stat(early.name.charAt(0).toUpperCase() + early.name.slice(1), c3(early.common?.c), early.common?.c, 'fusion-early-c', `common test patients; 95% CI ${ci(early.common)}`) : null,
+    rep.riskGroups.test && finite(rep.riskGroups.test.p)
+      ? stat('Log-rank, test risk groups', pPhrase(rep.riskGroups.test.p), rep.riskGroups.test.p, 'fusion-logrank-p', `χ² = ${fixed(rep.riskGroups.test.chisq, 2)} on ${rep.riskGroups.test.df} df`)
+      : null);
+
+  // (a) C-index charts: common test patients and all test patients.
+  const cRows = (key) => models.map((m) => ({ name: chartLabel(m, rep.modalities) + (key === 'test' ? ` (n = ${m.test?.n ?? '—'})` : ''), kind: KIND_TEXT[m.kind] ?? m.kind, c: m[key]?.c, lower: m[key]?.lower, upper: m[key]?.upper, p: m[key]?.p }));
+  const cCaption = "Rows such as radi+geno+clin are the integrators of availability patterns (the first letters of each modality). Dot: Harrell's C; whisker: 95% bootstrap percentile interval; beside each row: the permutation p-value (* and a filled dot: p < 0.05). Dashed line: chance (0.5).";
+  const commonTitle = `C-index of every model on the ${rep.split.commonTest ?? ''} test patients who have every modality`;
+  const commonFigure = chartFigure({
+    id: 'fusion-cindex-common', title: commonTitle, basename: `${base}-cindex-common`, container,
+    caption: `The same patients for every model, so the values are comparable. ${cCaption}`,
+    build: (width) => cIndexChart(cRows('common'), { width, title: commonTitle }),
+  });
+  const allTitle = 'C-index of every model on all the test patients it can score';
+  const allFigure = chartFigure({
+    id: 'fusion-cindex-all', title: allTitle, basename: `${base}-cindex-all`, container,
+    caption: `Each model on the test patients who have its modalities (n beside the name; late fusion scores every patient by their own pattern). ${cCaption}`,
+    build: (width) => cIndexChart(cRows('test'), { width, title: allTitle }),
+  });
+  draws.push(commonFigure.draw, allFigure.draw);
+  const cTable = dataTable({
+    className: 'data wrap-heads',
+    caption: "Harrell's C by model: common test patients and all test patients each model can score",
+    columns: ['Model', 'Kind', 'C (common)', '95% CI', 'p', 'C (all)', '95% CI', 'p', 'Patients (all)', "Uno's C (all)"],
+    rows: models.map((m) => [
+      modelLabel(m), KIND_TEXT[m.kind] ?? m.kind,
+      num(c3(m.common?.c), m.common?.c, { 'data-model': m.name, 'data-subset': 'common' }), ci(m.common), finite(m.common?.p) ? num(pValue(m.common.p), m.common.p) : '—',
+      num(c3(m.test?.c), m.test?.c, { 'data-model': m.name, 'data-subset': 'test' }), ci(m.test), finite(m.test?.p) ? num(pValue(m.test.p), m.test.p) : '—',
+      num(count(m.test?.n), m.test?.n), num(c3(m.test?.uno), m.test?.uno),
+    ]),
+  });
+  cTable.id = 'fusion-cindex-table';
+
+  // (b) Kaplan–Meier of the late-fusion risk groups (test patients, training cut-points).
+  let kmBlock = null;
+  const rgTest = rep.riskGroups.test;
+  if (km && km.groups.length) {
+    const colors = riskColors(km.groups.length);
+    const kmTitle = 'Kaplan–Meier survival of the test patients by late-fusion risk group (training cut-point)';
+    const ciId = 'fusion-km-ci';
+    const ciBox = h('input', { type: 'checkbox', id: ciId });
+    const p = finite(rgTest?.p) ? rgTest.p : km.logRank?.p;
+    const chisq = finite(rgTest?.chisq) ? rgTest.chisq : km.logRank?.chisq;
+    const df = rgTest?.df ?? km.logRank?.df;
+    const groupLabel = (g) => `${g.label.charAt(0).toUpperCase()}${g.label.slice(1)} risk`;
+    const description = km.groups.map((g) => `${groupLabel(g)}: ${g.n} patients, ${g.events} events, median survival ${finite(g.median) ? timeText(g.median) : 'not reached'}`).join('; ') +
+      (finite(p) ? `; log-rank ${pPhrase(p)}` : '');
+    const kmFigure = chartFigure({
+      id: 'fusion-km', title: kmTitle, basename: `${base}-km`, container,
+      controls: h('div', { class: 'check chart-controls' }, ciBox, h('label', { for: ciId }, 'Show 95% confidence bands')),
+      caption: h('span', {}, `Test patients split at the cut-point${rep.riskGroups.cutpoints.length > 1 ? 's' : ''} of the late-fusion score chosen on the training patients (${rep.riskGroups.cutpoints.map((c) => sig(c, 4)).join(', ')}). Numbers at risk under the plot; + = censored. `,
+        finite(p) ? h('strong', {}, `Log-rank χ² = ${fixed(chisq, 2)} on ${df} df, ${pPhrase(p)}.`) : ''),
+      build: (width) => kaplanMeierChart({
+        groups: km.groups.map((g, i) => ({ label: groupLabel(g), color: colors[i], curve: g.curve, atRisk: g.atRisk })),
+        atTimes: km.atTimes, showCI: ciBox.checked, width, title: kmTitle, timeLabel: 'Time (months)', description,
+      }),
+    });
+    ciBox.addEventListener('change', () => kmFigure.draw());
+    draws.push(kmFigure.draw);
+    const kmTable = dataTable({
+      className: 'data keep-heads',
+      caption: `Late-fusion risk groups of the test patients${finite(p) ? ` (log-rank ${pPhrase(p)})` : ''}`,
+      columns: ['Risk group', 'Patients', 'Events', 'Median survival (95% CI)', ...km.atTimes.map((t) => `At risk, t = ${timeText(t)}`)],
+      rows: km.groups.map((g) => [
+        groupLabel(g), num(count(g.n), g.n), num(count(g.events), g.events),
+        h('span', { class: 'num', 'data-value': String(g.median ?? '') }, `${finite(g.median) ? timeText(g.median) : 'not reached'} (${finite(g.medianLower) ? timeText(g.medianLower) : '—'}–${finite(g.medianUpper) ? timeText(g.medianUpper) : 'not reached'})`),
+        ...g.atRisk.map((v) => num(count(v), v)),
+      ]),
+    });
+    kmTable.id = 'fusion-km-table';
+    kmBlock = h('div', { class: 'panel' }, h('h3', {}, 'Risk groups'), kmFigure.figure, tableWrap(kmTable, 'Risk group table'),
+      rep.riskGroups.note ? h('p', { class: 'hint' }, `Cut-points: ${rep.riskGroups.note}.`) : null);
+  }
+
+  // (c) Kendall's tau between the unimodal scores (test patients).
+  let kendallBlock = null;
+  const kd = rep.kendall;
+  if (kd.modalities.length >= 2 && kd.tau.length) {
+    const kTitle = "Kendall's tau between the unimodal risk scores (test patients)";
+    const kFigure = chartFigure({
+      id: 'fusion-kendall', title: kTitle, basename: `${base}-kendall`, container,
+      caption: 'Rank agreement of each pair of modalities’ risk scores on the test patients who have both (1 = the same ordering, 0 = unrelated). Low values mean the modalities carry different information, which is when fusing them can help.',
+      build: (width) => kendallHeatmap({ names: kd.modalities, tau: kd.tau, p: kd.p, n: kd.n }, { width, title: kTitle }),
+    });
+    draws.push(kFigure.draw);
+    const pairs = [];
+    kd.modalities.forEach((a, i) => kd.modalities.forEach((b, j) => { if (i < j) pairs.push([a, b, i, j]); }));
+    const kTable = dataTable({
+      className: 'data keep-heads',
+      caption: "Kendall's tau-b of each pair of unimodal scores (test patients with both)",
+      columns: ['Pair', 'tau', 'p', 'Patients'],
+      rows: pairs.map(([a, b, i, j]) => [`${a} – ${b}`, num(fixed(kd.tau[i]?.[j], 3), kd.tau[i]?.[j]), finite(kd.p[i]?.[j]) ? num(pValue(kd.p[i][j]), kd.p[i][j]) : '—', num(count(kd.n[i]?.[j]), kd.n[i]?.[j])]),
+    });
+    kTable.id = 'fusion-kendall-table';
+    kendallBlock = h('div', { class: 'panel' }, h('h3', {}, 'Do the modalities agree?'), kFigure.figure, tableWrap(kTable, "Kendall's tau table"));
+  }
+
+  // (d) Forest plots: a submodel and an integrator (chosen with a select), early fusion's in the table.
+  const forestBlock = (kind, heading, help) => {
+    const tables = rep.coefficients.filter((t) => (kind === 'integrator' ? t.kind === 'integrator' : t.kind === 'unimodal' || t.kind === 'submodel'));
+    if (!tables.length) return null;
+    const selectId = `fusion-forest-${kind}-select`;
+    const optionText = (t) => {
+      const parts = t.model.replace(/^integrator /, '').split('+');
+      const text = parts.join(' + ');
+      return kind === 'integrator' && parts.length === rep.modalities.length ? `all modalities (${text})` : text;
+    };
+    const select = h('select', { id: selectId }, tables.map((t, i) => h('option', { value: String(i) }, optionText(t))));
+    // Default: the integrator with the most modalities (the complete pattern), the first submodel.
+    if (kind === 'integrator') {
+      let bestI = 0;
+      tables.forEach((t, i) => { if (t.terms.length > tables[bestI].terms.length) bestI = i; });
+      select.value = String(bestI);
+    }
+    const titleOf = () => `${kind === 'integrator' ? 'Integrator of the pattern' : 'Submodel of'} ${optionText(tables[Number(select.value)])}: hazard ratios with 95% CIs`;
+    const figure = chartFigure({
+      id: `fusion-forest-${kind}`, title: titleOf(), basename: `${base}-forest-${kind}`, container,
+      controls: h('div', { class: 'field chart-controls' }, h('label', { for: selectId }, kind === 'integrator' ? 'Integrator (availability pattern)' : 'Submodel (modality)'), select),
+      caption: help,
+      build: (width) => {
+        const t = tables[Number(select.value)];
+        return forestPlot(t.terms.map((x) => ({ name: x.name, hr: x.hr, lower: x.lower, upper: x.upper, p: x.p })), { width, title: titleOf() });
+      },
+    });
+    const tableBox = h('div', {});
+    const drawTable = () => {
+      const t = tables[Number(select.value)];
+      const table = dataTable({
+        className: 'data',
+        caption: `${kind === 'integrator' ? 'Integrator of the pattern' : 'Submodel of'} ${optionText(t)}: coefficients`,
+        columns: ['Term', 'coef', 'HR', '95% CI', 'p'],
+        rows: t.terms.map((x) => [x.name, num(fixed(x.coef, 4), x.coef), num(sig(x.hr, 4), x.hr), `${sig(x.lower, 3)}–${sig(x.upper, 3)}`, num(pValue(x.p), x.p)]),
+      });
+      table.id = `fusion-coef-${kind}`;
+      replace(tableBox, tableWrap(table, `${optionText(t)} coefficients`));
+    };
+    select.addEventListener('change', () => { figure.draw(); drawTable(); });
+    draws.push(figure.draw, drawTable);
+    return h('div', { class: 'panel' }, h('h3', {}, heading), figure.figure, tableBox);
+  };
+  const forestSub = forestBlock('unimodal', 'Submodels: one ridge Cox model per modality',
+    'Hazard ratio per SD of each feature in the chosen modality’s submodel (ridge-penalised, so shrunk toward 1); orange dot: p < 0.05. Simulated features: a few carry the signal, the rest are noise.');
+  const forestInt = forestBlock('integrator', 'Integrators: combining the modality scores',
+    'Hazard ratio per SD of each modality’s standardised risk score in the integrator of one availability pattern: how much each modality adds beyond the others for patients with that pattern.');
+
+  // (e) AUC(t) of late fusion, early fusion and the best single modality (common test patients).
+  let aucBlock = null;
+  const aucModels = [late, early, best].filter((m) => m?.common?.auc?.length);
+  if (aucModels.length) {
+    const aTitle = 'Time-dependent AUC on the common test patients';
+    const aFigure = chartFigure({
+      id: 'fusion-auc', title: aTitle, basename: `${base}-auc`, container,
+      caption: 'AUC(t): how well each score separates the patients with an event by time t from those still event-free (0.5 = chance).',
+      build: (width) => aucChart(aucModels.map((m) => ({ name: modelLabel(m), time: m.common.auc.map((a) => a.time), auc: m.common.auc.map((a) => a.auc) })), { width, title: aTitle, timeLabel: 'Time (months)' }),
+    });
+    draws.push(aFigure.draw);
+    const times = aucModels[0].common.auc.map((a) => a.time);
+    const aTable = dataTable({
+      className: 'data',
+      caption: 'AUC(t) on the common test patients',
+      columns: ['Model', ...times.map((t) => `t = ${timeText(t)}`)],
+      rows: aucModels.map((m) => [modelLabel(m), ...m.common.auc.map((a) => num(fixed(a.auc, 3), a.auc))]),
+    });
+    aTable.id = 'fusion-auc-table';
+    aucBlock = h('div', { class: 'panel' }, h('h3', {}, 'Time-dependent AUC'), aFigure.figure, tableWrap(aTable, 'AUC table'));
+  }
+
+  // (f) Availability patterns in training and test.
+  const patternTable = (ps, which) => {
+    const t = dataTable({
+      className: 'data wrap-heads',
+      caption: which === 'train' ? 'Training patients by availability pattern (an integrator is fitted for patterns with enough patients)' : 'Test patients by availability pattern and how they were scored',
+      columns: which === 'train' ? ['Pattern', 'Patients', 'Events', 'Integrator'] : ['Pattern', 'Patients', 'Events', 'Scored by'],
+      rows: ps.map((p) => [p.modalities.join(' + ') || 'none', num(count(p.patients), p.patients), num(count(p.events), p.events),
+        which === 'train' ? (p.integrator ? 'fitted' : p.modalities.length > 1 ? 'too few patients' : 'single modality') : `${p.scoredBy.join(' + ')}${p.fallback ? ' (fallback)' : ''}`]),
+    });
+    t.id = `fusion-patterns-${which}`;
+    return tableWrap(t, `${which} patterns`);
+  };
+
+  const model = modelTextOf(run.result);
+  const report = reportDocumentOf(run.result);
+  const downloads = h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download the late-fusion results' },
+    model.text ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-model.json`, model.text, 'application/json') }, 'Model JSON') : null,
+    h('button', { type: 'button', class: 'small', onclick: () => saveJSON(`${base}-report.json`, report) }, 'Report JSON'),
+    h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-test-scores.csv`, scoresCSV(rep, km), 'text/csv') }, 'Per-patient scores CSV'),
+    h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-cohort.csv`, run.csv, 'text/csv') }, 'Simulated data CSV'));
+
+  const modelNote = model.text ? null : h('p', { class: 'notice warn', role: 'note' }, `No model file: ${model.error ?? 'the engine did not write one'}.`);
+  const warnings = rep.warnings.length ? h('div', { class: 'notice warn', role: 'note' }, h('strong', {}, 'Notes from the engine: '), rep.warnings.join(' ')) : null;
+  const summary = fusionSummary(rep, { cohort });
+  const sp = rep.split;
+  replace(container,
+    h('h2', { id: 'fusion-h', tabindex: '-1' }, 'Results: late fusion on a simulated study-shaped cohort'),
+    h('p', { class: 'meta' }, `Simulated with the reference-study preset (seed ${cohort.seed}): ${count(cohort.n)} patients, ${count(cohort.events)} events; ` +
+      `${cohort.modalities.map((m) => `${m.name} ${count(m.available)}`).join(', ')}; ${count(cohort.complete)} with every modality. ` +
+      `Training ${count(sp.train)} patients (${count(sp.trainEvents)} events), test ${count(sp.test)} (${count(sp.testEvents)} events), ${count(sp.commonTest)} of them with every modality. ` +
+      'Computed in your browser by the LateFuse WebAssembly core.'),
+    h('p', { class: 'summary', id: 'fusion-summary' }, summary),
+    warnings,
+    keyNumbers,
+    h('div', { class: 'panel' }, h('h3', {}, 'Discrimination on the test patients'), commonFigure.figure, allFigure.figure, tableWrap(cTable, 'C-index table')),
+    kmBlock,
+    h('div', { class: 'results-grid' }, kendallBlock, aucBlock),
+    h('div', { class: 'results-grid' }, forestSub, forestInt),
+    h('div', { class: 'panel' }, h('h3', {}, 'Who has which modality'), h('div', { class: 'results-grid' }, patternTable(rep.patterns.train, 'train'), patternTable(rep.patterns.test, 'test'))),
+    h('h3', {}, 'Downloads'),
+    h('p', { class: 'hint' }, 'Every chart above has its own SVG and PNG download. The model file can score new patients; the report has every number on this page.'),
+    modelNote,
+    downloads);
+  const redraw = () => { for (const d of draws) d(); };
+  redraw();
+  const headline = late ? `Late fusion: C ${c3(late.common?.c)} on ${count(late.common?.n)} common test patients${best ? `, best single modality ${c3(best.common.c)}` : ''}.` : 'Late-fusion demo done.';
+  return { redraw, headline };
+}
