@@ -12,3 +12,28 @@ latefuse fuse --data models/data/hgsoc-synthetic.csv --id id --time time --event
   --modality 'genomic=genomic_*' --modality 'clinical=clinical_*' \
   --test-fraction 0.3 --seed 2022 --bootstrap 1000 --permutations 1000 --time-unit months \
   --model-out models/hgsoc-synthetic.latefuse.json --report-out models/hgsoc-synthetic.report.json > /dev/null
+
+# rotterdam: real data (R survival's rotterdam), recurrence-free survival in days; externally
+# validated on GBSG. Data preparation (RFS outcome, GBSG size bins, empty chemo): prepare-rotterdam.js.
+node models/prepare-rotterdam.js > /dev/null
+latefuse fuse --data models/data/rotterdam-rfs.csv --id pid --time rfs_time --event rfs_event \
+  --modality pathology=size,grade,nodes --modality receptors=pgr,er --modality clinical=age,meno \
+  --modality treatment=hormon,chemo --test-fraction 0.3 --seed 2024 --horizons 1096,1826,3652 --time-unit days \
+  --model-out models/rotterdam.latefuse.json --report-out models/rotterdam.report.json > /dev/null
+# Internal test split: the test patients of the report (scored by the saved model), for calibration.
+latefuse score --model models/rotterdam.latefuse.json --data models/data/rotterdam-rfs.csv --id pid \
+  --out models/data/rotterdam-predictions.csv > /dev/null
+node models/join-outcome.js models/data/rotterdam-predictions.csv models/data/rotterdam-rfs.csv pid rfs_time rfs_event \
+  models/data/rotterdam-test-predictions.csv models/rotterdam.report.json
+rm models/data/rotterdam-predictions.csv
+latefuse evaluate --data models/data/rotterdam-test-predictions.csv --time rfs_time --event rfs_event --score fused_lp \
+  --bootstrap 1000 --permutations 0 --seed 2024 --tau 1826 --horizons 1096,1826 \
+  --predicted-survival surv_1826 --calibration-horizon 1826 --calibration-groups 5 > models/rotterdam.test-validation.json
+# External validation on GBSG.
+latefuse score --model models/rotterdam.latefuse.json --data models/data/gbsg-validation.csv --id pid \
+  --out models/data/gbsg-predictions.csv > models/rotterdam.gbsg-score.json
+node models/join-outcome.js models/data/gbsg-predictions.csv models/data/gbsg-validation.csv pid rfstime status \
+  models/data/gbsg-predictions.csv
+latefuse evaluate --data models/data/gbsg-predictions.csv --time rfstime --event status --score fused_lp \
+  --bootstrap 1000 --permutations 0 --seed 2024 --tau 1826 --horizons 1096,1826 \
+  --predicted-survival surv_1826 --calibration-horizon 1826 --calibration-groups 5 > models/rotterdam.gbsg-validation.json

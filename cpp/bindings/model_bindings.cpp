@@ -51,6 +51,16 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     modalities.call<void>("push", mo);
   }
   out.set("modalities", modalities);
+  val encodings = val::array();
+  for (const CategoricalEncoding& e : fm.encodings) {
+    val eo = val::object();
+    eo.set("column", e.column);
+    eo.set("levels", toStringArray(e.levels));
+    eo.set("reference", e.reference);
+    eo.set("dummies", toStringArray(e.dummies()));
+    encodings.call<void>("push", eo);
+  }
+  out.set("encodings", encodings);
   val integrators = val::array();
   for (const Integrator& in : fm.integrators) {
     val io = val::object();

@@ -132,6 +132,17 @@ EvaluationOptions optionsOf(const val& input, const Cohort& c) {
     if (o.testIndicator.size() != c.x.rows())
       throw InputError("split has " + std::to_string(o.testIndicator.size()) + " values for " + std::to_string(c.x.rows()) + " patients");
   }
+  // categorical: [{column: index into columns, levels: [text, ...] sorted}] (the column holds level codes)
+  if (has(input, "categorical")) {
+    const val cats = input["categorical"];
+    const unsigned k = cats["length"].as<unsigned>();
+    for (unsigned i = 0; i < k; ++i) {
+      CategoricalColumn cc;
+      cc.column = static_cast<int>(finite(cats[i], "column", -1));
+      cc.levels = toStrings(cats[i]["levels"]);
+      o.categorical.push_back(std::move(cc));
+    }
+  }
   o.testFraction = finite(input, "testFraction", o.testFraction);
   o.cvFolds = whole(input, "folds", 0);
   o.cvRepeats = whole(input, "repeats", 1);
@@ -187,11 +198,12 @@ val fitAndEvaluateFusionJs(val input) {
     out.set("cancelled", true);
     return out;
   }
-  nlohmann::json report = fusionReportToJson(rep, c);
+  const Cohort& cohort = rep.encoded ? rep.cohort : c;
+  nlohmann::json report = fusionReportToJson(rep, cohort);
   std::string model;
   std::string modelError;
   try {
-    model = modelFile(rep, c, report, text(input, "timeUnit", ""));
+    model = modelFile(rep, cohort, report, text(input, "timeUnit", ""));
   } catch (const InputError& e) {
     modelError = e.what();
   }

@@ -52,6 +52,7 @@
 #include <string>
 #include <vector>
 
+#include "latefuse/categorical.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/feature_selection.hpp"
 #include "latefuse/survival_data.hpp"
@@ -143,6 +144,9 @@ struct FusionModel {
   // Training diagnostics: pattern bitmask -> number of training patients.
   std::vector<std::pair<int, int>> trainingPatterns;
   std::vector<std::string> warnings;
+  // Categorical columns (categorical.hpp): `columns` holds their dummies; set by evaluateFusion,
+  // saved in the model file's "encodings" (empty = none, and the section is left out).
+  std::vector<CategoricalEncoding> encodings;
 };
 
 // Throws InputError for bad input (a modality no training patient has, bad rows/options) and

@@ -613,6 +613,22 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
   if (rep.testRows.empty())
     throw InputError("evaluation: the test set is empty; mark some patients as test or raise the test fraction");
   if (rep.trainRows.size() < 2) throw InputError("evaluation: fewer than 2 training patients; mark fewer patients as test");
+  if (!o.categorical.empty()) {
+    // Encode on the training rows of this split, then evaluate the encoded cohort on the same split.
+    std::vector<CategoricalEncoding> encodings;
+    Cohort encodedCohort = encodeCohort(c, o.categorical, rep.trainRows, encodings);
+    EvaluationOptions inner = o;
+    inner.categorical.clear();
+    inner.testIndicator = Eigen::VectorXi::Zero(c.x.rows());
+    for (int r : rep.testRows) inner.testIndicator(r) = 1;
+    FusionReport out = evaluateFusion(encodedCohort, inner, callback);
+    out.options = o;
+    out.randomSplit = rep.randomSplit;
+    out.model.encodings = std::move(encodings);
+    out.encoded = true;
+    out.cohort = std::move(encodedCohort);
+    return out;
+  }
   const SurvivalData train = survivalRows(c, rep.trainRows);
   const SurvivalData test = survivalRows(c, rep.testRows);
   rep.trainEvents = static_cast<int>(train.event.sum());

@@ -85,6 +85,10 @@ struct EvaluationOptions {
   FusionOptions fusion;
   Eigen::VectorXi testIndicator;   // one per patient: 1 = test, 0 = train; empty = seeded random split
   double testFraction = 0.3;       // random split: fraction of the events and of the censored in test
+  // Categorical columns of the cohort (their x columns hold level codes): one-hot encoded with an
+  // encoding fitted on the training rows of the split (categorical.hpp), before anything else is
+  // fitted. The repeated CV folds reuse that encoding (only the reference level could differ).
+  std::vector<CategoricalColumn> categorical;
   uint64_t seed = 1;
   int cvFolds = 0;                 // 0 = no cross-validation; else >= 2
   int cvRepeats = 1;
@@ -189,6 +193,8 @@ struct CrossValidationReport {
 struct FusionReport {
   EvaluationOptions options;       // as used
   bool randomSplit = true;
+  bool encoded = false;            // categorical columns were encoded: use `cohort` (the dummies) with this report
+  Cohort cohort;
   std::vector<int> trainRows, testRows;  // testRows: all test patients (incl. unscorable ones)
   int trainEvents = 0, testEvents = 0;
   std::vector<int> excluded;       // rows without any modality: in neither set (nothing can score them)

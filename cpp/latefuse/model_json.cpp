@@ -178,6 +178,12 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     modalities.push_back(std::move(jm));
   }
   doc["modalities"] = modalities;
+  if (!fm.encodings.empty()) {
+    json encodings = json::array();
+    for (const CategoricalEncoding& e : fm.encodings)
+      encodings.push_back({{"column", e.column}, {"levels", e.levels}, {"reference", e.reference}, {"unseen_level", "reference"}});
+    doc["encodings"] = encodings;
+  }
 
   json integrators = json::array();
   for (const Integrator& in : fm.integrators)
@@ -476,7 +482,7 @@ LoadedModel readDocument(const json& doc) {
     throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads 1); " + kFix);
 
   const Node root(doc, "");
-  root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "integrators", "early_fusion",
+  root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
                "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "evaluation"});
   {
     const std::string kind = root["kind"].string(false);
@@ -539,6 +545,42 @@ LoadedModel readDocument(const json& doc) {
       modalityColumns[m].push_back(c);
       fm.columns.push_back(c);
       fm.columnModality.push_back(static_cast<int>(m));
+    }
+  }
+  // Categorical encodings: every non-reference level's dummy "<column>=<level>" is a column of one modality.
+  if (root.has("encodings")) {
+    const Node encs = root["encodings"];
+    const size_t ne = encs.array();
+    if (ne == 0) encs.failHere("is empty; leave it out when the model has no categorical column");
+    for (size_t k = 0; k < ne; ++k) {
+      const Node je = encs.at(k);
+      je.object({"column", "levels", "reference", "unseen_level"});
+      CategoricalEncoding e;
+      e.column = je["column"].string();
+      for (const auto& other : fm.encodings)
+        if (other.column == e.column) je["column"].failHere("'" + e.column + "' is encoded twice");
+      if (columnOwner.count(e.column)) je["column"].failHere("'" + e.column + "' is also a model column; a categorical column enters the model as its dummies only");
+      const Node lv = je["levels"];
+      const size_t nl = lv.array();
+      if (nl < 2) lv.failHere("has " + std::to_string(nl) + " level; a categorical column has at least 2");
+      for (size_t l = 0; l < nl; ++l) {
+        e.levels.push_back(lv.at(l).string(false));
+        if (l > 0 && !(e.levels[l - 1] < e.levels[l])) lv.at(l).failHere("must come after '" + e.levels[l - 1] + "' (levels are distinct and sorted)");
+      }
+      e.reference = je["reference"].string(false);
+      if (std::find(e.levels.begin(), e.levels.end(), e.reference) == e.levels.end())
+        je["reference"].failHere("'" + e.reference + "' is not one of " + lv.path());
+      je["unseen_level"].choice({"reference"});
+      int owner = -1;
+      for (const std::string& d : e.dummies()) {
+        const auto it = columnOwner.find(d);
+        if (it == columnOwner.end()) je["column"].failHere("has the dummy '" + d + "', which is not a column of any modality");
+        if (owner >= 0 && it->second.first != owner) je["column"].failHere("has dummies in two modalities; all of a column's dummies belong to one modality");
+        owner = it->second.first;
+      }
+      if (columnOwner.count(e.column + "=" + e.reference))
+        je["reference"].failHere("'" + e.reference + "' is the reference level, so '" + e.column + "=" + e.reference + "' must not be a model column");
+      fm.encodings.push_back(std::move(e));
     }
   }
   // Global column index of (modality m, position j) = offset[m] + j.

@@ -1,6 +1,8 @@
 // The LateFuse model file (issue 4, §5): one JSON document that holds everything needed to score a
 // new patient with a fitted late-fusion model, and scoring with it.
 //
+// Categorical columns (categorical.hpp) are saved in "encodings" (only when the model has one, so
+// files without categorical columns are unchanged); their dummies are ordinary model columns.
 // Format: models/schema.json (JSON Schema 2020-12) is the single source of truth; every field's
 // meaning is documented there. In short:
 //   schema_version (1), software {name, version}, kind "late-fusion", score_direction,

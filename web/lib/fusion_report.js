@@ -34,9 +34,39 @@ const NUMBER_OPTIONS = ['testFraction', 'folds', 'repeats', 'seed', 'bootstrap',
 const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit'];
 const BOOLEAN_OPTIONS = ['referenceCompatible', 'earlyFusion', 'earlyImpute'];
 
+const utf8 = new TextEncoder();
+
+/** Order of text as the core orders it (UTF-8 bytes, like std::string's <). */
+export function compareLevels(a, b) {
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/** A column given as text (an array with at least one non-empty string cell) is categorical. */
+function isTextColumn(values) {
+  return Array.isArray(values) && values.some((v) => typeof v === 'string' && v.trim() !== '');
+}
+
+/**
+ * Level codes of a text column: levels = its distinct trimmed texts in the core's sorted order;
+ * code = index of the level, NaN for a missing cell (null, undefined, '').
+ */
+export function levelCodes(values) {
+  const text = Array.from(values, (v) => (v === null || v === undefined ? '' : String(v).trim()));
+  const levels = [...new Set(text.filter((t) => t !== ''))].sort(compareLevels);
+  const index = new Map(levels.map((l, k) => [l, k]));
+  return { levels, codes: Float64Array.from(text, (t) => (t === '' ? NaN : index.get(t))) };
+}
+
 /**
  * Fit and evaluate late fusion (and its comparators) in one call.
- * @param {{columns: Record<string, ArrayLike<number>>|Map<string, ArrayLike<number>>,
+ * A column given as an array of text (null/'' = missing) is categorical: one-hot encoded in the core
+ * with the most frequent level among the training patients as reference (ties: first in sorted
+ * order), dummies "<column>=<level>"; the encoding is saved in the model file ("encodings").
+ * @param {{columns: Record<string, ArrayLike<number>|(string|null)[]>|Map<string, ArrayLike<number>|(string|null)[]>,
  *          modalities: Record<string, string[]>, time: ArrayLike<number>, event: ArrayLike<number>, ids?: string[],
  *          split?: ArrayLike<0|1|boolean|'train'|'test'>, testFraction?: number, folds?: number, repeats?: number,
  *          seed?: number, bootstrap?: number, permutations?: number, confLevel?: number, horizons?: number[],
@@ -75,7 +105,15 @@ export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
       owner.set(col, name);
       const values = get(col);
       if (values === undefined) throw new InputError(`fitAndEvaluateFusion: modality "${name}" names column "${col}", which is not in the data`);
-      const v = toF64(values, `column "${col}"`);
+      let v;
+      if (isTextColumn(values)) {
+        // Categorical: level codes here, the encoding (reference level, dummies) is fitted in the core.
+        const { levels, codes } = levelCodes(values);
+        (request.categorical ??= []).push({ column: request.columns.length, levels });
+        v = codes;
+      } else {
+        v = toF64(values, `column "${col}"`);
+      }
       if (v.length !== n) throw new InputError(`fitAndEvaluateFusion: column "${col}" has ${v.length} values for ${n} patients`);
       request.columns.push(v);
       request.columnNames.push(col);

@@ -109,10 +109,15 @@ export async function scoreTables(model, tables, { idColumn = 'id', idRequired =
   const text = modelText(model);
   const summary = await validateModel(text);
   if (!tables.length) throw new InputError('scoring: give at least one data file');
+  // Categorical columns enter the model as dummies; the data has the raw column instead.
+  const encodings = summary.encodings ?? [];
+  const dummyOf = new Map();  // dummy column -> encoding
+  for (const e of encodings) for (const d of e.dummies) dummyOf.set(d, e);
+  const rawColumns = [...summary.columns.filter((c) => !dummyOf.has(c)), ...encodings.map((e) => e.column)];
   const owner = new Map();  // model column -> table
   for (const t of tables) {
     for (const name of t.header) {
-      if (!summary.columns.includes(name)) continue;
+      if (!rawColumns.includes(name)) continue;
       if (owner.has(name)) {
         throw new InputError(`the model's column "${name}" is in both ${owner.get(name).file} and ${t.file}; keep it in one file`,
           { column: name });
@@ -120,9 +125,12 @@ export async function scoreTables(model, tables, { idColumn = 'id', idRequired =
       owner.set(name, t);
     }
   }
-  const lacking = summary.columns.filter((c) => !owner.has(c));
+  const lacking = rawColumns.filter((c) => !owner.has(c));
   if (lacking.length) {
-    const modalityOf = (c) => summary.modalities.find((mo) => mo.columns.includes(c)).name;
+    const modalityOf = (c) => {
+      const e = encodings.find((x) => x.column === c);
+      return summary.modalities.find((mo) => mo.columns.includes(e ? e.dummies[0] : c)).name;
+    };
     const list = lacking.slice(0, 5).map((c) => `"${c}" (${modalityOf(c)})`).join(', ') +
       (lacking.length > 5 ? `, ... (${lacking.length} in all)` : '');
     throw new InputError(`${tables.map((t) => t.file).join(', ')}: no column ${list} of the model; ` +
@@ -159,12 +167,58 @@ export async function scoreTables(model, tables, { idColumn = 'id', idRequired =
   }
   const columns = {};
   for (const name of summary.columns) {
+    if (dummyOf.has(name)) continue;
     const t = owner.get(name);
     const values = numericColumn(t, name, 'feature');
     const rows = rowOf.get(t);
     columns[name] = Float64Array.from(rows, (r) => (r < 0 ? NaN : values[r]));
   }
-  return scoreModel(text, { columns, ids });
+  const notes = ids.map(() => []);
+  for (const e of encodings) {
+    const t = owner.get(e.column);
+    const raw = t.columns.get(e.column).raw;
+    const rows = rowOf.get(t);
+    const cells = Array.from(rows, (r) => (r < 0 || raw[r] === null ? null : String(raw[r]).trim()));
+    Object.assign(columns, applyEncoding(e, cells, (i, level) => {
+      notes[i].push(`${e.column} "${level}" is not a level the model was trained on (${e.levels.map((l) => `"${l}"`).join(', ')}); ` +
+        `scored as the reference level "${e.reference}"`);
+    }));
+  }
+  const p = await scoreModel(text, { columns, ids });
+  p.note = p.note.map((n, i) => [n, ...notes[i]].filter((x) => x).join('; '));
+  return p;
+}
+
+/**
+ * One-hot dummies of a categorical column by a model file's encoding (validateModel(...).encodings[k]):
+ * {"<column>=<level>": Float64Array} with 1 for the patient's level; every dummy NaN (missing) for a
+ * missing cell (null or ''); every dummy 0 for the reference level and for a level the model has
+ * never seen (scored as the reference level), which also calls onUnseen(patientIndex, level).
+ * @param {{column: string, levels: string[], reference: string, dummies: string[]}} encoding
+ * @param {(string|null)[]} cells
+ * @param {(i: number, level: string) => void} [onUnseen]
+ */
+export function applyEncoding(encoding, cells, onUnseen = () => {}) {
+  const out = {};
+  const n = cells.length;
+  const byLevel = new Map();
+  for (const level of encoding.levels) {
+    if (level === encoding.reference) continue;
+    const name = `${encoding.column}=${level}`;
+    out[name] = new Float64Array(n);
+    byLevel.set(level, out[name]);
+  }
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i] === null || cells[i] === undefined ? '' : String(cells[i]).trim();
+    if (cell === '') {
+      for (const d of byLevel.values()) d[i] = NaN;
+    } else if (byLevel.has(cell)) {
+      byLevel.get(cell)[i] = 1;
+    } else if (cell !== encoding.reference) {
+      onUnseen(i, cell);
+    }
+  }
+  return out;
 }
 
 function csvCell(value) {

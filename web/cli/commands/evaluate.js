@@ -1,7 +1,7 @@
 // latefuse evaluate: how well a score predicts survival — Harrell's C with a seeded bootstrap CI and a
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
 import { concordance } from '../../lib/cox.js';
-import { bootstrap, permutationTest, unoConcordance, timeDependentAuc } from '../../lib/stats.js';
+import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration } from '../../lib/stats.js';
 import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
@@ -18,7 +18,7 @@ export default {
   name: 'evaluate',
   summary: "discrimination of a risk score: Harrell's C (bootstrap CI, permutation p), Uno's C, time-dependent AUC",
   usage: 'latefuse evaluate --data FILE.csv --time COL --event COL --score COL [--higher risk|survival] [--tau T] ' +
-    '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S]',
+    '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]]',
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
@@ -33,12 +33,21 @@ export default {
     { flag: 'conf-level', arg: 'X', type: 'number', default: 0.95, help: 'confidence level' },
     { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, help: 'permutations for the p-value of C (0 = none)' },
     { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'seed of the generator (same seed = same draws everywhere)' },
+    { flag: 'predicted-survival', arg: 'COL', type: 'string',
+      help: 'predicted survival probability S(T) per patient (e.g. surv_1826 of latefuse score): calibration at --calibration-horizon' },
+    { flag: 'calibration-horizon', arg: 'T', type: 'number', help: 'the horizon T of --predicted-survival' },
+    { flag: 'calibration-groups', arg: 'G', type: 'integer', default: 10, help: 'groups of predicted risk for the calibration [default: 10]' },
   ],
   details: [
     "harrell: R's concordance (timewt n); CI = bootstrap percentile (R boot.ci perc) or BCa (jackknife).",
     'permutation_p = (b+1)/(m+1) with b = #{|C* - 0.5| >= |C - 0.5|} over m permutations of the score.',
     "uno and auc follow scikit-survival (concordance_index_ipcw, cumulative_dynamic_auc) with the data as",
-    'their own training set; horizons must lie in [min time, max time).',
+    'their own training set; horizons must lie in [min time, max time). uno also gets a bootstrap percentile CI',
+    '(same replicates and seed) when --bootstrap > 0.',
+    'calibration (with --predicted-survival and --calibration-horizon): patients grouped by predicted risk',
+    '1 - S(T) (quantile groups); per group mean predicted S(T) vs Kaplan-Meier S(T) with its CI; calibration',
+    'slope = Cox coefficient of log(-log S_i(T)) (1 = perfect, < 1 = predictions too extreme). Rows without a',
+    'predicted survival are left out of the calibration only.',
   ],
   async run(o) {
     if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
@@ -85,6 +94,28 @@ export default {
       warnings.push(...p.warnings);
     }
     const uno = await unoConcordance({ ...base, tau: o.tau });
+    const unoCi = { lower: null, upper: null };
+    if (o.bootstrap > 0) {
+      const b = await bootstrap({ ...base, statistic: 'uno', ...(o.tau !== undefined ? { tau: o.tau } : {}), replicates: o.bootstrap, seed: o.seed, confLevel: o.confLevel });
+      Object.assign(unoCi, { lower: b.lower, upper: b.upper, replicates: o.bootstrap, conf_level: o.confLevel });
+      warnings.push(...b.warnings);
+    }
+    let calibration = null;
+    if ((o.predictedSurvival === undefined) !== (o.calibrationHorizon === undefined)) {
+      throw new UsageError('calibration needs both --predicted-survival COL and --calibration-horizon T');
+    }
+    if (o.predictedSurvival !== undefined) {
+      if (!(o.calibrationHorizon > 0)) throw new UsageError('--calibration-horizon must be a positive time');
+      if (o.calibrationGroups < 2) throw new UsageError('--calibration-groups must be at least 2');
+      const predicted = numericColumn(table, o.predictedSurvival, 'predicted survival');
+      const cal = completeRows([time, event, predicted]);
+      if (cal.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and "${o.predictedSurvival}" all present`);
+      const c = await survivalCalibration({
+        time: cal.select(time), event: cal.select(event), predicted: cal.select(predicted),
+        horizon: o.calibrationHorizon, groups: o.calibrationGroups,
+      });
+      calibration = { column: o.predictedSurvival, n: cal.keep.length, ...c };
+    }
 
     let horizons = o.horizons;
     const sorted = Float64Array.from(t).sort();
@@ -110,9 +141,10 @@ export default {
       harrell,
       permutation_p: permutationP,
       permutations: o.permutations,
-      uno: { c: uno.c, tau: o.tau ?? null },
+      uno: { c: uno.c, tau: o.tau ?? null, ...unoCi },
       auc,
       mean_auc: meanAuc,
+      calibration,
       seed: o.seed,
       warnings,
       compute_ms: Math.round((performance.now() - started) * 1000) / 1000,

@@ -79,6 +79,18 @@ export function joinTables(tables, { id, time }) {
     ids,
     outcome,
     /** Numeric values of a column for every patient of the outcome table (NaN where the patient has no row). */
+    /** Text cells of a column for every patient (null where missing or the patient has no row). */
+    text(name) {
+      const t = owner.get(name);
+      const raw = t.columns.get(name).raw;
+      const map = rowOf.get(t);
+      return Array.from(map, (r) => (r < 0 ? null : raw[r]));
+    },
+    /** 'text' for a categorical (non-numeric) column, else 'number'. */
+    kind(name) {
+      const t = owner.get(name);
+      return t ? t.columns.get(name).kind : 'number';
+    },
     numeric(name, role = 'feature') {
       const t = owner.get(name);
       if (!t) throw new InputError(`no --data file has the ${role} column "${name}"`, { column: name });
@@ -199,7 +211,9 @@ export default {
     'columns by --id. A patient missing from a modality file simply lacks that modality. Duplicate IDs, IDs',
     'that are not in the outcome file, and a column name used in two files are errors naming the file and row.',
     'Patients with a missing time or event are dropped and counted. A patient has a modality when any of its',
-    'columns has a value.',
+    'columns has a value. A feature column with text cells is categorical: one-hot encoded with the most',
+    'frequent level among the training patients as reference (ties: first in sorted order), dummies named',
+    '<column>=<level>; the encoding is saved in the model file, and latefuse score applies it to the raw column.',
     'Models evaluated on the test patients: every unimodal submodel, every integrator, the late-fusion system',
     '(each patient scored by their own availability pattern; rare patterns fall back to a sub-pattern), and',
     "early fusion; each on the test patients it can score ('test') and on those with every modality ('common'):",
@@ -258,6 +272,13 @@ export default {
     for (const [name, cols] of Object.entries(modalities)) {
       let present = 0;
       for (const c of cols) {
+        if (join.kind(c) === 'text') {
+          // Categorical (text cells): passed as text; the core one-hot encodes it (training reference level).
+          const cells = join.text(c);
+          columns[c] = keep.map((i) => cells[i]);
+          if (columns[c].some((v) => v !== null)) present++;
+          continue;
+        }
         columns[c] = pick(join.numeric(c));
         for (const v of columns[c]) if (!Number.isNaN(v)) { present++; break; }
       }

@@ -28,7 +28,9 @@ export default {
     { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the predictions CSV' },
   ],
   details: [
-    'Every column the model was trained on must be present (cells may be empty = missing). With several',
+    'Every column the model was trained on must be present (cells may be empty = missing); a categorical',
+    'column is given raw (its text levels) and encoded by the model file\'s "encodings"; a level the model has',
+    'never seen scores as the reference level, with a note naming the column and level. With several',
     'files, a patient missing from a file lacks that file\'s columns. A patient with no modality is an error.',
     'predictions.csv: id, pattern (modalities present), <modality>_score (standardised), fused_lp (higher =',
     'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
