@@ -67,17 +67,6 @@ void meanSd(const Eigen::VectorXd& v, double& mean, double& sd) {
   sd = n > 1 ? std::sqrt((v.array() - mean).square().sum() / (n - 1)) : 0.0;
 }
 
-SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
-  SurvivalData d;
-  const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-  d.time.resize(m);
-  d.event.resize(m);
-  for (Eigen::Index k = 0; k < m; ++k) {
-    d.time(k) = c.time(rows[static_cast<size_t>(k)]);
-    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
-  }
-  return d;
-}
 
 CoxOptions ridgeCox(const RidgeOptions& r, Ties ties) {
   CoxOptions o;
@@ -228,14 +217,36 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   return mm;
 }
 
-std::vector<int> bitsOf(int mask, int M) {
+
+}  // namespace
+
+std::vector<int> patternModalities(int mask, int modalityCount) {
   std::vector<int> out;
-  for (int m = 0; m < M; ++m)
+  for (int m = 0; m < modalityCount; ++m)
     if (mask & (1 << m)) out.push_back(m);
   return out;
 }
 
-}  // namespace
+SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
+  SurvivalData d;
+  const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
+  d.time.resize(m);
+  d.event.resize(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    d.time(k) = c.time(rows[static_cast<size_t>(k)]);
+    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
+  }
+  return d;
+}
+
+double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
+  if (integrator < 0)
+    return unimodal(patternModalities(usedPattern, static_cast<int>(model.modalities.size())).front());
+  const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
+  Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
+  for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = unimodal(in.modalities[j]);
+  return linearPredictor(in.fit, x)(0);
+}
 
 Cohort cohortFromSimulation(const SimulatedCohort& s) {
   Cohort c;
@@ -372,7 +383,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     const int pattern = static_cast<int>(pm);
     if (popcount(pattern) < 2) continue;
     std::string label;
-    for (int m : bitsOf(pattern, M)) label += (label.empty() ? "" : "+") + c.modalities[static_cast<size_t>(m)];
+    for (int m : patternModalities(pattern, M)) label += (label.empty() ? "" : "+") + c.modalities[static_cast<size_t>(m)];
     if (patternCount[pm] < o.minPatternSize) {
       fm.warnings.push_back("pattern " + label + " has " + std::to_string(patternCount[pm]) + " training patients (< " +
                             std::to_string(o.minPatternSize) + "): no integrator; its patients use the fallback");
@@ -380,7 +391,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     }
     Integrator in;
     in.pattern = pattern;
-    in.modalities = bitsOf(pattern, M);
+    in.modalities = patternModalities(pattern, M);
     std::vector<int> rows;
     std::vector<Eigen::Index> pos;
     for (Eigen::Index k = 0; k < nt; ++k)
@@ -502,14 +513,7 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
     const auto [index, used] = resolvePattern(fm, s.pattern(k));
     s.integrator(k) = index;
     s.usedPattern(k) = used;
-    if (index < 0) {
-      s.fused(k) = s.unimodal(k, bitsOf(used, M).front());
-    } else {
-      const Integrator& in = fm.integrators[static_cast<size_t>(index)];
-      Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
-      for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
-      s.fused(k) = linearPredictor(in.fit, x)(0);
-    }
+    s.fused(k) = fusedScore(fm, index, used, s.unimodal.row(k));
   }
   s.early = Eigen::VectorXd::Constant(nr, kNaN);
   s.earlyScored.assign(static_cast<size_t>(nr), false);

@@ -167,6 +167,17 @@ struct FusionScores {
 // naming the patient when a row has no modality at all.
 FusionScores scoreFusion(const FusionModel& model, const Cohort& cohort, const std::vector<int>& rows);
 
+// The late-fusion score of one patient from their standardised unimodal scores (length M, NaN where
+// absent), given the integrator (-1: single modality) and the modalities used from resolvePattern.
+// The one place where unimodal scores become the fused score (scoreFusion and model-file scoring).
+double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal);
+
+// Modality indices (ascending) in a pattern bitmask.
+std::vector<int> patternModalities(int mask, int modalityCount);
+
+// Time and event of the given cohort rows.
+SurvivalData survivalRows(const Cohort& cohort, const std::vector<int>& rows);
+
 // The integrator (index, or -1 for a single modality) and the modalities used for pattern `mask`;
 // throws InputError for mask 0.
 std::pair<int, int> resolvePattern(const FusionModel& model, int mask);

@@ -54,17 +54,6 @@ std::string patientLabel(const Cohort& c, int row) {
   return number;
 }
 
-SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
-  SurvivalData d;
-  const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-  d.time.resize(m);
-  d.event.resize(m);
-  for (Eigen::Index k = 0; k < m; ++k) {
-    d.time(k) = c.time(rows[static_cast<size_t>(k)]);
-    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
-  }
-  return d;
-}
 
 SurvivalData subsetData(const SurvivalData& d, const std::vector<Eigen::Index>& at) {
   SurvivalData out;

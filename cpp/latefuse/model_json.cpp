@@ -30,12 +30,6 @@ constexpr const char* kFallbackDescription =
     "score of the patient's modality whose submodel had the most training patients (ties: the first).";
 constexpr const char* kFix = "the file is damaged or was edited; export the model again from LateFuse or restore the original file";
 
-std::vector<int> bitsOf(int mask, int M) {
-  std::vector<int> out;
-  for (int m = 0; m < M; ++m)
-    if (mask & (1 << m)) out.push_back(m);
-  return out;
-}
 
 // ---- enum names -------------------------------------------------------------------------------
 const char* tiesName(Ties t) { return t == Ties::Efron ? "efron" : "breslow"; }
@@ -78,7 +72,7 @@ json rows(const Eigen::MatrixXd& m) {
 }
 json names(const FusionModel& fm, int mask) {
   json a = json::array();
-  for (int m : bitsOf(mask, static_cast<int>(fm.modalities.size()))) a.push_back(fm.modalities[static_cast<size_t>(m)]);
+  for (int m : patternModalities(mask, static_cast<int>(fm.modalities.size()))) a.push_back(fm.modalities[static_cast<size_t>(m)]);
   return a;
 }
 
@@ -698,7 +692,7 @@ LoadedModel readDocument(const json& doc) {
       const int count = pt["patients"].integer32(1);
       fm.trainingPatterns.emplace_back(mask, count);
       sum += count;
-      for (int m : bitsOf(mask, static_cast<int>(M))) perModality[static_cast<size_t>(m)] += count;
+      for (int m : patternModalities(mask, static_cast<int>(M))) perModality[static_cast<size_t>(m)] += count;
     }
     if (sum != patientsTotal)
       pats.failHere("count " + std::to_string(sum) + " patients but training.patients is " + std::to_string(patientsTotal));
@@ -720,7 +714,7 @@ LoadedModel readDocument(const json& doc) {
       in.pattern = readPattern(ji["pattern"], fm.modalities, 2);
       for (const Integrator& other : fm.integrators)
         if (other.pattern == in.pattern) ji["pattern"].failHere("repeats the pattern " + patternLabel(fm, in.pattern) + " of another integrator");
-      in.modalities = bitsOf(in.pattern, static_cast<int>(M));
+      in.modalities = patternModalities(in.pattern, static_cast<int>(M));
       in.patients = ji["patients"].integer32(1);
       int trained = 0;
       for (const auto& [mask, count] : fm.trainingPatterns)
@@ -917,7 +911,7 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
       s.survLower.row(k) = p.lower.transpose();
       s.survUpper.row(k) = p.upper.transpose();
     } else {
-      single(k, bitsOf(used, M).front());
+      single(k, patternModalities(used, M).front());
     }
     s.hazardRatio(k) = std::exp(s.coxLp(k));
     s.percentile(k) = percentileOf(ex.fusedLpPercentiles, s.fused(k));
@@ -953,7 +947,7 @@ double roundSignificant3(double x) {
 
 std::string patternLabel(const FusionModel& fm, int mask) {
   std::string out;
-  for (int m : bitsOf(mask, static_cast<int>(fm.modalities.size()))) out += (out.empty() ? "" : "+") + fm.modalities[static_cast<size_t>(m)];
+  for (int m : patternModalities(mask, static_cast<int>(fm.modalities.size()))) out += (out.empty() ? "" : "+") + fm.modalities[static_cast<size_t>(m)];
   return out;
 }
 
@@ -1117,15 +1111,7 @@ ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std
     const auto [index, used] = resolvePattern(fm, s.pattern(k));
     s.integrator(k) = index;
     s.usedPattern(k) = used;
-    if (index < 0) {
-      s.fused(k) = s.unimodal(k, bitsOf(used, M).front());
-    } else {
-      // The same expression as fusion.cpp's linear predictor.
-      const Integrator& in = fm.integrators[static_cast<size_t>(index)];
-      Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
-      for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
-      s.fused(k) = ((x.rowwise() - in.fit.means.transpose()) * finiteCoef(in.fit))(0);
-    }
+    s.fused(k) = fusedScore(fm, index, used, s.unimodal.row(k));
   }
   finish(lm, s, [&](Eigen::Index k, int m) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
