@@ -56,7 +56,8 @@ export default defineConfig({
   plugins: [serviceWorkerPlugin()],
   worker: { format: 'es' },
   build: {
-    outDir: join(here, '..', 'dist'),
+    // LATEFUSE_DIST: build elsewhere (e.g. parallel work); the tests read the same variable.
+    outDir: process.env.LATEFUSE_DIST || join(here, '..', 'dist'),
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,       // never inline the .wasm (or anything) as a data: URL

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from './server.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist');
+export const DIST = process.env.LATEFUSE_DIST || join(ROOT, 'dist');  // as web/vite.config.js
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export const EXAMPLE_DATA = join(ROOT, 'web', 'app', 'public', 'data');
 export const TEST_DATA = join(ROOT, 'tests', 'data');
