@@ -5,6 +5,9 @@
 //   sees `new URL('latefuse.wasm', import.meta.url)` and emits the .wasm as a hashed asset.
 // - The service worker (web/app/sw.js) is emitted as dist/sw.js with the list of every file of the
 //   build to precache (so the app works offline after the first visit).
+// - The shipped models (models/*.latefuse.json) and Rotterdam's external validation on GBSG are
+//   copied into dist/models/ (shippedModelsPlugin) for the Score tab; the service worker precaches
+//   them like every other file.
 import { defineConfig } from 'vite';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,11 +52,35 @@ function serviceWorkerPlugin() {
   };
 }
 
+/** The shipped models the Score tab offers (models/README.md), and the evaluation file of its card. */
+const SHIPPED_MODEL_FILES = ['hgsoc-synthetic.latefuse.json', 'rotterdam.latefuse.json', 'rotterdam.gbsg-validation.json'];
+const modelsDir = join(here, '..', 'models');
+
+/** Emit models/<file> into the build (and serve it from the dev server at the same relative URL). */
+function shippedModelsPlugin() {
+  return {
+    name: 'latefuse-shipped-models',
+    generateBundle() {
+      for (const name of SHIPPED_MODEL_FILES) {
+        this.emitFile({ type: 'asset', fileName: `models/${name}`, source: readFileSync(join(modelsDir, name)) });
+      }
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = /\/models\/([^/?#]+)(?:[?#].*)?$/.exec(req.url ?? '')?.[1];
+        if (!name || !SHIPPED_MODEL_FILES.includes(name)) return next();
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(readFileSync(join(modelsDir, name)));
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: appRoot,
   base: './',
   publicDir,
-  plugins: [serviceWorkerPlugin()],
+  plugins: [shippedModelsPlugin(), serviceWorkerPlugin()],
   worker: { format: 'es' },
   build: {
     // LATEFUSE_DIST: build elsewhere (e.g. parallel work); the tests read the same variable.

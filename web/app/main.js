@@ -5,7 +5,7 @@ import { WorkerClient } from './protocol.js';
 import { setupTabs, createProgress, createAnnouncer } from './ui.js';
 import { FitFlow } from './fit.js';
 import { runDemo, FusionDemo } from './demo.js';
-import { renderScoreModels } from './score.js';
+import { renderScoreModels, ScoreTab } from './score.js';
 import { LearnTab } from './learn.js';
 
 const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'latefuse-core' }));
@@ -24,11 +24,13 @@ const flow = new FitFlow({
 renderScoreModels(null);
 fusion = new FusionDemo({ client, flow, announce, onResult: (result) => renderScoreModels(result) });
 const learn = new LearnTab({ client, flow, announce });
+const score = new ScoreTab({ client, progress, announce });
 
 setupTabs({
   onChange: (name) => {
     if (name === 'fit') { flow.redraw?.(); fusion.redraw(); }
     if (name === 'learn') learn.redraw();
+    if (name === 'score') score.show();
   },
 });
 
@@ -51,7 +53,7 @@ window.addEventListener('resize', () => {
   if (window.innerWidth === lastWidth) return;
   lastWidth = window.innerWidth;
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { flow.redraw?.(); fusion.redraw(); learn.redraw(); }, 200);
+  resizeTimer = setTimeout(() => { flow.redraw?.(); fusion.redraw(); learn.redraw(); score.redraw(); }, 200);
 });
 
 async function start() {

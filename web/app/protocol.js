@@ -33,8 +33,14 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *   -> a late-fusion report of one simulated cohort (worker-fusion.js `fusionRequest`)
  * @typedef {{simulation: SimulationSettings, seeds: number, evaluation?: object}} LearnPayload
  *   -> per-seed C-indices of every model (worker-fusion.js `learnRequest`)
+ * @typedef {{model: string}} ScoreModelInfoPayload  -> {summary} (validateModel; InputError names the JSON path)
+ * @typedef {{model: string, patient: object}} ScoreOnePayload  -> one patient's prediction and S(t) curve
+ * @typedef {{files: Array<{name: string, file?: Blob, text?: string}>}} ScoreInspectPayload  -> headers of patient files
+ * @typedef {{model: string, files: Array<{name: string, file?: Blob, text?: string}>, idColumn?: string, idRequired?: boolean}} ScoreBatchPayload
+ *   -> predictions, their CSV (= `latefuse score`) and the patients that could not be scored (worker-score.js)
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn']);
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn',
+  'scoreModelInfo', 'scoreOne', 'scoreInspect', 'scoreBatch']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 

@@ -7,6 +7,7 @@ import { readTable, summarizeTable, Dataset } from './worker-data.js';
 import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, capabilities } from './worker-fusion.js';
+import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
 const tables = new Map();
@@ -148,4 +149,5 @@ async function evaluateRequest(payload, ctx) {
 serve({
   init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest,
   simulate: simulateRequest, fusion: fusionRequest, learn: learnRequest,
+  scoreModelInfo: scoreModelInfoRequest, scoreOne: scoreOneRequest, scoreInspect: scoreInspectRequest, scoreBatch: scoreBatchRequest,
 });

@@ -3,7 +3,7 @@
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival).
 import { loadModule } from './module.js';
-import { callCore, InputError } from './errors.js';
+import { callCore, InputError, LateFuseError } from './errors.js';
 import { requireColumn, numericColumn } from './columns.js';
 
 function modelText(model) {
@@ -101,13 +101,21 @@ export async function scoreModelFromScores(model, input) {
  * Score the patients of one or more parsed tables (web/lib/table.js). One table: ids from
  * `idColumn` when it has one, else row numbers. Several tables (e.g. one per modality): joined on
  * `idColumn`, which every table needs; a patient missing from a table lacks its columns.
+ * Options (both additive; the defaults are `latefuse score`'s behaviour):
+ * - `summary`: validateModel(model)'s result when the caller has it already (saves one parse).
+ * - `skipUnscorable`: instead of failing on a patient with no modality (every feature cell empty),
+ *   score the others and list the skipped ones in `unscorable` ([{id, index}], index = position
+ *   among all patients). Presence follows the model's rule (`summary.presence`: a modality is present
+ *   when any / all of its columns have a value); the core's pattern of every scored patient is
+ *   checked against it. The predictions are then those of `latefuse score` on the files without
+ *   the skipped patients.
  * @param {string|object} model
  * @param {import('./table.js').Table[]} tables
- * @param {{idColumn?: string, idRequired?: boolean}} [options]
+ * @param {{idColumn?: string, idRequired?: boolean, summary?: object, skipUnscorable?: boolean}} [options]
  */
-export async function scoreTables(model, tables, { idColumn = 'id', idRequired = false } = {}) {
+export async function scoreTables(model, tables, { idColumn = 'id', idRequired = false, summary: known = null, skipUnscorable = false } = {}) {
   const text = modelText(model);
-  const summary = await validateModel(text);
+  const summary = known ?? await validateModel(text);
   if (!tables.length) throw new InputError('scoring: give at least one data file');
   // Categorical columns enter the model as dummies; the data has the raw column instead.
   const encodings = summary.encodings ?? [];
@@ -184,9 +192,75 @@ export async function scoreTables(model, tables, { idColumn = 'id', idRequired =
         `scored as the reference level "${e.reference}"`);
     }));
   }
-  const p = await scoreModel(text, { columns, ids });
-  p.note = p.note.map((n, i) => [n, ...notes[i]].filter((x) => x).join('; '));
+  if (!skipUnscorable) {
+    const p = await scoreModel(text, { columns, ids });
+    p.note = p.note.map((n, i) => [n, ...notes[i]].filter((x) => x).join('; '));
+    return p;
+  }
+  const masks = presenceMasks(summary, columns, ids.length);
+  const keep = [];
+  const unscorable = [];
+  masks.forEach((mask, i) => (mask === 0 ? unscorable.push({ id: ids[i], index: i }) : keep.push(i)));
+  if (keep.length === 0) {
+    throw new InputError(`no patient can be scored: every one of the ${ids.length} has no modality (every feature cell is empty)`);
+  }
+  const kept = {};
+  for (const [name, values] of Object.entries(columns)) kept[name] = Float64Array.from(keep, (i) => values[i]);
+  const p = await scoreModel(text, { columns: kept, ids: keep.map((i) => ids[i]) });
+  keep.forEach((i, k) => {
+    if (p.patternMask[k] !== masks[i]) {
+      throw new LateFuseError(`internal check failed: the modalities present for ${ids[i]} differ from the core's; please report this`);
+    }
+  });
+  p.note = p.note.map((n, k) => [n, ...notes[keep[k]]].filter((x) => x).join('; '));
+  p.unscorable = unscorable;
   return p;
+}
+
+/**
+ * Per patient, the bitmask of the modalities present (bit m = summary.modalities[m]) under the
+ * model's presence rule: 'any' = at least one of the modality's columns has a value, 'all' = every
+ * one does. `columns` are the model's columns (dummies included) as scoreModel takes them.
+ * @returns {number[]}
+ */
+export function presenceMasks(summary, columns, n) {
+  const masks = new Array(n).fill(0);
+  summary.modalities.forEach((mo, m) => {
+    const cols = mo.columns.map((c) => columns[c]);
+    for (let i = 0; i < n; i++) {
+      const have = cols.map((v) => !Number.isNaN(v[i]));
+      if (summary.presence === 'all' ? have.every(Boolean) : have.some(Boolean)) masks[i] |= 1 << m;
+    }
+  });
+  return masks;
+}
+
+/**
+ * The model file with its `horizons` replaced by `times` (the model's own horizons, every event time
+ * of every baseline hazard in the file, and 0), so that scoring it gives each patient's whole S(t)
+ * step curve with its CI (the Score tab's curve). Only the times at which the core evaluates S(t)
+ * change: every other output is the same, and S(t) at the model's own horizons is identical.
+ * Also returns, per integrator and per modality submodel, the last event time of its baseline
+ * (beyond it S(t) is not estimated).
+ * (A `times` argument to the core's scoring would make the rewrite unnecessary.)
+ * @param {string|object} model
+ * @returns {{text: string, times: number[], horizons: number[], lastTime: {integrators: number[], modalities: Record<string, number>}}}
+ */
+export function survivalCurveModel(model) {
+  const doc = typeof model === 'string' ? JSON.parse(model) : structuredClone(model);
+  const times = new Set([0, ...(doc.horizons ?? [])]);
+  const last = (cox) => {
+    let max = 0;
+    for (const t of cox?.baseline?.time ?? []) { times.add(t); if (t > max) max = t; }
+    return max;
+  };
+  const lastTime = {
+    integrators: (doc.integrators ?? []).map((i) => last(i.cox)),
+    modalities: Object.fromEntries((doc.modalities ?? []).map((m) => [m.name, last(m.submodel?.cox)])),
+  };
+  const horizons = [...(doc.horizons ?? [])];
+  doc.horizons = [...times].sort((a, b) => a - b);
+  return { text: JSON.stringify(doc), times: doc.horizons, horizons, lastTime };
 }
 
 /**

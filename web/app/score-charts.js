@@ -1,0 +1,51 @@
+// Charts of the Score tab (Observable Plot, like charts.js): one patient's predicted survival S(t)
+// as a step curve with its 95% confidence band, and the model's horizons marked. Pure function:
+// numbers computed by the core -> an SVG with role="img", an aria-label and an aria-description
+// that states the values at the horizons; the page shows the same numbers in a table beside it.
+import * as Plot from '@observablehq/plot';
+import { PLOT_CLASS, timeText } from './charts.js';
+import { fixed } from './format.js';
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * @param {{time: number[], surv: number[], lower: number[], upper: number[]}} curve  S(t) at each time (t = 0 first)
+ * @param {{horizons?: Array<{time: number, surv: number, lower: number, upper: number}>, width?: number, title?: string, timeLabel?: string}} options
+ * @returns {{svg: SVGSVGElement, description: string}}
+ */
+export function survivalCurveChart(curve, { horizons = [], width = 640, title = 'Predicted survival', timeLabel = 'Time' } = {}) {
+  const rows = curve.time.map((t, k) => ({ time: t, surv: curve.surv[k], lower: finite(curve.lower[k]) ? curve.lower[k] : NaN, upper: finite(curve.upper[k]) ? curve.upper[k] : NaN }));
+  const tmax = Math.max(1e-9, ...curve.time, ...horizons.map((h) => h.time));
+  const shown = horizons.filter((h) => finite(h.surv) && h.time <= tmax);
+  const hasCi = rows.some((r) => finite(r.lower) && finite(r.upper));
+  const description = shown.map((h) => `S(${timeText(h.time)}) = ${fixed(h.surv, 3)}` +
+    (finite(h.lower) && finite(h.upper) ? ` (95% CI ${fixed(h.lower, 3)} to ${fixed(h.upper, 3)})` : ' (no confidence interval)')).join('; ');
+  const marks = [];
+  if (hasCi) marks.push(Plot.areaY(rows, { x: 'time', y1: 'lower', y2: 'upper', curve: 'step-after', fill: '#1f4e79', fillOpacity: 0.16 }));
+  marks.push(
+    Plot.ruleX(shown, { x: 'time', stroke: '#9aa4b2', strokeDasharray: '3,3' }),
+    Plot.line(rows, { x: 'time', y: 'surv', curve: 'step-after', stroke: '#1f4e79', strokeWidth: 2.2 }),
+    Plot.dot(shown, { x: 'time', y: 'surv', r: 4.5, fill: '#b4461e', stroke: 'white', strokeWidth: 1.2 }),
+    Plot.text(shown, { x: 'time', y: 'surv', text: (h) => fixed(h.surv, 2), dy: -12, fill: '#17202c', fontSize: 11, fontWeight: 600, stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }),
+  );
+  const ticks = Math.max(3, Math.floor(width / 90));
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: Math.round(Math.max(220, Math.min(320, width * 0.55))),
+    marginLeft: 46,
+    marginRight: 20,
+    marginTop: 20,
+    marginBottom: 40,
+    style: null,
+    x: { domain: [0, tmax], label: `${timeLabel} →`, grid: true, ticks, tickFormat: (d) => timeText(d) },
+    y: { domain: [0, 1], label: '↑ Survival probability', grid: true, ticks: 5 },
+    ariaLabel: title,
+    ariaDescription: description || 'no survival values to show',
+    marks,
+  });
+  for (const style of svg.querySelectorAll('style')) style.remove();
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('focusable', 'false');
+  return { svg, description };
+}

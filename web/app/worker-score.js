@@ -1,0 +1,188 @@
+// The Score tab in the worker: check a model file, score one patient (raw features and/or typed
+// per-modality risk scores) and score many patients from CSV files. Every number comes from the
+// WebAssembly core through web/lib/model.js (validateModel, scoreTables, scoreModelFromScores,
+// predictionsCsv); this module only builds the inputs, picks the fields and keeps a small cache of
+// checked models. Requests carry the model text, so they need no other worker state (a restart
+// after a hard Cancel loses nothing but the cache).
+//
+// One patient goes through the same path as `latefuse score` on a one-row CSV (a one-row table of
+// the typed cells -> scoreTables), so the page shows the CLI's numbers. The model is scored with
+// its horizons replaced by every baseline event time (survivalCurveModel) to draw S(t) as a curve;
+// S(t) at the model's own horizons is unchanged by that (the e2e tests compare it with the CLI).
+import { tableFromRows, InputError } from '../lib/index.js';
+import { validateModel, scoreTables, scoreModelFromScores, predictionsCsv, survivalCurveModel } from '../lib/model.js';
+import { readTable } from './worker-data.js';
+import { modelInputs } from './score-inputs.js';
+
+/** Checked models by text (a few: the shipped ones, the fitted one, an uploaded one). */
+const cache = new Map();
+const CACHE_SIZE = 4;
+
+async function modelEntry(text, ctx) {
+  if (typeof text !== 'string' || text.trim() === '') throw new InputError('no model chosen: pick a model first');
+  let entry = cache.get(text);
+  if (!entry) {
+    ctx?.progress('Checking the model file', null);
+    const summary = await validateModel(text);
+    entry = { text, summary, curve: null };
+    cache.set(text, entry);
+    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+  }
+  return entry;
+}
+
+function curveOf(entry) {
+  if (!entry.curve) entry.curve = survivalCurveModel(entry.text);
+  return entry.curve;
+}
+
+/** Check a model file (the core names the JSON path of the first problem) and summarise it. */
+export async function scoreModelInfoRequest({ model }, ctx) {
+  const entry = await modelEntry(model, ctx);
+  return { summary: entry.summary };
+}
+
+const first = (v) => (v && v.length ? v[0] : NaN);
+
+/** Patient 0 of a predictions object, with the whole S(t) curve and its values at the horizons. */
+function patientResult(p, entry, curve, extra = {}) {
+  const s = entry.summary;
+  const index = p.integratorIndex[0];
+  const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
+  const points = p.survival.filter((h) => h.time <= lastTime);
+  const patternPatients = s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0;
+  return {
+    id: p.ids[0],
+    modalities: p.modalities,
+    scores: Object.fromEntries(p.modalities.map((m) => [m, first(p.scores[m])])),
+    pattern: p.pattern[0],
+    integrator: p.integrator[0],
+    integratorIndex: index,
+    integratorPatients: index >= 0 ? s.integrators[index].patients : null,
+    submodelPatients: index < 0 ? s.modalities.find((m) => m.name === p.integrator[0])?.patients ?? null : null,
+    patternPatients,
+    minPatternSize: s.training.minPatternSize,
+    fallback: p.fallback[0],
+    note: p.note[0],
+    fusedLp: first(p.fusedLp),
+    coxLp: first(p.coxLp),
+    hazardRatio: first(p.hazardRatio),
+    percentile: first(p.percentile),
+    riskGroup: p.riskGroup[0],
+    riskLabel: p.riskLabel[0],
+    riskLabels: s.riskGroups?.labels ?? null,
+    earlyLp: first(p.earlyLp),
+    timeUnit: p.timeUnit,
+    lastTime,
+    curve: {
+      time: points.map((h) => h.time),
+      surv: points.map((h) => h.surv[0]),
+      lower: points.map((h) => h.lower[0]),
+      upper: points.map((h) => h.upper[0]),
+    },
+    horizons: curve.horizons.map((t) => {
+      const h = p.survival.find((x) => x.time === t);
+      return { time: t, surv: h.surv[0], lower: h.lower[0], upper: h.upper[0] };
+    }),
+    ...extra,
+  };
+}
+
+/**
+ * Score one patient.
+ * @param {{model: string, patient: Record<string, {mode: 'raw', values: Record<string, string>} | {mode: 'score', value: number|string}>}} payload
+ *   per modality: the raw cells typed (strings, '' = empty; a category's level) or a standardised
+ *   risk score typed directly; a modality with nothing entered is absent.
+ */
+export async function scoreOneRequest({ model, patient = {} }, ctx) {
+  const entry = await modelEntry(model, ctx);
+  const curve = curveOf(entry);
+  const inputs = modelInputs(entry.summary);
+  const header = inputs.flatMap((m) => m.fields.map((f) => f.column));
+  const row = [];
+  const raw = [];
+  const typed = {};
+  for (const m of inputs) {
+    const given = patient[m.name];
+    const isScore = given?.mode === 'score' && String(given.value ?? '').trim() !== '';
+    if (isScore) {
+      const v = Number(String(given.value).trim());
+      if (!Number.isFinite(v)) throw new InputError(`${m.name}: the risk score "${given.value}" is not a number`, { column: m.name });
+      typed[m.name] = [v];
+    }
+    let any = false;
+    for (const f of m.fields) {
+      const cell = !isScore && given?.mode === 'raw' ? String(given.values?.[f.column] ?? '').trim() : '';
+      if (cell !== '') any = true;
+      row.push(cell);
+    }
+    if (any) raw.push(m.name);
+  }
+  if (raw.length === 0 && Object.keys(typed).length === 0) {
+    throw new InputError('nothing entered: fill in at least one modality (its values or its risk score)');
+  }
+  ctx.progress('Scoring the patient', null);
+  await ctx.checkpoint();
+  let fromRaw = null;
+  if (raw.length) {
+    const table = tableFromRows('patient', header, [row]);
+    try {
+      fromRaw = await scoreTables(curve.text, [table], { summary: entry.summary });
+    } catch (error) {
+      if (!/has no modality/.test(error.message)) throw error;
+      // Only possible under the presence rule 'all' (a modality with some fields empty is absent).
+      if (Object.keys(typed).length === 0) {
+        throw new InputError(`no modality is complete: this model counts a modality only when ${entry.summary.presence === 'all' ? 'every one of its fields is' : 'at least one of its fields is'} filled in`);
+      }
+    }
+  }
+  if (Object.keys(typed).length === 0) return patientResult(fromRaw, entry, curve, { typed: [] });
+  // Typed scores (and the standardised scores of the modalities entered as features): the core's
+  // scoring from per-modality scores.
+  const scores = { ...typed };
+  if (fromRaw) for (const m of raw) scores[m] = [first(fromRaw.scores[m])];
+  const p = await scoreModelFromScores(curve.text, { scores });
+  return patientResult(p, entry, curve, { typed: Object.keys(typed) });
+}
+
+/** Headers and row counts of the patient files (for the ID column choice). */
+export async function scoreInspectRequest({ files = [] }, ctx) {
+  const out = [];
+  for (const f of files) {
+    const table = await readTable(f, ctx);
+    await ctx.checkpoint();
+    out.push({ name: f.name, header: table.header, rowCount: table.rowCount });
+  }
+  return { files: out };
+}
+
+/**
+ * Score the patients of one or more files: `latefuse score --data F [--data G ...] [--id COL]`
+ * (idRequired = an ID column was chosen, as --id). Patients with no modality are skipped and listed.
+ * @returns {{csv: string, predictions: object, unscorable: Array<{id: string, index: number}>, patterns: object[]}}
+ */
+export async function scoreBatchRequest({ model, files = [], idColumn = 'id', idRequired = false }, ctx) {
+  const entry = await modelEntry(model, ctx);
+  if (!files.length) throw new InputError('no patient file: choose one or more CSV/TSV files');
+  const tables = [];
+  for (const f of files) {
+    tables.push(await readTable(f, ctx));
+    await ctx.checkpoint();
+  }
+  ctx.progress(`Scoring the patients of ${files.map((f) => f.name).join(', ')}`, null);
+  await ctx.checkpoint();
+  const p = await scoreTables(entry.text, tables, { idColumn, idRequired, summary: entry.summary, skipUnscorable: true });
+  await ctx.checkpoint();
+  const csv = predictionsCsv(p);
+  const patterns = new Map();
+  for (let i = 0; i < p.ids.length; i++) {
+    if (!patterns.has(p.pattern[i])) patterns.set(p.pattern[i], { pattern: p.pattern[i], patients: 0, integrator: p.integrator[i], fallback: p.fallback[i] });
+    patterns.get(p.pattern[i]).patients += 1;
+  }
+  const predictions = {
+    ids: p.ids, modalities: p.modalities, pattern: p.pattern, integrator: p.integrator, fallback: p.fallback, note: p.note,
+    scores: p.scores, fusedLp: p.fusedLp, hazardRatio: p.hazardRatio, percentile: p.percentile, riskLabel: p.riskLabel,
+    survival: p.survival, timeUnit: p.timeUnit,
+  };
+  return { csv, predictions, unscorable: p.unscorable ?? [], patterns: [...patterns.values()], files: files.map((f) => f.name) };
+}
