@@ -33,8 +33,12 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *   -> a late-fusion report of one simulated cohort (worker-fusion.js `fusionRequest`)
  * @typedef {{simulation: SimulationSettings, seeds: number, evaluation?: object}} LearnPayload
  *   -> per-seed C-indices of every model (worker-fusion.js `learnRequest`)
+ * @typedef {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ *            modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} FuseDataPayload
+ *   -> late fusion on the loaded files: {result, km, summary, computeMs, predictions, calibration, ...}
+ *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn']);
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn', 'fuseData']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 
