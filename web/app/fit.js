@@ -108,6 +108,7 @@ export class FitFlow {
     };
     this.modalities = new ModalityEditor($('#modalities'), {
       onChange: (message) => {
+        this.adoptRoles();
         this.updateModalityCount();
         this.markFusionStale();
         if (message) this.announce(message);
@@ -668,6 +669,14 @@ export class FitFlow {
     if (fusion) this.fusionView?.redraw();
   }
 
+  /** The roles on screen become the user's (a reloaded file cannot change them by new guesses). */
+  adoptRoles() {
+    if (!this.summary) return;
+    for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
+    if (this.join.value) this.join.user = true;
+    if (this.mode.value) this.mode.user = true;
+  }
+
   /** The ID column late fusion joins on: the join column (several files) or the ID role (one file). */
   fusionId() {
     const ready = [...this.sources.values()].filter((s) => s.summary);
@@ -702,6 +711,7 @@ export class FitFlow {
     renderFusionSettings(box, this.fusionSettings, {
       columns: this.summary ? this.summary.header : [],
       onChange: (key) => {
+        this.adoptRoles();
         this.fieldError(`setting:${key}`, null);
         this.markFusionStale();
         const field = FUSION_FIELDS.find((f) => f.key === key);
@@ -746,12 +756,12 @@ export class FitFlow {
     const roles = this.fusionRoles();
     this.clearFusionErrors({ keepSettings: true });
     if (!roles.time || !roles.event) { this.el.coverage.textContent = 'Choose the follow-up time and event columns.'; return; }
-    const spec = this.modalities.spec();
+    // Only the modalities that can run (columns, a valid name): the others show their own problem.
     const problems = this.modalities.problems();
-    const usable = Object.fromEntries(Object.entries(spec).filter(([name, cols]) => cols.length && !Object.values(problems).length && name));
+    const usable = Object.fromEntries(this.modalities.groups().filter((g) => !problems[g.id]).map((g) => [g.name.trim(), g.columns]));
     try {
       await this.ensureWorkerState();
-      const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: Object.keys(usable).length ? usable : spec, checkOnly: true });
+      const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
       this.fusionCheck = summary;
       const files = summary.perFile.filter((f) => !f.outcome);
       this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients with a time and an event` +
@@ -842,7 +852,7 @@ export class FitFlow {
     }
     if (this.needsReparse) await this.rebuildDataset();
     this.clearFusionErrors();
-    for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
+    this.adoptRoles();
     this.modalities.adopt();
     if (this.mode.value !== 'fusion') { this.mode = { value: 'fusion', user: true }; this.applyMode(); }
     const firstInvalid = [];

@@ -44,8 +44,8 @@ const num = (min, max, integer, what) => (v) => {
 export const FUSION_FIELDS = Object.freeze([
   {
     group: 'submodels', key: 'selection', label: 'Feature selection', type: 'select', reference: true, default: 'none',
-    options: [['none', 'None (all columns)'], ['screen', 'Screen (IQR filter + univariate Cox, BH q < 0.05)'], ['elasticnet', 'Elastic net']],
-    help: 'Which columns of each modality enter its submodel; screening keeps those associated with survival in the training patients.',
+    options: [['none', 'None (all columns)'], ['screen', 'Screening (univariate)'], ['elasticnet', 'Elastic net']],
+    help: 'Which columns enter each submodel; screening keeps those linked to survival in the training patients (IQR filter, univariate Cox, BH q < 0.05).',
   },
   {
     group: 'submodels', key: 'penalizer', label: 'Submodel ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
@@ -54,17 +54,17 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'submodels', key: 'presence', label: 'A patient has a modality when', type: 'select', default: 'any',
-    options: [['any', 'any of its columns has a value'], ['all', 'all of its columns have a value']],
+    options: [['any', 'any column has a value'], ['all', 'all columns have values']],
     help: 'Patients without a modality are scored without it; missing cells of a present modality are imputed (training medians).',
   },
   {
     group: 'submodels', key: 'scaling', label: 'Score scaling', type: 'select', reference: true, default: 'zscore',
-    options: [['zscore', 'z-score (training mean and SD)'], ['minmax', 'Min–max (after a |z| > 5 outlier step)'], ['none', 'None']],
-    help: 'How each modality’s risk score is put on a common scale before the integrator combines them.',
+    options: [['zscore', 'z-score'], ['minmax', 'Min–max'], ['none', 'None']],
+    help: 'How each modality’s risk score is put on a common scale (training mean and SD; min–max after a |z| > 5 outlier step).',
   },
   {
     group: 'integrator', key: 'integratorInputs', label: 'Integrator inputs', type: 'select', reference: true, default: 'cross_fitted',
-    options: [['cross_fitted', 'Cross-fitted scores (honest)'], ['in_sample', 'In-sample scores (as the study)']],
+    options: [['cross_fitted', 'Cross-fitted (honest)'], ['in_sample', 'In-sample (as the study)']],
     help: 'Cross-fitted scores come from submodels that did not see the patient, so the integrator does not over-trust them.',
   },
   {
@@ -79,7 +79,7 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'evaluation', key: 'splitMode', label: 'Test patients', type: 'select', default: 'random', engine: false,
-    options: [['random', 'A random fraction (seeded)'], ['column', 'Marked in a split column']],
+    options: [['random', 'Random (seeded)'], ['column', 'From a split column']],
     help: 'Models are fitted on the training patients and judged on the test patients only.',
   },
   {
@@ -118,7 +118,7 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'evaluation', key: 'riskGroups', label: 'Risk groups', type: 'select', default: 'median',
-    options: [['median', 'Median (2 groups)'], ['tertiles', 'Tertiles (3 groups)'], ['optimistic', 'Best-separating cut-point (optimistic)']],
+    options: [['median', 'Median (2 groups)'], ['tertiles', 'Tertiles (3 groups)'], ['optimistic', 'Best cut-point (optimistic)']],
     help: 'Cut-points of the late-fusion score chosen on the training patients; the “optimistic” search (as the study) overstates the training p.',
   },
   {
@@ -134,8 +134,8 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'comparators', key: 'early', label: 'Early fusion (comparator)', type: 'select', default: 'complete', engine: false,
-    options: [['complete', 'Complete cases (patients with every modality)'], ['imputed', 'Imputed (missing modalities filled in)']],
-    help: 'One Cox model on all columns together, to compare with late fusion on the same test patients.',
+    options: [['complete', 'Complete cases'], ['imputed', 'Imputed']],
+    help: 'One Cox model on all columns together, fitted on the patients with every modality (complete cases) or on all with missing modalities imputed; compared with late fusion on the same test patients.',
   },
 ]);
 

@@ -53,7 +53,7 @@ export class ModalityEditor {
     this.presetOnly = true;
     for (const g of groups) {
       const id = `user:${this.nextUser++}`;
-      this.added.push({ id, name: g.name });
+      this.added.push({ id, name: g.name, preset: true });
       for (const c of g.columns) this.choice.set(c, id);
     }
   }
@@ -77,7 +77,7 @@ export class ModalityEditor {
   list() {
     const out = [];
     for (const g of this.guess) if (!this.removed.has(g.id)) out.push({ id: g.id, name: this.names.get(g.id) ?? g.name, guessed: true });
-    for (const a of this.added) out.push({ id: a.id, name: this.names.get(a.id) ?? a.name, guessed: false });
+    for (const a of this.added) out.push({ id: a.id, name: this.names.get(a.id) ?? a.name, guessed: false, preset: !!a.preset });
     return out;
   }
 
@@ -220,7 +220,7 @@ export class ModalityEditor {
       h('div', { class: 'modality-head' },
         h('label', { for: nameId }, 'Modality'),
         input,
-        h('span', { class: 'count' }, m.guessed ? (m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : 'guessed') : 'yours'),
+        h('span', { class: 'count' }, m.guessed ? (m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : 'guessed') : m.preset ? 'example' : 'yours'),
         h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove the modality ${m.name}`, onclick: () => this.remove(m.id) }, 'Remove')),
       h('p', { class: 'field-error', id: errId, 'data-error-for': `modality:${m.name.trim()}`, hidden: !problems[m.id] }, problems[m.id] ?? ''),
       details);
