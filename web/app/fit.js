@@ -665,6 +665,9 @@ export class FitFlow {
     this.el.coxSetup.hidden = fusion;
     this.el.panel.classList.toggle('fusion-data', fusion);
     for (const el of this.el.roles.querySelectorAll('.cox-only')) el.hidden = fusion;
+    $('#join-help').textContent = fusion
+      ? 'The same patient has the same ID in every file. The file with the follow-up time defines the patients; a patient missing from another file lacks that modality.'
+      : 'The same patient has the same ID in every file; patients missing from any file are left out.';
     this.el.fusion.hidden = !(fusion && this.fusionResult);
     if (fusion) this.fusionView?.redraw();
   }
