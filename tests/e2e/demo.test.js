@@ -105,7 +105,7 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
     });
     const scores = await download(page, 'Per-patient scores CSV');
     const lines = readFileSync(scores.path, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('id,time,event,late_fusion_score,risk_group');
+    expect(lines[0]).toBe(`id,time,event,late_fusion_score,risk_group,surv_${ref.horizons[1]}`);
     expect(lines.length - 1).toBe(ref.split.test);
     const atTimes = await page.$$eval('#fusion-km-table thead th', (ths) => ths.slice(4).map((th) => Number(th.textContent.replace(/^At risk, t = /, ''))));
     const km = cli(['km', '--data', scores.path, '--time', 'time', '--event', 'event', '--group', 'risk_group', '--times', atTimes.join(','), '--curve']);

@@ -115,8 +115,14 @@ export async function upload(page, files) {
   await act(page, () => page.setInputFiles('#file-input', files));
 }
 
-/** Set the covariate checkboxes to exactly `names`. */
+/** Choose the single Cox model (data with several modalities open on late fusion). */
+export async function chooseCox(page) {
+  if (!(await page.isChecked('#model-cox'))) await page.check('#model-cox');
+}
+
+/** Set the covariate checkboxes to exactly `names` (choosing the single Cox model first). */
 export async function chooseCovariates(page, names) {
+  await chooseCox(page);
   await page.click('#cov-none');
   for (const name of names) await page.getByLabel(name, { exact: true }).check();
 }

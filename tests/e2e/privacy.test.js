@@ -127,4 +127,45 @@ describe('privacy', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('shows markup in file and modality names as text in the Modalities step and the late-fusion results', async () => {
+    const evilFile = '<img src=x onerror=alert(2)>';
+    const evilName = '<script>alert(1)</script>';
+    let seed = 99;
+    const r = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const outcome = ['id,time,event'];
+    const a = ['id,a1,a2'];
+    const b = ['id,b1,b2'];
+    for (let i = 1; i <= 90; i++) {
+      const x = r() - 0.5;
+      outcome.push(`P${i},${(20 * Math.exp(-x) * (0.2 + r())).toFixed(2)},${r() < 0.7 ? 1 : 0}`);
+      if (i % 3 !== 0) a.push(`P${i},${(x + r()).toFixed(3)},${r().toFixed(3)}`);
+      b.push(`P${i},${(x + 2 * r()).toFixed(3)},${r().toFixed(3)}`);
+    }
+    const files = [tmpFile('outcome.csv', outcome.join('\n') + '\n'), tmpFile(`${evilFile}.csv`, a.join('\n') + '\n'), tmpFile('clin.csv', b.join('\n') + '\n')];
+    const { context, page, problems } = await openApp(env, { query: '?demo=0' });
+    page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+    await upload(page, files);
+    const names = () => page.$$eval('#modalities .modality-head input', (els) => els.map((e) => e.value));
+    expect(await names()).toEqual([evilFile, 'clin']);
+    expect(await page.textContent('#modalities')).toContain(`${evilFile}.csv`);
+    // The name from the file cannot be a modality name ("="): the message is beside it, as text.
+    await act(page, () => page.click('#btn-fuse'));
+    expect(await page.textContent('#modalities .modality.has-error .field-error')).toContain('cannot contain');
+    const box = page.locator('#modalities .modality-head input').first();
+    await box.fill(evilName);
+    await box.press('Tab');
+    await page.fill('#fs-bootstrap', '20');
+    await page.fill('#fs-permutations', '20');
+    await page.fill('#fs-minPatternSize', '5');
+    await act(page, () => page.click('#btn-fuse'), 120_000);
+    expect(await page.isHidden('#fuse-error')).toBe(true);
+    expect(await page.$$eval('#fusion-cindex-table tbody th', (ths) => ths.map((t) => t.textContent))).toContain(evilName);
+    expect(await page.$eval('#fusion-cindex-common svg', (svg) => svg.getAttribute('aria-description'))).toContain(evilName);
+    expect(await page.textContent('#fusion-summary')).toContain(evilName);
+    expect(await page.$$eval('#panel-fit img, #panel-fit script, #panel-fit iframe', (els) => els.length)).toBe(0);
+    await screenshot(page, 'xss-modality-names', { locator: '#fusion' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

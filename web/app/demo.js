@@ -47,8 +47,12 @@ export class FusionDemo {
       $('#demo-error').hidden = true;
       try {
         const result = await this.flow.run('fusion', { simulation: settings.simulation, evaluation: settings.evaluation }, 'Late-fusion demo: simulating the cohort');
-        this.result = { ...result, settings };
+        this.result = { ...result, settings, source: { kind: 'simulated' } };
         this.view = renderFusionResults(this.el.section, this.result);
+        // The section now holds the demo: the Fit flow's own late-fusion results are gone from it.
+        this.el.section.dataset.source = 'demo';
+        this.flow.fusionResult = null;
+        this.flow.fusionView = null;
         this.show();
         this.onResult(this.result);
         this.announce(this.view.headline);

@@ -129,3 +129,53 @@ export function modalityGroups(summary, names) {
   }
   return [{ name: summary.files?.length === 1 ? summary.files[0] : 'covariates', columns: names }];
 }
+
+const stem = (file) => String(file).replace(/\.[^.]+$/, '');
+
+/**
+ * Modality guesses for late fusion, with stable ids (so the user's edits, keyed by id and column
+ * name, survive loading a corrected file): several files -> one modality per file that has feature
+ * columns (named by the file name without extension; the outcome file's other columns too);
+ * one file -> by shared column-name prefix (`radiomics_x` -> radiomics) when that gives >= 2 groups
+ * of >= 2 columns (the rest: "other"); otherwise one modality.
+ * @param {{groups?: Array<{name, columns}>, files?: string[]}} summary
+ * @param {string[]} names candidate feature columns, in file order
+ * @returns {Array<{id: string, name: string, columns: string[]}>}
+ */
+export function guessModalities(summary, names) {
+  const wanted = new Set(names);
+  if (summary.groups && summary.groups.length > 1) {
+    return summary.groups
+      .map((g) => ({ id: `file:${g.name}`, name: stem(g.name), columns: g.columns.filter((c) => wanted.has(c)) }))
+      .filter((g) => g.columns.length > 0);
+  }
+  const byPrefix = new Map();
+  for (const name of names) {
+    const m = /^([A-Za-z][A-Za-z0-9]*)[._]/.exec(name);
+    const key = m ? m[1] : '';
+    if (!byPrefix.has(key)) byPrefix.set(key, []);
+    byPrefix.get(key).push(name);
+  }
+  const big = [...byPrefix.entries()].filter(([k, cols]) => k && cols.length >= 2);
+  if (big.length >= 2) {
+    const inBig = new Set(big.flatMap(([, cols]) => cols));
+    const groups = big.map(([k, cols]) => ({ id: `prefix:${k}`, name: k, columns: cols }));
+    const rest = names.filter((n) => !inBig.has(n));
+    if (rest.length) groups.push({ id: 'other', name: 'other', columns: rest });
+    return groups;
+  }
+  return names.length ? [{ id: 'all', name: summary.files?.length === 1 ? stem(summary.files[0]) : 'features', columns: [...names] }] : [];
+}
+
+/**
+ * Why a column is left out of the modalities by default (the user can put it back), or null:
+ * outcome-like columns (another time/event would leak the outcome), constant columns, centre/site
+ * codes, and text columns with too many different values to be categories (free text, identifiers).
+ */
+export function defaultExclusion(column, guess) {
+  if (guess.outcomeLike.has(column.name)) return 'looks like an outcome column';
+  if (column.distinct === 1) return 'the same value in every row';
+  if (NOT_PREDICTOR.test(norm(column.name))) return 'looks like a centre/site or row code';
+  if (column.kind === 'text' && (column.distinct === null || column.unique)) return 'text with too many different values to be categories';
+  return null;
+}

@@ -1,11 +1,19 @@
 // The "Fit & evaluate" flow: load files (picker, drag-and-drop, examples), preview, column roles,
-// covariates and settings, then a Cox fit in the worker with progress and Cancel, then results.
-// The user's choices (roles, covariates, settings) live here, keyed by column name, so they survive
-// loading a corrected version of a file.
+// then one of two models: LATE FUSION (default when the data have two or more modalities: the
+// Modalities step, modalities.js; the settings, fusion-settings.js; the run in the worker with
+// progress and Cancel; the results, fusion-view.js) or ONE COX MODEL on ticked covariates (settings,
+// a Cox fit, results, the Evaluate stage).
+// The user's choices (model, roles, modalities, covariates, settings) live here, keyed by column,
+// file or modality name, so they survive loading a corrected version of a file.
 import { h, $, replace, dataTable, tableWrap } from './dom.js';
 import { guessRoles, guessJoinColumn, modalityGroups } from './detect.js';
 import { renderCoxResults } from './results.js';
 import { EvaluateStage } from './evaluate.js';
+import { ModalityEditor } from './modalities.js';
+import {
+  defaultFusionSettings, renderFusionSettings, checkFusionSettings, engineOptions, outcomeRoles, fusionFieldId, FUSION_FIELDS,
+} from './fusion-settings.js';
+import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
@@ -22,13 +30,28 @@ export const EXAMPLES = {
     roles: { time: 'dtime', event: 'death', id: 'pid', strata: '' },
     covariates: ['age', 'meno', 'grade', 'nodes', 'pgr', 'er', 'hormon', 'chemo'],
   },
+  // models/build.sh's Rotterdam late-fusion model: the same data, modalities and options.
+  'rotterdam-gbsg': {
+    label: 'Rotterdam breast cancer, recurrence-free survival (late fusion)',
+    files: ['rotterdam-rfs.csv'],
+    model: 'fusion',
+    roles: { time: 'rfs_time', event: 'rfs_event', id: 'pid', strata: '' },
+    covariates: ['age', 'meno', 'size', 'grade', 'nodes', 'pgr', 'er', 'hormon', 'chemo'],
+    modalities: [
+      { name: 'pathology', columns: ['size', 'grade', 'nodes'] },
+      { name: 'receptors', columns: ['pgr', 'er'] },
+      { name: 'clinical', columns: ['age', 'meno'] },
+      { name: 'treatment', columns: ['hormon', 'chemo'] },
+    ],
+    fusion: { seed: '2024', testFraction: '0.3', horizons: '1096,1826,3652', timeUnit: 'days', bootstrap: '1000', permutations: '1000' },
+  },
 };
 
 const ROLE_FIELDS = [
   { role: 'time', label: 'Follow-up time', help: 'Time from entry to the event or to censoring (a number ≥ 0, any unit).', optional: false },
   { role: 'event', label: 'Event', help: '1 = event (e.g. death), 0 = censored; TRUE/FALSE and R’s 2/1 coding also work.', optional: false },
   { role: 'id', label: 'Patient ID (optional)', help: 'Labels the per-patient scores download; never used as a predictor.', optional: true },
-  { role: 'strata', label: 'Strata (optional)', help: 'A separate baseline hazard for each group (e.g. centre); no coefficient is estimated for it.', optional: true },
+  { role: 'strata', label: 'Strata (optional)', help: 'A separate baseline hazard for each group (e.g. centre); no coefficient is estimated for it.', optional: true, cox: true },
 ];
 
 const fieldId = (prefix, name) => `${prefix}-${Array.from(name, (ch) => (/[A-Za-z0-9_-]/.test(ch) ? ch : `_${ch.codePointAt(0).toString(16)}`)).join('')}`;
@@ -55,6 +78,11 @@ export class FitFlow {
     this.guess = null;
     this.settings = { ties: 'efron', penalizer: '0', robust: false };
     this.result = null;
+    this.mode = { value: null, user: false };   // 'fusion' | 'cox'
+    this.fusionSettings = defaultFusionSettings();
+    this.fusionResult = null;
+    this.fusionView = null;
+    this.fusionCheck = null;
     this.queue = Promise.resolve();
     this.pendingTasks = 0;
     this.needsReparse = false;
@@ -70,7 +98,22 @@ export class FitFlow {
       fitButton: $('#btn-fit'),
       fitError: $('#fit-error'),
       results: $('#results'),
+      fusion: $('#fusion'),
+      fusionSetup: $('#fusion-setup'),
+      coxSetup: $('#cox-setup'),
+      fuseButton: $('#btn-fuse'),
+      fuseError: $('#fuse-error'),
+      coverage: $('#fusion-coverage'),
+      panel: $('#panel-fit'),
     };
+    this.modalities = new ModalityEditor($('#modalities'), {
+      onChange: (message) => {
+        this.adoptRoles();
+        this.updateModalityCount();
+        this.markFusionStale();
+        if (message) this.announce(message);
+      },
+    });
     this.bind();
     this.evaluate = new EvaluateStage({ flow: this, announce });
     // A hard Cancel restarts the worker, which loses the parsed tables: parse them again before the
@@ -107,6 +150,15 @@ export class FitFlow {
     pen.addEventListener('input', () => { this.settings.penalizer = pen.value; this.fieldError('penalizer', null); });
     robust.addEventListener('change', () => { this.settings.robust = robust.checked; });
     this.syncSettings();
+    for (const radio of document.querySelectorAll('input[name="model"]')) {
+      radio.addEventListener('change', () => {
+        if (!radio.checked) return;
+        this.mode = { value: radio.value, user: true };
+        this.applyMode();
+        if (radio.value === 'fusion') this.enqueue(() => this.checkFusion());
+      });
+    }
+    this.el.fuseButton.addEventListener('click', () => this.fuse());
   }
 
   syncSettings() {
@@ -190,8 +242,13 @@ export class FitFlow {
       // The example's own column choices.
       for (const [role, value] of Object.entries(example.roles)) this.roles[role] = { value, user: true };
       this.covChoice = new Map(example.covariates.map((c) => [c, true]));
+      this.mode = { value: example.model ?? 'cox', user: true };
+      if (example.modalities) this.modalities.preset(example.modalities);
+      if (example.fusion) {
+        this.fusionSettings = { ...defaultFusionSettings(), ...example.fusion };
+      }
       await this.rebuildDataset({ presetCovariates: example.covariates });
-      if (fit) await this.fitNow();
+      if (fit) await (this.mode.value === 'fusion' ? this.fuseNow() : this.fitNow());
     });
   }
 
@@ -207,6 +264,9 @@ export class FitFlow {
     this.join = { value: '', user: false };
     this.covChoice = new Map();
     this.summary = null;
+    this.modalities.reset();
+    this.mode = { value: null, user: false };
+    this.fusionCheck = null;
   }
 
   async parseSource(source) {
@@ -280,6 +340,8 @@ export class FitFlow {
     this.renderSetup();
     this.el.setup.hidden = false;
     this.markResultsStale();
+    this.markFusionStale('The data changed after these results were computed: press “Run late fusion” to update them.');
+    if (this.mode.value === 'fusion') await this.checkFusion();
   }
 
   /** Results on screen no longer match the loaded data or the last attempt: say so above them. */
@@ -307,8 +369,11 @@ export class FitFlow {
       const remove = s.origin === 'file'
         ? h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove ${s.name}`, onclick: () => this.removeSource(s.key) }, 'Remove')
         : h('span', { class: 'badge' }, 'example');
-      return h('li', { class: s.error ? 'file has-error' : 'file' },
-        h('span', { class: 'file-name' }, s.name), status, remove);
+      const fusionNote = !s.error && s.fusionError
+        ? h('p', { class: 'field-error', id: fieldId('file-fusion-error', s.key), role: 'alert', 'data-error-for': `file:${s.key}` }, s.fusionError)
+        : null;
+      return h('li', { class: s.error || fusionNote ? 'file has-error' : 'file' },
+        h('span', { class: 'file-name' }, s.name), status, remove, fusionNote);
     });
     replace(this.el.files, items);
     this.el.files.hidden = items.length === 0;
@@ -362,9 +427,12 @@ export class FitFlow {
         this.fieldError(f.role, null);
         this.renderCovariates();
         this.checkRoles();
+        this.refreshFusion();
+        this.markFusionStale();
+        if (this.mode.value === 'fusion') this.enqueue(() => this.checkFusion());
       });
       const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
-      return h('div', { class: 'field' },
+      return h('div', { class: f.cox ? 'field cox-only' : 'field' },
         h('label', { for: id }, f.label, guessed),
         select,
         h('p', { class: 'help', id: `${id}-help` }, f.help),
@@ -373,6 +441,11 @@ export class FitFlow {
     replace(this.el.roles, fields);
     this.renderCovariates();
     this.checkRoles();
+    this.refreshFusion();
+    if (!this.mode.user || !this.mode.value) {
+      this.mode = { value: this.modalities.groups().length >= 2 ? 'fusion' : 'cox', user: false };
+    }
+    this.applyMode();
   }
 
   /** Problems visible from the column summaries alone, shown beside the role before any fit. */
@@ -465,6 +538,16 @@ export class FitFlow {
   /** Show (message) or clear (null) the error beside a control: role name, 'join', 'penalizer', 'cov:<column>'. */
   fieldError(target, message) {
     let el;
+    if (target.startsWith('setting:')) {
+      const id = fusionFieldId(target.slice(8));
+      el = document.getElementById(`${id}-error`);
+      if (!el) return false;
+      el.textContent = message ?? '';
+      el.hidden = !message;
+      const control = document.getElementById(id);
+      if (message) control?.setAttribute('aria-invalid', 'true'); else control?.removeAttribute('aria-invalid');
+      return control ?? true;
+    }
     if (target === 'join') el = $('#join-error');
     else if (target === 'penalizer') el = $('#set-penalizer-error');
     else if (target.startsWith('cov:')) el = document.getElementById(fieldId('cov-error', target.slice(4)));
@@ -570,5 +653,258 @@ export class FitFlow {
     // The Evaluate stage runs on every new fit (in the same task, so the flow is idle only after it).
     await this.evaluate.runFor(result);
     return result;
+  }
+
+  // ------------------------------------------------------------------ late fusion
+
+  /** Show the chosen model's controls and results. */
+  applyMode() {
+    const fusion = this.mode.value === 'fusion';
+    for (const radio of document.querySelectorAll('input[name="model"]')) radio.checked = radio.value === this.mode.value;
+    this.el.fusionSetup.hidden = !fusion;
+    this.el.coxSetup.hidden = fusion;
+    this.el.panel.classList.toggle('fusion-data', fusion);
+    for (const el of this.el.roles.querySelectorAll('.cox-only')) el.hidden = fusion;
+    $('#join-help').textContent = fusion
+      ? 'The same patient has the same ID in every file. The file with the follow-up time defines the patients; a patient missing from another file lacks that modality.'
+      : 'The same patient has the same ID in every file; patients missing from any file are left out.';
+    this.el.fusion.hidden = !(fusion && this.fusionResult);
+    if (fusion) this.fusionView?.redraw();
+  }
+
+  /** The roles on screen become the user's (a reloaded file cannot change them by new guesses). */
+  adoptRoles() {
+    if (!this.summary) return;
+    for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
+    if (this.join.value) this.join.user = true;
+    if (this.mode.value) this.mode.user = true;
+  }
+
+  /** The ID column late fusion joins on: the join column (several files) or the ID role (one file). */
+  fusionId() {
+    const ready = [...this.sources.values()].filter((s) => s.summary);
+    return ready.length > 1 ? this.join.value : this.roles.id.value;
+  }
+
+  fusionCandidates() {
+    const s = this.fusionSettings;
+    const used = new Set([this.roles.time.value, this.roles.event.value, this.roles.id.value, this.fusionId(),
+      s.splitMode === 'column' ? s.splitColumn : ''].filter(Boolean));
+    if (this.summary.join) used.add(this.summary.join.column);
+    return this.summary.columns.filter((c) => !used.has(c.name));
+  }
+
+  /** Redraw the Modalities step and the settings for the current data and roles. */
+  refreshFusion() {
+    if (!this.summary) return;
+    this.modalities.update(this.summary, this.fusionCandidates(), this.guess);
+    this.modalities.render();
+    this.updateModalityCount();
+    this.renderFusionSettingsForm();
+  }
+
+  updateModalityCount() {
+    const groups = this.modalities.groups();
+    const cols = groups.reduce((a, g) => a + g.columns.length, 0);
+    $('#mod-count').textContent = `${groups.length} modalit${groups.length === 1 ? 'y' : 'ies'}, ${cols} column${cols === 1 ? '' : 's'}`;
+  }
+
+  renderFusionSettingsForm() {
+    const box = $('#fusion-settings');
+    renderFusionSettings(box, this.fusionSettings, {
+      columns: this.summary ? this.summary.header : [],
+      onChange: (key) => {
+        this.adoptRoles();
+        this.fieldError(`setting:${key}`, null);
+        this.markFusionStale();
+        const field = FUSION_FIELDS.find((f) => f.key === key);
+        // Choices that show/hide or lock other fields, or change which columns are features, redraw.
+        if (key === 'referenceCompatible' || key === 'splitMode' || key === 'splitColumn' || field?.type === 'select') {
+          const focus = document.activeElement?.id;
+          if (key === 'splitMode' || key === 'splitColumn') this.refreshFusion(); else this.renderFusionSettingsForm();
+          if (focus) document.getElementById(focus)?.focus();
+        }
+      },
+    });
+  }
+
+  /** Results on screen no longer match the data or the settings: say so above them. */
+  markFusionStale(message = 'The settings changed after these results were computed: press “Run late fusion” to update them.') {
+    if (!this.fusionResult || this.el.fusion.hidden || this.el.fusion.dataset.source !== 'data') return;
+    let note = this.el.fusion.querySelector('.stale');
+    if (!note) {
+      note = h('p', { class: 'notice warn stale', role: 'note' });
+      this.el.fusion.querySelector('h2')?.after(note);
+    }
+    note.textContent = message;
+  }
+
+  /** The request's roles (outcome columns by the outcome kind, ID, split column). */
+  fusionRoles() {
+    const s = this.fusionSettings;
+    return {
+      id: this.fusionId() || undefined,
+      ...outcomeRoles(s.outcome, { time: this.roles.time.value, event: this.roles.event.value }),
+      split: s.splitMode === 'column' && s.splitColumn ? s.splitColumn : undefined,
+    };
+  }
+
+  readyKeys() {
+    return [...this.sources.values()].filter((s) => s.summary).map((s) => s.key);
+  }
+
+  /** Join the files as late fusion will and show who is in which file; problems beside their controls. */
+  async checkFusion() {
+    if (!this.summary || this.mode.value !== 'fusion') return;
+    const roles = this.fusionRoles();
+    this.clearFusionErrors({ keepSettings: true });
+    if (!roles.time || !roles.event) { this.el.coverage.textContent = 'Choose the follow-up time and event columns.'; return; }
+    // Only the modalities that can run (columns, a valid name): the others show their own problem.
+    const problems = this.modalities.problems();
+    const usable = Object.fromEntries(this.modalities.groups().filter((g) => !problems[g.id]).map((g) => [g.name.trim(), g.columns]));
+    try {
+      await this.ensureWorkerState();
+      const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
+      this.fusionCheck = summary;
+      const files = summary.perFile.filter((f) => !f.outcome);
+      this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients with a time and an event` +
+        (summary.dropped ? ` (${summary.dropped} without were left out)` : '') +
+        (files.length ? `; ${files.map((f) => `${f.file}: ${f.patients.toLocaleString('en-US')} of them`).join(', ')}` : '') + '. ' +
+        `With data: ${summary.modalities.map((m) => `${m.name} ${m.patients.toLocaleString('en-US')}`).join(', ')}.`;
+    } catch (error) {
+      this.fusionCheck = null;
+      this.el.coverage.textContent = '';
+      if (!(error instanceof CancelledError)) this.placeFusionError(error, { check: true });
+    }
+  }
+
+  clearFusionErrors({ keepSettings = false } = {}) {
+    const box = this.el.fusionSetup;
+    for (const el of box.querySelectorAll('.field-error')) {
+      if (keepSettings && el.dataset.errorFor?.startsWith('setting:')) continue;
+      if (el.dataset.errorFor?.startsWith('modality:') && !el.hidden && el.dataset.local === '1') continue;
+      el.textContent = ''; el.hidden = true;
+    }
+    for (const el of box.querySelectorAll('[aria-invalid]')) if (!keepSettings || !el.dataset.setting) el.removeAttribute('aria-invalid');
+    this.modalities.render();
+    for (const f of ROLE_FIELDS) this.fieldError(f.role, null);
+    this.checkRoles();
+    if (this.el.join.hidden === false) this.fieldError('join', null);
+    let changed = false;
+    for (const src of this.sources.values()) if (src.fusionError) { src.fusionError = null; changed = true; }
+    if (changed) this.renderFiles();
+    this.el.fuseError.hidden = true;
+    this.el.fuseError.textContent = '';
+  }
+
+  /**
+   * Put an error of the late-fusion run (or its check) beside the control it concerns: the ID/join,
+   * time, event, split column, a modality, a file in the list, or a setting named in the core's
+   * message; otherwise under the Run button. Returns the control to focus, if any.
+   */
+  placeFusionError(error, { check = false } = {}) {
+    const role = error.role ?? '';
+    let placed = null;
+    let where = '';
+    if (role === 'join' || role === 'id') {
+      const target = role === 'join' && !this.el.join.hidden ? 'join' : 'id';
+      if (this.fieldError(target, error.message)) { placed = target === 'join' ? $('#join-select') : $('#role-id'); where = target === 'join' ? 'the ID column to join on' : '“Patient ID”'; }
+    } else if (role === 'time' || role === 'event') {
+      if (this.fieldError(role, error.message)) { placed = $(`#role-${role}`); where = role === 'time' ? '“Follow-up time”' : '“Event”'; }
+    } else if (role === 'split') {
+      placed = this.fieldError('setting:splitColumn', error.message); where = '“Split column”';
+    } else if (role.startsWith('modality:')) {
+      placed = this.modalities.showError(role.slice(9), error.message); where = `the modality “${role.slice(9)}”`;
+    } else if (role === 'modalities') {
+      $('#mod-error').textContent = error.message; $('#mod-error').hidden = false; placed = $('#mod-add'); where = 'Modalities';
+    } else if (role.startsWith('file:')) {
+      const src = [...this.sources.values()].find((x) => x.name === role.slice(5));
+      if (src) { src.fusionError = error.message; this.renderFiles(); placed = this.el.files; where = `the file ${src.name}`; }
+    }
+    if (!placed) {
+      // A core error about one setting (e.g. selection 'elasticnet' is not supported yet).
+      const table = [[/\bselection\b/i, 'selection'], [/min.?pattern/i, 'minPatternSize'], [/test.?fraction/i, 'testFraction'], [/horizon/i, 'horizons'],
+        [/integrator.?penal/i, 'integratorPenalizer'], [/penali[sz]er/i, 'penalizer'], [/\bpresence\b/i, 'presence'], [/\bscaling\b/i, 'scaling'],
+        [/\bfolds?\b/i, 'folds'], [/\brepeats\b/i, 'repeats'], [/\bbootstrap\b/i, 'bootstrap'], [/\bpermutations?\b/i, 'permutations'], [/\bseed\b/i, 'seed']];
+      const hit = table.find(([re, key]) => re.test(error.message) && document.getElementById(fusionFieldId(key)) && !document.getElementById(fusionFieldId(key)).closest('[hidden]'));
+      if (hit) { placed = this.fieldError(`setting:${hit[1]}`, error.message); where = `“${FUSION_FIELDS.find((f) => f.key === hit[1]).label}”`; }
+    }
+    if (check && !placed) {
+      // A check that cannot point at a control says so under the Run button, without blocking edits.
+      this.el.fuseError.hidden = false;
+      this.el.fuseError.textContent = `Late fusion cannot run yet: ${error.message}`;
+      return null;
+    }
+    this.el.fuseError.hidden = false;
+    this.el.fuseError.textContent = placed
+      ? `Late fusion ${check ? 'cannot run yet' : 'could not run'}: see the message beside ${where}.`
+      : `Late fusion could not run: ${error.message}`;
+    return placed instanceof HTMLElement ? placed : null;
+  }
+
+  fuse() {
+    return this.enqueue(() => this.fuseNow());
+  }
+
+  /** Check everything the page can check, then run late fusion in the worker and show the results. */
+  async fuseNow() {
+    if (!this.summary) {
+      this.el.fuseError.hidden = false;
+      this.el.fuseError.textContent = 'Load data files first.';
+      return null;
+    }
+    if (this.needsReparse) await this.rebuildDataset();
+    this.clearFusionErrors();
+    this.adoptRoles();
+    this.modalities.adopt();
+    if (this.mode.value !== 'fusion') { this.mode = { value: 'fusion', user: true }; this.applyMode(); }
+    const firstInvalid = [];
+    const roles = this.fusionRoles();
+    if (!roles.time) { this.fieldError('time', 'Choose the column with the follow-up time.'); firstInvalid.push($('#role-time')); }
+    if (!roles.event) { this.fieldError('event', 'Choose the column with the event indicator (1 = event, 0 = censored).'); firstInvalid.push($('#role-event')); }
+    const groups = this.modalities.groups();
+    if (groups.length === 0) {
+      $('#mod-error').textContent = 'No modality: add one and move columns into it.';
+      $('#mod-error').hidden = false;
+      firstInvalid.push($('#mod-add'));
+    }
+    const problems = this.modalities.render();
+    for (const g of groups) if (problems[g.id]) firstInvalid.push(this.modalities.showError(g.name.trim(), problems[g.id]) || null);
+    const settingProblems = checkFusionSettings(this.fusionSettings);
+    for (const [key, message] of Object.entries(settingProblems)) firstInvalid.push(this.fieldError(`setting:${key}`, message));
+    if (firstInvalid.length) {
+      this.el.fuseError.hidden = false;
+      this.el.fuseError.textContent = 'Some choices need your attention (marked above).';
+      const focus = firstInvalid.find((x) => x instanceof HTMLElement);
+      focus?.focus();
+      return null;
+    }
+    const payload = { keys: this.readyKeys(), roles, modalities: this.modalities.spec(), options: engineOptions(this.fusionSettings) };
+    this.el.fuseButton.disabled = true;
+    try {
+      const out = await this.run('fuseData', payload, 'Late fusion: joining the files on the patient ID');
+      const files = [...this.sources.values()].filter((x) => x.summary).map((x) => x.name);
+      this.fusionResult = { ...out, modalities: payload.modalities, source: { kind: 'data', files, settings: { ...this.fusionSettings }, payloadOptions: payload.options } };
+      this.fusionView = renderFusionResults(this.el.fusion, this.fusionResult);
+      this.el.fusion.dataset.source = 'data';
+      this.applyMode();
+      this.onFusionResult?.(this.fusionResult);
+      this.announce(this.fusionView.headline);
+      this.el.fusion.querySelector('h2')?.focus({ preventScroll: false });
+      return this.fusionResult;
+    } catch (error) {
+      if (error instanceof CancelledError) {
+        this.announce('Late fusion cancelled.');
+        this.el.fuseError.hidden = false;
+        this.el.fuseError.textContent = 'Cancelled. Your settings are unchanged; press “Run late fusion” to run again.';
+      } else {
+        const control = this.placeFusionError(error);
+        this.markFusionStale('The latest run failed (see above): these results are from the previous run.');
+        control?.focus?.();
+      }
+      return null;
+    } finally {
+      this.el.fuseButton.disabled = false;
+    }
   }
 }

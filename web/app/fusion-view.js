@@ -1,13 +1,15 @@
-// The late-fusion results (Run demo): plain-language summary, key numbers, the C-index of every model
+// The late-fusion results (Run demo, and late fusion on the user's files): plain-language summary, key numbers, the C-index of every model
 // (each modality, each availability-pattern integrator, late fusion, early fusion) on the common test
 // patients and on all test patients each model can score, Kaplan–Meier curves of the late-fusion
 // risk groups (training cut-points) with the number at risk and the log-rank test, Kendall's tau
-// between the unimodal scores, forest plots of the submodels and integrators, and the downloads.
+// between the unimodal scores, forest plots of the submodels and integrators, AUC(t), calibration of
+// the test patients' predicted survival, and the downloads.
 // Every number is a field of the engine's report (fusion-model.js) or of the core's Kaplan–Meier
-// curves of the same groups (worker-fusion.js); this module only formats and lays them out.
+// curves, predictions and calibration of the same patients (worker-fusion.js); this module only
+// formats and lays them out.
 import { h, replace, dataTable, tableWrap } from './dom.js';
 import { fixed, sig, pValue, count } from './format.js';
-import { cIndexChart, kaplanMeierChart, kendallHeatmap, forestPlot, aucChart, riskColors, timeText } from './charts.js';
+import { cIndexChart, kaplanMeierChart, kendallHeatmap, forestPlot, aucChart, calibrationChart, riskColors, timeText } from './charts.js';
 import { chartFigure, pPhrase } from './evaluation-view.js';
 import { saveJSON, saveText, toCSV } from './download.js';
 import { readReport, reportDocumentOf, modelTextOf } from './fusion-model.js';
@@ -52,7 +54,7 @@ export function fusionFacts(rep) {
 }
 
 /** The plain-language summary: sentences built from the report's numbers. */
-export function fusionSummary(rep, { cohort } = {}) {
+export function fusionSummary(rep, { cohort, unit = null, calibration = null } = {}) {
   const { late, early, best } = fusionFacts(rep);
   const parts = [];
   if (late) {
@@ -80,34 +82,66 @@ export function fusionSummary(rep, { cohort } = {}) {
   if (rg && rg.groups.length >= 2) {
     const low = rg.groups[0];
     const high = rg.groups[rg.groups.length - 1];
-    const med = (g) => (finite(g.median) ? `${timeText(g.median)} months` : 'not reached');
+    const med = (g) => (finite(g.median) ? `${timeText(g.median)}${unit ? ` ${unit}` : ''}` : 'not reached');
     parts.push(`Split at the training ${rep.riskGroups.method === 'tertiles' ? 'tertiles' : rep.riskGroups.method === 'optimistic' ? 'cut-point search' : 'median'} of the late-fusion score, ` +
       `the ${high.label}-risk test patients' median survival is ${med(high)} vs ${med(low)} for ${low.label} risk` +
       (finite(rg.p) ? ` (log-rank ${pPhrase(rg.p)}).` : '.'));
+  }
+  if (calibration && finite(calibration.slope)) {
+    parts.push(`At t = ${timeText(calibration.horizon)}${unit ? ` ${unit}` : ''}, the calibration slope of the predicted survival on the test patients is ${fixed(calibration.slope, 2)}` +
+      (finite(calibration.slopeLower) ? ` (95% CI ${fixed(calibration.slopeLower, 2)}–${fixed(calibration.slopeUpper, 2)})` : '') + ' (1 = perfect).');
   }
   if (cohort) parts.push(`The cohort is simulated (seed ${cohort.seed}): ${count(cohort.n)} patients, none real.`);
   return parts.join(' ');
 }
 
-/** Per-patient scores (test patients): id, time, event, late-fusion score, risk group. */
-function scoresCSV(rep, km) {
+/**
+ * Per-patient scores (test patients, the report's order): id, time, event, late-fusion score, risk
+ * group, and the predicted survival at the calibration horizon (surv_<t>, from the model file).
+ */
+function scoresCSV(rep, km, testSurvival) {
   const labels = (rep.riskGroups.test?.groups ?? []).map((g) => g.label);
   const { ids, lateScore, riskGroup } = rep.testPatients;
-  const rows = ids.map((id, k) => [id, km?.time?.[k] ?? '', km?.event?.[k] ?? '', lateScore[k], labels[riskGroup[k]] ?? riskGroup[k]]);
-  return toCSV(['id', 'time', 'event', 'late_fusion_score', 'risk_group'], rows);
+  const header = ['id', 'time', 'event', 'late_fusion_score', 'risk_group'];
+  if (testSurvival) header.push(`surv_${testSurvival.horizon}`);
+  const rows = ids.map((id, k) => [id, km?.time?.[k] ?? '', km?.event?.[k] ?? '', lateScore[k], labels[riskGroup[k]] ?? riskGroup[k],
+    ...(testSurvival ? [testSurvival.values[k]] : [])]);
+  return toCSV(header, rows);
+}
+
+const slug = (s) => String(s).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase().slice(0, 40) || 'data';
+
+/** The report download of a run on the user's files: the document `latefuse fuse --report-out` writes. */
+export function dataReportDocument(run) {
+  const s = run.summary;
+  return {
+    ...reportDocumentOf(run.result),
+    input: {
+      files: s.files, outcome_file: s.outcomeFile, id: s.id, time: s.time, event: s.event,
+      patients: s.patients, dropped_missing_outcome: s.dropped,
+      modalities: run.modalities,
+    },
+    compute_ms: run.computeMs,
+  };
 }
 
 /**
  * Render the fusion results into `container`.
  * @param {HTMLElement} container
- * @param {{cohort: object, csv: string, result: object, km: object|null, settings: object}} run
+ * @param {{result: object, km: object|null, calibration?: object|null, calibrationNote?: string|null, testSurvival?: object|null,
+ *          predictions?: string|null, source?: {kind: 'simulated'|'data', payloadOptions?: object}, cohort?: object, csv?: string,
+ *          summary?: object, modalities?: object, computeMs?: number}} run
+ *   the Run-demo result (simulated cohort) or a run on the user's files (worker-fusion.js fuseDataRequest + source)
  * @returns {{redraw: () => void, headline: string}}
  */
 export function renderFusionResults(container, run) {
   const rep = readReport(run.result);
   const { cohort, km } = run;
+  const simulated = run.source?.kind !== 'data';
   const draws = [];
-  const base = `latefuse-hgsoc-seed${cohort.seed}`;
+  const base = simulated ? `latefuse-hgsoc-seed${cohort.seed}` : `latefuse-${slug(run.summary.outcomeFile)}-fusion`;
+  const unit = simulated ? 'months' : (run.source.payloadOptions?.timeUnit ?? null);
+  const timeLabel = unit ? `Time (${unit})` : 'Time';
   const { late, early, best } = fusionFacts(rep);
   const models = sortedModels(rep);
 
@@ -173,7 +207,7 @@ export function renderFusionResults(container, run) {
         finite(p) ? h('strong', {}, `Log-rank χ² = ${fixed(chisq, 2)} on ${df} df, ${pPhrase(p)}.`) : ''),
       build: (width) => kaplanMeierChart({
         groups: km.groups.map((g, i) => ({ label: groupLabel(g), color: colors[i], curve: g.curve, atRisk: g.atRisk })),
-        atTimes: km.atTimes, showCI: ciBox.checked, width, title: kmTitle, timeLabel: 'Time (months)', description,
+        atTimes: km.atTimes, showCI: ciBox.checked, width, title: kmTitle, timeLabel, description,
       }),
     });
     ciBox.addEventListener('change', () => kmFigure.draw());
@@ -260,7 +294,7 @@ export function renderFusionResults(container, run) {
     return h('div', { class: 'panel' }, h('h3', {}, heading), figure.figure, tableBox);
   };
   const forestSub = forestBlock('unimodal', 'Submodels: one ridge Cox model per modality',
-    'Hazard ratio per SD of each feature in the chosen modality’s submodel (ridge-penalised, so shrunk toward 1); orange dot: p < 0.05. Simulated features: a few carry the signal, the rest are noise.');
+    `Hazard ratio per SD of each feature in the chosen modality’s submodel (ridge-penalised, so shrunk toward 1); orange dot: p < 0.05.${simulated ? ' Simulated features: a few carry the signal, the rest are noise.' : ''}`);
   const forestInt = forestBlock('integrator', 'Integrators: combining the modality scores',
     'Hazard ratio per SD of each modality’s standardised risk score in the integrator of one availability pattern: how much each modality adds beyond the others for patients with that pattern.');
 
@@ -272,7 +306,7 @@ export function renderFusionResults(container, run) {
     const aFigure = chartFigure({
       id: 'fusion-auc', title: aTitle, basename: `${base}-auc`, container,
       caption: 'AUC(t): how well each score separates the patients with an event by time t from those still event-free (0.5 = chance).',
-      build: (width) => aucChart(aucModels.map((m) => ({ name: modelLabel(m), time: m.common.auc.map((a) => a.time), auc: m.common.auc.map((a) => a.auc) })), { width, title: aTitle, timeLabel: 'Time (months)' }),
+      build: (width) => aucChart(aucModels.map((m) => ({ name: modelLabel(m), time: m.common.auc.map((a) => a.time), auc: m.common.auc.map((a) => a.auc) })), { width, title: aTitle, timeLabel }),
     });
     draws.push(aFigure.draw);
     const times = aucModels[0].common.auc.map((a) => a.time);
@@ -299,36 +333,80 @@ export function renderFusionResults(container, run) {
     return tableWrap(t, `${which} patterns`);
   };
 
+  // (g) Calibration of the test patients' predicted survival (model file -> S(t); core calibration).
+  let calibrationBlock = null;
+  const cal = run.calibration;
+  if (cal) {
+    const at = `${timeText(cal.horizon)}${unit ? ` ${unit}` : ''}`;
+    const calTitle = `Calibration of the late-fusion model at t = ${at} (test patients)`;
+    const calFigure = chartFigure({
+      id: 'fusion-calibration', title: calTitle, basename: `${base}-calibration`, container,
+      caption: `Observed (Kaplan–Meier, with 95% CI) against mean predicted survival at t = ${at}, in ${cal.groups.length} groups of predicted risk of the ${count(cal.n)} test patients; the dashed diagonal is perfect calibration.`,
+      build: (width) => calibrationChart(cal.groups, { width, title: calTitle, horizon: cal.horizon }),
+    });
+    draws.push(calFigure.draw);
+    const calTable = dataTable({
+      className: 'data',
+      caption: `Calibration at t = ${at}: predicted vs observed survival by group of predicted risk`,
+      columns: ['Group', 'Patients', 'Events', 'Predicted S(t)', 'Observed S(t)', '95% CI'],
+      rows: cal.groups.map((g, i) => [`${i + 1}`, num(count(g.n), g.n), num(count(g.events), g.events), num(fixed(g.predicted, 3), g.predicted),
+        num(fixed(g.observed, 3), g.observed), `${fixed(g.lower, 3)}–${fixed(g.upper, 3)}`]),
+    });
+    calTable.id = 'fusion-calibration-table';
+    const slope = finite(cal.slope)
+      ? h('p', { class: 'hint', id: 'fusion-calibration-slope' }, 'Calibration slope ', num(fixed(cal.slope, 2), cal.slope),
+        finite(cal.slopeLower) ? ` (95% CI ${fixed(cal.slopeLower, 2)}–${fixed(cal.slopeUpper, 2)})` : '', '; 1 = perfect, below 1 = predictions too extreme.')
+      : null;
+    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure, slope, tableWrap(calTable, 'Calibration table'));
+  } else if (run.calibrationNote) {
+    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'),
+      h('p', { class: 'notice', role: 'note', id: 'fusion-calibration-note' }, `Not shown: ${run.calibrationNote}.`));
+  }
+
   const model = modelTextOf(run.result);
-  const report = reportDocumentOf(run.result);
+  const report = simulated ? reportDocumentOf(run.result) : dataReportDocument(run);
   const downloads = h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download the late-fusion results' },
     model.text ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-model.json`, model.text, 'application/json') }, 'Model JSON') : null,
     h('button', { type: 'button', class: 'small', onclick: () => saveJSON(`${base}-report.json`, report) }, 'Report JSON'),
-    h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-test-scores.csv`, scoresCSV(rep, km), 'text/csv') }, 'Per-patient scores CSV'),
-    h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-cohort.csv`, run.csv, 'text/csv') }, 'Simulated data CSV'));
+    h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-test-scores.csv`, scoresCSV(rep, km, run.testSurvival), 'text/csv') }, 'Per-patient scores CSV'),
+    run.predictions ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-predictions.csv`, run.predictions, 'text/csv') }, 'Predictions CSV (every patient)') : null,
+    simulated ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-cohort.csv`, run.csv, 'text/csv') }, 'Simulated data CSV') : null);
 
   const modelNote = model.text ? null : h('p', { class: 'notice warn', role: 'note' }, `No model file: ${model.error ?? 'the engine did not write one'}.`);
   const warnings = rep.warnings.length ? h('div', { class: 'notice warn', role: 'note' }, h('strong', {}, 'Notes from the engine: '), rep.warnings.join(' ')) : null;
-  const summary = fusionSummary(rep, { cohort });
+  const summary = fusionSummary(rep, { cohort: simulated ? cohort : null, unit, calibration: cal });
   const sp = rep.split;
-  replace(container,
-    h('h2', { id: 'fusion-h', tabindex: '-1' }, 'Results: late fusion on a simulated study-shaped cohort'),
-    h('p', { class: 'meta' }, `Simulated with the reference-study preset (seed ${cohort.seed}): ${count(cohort.n)} patients, ${count(cohort.events)} events; ` +
+  const splitText = `Training ${count(sp.train)} patients (${count(sp.trainEvents)} events), test ${count(sp.test)} (${count(sp.testEvents)} events), ${count(sp.commonTest)} of them with every modality` +
+    (sp.excluded ? `; ${count(sp.excluded)} with no modality left out` : '') + '. ';
+  let meta;
+  if (simulated) {
+    meta = `Simulated with the reference-study preset (seed ${cohort.seed}): ${count(cohort.n)} patients, ${count(cohort.events)} events; ` +
       `${cohort.modalities.map((m) => `${m.name} ${count(m.available)}`).join(', ')}; ${count(cohort.complete)} with every modality. ` +
-      `Training ${count(sp.train)} patients (${count(sp.trainEvents)} events), test ${count(sp.test)} (${count(sp.testEvents)} events), ${count(sp.commonTest)} of them with every modality. ` +
-      'Computed in your browser by the LateFuse WebAssembly core.'),
+      splitText + 'Computed in your browser by the LateFuse WebAssembly core.';
+  } else {
+    const d = run.summary;
+    meta = `Data: ${d.files.join(' + ')}${d.files.length > 1 ? ` joined on “${d.id}”` : ''}; outcome “${d.time}” / “${d.event}” from ${d.outcomeFile}: ` +
+      `${count(d.patients)} patients, ${count(d.events)} events${d.dropped ? ` (${count(d.dropped)} without a time or event left out)` : ''}; ` +
+      `with data: ${d.modalities.map((m) => `${m.name} ${count(m.patients)}`).join(', ')}. ` + splitText +
+      'Computed in your browser by the LateFuse WebAssembly core; nothing left this computer.';
+  }
+  replace(container,
+    h('h2', { id: 'fusion-h', tabindex: '-1' }, simulated ? 'Results: late fusion on a simulated study-shaped cohort' : `Results: late fusion of ${words(rep.modalities)}`),
+    h('p', { class: 'meta' }, meta),
     h('p', { class: 'summary', id: 'fusion-summary' }, summary),
     warnings,
     keyNumbers,
     h('div', { class: 'panel' }, h('h3', {}, 'Discrimination on the test patients'), commonFigure.figure, allFigure.figure, tableWrap(cTable, 'C-index table')),
     kmBlock,
     h('div', { class: 'results-grid' }, kendallBlock, aucBlock),
+    calibrationBlock,
     h('div', { class: 'results-grid' }, forestSub, forestInt),
     h('div', { class: 'panel' }, h('h3', {}, 'Who has which modality'), h('div', { class: 'results-grid' }, patternTable(rep.patterns.train, 'train'), patternTable(rep.patterns.test, 'test'))),
     h('h3', {}, 'Downloads'),
-    h('p', { class: 'hint' }, 'Every chart above has its own SVG and PNG download. The model file can score new patients; the report has every number on this page.'),
+    h('p', { class: 'hint' }, 'Every chart above has its own SVG and PNG download. The model file scores new patients (Score tab, or latefuse score); the report has every number on this page; the predictions are what latefuse score writes for every patient of these files.'),
     modelNote,
     downloads);
+  container.hidden = false;
   const redraw = () => { for (const d of draws) d(); };
   redraw();
   const headline = late ? `Late fusion: C ${c3(late.common?.c)} on ${count(late.common?.n)} common test patients${best ? `, best single modality ${c3(best.common.c)}` : ''}.` : 'Late-fusion demo done.';

@@ -45,6 +45,11 @@ const guard = (fn) => async () => {
 $('#btn-demo').addEventListener('click', guard(() => runDemo(ctx)));
 $('#btn-lung').addEventListener('click', guard(() => flow.loadExample('lung', { fit: true })));
 $('#btn-rotterdam').addEventListener('click', guard(() => flow.loadExample('rotterdam', { fit: true })));
+// Late fusion on real data: Rotterdam RFS with four modalities, ready to run (not run at once: it
+// takes a few seconds, and the user may want to look at the modalities and settings first).
+$('#btn-rotterdam-gbsg').addEventListener('click', guard(() => flow.loadExample('rotterdam-gbsg')));
+// Late fusion on the user's files: the Score tab offers the new model as "just fitted".
+flow.onFusionResult = (result) => renderScoreModels(result);
 
 // Redraw charts to the new width after a resize (the SVGs also scale down by CSS meanwhile).
 let resizeTimer = null;

@@ -38,8 +38,12 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  * @typedef {{files: Array<{name: string, file?: Blob, text?: string}>}} ScoreInspectPayload  -> headers of patient files
  * @typedef {{model: string, files: Array<{name: string, file?: Blob, text?: string}>, idColumn?: string, idRequired?: boolean}} ScoreBatchPayload
  *   -> predictions, their CSV (= `latefuse score`) and the patients that could not be scored (worker-score.js)
+ * @typedef {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ *            modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} FuseDataPayload
+ *   -> late fusion on the loaded files: {result, km, summary, computeMs, predictions, calibration, ...}
+ *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn',
+export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn', 'fuseData',
   'scoreModelInfo', 'scoreOne', 'scoreInspect', 'scoreBatch']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };

@@ -38,7 +38,7 @@ function fittedText(result) {
       return `Just fitted: late-fusion model on the simulated cohort (seed ${cohort.seed}; ${cohort.modalities.map((m) => m.name).join(', ')}; ` +
         `${cohort.n} patients${late?.common?.c !== undefined ? `, C-index ${fixed(late.common.c, 3)} on the common test patients` : ''}).`;
     }
-    const files = result.prep?.files ?? result.files;
+    const files = result.prep?.files ?? result.files ?? result.source?.files;
     return `Just fitted: late-fusion model${files ? ` on ${[].concat(files).join(' + ')}` : ''}` +
       `${late?.test?.c !== undefined ? ` (C-index ${fixed(late.test.c, 3)} on the test patients)` : ''}.`;
   }

@@ -3,7 +3,9 @@
 // into one dataset whose columns remember the file and row they came from, so every error names the
 // user's own file, row and column.
 import Papa from 'papaparse';
-import { parseTable, tableFromRows, numericColumn, eventColumn, categoricalColumn, InputError, CancelledError } from '../lib/index.js';
+import {
+  parseTable, tableFromRows, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
+} from '../lib/index.js';
 
 /** Files above this size are parsed by streaming, with a progress event per chunk. */
 export const STREAM_THRESHOLD = 4 * 1024 * 1024;
@@ -210,8 +212,10 @@ export class Dataset {
     const first = this.tables[0].table;
     const firstIds = first.columns.get(id).raw.map((s) => s.trim());
     const matched = firstIds.filter((key) => indexes.every((m) => m.has(key)));
-    if (matched.length === 0) {
-      throw new InputError(`no ID in "${id}" is present in every file; check that the files describe the same patients`, { column: id, role: 'join' });
+    // No patient in every file is legitimate for late fusion (which joins on the outcome file, see
+    // fusionData); the single Cox model says so when it is fitted.
+    if (matched.length === 0 && !indexes.some((m, t) => t > 0 && [...m.keys()].some((key) => indexes[0].has(key)))) {
+      throw new InputError(`no ID in "${id}" of ${this.tables[0].table.file} is in any other file; check that the files describe the same patients and that "${id}" is the patient ID`, { column: id, role: 'join' });
     }
     const rowMaps = indexes.map((m) => Int32Array.from(matched, (key) => m.get(key)));
     // Column names: the ID once; others keep their name unless two files share it (then file.stem).
@@ -296,6 +300,8 @@ export class Dataset {
       const src = this.sources.get(name);
       const col = src.table.columns.get(src.name);
       if (!src.rows) return { ...describeColumn(name, col, this.rowCount), file: src.table.file };
+      // No patient in every file: describe each column over its own file.
+      if (this.rowCount === 0) return { ...describeColumn(name, col, src.table.rowCount), file: src.table.file, sourceName: src.name };
       // Joined: describe the column restricted to the matched rows.
       const raw = Array.from(src.rows, (i) => col.raw[i]);
       const restricted = col.kind === 'number'
@@ -313,4 +319,228 @@ export class Dataset {
       preview: previewRows({ rowCount: this.rowCount, cell: (name, k) => this.cell(name, k) }, this.header),
     };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Late fusion on the user's files: the join and the engine's input, step for step as `latefuse fuse`
+// (web/cli/commands/fuse.js joinTables + run) builds them, so the page and the command line give the
+// same report for the same files and options. Unlike the inner join above, the OUTCOME file (the one
+// with the time column) defines the patients; a patient missing from a modality file simply lacks
+// that modality. Every error names the file, row and column and carries `role` so the page can put
+// it beside the control it concerns: 'join' / 'id' (the ID column), 'time', 'event', 'split',
+// 'modality:<name>' or 'file:<file name>'.
+// ---------------------------------------------------------------------------------------------
+
+const idText = (column, i) => {
+  const raw = column.raw[i];
+  return raw === null ? null : String(raw).trim();
+};
+
+/**
+ * Join the loaded files on the ID column, anchored on the outcome file (fuse.js joinTables).
+ * @param {Array<{key: string, table: object}>} list the files, in the page's order
+ * @param {{id?: string, time: string}} roles
+ */
+export function outcomeJoin(list, { id, time }) {
+  const tables = list.map((x) => x.table);
+  const idRole = tables.length > 1 ? 'join' : 'id';
+  if (tables.length > 1 && !id) {
+    throw new InputError('several files are loaded: choose the ID column that links their rows (the same patient ID in every file)', { role: 'join' });
+  }
+  if (!time) throw new InputError('choose the follow-up time column', { role: 'time' });
+  const holders = tables.filter((t) => t.columns.has(time));
+  if (holders.length === 0) throw new InputError(`no file has the time column "${time}"; choose the follow-up time column`, { role: 'time' });
+  const outcome = holders[0];
+  const owner = new Map();
+  for (const t of tables) {
+    for (const name of t.header) {
+      if (name === id) continue;
+      if (owner.has(name)) {
+        throw new InputError(`the column "${name}" is in both ${owner.get(name).file} and ${t.file}; rename it in one of them ` +
+          '(columns are matched by name across files)', { file: t.file, column: name, role: `file:${t.file}` });
+      }
+      owner.set(name, t);
+    }
+  }
+  const keyed = new Map();
+  if (id) {
+    for (const t of tables) {
+      if (!t.columns.has(id)) {
+        throw new InputError(`${t.file}: has no column "${id}"; every file needs the patient ID column`, { file: t.file, column: id, role: idRole });
+      }
+      const col = t.columns.get(id);
+      const rows = new Map();
+      for (let i = 0; i < t.rowCount; i++) {
+        const key = idText(col, i);
+        if (key === null || key === '') {
+          throw new InputError(`${t.file}: row ${i + 1} has no patient ID in "${id}"; every row needs one`, { file: t.file, row: i + 1, column: id, role: idRole });
+        }
+        if (rows.has(key)) {
+          throw new InputError(`${t.file}: the patient ID "${key}" appears twice (rows ${rows.get(key) + 1} and ${i + 1}); ` +
+            'give each patient one row per file', { file: t.file, row: i + 1, column: id, role: idRole });
+        }
+        rows.set(key, i);
+      }
+      keyed.set(t, rows);
+    }
+  }
+  const ids = id
+    ? Array.from({ length: outcome.rowCount }, (_, i) => idText(outcome.columns.get(id), i))
+    : Array.from({ length: outcome.rowCount }, (_, i) => `row ${i + 1}`);
+  const rowOf = new Map();
+  const perFile = [];
+  for (const t of tables) {
+    if (t === outcome) {
+      rowOf.set(t, Int32Array.from({ length: outcome.rowCount }, (_, i) => i));
+      perFile.push({ file: t.file, rows: t.rowCount, patients: t.rowCount, outcome: true });
+      continue;
+    }
+    const rows = keyed.get(t);
+    const outcomeRows = keyed.get(outcome);
+    for (const [key, row] of rows) {
+      if (!outcomeRows.has(key)) {
+        throw new InputError(`${t.file}: row ${row + 1} has patient ID "${key}", which is not in the outcome file ${outcome.file}; ` +
+          'remove the row or add the patient\'s outcome', { file: t.file, row: row + 1, column: id, role: `file:${t.file}` });
+      }
+    }
+    rowOf.set(t, Int32Array.from(ids, (key) => (rows.has(key) ? rows.get(key) : -1)));
+    perFile.push({ file: t.file, rows: t.rowCount, patients: rows.size, outcome: false });
+  }
+  return {
+    ids,
+    outcome,
+    owner,
+    rowOf,
+    perFile,
+    columnNames: [...owner.keys()],
+    kind(name) {
+      const t = owner.get(name);
+      return t ? t.columns.get(name).kind : 'number';
+    },
+    text(name) {
+      const t = owner.get(name);
+      const raw = t.columns.get(name).raw;
+      return Array.from(rowOf.get(t), (r) => (r < 0 ? null : raw[r]));
+    },
+    numeric(name, role = 'feature') {
+      const t = owner.get(name);
+      if (!t) throw new InputError(`no file has the ${role} column "${name}"`, { column: name });
+      const values = numericColumn(t, name, role);
+      return Float64Array.from(rowOf.get(t), (r) => (r < 0 ? NaN : values[r]));
+    },
+  };
+}
+
+/** Train/test labels from a split column (fuse.js splitLabels): test/train or 1/0 (1 = test). */
+function splitLabels(join, column) {
+  const t = join.owner.get(column);
+  if (!t) throw new InputError(`no file has the split column "${column}"`, { column, role: 'split' });
+  const col = t.columns.get(column);
+  const rows = join.rowOf.get(t);
+  return join.ids.map((id, i) => {
+    const r = rows[i];
+    if (r < 0) {
+      throw new InputError(`${t.file}: patient "${id}" has no row, so no train/test label in "${column}"; add the row`, { file: t.file, column, role: 'split' });
+    }
+    const raw = col.raw[r];
+    const v = raw === null ? '' : String(raw).trim().toLowerCase();
+    if (v === '1' || v === 'test' || v === 'true') return 1;
+    if (v === '0' || v === 'train' || v === 'training' || v === 'false') return 0;
+    throw new InputError(`${t.file}: split column "${column}" must be test/train or 1/0 but row ${r + 1} has "${raw ?? ''}"`,
+      { file: t.file, row: r + 1, column, role: 'split' });
+  });
+}
+
+const withRole = (role, fn) => {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof InputError && !error.role) error.role = role;
+    throw error;
+  }
+};
+
+/**
+ * The engine's input for the user's files (fuse.js run): patients = rows of the outcome file with a
+ * time and an event; feature columns per modality (text columns are passed as text: categorical,
+ * one-hot encoded by the core); the ids; an optional split column.
+ * @param {Array<{key, table}>} list
+ * @param {{id?: string, time: string, event: string, split?: string, modalities: Record<string, string[]>}} spec
+ * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, time, event, ids, split?}
+ */
+export function fusionData(list, { id, time: timeName, event: eventName, split, modalities }) {
+  const join = outcomeJoin(list, { id, time: timeName });
+  if (!eventName) throw new InputError('choose the event column', { role: 'event' });
+  if (eventName === timeName) throw new InputError('time and event must be two different columns', { role: 'event' });
+  if (!join.outcome.columns.has(eventName)) {
+    throw new InputError(`${join.outcome.file}: no event column "${eventName}"; the event must be in the outcome file (the one with "${timeName}")`,
+      { file: join.outcome.file, column: eventName, role: 'event' });
+  }
+  const names = Object.keys(modalities ?? {});
+  if (names.length === 0) throw new InputError('give at least one modality with columns', { role: 'modalities' });
+  const reserved = new Set([id, timeName, eventName, split].filter(Boolean));
+  const taken = new Map();
+  for (const name of names) {
+    const cols = modalities[name];
+    if (!cols.length) throw new InputError(`the modality "${name}" has no columns; move columns into it or remove it`, { role: `modality:${name}` });
+    for (const c of cols) {
+      if (reserved.has(c)) throw new InputError(`the modality "${name}" has "${c}", which is the ID, outcome or split column, not a feature`, { column: c, role: `modality:${name}` });
+      if (!join.owner.has(c)) throw new InputError(`the modality "${name}" has the column "${c}", which is in no loaded file`, { column: c, role: `modality:${name}` });
+      if (taken.has(c)) throw new InputError(`the column "${c}" is in both "${taken.get(c)}" and "${name}"; give each column to one modality`, { column: c, role: `modality:${name}` });
+      taken.set(c, name);
+    }
+  }
+  const timeAll = withRole('time', () => numericColumn(join.outcome, timeName, 'time'));
+  const eventAll = withRole('event', () => eventColumn(join.outcome, eventName));
+  const keep = [];
+  for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
+  if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${timeName}" and "${eventName}"`, { role: 'time' });
+  const pick = (values) => Float64Array.from(keep, (i) => values[i]);
+  const time = pick(timeAll);
+  withRole('time', () => checkTimes(join.outcome, timeName, time, keep));
+  const event = pick(eventAll);
+  const ids = keep.map((i) => join.ids[i]);
+  const columns = {};
+  const present = {};
+  for (const name of names) {
+    const cols = modalities[name];
+    const has = new Uint8Array(keep.length);
+    let any = 0;
+    for (const c of cols) {
+      if (join.kind(c) === 'text') {
+        const cells = join.text(c);
+        columns[c] = keep.map((i) => cells[i]);
+        columns[c].forEach((v, k) => { if (v !== null) has[k] = 1; });
+      } else {
+        columns[c] = pick(withRole(`modality:${name}`, () => join.numeric(c)));
+        columns[c].forEach((v, k) => { if (!Number.isNaN(v)) has[k] = 1; });
+      }
+    }
+    for (const v of has) any += v;
+    if (any === 0) {
+      throw new InputError(`the modality "${name}": no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
+        `${cols.length > 5 ? ', ...' : ''}); check the columns and the ID matching, or remove the modality`, { role: `modality:${name}` });
+    }
+    present[name] = any;
+  }
+  const input = { columns, modalities, time, event, ids };
+  if (split) {
+    const labels = splitLabels(join, split);
+    input.split = keep.map((i) => labels[i]);
+  }
+  let events = 0;
+  for (const e of event) events += e;
+  const summary = {
+    files: list.map((x) => x.table.file),
+    outcomeFile: join.outcome.file,
+    id: id || null,
+    time: timeName,
+    event: eventName,
+    patients: keep.length,
+    events,
+    dropped: timeAll.length - keep.length,
+    perFile: join.perFile,
+    modalities: names.map((name) => ({ name, columns: modalities[name].length, patients: present[name] })),
+  };
+  return { input, join, summary, keep };
 }

@@ -5,6 +5,7 @@
 import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow, readReport } from './fusion-model.js';
+import { fusionData } from './worker-data.js';
 import { atRiskTimes } from './worker-evaluate.js';
 
 /** FUSION SEAM: the fusion engine of web/lib, or null while this build does not have it. */
@@ -132,24 +133,19 @@ async function fitOne(engine, simulation, evaluation, ctx, { label = '', from = 
 /**
  * Kaplan–Meier curves (with the number at risk) and the log-rank test of the late-fusion risk groups
  * of the TEST patients: the groups are the report's (training cut-points applied to the test
- * scores); time and event are the cohort's. The report itself has each group's median and S at the
- * horizons; the curves for the chart are computed here by the core (`latefuse km --group`).
+ * scores); time and event are the patients' own (`outcomeOf(id)` -> {time, event}). The report itself
+ * has each group's median and S at the horizons; the curves for the chart are computed here by the
+ * core (`latefuse km --group`).
  */
-async function testRiskGroupCurves(report, csv) {
+async function testRiskGroupCurves(report, outcomeOf) {
   const rep = readReport(report);
   const { ids, riskGroup } = rep.testPatients;
   const labels = (rep.riskGroups.test?.groups ?? []).map((g) => g.label);
   if (!ids.length || !labels.length) return null;
-  const table = lib.parseTable(csv, { file: 'simulated.csv' });
-  const idColumn = table.columns.get('id');
-  const rowOf = new Map();
-  for (let i = 0; i < table.rowCount; i++) rowOf.set(String(idColumn.raw[i]), i);
-  const timeAll = table.columns.get('time').values;
-  const eventAll = table.columns.get('event').values;
-  const keep = ids.map((id, k) => ({ row: rowOf.get(id), group: riskGroup[k] })).filter((x) => x.row !== undefined && Number.isInteger(x.group) && labels[x.group] !== undefined);
+  const keep = ids.map((id, k) => ({ o: outcomeOf(id), group: riskGroup[k] })).filter((x) => x.o && Number.isInteger(x.group) && labels[x.group] !== undefined);
   if (keep.length !== ids.length) return null;
-  const time = Float64Array.from(keep, (x) => timeAll[x.row]);
-  const event = Float64Array.from(keep, (x) => eventAll[x.row]);
+  const time = Float64Array.from(keep, (x) => x.o.time);
+  const event = Float64Array.from(keep, (x) => x.o.event);
   const group = keep.map((x) => labels[x.group]);
   let tmax = 0;
   for (const t of time) tmax = Math.max(tmax, t);
@@ -176,15 +172,132 @@ async function testRiskGroupCurves(report, csv) {
   return { atTimes, groups, logRank: test, ids, time: Array.from(time), event: Array.from(event) };
 }
 
+/** Outcome lookup of a simulated cohort's CSV by patient id. */
+function csvOutcomes(csv) {
+  const table = lib.parseTable(csv, { file: 'simulated.csv' });
+  const idColumn = table.columns.get('id');
+  const timeAll = table.columns.get('time').values;
+  const eventAll = table.columns.get('event').values;
+  const rowOf = new Map();
+  for (let i = 0; i < table.rowCount; i++) rowOf.set(String(idColumn.raw[i]), i);
+  return { table, outcomeOf: (id) => (rowOf.has(id) ? { time: timeAll[rowOf.get(id)], event: eventAll[rowOf.get(id)] } : null) };
+}
+
+/** Groups of predicted risk in the calibration plot (5 as models/build.sh; fewer for small test sets). */
+export const CALIBRATION_GROUPS = 5;
+
+/**
+ * Score every patient of `tables` with the model the engine wrote (web/lib scoreTables: the same
+ * call and options as `latefuse score --model M --data F ... [--id COL]`, so predictionsCsv(p) is
+ * that command's CSV), then calibration of the TEST patients at the report's middle horizon: mean
+ * predicted S(t) vs Kaplan–Meier S(t) by groups of predicted risk, and the calibration slope (the
+ * core's survivalCalibration, as `latefuse evaluate --predicted-survival surv_<t>
+ * --calibration-horizon t --calibration-groups 5` on the test patients in the report's order).
+ * @returns {{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null}}
+ */
+async function scoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
+  const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testSurvival: null };
+  const modelText = typeof result.model_json === 'string' ? result.model_json : null;
+  if (!modelText) {
+    out.predictionsError = result.model_json_error ?? 'the engine wrote no model file';
+    out.calibrationNote = `no model file to predict survival with (${out.predictionsError})`;
+    return out;
+  }
+  let p;
+  try {
+    p = await lib.scoreTables(modelText, tables, { idColumn, idRequired });
+  } catch (error) {
+    out.predictionsError = error.message;
+    out.calibrationNote = `the patients could not be scored with the model (${error.message})`;
+    return out;
+  }
+  out.predictions = lib.predictionsCsv(p);
+  const rep = readReport(result);
+  const horizons = rep.horizons.filter((t) => Number.isFinite(t));
+  if (!horizons.length) { out.calibrationNote = 'the report has no horizon'; return out; }
+  const horizon = horizons[Math.floor((horizons.length - 1) / 2)];
+  const at = p.survival.find((s) => s.time === horizon);
+  if (!at) { out.calibrationNote = `the model predicts no survival at t = ${horizon}`; return out; }
+  const index = new Map(p.ids.map((id, i) => [id, i]));
+  const { ids } = rep.testPatients;
+  const time = [];
+  const event = [];
+  const predicted = [];
+  for (const id of ids) {
+    const i = index.get(idOf(id));
+    const o = outcomeOf(id);
+    if (i === undefined || !o) { out.calibrationNote = `test patient "${id}" was not scored`; return out; }
+    if (!Number.isFinite(at.surv[i])) continue;
+    time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
+  }
+  out.testSurvival = { horizon, values: ids.map((id) => at.surv[index.get(idOf(id))]) };
+  if (predicted.length < 2 * CALIBRATION_GROUPS) { out.calibrationNote = `too few test patients with a predicted survival at t = ${horizon}`; return out; }
+  try {
+    const c = await lib.survivalCalibration({
+      time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
+    });
+    out.calibration = { n: predicted.length, horizon, ...c };
+  } catch (error) {
+    out.calibrationNote = error.message;
+  }
+  return out;
+}
+
 /** The Run-demo request: one simulated cohort, the whole report, the test risk groups' curves. */
 export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
   const engine = engineOrThrow();
   const { cohort, result } = await fitOne(engine, simulation, evaluation, ctx);
   ctx.progress('Kaplan–Meier curves of the late-fusion risk groups', null);
-  const km = await testRiskGroupCurves(result, cohort.csv);
+  const { table, outcomeOf } = csvOutcomes(cohort.csv);
+  const km = await testRiskGroupCurves(result, outcomeOf);
+  await ctx.checkpoint();
+  ctx.progress('Predicted survival and calibration of the test patients', null);
+  const scored = await scoreAndCalibrate(result, [table], { idColumn: 'id', idRequired: true, outcomeOf });
   await ctx.checkpoint();
   const { csv, ...summary } = cohort;
-  return { cohort: summary, csv, result, km };
+  return { cohort: summary, csv, result, km, ...scored };
+}
+
+/**
+ * Late fusion on the user's loaded files (the "Fit & evaluate" flow): join them on the ID anchored on
+ * the outcome file, build the engine's input as `latefuse fuse` does (worker-data.js fusionData), fit
+ * and evaluate, then the KM curves of the test risk groups, the predictions of every patient (as
+ * `latefuse score`) and the calibration of the test patients.
+ * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file.
+ * @param {Map<string, object>} tables the worker's parsed tables by key
+ * @param {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload
+ *   options: the engine's evaluation options (fusion-settings.js engineOptions)
+ */
+export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {}, options = {}, checkOnly = false }, ctx) {
+  const list = (keys ?? []).map((key) => {
+    const table = tables.get(key);
+    if (!table) throw new InputError(`the file "${key}" is no longer loaded; open it again`, { file: key, role: `file:${key}` });
+    return { key, table };
+  });
+  if (list.length === 0) throw new InputError('no data loaded: open CSV/TSV files or load an example');
+  ctx.progress('Joining the files on the patient ID', null);
+  await ctx.checkpoint();
+  const { input, summary } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
+  if (checkOnly) return { summary };
+  const engine = engineOrThrow();
+  const request = { ...input, ...options };
+  if (input.split) delete request.testFraction;
+  const started = performance.now();
+  const result = await runEngine(engine, request, ctx, { stage: 'Fitting the submodels and integrators, then evaluating on the test patients', from: 0.02, to: 0.93 });
+  const computeMs = Math.round((performance.now() - started) * 1000) / 1000;
+  const byId = new Map(input.ids.map((id, k) => [id, k]));
+  const outcomeOf = (id) => (byId.has(id) ? { time: input.time[byId.get(id)], event: input.event[byId.get(id)] } : null);
+  ctx.progress('Kaplan–Meier curves of the late-fusion risk groups', 0.94);
+  const km = await testRiskGroupCurves(result, outcomeOf);
+  await ctx.checkpoint();
+  ctx.progress('Predicted survival and calibration of the test patients', 0.97);
+  // Without an ID column (one file), `latefuse score` numbers the rows 1, 2, ...; the engine's ids are "row 1", ...
+  const scored = await scoreAndCalibrate(result, list.map((x) => x.table), {
+    idColumn: roles.id || 'id', idRequired: !!roles.id, outcomeOf, idOf: roles.id ? (id) => id : (id) => id.replace(/^row /, ''),
+  });
+  await ctx.checkpoint();
+  return { result, km, summary, computeMs, ...scored };
 }
 
 /**

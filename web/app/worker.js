@@ -6,7 +6,7 @@ import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable, Dataset } from './worker-data.js';
 import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
-import { simulateRequest, fusionRequest, learnRequest, capabilities } from './worker-fusion.js';
+import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest, capabilities } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
@@ -73,6 +73,9 @@ async function fitCoxRequest(payload, ctx) {
   let strata;
   if (strataName) { strata = dataset.categorical(strataName, 'strata'); used.push(strata.codes); }
   const rows = completeRows(used);
+  if (dataset.rowCount === 0) {
+    throw new InputError('no patient is in every loaded file; one Cox model needs every file\'s columns for each patient (late fusion does not)', { role: 'join' });
+  }
   if (rows.keep.length === 0) {
     throw new InputError(`no row has a value in every used column (${[timeName, eventName, ...covNames].join(', ')}); check the columns and missing values`, { role: 'covariate' });
   }
@@ -150,4 +153,5 @@ serve({
   init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest,
   simulate: simulateRequest, fusion: fusionRequest, learn: learnRequest,
   scoreModelInfo: scoreModelInfoRequest, scoreOne: scoreOneRequest, scoreInspect: scoreInspectRequest, scoreBatch: scoreBatchRequest,
+  fuseData: (payload, ctx) => fuseDataRequest(tables, payload, ctx),
 });

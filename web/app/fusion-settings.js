@@ -1,0 +1,245 @@
+// Late-fusion settings of the "Fit & evaluate" flow: the definitions (default, one-line help, check),
+// the form (grouped fieldsets, errors beside each control) and the engine's options
+// (web/lib fitAndEvaluateFusion). The defaults are the engine's honest defaults (`latefuse fuse`
+// without options); "Reference-compatible" applies the reference study's preset
+// (cpp/latefuse/fusion_report.hpp referenceCompatibleFusionOptions) and shows its values.
+//
+// OUTCOME SEAM: the settings are grouped under an outcome kind. Today the engine fits survival
+// (Cox) models only, so OUTCOMES has one entry; binary outcomes (0/1, logistic submodels) arrive on
+// another branch with an `outcome` column option of fitAndEvaluateFusion. Adding them = an entry in
+// OUTCOMES (its roles and the settings that apply, e.g. no ties / risk groups by KM), a select
+// "Outcome: survival | binary (0/1)" drawn from OUTCOMES when it has more than one entry, and
+// `outcomeRoles` mapping the chosen columns into the request. Nothing else here depends on survival.
+import { h } from './dom.js';
+
+/** Outcome kinds the engine supports. `roles`: the column roles the outcome needs (fit.js ROLE_FIELDS). */
+export const OUTCOMES = Object.freeze({
+  survival: Object.freeze({ label: 'Survival (follow-up time + event)', roles: Object.freeze(['time', 'event']) }),
+});
+
+/** The request's outcome columns for the chosen kind (survival: time and event). */
+export function outcomeRoles(kind, roles) {
+  if (kind === 'survival') return { time: roles.time, event: roles.event };
+  throw new Error(`unknown outcome kind ${kind}`);
+}
+
+/** The reference study's values, shown (and not sent) while "Reference-compatible" is ticked. */
+export const REFERENCE_PRESET = Object.freeze({
+  selection: 'screen', penalizer: '0.5', integratorPenalizer: '0.5', integratorInputs: 'in_sample', scaling: 'minmax',
+});
+
+const num = (min, max, integer, what) => (v) => {
+  if (v === '') return `Give ${what}.`;
+  const x = Number(v);
+  if (!Number.isFinite(x)) return `“${v}” is not a number; give ${what}.`;
+  if (integer && !Number.isInteger(x)) return `Give a whole number (${what}).`;
+  if (x < min || x > max) return `Give ${what} between ${min} and ${max}.`;
+  return null;
+};
+
+/**
+ * Every setting: key (the engine option unless `engine` says otherwise), label, control, default,
+ * one-line help, check. `reference: true` = set by the reference-compatible preset.
+ */
+export const FUSION_FIELDS = Object.freeze([
+  {
+    group: 'submodels', key: 'selection', label: 'Feature selection', type: 'select', reference: true, default: 'none',
+    options: [['none', 'None (all columns)'], ['screen', 'Screening (univariate)'], ['elasticnet', 'Elastic net']],
+    help: 'Which columns enter each submodel; screening keeps those linked to survival in the training patients (IQR filter, univariate Cox, BH q < 0.05).',
+  },
+  {
+    group: 'submodels', key: 'penalizer', label: 'Submodel ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
+    check: num(0, 1e6, false, 'a penalty ≥ 0'),
+    help: 'Shrinks each modality’s Cox coefficients toward 0 (lifelines’ penalizer scale); the study used 0.5.',
+  },
+  {
+    group: 'submodels', key: 'presence', label: 'A patient has a modality when', type: 'select', default: 'any',
+    options: [['any', 'any column has a value'], ['all', 'all columns have values']],
+    help: 'Patients without a modality are scored without it; missing cells of a present modality are imputed (training medians).',
+  },
+  {
+    group: 'submodels', key: 'scaling', label: 'Score scaling', type: 'select', reference: true, default: 'zscore',
+    options: [['zscore', 'z-score'], ['minmax', 'Min–max'], ['none', 'None']],
+    help: 'How each modality’s risk score is put on a common scale (training mean and SD; min–max after a |z| > 5 outlier step).',
+  },
+  {
+    group: 'integrator', key: 'integratorInputs', label: 'Integrator inputs', type: 'select', reference: true, default: 'cross_fitted',
+    options: [['cross_fitted', 'Cross-fitted (honest)'], ['in_sample', 'In-sample (as the study)']],
+    help: 'Cross-fitted scores come from submodels that did not see the patient, so the integrator does not over-trust them.',
+  },
+  {
+    group: 'integrator', key: 'integratorPenalizer', label: 'Integrator ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
+    check: num(0, 1e6, false, 'a penalty ≥ 0'),
+    help: 'Shrinks the weights the integrator gives to each modality’s score.',
+  },
+  {
+    group: 'integrator', key: 'minPatternSize', label: 'Minimum pattern size', type: 'number', default: '20', step: '1', min: '1',
+    check: num(1, 1e9, true, 'a number of patients ≥ 1'),
+    help: 'Fewest training patients for an availability pattern to get its own integrator; rarer patterns use a smaller one.',
+  },
+  {
+    group: 'evaluation', key: 'splitMode', label: 'Test patients', type: 'select', default: 'random', engine: false,
+    options: [['random', 'Random (seeded)'], ['column', 'From a split column']],
+    help: 'Models are fitted on the training patients and judged on the test patients only.',
+  },
+  {
+    group: 'evaluation', key: 'testFraction', label: 'Test fraction', type: 'number', default: '0.3', step: '0.05', when: (s) => s.splitMode === 'random',
+    check: (v) => (num(0, 1, false, 'a fraction between 0 and 1')(v) ?? (Number(v) <= 0 || Number(v) >= 1 ? 'Give a fraction strictly between 0 and 1 (e.g. 0.3).' : null)),
+    help: 'Share of the patients held out for testing, stratified on the event.',
+  },
+  {
+    group: 'evaluation', key: 'splitColumn', label: 'Split column', type: 'column', default: '', engine: false, when: (s) => s.splitMode === 'column',
+    help: 'A column with test/train or 1/0 (1 = test) for every patient, e.g. an external validation centre.',
+  },
+  {
+    group: 'evaluation', key: 'seed', label: 'Random seed', type: 'number', default: '1', step: '1', min: '0',
+    check: num(0, Number.MAX_SAFE_INTEGER, true, 'a whole number ≥ 0'),
+    help: 'Seeds the split, cross-fitting, bootstrap and permutations: the same seed gives the same numbers here and in `latefuse fuse`.',
+  },
+  {
+    group: 'evaluation', key: 'bootstrap', label: 'Bootstrap replicates', type: 'number', default: '1000', step: '100', min: '0',
+    check: num(0, 1e6, true, 'a number of replicates ≥ 0'),
+    help: 'Resamples of the test patients for the 95% intervals of C and ΔC (0 = no intervals).',
+  },
+  {
+    group: 'evaluation', key: 'permutations', label: 'Permutations', type: 'number', default: '1000', step: '100', min: '0',
+    check: num(0, 1e6, true, 'a number of permutations ≥ 0'),
+    help: 'Shuffles for the p-value of “C better than chance”; the smallest possible p is 1/(permutations + 1).',
+  },
+  {
+    group: 'evaluation', key: 'folds', label: 'Cross-validation folds', type: 'number', default: '0', step: '1', min: '0',
+    check: (v) => num(0, 100, true, '0 or a number of folds ≥ 2')(v) ?? (Number(v) === 1 ? 'Give 0 (no cross-validation) or at least 2 folds.' : null),
+    help: 'Also repeat the whole fit in K folds of all patients for a steadier C (0 = none; slower).',
+  },
+  {
+    group: 'evaluation', key: 'repeats', label: 'Cross-validation repeats', type: 'number', default: '1', step: '1', min: '1',
+    check: num(1, 100, true, 'a number of repeats ≥ 1'),
+    help: 'How many times the K-fold split is redrawn (with the seed).',
+  },
+  {
+    group: 'evaluation', key: 'riskGroups', label: 'Risk groups', type: 'select', default: 'median',
+    options: [['median', 'Median (2 groups)'], ['tertiles', 'Tertiles (3 groups)'], ['optimistic', 'Best cut-point (optimistic)']],
+    help: 'Cut-points of the late-fusion score chosen on the training patients; the “optimistic” search (as the study) overstates the training p.',
+  },
+  {
+    group: 'evaluation', key: 'horizons', label: 'Horizons', type: 'text', default: '',
+    check: (v) => (v.trim() === '' || v.split(',').every((x) => x.trim() !== '' && Number.isFinite(Number(x)) && Number(x) > 0) ? null
+      : 'Give times > 0 separated by commas (e.g. 365,730,1095), or leave empty.'),
+    help: 'Times for AUC(t), survival and calibration (units of the time column); empty = quartiles of the training event times.',
+  },
+  {
+    group: 'evaluation', key: 'timeUnit', label: 'Time unit', type: 'text', default: '',
+    check: (v) => (v.length > 40 ? 'Keep the unit short (e.g. days, months).' : null),
+    help: 'The unit of the time column (e.g. days, months), written into the model file and the chart axes.',
+  },
+  {
+    group: 'comparators', key: 'early', label: 'Early fusion (comparator)', type: 'select', default: 'complete', engine: false,
+    options: [['complete', 'Complete cases'], ['imputed', 'Imputed']],
+    help: 'One Cox model on all columns together, fitted on the patients with every modality (complete cases) or on all with missing modalities imputed; compared with late fusion on the same test patients.',
+  },
+]);
+
+export const FUSION_GROUPS = Object.freeze([
+  ['submodels', 'Submodels (one per modality)'],
+  ['integrator', 'Integrators (combining the modality scores)'],
+  ['evaluation', 'Evaluation'],
+  ['comparators', 'Comparison'],
+]);
+
+/** The default settings (strings, as the controls hold them). */
+export function defaultFusionSettings() {
+  return { outcome: 'survival', referenceCompatible: false, ...Object.fromEntries(FUSION_FIELDS.map((f) => [f.key, f.default])) };
+}
+
+/** Is the field shown and used with these settings? */
+export const fieldActive = (f, s) => !f.when || f.when(s);
+/** Is the field fixed by the reference-compatible preset? */
+export const fieldLocked = (f, s) => s.referenceCompatible && !!f.reference;
+
+/**
+ * Check the settings. Returns {key: message} for every problem (empty = fine).
+ * @param {object} s settings
+ * @param {{columns?: string[]}} context the loaded columns (for the split column)
+ */
+export function checkFusionSettings(s) {
+  const problems = {};
+  for (const f of FUSION_FIELDS) {
+    if (!fieldActive(f, s) || fieldLocked(f, s)) continue;
+    const v = String(s[f.key] ?? '');
+    if (f.key === 'splitColumn' && !v) { problems[f.key] = 'Choose the column that marks the test patients.'; continue; }
+    const message = f.check?.(v);
+    if (message) problems[f.key] = message;
+  }
+  return problems;
+}
+
+/**
+ * The engine's options (fitAndEvaluateFusion) for checked settings; the split column is a role
+ * (fit.js sends it with the roles). Under the reference-compatible preset its fields are not sent:
+ * the core applies the study's values.
+ */
+export function engineOptions(s) {
+  const o = {};
+  const numberOf = (k) => Number(s[k]);
+  if (s.referenceCompatible) o.referenceCompatible = true;
+  for (const f of FUSION_FIELDS) {
+    if (f.engine === false || !fieldActive(f, s) || fieldLocked(f, s)) continue;
+    const v = s[f.key];
+    if (f.key === 'horizons') { if (v.trim()) o.horizons = v.split(',').map(Number); continue; }
+    if (f.key === 'timeUnit') { if (v.trim()) o.timeUnit = v.trim(); continue; }
+    o[f.key] = f.type === 'number' ? numberOf(f.key) : v;
+  }
+  if (s.early === 'imputed') o.earlyImpute = true;
+  return o;
+}
+
+const fieldDomId = (key) => `fs-${key}`;
+export const fusionFieldId = fieldDomId;
+
+/**
+ * Draw the settings form into `box`. `onChange(key)` after the user changes a setting.
+ * @param {HTMLElement} box
+ * @param {object} settings (mutated by the controls)
+ * @param {{columns: string[], onChange: (key: string) => void}} options
+ */
+export function renderFusionSettings(box, settings, { columns, onChange }) {
+  const preset = h('input', { type: 'checkbox', id: 'fs-referenceCompatible', checked: settings.referenceCompatible, 'aria-describedby': 'fs-referenceCompatible-help' });
+  preset.addEventListener('change', () => { settings.referenceCompatible = preset.checked; onChange('referenceCompatible'); });
+  const presetRow = h('div', { class: 'field checkbox-field preset' },
+    h('div', { class: 'check' }, preset, h('label', { for: 'fs-referenceCompatible' }, 'Reference-compatible (reproduce the study)')),
+    h('p', { class: 'help', id: 'fs-referenceCompatible-help' },
+      'The reference study’s choices: screening, ridge penalty 0.5, in-sample integrator inputs, min–max scaling. Honest defaults otherwise.'));
+  const groups = FUSION_GROUPS.map(([group, legend]) => {
+    const fields = FUSION_FIELDS.filter((f) => f.group === group).map((f) => {
+      const id = fieldDomId(f.key);
+      const locked = fieldLocked(f, settings);
+      const value = locked ? REFERENCE_PRESET[f.key] : settings[f.key];
+      let control;
+      if (f.type === 'select' || f.type === 'column') {
+        const options = f.type === 'column'
+          ? [['', '— choose a column —'], ...columns.map((c) => [c, c])]
+          : f.options;
+        control = h('select', { id }, options.map(([v, text]) => h('option', { value: v }, text)));
+        control.value = value;
+        if (f.type === 'column' && value && !columns.includes(value)) control.value = '';
+      } else {
+        control = h('input', {
+          id, type: f.type === 'number' ? 'number' : 'text', value, step: f.step, min: f.min, autocomplete: 'off', spellcheck: 'false',
+          inputmode: f.type === 'number' ? (f.step && !String(f.step).includes('.') ? 'numeric' : 'decimal') : undefined,
+        });
+      }
+      control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+      control.dataset.setting = f.key;
+      if (locked) control.disabled = true;
+      const update = () => { settings[f.key] = control.value; onChange(f.key); };
+      control.addEventListener(f.type === 'select' || f.type === 'column' ? 'change' : 'input', update);
+      return h('div', { class: 'field', hidden: !fieldActive(f, settings), 'data-field': f.key },
+        h('label', { for: id }, f.label, locked ? h('span', { class: 'guess' }, 'study') : null),
+        control,
+        h('p', { class: 'help', id: `${id}-help` }, f.help),
+        h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': `setting:${f.key}`, hidden: true }));
+    });
+    return h('fieldset', { class: 'fusion-group' }, h('legend', {}, legend), h('div', { class: 'grid settings fusion-settings' }, fields));
+  });
+  box.replaceChildren(presetRow, ...groups);
+}
