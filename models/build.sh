@@ -37,3 +37,6 @@ node models/join-outcome.js models/data/gbsg-predictions.csv models/data/gbsg-va
 latefuse evaluate --data models/data/gbsg-predictions.csv --time rfstime --event status --score fused_lp \
   --bootstrap 1000 --permutations 0 --seed 2024 --tau 1826 --horizons 1096,1826 \
   --predicted-survival surv_1826 --calibration-horizon 1826 --calibration-groups 5 > models/rotterdam.gbsg-validation.json
+
+# The web app bundles the two prepared files (web/app/public/data/README.md); keep its copies current.
+cp models/data/rotterdam-rfs.csv models/data/gbsg-validation.csv web/app/public/data/
