@@ -47,7 +47,8 @@ const char* adjustName(PAdjustMethod m) {
   return "BH";
 }
 const FeatureStatus kStatuses[] = {FeatureStatus::LowVariability, FeatureStatus::NotTestable, FeatureStatus::NotSignificant,
-                                   FeatureStatus::RejectedForward, FeatureStatus::Selected, FeatureStatus::SelectedByFallback};
+                                   FeatureStatus::RejectedForward, FeatureStatus::Selected, FeatureStatus::SelectedByFallback,
+                                   FeatureStatus::ElasticNetZero};
 
 // ---- writing ----------------------------------------------------------------------------------
 json vec(const Eigen::VectorXd& v) {
