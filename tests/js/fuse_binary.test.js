@@ -211,3 +211,14 @@ describe('latefuse fuse --selection elasticnet', () => {
     expect(s.code, s.stderr).toBe(0);
   });
 });
+
+describe('shipped survival model files after the binary/elastic-net additions', () => {
+  for (const f of ['models/hgsoc-synthetic.latefuse.json', 'models/rotterdam.latefuse.json']) {
+    it(`${f} stays schema-valid and round-trips byte for byte`, async () => {
+      const text = readText(f);
+      expect(await roundTripModel(text)).toBe(text);
+      expect((await validateModel(text)).outcomeType).toBe('survival');
+      expect(checkSchema(schema, JSON.parse(text))).toEqual([]);
+    });
+  }
+});
