@@ -48,7 +48,8 @@ void perModality(const val& input, const char* key, SimulationOptions& o, Apply 
 
 // input: {preset = 'hgsoc', n?, seed?, availability?: {name: count}, complete?, signal?, features?,
 //         signalFeatures?, noise? (number or {name: value}), correlation?, interaction?,
-//         interactionBetween?: [a, b], censoring?, medianSurvival?, weibullShape?, cellMissing?}
+//         interactionBetween?: [a, b], censoring?, medianSurvival?, weibullShape?, cellMissing?,
+//         outcome?: 'survival'|'binary', intercept? (binary: log-odds at eta = 0)}
 // n is applied first (rescaling the preset's availability table); availability or complete then
 // replace the table by the exact construction of simulator.hpp.
 val simulateJs(val input) {
@@ -80,14 +81,28 @@ val simulateJs(val input) {
   if (has(input, "medianSurvival")) o.medianSurvival = finiteNumber(input["medianSurvival"], "medianSurvival");
   if (has(input, "weibullShape")) o.weibullShape = finiteNumber(input["weibullShape"], "weibullShape");
   if (has(input, "cellMissing")) o.cellMissing = finiteNumber(input["cellMissing"], "cellMissing");
+  if (has(input, "outcome")) {
+    const val v = input["outcome"];
+    const std::string outcome = v.typeOf().as<std::string>() == "string" ? v.as<std::string>() : "";
+    if (outcome == "binary") o.outcome = SimulatedOutcome::Binary;
+    else if (outcome != "survival") throw InputError("outcome must be survival or binary");
+  }
+  if (has(input, "intercept")) o.binaryIntercept = finiteNumber(input["intercept"], "intercept");
 
   const SimulatedCohort c = simulate(o);
   val out = val::object();
   out.set("csv", cohortCsv(c));
-  out.set("n", static_cast<double>(c.time.size()));
+  out.set("n", static_cast<double>(c.event.size()));
   out.set("seed", static_cast<double>(o.seed));
-  out.set("events", c.event.sum());
-  out.set("censored", static_cast<double>(c.time.size()) - c.event.sum());
+  out.set("outcome", std::string(c.binary ? "binary" : "survival"));
+  if (c.binary) {
+    out.set("cases", c.event.sum());
+    out.set("controls", static_cast<double>(c.event.size()) - c.event.sum());
+    out.set("intercept", o.binaryIntercept);
+  } else {
+    out.set("events", c.event.sum());
+    out.set("censored", static_cast<double>(c.time.size()) - c.event.sum());
+  }
   val modalities = val::array();
   int complete = 0;
   for (Eigen::Index i = 0; i < c.available.rows(); ++i) complete += c.available.row(i).minCoeff();

@@ -28,6 +28,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   out.set("kind", doc["kind"].get<std::string>());
   out.set("scoreDirection", doc["score_direction"].get<std::string>());
   out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
+  out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
   out.set("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"));
   out.set("columns", toStringArray(fm.columns));
   val modalities = val::array();
@@ -48,6 +49,16 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     mo.set("scoreMean", mm.scoreMean);
     mo.set("scoreSd", mm.scoreSd);
     mo.set("warnings", toStringArray(mm.warnings));
+    if (mm.elasticNet.used) {
+      val en = val::object();
+      en.set("lambda", mm.elasticNet.lambda);
+      en.set("lambdaMin", mm.elasticNet.lambdaMin);
+      en.set("lambda1se", mm.elasticNet.lambda1se);
+      en.set("fallback", mm.elasticNet.fallback);
+      mo.set("elasticNet", en);
+    } else {
+      mo.set("elasticNet", val::null());
+    }
     modalities.call<void>("push", mo);
   }
   out.set("modalities", modalities);
@@ -66,7 +77,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     val io = val::object();
     io.set("pattern", patternNames(fm, in.pattern));
     io.set("patients", in.patients);
-    io.set("coef", toArray(in.fit.coef));
+    io.set("coef", toArray(fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef));
     integrators.call<void>("push", io);
   }
   out.set("integrators", integrators);
@@ -142,6 +153,8 @@ val scoresObject(const LoadedModel& lm, const ModelScores& s) {
   out.set("fusedLp", toFloat64Array(s.fused));
   out.set("coxLp", toFloat64Array(s.coxLp));
   out.set("hazardRatio", toFloat64Array(s.hazardRatio));
+  out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
+  out.set("probability", toFloat64Array(s.probability));
   out.set("percentile", toFloat64Array(s.percentile));
   out.set("riskGroup", toInt32Array(s.riskGroup));
   val labels = val::array();
@@ -223,9 +236,14 @@ std::string roundTripModelJs(std::string text) {
 }
 
 // A model fitted on a simulated cohort (hgsoc preset), for demos and tests:
-// {n?, seed?, horizons?: [..], minPatternSize?, timeUnit?} -> {model: text, csv: the cohort}
+// {n?, seed?, horizons?: [..], minPatternSize?, timeUnit?, outcome?: 'survival'|'binary'} -> {model: text, csv: the cohort}
 val exampleModelJs(val options) {
   SimulationOptions so = simulationPreset("hgsoc");
+  if (has(options, "outcome")) {
+    const std::string outcome = options["outcome"].as<std::string>();
+    if (outcome != "survival" && outcome != "binary") throw InputError("exampleModel: outcome must be survival or binary");
+    if (outcome == "binary") so.outcome = SimulatedOutcome::Binary;
+  }
   if (has(options, "n")) setCohortSize(so, options["n"].as<int>());
   if (has(options, "seed")) so.seed = static_cast<uint64_t>(options["seed"].as<double>());
   const SimulatedCohort sim = simulate(so);
@@ -241,7 +259,8 @@ val exampleModelJs(val options) {
     horizons.assign(h.data(), h.data() + h.size());
   }
   ModelExtras ex = trainingExtras(fm, c, rows, horizons);
-  ex.timeUnit = option<std::string>(options, "timeUnit", "months");
+  ex.timeUnit = so.outcome == SimulatedOutcome::Binary ? option<std::string>(options, "timeUnit", "")
+                                                       : option<std::string>(options, "timeUnit", "months");
   val out = val::object();
   out.set("model", modelText(fusionModelToJson(fm, ex)));
   out.set("csv", cohortCsv(sim));

@@ -55,15 +55,28 @@ ProgressCallback progressOf(const val& input) {
   };
 }
 
+// A binary cohort has `outcome` (0/1) instead of time and event.
 Cohort cohortOf(const val& input) {
-  for (const char* key : {"time", "event", "columns", "columnNames", "columnModality", "modalities"})
+  const bool binary = has(input, "outcome");
+  if (binary && (has(input, "time") || has(input, "event")))
+    throw InputError("fitAndEvaluateFusion: give either outcome (binary) or time and event (survival), not both");
+  for (const char* key : {"time", "event", "columns", "columnNames", "columnModality", "modalities"}) {
+    if (binary && (std::string(key) == "time" || std::string(key) == "event")) continue;
     if (!has(input, key)) throw InputError(std::string("fitAndEvaluateFusion: missing '") + key + "'");
+  }
   Cohort c;
-  c.time = toVector(input["time"]);
-  c.event = toVector(input["event"]);
-  const Eigen::Index n = c.time.size();
-  if (c.event.size() != n)
-    throw InputError("fitAndEvaluateFusion: time has " + std::to_string(n) + " values but event has " + std::to_string(c.event.size()));
+  Eigen::Index n;
+  if (binary) {
+    c.outcome = OutcomeType::Binary;
+    c.event = toVector(input["outcome"]);
+    n = c.event.size();
+  } else {
+    c.time = toVector(input["time"]);
+    c.event = toVector(input["event"]);
+    n = c.time.size();
+    if (c.event.size() != n)
+      throw InputError("fitAndEvaluateFusion: time has " + std::to_string(n) + " values but event has " + std::to_string(c.event.size()));
+  }
   c.x = toMatrix(input["columns"], n);
   c.columns = toStrings(input["columnNames"]);
   const Eigen::VectorXi owner = toIntVector(input["columnModality"]);
@@ -92,9 +105,22 @@ EvaluationOptions optionsOf(const val& input, const Cohort& c) {
   const std::string selection = text(input, "selection", f.selectFeatures ? "screen" : "none");
   if (selection == "none") f.selectFeatures = false;
   else if (selection == "screen") f.selectFeatures = true;
-  else if (selection == "elasticnet")
-    throw InputError("selection 'elasticnet' is not supported yet: the fusion engine has no elastic-net submodels; use 'screen' or 'none'");
-  else throw InputError("selection must be none, screen or elasticnet; got '" + selection + "'");
+  else if (selection == "elasticnet") {
+    f.selectFeatures = false;
+    f.elasticNet.enabled = true;
+  } else throw InputError("selection must be none, screen or elasticnet; got '" + selection + "'");
+  if (!f.elasticNet.enabled && (has(input, "alpha") || has(input, "lambdaRule") || has(input, "selectionFolds")))
+    throw InputError("alpha, lambdaRule and selectionFolds apply to selection 'elasticnet' only");
+  f.elasticNet.alpha = finite(input, "alpha", f.elasticNet.alpha);
+  {
+    const std::string rule = text(input, "lambdaRule", "min");
+    if (rule == "min") f.elasticNet.rule = LambdaRule::Min;
+    else if (rule == "1se") f.elasticNet.rule = LambdaRule::OneSE;
+    else throw InputError("lambdaRule must be min or 1se; got '" + rule + "'");
+  }
+  f.elasticNet.folds = whole(input, "selectionFolds", f.elasticNet.folds);
+  if (f.elasticNet.enabled && c.outcome == OutcomeType::Binary)
+    throw InputError("elastic-net selection needs a survival outcome; use --selection screen or none");
   const std::string presence = text(input, "presence", f.presence == PresenceRule::Any ? "any" : "all");
   if (presence == "any") f.presence = PresenceRule::Any;
   else if (presence == "all") f.presence = PresenceRule::All;
@@ -180,12 +206,12 @@ std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::
   return modelText(fusionModelToJson(rep.model, ex));
 }
 
-// input: {time, event, ids?, columns: [Float64Array...] (NaN = missing), columnNames, columnModality
+// input: {time, event | outcome (binary 0/1), ids?, columns: [Float64Array...] (NaN = missing), columnNames, columnModality
 //         (modality index per column), modalities, split? (Int32Array, 1 = test), testFraction?,
 //         folds?, repeats?, seed?, bootstrap?, permutations?, confLevel?, horizons?, tau?,
 //         riskGroups?, selection?, referenceCompatible?, presence?, scaling?, outlierZ?, penalizer?,
 //         integratorPenalizer?, minPatternSize?, integratorInputs?, crossFitFolds?, earlyFusion?,
-//         earlyImpute?, ties?, timeUnit?, chunk?, onProgress?}
+//         earlyImpute?, ties?, timeUnit?, chunk?, alpha?, lambdaRule?, selectionFolds?, onProgress?}
 val fitAndEvaluateFusionJs(val input) {
   const Cohort c = cohortOf(input);
   const EvaluationOptions o = optionsOf(input, c);

@@ -5,7 +5,9 @@
 #include <limits>
 #include <numeric>
 
+#include "latefuse/distributions.hpp"
 #include "latefuse/error.hpp"
+#include "latefuse/logistic.hpp"
 
 namespace latefuse {
 namespace {
@@ -51,6 +53,7 @@ const char* featureStatusName(FeatureStatus status) {
     case FeatureStatus::RejectedForward: return "rejected_forward";
     case FeatureStatus::Selected: return "selected";
     case FeatureStatus::SelectedByFallback: return "selected_by_fallback";
+    case FeatureStatus::ElasticNetZero: return "elastic_net_zero";
   }
   return "unknown";
 }
@@ -95,10 +98,14 @@ UnivariateCox univariateCox(const SurvivalData& data, const Eigen::VectorXd& col
   return u;
 }
 
-FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
-                             const ScreeningOptions& o) {
-  validateSurvivalData(data, "feature screening");
-  const Eigen::Index n = data.size(), p = x.cols();
+namespace {
+
+// Steps 1-5 with the outcome-specific parts passed in: univariate(j) fits column j alone;
+// forwardP(rows, cols) gives the p of the last column in the forward model on those rows.
+template <typename Univariate, typename ForwardP>
+FeatureScreen screenWith(Eigen::Index n, const Eigen::MatrixXd& x, const std::vector<std::string>& names, const ScreeningOptions& o,
+                         Univariate univariate, ForwardP forwardModelP) {
+  const Eigen::Index p = x.cols();
   if (x.rows() != n)
     throw InputError("feature screening: the features have " + std::to_string(x.rows()) + " rows but there are " +
                      std::to_string(n) + " subjects");
@@ -109,9 +116,6 @@ FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x,
   if (!(o.forwardP > 0 && o.forwardP <= 1)) throw InputError("feature screening: the forward p threshold must be in (0, 1]");
   if (o.forwardPenalizer < 0) throw InputError("feature screening: the forward penalizer must be >= 0");
   if (o.minSelected < 0) throw InputError("feature screening: minSelected must be >= 0");
-  if (data.event.sum() == 0)
-    throw ModelError("feature screening: there are no events among the " + std::to_string(n) +
-                     " subjects, so no feature can be related to survival");
   for (Eigen::Index j = 0; j < p; ++j)
     for (Eigen::Index i = 0; i < n; ++i)
       if (std::isinf(x(i, j)))
@@ -137,7 +141,7 @@ FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x,
   for (Eigen::Index j = 0; j < p; ++j) {
     if (s.status[static_cast<size_t>(j)] == FeatureStatus::LowVariability) continue;
     try {
-      s.univariate[static_cast<size_t>(j)] = univariateCox(data, x.col(j), o.test, o.ties);
+      s.univariate[static_cast<size_t>(j)] = univariate(j);
       s.p(j) = s.univariate[static_cast<size_t>(j)].p;
     } catch (const std::exception& e) {  // InputError / ModelError: this column only
       s.status[static_cast<size_t>(j)] = FeatureStatus::NotTestable;
@@ -172,17 +176,12 @@ FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x,
       double pj = kNaN;
       try {
         if (rows.size() < cols.size() + 2) throw ModelError("too few complete rows (" + std::to_string(rows.size()) + ")");
-        const SurvivalData d = subsetData(data, rows);
         Eigen::MatrixXd xs(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
         for (size_t r = 0; r < rows.size(); ++r)
           for (size_t c = 0; c < cols.size(); ++c) xs(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = x(rows[r], cols[c]);
-        CoxOptions co;
-        co.ties = o.ties;
-        co.penalizer = o.forwardPenalizer;
-        const CoxFit fit = fitCox(d, xs, co);
-        const auto summary = summarizeCoefficients(fit, false);
-        pj = summary.back().p;
-        if (!fit.converged) s.warnings.push_back("forward model with " + label(s.names, j) + " did not converge");
+        bool converged = true;
+        pj = forwardModelP(rows, xs, converged);
+        if (!converged) s.warnings.push_back("forward model with " + label(s.names, j) + " did not converge");
       } catch (const std::exception& e) {
         s.warnings.push_back("forward model with " + label(s.names, j) + " could not be fitted: " + e.what());
       }
@@ -209,6 +208,140 @@ FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x,
     if (static_cast<int>(s.selected.size()) < o.minSelected)
       s.warnings.push_back("only " + std::to_string(s.selected.size()) + " testable feature(s), fewer than the " +
                            std::to_string(o.minSelected) + " requested");
+  }
+  return s;
+}
+
+}  // namespace
+
+FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
+                             const ScreeningOptions& o) {
+  validateSurvivalData(data, "feature screening");
+  const Eigen::Index n = data.size();
+  if (x.rows() != n)
+    throw InputError("feature screening: the features have " + std::to_string(x.rows()) + " rows but there are " +
+                     std::to_string(n) + " subjects");
+  if (data.event.sum() == 0)
+    throw ModelError("feature screening: there are no events among the " + std::to_string(n) +
+                     " subjects, so no feature can be related to survival");
+  return screenWith(
+      n, x, names, o, [&](Eigen::Index j) { return univariateCox(data, x.col(j), o.test, o.ties); },
+      [&](const std::vector<Eigen::Index>& rows, const Eigen::MatrixXd& xs, bool& converged) {
+        const SurvivalData d = subsetData(data, rows);
+        CoxOptions co;
+        co.ties = o.ties;
+        co.penalizer = o.forwardPenalizer;
+        const CoxFit fit = fitCox(d, xs, co);
+        converged = fit.converged;
+        return summarizeCoefficients(fit, false).back().p;
+      });
+}
+
+UnivariateCox univariateLogistic(const Eigen::VectorXd& y, const Eigen::VectorXd& column, UnivariateTest test) {
+  if (column.size() != y.size())
+    throw InputError("univariate logistic: the column has " + std::to_string(column.size()) + " values but there are " +
+                     std::to_string(y.size()) + " subjects");
+  std::vector<Eigen::Index> rows;
+  for (Eigen::Index i = 0; i < column.size(); ++i)
+    if (std::isfinite(column(i))) rows.push_back(i);
+  if (rows.size() < 2) throw InputError("univariate logistic: fewer than 2 subjects have a value");
+  Eigen::VectorXd ys(static_cast<Eigen::Index>(rows.size()));
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), 1);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    ys(static_cast<Eigen::Index>(k)) = y(rows[k]);
+    x(static_cast<Eigen::Index>(k), 0) = column(rows[k]);
+  }
+  const LogisticFit fit = fitLogistic(ys, x);  // ModelError: one outcome class, constant column
+  if (!fit.converged || !fit.warnings.empty())
+    throw ModelError("univariate logistic: " + (fit.warnings.empty() ? std::string("no convergence") : fit.warnings.front()));
+  UnivariateCox u;
+  u.coef = fit.coef(1);
+  u.se = fit.se(1);
+  u.hr = fit.oddsRatio(1);
+  u.z = fit.z(1);
+  if (test == UnivariateTest::Wald) {
+    u.p = fit.pValue(1);
+  } else {
+    const double pbar = fit.cases / static_cast<double>(ys.size());
+    const double null = fit.cases * std::log(pbar) + fit.controls * std::log(1 - pbar);
+    u.p = chiSquareUpper(std::max(0.0, 2 * (fit.loglik - null)), 1);
+  }
+  u.n = static_cast<int>(ys.size());
+  u.events = static_cast<int>(fit.cases);
+  if (!std::isfinite(u.p)) throw ModelError("univariate logistic: the p-value is not finite (the fit diverged)");
+  return u;
+}
+
+FeatureScreen screenFeaturesBinary(const Eigen::VectorXd& y, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
+                                   const ScreeningOptions& o) {
+  const Eigen::Index n = y.size();
+  if (x.rows() != n)
+    throw InputError("feature screening: the features have " + std::to_string(x.rows()) + " rows but there are " +
+                     std::to_string(n) + " subjects");
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!(y(i) == 0 || y(i) == 1)) throw InputError("feature screening: the outcome must be 0 or 1 at row " + std::to_string(i + 1));
+  const double cases = y.sum();
+  if (cases == 0 || cases == static_cast<double>(n))
+    throw ModelError(std::string("feature screening: the outcome is ") + (cases == 0 ? "0" : "1") + " for all " + std::to_string(n) +
+                     " subjects, so no feature can be related to it");
+  return screenWith(
+      n, x, names, o, [&](Eigen::Index j) { return univariateLogistic(y, x.col(j), o.test); },
+      [&](const std::vector<Eigen::Index>& rows, const Eigen::MatrixXd& xs, bool& converged) {
+        Eigen::VectorXd ys(static_cast<Eigen::Index>(rows.size()));
+        for (size_t k = 0; k < rows.size(); ++k) ys(static_cast<Eigen::Index>(k)) = y(rows[k]);
+        LogisticOptions lo;
+        lo.ridge = static_cast<double>(rows.size()) * o.forwardPenalizer;
+        const LogisticFit fit = fitLogistic(ys, xs, {}, lo);
+        converged = fit.converged;
+        return fit.pValue(fit.pValue.size() - 1);
+      });
+}
+
+const char* lambdaRuleName(LambdaRule rule) { return rule == LambdaRule::Min ? "min" : "1se"; }
+
+ElasticNetSelection elasticNetSelection(const SurvivalData& data, const Eigen::MatrixXd& x, const ElasticNetSelectionOptions& o,
+                                        uint64_t seed, const Eigen::VectorXi& foldId, const std::vector<std::string>& names) {
+  if (!(o.alpha > 0 && o.alpha <= 1)) throw InputError("elastic-net selection: alpha must be in (0, 1] (1 = lasso)");
+  if (o.folds < 2) throw InputError("elastic-net selection: the cross-validation needs at least 2 folds");
+  if (x.rows() != data.size())
+    throw InputError("elastic-net selection: the features have " + std::to_string(x.rows()) + " rows but there are " +
+                     std::to_string(data.size()) + " subjects");
+  ElasticNetOptions eo;
+  eo.alpha = o.alpha;
+  eo.standardize = true;
+  eo.columnNames = names;
+  ElasticNetCvOptions cv;
+  cv.folds = o.folds;
+  cv.seed = seed;
+  cv.stratified = true;
+  cv.rule = o.rule;
+  if (foldId.size()) cv.foldId = foldId;
+  else if (o.folds > data.size())
+    throw InputError("elastic-net selection: " + std::to_string(o.folds) + " folds need at least that many patients");
+  const ElasticNetCv fit = cvElasticNetCox(data, x, eo, cv);
+  ElasticNetSelection s;
+  s.used = true;
+  s.lambda = fit.lambdaChosen;
+  s.lambdaMin = fit.lambdaMin;
+  s.lambda1se = fit.lambda1se;
+  s.coef = fit.coefficients();
+  s.warnings = fit.warnings;
+  for (const auto& w : fit.fit.warnings) s.warnings.push_back(w);
+  for (Eigen::Index j = 0; j < s.coef.size(); ++j)
+    if (s.coef(j) != 0) s.selected.push_back(static_cast<int>(j));
+  if (s.selected.empty()) {
+    const Eigen::MatrixXd& b = fit.fit.beta;
+    for (Eigen::Index k = 0; k < b.cols() && s.selected.empty(); ++k) {
+      Eigen::Index best = -1;
+      for (Eigen::Index j = 0; j < b.rows(); ++j)
+        if (b(j, k) != 0 && (best < 0 || std::fabs(b(j, k)) > std::fabs(b(best, k)))) best = j;
+      if (best >= 0) s.selected.push_back(static_cast<int>(best));
+    }
+    if (s.selected.empty()) throw ModelError("elastic-net selection: no column enters the elastic-net path at any lambda");
+    s.fallback = true;
+    s.warnings.push_back("no coefficient is non-zero at lambda_" + std::string(lambdaRuleName(o.rule)) + " = " +
+                         std::to_string(s.lambda) + "; kept " + label(names, s.selected.front()) +
+                         ", the first column to enter the elastic-net path");
   }
   return s;
 }

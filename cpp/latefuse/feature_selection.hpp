@@ -20,12 +20,29 @@
 //  5. If fewer than minSelected columns survive, the tested columns with the smallest p that are not
 //     yet selected are added (status SelectedByFallback) — so a modality always contributes a model.
 // Direction: coefficients and hazard ratios as in cox.hpp (positive = higher value, higher hazard).
+//
+// Binary outcomes (screenFeaturesBinary): the same steps with a univariate LOGISTIC model in step 2
+// (fitLogistic, intercept + the column, on the rows where the column is present; Wald p of the
+// column, R summary.glm, or the likelihood-ratio p), UnivariateCox holding its coefficient (log odds
+// ratio), SE, odds ratio (in `hr`), z and p, `events` = cases; the forward models are ridge logistic
+// with ridge = n * forwardPenalizer (fusion.hpp's parameterisation). A column whose outcome is
+// constant on its rows, or that separates it, is not testable.
+//
+// Elastic-net selection (elasticNetSelection, survival only), as `cv.glmnet(family = "cox")` on the
+// columns given: K folds (assignFoldsStratified on the event with `seed`, or caller-given fold ids),
+// grouped partial-likelihood deviance over the full-data lambda path (elastic_net.hpp: glmnet's
+// default path, standardize = TRUE), lambda_min (default) or lambda_1se; the selected columns are
+// those with non-zero coefficients at the chosen lambda. If none is non-zero (lambda_1se often is
+// the top of the path), FALLBACK: the first column to enter the path (the one non-zero at the
+// largest lambda that has any; ties: the larger |coefficient|, then the first column), with a
+// warning. Non-selected columns get status ElasticNetZero.
 #pragma once
 #include <Eigen/Dense>
 #include <string>
 #include <vector>
 
 #include "latefuse/cox.hpp"
+#include "latefuse/elastic_net.hpp"
 #include "latefuse/multiple_testing.hpp"
 #include "latefuse/survival_data.hpp"
 
@@ -39,7 +56,8 @@ enum class FeatureStatus {
   NotSignificant,      // q >= maxQ
   RejectedForward,     // p >= forwardP in the forward model
   Selected,
-  SelectedByFallback,  // added to reach minSelected
+  SelectedByFallback,  // added to reach minSelected (or the elastic-net fallback)
+  ElasticNetZero,      // coefficient 0 at the chosen lambda of the elastic-net selection
 };
 const char* featureStatusName(FeatureStatus status);  // "low_variability", "not_testable", ...
 
@@ -80,6 +98,35 @@ FeatureScreen screenFeatures(const SurvivalData& data, const Eigen::MatrixXd& x,
 // Step 2 alone for one column (rows with NaN skipped). Throws ModelError/InputError when not testable.
 UnivariateCox univariateCox(const SurvivalData& data, const Eigen::VectorXd& column, UnivariateTest test = UnivariateTest::Wald,
                             Ties ties = Ties::Efron);
+
+// Binary outcome y (0/1), see above.
+FeatureScreen screenFeaturesBinary(const Eigen::VectorXd& y, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
+                                   const ScreeningOptions& options = {});
+UnivariateCox univariateLogistic(const Eigen::VectorXd& y, const Eigen::VectorXd& column, UnivariateTest test = UnivariateTest::Wald);
+
+struct ElasticNetSelectionOptions {
+  bool enabled = false;
+  double alpha = 1;                    // 1 = lasso; (0, 1]
+  LambdaRule rule = LambdaRule::Min;
+  int folds = 5;                       // K of the cross-validation
+};
+
+struct ElasticNetSelection {
+  bool used = false;
+  std::vector<int> selected;           // column indices, ascending
+  bool fallback = false;               // no column was non-zero: the first to enter the path
+  double lambda = 0, lambdaMin = 0, lambda1se = 0;  // the chosen one, and both rules' values
+  Eigen::VectorXd coef;                // at the chosen lambda (original units)
+  std::vector<std::string> warnings;
+};
+
+// See above. x: complete (no NaN). foldId: empty = seeded stratified folds; else 0-based per row.
+// Throws InputError for bad options, ModelError when the cross-validation is impossible (e.g. a fold
+// without events).
+ElasticNetSelection elasticNetSelection(const SurvivalData& data, const Eigen::MatrixXd& x,
+                                        const ElasticNetSelectionOptions& options, uint64_t seed,
+                                        const Eigen::VectorXi& foldId = {}, const std::vector<std::string>& names = {});
+const char* lambdaRuleName(LambdaRule rule);  // "min", "1se"
 
 // Step 1 alone: IQR (type 7) of (x - min) / (max - min) over the non-missing values; NaN when fewer
 // than 2 values or constant.

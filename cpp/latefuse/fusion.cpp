@@ -104,17 +104,19 @@ Eigen::MatrixXd selectColumns(const Eigen::MatrixXd& x, const std::vector<int>& 
   return out;
 }
 
-Eigen::VectorXd linearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x) {
-  Eigen::VectorXd b = fit.coef;
-  for (Eigen::Index j = 0; j < b.size(); ++j)
-    if (!std::isfinite(b(j))) b(j) = 0;
-  return (x.rowwise() - fit.means.transpose()) * b;
-}
-
 // Unstandardised unimodal score (the submodel's linear predictor) for rows that have the modality.
 Eigen::VectorXd rawScore(const ModalityModel& mm, const Cohort& c, const std::vector<int>& rows) {
-  return linearPredictor(mm.fit, selectColumns(preprocess(mm, c, rows), mm.selected));
+  return submodelScore(mm, selectColumns(preprocess(mm, c, rows), mm.selected));
 }
+
+// The logistic ridge lambda for n rows (fusion.hpp: n * penalizer, or theta when penalizer is 0).
+LogisticOptions ridgeLogistic(const RidgeOptions& r, Eigen::Index n) {
+  LogisticOptions o;
+  o.ridge = r.penalizer > 0 ? static_cast<double>(n) * r.penalizer : r.theta;
+  return o;
+}
+
+bool isBinary(const Cohort& c) { return c.outcome == OutcomeType::Binary; }
 
 // Steps 1a–1e for modality m on `rows` (training patients that have it).
 ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
@@ -123,12 +125,18 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   mm.name = c.modalities[static_cast<size_t>(m)];
   mm.index = m;
   mm.outlierZ = o.outlierZ;
-  const SurvivalData d = survivalRows(c, rows);
+  const bool binary = isBinary(c);
+  const SurvivalData d = binary ? SurvivalData{} : survivalRows(c, rows);
+  const Eigen::VectorXd y = outcomeRows(c, rows);
   mm.trainingPatients = static_cast<int>(rows.size());
-  mm.trainingEvents = static_cast<int>(d.event.sum());
+  mm.trainingEvents = static_cast<int>(y.sum());
   if (mm.trainingEvents == 0)
     throw ModelError(context + ": none of the " + std::to_string(rows.size()) + " training patients with modality '" + mm.name +
-                     "' has an event, so its survival model cannot be fitted");
+                     (binary ? "' has the outcome (y = 1), so its logistic model cannot be fitted"
+                             : "' has an event, so its survival model cannot be fitted"));
+  if (binary && mm.trainingEvents == static_cast<int>(rows.size()))
+    throw ModelError(context + ": all " + std::to_string(rows.size()) + " training patients with modality '" + mm.name +
+                     "' have the outcome (y = 1), so its logistic model cannot be fitted");
   std::vector<double> medians;
   for (size_t j = 0; j < c.columns.size(); ++j) {
     if (c.columnModality[j] != m) continue;
@@ -181,10 +189,21 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   x = preprocess(mm, c, rows);
   // Screening or all columns.
   mm.status.assign(static_cast<size_t>(q), FeatureStatus::Selected);
-  if (o.selectFeatures) {
-    std::vector<std::string> names;
-    for (int col : mm.columns) names.push_back(c.columns[static_cast<size_t>(col)]);
-    const FeatureScreen s = screenFeatures(d, x, names, o.screening);
+  std::vector<std::string> names;
+  for (int col : mm.columns) names.push_back(c.columns[static_cast<size_t>(col)]);
+  if (o.elasticNet.enabled) {
+    try {
+      mm.elasticNet = elasticNetSelection(d, x, o.elasticNet, o.seed, {}, names);
+    } catch (const ModelError& e) {
+      throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
+    }
+    mm.selected = mm.elasticNet.selected;
+    mm.status.assign(static_cast<size_t>(q), FeatureStatus::ElasticNetZero);
+    for (int j : mm.selected)
+      mm.status[static_cast<size_t>(j)] = mm.elasticNet.fallback ? FeatureStatus::SelectedByFallback : FeatureStatus::Selected;
+    for (const auto& w : mm.elasticNet.warnings) mm.warnings.push_back(w);
+  } else if (o.selectFeatures) {
+    const FeatureScreen s = binary ? screenFeaturesBinary(y, x, names, o.screening) : screenFeatures(d, x, names, o.screening);
     mm.status = s.status;
     mm.selected = s.selected;
     for (const auto& w : s.warnings) mm.warnings.push_back(w);
@@ -201,16 +220,25 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   } else {
     for (Eigen::Index j = 0; j < q; ++j) mm.selected.push_back(static_cast<int>(j));
   }
-  CoxOptions co = ridgeCox(o.submodel, o.ties);
-  for (int s : mm.selected) co.columnNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
+  std::vector<std::string> selectedNames;
+  for (int s : mm.selected) selectedNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
+  const Eigen::MatrixXd xs = selectColumns(x, mm.selected);
   try {
-    mm.fit = fitCox(d, selectColumns(x, mm.selected), co);
+    if (binary) {
+      LogisticOptions lo = ridgeLogistic(o.submodel, xs.rows());
+      lo.names = selectedNames;
+      mm.logit = fitLogistic(y, xs, {}, lo);
+    } else {
+      CoxOptions co = ridgeCox(o.submodel, o.ties);
+      co.columnNames = selectedNames;
+      mm.fit = fitCox(d, xs, co);
+    }
   } catch (const ModelError& e) {
     throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
   }
-  for (const auto& w : mm.fit.warnings) mm.warnings.push_back(w);
+  for (const auto& w : binary ? mm.logit.warnings : mm.fit.warnings) mm.warnings.push_back(w);
   double mean, sd;
-  meanSd(mm.fit.linearPredictor, mean, sd);
+  meanSd(binary ? submodelScore(mm, xs) : mm.fit.linearPredictor, mean, sd);
   mm.scoreMean = mean;
   mm.scoreSd = sd > 0 ? sd : 1;
   if (!(sd > 0)) mm.warnings.push_back("the '" + mm.name + "' submodel gives every training patient the same score");
@@ -227,17 +255,54 @@ std::vector<int> patternModalities(int mask, int modalityCount) {
   return out;
 }
 
+const char* outcomeTypeName(OutcomeType type) { return type == OutcomeType::Binary ? "binary" : "survival"; }
+
 SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
   SurvivalData d;
   const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
   d.time.resize(m);
   d.event.resize(m);
   for (Eigen::Index k = 0; k < m; ++k) {
-    d.time(k) = c.time(rows[static_cast<size_t>(k)]);
-    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
+    const double e = c.event(rows[static_cast<size_t>(k)]);
+    d.time(k) = isBinary(c) ? 2 - e : c.time(rows[static_cast<size_t>(k)]);
+    d.event(k) = e;
   }
   return d;
 }
+
+Eigen::VectorXd outcomeRows(const Cohort& c, const std::vector<int>& rows) {
+  Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+  for (size_t k = 0; k < rows.size(); ++k) y(static_cast<Eigen::Index>(k)) = c.event(rows[k]);
+  return y;
+}
+
+Eigen::VectorXd coxLinearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x) {
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < b.size(); ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
+  return (x.rowwise() - fit.means.transpose()) * b;
+}
+
+Eigen::VectorXd logisticLinearPredictor(const LogisticFit& fit, const Eigen::MatrixXd& x, bool withIntercept) {
+  const Eigen::Index k = x.cols();
+  Eigen::VectorXd lp = x * fit.coef.tail(k);
+  if (withIntercept) lp.array() += fit.coef(0);
+  return lp;
+}
+
+Eigen::VectorXd submodelScore(const ModalityModel& mm, const Eigen::MatrixXd& x) {
+  return mm.logit.coef.size() ? logisticLinearPredictor(mm.logit, x, false) : coxLinearPredictor(mm.fit, x);
+}
+
+double submodelLogOdds(const ModalityModel& mm, double standardisedScore) {
+  return mm.logit.coef(0) + standardisedScore * mm.scoreSd + mm.scoreMean;
+}
+
+Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::MatrixXd& x) {
+  return in.logit.coef.size() ? logisticLinearPredictor(in.logit, x, true) : coxLinearPredictor(in.fit, x);
+}
+
+double logistic(double lp) { return 1 / (1 + std::exp(-lp)); }
 
 double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
   if (integrator < 0)
@@ -245,12 +310,13 @@ double fusedScore(const FusionModel& model, int integrator, int usedPattern, con
   const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
   Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
   for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = unimodal(in.modalities[j]);
-  return linearPredictor(in.fit, x)(0);
+  return integratorLinearPredictor(in, x)(0);
 }
 
 Cohort cohortFromSimulation(const SimulatedCohort& s) {
   Cohort c;
   c.ids = s.ids;
+  c.outcome = s.binary ? OutcomeType::Binary : OutcomeType::Survival;
   c.time = s.time;
   c.event = s.event;
   c.x = s.features;
@@ -279,8 +345,10 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
   validateCohort(c);
   const Eigen::Index n = c.x.rows();
   const int M = static_cast<int>(c.modalities.size());
-  if (c.time.size() != n || c.event.size() != n)
-    throw InputError("fusion: the cohort needs time and event for every patient to be trained on");
+  const bool binary = isBinary(c);
+  if (binary ? c.event.size() != n : (c.time.size() != n || c.event.size() != n))
+    throw InputError(binary ? "fusion: the cohort needs the 0/1 outcome for every patient to be trained on"
+                            : "fusion: the cohort needs time and event for every patient to be trained on");
   if (trainRows.size() < 2) throw InputError("fusion: give at least 2 training patients");
   std::vector<char> seen(static_cast<size_t>(n), 0);
   for (int r : trainRows) {
@@ -288,7 +356,23 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     if (seen[static_cast<size_t>(r)]) throw InputError("fusion: training row " + std::to_string(r + 1) + " is given twice");
     seen[static_cast<size_t>(r)] = 1;
   }
-  validateSurvivalData(survivalRows(c, trainRows), "fusion training data");
+  if (binary) {
+    for (int r : trainRows)
+      if (!(c.event(r) == 0 || c.event(r) == 1))
+        throw InputError("fusion: the outcome of training " + patientLabel(c, r) + " is " +
+                         (std::isnan(c.event(r)) ? std::string("missing") : std::to_string(c.event(r))) +
+                         "; a binary outcome must be 0 or 1");
+  } else {
+    validateSurvivalData(survivalRows(c, trainRows), "fusion training data");
+  }
+  if (o.elasticNet.enabled && binary)
+    throw InputError("elastic-net selection needs a survival outcome; use --selection screen or none");
+  if (o.elasticNet.enabled && o.selectFeatures)
+    throw InputError("fusion: choose one feature selection, screening or elastic net, not both");
+  if (o.elasticNet.enabled) {
+    if (!(o.elasticNet.alpha > 0 && o.elasticNet.alpha <= 1)) throw InputError("fusion: the elastic-net alpha must be in (0, 1] (1 = lasso)");
+    if (o.elasticNet.folds < 2) throw InputError("fusion: the elastic-net selection needs at least 2 folds");
+  }
   if (o.minPatternSize < 1) throw InputError("fusion: the minimum pattern size must be >= 1");
   if (o.crossFit && o.folds < 2) throw InputError("fusion: cross-fitting needs at least 2 folds");
   if (o.outlierZ < 0) throw InputError("fusion: the outlier threshold must be >= 0 (0 = off)");
@@ -296,6 +380,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     throw InputError("fusion: ridge penalties must be >= 0");
 
   FusionModel fm;
+  fm.outcome = c.outcome;
   fm.modalities = c.modalities;
   fm.columns = c.columns;
   fm.columnModality = c.columnModality;
@@ -334,8 +419,9 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
   if (!o.crossFit) {
     for (int m = 0; m < M; ++m) {
       const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+      const Eigen::VectorXd raw = binary ? rawScore(mm, c, withModality[static_cast<size_t>(m)]) : mm.fit.linearPredictor;
       for (size_t k = 0; k < position[static_cast<size_t>(m)].size(); ++k)
-        scores(position[static_cast<size_t>(m)][k], m) = (mm.fit.linearPredictor(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
+        scores(position[static_cast<size_t>(m)][k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
     }
   } else {
     Eigen::VectorXd trainEvent(nt);
@@ -402,16 +488,29 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
     for (size_t r = 0; r < pos.size(); ++r)
       for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = scores(pos[r], in.modalities[j]);
-    CoxOptions co = ridgeCox(o.integrator, o.ties);
-    for (int m : in.modalities) co.columnNames.push_back(c.modalities[static_cast<size_t>(m)]);
-    const SurvivalData d = survivalRows(c, rows);
-    if (d.event.sum() == 0) {
-      fm.warnings.push_back("pattern " + label + " has no events among its training patients: no integrator; its patients use the fallback");
+    std::vector<std::string> inNames;
+    for (int m : in.modalities) inNames.push_back(c.modalities[static_cast<size_t>(m)]);
+    const Eigen::VectorXd y = outcomeRows(c, rows);
+    if (y.sum() == 0) {
+      fm.warnings.push_back("pattern " + label + (binary ? " has no cases (y = 1)" : " has no events") +
+                            " among its training patients: no integrator; its patients use the fallback");
       continue;
     }
-    in.fit = fitCox(d, x, co);
+    if (binary && y.sum() == static_cast<double>(y.size())) {
+      fm.warnings.push_back("pattern " + label + " has no controls (y = 0) among its training patients: no integrator; its patients use the fallback");
+      continue;
+    }
+    if (binary) {
+      LogisticOptions lo = ridgeLogistic(o.integrator, x.rows());
+      lo.names = inNames;
+      in.logit = fitLogistic(y, x, {}, lo);
+    } else {
+      CoxOptions co = ridgeCox(o.integrator, o.ties);
+      co.columnNames = inNames;
+      in.fit = fitCox(survivalRows(c, rows), x, co);
+    }
     in.patients = static_cast<int>(rows.size());
-    for (const auto& w : in.fit.warnings) fm.warnings.push_back("integrator " + label + ": " + w);
+    for (const auto& w : binary ? in.logit.warnings : in.fit.warnings) fm.warnings.push_back("integrator " + label + ": " + w);
     fm.integrators.push_back(std::move(in));
   }
 
@@ -439,12 +538,20 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
         x.middleCols(col, xm.cols()) = xm;
         col += xm.cols();
       }
-      CoxOptions co = ridgeCox(o.submodel, o.ties);
-      for (int j : ef.columns) co.columnNames.push_back(c.columns[static_cast<size_t>(j)]);
-      ef.fit = fitCox(survivalRows(c, rows), x, co);
+      std::vector<std::string> efNames;
+      for (int j : ef.columns) efNames.push_back(c.columns[static_cast<size_t>(j)]);
+      if (binary) {
+        LogisticOptions lo = ridgeLogistic(o.submodel, x.rows());
+        lo.names = efNames;
+        ef.logit = fitLogistic(outcomeRows(c, rows), x, {}, lo);
+      } else {
+        CoxOptions co = ridgeCox(o.submodel, o.ties);
+        co.columnNames = efNames;
+        ef.fit = fitCox(survivalRows(c, rows), x, co);
+      }
       ef.trainingPatients = static_cast<int>(rows.size());
       ef.fitted = true;
-      for (const auto& w : ef.fit.warnings) fm.warnings.push_back("early fusion: " + w);
+      for (const auto& w : binary ? ef.logit.warnings : ef.fit.warnings) fm.warnings.push_back("early fusion: " + w);
     } catch (const ModelError& e) {
       fm.warnings.push_back(std::string("early fusion not fitted: ") + e.what());
     }
@@ -534,7 +641,8 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
         x.middleCols(col, xm.cols()) = xm;
         col += xm.cols();
       }
-      const Eigen::VectorXd lp = linearPredictor(fm.early.fit, x);
+      const Eigen::VectorXd lp = fm.outcome == OutcomeType::Binary ? logisticLinearPredictor(fm.early.logit, x, true)
+                                                                    : coxLinearPredictor(fm.early.fit, x);
       for (size_t k = 0; k < at.size(); ++k) {
         s.early(at[k]) = lp(static_cast<Eigen::Index>(k));
         s.earlyScored[static_cast<size_t>(at[k])] = true;

@@ -1,5 +1,22 @@
-// Late fusion of per-modality survival models (the reference HGSOC study's design), with early
-// fusion as the comparator.
+// Late fusion of per-modality survival (or binary-outcome) models (the reference HGSOC study's
+// design), with early fusion as the comparator.
+//
+// Outcome (Cohort::outcome). Survival: `time` and `event` (0/1); every model is a ridge Cox model.
+// Binary: `event` holds the 0/1 outcome y (1 = case) and `time` is unused (may be empty); every
+// model (submodels, integrators, early fusion) is a ridge LOGISTIC model (logistic.hpp, intercept
+// unpenalised). Ridge parameterisation for logistic models, chosen so that `penalizer` means what it
+// means for Cox as far as possible: ridge = n * penalizer on the covariates as given, i.e. the
+// objective -loglik + (n * penalizer / 2) ||beta||^2 (lifelines-style per-observation scaling; the
+// same problem as glmnet(alpha = 0, lambda = penalizer, standardize = FALSE)). For Cox, lifelines'
+// penalizer penalises SD-scaled coefficients; the two coincide whenever the covariates have sample
+// SD 1 — z-scored submodel columns (the default scaling) and the integrators' standardised scores.
+// With penalizer 0, RidgeOptions::theta is the logistic ridge lambda itself (scale is ignored).
+// A binary submodel's unimodal score is its linear predictor WITHOUT the intercept, x' beta
+// (higher = higher odds of y = 1), standardised exactly as a Cox score; an integrator's (and early
+// fusion's) linear predictor INCLUDES its intercept, so it is a log-odds and the predicted
+// probability is 1 / (1 + exp(-lp)). A patient scored by one modality gets the probability of that
+// submodel, 1 / (1 + exp(-(intercept + x' beta))). Wherever "event(s)" is said below, read
+// "case(s)" (y = 1) for a binary outcome; the folds of cross-fitting are stratified on y.
 //
 // Data. A Cohort is patients x feature columns; every column belongs to one modality. A patient
 // HAS a modality when any (PresenceRule::Any, default) or all (All) of its columns are present
@@ -13,7 +30,12 @@
 //        the training median (outlierZ = 0: off);
 //     c. scaling: z-score (mean, sample SD), min–max to [0, 1], or none; constant columns are left
 //        centred and reported in warnings;
-//     d. optional univariate screening (feature_selection.hpp) on the preprocessed columns;
+//     d. optional feature selection on the preprocessed columns: univariate screening
+//        (feature_selection.hpp; for a binary outcome the univariate test is a logistic Wald test),
+//        or cross-validated elastic-net Cox (elasticNetSelection in feature_selection.hpp: seeded
+//        event-stratified K folds with FusionOptions::seed, the lambda_min or lambda_1se rule, the
+//        columns with non-zero coefficients at that lambda, a documented fallback when none; survival
+//        outcomes only). Cross-fitting repeats the selection inside every fold (honest);
 //     e. submodel: ridge Cox (cox.hpp) on the selected columns, either parameterisation: lifelines'
 //        penalizer (default 0.1) or R's ridge(theta, scale). The unimodal score is its linear
 //        predictor (x - means)' beta: higher = higher risk.
@@ -45,7 +67,8 @@
 // modality's preprocessing. In complete-case mode a patient lacking a modality is not
 // scored (NaN, and scored = false).
 //
-// Randomness: only the cross-fitting folds (assignFoldsStratified, folds.hpp) with `seed`.
+// Randomness: the cross-fitting folds (assignFoldsStratified, folds.hpp) with `seed`, and the
+// elastic-net selection folds (the same seed, see feature_selection.hpp).
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
@@ -55,15 +78,20 @@
 #include "latefuse/categorical.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/feature_selection.hpp"
+#include "latefuse/logistic.hpp"
 #include "latefuse/survival_data.hpp"
 
 namespace latefuse {
 
 struct SimulatedCohort;
 
+enum class OutcomeType { Survival, Binary };
+const char* outcomeTypeName(OutcomeType type);  // "survival", "binary"
+
 struct Cohort {
   std::vector<std::string> ids;            // one per patient (for messages)
-  Eigen::VectorXd time, event;             // needed for the training rows only
+  OutcomeType outcome = OutcomeType::Survival;
+  Eigen::VectorXd time, event;             // needed for the training rows only; Binary: event = y (0/1), time unused
   Eigen::MatrixXd x;                       // patients x columns, NaN = missing
   std::vector<std::string> columns;
   std::vector<int> columnModality;         // index into modalities, one per column
@@ -89,8 +117,9 @@ struct FusionOptions {
   PresenceRule presence = PresenceRule::Any;
   double outlierZ = 0;                 // 0 = no outlier step
   Scaling scaling = Scaling::ZScore;
-  bool selectFeatures = false;
+  bool selectFeatures = false;         // univariate screening (exclusive with elasticNet.enabled)
   ScreeningOptions screening = [] { ScreeningOptions s; s.minSelected = 1; return s; }();
+  ElasticNetSelectionOptions elasticNet;  // enabled = cross-validated elastic-net selection (survival only)
   RidgeOptions submodel;
   RidgeOptions integrator;
   int minPatternSize = 20;
@@ -112,7 +141,9 @@ struct ModalityModel {
   Eigen::VectorXd center, scale;       // scaling: (x - center) / scale
   std::vector<int> selected;           // positions in `columns` fed to the submodel
   std::vector<FeatureStatus> status;   // screening outcome per used column (Selected when no screening)
-  CoxFit fit;                          // the submodel on the selected, preprocessed columns
+  ElasticNetSelection elasticNet;      // the selection's lambdas (elasticNet.used = false otherwise)
+  CoxFit fit;                          // survival: the submodel on the selected, preprocessed columns
+  LogisticFit logit;                   // binary: the submodel (coef = intercept, then the selected columns)
   double scoreMean = 0, scoreSd = 1;   // of the in-sample training scores (standardises new patients)
   int trainingPatients = 0, trainingEvents = 0;
   std::vector<std::string> warnings;
@@ -121,7 +152,8 @@ struct ModalityModel {
 struct Integrator {
   int pattern = 0;                     // bitmask over modalities
   std::vector<int> modalities;         // ascending
-  CoxFit fit;                          // on standardised scores, columns in `modalities` order
+  CoxFit fit;                          // survival: on standardised scores, columns in `modalities` order
+  LogisticFit logit;                   // binary: the same, with an intercept first
   int patients = 0;
 };
 
@@ -130,11 +162,13 @@ struct EarlyFusionModel {
   std::vector<int> columns;            // cohort columns, modality by modality
   std::vector<int> columnOwner;        // modality of each column
   std::vector<int> columnPosition;     // position of the column in its ModalityModel::columns
-  CoxFit fit;
+  CoxFit fit;                          // survival
+  LogisticFit logit;                   // binary (intercept first)
   int trainingPatients = 0;
 };
 
 struct FusionModel {
+  OutcomeType outcome = OutcomeType::Survival;
   std::vector<std::string> modalities, columns;
   std::vector<int> columnModality;
   FusionOptions options;
@@ -172,11 +206,28 @@ FusionScores scoreFusion(const FusionModel& model, const Cohort& cohort, const s
 // The one place where unimodal scores become the fused score (scoreFusion and model-file scoring).
 double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal);
 
+// Linear predictors. Cox: (x - means)' beta (redundant coefficients as 0). Logistic: x' beta with
+// or without the intercept (coef(0)).
+Eigen::VectorXd coxLinearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x);
+Eigen::VectorXd logisticLinearPredictor(const LogisticFit& fit, const Eigen::MatrixXd& x, bool withIntercept);
+// The unimodal score of a submodel (unstandardised) for preprocessed, selected columns.
+Eigen::VectorXd submodelScore(const ModalityModel& mm, const Eigen::MatrixXd& x);
+// Binary models: the log-odds of a patient scored by modality m alone, from the STANDARDISED score.
+double submodelLogOdds(const ModalityModel& mm, double standardisedScore);
+// The integrator's linear predictor (Cox: risk; logistic: log-odds with the intercept).
+Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::MatrixXd& x);
+// 1 / (1 + exp(-lp)).
+double logistic(double lp);
+
 // Modality indices (ascending) in a pattern bitmask.
 std::vector<int> patternModalities(int mask, int modalityCount);
 
-// Time and event of the given cohort rows.
+// Time and event of the given cohort rows. For a binary cohort: the pseudo survival data
+// time = 2 - y, event = y, on which Harrell's C of a score IS the Mann–Whitney AUC (every case–control
+// pair is comparable, case–case pairs are tied events and control pairs have no event).
 SurvivalData survivalRows(const Cohort& cohort, const std::vector<int>& rows);
+// The 0/1 outcome (binary) or the event indicator (survival) of the given rows.
+Eigen::VectorXd outcomeRows(const Cohort& cohort, const std::vector<int>& rows);
 
 // The integrator (index, or -1 for a single modality) and the modalities used for pattern `mask`;
 // throws InputError for mask 0.

@@ -10,6 +10,8 @@
 
 #include "latefuse/calibration.hpp"
 #include "latefuse/concordance.hpp"
+#include "latefuse/distributions.hpp"
+#include "latefuse/logistic.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/kaplan_meier.hpp"
@@ -78,13 +80,6 @@ Eigen::MatrixXd subsetRows(const Eigen::MatrixXd& m, const std::vector<Eigen::In
   return out;
 }
 
-// (x - means)' beta with redundant (NaN) coefficients as 0, as fusion.cpp scores.
-Eigen::VectorXd linearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x) {
-  Eigen::VectorXd b = fit.coef;
-  for (Eigen::Index j = 0; j < b.size(); ++j)
-    if (!std::isfinite(b(j))) b(j) = 0;
-  return (x.rowwise() - fit.means.transpose()) * b;
-}
 
 double meanOf(const std::vector<double>& v) {
   if (v.empty()) return kNaN;
@@ -136,6 +131,7 @@ struct ScoredModel {
   int pattern = 0;
   Eigen::VectorXd score;
   Eigen::MatrixXd survival;
+  Eigen::VectorXd logOdds;  // binary outcomes: the log-odds of the model behind each patient's probability
 };
 
 void fillSurvival(ScoredModel& sm, const CoxFit& fit, const std::vector<Eigen::Index>& at, const Eigen::VectorXd& lp,
@@ -148,6 +144,7 @@ void fillSurvival(ScoredModel& sm, const CoxFit& fit, const std::vector<Eigen::I
 std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& s, const Eigen::VectorXd& times) {
   const int M = static_cast<int>(fm.modalities.size());
   const Eigen::Index nr = s.fused.size();
+  const bool binary = fm.outcome == OutcomeType::Binary;
   std::vector<ScoredModel> out;
   auto make = [&](std::string name, std::string kind, int pattern) {
     ScoredModel sm;
@@ -156,6 +153,7 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
     sm.pattern = pattern;
     sm.score = Eigen::VectorXd::Constant(nr, kNaN);
     if (times.size()) sm.survival = Eigen::MatrixXd::Constant(nr, times.size(), kNaN);
+    if (binary) sm.logOdds = Eigen::VectorXd::Constant(nr, kNaN);
     return sm;
   };
   // Raw (unstandardised) submodel linear predictor from the standardised score.
@@ -170,6 +168,7 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
     for (Eigen::Index k = 0; k < nr; ++k)
       if (std::isfinite(s.unimodal(k, m))) {
         sm.score(k) = s.unimodal(k, m);
+        if (binary) sm.logOdds(k) = submodelLogOdds(fm.models[static_cast<size_t>(m)], s.unimodal(k, m));
         at.push_back(k);
         lp.push_back(raw(m, s.unimodal(k, m)));
       }
@@ -186,14 +185,20 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
     for (size_t r = 0; r < at.size(); ++r)
       for (size_t j = 0; j < in.modalities.size(); ++j)
         x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = s.unimodal(at[r], in.modalities[j]);
-    const Eigen::VectorXd lp = linearPredictor(in.fit, x);
+    const Eigen::VectorXd lp = integratorLinearPredictor(in, x);
     for (size_t r = 0; r < at.size(); ++r) sm.score(at[r]) = lp(static_cast<Eigen::Index>(r));
+    if (binary)
+      for (size_t r = 0; r < at.size(); ++r) sm.logOdds(at[r]) = lp(static_cast<Eigen::Index>(r));
     fillSurvival(sm, in.fit, at, lp, times);
     out.push_back(std::move(sm));
   }
   {
     ScoredModel sm = make("late fusion", "late", (1 << M) - 1);
     sm.score = s.fused;
+    if (binary)
+      for (Eigen::Index k = 0; k < nr; ++k)
+        sm.logOdds(k) = s.integrator(k) >= 0 ? s.fused(k)
+                                             : submodelLogOdds(fm.models[static_cast<size_t>(bitsOf(s.usedPattern(k), M).front())], s.fused(k));
     if (times.size()) {
       // S(t) from whichever model scored the patient: grouped by that model.
       std::vector<std::vector<Eigen::Index>> byIntegrator(fm.integrators.size()), byModality(static_cast<size_t>(M));
@@ -218,6 +223,7 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
     for (Eigen::Index k = 0; k < nr; ++k)
       if (s.earlyScored[static_cast<size_t>(k)]) {
         sm.score(k) = s.early(k);
+        if (binary) sm.logOdds(k) = s.early(k);
         at.push_back(k);
       }
     fillSurvival(sm, fm.early.fit, at, subsetVector(s.early, at), times);
@@ -239,20 +245,55 @@ struct MetricPlan {
   Eigen::VectorXd horizons, ibsTimes;
   double tau = kInf;
   const EvaluationOptions* options = nullptr;
+  bool binary = false;
 };
 
+// Binary metrics beyond the AUC: DeLong CI, Brier score, logistic calibration (see the header).
+void binaryMetrics(SubsetMetrics& r, const SurvivalData& d, const Eigen::VectorXd& score, const Eigen::VectorXd& logOdds,
+                   double confLevel, const std::string& what) {
+  const Eigen::VectorXd& y = d.event;
+  try {
+    const BinaryAuc a = binaryAuc(y, score, confLevel);
+    r.delongSe = a.se;
+    r.delongLower = a.lower;
+    r.delongUpper = a.upper;
+  } catch (const std::exception& e) {
+    r.warnings.push_back(what + ": no DeLong interval: " + e.what());
+  }
+  Eigen::VectorXd prob(logOdds.size());
+  for (Eigen::Index i = 0; i < prob.size(); ++i) prob(i) = logistic(logOdds(i));
+  try {
+    r.brier = binaryBrier(y, prob);
+  } catch (const std::exception& e) {
+    r.warnings.push_back(what + ": no Brier score: " + e.what());
+  }
+  try {
+    const LogisticCalibration cal = logisticCalibration(y, logOdds);
+    r.calibrationIntercept = cal.intercept;
+    r.calibrationSlope = cal.slope;
+  } catch (const std::exception& e) {
+    r.warnings.push_back(what + ": no calibration: " + e.what());
+  }
+}
+
 SubsetMetrics evaluateSubset(const MetricPlan& plan, const SurvivalData& d, const Eigen::VectorXd& score,
-                             const Eigen::MatrixXd& survival, Progress& progress, const std::string& what) {
+                             const Eigen::MatrixXd& survival, const Eigen::VectorXd& logOdds, Progress& progress,
+                             const std::string& what) {
   const EvaluationOptions& o = *plan.options;
   SubsetMetrics r;
   r.n = static_cast<int>(d.size());
   r.events = static_cast<int>(d.event.sum());
   r.c = r.cLower = r.cUpper = r.permutationP = r.unoC = r.ibs = kNaN;
+  r.delongSe = r.delongLower = r.delongUpper = r.brier = r.calibrationIntercept = r.calibrationSlope = kNaN;
+  if (plan.binary) {
+    r.cases = r.events;
+    r.controls = r.n - r.events;
+  }
   for (Eigen::Index h = 0; h < plan.horizons.size(); ++h) r.auc.push_back({plan.horizons(h), kNaN});
   const double resampleUnits = o.bootstrap + o.permutations;
-  if (r.n < 2 || r.events == 0) {
+  if (r.n < 2 || r.events == 0 || (plan.binary && r.controls == 0)) {
     r.warnings.push_back(what + ": " + std::to_string(r.n) + " patients with " + std::to_string(r.events) +
-                         " events; no discrimination statistic exists");
+                         (plan.binary ? " cases; no AUC exists without both cases and controls" : " events; no discrimination statistic exists"));
     progress.advance(resampleUnits);
     return r;
   }
@@ -296,6 +337,10 @@ SubsetMetrics evaluateSubset(const MetricPlan& plan, const SurvivalData& d, cons
       r.warnings.push_back(what + ": no permutation p: " + e.what());
     }
     progress.advance(o.permutations);
+  }
+  if (plan.binary) {
+    binaryMetrics(r, d, score, logOdds, o.confLevel, what);
+    return r;
   }
   try {
     r.unoC = unoConcordance(*plan.train, d, score, plan.tau).c;
@@ -414,9 +459,79 @@ RiskGroupSet summarizeGroups(const SurvivalData& d, const Eigen::VectorXi& g, in
   return set;
 }
 
+// Pearson's chi-square test of equal proportions of y = 1 across the non-empty groups
+// (R chisq.test(table(g, y), correct = FALSE)). Returns {chisq, df, p}; NaN when it does not exist.
+struct ProportionTest {
+  double chisq = kNaN, p = kNaN;
+  int df = 0;
+};
+ProportionTest proportionTest(const Eigen::VectorXd& y, const Eigen::VectorXi& g, int groups) {
+  std::vector<double> n(static_cast<size_t>(groups), 0), cases(static_cast<size_t>(groups), 0);
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    n[static_cast<size_t>(g(i))] += 1;
+    cases[static_cast<size_t>(g(i))] += y(i);
+  }
+  const double N = static_cast<double>(y.size()), C = y.sum();
+  ProportionTest t;
+  int nonEmpty = 0;
+  for (double v : n) nonEmpty += v > 0;
+  if (nonEmpty < 2 || C == 0 || C == N) return t;
+  double chisq = 0;
+  for (int k = 0; k < groups; ++k) {
+    if (n[static_cast<size_t>(k)] == 0) continue;
+    const double e1 = n[static_cast<size_t>(k)] * C / N, e0 = n[static_cast<size_t>(k)] * (N - C) / N;
+    const double o1 = cases[static_cast<size_t>(k)], o0 = n[static_cast<size_t>(k)] - o1;
+    chisq += (o1 - e1) * (o1 - e1) / e1 + (o0 - e0) * (o0 - e0) / e0;
+  }
+  t.chisq = chisq;
+  t.df = nonEmpty - 1;
+  t.p = chiSquareUpper(chisq, t.df);
+  return t;
+}
+
+RiskGroupSet summarizeGroupsBinary(const Eigen::VectorXd& y, const Eigen::VectorXi& g, int groups, double confLevel,
+                                   const std::string& what) {
+  static const char* two[] = {"low", "high"};
+  static const char* three[] = {"low", "intermediate", "high"};
+  RiskGroupSet set;
+  set.binary = true;
+  set.chisq = set.logRankP = set.proportionP = kNaN;
+  const double z = normalQuantile(1 - (1 - confLevel) / 2);
+  for (int k = 0; k < groups; ++k) {
+    RiskGroupSummary s;
+    s.label = groups == 2 ? two[k] : three[k];
+    s.median = s.medianLower = s.medianUpper = kNaN;
+    s.proportion = s.proportionLower = s.proportionUpper = kNaN;
+    for (Eigen::Index i = 0; i < g.size(); ++i)
+      if (g(i) == k) {
+        ++s.n;
+        s.events += y(i);
+      }
+    if (s.n > 0) {
+      // Wilson score interval (R prop.test(correct = FALSE)$conf.int).
+      const double n = s.n, p = s.events / n, z2 = z * z;
+      const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+      const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+      s.proportion = p;
+      s.proportionLower = std::max(0.0, centre - half);
+      s.proportionUpper = std::min(1.0, centre + half);
+    } else {
+      set.warnings.push_back(what + ": the " + s.label + "-risk group is empty");
+    }
+    set.groups.push_back(std::move(s));
+  }
+  const ProportionTest t = proportionTest(y, g, groups);
+  set.chisq = t.chisq;
+  set.df = t.df;
+  set.proportionP = t.p;
+  if (!std::isfinite(t.p))
+    set.warnings.push_back(what + ": fewer than two non-empty risk groups, or only one outcome; no chi-square test");
+  return set;
+}
+
 RiskGroupReport riskGroups(const SurvivalData& train, const Eigen::VectorXd& trainScore, const SurvivalData& test,
                            const Eigen::VectorXd& testScore, RiskGrouping method, const Eigen::VectorXd& horizons,
-                           Eigen::VectorXi& trainGroup, Eigen::VectorXi& testGroup) {
+                           Eigen::VectorXi& trainGroup, Eigen::VectorXi& testGroup, bool binary, double confLevel) {
   RiskGroupReport r;
   r.method = method;
   r.chosenPercentile = kNaN;
@@ -442,7 +557,8 @@ RiskGroupReport riskGroups(const SurvivalData& train, const Eigen::VectorXd& tra
       const int high = g.sum();
       if (high == 0 || high == g.size()) continue;
       try {
-        const double pv = logRankTest(train, g).p;
+        const double pv = binary ? proportionTest(train.event, g, 2).p : logRankTest(train, g).p;
+        if (!std::isfinite(pv)) continue;
         if (pv < bestP) {
           bestP = pv;
           bestCut = cut;
@@ -452,13 +568,19 @@ RiskGroupReport riskGroups(const SurvivalData& train, const Eigen::VectorXd& tra
       }
     }
     if (!std::isfinite(bestCut))
-      throw ModelError("risk groups: no cut-point between the 33rd and 67th training percentiles splits the training patients into two groups with a log-rank test; use the median");
+      throw ModelError(std::string("risk groups: no cut-point between the 33rd and 67th training percentiles splits the training patients into two groups with a ") +
+                       (binary ? "chi-square" : "log-rank") + " test; use the median");
     r.cutpoints = {bestCut};
   }
   trainGroup = groupCodes(trainScore, r.cutpoints);
   testGroup = groupCodes(testScore, r.cutpoints);
-  r.train = summarizeGroups(train, trainGroup, groups, horizons, "training risk groups");
-  r.test = summarizeGroups(test, testGroup, groups, horizons, "test risk groups");
+  if (binary) {
+    r.train = summarizeGroupsBinary(train.event, trainGroup, groups, confLevel, "training risk groups");
+    r.test = summarizeGroupsBinary(test.event, testGroup, groups, confLevel, "test risk groups");
+  } else {
+    r.train = summarizeGroups(train, trainGroup, groups, horizons, "training risk groups");
+    r.test = summarizeGroups(test, testGroup, groups, horizons, "test risk groups");
+  }
   if (r.optimistic)
     r.train.warnings.push_back("the cut-point was chosen to minimise this p-value, so it is optimistic; judge the groups by the test p");
   return r;
@@ -533,6 +655,17 @@ void validateOptions(const Cohort& c, const EvaluationOptions& o) {
   for (Eigen::Index h = 0; h < o.horizons.size(); ++h)
     if (!(std::isfinite(o.horizons(h)) && o.horizons(h) > 0)) throw InputError("evaluation: horizons must be positive times");
   if (!(o.tau >= 0) || std::isnan(o.tau)) throw InputError("evaluation: tau must be a positive time (0 = the largest horizon)");
+  if (c.outcome == OutcomeType::Binary) {
+    if (o.horizons.size())
+      throw InputError("evaluation: horizons apply to survival outcomes only; leave them out for a binary outcome");
+    if (c.event.size() != c.x.rows()) throw InputError("evaluation: the cohort needs the 0/1 outcome for every patient");
+    for (Eigen::Index i = 0; i < c.x.rows(); ++i)
+      if (c.event(i) != 0 && c.event(i) != 1)
+        throw InputError("evaluation: the outcome of " + patientLabel(c, static_cast<int>(i)) + " is " +
+                         (std::isnan(c.event(i)) ? std::string("missing") : std::to_string(c.event(i))) +
+                         "; a binary outcome must be 0 or 1 (fix it or remove the patient)");
+    return;
+  }
   if (c.time.size() != c.x.rows() || c.event.size() != c.x.rows())
     throw InputError("evaluation: the cohort needs time and event for every patient");
   for (Eigen::Index i = 0; i < c.x.rows(); ++i) {
@@ -576,8 +709,35 @@ FusionOptions referenceCompatibleFusionOptions(FusionOptions base) {
   return base;
 }
 
+namespace {
+
+CoefficientTable logisticTable(std::string model, std::string kind, const LogisticFit& f) {
+  CoefficientTable t;
+  t.model = std::move(model);
+  t.kind = std::move(kind);
+  t.terms = f.names;
+  for (Eigen::Index j = 0; j < f.coef.size(); ++j)
+    t.rows.push_back({f.coef(j), f.se(j), f.oddsRatio(j), f.orLower(j), f.orUpper(j), f.z(j), f.pValue(j)});
+  return t;
+}
+
+// `raw` and `categorical`: the unencoded cohort and its categorical columns when `c` is its holdout
+// encoding (each CV fold is then encoded on its own training rows).
+FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const ProgressCallback& callback, const Cohort* raw,
+                          const std::vector<CategoricalColumn>* categorical);
+
+}  // namespace
+
 FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const ProgressCallback& callback) {
+  return evaluateImpl(c, o, callback, nullptr, nullptr);
+}
+
+namespace {
+
+FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const ProgressCallback& callback, const Cohort* rawCohort,
+                          const std::vector<CategoricalColumn>* rawCategorical) {
   validateOptions(c, o);
+  const bool binary = c.outcome == OutcomeType::Binary;
   FusionReport rep;
   rep.options = o;
   const int M = static_cast<int>(c.modalities.size());
@@ -610,7 +770,7 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
     inner.categorical.clear();
     inner.testIndicator = Eigen::VectorXi::Zero(c.x.rows());
     for (int r : rep.testRows) inner.testIndicator(r) = 1;
-    FusionReport out = evaluateFusion(encodedCohort, inner, callback);
+    FusionReport out = evaluateImpl(encodedCohort, inner, callback, &c, &o.categorical);
     out.options = o;
     out.randomSplit = rep.randomSplit;
     out.model.encodings = std::move(encodings);
@@ -622,12 +782,22 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
   const SurvivalData test = survivalRows(c, rep.testRows);
   rep.trainEvents = static_cast<int>(train.event.sum());
   rep.testEvents = static_cast<int>(test.event.sum());
+  if (binary) {
+    if (rep.trainEvents == 0 || rep.trainEvents == static_cast<int>(rep.trainRows.size()))
+      throw ModelError("evaluation: " + std::string(rep.trainEvents == 0 ? "none" : "all") + " of the " + std::to_string(rep.trainRows.size()) +
+                       " training patients have the outcome (y = 1); a logistic model needs both outcomes");
+    if (rep.testEvents == 0 || rep.testEvents == static_cast<int>(rep.testRows.size()))
+      throw ModelError("evaluation: " + std::string(rep.testEvents == 0 ? "none" : "all") + " of the " + std::to_string(rep.testRows.size()) +
+                       " test patients have the outcome (y = 1), so no AUC can be computed; use a larger test fraction, another seed or another split");
+  }
   if (rep.trainEvents == 0)
     throw ModelError("evaluation: none of the " + std::to_string(rep.trainRows.size()) + " training patients has an event; no survival model can be fitted");
   if (rep.testEvents == 0)
     throw ModelError("evaluation: none of the " + std::to_string(rep.testRows.size()) +
                      " test patients has an event, so no concordance can be computed; use a larger test fraction, another seed or another split");
-  if (o.horizons.size()) {
+  if (binary) {
+    rep.tau = kNaN;
+  } else if (o.horizons.size()) {
     std::vector<double> h(o.horizons.data(), o.horizons.data() + o.horizons.size());
     std::sort(h.begin(), h.end());
     h.erase(std::unique(h.begin(), h.end()), h.end());
@@ -635,8 +805,10 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
   } else {
     rep.horizons = defaultHorizons(train);
   }
-  rep.tau = o.tau > 0 ? o.tau : (rep.horizons.size() ? rep.horizons.maxCoeff() : kInf);
-  rep.ibsTimes = ibsGrid(train, o.ibsPoints);
+  if (!binary) {
+    rep.tau = o.tau > 0 ? o.tau : (rep.horizons.size() ? rep.horizons.maxCoeff() : kInf);
+    rep.ibsTimes = ibsGrid(train, o.ibsPoints);
+  }
 
   // Work plan for the progress bar.
   const double resample = o.bootstrap + o.permutations;
@@ -665,6 +837,7 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
   plan.ibsTimes = rep.ibsTimes;
   plan.tau = rep.tau;
   plan.options = &o;
+  plan.binary = binary;
   std::vector<Eigen::Index> commonAt;
   for (Eigen::Index k = 0; k < static_cast<Eigen::Index>(rep.testRows.size()); ++k)
     if (rep.testScores.pattern(k) == all) commonAt.push_back(k);
@@ -678,13 +851,16 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
     for (Eigen::Index k = 0; k < sm.score.size(); ++k)
       if (std::isfinite(sm.score(k))) at.push_back(k);
     const Eigen::MatrixXd noSurvival;
+    const Eigen::VectorXd noLogOdds;
     ev.test = evaluateSubset(plan, subsetData(test, at), subsetVector(sm.score, at),
-                             sm.survival.size() ? subsetRows(sm.survival, at) : noSurvival, progress, sm.name + " (test)");
+                             sm.survival.size() ? subsetRows(sm.survival, at) : noSurvival,
+                             binary ? subsetVector(sm.logOdds, at) : noLogOdds, progress, sm.name + " (test)");
     std::vector<Eigen::Index> cat;
     for (Eigen::Index k : commonAt)
       if (std::isfinite(sm.score(k))) cat.push_back(k);
     ev.common = evaluateSubset(plan, subsetData(test, cat), subsetVector(sm.score, cat),
-                               sm.survival.size() ? subsetRows(sm.survival, cat) : noSurvival, progress, sm.name + " (common)");
+                               sm.survival.size() ? subsetRows(sm.survival, cat) : noSurvival,
+                               binary ? subsetVector(sm.logOdds, cat) : noLogOdds, progress, sm.name + " (common)");
     rep.models.push_back(std::move(ev));
   }
   if (!rep.model.early.fitted) rep.warnings.push_back("early fusion was not fitted, so it is not evaluated (see the model warnings)");
@@ -711,7 +887,8 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
     cmp.b = b ? b->name : "";
     cmp.n = static_cast<int>(commonAt.size());
     cmp.cA = cmp.cB = cmp.delta = cmp.lower = cmp.upper = kNaN;
-    const bool usableCommon = commonAt.size() >= 2 && common.event.sum() > 0;
+    const bool usableCommon = commonAt.size() >= 2 && common.event.sum() > 0 &&
+                              (!binary || common.event.sum() < static_cast<double>(commonAt.size()));
     if (!b || !usableCommon) {
       cmp.warnings.push_back(!b ? missing : "fewer than 2 common test patients or no events among them; no comparison");
       progress.advance(o.bootstrap);
@@ -748,7 +925,7 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
 
   // Risk groups of the late-fusion score.
   rep.riskGroups = riskGroups(train, rep.trainScores.fused, test, rep.testScores.fused, o.riskGroups, rep.horizons,
-                              rep.trainGroup, rep.testGroup);
+                              rep.trainGroup, rep.testGroup, binary, o.confLevel);
 
   // Kendall's tau of the unimodal scores.
   {
@@ -760,6 +937,10 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
 
   // Coefficients.
   for (const ModalityModel& mm : rep.model.models) {
+    if (binary) {
+      rep.coefficients.push_back(logisticTable(mm.name, "unimodal", mm.logit));
+      continue;
+    }
     CoefficientTable t;
     t.model = mm.name;
     t.kind = "unimodal";
@@ -768,6 +949,10 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
     rep.coefficients.push_back(std::move(t));
   }
   for (const Integrator& in : rep.model.integrators) {
+    if (binary) {
+      rep.coefficients.push_back(logisticTable("integrator " + patternLabel(c.modalities, in.pattern), "integrator", in.logit));
+      continue;
+    }
     CoefficientTable t;
     t.model = "integrator " + patternLabel(c.modalities, in.pattern);
     t.kind = "integrator";
@@ -775,7 +960,9 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
     t.rows = summarizeCoefficients(in.fit, false, o.confLevel);
     rep.coefficients.push_back(std::move(t));
   }
-  if (rep.model.early.fitted) {
+  if (rep.model.early.fitted && binary) {
+    rep.coefficients.push_back(logisticTable("early fusion", "early", rep.model.early.logit));
+  } else if (rep.model.early.fitted) {
     CoefficientTable t;
     t.model = "early fusion";
     t.kind = "early";
@@ -838,9 +1025,17 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
         for (size_t k = 0; k < usable.size(); ++k) (fold(static_cast<Eigen::Index>(k)) == f ? outRows : fitRows).push_back(usable[k]);
         const std::string where = "repeat " + std::to_string(r + 1) + ", fold " + std::to_string(f + 1);
         try {
-          const FusionModel fm = fitFusion(c, fitRows, o.fusion);
-          const FusionScores s = scoreFusion(fm, c, outRows);
-          const SurvivalData d = survivalRows(c, outRows);
+          // Categorical columns: this fold's own encoding, fitted on its training rows.
+          Cohort foldEncoded;
+          const Cohort* fc = &c;
+          if (rawCohort) {
+            std::vector<CategoricalEncoding> unused;
+            foldEncoded = encodeCohort(*rawCohort, *rawCategorical, fitRows, unused);
+            fc = &foldEncoded;
+          }
+          const FusionModel fm = fitFusion(*fc, fitRows, o.fusion);
+          const FusionScores s = scoreFusion(fm, *fc, outRows);
+          const SurvivalData d = survivalRows(*fc, outRows);
           const std::vector<ScoredModel> sc = scoreModels(fm, s, Eigen::VectorXd());
           std::vector<Eigen::Index> commonRows;
           for (Eigen::Index k = 0; k < s.pattern.size(); ++k)
@@ -893,6 +1088,8 @@ FusionReport evaluateFusion(const Cohort& c, const EvaluationOptions& o, const P
   return rep;
 }
 
+}  // namespace
+
 // ---- JSON -----------------------------------------------------------------------------------
 
 namespace {
@@ -925,9 +1122,29 @@ json names(const std::vector<std::string>& modalities, int mask) {
   return a;
 }
 
-json subsetJson(const SubsetMetrics& s) {
+json subsetJson(const SubsetMetrics& s, bool binary) {
   json auc = json::array();
   for (const auto& a : s.auc) auc.push_back({{"time", a.time}, {"auc", num(a.auc)}});
+  if (binary)
+    return {{"n", s.n},
+            {"events", s.events},
+            {"cases", s.cases},
+            {"controls", s.controls},
+            {"c", num(s.c)},
+            {"c_lower", num(s.cLower)},
+            {"c_upper", num(s.cUpper)},
+            {"permutation_p", num(s.permutationP)},
+            {"delong_se", num(s.delongSe)},
+            {"delong_lower", num(s.delongLower)},
+            {"delong_upper", num(s.delongUpper)},
+            {"brier", num(s.brier)},
+            {"calibration_intercept", num(s.calibrationIntercept)},
+            {"calibration_slope", num(s.calibrationSlope)},
+            {"uno_c", nullptr},
+            {"auc", nullptr},
+            {"ibs", nullptr},
+            {"bootstrap_failed", s.bootstrapFailed},
+            {"warnings", s.warnings}};
   return {{"n", s.n},
           {"events", s.events},
           {"c", num(s.c)},
@@ -943,6 +1160,19 @@ json subsetJson(const SubsetMetrics& s) {
 
 json groupSetJson(const RiskGroupSet& set, const Eigen::VectorXd& horizons) {
   json groups = json::array();
+  if (set.binary) {
+    for (const auto& g : set.groups)
+      groups.push_back({{"label", g.label},
+                        {"n", g.n},
+                        {"events", g.events},
+                        {"cases", g.events},
+                        {"proportion", num(g.proportion)},
+                        {"proportion_lower", num(g.proportionLower)},
+                        {"proportion_upper", num(g.proportionUpper)}});
+    return {{"groups", groups}, {"test", "chi-square test of equal proportions (Pearson, no continuity correction)"},
+            {"chisq", num(set.chisq)}, {"chisq_df", set.df}, {"chisq_p", num(set.proportionP)},
+            {"logrank_chisq", nullptr}, {"logrank_df", nullptr}, {"logrank_p", nullptr}, {"warnings", set.warnings}};
+  }
   for (const auto& g : set.groups) {
     json at = json::array();
     for (Eigen::Index h = 0; h < horizons.size(); ++h)
@@ -985,7 +1215,11 @@ json settingsJson(const EvaluationOptions& o, const FusionReport& rep) {
                  {"max_q", f.screening.maxQ},
                  {"forward", f.screening.forward},
                  {"min_selected", f.screening.minSelected}};
+  json elasticNet = nullptr;
+  if (f.elasticNet.enabled)
+    elasticNet = {{"alpha", f.elasticNet.alpha}, {"lambda_rule", lambdaRuleName(f.elasticNet.rule)}, {"folds", f.elasticNet.folds}};
   return {{"reference_compatible", o.referenceCompatible},
+          {"outcome_type", outcomeTypeName(rep.model.outcome)},
           {"split", rep.randomSplit ? "random" : "column"},
           {"test_fraction", rep.randomSplit ? num(o.testFraction) : json(nullptr)},
           {"seed", o.seed},
@@ -998,8 +1232,9 @@ json settingsJson(const EvaluationOptions& o, const FusionReport& rep) {
           {"presence", f.presence == PresenceRule::Any ? "any" : "all"},
           {"outlier_z", f.outlierZ},
           {"scaling", scalingName(f.scaling)},
-          {"selection", f.selectFeatures ? "screen" : "none"},
+          {"selection", f.elasticNet.enabled ? "elasticnet" : f.selectFeatures ? "screen" : "none"},
           {"screening", screening},
+          {"elastic_net", elasticNet},
           {"submodel", ridgeJson(f.submodel)},
           {"integrator", ridgeJson(f.integrator)},
           {"min_pattern_size", f.minPatternSize},
@@ -1008,9 +1243,11 @@ json settingsJson(const EvaluationOptions& o, const FusionReport& rep) {
           {"fusion_seed", f.seed},
           {"early_fusion", f.earlyFusion ? (f.earlyImpute ? "imputed" : "complete_cases") : "off"},
           {"ties", f.ties == Ties::Efron ? "efron" : "breslow"},
-          {"direction", "every score is a risk: higher = higher hazard (shorter survival). The reference study scored by "
-                        "lifelines' negative partial hazard (higher = longer survival); that changes only the direction, "
-                        "never C"}};
+          {"direction", rep.model.outcome == OutcomeType::Binary
+                            ? "every score is a risk: higher = higher odds of the outcome (y = 1); c is the AUC"
+                            : "every score is a risk: higher = higher hazard (shorter survival). The reference study scored by "
+                              "lifelines' negative partial hazard (higher = longer survival); that changes only the direction, "
+                              "never C"}};
 }
 
 json patternsJson(const std::vector<PatternSummary>& ps, const std::vector<std::string>& modalities) {
@@ -1042,11 +1279,16 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   out["horizons"] = numbers(rep.horizons);
   out["tau"] = num(rep.tau);
   out["ibs_times"] = numbers(rep.ibsTimes);
+  const bool binary = c.outcome == OutcomeType::Binary;
+  if (binary)
+    out["survival_metrics_note"] =
+        "binary outcome: Uno's C, AUC(t), the integrated Brier score, horizons and tau are survival metrics and are null; "
+        "c is the AUC (Mann-Whitney), with DeLong's interval, the Brier score and the logistic calibration instead";
   out["modalities"] = mods;
   json models = json::array();
   for (const auto& m : rep.models)
-    models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test)},
-                      {"common", subsetJson(m.common)}});
+    models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test, binary)},
+                      {"common", subsetJson(m.common, binary)}});
   out["models"] = models;
   json cmp = json::array();
   for (const auto& k : rep.comparisons)
@@ -1058,9 +1300,9 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   out["risk_groups"] = {
       {"method", riskGroupingName(rg.method)},
       {"optimistic", rg.optimistic},
-      {"note", rg.optimistic ? "cut-point chosen to minimise the TRAINING log-rank p over the 33rd-67th training percentiles "
-                               "(the reference study's search): optimistic; only the test p is honest"
-                             : "cut-points from the training patients' late-fusion scores only, applied unchanged to the test patients"},
+      {"note", rg.optimistic ? std::string(binary ? "cut-point chosen to minimise the TRAINING chi-square p" : "cut-point chosen to minimise the TRAINING log-rank p") + " over the 33rd-67th training percentiles "
+                               "(the reference study's search): optimistic; only the test p is honest" : std::string(
+                               "cut-points from the training patients' late-fusion scores only, applied unchanged to the test patients")},
       {"cutpoints", numbers(rg.cutpoints)},
       {"chosen_percentile", num(rg.chosenPercentile)},
       {"train", groupSetJson(rg.train, rep.horizons)},
@@ -1077,8 +1319,12 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
     json terms = json::array();
     for (size_t k = 0; k < t.terms.size(); ++k) {
       const CoefficientRow& r = t.rows[k];
-      terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"hr", num(r.hr)}, {"hr_lower", num(r.hrLower)},
-                       {"hr_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
+      if (binary)
+        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"or", num(r.hr)}, {"or_lower", num(r.hrLower)},
+                         {"or_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
+      else
+        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"hr", num(r.hr)}, {"hr_lower", num(r.hrLower)},
+                         {"hr_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
     }
     coef.push_back({{"model", t.model}, {"kind", t.kind}, {"terms", terms}});
   }

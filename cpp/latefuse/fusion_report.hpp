@@ -61,6 +61,24 @@
 // (feature_selection.hpp defaults: IQR filter 0.1, univariate Cox Wald p, BH q < 0.05, at least one
 // feature per modality).
 //
+// Binary outcomes (Cohort::outcome == Binary; fusion.hpp: logistic submodels, integrators and
+// early fusion). "Events" are the cases (y = 1) throughout — the random split and the CV folds are
+// stratified on y — and:
+//  * c = the AUC (Mann–Whitney, tied scores 1/2), computed as Harrell's C on time = 2 - y,
+//    event = y (fusion.hpp's survivalRows), which is the same number, so its bootstrap percentile CI,
+//    permutation p, paired Delta C and the CV are exactly those of the survival report; plus DeLong's
+//    CI (logistic.hpp binaryAuc), the Brier score of the predicted probabilities and the logistic
+//    calibration intercept and slope of the model's log-odds (logisticCalibration). The log-odds of
+//    a model: unimodal = the submodel's intercept + x' beta; integrator and early fusion = their lp;
+//    late fusion = the log-odds of whichever model scored the patient. Survival-only metrics (Uno's C,
+//    AUC(t), IBS, horizons, tau) are null, with the reason once in the JSON's "survival_metrics_note".
+//  * Risk groups (cut-points from the training late-fusion scores as above; the optimistic search
+//    minimises the training chi-square p): per group n, cases, the observed proportion with a Wilson
+//    score CI, and Pearson's chi-square test of equal proportions across the non-empty groups
+//    (R chisq.test(table(group, y), correct = FALSE), df = groups - 1) in place of the log-rank test.
+//  * Coefficient tables: odds ratios exp(coef) with Wald limits, the intercept first.
+// The test set needs both cases and controls (ModelError otherwise); `horizons` are an InputError.
+//
 // Randomness: the random split, the CV folds, the fusion cross-fitting (FusionOptions::seed, set by
 // the caller), the bootstrap and the permutations — all from latefuse::Random with `seed`.
 // Long loops call `progress(fraction)`; returning false throws Cancelled (resampling.hpp).
@@ -87,7 +105,8 @@ struct EvaluationOptions {
   double testFraction = 0.3;       // random split: fraction of the events and of the censored in test
   // Categorical columns of the cohort (their x columns hold level codes): one-hot encoded with an
   // encoding fitted on the training rows of the split (categorical.hpp), before anything else is
-  // fitted. The repeated CV folds reuse that encoding (only the reference level could differ).
+  // fitted. Each repeated-CV fold is encoded afresh on ITS training rows (only the reference level,
+  // hence which dummy is dropped, can differ from the holdout encoding).
   std::vector<CategoricalColumn> categorical;
   uint64_t seed = 1;
   int cvFolds = 0;                 // 0 = no cross-validation; else >= 2
@@ -117,6 +136,10 @@ struct SubsetMetrics {
   double unoC = 0;
   std::vector<AucAt> auc;          // one per horizon (NaN where outside the subset's follow-up)
   double ibs = 0;
+  // Binary outcomes only (NaN otherwise): cases/controls, DeLong SE and CI of the AUC (= c), Brier
+  // score of the predicted probabilities, logistic calibration intercept and slope.
+  int cases = 0, controls = 0;
+  double delongSe = 0, delongLower = 0, delongUpper = 0, brier = 0, calibrationIntercept = 0, calibrationSlope = 0;
   std::vector<std::string> warnings;
 };
 
@@ -142,11 +165,14 @@ struct RiskGroupSummary {
   double events = 0;
   double median = 0, medianLower = 0, medianUpper = 0;
   std::vector<double> survival, lower, upper;  // at the horizons
+  double proportion = 0, proportionLower = 0, proportionUpper = 0;  // binary: cases / n with its Wilson CI
 };
 
 struct RiskGroupSet {
   std::vector<RiskGroupSummary> groups;
-  double chisq = 0, logRankP = 0;  // NaN when fewer than two groups have patients
+  bool binary = false;             // chisq/df/proportionP are the chi-square test of equal proportions
+  double chisq = 0, logRankP = 0;  // NaN when fewer than two groups have patients (logRankP NaN when binary)
+  double proportionP = 0;          // binary: p of the chi-square test (NaN otherwise)
   int df = 0;
   std::vector<std::string> warnings;
 };

@@ -47,7 +47,8 @@ const char* adjustName(PAdjustMethod m) {
   return "BH";
 }
 const FeatureStatus kStatuses[] = {FeatureStatus::LowVariability, FeatureStatus::NotTestable, FeatureStatus::NotSignificant,
-                                   FeatureStatus::RejectedForward, FeatureStatus::Selected, FeatureStatus::SelectedByFallback};
+                                   FeatureStatus::RejectedForward, FeatureStatus::Selected, FeatureStatus::SelectedByFallback,
+                                   FeatureStatus::ElasticNetZero};
 
 // ---- writing ----------------------------------------------------------------------------------
 json vec(const Eigen::VectorXd& v) {
@@ -98,6 +99,23 @@ json coxToJson(const CoxFit& f) {
   return j;
 }
 
+json logisticToJson(const LogisticFit& f) {
+  json j;
+  j["coef"] = vec(f.coef);
+  j["se"] = vecOrNull(f.se);
+  j["var"] = rows(f.var);
+  j["n"] = static_cast<long long>(f.n);
+  j["cases"] = static_cast<long long>(std::llround(f.cases));
+  j["ridge"] = f.ridge;
+  return j;
+}
+
+// The submodel / integrator / early-fusion model under its key ("cox" or "logistic").
+void putModel(json& j, bool binary, const CoxFit& cox, const LogisticFit& logit) {
+  if (binary) j["logistic"] = logisticToJson(logit);
+  else j["cox"] = coxToJson(cox);
+}
+
 json ridgeToJson(const RidgeOptions& r) { return {{"penalizer", r.penalizer}, {"theta", r.theta}, {"scale", r.scale}}; }
 
 json settingsToJson(const FusionOptions& o) {
@@ -120,6 +138,8 @@ json settingsToJson(const FusionOptions& o) {
   s["early_fusion"] = o.earlyFusion;
   s["early_impute"] = o.earlyImpute;
   s["ties"] = tiesName(o.ties);
+  if (o.elasticNet.enabled)  // only then, so files without it are unchanged
+    s["elastic_net"] = {{"alpha", o.elasticNet.alpha}, {"lambda_rule", lambdaRuleName(o.elasticNet.rule)}, {"folds", o.elasticNet.folds}};
   return s;
 }
 
@@ -134,7 +154,8 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   doc["software"] = {{"name", "latefuse"}, {"version", LATEFUSE_VERSION}};
   doc["kind"] = "late-fusion";
   doc["score_direction"] = kScoreDirection;
-  json outcome = {{"type", "survival"}};
+  const bool binary = fm.outcome == OutcomeType::Binary;
+  json outcome = {{"type", outcomeTypeName(fm.outcome)}};
   if (!ex.timeUnit.empty()) outcome["time_unit"] = ex.timeUnit;
   doc["outcome"] = outcome;
 
@@ -165,7 +186,12 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     jm["features"] = features;
     json selected = json::array();
     for (int s : mm.selected) selected.push_back(fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
-    jm["submodel"] = {{"features", selected}, {"cox", coxToJson(mm.fit)}};
+    json sub = {{"features", selected}};
+    putModel(sub, binary, mm.fit, mm.logit);
+    jm["submodel"] = sub;
+    if (mm.elasticNet.used)
+      jm["elastic_net"] = {{"lambda", mm.elasticNet.lambda}, {"lambda_min", mm.elasticNet.lambdaMin},
+                           {"lambda_1se", mm.elasticNet.lambda1se}, {"fallback", mm.elasticNet.fallback}};
     jm["score"] = {{"mean", mm.scoreMean}, {"sd", mm.scoreSd}};
     jm["training"] = {{"patients", mm.trainingPatients}, {"events", mm.trainingEvents}};
     jm["warnings"] = mm.warnings;
@@ -180,8 +206,11 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   }
 
   json integrators = json::array();
-  for (const Integrator& in : fm.integrators)
-    integrators.push_back({{"pattern", names(fm, in.pattern)}, {"patients", in.patients}, {"cox", coxToJson(in.fit)}});
+  for (const Integrator& in : fm.integrators) {
+    json ji = {{"pattern", names(fm, in.pattern)}, {"patients", in.patients}};
+    putModel(ji, binary, in.fit, in.logit);
+    integrators.push_back(std::move(ji));
+  }
   doc["integrators"] = integrators;
 
   if (fm.early.fitted) {
@@ -192,10 +221,11 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
         features.push_back({{"modality", fm.modalities[static_cast<size_t>(m)]},
                             {"column", fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]}});
     }
-    doc["early_fusion"] = {{"mode", fm.options.earlyImpute ? "impute" : "complete-case"},
-                           {"patients", fm.early.trainingPatients},
-                           {"features", features},
-                           {"cox", coxToJson(fm.early.fit)}};
+    json ef = {{"mode", fm.options.earlyImpute ? "impute" : "complete-case"},
+               {"patients", fm.early.trainingPatients},
+               {"features", features}};
+    putModel(ef, binary, fm.early.fit, fm.early.logit);
+    doc["early_fusion"] = ef;
   } else {
     doc["early_fusion"] = nullptr;
   }
@@ -390,6 +420,33 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
   return f;
 }
 
+LogisticFit readLogistic(const Node& node, Eigen::Index p, const std::vector<std::string>& names, const std::string& what) {
+  node.object({"coef", "se", "var", "n", "cases", "ridge"});
+  const size_t P = static_cast<size_t>(p) + 1;
+  const std::string withIntercept = what + " (plus the intercept, first)";
+  LogisticFit f;
+  f.p = static_cast<Eigen::Index>(P);
+  f.names.push_back("(Intercept)");
+  for (const auto& n : names) f.names.push_back(n);
+  f.coef = node["coef"].vector(P, withIntercept);
+  f.se = node["se"].vector(P, withIntercept, true);
+  for (size_t j = 0; j < P; ++j)
+    if (!std::isnan(f.se(static_cast<Eigen::Index>(j))) && f.se(static_cast<Eigen::Index>(j)) < 0) node["se"].at(j).failHere("must be >= 0");
+  const Node var = node["var"];
+  var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ", the intercept included)");
+  f.var.resize(f.p, f.p);
+  for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, withIntercept).transpose();
+  f.n = node["n"].integer(2);
+  const long long cases = node["cases"].integer(1);
+  if (cases >= f.n)
+    node["cases"].failHere("is " + std::to_string(cases) + " but a logistic model needs controls too (n is " + std::to_string(f.n) + ")");
+  f.cases = static_cast<double>(cases);
+  f.controls = static_cast<double>(f.n - cases);
+  f.ridge = node["ridge"].number(0, false, ">= 0");
+  f.converged = true;
+  return f;
+}
+
 RidgeOptions readRidge(const Node& n) {
   n.object({"penalizer", "theta", "scale"});
   RidgeOptions r;
@@ -401,7 +458,7 @@ RidgeOptions readRidge(const Node& n) {
 
 FusionOptions readSettings(const Node& s) {
   s.object({"presence", "outlier_z", "scaling", "select_features", "screening", "submodel_ridge", "integrator_ridge",
-            "min_pattern_size", "cross_fit", "folds", "seed", "early_fusion", "early_impute", "ties"});
+            "min_pattern_size", "cross_fit", "folds", "seed", "early_fusion", "early_impute", "ties", "elastic_net"});
   FusionOptions o;
   o.presence = s["presence"].choice({"any", "all"}) == "any" ? PresenceRule::Any : PresenceRule::All;
   o.outlierZ = s["outlier_z"].number(0, false, ">= 0 (0 = no outlier step)");
@@ -436,6 +493,16 @@ FusionOptions readSettings(const Node& s) {
   o.earlyFusion = s["early_fusion"].boolean();
   o.earlyImpute = s["early_impute"].boolean();
   o.ties = s["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
+  if (s.has("elastic_net")) {
+    const Node en = s["elastic_net"];
+    en.object({"alpha", "lambda_rule", "folds"});
+    o.elasticNet.enabled = true;
+    o.elasticNet.alpha = en["alpha"].number(0, true, "in (0, 1]");
+    if (o.elasticNet.alpha > 1) en["alpha"].failHere("must be in (0, 1]");
+    o.elasticNet.rule = en["lambda_rule"].choice({"min", "1se"}) == "min" ? LambdaRule::Min : LambdaRule::OneSE;
+    o.elasticNet.folds = en["folds"].integer32(2);
+    if (o.selectFeatures) s["select_features"].failHere("is true but training.settings.elastic_net is given; a model uses one feature selection");
+  }
   return o;
 }
 
@@ -498,9 +565,11 @@ LoadedModel readDocument(const json& doc) {
   {
     const Node oc = root["outcome"];
     oc.object({"type", "time_unit"});
-    oc["type"].choice({"survival"});
+    fm.outcome = oc["type"].choice({"survival", "binary"}) == "binary" ? OutcomeType::Binary : OutcomeType::Survival;
     if (oc.has("time_unit")) ex.timeUnit = oc["time_unit"].string();
   }
+  const bool binary = fm.outcome == OutcomeType::Binary;
+  const char* modelKey = binary ? "logistic" : "cox";
 
   // Training settings first: the modalities are checked against them.
   const Node training = root["training"];
@@ -517,7 +586,7 @@ LoadedModel readDocument(const json& doc) {
   std::vector<std::vector<std::string>> modalityColumns(M);
   for (size_t m = 0; m < M; ++m) {
     const Node jm = mods.at(m);
-    jm.object({"name", "presence", "columns", "outlier_z", "features", "submodel", "score", "training", "warnings"});
+    jm.object({"name", "presence", "columns", "outlier_z", "features", "submodel", "score", "training", "warnings", "elastic_net"});
     const std::string name = jm["name"].string();
     if (std::find(fm.modalities.begin(), fm.modalities.end(), name) != fm.modalities.end())
       jm["name"].failHere("'" + name + "' is used by two modalities");
@@ -628,12 +697,12 @@ LoadedModel readDocument(const json& doc) {
         f["outlier"].failHere("is given but " + jm.child("outlier_z") + " is 0 (no outlier step)");
       }
       const std::string status = f["screening"].choice({"low_variability", "not_testable", "not_significant", "rejected_forward",
-                                                        "selected", "selected_by_fallback"});
+                                                        "selected", "selected_by_fallback", "elastic_net_zero"});
       for (FeatureStatus s : kStatuses)
         if (status == featureStatusName(s)) mm.status.push_back(s);
     }
     const Node sub = jm["submodel"];
-    sub.object({"features", "cox"});
+    sub.object({"features", modelKey});
     const Node sf = sub["features"];
     const size_t p = sf.array();
     if (p == 0) sf.failHere("is empty: a submodel has at least one feature");
@@ -652,8 +721,30 @@ LoadedModel readDocument(const json& doc) {
         features.at(k)["screening"].failHere(std::string("is '") + featureStatusName(mm.status[k]) + "' but the feature is " +
                                              (inModel ? "" : "not ") + "in " + sub.child("features"));
     }
-    mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p),
-                     "the submodel has " + std::to_string(p) + " features (" + sub.child("features") + ")");
+    const std::string because = "the submodel has " + std::to_string(p) + " features (" + sub.child("features") + ")";
+    if (binary) {
+      std::vector<std::string> featureNames;
+      for (int sel : mm.selected) featureNames.push_back(used[static_cast<size_t>(sel)]);
+      mm.logit = readLogistic(sub["logistic"], static_cast<Eigen::Index>(p), featureNames, because);
+    } else {
+      mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p), because);
+    }
+    if (jm.has("elastic_net")) {
+      const Node en = jm["elastic_net"];
+      if (!o.elasticNet.enabled) en.failHere("is given but training.settings has no elastic_net selection");
+      en.object({"lambda", "lambda_min", "lambda_1se", "fallback"});
+      mm.elasticNet.used = true;
+      mm.elasticNet.lambda = en["lambda"].number(0, true, "> 0");
+      mm.elasticNet.lambdaMin = en["lambda_min"].number(0, true, "> 0");
+      mm.elasticNet.lambda1se = en["lambda_1se"].number(0, true, "> 0");
+      mm.elasticNet.fallback = en["fallback"].boolean();
+      mm.elasticNet.selected = mm.selected;
+      const double want = o.elasticNet.rule == LambdaRule::Min ? mm.elasticNet.lambdaMin : mm.elasticNet.lambda1se;
+      if (mm.elasticNet.lambda != want)
+        en["lambda"].failHere(std::string("differs from lambda_") + lambdaRuleName(o.elasticNet.rule) + " (training.settings.elastic_net.lambda_rule)");
+    } else if (o.elasticNet.enabled) {
+      jm.fail(jm.child("elastic_net") + " is missing but training.settings.elastic_net is given");
+    }
     const Node score = jm["score"];
     score.object({"mean", "sd"});
     mm.scoreMean = score["mean"].number();
@@ -663,10 +754,18 @@ LoadedModel readDocument(const json& doc) {
     mm.trainingPatients = tr["patients"].integer32(1);
     mm.trainingEvents = tr["events"].integer32(1);
     if (mm.trainingEvents > mm.trainingPatients) tr["events"].failHere("is more than " + tr.child("patients"));
-    if (mm.fit.n != mm.trainingPatients)
-      sub["cox"]["n"].failHere("is " + std::to_string(mm.fit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
-    if (mm.fit.events != mm.trainingEvents)
-      sub["cox"]["events"].failHere("is " + std::to_string(mm.fit.events) + " but " + tr.child("events") + " is " + std::to_string(mm.trainingEvents));
+    if (binary) {
+      if (mm.logit.n != mm.trainingPatients)
+        sub["logistic"]["n"].failHere("is " + std::to_string(mm.logit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
+      if (mm.logit.cases != mm.trainingEvents)
+        sub["logistic"]["cases"].failHere("is " + std::to_string(static_cast<long long>(mm.logit.cases)) + " but " + tr.child("events") +
+                                          " (the cases) is " + std::to_string(mm.trainingEvents));
+    } else {
+      if (mm.fit.n != mm.trainingPatients)
+        sub["cox"]["n"].failHere("is " + std::to_string(mm.fit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
+      if (mm.fit.events != mm.trainingEvents)
+        sub["cox"]["events"].failHere("is " + std::to_string(mm.fit.events) + " but " + tr.child("events") + " is " + std::to_string(mm.trainingEvents));
+    }
     mm.warnings = jm["warnings"].strings();
     fm.models.push_back(std::move(mm));
   }
@@ -709,7 +808,7 @@ LoadedModel readDocument(const json& doc) {
     const size_t k = ins.array();
     for (size_t i = 0; i < k; ++i) {
       const Node ji = ins.at(i);
-      ji.object({"pattern", "patients", "cox"});
+      ji.object({"pattern", "patients", modelKey});
       Integrator in;
       in.pattern = readPattern(ji["pattern"], fm.modalities, 2);
       for (const Integrator& other : fm.integrators)
@@ -726,8 +825,18 @@ LoadedModel readDocument(const json& doc) {
         ji["patients"].failHere("is " + std::to_string(in.patients) + ", below training.settings.min_pattern_size (" +
                                 std::to_string(o.minPatternSize) + ")");
       const size_t np = in.modalities.size();
-      in.fit = readCox(ji["cox"], static_cast<Eigen::Index>(np), "the pattern has " + std::to_string(np) + " modalities");
-      if (in.fit.n != in.patients) ji["cox"]["n"].failHere("is " + std::to_string(in.fit.n) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
+      const std::string because = "the pattern has " + std::to_string(np) + " modalities";
+      Eigen::Index fitted;
+      if (binary) {
+        std::vector<std::string> inNames;
+        for (int m : in.modalities) inNames.push_back(fm.modalities[static_cast<size_t>(m)]);
+        in.logit = readLogistic(ji["logistic"], static_cast<Eigen::Index>(np), inNames, because);
+        fitted = in.logit.n;
+      } else {
+        in.fit = readCox(ji["cox"], static_cast<Eigen::Index>(np), because);
+        fitted = in.fit.n;
+      }
+      if (fitted != in.patients) ji[modelKey]["n"].failHere("is " + std::to_string(fitted) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
       fm.integrators.push_back(std::move(in));
     }
   }
@@ -736,7 +845,7 @@ LoadedModel readDocument(const json& doc) {
   {
     const Node ef = root["early_fusion"];
     if (!ef.raw().is_null()) {
-      ef.object({"mode", "patients", "features", "cox"});
+      ef.object({"mode", "patients", "features", modelKey});
       if (!o.earlyFusion) ef.failHere("is given but training.settings.early_fusion is false");
       const std::string mode = ef["mode"].choice({"complete-case", "impute"});
       if ((mode == "impute") != o.earlyImpute)
@@ -762,10 +871,19 @@ LoadedModel readDocument(const json& doc) {
                      wantColumn + " at this position");
       }
       e.trainingPatients = ef["patients"].integer32(1);
-      e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()),
-                      "early fusion has " + std::to_string(e.columns.size()) + " features");
-      if (e.fit.n != e.trainingPatients)
-        ef["cox"]["n"].failHere("is " + std::to_string(e.fit.n) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
+      const std::string because = "early fusion has " + std::to_string(e.columns.size()) + " features";
+      Eigen::Index fitted;
+      if (binary) {
+        std::vector<std::string> efNames;
+        for (int j : e.columns) efNames.push_back(fm.columns[static_cast<size_t>(j)]);
+        e.logit = readLogistic(ef["logistic"], static_cast<Eigen::Index>(e.columns.size()), efNames, because);
+        fitted = e.logit.n;
+      } else {
+        e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()), because);
+        fitted = e.fit.n;
+      }
+      if (fitted != e.trainingPatients)
+        ef[modelKey]["n"].failHere("is " + std::to_string(fitted) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
       e.fitted = true;
     }
   }
@@ -779,6 +897,7 @@ LoadedModel readDocument(const json& doc) {
   {
     const Node h = root["horizons"];
     ex.horizons = h.numbers();
+    if (binary && !ex.horizons.empty()) h.failHere("must be empty for a binary outcome (there is no S(t))");
     for (size_t k = 0; k < ex.horizons.size(); ++k) {
       if (ex.horizons[k] < 0) h.at(k).failHere("must be >= 0");
       if (k > 0 && !(ex.horizons[k] > ex.horizons[k - 1])) h.at(k).failHere("must be larger than the horizon before it");
@@ -890,6 +1009,8 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
   s.survUpper.resize(n, H);
   s.fallback.assign(static_cast<size_t>(n), false);
   s.note.assign(static_cast<size_t>(n), "");
+  s.probability = Eigen::VectorXd::Constant(n, kNaN);
+  const bool binary = fm.outcome == OutcomeType::Binary;
   const int M = static_cast<int>(fm.modalities.size());
   for (Eigen::Index k = 0; k < n; ++k) {
     const int pattern = s.pattern(k), used = s.usedPattern(k), index = s.integrator(k);
@@ -901,7 +1022,10 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
                    " score alone (the modality whose submodel had the most training patients)";
       s.note[static_cast<size_t>(k)] = note;
     }
-    if (index >= 0) {
+    if (index >= 0 && binary) {
+      s.coxLp(k) = s.fused(k);
+      s.probability(k) = logistic(s.fused(k));
+    } else if (index >= 0) {
       const Integrator& in = fm.integrators[static_cast<size_t>(index)];
       Eigen::VectorXd x(static_cast<Eigen::Index>(in.modalities.size()));
       for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
@@ -913,7 +1037,7 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
     } else {
       single(k, patternModalities(used, M).front());
     }
-    s.hazardRatio(k) = std::exp(s.coxLp(k));
+    s.hazardRatio(k) = binary ? kNaN : std::exp(s.coxLp(k));
     s.percentile(k) = percentileOf(ex.fusedLpPercentiles, s.fused(k));
     int group = -1;
     if (ex.hasRiskGroups) {
@@ -958,8 +1082,12 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
   std::vector<double> eventTimes;
   double maxTime = 0;
   for (int r : trainRows) {
-    if (r < 0 || r >= c.x.rows() || r >= c.event.size() || r >= c.time.size())
+    if (r < 0 || r >= c.x.rows() || r >= c.event.size() || (fm.outcome == OutcomeType::Survival && r >= c.time.size()))
       throw InputError("model summary: training row " + std::to_string(r + 1) + " is outside the cohort");
+    if (fm.outcome == OutcomeType::Binary) {
+      events += c.event(r) == 1;
+      continue;
+    }
     if (c.event(r) == 1) {
       ++events;
       eventTimes.push_back(c.time(r));
@@ -977,7 +1105,9 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
   };
   if (!fused.empty())
     for (int k = 0; k <= 100; ++k) ex.fusedLpPercentiles.push_back(quantile7(fused, k / 100.0));
-  if (horizons.empty() && !eventTimes.empty()) {
+  if (fm.outcome == OutcomeType::Binary && !horizons.empty())
+    throw InputError("model summary: horizons apply to survival outcomes only; a binary model has none");
+  if (fm.outcome == OutcomeType::Survival && horizons.empty() && !eventTimes.empty()) {
     std::sort(eventTimes.begin(), eventTimes.end());
     for (double p : {0.25, 0.5, 0.75}) {
       const double t = roundSignificant3(quantile7(eventTimes, p));
@@ -1070,6 +1200,11 @@ ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data) {
   finish(lm, s, [&](Eigen::Index k, int m) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
     const Eigen::VectorXd x = modalityFeatures(mm, c.x, k);
+    if (fm.outcome == OutcomeType::Binary) {
+      s.coxLp(k) = mm.logit.coef(0) + x.dot(mm.logit.coef.tail(x.size()));
+      s.probability(k) = logistic(s.coxLp(k));
+      return;
+    }
     s.coxLp(k) = (x - mm.fit.means).dot(finiteCoef(mm.fit));
     const SurvivalPrediction p = predictSurvival(mm.fit, x, s.horizons);
     s.surv.row(k) = p.surv.transpose();
@@ -1115,6 +1250,11 @@ ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std
   }
   finish(lm, s, [&](Eigen::Index k, int m) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    if (fm.outcome == OutcomeType::Binary) {
+      s.coxLp(k) = submodelLogOdds(mm, s.unimodal(k, m));
+      s.probability(k) = logistic(s.coxLp(k));
+      return;
+    }
     const double lp = s.unimodal(k, m) * mm.scoreSd + mm.scoreMean;
     s.coxLp(k) = lp;
     const Eigen::MatrixXd surv = survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), s.horizons);

@@ -23,6 +23,16 @@
 //   "model file: integrators[2].cox.coef has 3 values but the pattern has 2 modalities; ...".
 // A schema_version above 1 is "written by a newer LateFuse (schema_version N > 1); update LateFuse".
 //
+// Binary outcomes (outcome.type "binary"; fusion.hpp): the submodels, integrators and early fusion
+// are stored under "logistic" instead of "cox" — {coef (intercept first), se, var (with the
+// intercept), n, cases, ridge (the lambda used)} — there is no baseline hazard, "horizons" is empty,
+// and training/modality "events" count the cases (y = 1). Scoring returns the predicted probability
+// P(y = 1) = 1 / (1 + exp(-lp)) of whichever model scored the patient (the integrator's log-odds, or
+// for one modality its submodel's intercept + x' beta) instead of S(t); hazardRatio is NaN.
+// Elastic-net selection (fusion.hpp) adds training.settings.elastic_net {alpha, lambda_rule, folds}
+// and per modality elastic_net {lambda (the chosen one), lambda_min, lambda_1se, fallback}. Both
+// additions are optional keys, so schema_version stays 1 and older files read and round-trip as before.
+//
 // Scoring (scoreWithModel): per patient, the pattern of modalities present (the model's presence
 // rule), each modality's standardised score, the integrator used and why (the fallback rule of
 // fusion.hpp), the fused linear predictor (higher = higher risk), the hazard ratio exp(lp) of the
@@ -99,8 +109,10 @@ struct ModelScores {
   std::vector<bool> fallback;        // the patient's own pattern has no integrator (and > 1 modality)
   std::vector<std::string> note;     // why the fallback (empty when none)
   Eigen::VectorXd fused;             // late-fusion linear predictor, higher = higher risk
-  Eigen::VectorXd coxLp;             // lp of the Cox model behind S(t) (= fused for an integrator)
-  Eigen::VectorXd hazardRatio;       // exp(coxLp)
+  Eigen::VectorXd coxLp;             // lp of the Cox model behind S(t) (= fused for an integrator);
+                                     // binary: the log-odds behind `probability`
+  Eigen::VectorXd hazardRatio;       // exp(coxLp); NaN for a binary model
+  Eigen::VectorXd probability;       // binary: predicted P(y = 1) from whichever model scored the patient; NaN for survival
   Eigen::VectorXd percentile;        // 0..100 among the training fused lps (NaN without the table)
   Eigen::VectorXi riskGroup;         // 0-based, -1 without cut-points
   Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)

@@ -198,6 +198,8 @@ SimulatedCohort simulate(const SimulationOptions& o) {
     if (!(m.noise >= 0 && m.noise <= 1000)) throw InputError("simulate: the noise of '" + m.name + "' must be in [0, 1000]");
   }
   if (!(o.correlation >= 0 && o.correlation < 1)) throw InputError("simulate: correlation must be in [0, 1)");
+  if (!std::isfinite(o.binaryIntercept) || std::fabs(o.binaryIntercept) > 20)
+    throw InputError("simulate: the binary intercept must be a number in [-20, 20]");
   if (!(o.censoring >= 0 && o.censoring < 1)) throw InputError("simulate: censoring must be a fraction in [0, 1)");
   if (!(o.medianSurvival > 0 && std::isfinite(o.medianSurvival))) throw InputError("simulate: median survival must be > 0");
   if (!(o.weibullShape >= 0.1 && o.weibullShape <= 10)) throw InputError("simulate: the Weibull shape must be in [0.1, 10]");
@@ -289,6 +291,18 @@ SimulatedCohort simulate(const SimulationOptions& o) {
     }
   }
 
+  if (o.outcome == SimulatedOutcome::Binary) {
+    // y ~ Bernoulli(1 / (1 + exp(-(intercept + eta)))): y = 1 when U < p, U from the survival stream.
+    Random outcomeRng = Random::stream(o.seed, kSurvival);
+    c.binary = true;
+    c.event.resize(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double u = outcomeRng.uniform();
+      const double p = 1 / (1 + portableExp(-(o.binaryIntercept + c.linearPredictor(i))));
+      c.event(i) = u < p ? 1 : 0;
+    }
+    return c;
+  }
   // survival: Weibull PH, log T = (log(-log U) - log lambda0 - eta) / k
   Random survivalRng = Random::stream(o.seed, kSurvival);
   Random censorRng = Random::stream(o.seed, kCensoring);
@@ -323,11 +337,12 @@ SimulatedCohort simulate(const SimulationOptions& o) {
 }
 
 std::string cohortCsv(const SimulatedCohort& c) {
-  std::string out = "id,time,event";
+  std::string out = c.binary ? "id,y" : "id,time,event";
   for (const auto& name : c.columns) out += "," + name;
   out += "\n";
-  for (Eigen::Index i = 0; i < c.time.size(); ++i) {
-    out += c.ids[static_cast<size_t>(i)] + "," + fixed(c.time(i), 2) + "," + (c.event(i) == 1 ? "1" : "0");
+  for (Eigen::Index i = 0; i < c.event.size(); ++i) {
+    if (c.binary) out += c.ids[static_cast<size_t>(i)] + "," + (c.event(i) == 1 ? "1" : "0");
+    else out += c.ids[static_cast<size_t>(i)] + "," + fixed(c.time(i), 2) + "," + (c.event(i) == 1 ? "1" : "0");
     for (Eigen::Index j = 0; j < c.features.cols(); ++j) {
       out += ",";
       if (!std::isnan(c.features(i, j))) out += fixed(c.features(i, j), 4);

@@ -26,6 +26,9 @@
 //    C_i = c E_i, E_i ~ Exp(1), with the scale c chosen between two consecutive values of T_i / E_i
 //    so that EXACTLY round(censoring * n) patients are censored. time = min(T, C) rounded to 2
 //    decimals (at least 0.01), event = T <= C.
+//  * Binary outcome (outcome = Binary) instead of survival: y ~ Bernoulli(p),
+//    p = 1 / (1 + exp(-(binaryIntercept + eta))) with the same eta; y = 1 when U < p, U uniform in
+//    [0, 1) from stream 3. No times; SimulatedCohort::event holds y and the CSV header is id,y,...
 // Direction: eta (and every informative feature, through positive loadings) is risk: higher =
 // shorter survival.
 //
@@ -48,7 +51,11 @@ struct ModalitySimulation {
   double noise = 1.0;       // noise SD of an informative column (its latent part has SD 1)
 };
 
+enum class SimulatedOutcome { Survival, Binary };
+
 struct SimulationOptions {
+  SimulatedOutcome outcome = SimulatedOutcome::Survival;
+  double binaryIntercept = 0;                // log-odds of y = 1 at eta = 0 (binary outcome)
   int n = 0;
   int complete = 0;                          // patients with every modality
   std::vector<ModalitySimulation> modalities;
@@ -74,6 +81,7 @@ void setCohortSize(SimulationOptions& options, int n);
 
 struct SimulatedCohort {
   std::vector<std::string> ids;              // "P001", ...
+  bool binary = false;                       // binary outcome: `event` holds y (0/1), `time` is empty
   Eigen::VectorXd time, event;
   std::vector<std::string> modalities;
   std::vector<std::string> columns;          // "<modality>_<nn>"
@@ -90,7 +98,7 @@ SimulatedCohort simulate(const SimulationOptions& options);
 // The pattern counts that `simulate` uses (bitmask-indexed, size 2^M).
 std::vector<int> resolvePatternCounts(const SimulationOptions& options);
 
-// CSV: header id,time,event,<columns>; times with 2 decimals, event 0/1, features with 4 decimals,
+// CSV: header id,time,event,<columns> (binary: id,y,<columns>, y 0/1); times with 2 decimals, event 0/1, features with 4 decimals,
 // empty cell = missing; "\n" line ends. Deterministic bytes.
 std::string cohortCsv(const SimulatedCohort& cohort);
 

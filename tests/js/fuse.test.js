@@ -222,9 +222,10 @@ describe('latefuse fuse', () => {
     }, /the column "clinical_01" is in both .*a\.csv and .*b\.csv/],
     ['several files without --id', () => ['--data', cohortPath, '--data', out('outcome.csv'), '--time', 'time', '--event', 'event', ...modalityArgs],
       /give --id COL/],
-    ['a binary outcome', () => ['--data', cohortPath, '--outcome', 'event', ...modalityArgs], /--outcome .* not supported yet/],
-    ['elastic-net selection', () => ['--data', cohortPath, '--time', 'time', '--event', 'event', ...modalityArgs, '--selection', 'elasticnet'],
-      /elasticnet is not supported yet/],
+    ['--outcome with --time', () => ['--data', cohortPath, '--outcome', 'event', '--time', 'time', ...modalityArgs],
+      /either --outcome COL \(binary\) or --time COL --event COL \(survival\), not both/],
+    ['elastic-net options without elasticnet', () => ['--data', cohortPath, '--time', 'time', '--event', 'event', ...modalityArgs,
+      '--alpha', '0.5'], /--alpha, --lambda-rule and --selection-folds apply to --selection elasticnet only/],
     ['an unknown column', () => ['--data', cohortPath, '--time', 'time', '--event', 'event', '--modality', 'clinical=clinical_01,age'],
       /--modality clinical: no column "age"/],
     ['a prefix that matches nothing', () => ['--data', cohortPath, '--time', 'time', '--event', 'event', '--modality', 'x=proteomics_*'],
@@ -245,12 +246,14 @@ describe('latefuse fuse', () => {
     });
   }
 
-  it('--help documents the options and what is not supported yet', () => {
+  it('--help documents the options, binary outcomes and elastic-net selection', () => {
     const r = latefuse(['fuse', '--help']);
     expect(r.code).toBe(0);
     for (const flag of ['--data', '--id', '--modality', '--split', '--test-fraction', '--folds', '--seed', '--bootstrap', '--permutations',
-      '--selection', '--reference-compatible', '--model-out', '--report-out']) expect(r.stdout).toContain(flag);
-    expect(r.stdout).toMatch(/NOT SUPPORTED YET/);
+      '--selection', '--reference-compatible', '--model-out', '--report-out', '--outcome', '--alpha', '--lambda-rule',
+      '--selection-folds']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).not.toMatch(/NOT SUPPORTED YET/);
+    expect(r.stdout).toMatch(/Binary outcome/);
   });
 });
 
@@ -290,6 +293,7 @@ describe('fitAndEvaluateFusion (web/lib)', () => {
     const noEvents = Array.from({ length: n }, (_, i) => (cohort.event[i] === 0 && i < 100 ? 1 : 0));
     await expect(fitAndEvaluateFusion({ ...cohort, split: noEvents, bootstrap: 0, permutations: 0 })).rejects.toBeInstanceOf(ModelError);
     await expect(fitAndEvaluateFusion({ ...cohort, modalities: { a: ['clinical_01'], b: ['clinical_01'] } })).rejects.toBeInstanceOf(InputError);
-    await expect(fitAndEvaluateFusion({ ...cohort, selection: 'elasticnet' })).rejects.toThrow(/not supported yet/);
+    await expect(fitAndEvaluateFusion({ ...cohort, selection: 'elasticnet', alpha: 0 })).rejects.toThrow(/alpha must be in \(0, 1\]/);
+    await expect(fitAndEvaluateFusion({ ...cohort, lambdaRule: '1se' })).rejects.toThrow(/apply to selection 'elasticnet' only/);
   });
 });

@@ -67,6 +67,29 @@ export function eventColumn(table, name) {
   return out;
 }
 
+/**
+ * Binary outcome column: 0/1 or TRUE/FALSE (any case; also T/F, yes/no). Every cell must have a value:
+ * a missing or other cell is an error naming the file, row (1-based data row) and column.
+ * Returns Float64Array of 0/1.
+ */
+export function binaryColumn(table, name, ids) {
+  const col = requireColumn(table, name, 'outcome');
+  const out = new Float64Array(table.rowCount);
+  const who = (i) => (ids && ids[i] !== undefined && ids[i] !== null && !String(ids[i]).startsWith('row ') ? ` (patient "${ids[i]}")` : '');
+  for (let i = 0; i < table.rowCount; i++) {
+    const raw = col.raw[i];
+    const t = raw === null ? '' : String(raw).trim().toLowerCase();
+    if (t === '1' || t === 'true' || t === 't' || t === 'yes') out[i] = 1;
+    else if (t === '0' || t === 'false' || t === 'f' || t === 'no') out[i] = 0;
+    else {
+      throw new InputError(`${table.file}: outcome column "${name}" must be 0/1 or TRUE/FALSE but row ${i + 1}${who(i)} ` +
+        `${t === '' ? 'is empty' : `has "${raw}"`}; recode it (1 = case, 0 = control) or remove the patient`,
+      { file: table.file, row: i + 1, column: name });
+    }
+  }
+  return out;
+}
+
 /** Integer codes for a grouping column (strata, groups); missing stays NaN. Returns {codes, levels}. */
 export function categoricalColumn(table, name, role = 'group') {
   const col = requireColumn(table, name, role);

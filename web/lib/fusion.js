@@ -6,17 +6,21 @@ import { loadModule } from './module.js';
 import { callCore, InputError } from './errors.js';
 
 const PER_MODALITY = ['availability', 'signal', 'features', 'signalFeatures', 'noise'];
-const NUMBERS = ['n', 'seed', 'complete', 'correlation', 'interaction', 'censoring', 'medianSurvival', 'weibullShape', 'cellMissing'];
+const NUMBERS = ['n', 'seed', 'complete', 'correlation', 'interaction', 'censoring', 'medianSurvival', 'weibullShape', 'cellMissing',
+  'intercept'];
 
 /**
- * Simulate a multimodal survival cohort. The same options and seed give the same CSV bytes in
- * every browser, in Node and in the native build.
+ * Simulate a multimodal survival cohort, or with outcome 'binary' a binary-outcome cohort
+ * (y ~ Bernoulli(logistic(intercept + the same true risk)); CSV id,y,<columns>). The same options and
+ * seed give the same CSV bytes in every browser, in Node and in the native build.
  * @param {{preset?: 'hgsoc', n?: number, seed?: number, availability?: Record<string, number>, complete?: number,
  *          signal?: number|Record<string, number>, features?: number|Record<string, number>,
  *          signalFeatures?: number|Record<string, number>, noise?: number|Record<string, number>,
  *          correlation?: number, interaction?: number, interactionBetween?: [string, string], censoring?: number,
- *          medianSurvival?: number, weibullShape?: number, cellMissing?: number}} [options]
- * @returns {Promise<{csv: string, n: number, seed: number, events: number, censored: number, complete: number,
+ *          medianSurvival?: number, weibullShape?: number, cellMissing?: number, outcome?: 'survival'|'binary',
+ *          intercept?: number}} [options]
+ * @returns {Promise<{csv: string, n: number, seed: number, outcome: 'survival'|'binary', events?: number, censored?: number,
+ *          cases?: number, controls?: number, intercept?: number, complete: number,
  *          modalities: Array<{name, available, features, signalFeatures, signal, noise}>, columns: string[],
  *          patterns: Array<{modalities: string[], patients: number}>, correlation, interaction, censoring,
  *          medianSurvival, weibullShape, cellMissing}>}
@@ -36,6 +40,10 @@ export async function simulate(options = {}) {
       throw new InputError(`simulate: ${key} must be a number or an object {modality: number}`);
     }
     request[key] = v;
+  }
+  if (options.outcome !== undefined) {
+    if (options.outcome !== 'survival' && options.outcome !== 'binary') throw new InputError('simulate: outcome must be survival or binary');
+    request.outcome = options.outcome;
   }
   if (options.interactionBetween !== undefined) request.interactionBetween = Array.from(options.interactionBetween, String);
   const m = await loadModule();

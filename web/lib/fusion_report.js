@@ -2,7 +2,8 @@
 // the whole analysis runs in the WASM core (cpp/latefuse/fusion_report.hpp documents every step)
 // and comes back as one plain object with snake_case keys — the document `latefuse fuse` writes as
 // report.json — plus the model file text (`model_json`, cpp/latefuse/model_json.hpp).
-// Direction: every score is a risk, higher = higher hazard (shorter survival).
+// Direction: every score is a risk, higher = higher hazard (shorter survival); for a binary outcome,
+// higher = higher odds of y = 1 (logistic submodels and integrators; c is the AUC).
 import { loadModule } from './module.js';
 import { callCore, InputError, CancelledError } from './errors.js';
 
@@ -30,8 +31,8 @@ function splitCodes(split, n) {
 }
 
 const NUMBER_OPTIONS = ['testFraction', 'folds', 'repeats', 'seed', 'bootstrap', 'permutations', 'confLevel', 'tau', 'outlierZ',
-  'penalizer', 'integratorPenalizer', 'minPatternSize', 'crossFitFolds', 'chunk'];
-const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit'];
+  'penalizer', 'integratorPenalizer', 'minPatternSize', 'crossFitFolds', 'chunk', 'alpha', 'selectionFolds'];
+const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit', 'lambdaRule'];
 const BOOLEAN_OPTIONS = ['referenceCompatible', 'earlyFusion', 'earlyImpute'];
 
 const utf8 = new TextEncoder();
@@ -61,20 +62,41 @@ export function levelCodes(values) {
   return { levels, codes: Float64Array.from(text, (t) => (t === '' ? NaN : index.get(t))) };
 }
 
+/** 0/1 binary outcome: numbers 0/1 or true/false; anything else (a missing value too) is an error naming the patient. */
+function binaryOutcome(values, ids) {
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new InputError('fitAndEvaluateFusion: outcome must be an array of 0/1 values');
+  return Float64Array.from(values, (v, i) => {
+    if (v === 1 || v === true) return 1;
+    if (v === 0 || v === false) return 0;
+    const who = ids ? `patient "${ids[i]}" (row ${i + 1})` : `patient ${i + 1}`;
+    throw new InputError(`fitAndEvaluateFusion: the outcome of ${who} is ${v === null || v === undefined || Number.isNaN(v) ? 'missing' : `"${v}"`}; ` +
+      'a binary outcome must be 0 or 1', { row: i + 1 });
+  });
+}
+
 /**
  * Fit and evaluate late fusion (and its comparators) in one call.
+ * Outcome: survival (`time` and `event`, ridge Cox models) or binary (`outcome`: 0/1 per patient,
+ * 1 = case; ridge logistic submodels, integrators and early fusion, the penalty ridge = n * penalizer;
+ * c is the AUC; the report adds cases/controls, DeLong CI, Brier score and calibration, and risk
+ * groups with proportions and a chi-square test; Uno's C, AUC(t) and IBS are null). Give one or the other.
+ * Selection 'elasticnet' (survival only): per modality, cross-validated elastic-net Cox with
+ * `alpha` (default 1 = lasso), `lambdaRule` 'min' (default) or '1se', `selectionFolds` folds (default 5),
+ * repeated inside every cross-fitting fold; the ridge Cox submodel is refitted on the selected columns.
  * A column given as an array of text (null/'' = missing) is categorical: one-hot encoded in the core
  * with the most frequent level among the training patients as reference (ties: first in sorted
  * order), dummies "<column>=<level>"; the encoding is saved in the model file ("encodings").
  * @param {{columns: Record<string, ArrayLike<number>|(string|null)[]>|Map<string, ArrayLike<number>|(string|null)[]>,
- *          modalities: Record<string, string[]>, time: ArrayLike<number>, event: ArrayLike<number>, ids?: string[],
+ *          modalities: Record<string, string[]>, time?: ArrayLike<number>, event?: ArrayLike<number>,
+ *          outcome?: ArrayLike<0|1|boolean>, ids?: string[],
  *          split?: ArrayLike<0|1|boolean|'train'|'test'>, testFraction?: number, folds?: number, repeats?: number,
  *          seed?: number, bootstrap?: number, permutations?: number, confLevel?: number, horizons?: number[],
  *          tau?: number, riskGroups?: 'median'|'tertiles'|'optimistic', selection?: 'none'|'screen'|'elasticnet',
  *          referenceCompatible?: boolean, presence?: 'any'|'all', scaling?: 'zscore'|'minmax'|'none',
  *          outlierZ?: number, penalizer?: number, integratorPenalizer?: number, minPatternSize?: number,
  *          integratorInputs?: 'cross_fitted'|'in_sample', crossFitFolds?: number, earlyFusion?: boolean,
- *          earlyImpute?: boolean, ties?: 'efron'|'breslow', timeUnit?: string}} input
+ *          earlyImpute?: boolean, ties?: 'efron'|'breslow', timeUnit?: string, alpha?: number,
+ *          lambdaRule?: 'min'|'1se', selectionFolds?: number}} input
  * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [control]
  * @returns {Promise<object>} the report (settings, split, horizons, models, comparisons, risk_groups, kendall,
  *   coefficients, patterns, cross_validation, test_patients, warnings, model_json, model_json_error)
@@ -88,15 +110,31 @@ export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
     throw new InputError('fitAndEvaluateFusion: give modalities as {name: [column, ...]}');
   }
   const get = columns instanceof Map ? (k) => columns.get(k) : (k) => (Object.hasOwn(columns, k) ? columns[k] : undefined);
-  const time = toF64(input.time, 'time');
-  const event = toF64(input.event, 'event');
-  const n = time.length;
-  if (event.length !== n) throw new InputError(`fitAndEvaluateFusion: time has ${n} values but event has ${event.length}`);
+  const binary = input.outcome !== undefined && input.outcome !== null;
+  let time;
+  let event;
+  let outcome;
+  let n;
+  if (binary) {
+    if (input.time !== undefined || input.event !== undefined) {
+      throw new InputError('fitAndEvaluateFusion: give either outcome (binary 0/1) or time and event (survival), not both');
+    }
+    outcome = binaryOutcome(input.outcome, input.ids);
+    n = outcome.length;
+  } else {
+    if (input.time === undefined || input.event === undefined) {
+      throw new InputError('fitAndEvaluateFusion: give time and event (survival) or outcome (binary 0/1)');
+    }
+    time = toF64(input.time, 'time');
+    event = toF64(input.event, 'event');
+    n = time.length;
+    if (event.length !== n) throw new InputError(`fitAndEvaluateFusion: time has ${n} values but event has ${event.length}`);
+  }
 
   const names = Object.keys(modalities);
   if (names.length === 0) throw new InputError('fitAndEvaluateFusion: give at least one modality');
   const owner = new Map();
-  const request = { time, event, columns: [], columnNames: [], columnModality: [], modalities: names };
+  const request = { ...(binary ? { outcome } : { time, event }), columns: [], columnNames: [], columnModality: [], modalities: names };
   names.forEach((name, m) => {
     const cols = modalities[name];
     if (!Array.isArray(cols) || cols.length === 0) throw new InputError(`fitAndEvaluateFusion: modality "${name}" has no columns`);

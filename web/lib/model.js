@@ -1,7 +1,8 @@
 // LateFuse model files and scoring new patients through the WASM core (issue 4, §5).
 // The format is models/schema.json; the core (cpp/latefuse/model_json.hpp) validates every file it
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
-// is a risk (higher = higher risk = shorter survival).
+// is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).
+// A binary model (summary.outcomeType 'binary') predicts the probability P(y = 1) instead of S(t).
 import { loadModule } from './module.js';
 import { callCore, InputError, LateFuseError } from './errors.js';
 import { requireColumn, numericColumn } from './columns.js';
@@ -53,13 +54,17 @@ export async function roundTripModel(model) {
  *   integratorMask: Int32Array, integratorIndex: Int32Array, fallback: boolean[], note: string[],
  *   scores: Record<string, Float64Array>, fusedLp: Float64Array, coxLp: Float64Array, hazardRatio: Float64Array,
  *   percentile: Float64Array, riskGroup: Int32Array, riskLabel: (string|null)[], earlyLp: Float64Array,
- *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null}} Predictions
+ *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
+ *   outcomeType: 'survival'|'binary', probability: Float64Array}} Predictions
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
  *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
  *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to a patient at its training means;
  *   `percentile` = 0..100 among the training patients' fused lps (NaN if the file has no table);
  *   `riskGroup` = 0-based (-1 without cut-points); `survival[h]` = S(t) with 95% CI at each horizon.
+ *   Binary models: `probability` = P(y = 1) from whichever model scored the patient (the integrator's
+ *   log-odds, or the one modality's submodel, intercept included; `coxLp` holds that log-odds),
+ *   `hazardRatio` NaN and `survival` empty. Survival models: `probability` is NaN.
  */
 
 /**
@@ -305,10 +310,22 @@ function csvCell(value) {
 /**
  * Predictions as CSV: id, pattern, <modality>_score..., fused_lp, hazard_ratio, percentile,
  * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note.
+ * Binary models: id, pattern, <modality>_score..., fused_lp, risk_group, probability, percentile,
+ * integrator, note.
  * Empty cell = not available. "\n" line ends.
  * @param {Predictions} p
  */
 export function predictionsCsv(p) {
+  if (p.outcomeType === 'binary') {
+    const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile',
+      'integrator', 'note'];
+    const lines = [header.map(csvCell).join(',')];
+    for (let i = 0; i < p.ids.length; i++) {
+      lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
+        p.percentile[i], p.integrator[i], p.note[i]].map(csvCell).join(','));
+    }
+    return lines.join('\n') + '\n';
+  }
   const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
   for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
   header.push('integrator', 'note');
@@ -326,7 +343,9 @@ export function predictionsCsv(p) {
 /**
  * A late-fusion model fitted (all patients, default settings) on a simulated hgsoc-like cohort, for
  * demos and tests. Returns the model file's text and the cohort's CSV.
- * @param {{n?: number, seed?: number, horizons?: number[], minPatternSize?: number, timeUnit?: string}} [options]
+ * With outcome 'binary': a binary model on the simulator's binary cohort (no horizons).
+ * @param {{n?: number, seed?: number, horizons?: number[], minPatternSize?: number, timeUnit?: string,
+ *          outcome?: 'survival'|'binary'}} [options]
  * @returns {Promise<{model: string, csv: string}>}
  */
 export async function exampleModel(options = {}) {
@@ -338,6 +357,10 @@ export async function exampleModel(options = {}) {
   }
   if (options.horizons !== undefined) request.horizons = toF64(options.horizons, 'horizons');
   if (options.timeUnit !== undefined) request.timeUnit = String(options.timeUnit);
+  if (options.outcome !== undefined) {
+    if (options.outcome !== 'survival' && options.outcome !== 'binary') throw new InputError('exampleModel: outcome must be survival or binary');
+    request.outcome = options.outcome;
+  }
   const m = await loadModule();
   return callCore(() => m.exampleModel(request));
 }

@@ -1,9 +1,10 @@
 // latefuse fuse: join the data files on the patient ID, fit the late-fusion system (one Cox
-// submodel per modality + one integrator per availability pattern) on training patients, evaluate
-// it and its comparators on held-out patients, and write the model file and the report.
+// submodel per modality + one integrator per availability pattern; logistic models for a binary
+// --outcome) on training patients, evaluate it and its comparators on held-out patients, and write
+// the model file and the report.
 import { writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
-import { numericColumn, eventColumn, requireColumn, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
@@ -16,14 +17,14 @@ function idText(column, i) {
 
 /**
  * Join the tables on `id` (or, for one table without --id, on the row order). The outcome table is
- * the one holding the time column; its patients are the cohort. Returns
+ * the one holding the time column (binary: the outcome column); its patients are the cohort. Returns
  * {ids, outcome: table, rowOf: Map(tableIndex -> Int32Array row per patient, -1 = absent), column(name) -> {table, name}}.
  */
-export function joinTables(tables, { id, time }) {
+export function joinTables(tables, { id, time, role = 'time' }) {
   if (tables.length > 1 && !id) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
   const holders = tables.filter((t) => t.columns.has(time));
   if (holders.length === 0) {
-    throw new InputError(`no --data file has the time column "${time}"; the files are ${tables.map((t) => t.file).join(', ')}`);
+    throw new InputError(`no --data file has the ${role} column "${time}"; the files are ${tables.map((t) => t.file).join(', ')}`);
   }
   const outcome = holders[0];
   // Column names must be unique across files (the ID column excepted).
@@ -173,16 +174,18 @@ const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v
 
 export default {
   name: 'fuse',
-  summary: 'fit late fusion (per-modality Cox + per-pattern integrators) on training patients; evaluate it on held-out patients',
+  summary: 'fit late fusion (per-modality Cox or logistic + per-pattern integrators) on training patients; evaluate it on held-out patients',
   usage: 'latefuse fuse --data F.csv [--data G.csv ...] [--id COL] (--time COL --event COL | --outcome COL) ' +
     '--modality NAME=COL,COL,... | --modality NAME=PREFIX* (repeatable) [--split COL | --test-fraction F] [--folds K] [--seed S] ' +
-    '[--bootstrap N] [--permutations N] [--selection none|screen|elasticnet] [--reference-compatible] --model-out model.json --report-out report.json',
+    '[--bootstrap N] [--permutations N] [--selection none|screen|elasticnet [--alpha A] [--lambda-rule min|1se] [--selection-folds K]] ' +
+    '[--reference-compatible] --model-out model.json --report-out report.json',
   options: [
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
     { flag: 'event', arg: 'COL', type: 'string', help: 'event column in the outcome file: 1/0, TRUE/FALSE, or 2/1' },
-    { flag: 'outcome', arg: 'COL', type: 'string', help: 'binary outcome: NOT SUPPORTED YET (the engine has Cox submodels only); exits 2' },
+    { flag: 'outcome', arg: 'COL', type: 'string',
+      help: 'binary outcome column (0/1 or TRUE/FALSE, 1 = case) instead of --time/--event: logistic submodels and integrators, c = AUC' },
     { flag: 'modality', arg: 'NAME=COLS', type: 'repeat', required: true,
       help: 'a modality and its columns: NAME=COL,COL,... or NAME=PREFIX* (repeatable, one per modality)' },
     { flag: 'split', arg: 'COL', type: 'string', help: 'train/test column (in any --data file): test/train or 1/0 (1 = test)' },
@@ -193,8 +196,12 @@ export default {
     { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, help: "bootstrap replicates for the CIs of C and Delta C (0 = none)" },
     { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, help: 'permutations for the p-value of C (0 = none)' },
     { flag: 'selection', arg: 'METHOD', type: 'string', choices: ['none', 'screen', 'elasticnet'],
-      help: 'feature selection per modality: none, screen (IQR filter + univariate Cox, BH q < 0.05); elasticnet: NOT SUPPORTED YET ' +
+      help: 'feature selection per modality: none, screen (IQR filter + univariate Cox/logistic, BH q < 0.05), elasticnet ' +
+        '(cross-validated elastic-net Cox, survival only; ridge Cox refitted on the non-zero columns) ' +
         '[default: none; screen with --reference-compatible]' },
+    { flag: 'alpha', arg: 'A', type: 'number', help: 'elasticnet: mixing parameter in (0, 1], 1 = lasso [default: 1]' },
+    { flag: 'lambda-rule', arg: 'RULE', type: 'string', choices: ['min', '1se'], help: 'elasticnet: lambda_min or lambda_1se [default: min]' },
+    { flag: 'selection-folds', arg: 'K', type: 'integer', help: 'elasticnet: folds of its cross-validation, seeded with --seed [default: 5]' },
     { flag: 'reference-compatible', type: 'boolean',
       help: "the reference study's settings: lifelines penalizer 0.5, in-sample integrators, min-max scaling after an |z| > 5 outlier step, screening" },
     { flag: 'risk-groups', arg: 'METHOD', type: 'string', default: 'median', choices: ['median', 'tertiles', 'optimistic'],
@@ -222,16 +229,35 @@ export default {
     "with cut-points from training only, Kendall's tau of the unimodal scores, coefficients with hazard ratios.",
     'Direction: every score is a risk (higher = shorter survival). The reference study used negative partial',
     'hazards (higher = longer survival): only the direction differs, C is the same.',
-    'Binary outcomes (--outcome) and --selection elasticnet are not supported yet and exit with code 2.',
+    'Binary outcome (--outcome COL instead of --time/--event): every model is ridge logistic (penalty',
+    'n * penalizer, intercept unpenalised); a missing or non-0/1 outcome is an error naming the row. c is the',
+    'AUC (same bootstrap CI, permutation p and Delta C), plus DeLong CI, Brier score and calibration',
+    'intercept/slope; Uno C, AUC(t) and IBS are null; risk groups report proportions (Wilson CI) and a',
+    'chi-square test instead of KM and log-rank; coefficients are odds ratios. Elastic-net selection needs a',
+    'survival outcome. --selection elasticnet: per modality, K-fold (seeded, event-stratified) cross-validated',
+    'elastic-net Cox on its training patients; the columns non-zero at lambda_min (or lambda_1se) feed the ridge',
+    'Cox submodel (none non-zero: the first column to enter the path, with a warning); repeated in every',
+    'cross-fitting fold.',
   ],
   async run(o) {
-    if (o.outcome !== undefined) {
-      throw new UsageError('--outcome (binary outcomes) is not supported yet: the fusion engine has Cox (survival) submodels only; give --time and --event');
+    const binary = o.outcome !== undefined;
+    if (binary && (o.time !== undefined || o.event !== undefined)) {
+      throw new UsageError('give either --outcome COL (binary) or --time COL --event COL (survival), not both');
     }
-    if (o.time === undefined || o.event === undefined) throw new UsageError('"latefuse fuse" needs --time COL and --event COL; see latefuse fuse --help');
-    if (o.selection === 'elasticnet') {
-      throw new UsageError('--selection elasticnet is not supported yet: the fusion engine has no elastic-net submodels; use none or screen');
+    if (!binary && (o.time === undefined || o.event === undefined)) {
+      throw new UsageError('"latefuse fuse" needs --time COL and --event COL (survival) or --outcome COL (binary 0/1); see latefuse fuse --help');
     }
+    if (binary && o.selection === 'elasticnet') {
+      throw new UsageError('elastic-net selection needs a survival outcome; use --selection screen or none');
+    }
+    if (binary && (o.horizons !== undefined || o.tau !== undefined || o.timeUnit !== undefined)) {
+      throw new UsageError('--horizons, --tau and --time-unit apply to survival outcomes only, not to --outcome');
+    }
+    if (o.selection !== 'elasticnet' && (o.alpha !== undefined || o.lambdaRule !== undefined || o.selectionFolds !== undefined)) {
+      throw new UsageError('--alpha, --lambda-rule and --selection-folds apply to --selection elasticnet only');
+    }
+    if (o.alpha !== undefined && !(o.alpha > 0 && o.alpha <= 1)) throw new UsageError('--alpha must be in (0, 1] (1 = lasso)');
+    if (o.selectionFolds !== undefined && o.selectionFolds < 2) throw new UsageError('--selection-folds must be at least 2');
     if (o.split !== undefined && o.testFraction !== undefined) throw new UsageError('give either --split or --test-fraction, not both');
     const testFraction = o.testFraction ?? 0.3;
     if (!(testFraction > 0 && testFraction < 1)) throw new UsageError('--test-fraction must lie strictly between 0 and 1');
@@ -250,23 +276,35 @@ export default {
     }
 
     const tables = o.data.map((f) => readTableFile(f));
-    const join = joinTables(tables, { id: o.id, time: o.time });
-    if (!join.outcome.columns.has(o.event)) {
+    const join = joinTables(tables, binary ? { id: o.id, time: o.outcome, role: 'outcome' } : { id: o.id, time: o.time });
+    if (!binary && !join.outcome.columns.has(o.event)) {
       throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
         { file: join.outcome.file, column: o.event });
     }
-    const reserved = new Set([o.id, o.time, o.event, o.split].filter((c) => c !== undefined));
+    const reserved = new Set([o.id, o.time, o.event, o.outcome, o.split].filter((c) => c !== undefined));
     const modalities = parseModalities(o.modality, join.columnNames, reserved);
 
-    const timeAll = numericColumn(join.outcome, o.time, 'time');
-    const eventAll = eventColumn(join.outcome, o.event);
-    const keep = [];
-    for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
-    if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${o.time}" and "${o.event}"`);
+    let keep;
+    let time;
+    let event;
+    let outcome;
+    let rowCount;
+    if (binary) {
+      outcome = binaryColumn(join.outcome, o.outcome, o.id ? join.ids : undefined);
+      rowCount = outcome.length;
+      keep = Array.from({ length: rowCount }, (_, i) => i);
+    } else {
+      const timeAll = numericColumn(join.outcome, o.time, 'time');
+      const eventAll = eventColumn(join.outcome, o.event);
+      rowCount = timeAll.length;
+      keep = [];
+      for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
+      if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${o.time}" and "${o.event}"`);
+      time = Float64Array.from(keep, (i) => timeAll[i]);
+      checkTimes(join.outcome, o.time, time, keep);
+      event = Float64Array.from(keep, (i) => eventAll[i]);
+    }
     const pick = (values) => Float64Array.from(keep, (i) => values[i]);
-    const time = pick(timeAll);
-    checkTimes(join.outcome, o.time, time, keep);
-    const event = pick(eventAll);
     const ids = keep.map((i) => join.ids[i]);
     const columns = {};
     for (const [name, cols] of Object.entries(modalities)) {
@@ -288,12 +326,15 @@ export default {
       }
     }
     const request = {
-      columns, modalities, time, event, ids,
+      columns, modalities, ids, ...(binary ? { outcome } : { time, event }),
       testFraction, folds: o.folds, repeats: o.repeats, seed: o.seed,
       bootstrap: o.bootstrap, permutations: o.permutations, riskGroups: o.riskGroups,
       referenceCompatible: o.referenceCompatible,
     };
     if (o.selection !== undefined) request.selection = o.selection;
+    if (o.alpha !== undefined) request.alpha = o.alpha;
+    if (o.lambdaRule !== undefined) request.lambdaRule = o.lambdaRule;
+    if (o.selectionFolds !== undefined) request.selectionFolds = o.selectionFolds;
     if (o.split !== undefined) {
       const labels = splitLabels(join, o.split);
       request.split = keep.map((i) => labels[i]);
@@ -316,10 +357,9 @@ export default {
         files: o.data,
         outcome_file: join.outcome.file,
         id: o.id ?? null,
-        time: o.time,
-        event: o.event,
+        ...(binary ? { outcome: o.outcome } : { time: o.time, event: o.event }),
         patients: keep.length,
-        dropped_missing_outcome: timeAll.length - keep.length,
+        dropped_missing_outcome: rowCount - keep.length,
         modalities,
       },
       compute_ms: Math.round(ms * 1000) / 1000,
@@ -330,7 +370,8 @@ export default {
       model_out: o.modelOut,
       report_out: o.reportOut,
       patients: keep.length,
-      dropped: timeAll.length - keep.length,
+      dropped: rowCount - keep.length,
+      outcome_type: binary ? 'binary' : 'survival',
       split: report.split,
       models: report.models.map((m) => ({
         name: m.name,
@@ -344,7 +385,9 @@ export default {
         common_c: round(m.common.c),
       })),
       comparisons: report.comparisons.map((k) => ({ name: k.name, a: k.a, b: k.b, n: k.n, delta_c: round(k.delta_c), lower: round(k.lower), upper: round(k.upper) })),
-      risk_groups: { method: report.risk_groups.method, train_logrank_p: report.risk_groups.train.logrank_p, test_logrank_p: report.risk_groups.test.logrank_p },
+      risk_groups: binary
+        ? { method: report.risk_groups.method, train_chisq_p: report.risk_groups.train.chisq_p, test_chisq_p: report.risk_groups.test.chisq_p }
+        : { method: report.risk_groups.method, train_logrank_p: report.risk_groups.train.logrank_p, test_logrank_p: report.risk_groups.test.logrank_p },
       warnings: report.warnings,
       compute_ms: document.compute_ms,
     };

@@ -36,6 +36,9 @@ export default {
     'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
     'cut-points), surv_<t> with _lower/_upper (95% CI) at the model\'s horizons, integrator (modalities',
     'combined) and note (why a fallback was used).',
+    'A binary model (fitted with latefuse fuse --outcome) writes id, pattern, <modality>_score, fused_lp (the',
+    'log-odds when an integrator scored the patient), risk_group, probability (P(y = 1) from whichever model',
+    'scored the patient), percentile, integrator, note.',
     'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, horizons, columns).',
   ],
   async run(o) {
@@ -67,6 +70,7 @@ export default {
       out: o.out,
       model: o.model,
       schema_version: summary.schemaVersion,
+      outcome_type: summary.outcomeType,
       model_software: summary.software,
       patients: p.ids.length,
       modalities: p.modalities,

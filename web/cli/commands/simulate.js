@@ -1,4 +1,4 @@
-// latefuse simulate: write a simulated multimodal survival cohort (CSV) and print its summary.
+// latefuse simulate: write a simulated multimodal survival (or binary-outcome) cohort (CSV) and print its summary.
 import { writeFileSync } from 'node:fs';
 import { simulate } from '../../lib/fusion.js';
 import { UsageError } from '../options.js';
@@ -28,12 +28,16 @@ function perModality(flag, raw, integer) {
 
 export default {
   name: 'simulate',
-  summary: 'simulate a multimodal survival cohort (CSV) with known signal, availability and censoring',
-  usage: 'latefuse simulate --preset hgsoc [--n N] [--seed S] [settings] --out cohort.csv',
+  summary: 'simulate a multimodal survival or binary-outcome cohort (CSV) with known signal, availability and censoring',
+  usage: 'latefuse simulate --preset hgsoc [--n N] [--seed S] [--outcome survival|binary [--intercept B]] [settings] --out cohort.csv',
   options: [
     { flag: 'preset', arg: 'NAME', type: 'string', default: 'hgsoc', choices: ['hgsoc'],
       help: 'hgsoc: 444 patients; radiomics 245, histopathology 243, genomic 296, clinical 444; 114 with all four' },
-    { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the CSV (id,time,event,<modality>_<nn>...)' },
+    { flag: 'out', arg: 'FILE', type: 'string', required: true,
+      help: 'where to write the CSV (id,time,event,<modality>_<nn>...; binary: id,y,<modality>_<nn>...)' },
+    { flag: 'outcome', arg: 'TYPE', type: 'string', default: 'survival', choices: ['survival', 'binary'],
+      help: 'survival (Weibull times, censoring) or binary: y ~ Bernoulli(logistic(intercept + the same true risk))' },
+    { flag: 'intercept', arg: 'B', type: 'number', help: 'binary outcome: log-odds of y = 1 at average risk [default: 0]' },
     { flag: 'n', arg: 'N', type: 'integer', help: 'number of patients (the preset\'s availability pattern counts are rescaled)' },
     { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'random seed: the same seed gives the same file, in the browser too' },
     { flag: 'availability', arg: 'M=K,...', type: 'string', help: 'patients with each modality, e.g. radiomics=200,genomic=250 (exact)' },
@@ -53,10 +57,22 @@ export default {
   details: [
     'A modality a patient lacks has every one of its cells empty. The availability counts and the number',
     'of complete patients come out exactly; who has what is drawn with the seed.',
-    'Output: JSON summary (n, events, censored, complete, modalities with their availability, patterns, settings).',
+    'Binary outcome: the same availability, features and true risk eta; y = 1 with probability',
+    '1 / (1 + exp(-(intercept + eta))); the censoring, median survival and Weibull settings do not apply.',
+    'Output: JSON summary (n, events, censored (binary: cases, controls), complete, modalities with their',
+    'availability, patterns, settings).',
   ],
   async run(o) {
-    const request = { preset: o.preset, seed: o.seed };
+    const request = { preset: o.preset, seed: o.seed, outcome: o.outcome };
+    if (o.intercept !== undefined) {
+      if (o.outcome !== 'binary') throw new UsageError('--intercept applies to --outcome binary only');
+      request.intercept = o.intercept;
+    }
+    if (o.outcome === 'binary') {
+      for (const [key, flag] of [['censoring', 'censoring'], ['medianSurvival', 'median-survival'], ['weibullShape', 'weibull-shape']]) {
+        if (o[key] !== undefined) throw new UsageError(`--${flag} applies to survival outcomes only, not to --outcome binary`);
+      }
+    }
     if (o.n !== undefined) request.n = o.n;
     if (o.complete !== undefined) request.complete = o.complete;
     const perFlag = [
@@ -91,8 +107,8 @@ export default {
       preset: o.preset,
       seed: r.seed,
       n: r.n,
-      events: r.events,
-      censored: r.censored,
+      outcome: r.outcome,
+      ...(r.outcome === 'binary' ? { cases: r.cases, controls: r.controls, intercept: r.intercept } : { events: r.events, censored: r.censored }),
       complete: r.complete,
       modalities: r.modalities.map((m) => ({
         name: m.name, available: m.available, features: m.features, signal_features: m.signalFeatures, signal: m.signal, noise: m.noise,
@@ -103,10 +119,8 @@ export default {
       interaction: r.interaction,
     };
     if (r.interactionBetween) out.interaction_between = r.interactionBetween;
+    if (r.outcome !== 'binary') Object.assign(out, { censoring: r.censoring, median_survival: r.medianSurvival, weibull_shape: r.weibullShape });
     Object.assign(out, {
-      censoring: r.censoring,
-      median_survival: r.medianSurvival,
-      weibull_shape: r.weibullShape,
       missing_cells: r.cellMissing,
       bytes: Buffer.byteLength(r.csv),
       compute_ms: Math.round(ms * 1000) / 1000,
