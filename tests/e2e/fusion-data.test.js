@@ -294,13 +294,8 @@ describe('Late fusion on uploaded files', () => {
     expect(await empty.textContent()).toContain('No columns');
     await page.getByRole('button', { name: /Remove the modality modality/ }).click();
 
-    // Elastic net: the core's error, beside the setting.
+    // (Elastic-net selection now runs in the core: its browser test compares it with the CLI.)
     await page.uncheck('#fs-referenceCompatible');
-    await page.selectOption('#fs-selection', 'elasticnet');
-    await act(page, () => page.click('#btn-fuse'));
-    expect(await page.textContent('[data-error-for="setting:selection"]')).toMatch(/elasticnet.*not supported yet/);
-    expect(await page.textContent('#fuse-error')).toContain('beside “Feature selection”');
-    await page.selectOption('#fs-selection', 'none');
 
     // Cancel: the page stays usable and the settings are unchanged.
     await page.fill('#fs-bootstrap', '20000');
