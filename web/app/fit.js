@@ -728,6 +728,8 @@ export class FitFlow {
     for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
     if (this.join.value) this.join.user = true;
     if (this.mode.value) this.mode.user = true;
+    // The outcome kind on screen is the user's too: a reloaded (e.g. broken) file cannot flip it.
+    this.outcomeUser = true;
   }
 
   /** The ID column late fusion joins on: the join column (several files) or the ID role (one file). */

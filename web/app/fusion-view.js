@@ -7,6 +7,11 @@
 // Every number is a field of the engine's report (fusion-model.js) or of the core's Kaplan–Meier
 // curves, predictions and calibration of the same patients (worker-fusion.js); this module only
 // formats and lays them out.
+// A binary outcome (settings.outcome_type "binary"; fusion-model-binary.js) shows the AUC in place of
+// C (with DeLong CIs, Brier score and calibration intercept/slope per model), the risk groups as
+// observed proportions with Wilson CIs and the chi-square test (no Kaplan–Meier, no AUC(t)), the
+// calibration curve of the predicted probabilities, and odds ratios in the forest plots. With
+// elastic-net selection, the λ chosen per modality (from the model file) is listed.
 import { h, replace, dataTable, tableWrap } from './dom.js';
 import { fixed, sig, pValue, count } from './format.js';
 import { cIndexChart, kaplanMeierChart, kendallHeatmap, forestPlot, aucChart, calibrationChart, riskColors, timeText, proportionChart, binaryCalibrationChart } from './charts.js';
