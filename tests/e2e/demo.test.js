@@ -40,7 +40,7 @@ async function download(page, name) {
   return { path: await d.path(), name: d.suggestedFilename() };
 }
 
-const demoButton = (page) => page.getByRole('button', { name: /demo/i });
+const demoButton = (page) => page.getByRole('button', { name: 'Run demo', exact: true });
 const f3 = (x) => x.toFixed(3);
 const p4 = (p) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 

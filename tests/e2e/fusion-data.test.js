@@ -7,7 +7,7 @@
 // same document but for its compute time; the calibration equals `latefuse evaluate` on the page's
 // own per-patient download. Also: bad files (duplicate IDs, non-numeric time, an ID missing from the
 // outcome file) show the specific message beside the right control and keep every setting; elastic
-// net's "not supported yet" error from the core beside its setting; Cancel; the Rotterdam/GBSG example
+// net's settings (a bad alpha beside its control); Cancel; the Rotterdam/GBSG example
 // reproduces the shipped model byte for byte; screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -294,8 +294,19 @@ describe('Late fusion on uploaded files', () => {
     expect(await empty.textContent()).toContain('No columns');
     await page.getByRole('button', { name: /Remove the modality modality/ }).click();
 
-    // (Elastic-net selection now runs in the core: its browser test compares it with the CLI.)
+    // Elastic net: its settings appear; a bad alpha is said beside it and nothing runs (the run itself:
+    // fusion-elasticnet.test.js).
     await page.uncheck('#fs-referenceCompatible');
+    await page.selectOption('#fs-selection', 'elasticnet');
+    expect(await page.isVisible('#fs-alpha')).toBe(true);
+    await page.fill('#fs-alpha', '0');
+    await act(page, () => page.click('#btn-fuse'));
+    expect(await page.textContent('[data-error-for="setting:alpha"]')).toMatch(/Give alpha above 0 and at most 1/);
+    expect(await page.textContent('#fuse-error')).toContain('Some choices need your attention');
+    expect(await page.inputValue('#fs-seed')).toBe('9');
+    expect(await page.inputValue('#fs-alpha')).toBe('0');
+    await page.selectOption('#fs-selection', 'none');
+    expect(await page.isHidden('[data-field="alpha"]')).toBe(true);
 
     // Cancel: the page stays usable and the settings are unchanged.
     await page.fill('#fs-bootstrap', '20000');

@@ -47,7 +47,7 @@ describe('privacy', () => {
     await page.click('#tab-learn');
     await page.click('#tab-fit');
     await act(page, () => page.getByRole('button', { name: 'Load Rotterdam example' }).click());
-    await act(page, () => page.getByRole('button', { name: /demo/i }).click());
+    await act(page, () => page.getByRole('button', { name: 'Run demo', exact: true }).click());
     await page.reload();
     await waitReady(page);
 

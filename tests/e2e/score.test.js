@@ -393,7 +393,7 @@ describe('Score tab: model files', () => {
 
   it('scores with the late-fusion model just fitted by the demo, as `latefuse score` with its downloaded model file', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
-    await page.getByRole('button', { name: /demo/i }).click();
+    await page.getByRole('button', { name: 'Run demo', exact: true }).click();
     await page.waitForFunction(() => !document.querySelector('#fusion').hidden && document.body.dataset.flow === 'idle', null, { timeout: 240_000 });
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Model JSON', exact: true }).click()]);
     const modelPath = file('demo-model.json', readFileSync(await dl.path(), 'utf8'));

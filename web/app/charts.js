@@ -31,7 +31,7 @@ const textWidth = (s) => Math.ceil(String(s).length * 6.2);
  * @param {Array<{name: string, hr: number, lower: number, upper: number, p: number}>} rows
  * @param {{width?: number, title?: string}} options
  */
-export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% confidence intervals' } = {}) {
+export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% confidence intervals', ratio = 'HR', axisLabel = 'Hazard ratio (log scale) →' } = {}) {
   const shown = rows.filter((r) => Number.isFinite(r.hr) && r.hr > 0 && Number.isFinite(r.lower) && r.lower > 0 && Number.isFinite(r.upper));
   const names = shown.map((r) => r.name);
   const marginLeft = Math.min(220, Math.max(60, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 32)))) + 14));
@@ -53,7 +53,7 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
     ticks = [];
     for (let k = Math.ceil(lo / step); k * step <= hi; k++) ticks.push(Number((k * step).toPrecision(6)));
   }
-  const description = shown.map((r) => `${r.name}: HR ${sig(r.hr)} (95% CI ${sig(r.lower)} to ${sig(r.upper)})`).join('; ');
+  const description = shown.map((r) => `${r.name}: ${ratio} ${sig(r.hr)} (95% CI ${sig(r.lower)} to ${sig(r.upper)})`).join('; ');
   const svg = Plot.plot({
     className: PLOT_CLASS,
     width,
@@ -63,10 +63,10 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
     marginTop: 16,
     marginBottom: 40,
     style: null,
-    x: { type: 'log', domain: [lo, hi], label: 'Hazard ratio (log scale) →', grid: true, ticks, tickFormat: (d) => String(Number(d.toPrecision(4))) },
+    x: { type: 'log', domain: [lo, hi], label: axisLabel, grid: true, ticks, tickFormat: (d) => String(Number(d.toPrecision(4))) },
     y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 32 ? `${name.slice(0, 31)}…` : name) },
     ariaLabel: title,
-    ariaDescription: description || 'no finite hazard ratios to show',
+    ariaDescription: description || `no finite ${ratio === 'OR' ? 'odds' : 'hazard'} ratios to show`,
     marks: [
       Plot.ruleX([1], { stroke: '#6b7280', strokeDasharray: '4,3' }),
       Plot.ruleY(shown, { y: 'name', x1: 'lower', x2: 'upper', stroke: '#1f4e79', strokeWidth: 2 }),
@@ -98,7 +98,7 @@ export const timeText = (t) => (finite(t) ? String(Number(t.toPrecision(6))) : '
  * @param {Array<{name: string, kind?: string, c: number, lower?: number|null, upper?: number|null, p?: number|null}>} models
  * @param {{width?: number, title?: string, label?: string}} options
  */
-export function cIndexChart(models, { width = 640, title = 'C-index with 95% bootstrap confidence interval', label = "Harrell's C-index →" } = {}) {
+export function cIndexChart(models, { width = 640, title = 'C-index with 95% bootstrap confidence interval', label = "Harrell's C-index →", metric = 'C' } = {}) {
   const shown = models.filter((m) => finite(m.c));
   const names = shown.map((m) => m.name);
   const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
@@ -109,7 +109,7 @@ export function cIndexChart(models, { width = 640, title = 'C-index with 95% boo
   const hi = Math.min(1, Math.max(0.55, ...highs) + 0.03);
   const labelText = (m) => (finite(m.p) ? `p ${pValue(m.p).startsWith('<') ? pValue(m.p) : `= ${pValue(m.p)}`}${m.p < 0.05 ? ' *' : ''}` : '');
   const marginRight = shown.some((m) => finite(m.p)) ? 92 : 20;
-  const description = shown.map((m) => `${m.name}${m.kind ? ` (${m.kind})` : ''}: C ${fixed(m.c, 3)}` +
+  const description = shown.map((m) => `${m.name}${m.kind ? ` (${m.kind})` : ''}: ${metric} ${fixed(m.c, 3)}` +
     (finite(m.lower) && finite(m.upper) ? `, 95% CI ${fixed(m.lower, 3)} to ${fixed(m.upper, 3)}` : '') +
     (finite(m.p) ? `, permutation p ${pValue(m.p)}` : '')).join('; ');
   const withCi = shown.filter((m) => finite(m.lower) && finite(m.upper));
@@ -438,6 +438,91 @@ export function kendallHeatmap({ names, tau, p, n }, { width = 520, title = "Ken
       // The diagonal (a score with itself, always 1) in neutral grey so the pairs stand out.
       Plot.cell(cells, { x: 'b', y: 'a', fill: (d) => (d.i === d.j ? '#e5e8ed' : tauColor(d.tau)), stroke: 'white', strokeWidth: 2, inset: 0.5 }),
       Plot.text(cells, { x: 'b', y: 'a', text: (d) => (finite(d.tau) ? fixed(d.tau, 2) : '—'), fill: (d) => (d.i !== d.j && dark(d.tau) ? 'white' : d.i === d.j ? '#556170' : '#17202c'), fontSize: 12, fontWeight: 600 }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary outcomes (late fusion with a 0/1 outcome): risk groups as observed proportions, and the
+// calibration of predicted probabilities. Numbers from the core; the functions only lay them out.
+// ---------------------------------------------------------------------------------------------
+
+const percent = (x, digits = 0) => (finite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
+
+/**
+ * Observed proportion of cases per risk group (dot) with its 95% Wilson interval (whisker), one row
+ * per group from the lowest to the highest risk, the value written beside each row.
+ * @param {Array<{label: string, n: number, cases: number, proportion: number, lower: number, upper: number, color?: string}>} groups
+ * @param {{width?: number, title?: string, outcomeLabel?: string}} options
+ */
+export function proportionChart(groups, { width = 640, title = 'Observed proportion of cases by risk group', outcomeLabel = 'cases' } = {}) {
+  const shown = groups.filter((g) => finite(g.proportion));
+  const colors = riskColors(shown.length);
+  const rows = shown.map((g, i) => ({ ...g, color: g.color ?? colors[i], text: `${percent(g.proportion)} (${g.cases} of ${g.n})` }));
+  const names = rows.map((g) => g.label);
+  const marginLeft = Math.min(170, Math.max(60, Math.max(0, ...names.map((n) => textWidth(n))) + 16));
+  const marginRight = Math.max(96, Math.max(0, ...rows.map((g) => textWidth(g.text))) + 14);
+  const withCi = rows.filter((g) => finite(g.lower) && finite(g.upper));
+  const description = rows.map((g) => `${g.label}: ${g.cases} ${outcomeLabel} of ${g.n} patients, ${percent(g.proportion, 1)}` +
+    (finite(g.lower) && finite(g.upper) ? ` (95% CI ${percent(g.lower, 1)} to ${percent(g.upper, 1)})` : '')).join('; ');
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: 60 + 40 * Math.max(1, rows.length),
+    marginLeft,
+    marginRight,
+    marginTop: 16,
+    marginBottom: 42,
+    style: null,
+    x: { domain: [0, 1], label: `Observed proportion of ${outcomeLabel} (95% Wilson CI) →`, grid: true, tickFormat: (d) => `${Math.round(d * 100)}%`, ticks: Math.max(3, Math.min(6, Math.floor((width - marginLeft - marginRight) / 55))) },
+    y: { domain: names, label: null, tickSize: 0 },
+    ariaLabel: title,
+    ariaDescription: description || 'no risk group to show',
+    marks: [
+      Plot.ruleY(withCi, { y: 'label', x1: 'lower', x2: 'upper', stroke: (g) => g.color, strokeWidth: 2.5 }),
+      Plot.tickX(withCi, { y: 'label', x: 'lower', stroke: (g) => g.color, strokeWidth: 2.5, inset: 9 }),
+      Plot.tickX(withCi, { y: 'label', x: 'upper', stroke: (g) => g.color, strokeWidth: 2.5, inset: 9 }),
+      Plot.dot(rows, { y: 'label', x: 'proportion', r: 6, fill: (g) => g.color, stroke: 'white', strokeWidth: 1.5 }),
+      Plot.text(rows, { y: 'label', x: () => 1, text: 'text', textAnchor: 'start', dx: 10, fill: '#17202c', fontSize: 11 }),
+    ],
+  });
+  return { svg: finishSvg(svg), description };
+}
+
+/**
+ * Calibration of predicted probabilities: the logistic recalibration curve (the fitted probabilities
+ * of glm(y ~ log-odds) at each patient's predicted probability, as the core fitted them), the
+ * diagonal of perfect calibration, and each patient's predicted probability as a tick at the top
+ * (cases, y = 1) or at the bottom (controls, y = 0).
+ * @param {Array<{predicted: number, fitted: number, y: number}>} points sorted by `predicted`
+ * @param {{width?: number, title?: string, intercept?: number, slope?: number}} options
+ */
+export function binaryCalibrationChart(points, { width = 480, title = 'Calibration of the predicted probabilities', intercept = null, slope = null } = {}) {
+  const shown = points.filter((d) => finite(d.predicted) && finite(d.fitted));
+  const size = Math.min(width, 460);
+  const cases = shown.filter((d) => d.y === 1).length;
+  const description = `${shown.length} test patients (${cases} cases). Recalibration curve from ${fixed(shown[0]?.predicted, 3)} to ${fixed(shown.at(-1)?.predicted, 3)} predicted: ` +
+    `observed ${fixed(shown[0]?.fitted, 3)} to ${fixed(shown.at(-1)?.fitted, 3)}` +
+    (finite(intercept) ? `; calibration intercept ${fixed(intercept, 2)}` : '') + (finite(slope) ? `, slope ${fixed(slope, 2)}` : '') + '.';
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width: size,
+    height: size,
+    marginLeft: 50,
+    marginRight: 16,
+    marginTop: 16,
+    marginBottom: 42,
+    style: null,
+    x: { domain: [0, 1], label: 'Predicted probability →', grid: true },
+    y: { domain: [0, 1], label: '↑ Observed probability (recalibrated)', grid: true },
+    ariaLabel: title,
+    ariaDescription: shown.length ? description : 'no patients to show',
+    marks: [
+      Plot.line([[0, 0], [1, 1]], { stroke: '#6b7280', strokeDasharray: '4,3' }),
+      Plot.ruleX(shown.filter((d) => d.y === 1), { x: 'predicted', y1: 0.965, y2: 1, stroke: '#b4461e', strokeOpacity: 0.55 }),
+      Plot.ruleX(shown.filter((d) => d.y !== 1), { x: 'predicted', y1: 0, y2: 0.035, stroke: '#1f4e79', strokeOpacity: 0.55 }),
+      Plot.line(shown, { x: 'predicted', y: 'fitted', stroke: '#1f4e79', strokeWidth: 2.5 }),
     ],
   });
   return { svg: finishSvg(svg), description };

@@ -2,10 +2,24 @@
 // evaluate late and early fusion on it in the worker, and show the fusion results (fusion-view.js)
 // in the Fit panel. Without the fusion engine in this build the button fits the lung example
 // instead (a real fit by the core, never a mock-up).
+// "Binary outcome demo": the same study-shaped cohort with a 0/1 outcome (`latefuse simulate --preset
+// hgsoc --outcome binary`), late fusion with logistic models (`latefuse fuse --outcome y`).
 import { $ } from './dom.js';
 import { DEMO } from './presets.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError } from '../lib/errors.js';
+
+/**
+ * The binary-outcome demo: the reference preset with a binary outcome and a fixed seed, evaluated as
+ * the survival demo (30% test split, 1000 bootstrap replicates and permutations, median risk groups)
+ * = `latefuse simulate --preset hgsoc --outcome binary --seed 1` + `latefuse fuse --outcome y ...`.
+ */
+export const BINARY_DEMO = Object.freeze({
+  simulation: Object.freeze({ preset: 'hgsoc', seed: 1, outcome: 'binary' }),
+  evaluation: Object.freeze({ testFraction: 0.3, seed: 1, bootstrap: 1000, permutations: 1000, riskGroups: 'median' }),
+  button: '#btn-demo-binary',
+  label: 'Binary-outcome demo: simulating the cohort',
+});
 
 export class FusionDemo {
   /**
@@ -42,11 +56,11 @@ export class FusionDemo {
   /** Run the demo (queued with the Fit flow's other tasks). Resolves to the result, or null. */
   run(settings = DEMO) {
     return this.flow.enqueue(async () => {
-      const button = $('#btn-demo');
+      const button = $(settings.button ?? '#btn-demo');
       button.disabled = true;
       $('#demo-error').hidden = true;
       try {
-        const result = await this.flow.run('fusion', { simulation: settings.simulation, evaluation: settings.evaluation }, 'Late-fusion demo: simulating the cohort');
+        const result = await this.flow.run('fusion', { simulation: settings.simulation, evaluation: settings.evaluation }, settings.label ?? 'Late-fusion demo: simulating the cohort');
         this.result = { ...result, settings, source: { kind: 'simulated' } };
         this.view = renderFusionResults(this.el.section, this.result);
         // The section now holds the demo: the Fit flow's own late-fusion results are gone from it.
@@ -89,4 +103,11 @@ export async function runDemo(ctx) {
   }
   await ctx.flow.loadExample('lung', { fit: true });
   return 'lung';
+}
+
+/** The binary-outcome demo button (late fusion needs the engine; without it the button says so). */
+export async function runBinaryDemo(ctx) {
+  if (!ctx.fusion?.available) throw new Error('this build of LateFuse has no late-fusion engine: the binary-outcome demo needs it');
+  await ctx.fusion.run(BINARY_DEMO);
+  return 'binary';
 }

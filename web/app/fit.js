@@ -11,8 +11,9 @@ import { renderCoxResults } from './results.js';
 import { EvaluateStage } from './evaluate.js';
 import { ModalityEditor } from './modalities.js';
 import {
-  defaultFusionSettings, renderFusionSettings, checkFusionSettings, engineOptions, outcomeRoles, fusionFieldId, FUSION_FIELDS,
+  defaultFusionSettings, renderFusionSettings, checkFusionSettings, engineOptions, outcomeRoles, fusionFieldId, FUSION_FIELDS, OUTCOMES,
 } from './fusion-settings.js';
+import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
 
@@ -48,8 +49,10 @@ export const EXAMPLES = {
 };
 
 const ROLE_FIELDS = [
-  { role: 'time', label: 'Follow-up time', help: 'Time from entry to the event or to censoring (a number ≥ 0, any unit).', optional: false },
-  { role: 'event', label: 'Event', help: '1 = event (e.g. death), 0 = censored; TRUE/FALSE and R’s 2/1 coding also work.', optional: false },
+  { role: 'time', label: 'Follow-up time', help: 'Time from entry to the event or to censoring (a number ≥ 0, any unit).', optional: false, outcome: 'survival' },
+  { role: 'event', label: 'Event', help: '1 = event (e.g. death), 0 = censored; TRUE/FALSE and R’s 2/1 coding also work.', optional: false, outcome: 'survival' },
+  // Late fusion with a binary outcome only (fusion-settings.js OUTCOMES).
+  { role: 'outcome', label: 'Outcome column (0/1)', help: '1 = case (the outcome happened), 0 = control; TRUE/FALSE or yes/no also work. Every patient needs a value.', optional: false, outcome: 'binary', fusion: true },
   { role: 'id', label: 'Patient ID (optional)', help: 'Labels the per-patient scores download; never used as a predictor.', optional: true },
   { role: 'strata', label: 'Strata (optional)', help: 'A separate baseline hazard for each group (e.g. centre); no coefficient is estimated for it.', optional: true, cox: true },
 ];
@@ -80,6 +83,7 @@ export class FitFlow {
     this.result = null;
     this.mode = { value: null, user: false };   // 'fusion' | 'cox'
     this.fusionSettings = defaultFusionSettings();
+    this.outcomeUser = false;     // the user chose the outcome kind (else guessed from the columns)
     this.fusionResult = null;
     this.fusionView = null;
     this.fusionCheck = null;
@@ -266,6 +270,7 @@ export class FitFlow {
     this.summary = null;
     this.modalities.reset();
     this.mode = { value: null, user: false };
+    this.outcomeUser = false;
     this.fusionCheck = null;
   }
 
@@ -327,6 +332,9 @@ export class FitFlow {
     }
     this.fieldError('join', null);
     this.guess = guessRoles(this.summary);
+    this.guess.outcome = guessBinaryOutcome(this.summary, [this.guess.id, this.join.value]);
+    // No follow-up time but a 0/1 column: the data look like a binary outcome (a guess the user can change).
+    if (!this.outcomeUser) this.fusionSettings.outcome = !this.guess.time && this.guess.outcome ? 'binary' : 'survival';
     const header = new Set(this.summary.header);
     for (const f of ROLE_FIELDS) {
       const r = this.roles[f.role];
@@ -432,13 +440,13 @@ export class FitFlow {
         if (this.mode.value === 'fusion') this.enqueue(() => this.checkFusion());
       });
       const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
-      return h('div', { class: f.cox ? 'field cox-only' : 'field' },
+      return h('div', { class: f.cox ? 'field cox-only' : 'field', 'data-outcome': f.outcome },
         h('label', { for: id }, f.label, guessed),
         select,
         h('p', { class: 'help', id: `${id}-help` }, f.help),
         h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.role, hidden: true }));
     });
-    replace(this.el.roles, fields);
+    replace(this.el.roles, this.outcomeChoice(), fields);
     this.renderCovariates();
     this.checkRoles();
     this.refreshFusion();
@@ -461,6 +469,9 @@ export class FitFlow {
     if (event && event.levels === null) {
       this.fieldError('event', `“${event.name}” has many different values; the event column holds 1/0 (or TRUE/FALSE, or 2/1).`);
     }
+    const outcome = this.roles.outcome.value && col(this.roles.outcome.value);
+    const problem = binaryColumnProblem(outcome);
+    if (problem) this.fieldError('outcome', `${problem} Choose the outcome column or fix the file.`);
   }
 
   covariateCandidates() {
@@ -665,11 +676,50 @@ export class FitFlow {
     this.el.coxSetup.hidden = fusion;
     this.el.panel.classList.toggle('fusion-data', fusion);
     for (const el of this.el.roles.querySelectorAll('.cox-only')) el.hidden = fusion;
+    this.applyOutcome();
     $('#join-help').textContent = fusion
       ? 'The same patient has the same ID in every file. The file with the follow-up time defines the patients; a patient missing from another file lacks that modality.'
       : 'The same patient has the same ID in every file; patients missing from any file are left out.';
     this.el.fusion.hidden = !(fusion && this.fusionResult);
     if (fusion) this.fusionView?.redraw();
+  }
+
+  /** Show the column pickers of the outcome kind (late fusion: survival or binary; one Cox model: survival). */
+  applyOutcome() {
+    const fusion = this.mode.value === 'fusion';
+    const kind = fusion ? this.fusionSettings.outcome : 'survival';
+    for (const el of this.el.roles.querySelectorAll('[data-outcome]')) el.hidden = el.dataset.outcome !== kind;
+    const choice = $('#outcome-choice');
+    if (choice) {
+      choice.hidden = !fusion;
+      for (const radio of choice.querySelectorAll('input')) radio.checked = radio.value === this.fusionSettings.outcome;
+      $('#outcome-help').textContent = OUTCOMES[this.fusionSettings.outcome].help;
+    }
+  }
+
+  /** The Outcome choice of late fusion (drawn from OUTCOMES). */
+  outcomeChoice() {
+    const radios = Object.entries(OUTCOMES).map(([kind, o]) => {
+      const id = `outcome-${kind}`;
+      const input = h('input', { type: 'radio', name: 'outcome-kind', id, value: kind, checked: this.fusionSettings.outcome === kind });
+      input.addEventListener('change', () => {
+        if (!input.checked) return;
+        this.adoptRoles();
+        this.fusionSettings.outcome = kind;
+        this.outcomeUser = true;
+        this.applyOutcome();
+        this.checkRoles();
+        this.refreshFusion();
+        this.markFusionStale();
+        this.announce(`Outcome: ${o.label.toLowerCase()} (${o.detail}).`);
+        this.enqueue(() => this.checkFusion());
+      });
+      return h('div', { class: 'check' }, input, h('label', { for: id }, o.label, ' ', h('span', { class: 'count' }, `(${o.detail})`)));
+    });
+    return h('fieldset', { class: 'field wide outcome-choice', id: 'outcome-choice', 'aria-describedby': 'outcome-help' },
+      h('legend', {}, 'Outcome'),
+      h('div', { class: 'choice-row' }, radios),
+      h('p', { class: 'help', id: 'outcome-help' }, OUTCOMES[this.fusionSettings.outcome].help));
   }
 
   /** The roles on screen become the user's (a reloaded file cannot change them by new guesses). */
@@ -678,6 +728,8 @@ export class FitFlow {
     for (const f of ROLE_FIELDS) this.roles[f.role].user = true;
     if (this.join.value) this.join.user = true;
     if (this.mode.value) this.mode.user = true;
+    // The outcome kind on screen is the user's too: a reloaded (e.g. broken) file cannot flip it.
+    this.outcomeUser = true;
   }
 
   /** The ID column late fusion joins on: the join column (several files) or the ID role (one file). */
@@ -688,7 +740,8 @@ export class FitFlow {
 
   fusionCandidates() {
     const s = this.fusionSettings;
-    const used = new Set([this.roles.time.value, this.roles.event.value, this.roles.id.value, this.fusionId(),
+    const outcomeColumns = s.outcome === 'binary' ? [this.roles.outcome.value] : [this.roles.time.value, this.roles.event.value];
+    const used = new Set([...outcomeColumns, this.roles.id.value, this.fusionId(),
       s.splitMode === 'column' ? s.splitColumn : ''].filter(Boolean));
     if (this.summary.join) used.add(this.summary.join.column);
     return this.summary.columns.filter((c) => !used.has(c.name));
@@ -744,7 +797,7 @@ export class FitFlow {
     const s = this.fusionSettings;
     return {
       id: this.fusionId() || undefined,
-      ...outcomeRoles(s.outcome, { time: this.roles.time.value, event: this.roles.event.value }),
+      ...outcomeRoles(s.outcome, { time: this.roles.time.value, event: this.roles.event.value, outcome: this.roles.outcome.value }),
       split: s.splitMode === 'column' && s.splitColumn ? s.splitColumn : undefined,
     };
   }
@@ -757,8 +810,12 @@ export class FitFlow {
   async checkFusion() {
     if (!this.summary || this.mode.value !== 'fusion') return;
     const roles = this.fusionRoles();
+    const binary = this.fusionSettings.outcome === 'binary';
     this.clearFusionErrors({ keepSettings: true });
-    if (!roles.time || !roles.event) { this.el.coverage.textContent = 'Choose the follow-up time and event columns.'; return; }
+    if (binary ? !roles.outcome : !roles.time || !roles.event) {
+      this.el.coverage.textContent = binary ? 'Choose the outcome column (0/1).' : 'Choose the follow-up time and event columns.';
+      return;
+    }
     // Only the modalities that can run (columns, a valid name): the others show their own problem.
     const problems = this.modalities.problems();
     const usable = Object.fromEntries(this.modalities.groups().filter((g) => !problems[g.id]).map((g) => [g.name.trim(), g.columns]));
@@ -767,7 +824,8 @@ export class FitFlow {
       const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
       this.fusionCheck = summary;
       const files = summary.perFile.filter((f) => !f.outcome);
-      this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients with a time and an event` +
+      this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients ` +
+        (binary ? `with an outcome (${summary.events.toLocaleString('en-US')} cases, ${summary.controls.toLocaleString('en-US')} controls)` : 'with a time and an event') +
         (summary.dropped ? ` (${summary.dropped} without were left out)` : '') +
         (files.length ? `; ${files.map((f) => `${f.file}: ${f.patients.toLocaleString('en-US')} of them`).join(', ')}` : '') + '. ' +
         `With data: ${summary.modalities.map((m) => `${m.name} ${m.patients.toLocaleString('en-US')}`).join(', ')}.`;
@@ -809,8 +867,8 @@ export class FitFlow {
     if (role === 'join' || role === 'id') {
       const target = role === 'join' && !this.el.join.hidden ? 'join' : 'id';
       if (this.fieldError(target, error.message)) { placed = target === 'join' ? $('#join-select') : $('#role-id'); where = target === 'join' ? 'the ID column to join on' : '“Patient ID”'; }
-    } else if (role === 'time' || role === 'event') {
-      if (this.fieldError(role, error.message)) { placed = $(`#role-${role}`); where = role === 'time' ? '“Follow-up time”' : '“Event”'; }
+    } else if (role === 'time' || role === 'event' || role === 'outcome') {
+      if (this.fieldError(role, error.message)) { placed = $(`#role-${role}`); where = ROLE_FIELDS.find((f) => f.role === role).label.replace(/^(.*)$/, '“$1”'); }
     } else if (role === 'split') {
       placed = this.fieldError('setting:splitColumn', error.message); where = '“Split column”';
     } else if (role.startsWith('modality:')) {
@@ -860,8 +918,12 @@ export class FitFlow {
     if (this.mode.value !== 'fusion') { this.mode = { value: 'fusion', user: true }; this.applyMode(); }
     const firstInvalid = [];
     const roles = this.fusionRoles();
-    if (!roles.time) { this.fieldError('time', 'Choose the column with the follow-up time.'); firstInvalid.push($('#role-time')); }
-    if (!roles.event) { this.fieldError('event', 'Choose the column with the event indicator (1 = event, 0 = censored).'); firstInvalid.push($('#role-event')); }
+    if (this.fusionSettings.outcome === 'binary') {
+      if (!roles.outcome) { this.fieldError('outcome', 'Choose the column with the outcome (1 = case, 0 = control).'); firstInvalid.push($('#role-outcome')); }
+    } else {
+      if (!roles.time) { this.fieldError('time', 'Choose the column with the follow-up time.'); firstInvalid.push($('#role-time')); }
+      if (!roles.event) { this.fieldError('event', 'Choose the column with the event indicator (1 = event, 0 = censored).'); firstInvalid.push($('#role-event')); }
+    }
     const groups = this.modalities.groups();
     if (groups.length === 0) {
       $('#mod-error').textContent = 'No modality: add one and move columns into it.';

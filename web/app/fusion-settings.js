@@ -4,24 +4,36 @@
 // without options); "Reference-compatible" applies the reference study's preset
 // (cpp/latefuse/fusion_report.hpp referenceCompatibleFusionOptions) and shows its values.
 //
-// OUTCOME SEAM: the settings are grouped under an outcome kind. Today the engine fits survival
-// (Cox) models only, so OUTCOMES has one entry; binary outcomes (0/1, logistic submodels) arrive on
-// another branch with an `outcome` column option of fitAndEvaluateFusion. Adding them = an entry in
-// OUTCOMES (its roles and the settings that apply, e.g. no ties / risk groups by KM), a select
-// "Outcome: survival | binary (0/1)" drawn from OUTCOMES when it has more than one entry, and
-// `outcomeRoles` mapping the chosen columns into the request. Nothing else here depends on survival.
+// OUTCOMES: survival (time + event; Cox submodels and integrators) or binary (one 0/1 column;
+// logistic submodels and integrators, c = AUC). The kind is `settings.outcome`; fit.js draws the
+// "Outcome" choice from OUTCOMES and the column pickers of its `roles`; `outcomeRoles` maps the
+// chosen columns into the request. A field with `outcomes: [...]` applies to those kinds only
+// (horizons, time unit and elastic-net selection are survival-only, as in `latefuse fuse`); a help
+// text may depend on the settings (a function).
+// Elastic-net selection (`selection: 'elasticnet'`): alpha, the lambda rule and its CV folds, shown
+// only while it is the (effective) selection.
 import { h } from './dom.js';
 
 /** Outcome kinds the engine supports. `roles`: the column roles the outcome needs (fit.js ROLE_FIELDS). */
 export const OUTCOMES = Object.freeze({
-  survival: Object.freeze({ label: 'Survival (follow-up time + event)', roles: Object.freeze(['time', 'event']) }),
+  survival: Object.freeze({
+    label: 'Survival', detail: 'follow-up time + event', roles: Object.freeze(['time', 'event']),
+    help: 'Time to an event with censoring: Cox models, C-index, Kaplan–Meier risk groups.',
+  }),
+  binary: Object.freeze({
+    label: 'Binary', detail: 'one 0/1 column', roles: Object.freeze(['outcome']),
+    help: 'Yes/no outcome (1 = case, 0 = control; TRUE/FALSE works too): logistic models, AUC, predicted probabilities.',
+  }),
 });
 
-/** The request's outcome columns for the chosen kind (survival: time and event). */
+/** The request's outcome columns for the chosen kind (survival: time and event; binary: the 0/1 column). */
 export function outcomeRoles(kind, roles) {
   if (kind === 'survival') return { time: roles.time, event: roles.event };
+  if (kind === 'binary') return { outcome: roles.outcome };
   throw new Error(`unknown outcome kind ${kind}`);
 }
+
+const survivalOnly = Object.freeze(['survival']);
 
 /** The reference study's values, shown (and not sent) while "Reference-compatible" is ticked. */
 export const REFERENCE_PRESET = Object.freeze({
@@ -44,13 +56,36 @@ const num = (min, max, integer, what) => (v) => {
 export const FUSION_FIELDS = Object.freeze([
   {
     group: 'submodels', key: 'selection', label: 'Feature selection', type: 'select', reference: true, default: 'none',
-    options: [['none', 'None (all columns)'], ['screen', 'Screening (univariate)'], ['elasticnet', 'Elastic net']],
-    help: 'Which columns enter each submodel; screening keeps those linked to survival in the training patients (IQR filter, univariate Cox, BH q < 0.05).',
+    options: (s) => [['none', 'None (all columns)'], ['screen', 'Screening (univariate)'],
+      ['elasticnet', s.outcome === 'binary' ? 'Elastic net (survival only)' : 'Elastic net']],
+    help: (s) => (s.outcome === 'binary'
+      ? 'Which columns enter each submodel; screening keeps those linked to the outcome in the training patients (IQR filter, univariate logistic, BH q < 0.05).'
+      : 'Which columns enter each submodel; screening keeps those linked to survival (IQR filter, univariate Cox, BH q < 0.05); elastic net keeps those a cross-validated elastic-net Cox model picks.'),
+  },
+  {
+    group: 'submodels', key: 'alpha', label: 'Elastic-net mixing (alpha)', type: 'number', default: '1', step: '0.1', min: '0',
+    outcomes: survivalOnly, when: (s) => effectiveValue(s, 'selection') === 'elasticnet',
+    check: (v) => num(0, 1, false, 'a mixing value in (0, 1]')(v) ?? (Number(v) <= 0 ? 'Give alpha above 0 and at most 1 (1 = lasso; 0 is pure ridge, which selects nothing).' : null),
+    help: '1 = lasso (keeps few columns); smaller values mix in ridge, so groups of correlated columns are kept together.',
+  },
+  {
+    group: 'submodels', key: 'lambdaRule', label: 'Penalty chosen by', type: 'select', default: 'min',
+    outcomes: survivalOnly, when: (s) => effectiveValue(s, 'selection') === 'elasticnet',
+    options: [['min', 'λ min (best fit)'], ['1se', 'λ 1se (sparser)']],
+    help: 'λ min gives the lowest cross-validated error; λ 1se the strongest penalty within one standard error of it (fewer columns).',
+  },
+  {
+    group: 'submodels', key: 'selectionFolds', label: 'Elastic-net CV folds', type: 'number', default: '5', step: '1', min: '2',
+    outcomes: survivalOnly, when: (s) => effectiveValue(s, 'selection') === 'elasticnet',
+    check: num(2, 50, true, 'a number of folds'),
+    help: 'Folds of the cross-validation that picks λ, per modality on its training patients (seeded, balanced on events).',
   },
   {
     group: 'submodels', key: 'penalizer', label: 'Submodel ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
     check: num(0, 1e6, false, 'a penalty ≥ 0'),
-    help: 'Shrinks each modality’s Cox coefficients toward 0 (lifelines’ penalizer scale); the study used 0.5.',
+    help: (s) => (s.outcome === 'binary'
+      ? 'Shrinks each modality’s logistic coefficients toward 0 (ridge = patients × penalty, as glmnet’s λ on standardised columns).'
+      : 'Shrinks each modality’s Cox coefficients toward 0 (lifelines’ penalizer scale); the study used 0.5.'),
   },
   {
     group: 'submodels', key: 'presence', label: 'A patient has a modality when', type: 'select', default: 'any',
@@ -85,7 +120,7 @@ export const FUSION_FIELDS = Object.freeze([
   {
     group: 'evaluation', key: 'testFraction', label: 'Test fraction', type: 'number', default: '0.3', step: '0.05', when: (s) => s.splitMode === 'random',
     check: (v) => (num(0, 1, false, 'a fraction between 0 and 1')(v) ?? (Number(v) <= 0 || Number(v) >= 1 ? 'Give a fraction strictly between 0 and 1 (e.g. 0.3).' : null)),
-    help: 'Share of the patients held out for testing, stratified on the event.',
+    help: (s) => `Share of the patients held out for testing, stratified on the ${s.outcome === 'binary' ? 'outcome (cases and controls)' : 'event'}.`,
   },
   {
     group: 'evaluation', key: 'splitColumn', label: 'Split column', type: 'column', default: '', engine: false, when: (s) => s.splitMode === 'column',
@@ -99,17 +134,17 @@ export const FUSION_FIELDS = Object.freeze([
   {
     group: 'evaluation', key: 'bootstrap', label: 'Bootstrap replicates', type: 'number', default: '1000', step: '100', min: '0',
     check: num(0, 1e6, true, 'a number of replicates ≥ 0'),
-    help: 'Resamples of the test patients for the 95% intervals of C and ΔC (0 = no intervals).',
+    help: (s) => `Resamples of the test patients for the 95% intervals of ${s.outcome === 'binary' ? 'the AUC and ΔAUC' : 'C and ΔC'} (0 = no intervals).`,
   },
   {
     group: 'evaluation', key: 'permutations', label: 'Permutations', type: 'number', default: '1000', step: '100', min: '0',
     check: num(0, 1e6, true, 'a number of permutations ≥ 0'),
-    help: 'Shuffles for the p-value of “C better than chance”; the smallest possible p is 1/(permutations + 1).',
+    help: (s) => `Shuffles for the p-value of “${s.outcome === 'binary' ? 'AUC' : 'C'} better than chance”; the smallest possible p is 1/(permutations + 1).`,
   },
   {
     group: 'evaluation', key: 'folds', label: 'Cross-validation folds', type: 'number', default: '0', step: '1', min: '0',
     check: (v) => num(0, 100, true, '0 or a number of folds ≥ 2')(v) ?? (Number(v) === 1 ? 'Give 0 (no cross-validation) or at least 2 folds.' : null),
-    help: 'Also repeat the whole fit in K folds of all patients for a steadier C (0 = none; slower).',
+    help: (s) => `Also repeat the whole fit in K folds of all patients for a steadier ${s.outcome === 'binary' ? 'AUC' : 'C'} (0 = none; slower).`,
   },
   {
     group: 'evaluation', key: 'repeats', label: 'Cross-validation repeats', type: 'number', default: '1', step: '1', min: '1',
@@ -119,23 +154,25 @@ export const FUSION_FIELDS = Object.freeze([
   {
     group: 'evaluation', key: 'riskGroups', label: 'Risk groups', type: 'select', default: 'median',
     options: [['median', 'Median (2 groups)'], ['tertiles', 'Tertiles (3 groups)'], ['optimistic', 'Best cut-point (optimistic)']],
-    help: 'Cut-points of the late-fusion score chosen on the training patients; the “optimistic” search (as the study) overstates the training p.',
+    help: (s) => (s.outcome === 'binary'
+      ? 'Cut-points of the late-fusion score chosen on the training patients; each group’s share of cases is compared (chi-square). The “optimistic” search overstates the training p.'
+      : 'Cut-points of the late-fusion score chosen on the training patients; the “optimistic” search (as the study) overstates the training p.'),
   },
   {
-    group: 'evaluation', key: 'horizons', label: 'Horizons', type: 'text', default: '',
+    group: 'evaluation', key: 'horizons', label: 'Horizons', type: 'text', default: '', outcomes: survivalOnly,
     check: (v) => (v.trim() === '' || v.split(',').every((x) => x.trim() !== '' && Number.isFinite(Number(x)) && Number(x) > 0) ? null
       : 'Give times > 0 separated by commas (e.g. 365,730,1095), or leave empty.'),
     help: 'Times for AUC(t), survival and calibration (units of the time column); empty = quartiles of the training event times.',
   },
   {
-    group: 'evaluation', key: 'timeUnit', label: 'Time unit', type: 'text', default: '',
+    group: 'evaluation', key: 'timeUnit', label: 'Time unit', type: 'text', default: '', outcomes: survivalOnly,
     check: (v) => (v.length > 40 ? 'Keep the unit short (e.g. days, months).' : null),
     help: 'The unit of the time column (e.g. days, months), written into the model file and the chart axes.',
   },
   {
     group: 'comparators', key: 'early', label: 'Early fusion (comparator)', type: 'select', default: 'complete', engine: false,
     options: [['complete', 'Complete cases'], ['imputed', 'Imputed']],
-    help: 'One Cox model on all columns together, fitted on the patients with every modality (complete cases) or on all with missing modalities imputed; compared with late fusion on the same test patients.',
+    help: (s) => `One ${s.outcome === 'binary' ? 'logistic' : 'Cox'} model on all columns together, fitted on the patients with every modality (complete cases) or on all with missing modalities imputed; compared with late fusion on the same test patients.`,
   },
 ]);
 
@@ -151,10 +188,16 @@ export function defaultFusionSettings() {
   return { outcome: 'survival', referenceCompatible: false, ...Object.fromEntries(FUSION_FIELDS.map((f) => [f.key, f.default])) };
 }
 
-/** Is the field shown and used with these settings? */
-export const fieldActive = (f, s) => !f.when || f.when(s);
 /** Is the field fixed by the reference-compatible preset? */
 export const fieldLocked = (f, s) => s.referenceCompatible && !!f.reference;
+/** The value that applies: the preset's for a locked field, else the user's. */
+export function effectiveValue(s, key) {
+  const f = FUSION_FIELDS.find((x) => x.key === key);
+  return f && fieldLocked(f, s) ? REFERENCE_PRESET[key] : s[key];
+}
+/** Is the field shown and used with these settings (its outcome kind, its condition)? */
+export const fieldActive = (f, s) => (!f.outcomes || f.outcomes.includes(s.outcome ?? 'survival')) && (!f.when || f.when(s));
+const helpText = (f, s) => (typeof f.help === 'function' ? f.help(s) : f.help);
 
 /**
  * Check the settings. Returns {key: message} for every problem (empty = fine).
@@ -169,6 +212,9 @@ export function checkFusionSettings(s) {
     if (f.key === 'splitColumn' && !v) { problems[f.key] = 'Choose the column that marks the test patients.'; continue; }
     const message = f.check?.(v);
     if (message) problems[f.key] = message;
+  }
+  if (s.outcome === 'binary' && effectiveValue(s, 'selection') === 'elasticnet') {
+    problems.selection = 'Elastic-net selection needs a survival outcome (time + event); choose screening or none for a binary outcome.';
   }
   return problems;
 }
@@ -218,7 +264,7 @@ export function renderFusionSettings(box, settings, { columns, onChange }) {
       if (f.type === 'select' || f.type === 'column') {
         const options = f.type === 'column'
           ? [['', '— choose a column —'], ...columns.map((c) => [c, c])]
-          : f.options;
+          : typeof f.options === 'function' ? f.options(settings) : f.options;
         control = h('select', { id }, options.map(([v, text]) => h('option', { value: v }, text)));
         control.value = value;
         if (f.type === 'column' && value && !columns.includes(value)) control.value = '';
@@ -236,7 +282,7 @@ export function renderFusionSettings(box, settings, { columns, onChange }) {
       return h('div', { class: 'field', hidden: !fieldActive(f, settings), 'data-field': f.key },
         h('label', { for: id }, f.label, locked ? h('span', { class: 'guess' }, 'study') : null),
         control,
-        h('p', { class: 'help', id: `${id}-help` }, f.help),
+        h('p', { class: 'help', id: `${id}-help` }, helpText(f, settings)),
         h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': `setting:${f.key}`, hidden: true }));
     });
     return h('fieldset', { class: 'fusion-group' }, h('legend', {}, legend), h('div', { class: 'grid settings fusion-settings' }, fields));

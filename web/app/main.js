@@ -4,7 +4,7 @@ import { $ } from './dom.js';
 import { WorkerClient } from './protocol.js';
 import { setupTabs, createProgress, createAnnouncer } from './ui.js';
 import { FitFlow } from './fit.js';
-import { runDemo, FusionDemo } from './demo.js';
+import { runDemo, runBinaryDemo, FusionDemo } from './demo.js';
 import { renderScoreModels, ScoreTab } from './score.js';
 import { LearnTab } from './learn.js';
 
@@ -43,6 +43,7 @@ const guard = (fn) => async () => {
   }
 };
 $('#btn-demo').addEventListener('click', guard(() => runDemo(ctx)));
+$('#btn-demo-binary').addEventListener('click', guard(() => runBinaryDemo(ctx)));
 $('#btn-lung').addEventListener('click', guard(() => flow.loadExample('lung', { fit: true })));
 $('#btn-rotterdam').addEventListener('click', guard(() => flow.loadExample('rotterdam', { fit: true })));
 // Late fusion on real data: Rotterdam RFS with four modalities, ready to run (not run at once: it

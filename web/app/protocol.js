@@ -44,7 +44,9 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join
  */
 export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn', 'fuseData',
-  'scoreModelInfo', 'scoreOne', 'scoreInspect', 'scoreBatch']);
+  'scoreModelInfo', 'scoreOne', 'scoreInspect', 'scoreBatch',
+  // Binary-outcome models (worker-score-binary.js): one patient -> predicted probability.
+  'scoreOneBinary']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 

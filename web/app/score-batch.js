@@ -3,6 +3,8 @@
 // CSV, byte for byte the file `latefuse score` writes for the same files (made by web/lib
 // predictionsCsv in the worker). Patients with no modality cannot be scored: they are listed by ID
 // and left out (the CSV is then `latefuse score`'s for the files without them).
+// A binary model's predictions show the probability of the outcome instead of HR and S(t) (its CSV
+// is `latefuse score`'s binary layout: id, pattern, scores, fused_lp, risk_group, probability, ...).
 // Also the GBSG example: the bundled GBSG file prepared for the Rotterdam model, scored with it.
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
 import { fixed, sig, count } from './format.js';
@@ -202,7 +204,9 @@ export class BatchScorer {
         h('button', { type: 'button', class: 'primary', id: 'btn-score-download', onclick: () => saveText('predictions.csv', r.csv, 'text/csv') }, 'Download predictions CSV')),
       tableWrap(patterns, 'Patients by pattern'),
       this.tableBox,
-      h('p', { class: 'hint' }, `fused lp: the late-fusion linear predictor (higher = higher hazard); HR: hazard ratio vs the average training patient; ` +
+      h('p', { class: 'hint' }, p.outcomeType === 'binary'
+        ? 'Probability: the predicted probability of the outcome (y = 1) from the model that scored the patient; fused lp: the late-fusion score (higher = higher odds); percentile among the training patients. The CSV has every column.'
+        : `fused lp: the late-fusion linear predictor (higher = higher hazard); HR: hazard ratio vs the average training patient; ` +
         `percentile among the training patients; S(t) at ${p.survival.map((x) => timeText(x.time)).join(', ')} ${unit} with its 95% CI. The CSV has every column.`));
     this.renderPage();
   }
@@ -214,11 +218,20 @@ export class BatchScorer {
     this.page = Math.min(Math.max(0, this.page), pages - 1);
     const from = this.page * PAGE_SIZE;
     const to = Math.min(n, from + PAGE_SIZE);
-    // The answer first (fused score, HR, percentile, group, S(t)), then how it was made.
-    const columns = ['ID', 'Fused lp', 'HR', 'Percentile', 'Risk group', ...p.survival.map((x) => `S(${timeText(x.time)}) [95% CI]`),
-      'Pattern', ...p.modalities.map((m) => `${m} score`), 'Integrator', 'Note'];
+    // The answer first (fused score, HR, percentile, group, S(t); binary: the probability), then how it was made.
+    const binary = p.outcomeType === 'binary';
+    const columns = binary
+      ? ['ID', 'Probability', 'Fused lp', 'Percentile', 'Risk group', 'Pattern', ...p.modalities.map((m) => `${m} score`), 'Integrator', 'Note']
+      : ['ID', 'Fused lp', 'HR', 'Percentile', 'Risk group', ...p.survival.map((x) => `S(${timeText(x.time)}) [95% CI]`),
+        'Pattern', ...p.modalities.map((m) => `${m} score`), 'Integrator', 'Note'];
     const rows = [];
     for (let i = from; i < to; i++) {
+      if (binary) {
+        rows.push([p.ids[i], h('span', { 'data-value': String(p.probability[i]) }, `${fixed(p.probability[i] * 100, 1)}%`), num(p.fusedLp[i]), num(p.percentile[i], 1),
+          p.riskLabel[i] ?? '—', patternText(p.pattern[i]), ...p.modalities.map((m) => num(p.scores[m][i])),
+          patternText(p.integrator[i]), p.note[i] ? h('span', { class: 'cell-note' }, p.note[i]) : '']);
+        continue;
+      }
       rows.push([p.ids[i], num(p.fusedLp[i]),
         h('span', { 'data-value': String(p.hazardRatio[i]) }, sig(p.hazardRatio[i], 3)), num(p.percentile[i], 1), p.riskLabel[i] ?? '—',
         ...p.survival.map((x) => h('span', { 'data-value': String(x.surv[i]) }, `${fixed(x.surv[i], 3)}${finite(x.lower[i]) ? ` [${fixed(x.lower[i], 3)}–${fixed(x.upper[i], 3)}]` : ''}`)),

@@ -6,6 +6,9 @@
 // and at the model's horizons. The numbers are the core's (worker-score.js `scoreOne`, the same
 // path as `latefuse score` on a one-row CSV); this file validates what is typed and formats.
 // The typed values are kept per model, so they survive switching tabs and models.
+// A BINARY model (summary.outcomeType 'binary'; worker-score-binary.js `scoreOneBinary`) gives the
+// predicted probability of the outcome with the fused log-odds, percentile, risk group and the
+// integrator used, instead of the hazard ratio and S(t).
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
 import { fixed, count } from './format.js';
 import { timeText } from './charts.js';
@@ -222,7 +225,8 @@ export class PatientForm {
     }
     const entry = this.entry;
     try {
-      const result = await this.tab.run('scoreOne', { model: entry.text, patient }, 'Scoring the patient');
+      const binary = entry.summary.outcomeType === 'binary';
+      const result = await this.tab.run(binary ? 'scoreOneBinary' : 'scoreOne', { model: entry.text, patient }, 'Scoring the patient');
       this.results.set(entry.key, { result, summary: entry.summary, stale: false });
       if (this.entry !== entry) return;
       this.renderResult(result, false);
@@ -236,6 +240,11 @@ export class PatientForm {
   }
 
   headline(r) {
+    if (r.outcomeType === 'binary') {
+      return `Predicted probability of the outcome ${fixed(r.probability * 100, 1)}%` +
+        (finite(r.percentile) ? `, a higher risk score than ${fixed(r.percentile, 0)}% of the training patients` : '') +
+        (r.riskLabel ? `; ${r.riskLabel} risk group` : '') + '.';
+    }
     return `Fused risk score ${fixed(r.fusedLp, 3)}` +
       (finite(r.percentile) ? `, higher than ${fixed(r.percentile, 0)}% of the training patients` : '') +
       (r.riskLabel ? `; ${r.riskLabel} risk group` : '') + '.';
@@ -250,7 +259,7 @@ export class PatientForm {
       parts.push(h('p', {}, h('strong', {}, 'Pattern used: '), `${usedText} (integrator fitted on ${count(r.integratorPatients)} training patients).`));
     } else if (!r.fallback) {
       parts.push(h('p', {}, h('strong', {}, 'One modality present: '),
-        `${usedText}. The fused score is its standardised risk score; S(t) comes from the ${usedText} submodel (fitted on ${count(r.submodelPatients)} training patients).`));
+        `${usedText}. The fused score is its standardised risk score; ${r.outcomeType === 'binary' ? 'the probability' : 'S(t)'} comes from the ${usedText} submodel (fitted on ${count(r.submodelPatients)} training patients).`));
     } else {
       const why = r.patternPatients === 0 ? 'this pattern was not seen in training'
         : r.patternPatients < r.minPatternSize ? `${count(r.patternPatients)} training patients, fewer than ${r.minPatternSize}`
@@ -270,7 +279,51 @@ export class PatientForm {
     return parts;
   }
 
+  /** The result of a binary model: probability first, then log-odds, percentile, group, how it was made. */
+  renderBinaryResult(r, stale) {
+    const s = this.entry.summary;
+    this.figure = null;
+    const keyNumbers = h('dl', { class: 'key-numbers four' },
+      h('div', { class: 'stat' }, h('dt', {}, 'Predicted probability of the outcome'),
+        h('dd', { id: 'score-probability', 'data-value': String(r.probability) }, finite(r.probability) ? `${fixed(r.probability * 100, 1)}%` : '—',
+          h('small', {}, `P(y = 1) from the ${r.integratorIndex >= 0 ? 'integrator' : 'submodel'} that scored this patient`))),
+      h('div', { class: 'stat' }, h('dt', {}, 'Fused risk score'),
+        h('dd', { id: 'score-lp', 'data-value': String(r.fusedLp) }, fixed(r.fusedLp, 3),
+          h('small', { id: 'score-log-odds', 'data-value': String(r.logOdds) }, r.logOdds === r.fusedLp
+            ? 'the integrator’s log-odds; higher = higher odds of the outcome'
+            : `the ${patternText(r.integrator)} standardised score; log-odds behind the probability ${fixed(r.logOdds, 3)}`))),
+      h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
+        h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
+          finite(r.percentile) ? ordinal(r.percentile) : '—',
+          h('small', {}, finite(r.percentile) ? `fused score higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
+      h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
+        h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
+          h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));
+    const scoresTable = dataTable({
+      caption: 'Standardised risk score of each modality (0 = training average)',
+      columns: ['Modality', 'Entered as', 'Risk score'],
+      rows: r.modalities.map((m) => [m, !finite(r.scores[m]) ? 'absent' : r.typed?.includes(m) ? 'risk score' : 'features', num(r.scores[m])]),
+    });
+    scoresTable.id = 'score-modality-table';
+    const download = h('button', {
+      type: 'button', class: 'small',
+      onclick: () => saveText('latefuse-patient.csv', toCSV(
+        ['pattern', ...r.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile', 'integrator', 'note'],
+        [[r.pattern, ...r.modalities.map((m) => r.scores[m]), r.fusedLp, r.riskLabel ?? '', r.probability, r.percentile, r.integrator, r.note]]), 'text/csv'),
+    }, 'Download this result (CSV)');
+    replace(this.el.result,
+      h('h3', { id: 'score-one-result-h' }, 'Result'),
+      h('p', { class: 'notice warn', id: 'score-one-stale', hidden: !stale }, 'The inputs have changed since this result: press “Score this patient” to update it.'),
+      h('p', { class: 'summary', id: 'score-headline' }, this.headline(r)),
+      keyNumbers,
+      h('div', { class: 'score-pattern', id: 'score-pattern' }, this.patternExplanation(r)),
+      h('div', { class: 'panel' }, tableWrap(scoresTable, 'Modality risk scores'), h('div', { class: 'downloads' }, download)),
+      h('p', { class: 'hint' }, 'The probability comes from a model fitted on the training cohort; it is only as good as that cohort is like this patient. Not for clinical decisions.'));
+    this.el.result.classList.toggle('stale', !!stale);
+  }
+
   renderResult(r, stale) {
+    if (r.outcomeType === 'binary') { this.renderBinaryResult(r, stale); return; }
     const s = this.entry.summary;
     const unit = r.timeUnit ?? 'time units';
     const keyNumbers = h('dl', { class: 'key-numbers four' },

@@ -33,14 +33,16 @@ function fittedText(result) {
   if (!result) return null;
   if (result.result) {
     const late = result.result.report?.models?.find?.((m) => m.kind === 'late') ?? result.result.models?.find?.((m) => m.kind === 'late');
+    const binary = (result.result.report?.settings ?? result.result.settings)?.outcome_type === 'binary';
+    const metric = binary ? 'AUC' : 'C-index';
     const cohort = result.cohort;
     if (cohort) {
-      return `Just fitted: late-fusion model on the simulated cohort (seed ${cohort.seed}; ${cohort.modalities.map((m) => m.name).join(', ')}; ` +
-        `${cohort.n} patients${late?.common?.c !== undefined ? `, C-index ${fixed(late.common.c, 3)} on the common test patients` : ''}).`;
+      return `Just fitted: late-fusion model${binary ? ' (binary outcome)' : ''} on the simulated cohort (seed ${cohort.seed}; ${cohort.modalities.map((m) => m.name).join(', ')}; ` +
+        `${cohort.n} patients${late?.common?.c !== undefined ? `, ${metric} ${fixed(late.common.c, 3)} on the common test patients` : ''}).`;
     }
     const files = result.prep?.files ?? result.files ?? result.source?.files;
-    return `Just fitted: late-fusion model${files ? ` on ${[].concat(files).join(' + ')}` : ''}` +
-      `${late?.test?.c !== undefined ? ` (C-index ${fixed(late.test.c, 3)} on the test patients)` : ''}.`;
+    return `Just fitted: late-fusion model${binary ? ' (binary outcome)' : ''}${files ? ` on ${[].concat(files).join(' + ')}` : ''}` +
+      `${late?.test?.c !== undefined ? ` (${metric} ${fixed(late.test.c, 3)} on the test patients)` : ''}.`;
   }
   if (result.fit && result.prep) {
     const { fit, prep } = result;
@@ -269,17 +271,19 @@ export class ScoreTab {
     const rows = [];
     const c = entry.catalog;
     if (c) rows.push(['Data', c.data]);
+    const binary = s.outcomeType === 'binary';
     const unit = s.timeUnit ? ` (${s.timeUnit})` : '';
-    rows.push(['Trained on', `${plural(s.training.patients, 'patient')}, ${plural(s.training.events, 'event')}${c ? '' : unit}`]);
+    rows.push(['Trained on', `${plural(s.training.patients, 'patient')}, ${plural(s.training.events, binary ? 'case' : 'event')}${c || binary ? '' : unit}`]);
+    if (binary) rows.push(['Outcome', 'binary (0/1): predicts the probability of the outcome']);
     rows.push(['Modalities', s.modalities.map((m) => `${m.name} (${count(m.patients)})`).join(', ')]);
     const late = s.evaluation?.models?.find((m) => m.kind === 'late');
     const split = s.evaluation?.split;
     if (late && Number.isFinite(late.test_c)) {
-      rows.push(['Internal test C-index', h('span', { 'data-value': String(late.test_c), class: 'fact-c' },
+      rows.push([binary ? 'Internal test AUC' : 'Internal test C-index', h('span', { 'data-value': String(late.test_c), class: 'fact-c' },
         `${fixed(late.test_c, 3)}${Number.isFinite(late.test_c_lower) ? ` (95% CI ${fixed(late.test_c_lower, 3)}–${fixed(late.test_c_upper, 3)})` : ''}` +
         `${split?.test ? ` on ${plural(split.test, 'test patient')}` : ''}`)]);
     } else {
-      rows.push(['Internal test C-index', 'not in the file']);
+      rows.push([binary ? 'Internal test AUC' : 'Internal test C-index', 'not in the file']);
     }
     const ext = entry.external?.result;
     if (ext?.harrell) {
@@ -344,11 +348,16 @@ export class ScoreTab {
       rows: s.training.patterns.map((p) => [patternText(p.modalities), count(p.patients),
         p.integrator ? 'yes' : (p.modalities.length === 1 ? 'one modality: its own score' : `no (fewer than ${s.training.minPatternSize}) — fallback`)]),
     });
+    const binary = s.outcomeType === 'binary';
+    $('#score-model-help').textContent = binary
+      ? 'This model predicts the probability of a binary outcome (1 = case); higher scores mean higher odds. Not for clinical decisions.'
+      : 'Higher scores mean a higher hazard (shorter survival). Not for clinical decisions.';
     replace(this.el.details,
       h('p', { id: 'score-model-summary' },
         h('strong', {}, 'Selected: '), `${entry.title}. `,
         `Modalities: ${listText(s.modalities.map((m) => m.name))}; a modality counts as present when ${rule}. `,
-        `Survival is predicted at ${listText(s.horizons.map((t) => timeText(t)))} ${unit}. `,
+        binary ? 'It predicts the probability of the outcome (y = 1) from logistic models. '
+          : `Survival is predicted at ${listText(s.horizons.map((t) => timeText(t)))} ${unit}. `,
         s.riskGroups ? `Risk groups: ${listText(s.riskGroups.labels)} (cut-point${s.riskGroups.cutPoints.length > 1 ? 's' : ''} on the fused score from the training patients). ` : 'No risk groups in this file. ',
         `${plural(integrated.length, 'integrator')} (one per availability pattern with at least ${s.training.minPatternSize} training patients).`),
       h('details', { class: 'score-patterns' }, h('summary', {}, 'Availability patterns and integrators'), tableWrap(table, 'Availability patterns of the training patients')));

@@ -7,6 +7,7 @@ import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow, readReport } from './fusion-model.js';
 import { fusionData } from './worker-data.js';
 import { atRiskTimes } from './worker-evaluate.js';
+import { binaryFusionData, binaryFusionInput, binaryScoreAndCalibrate } from './worker-binary.js';
 
 /** FUSION SEAM: the fusion engine of web/lib, or null while this build does not have it. */
 export function fusionEngine() {
@@ -243,8 +244,38 @@ async function scoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = 
   return out;
 }
 
+/**
+ * The binary-outcome demo: a cohort simulated with `outcome: 'binary'` (`latefuse simulate --outcome
+ * binary`), late fusion with logistic models, the predictions of every patient and the calibration
+ * of the test patients' probabilities (no Kaplan–Meier curves: the risk groups are proportions).
+ */
+async function binaryDemoRequest({ simulation, evaluation = {} }, ctx) {
+  const engine = engineOrThrow();
+  ctx.progress('Simulating the cohort (binary outcome)', 0);
+  await ctx.checkpoint();
+  const cohort = await lib.simulate(simulation);
+  await ctx.checkpoint();
+  const { table, input } = binaryFusionInput(cohort.csv, cohort.modalities, evaluation);
+  const result = await runEngine(engine, input, ctx, { stage: 'Fitting and evaluating late and early fusion (logistic models)', from: 0.02, to: 0.95 });
+  ctx.progress('Predicted probabilities and calibration of the test patients', 0.97);
+  const byId = new Map(input.ids.map((id, k) => [id, k]));
+  const scored = await binaryScoreAndCalibrate(result, [table], {
+    idColumn: 'id', idRequired: true, outcomeOf: (id) => (byId.has(id) ? input.outcome[byId.get(id)] : null),
+  });
+  await ctx.checkpoint();
+  const { csv, ...summary } = cohort;
+  return { cohort: summary, csv, result, km: null, testOutcome: testOutcomes(result, input), ...scored };
+}
+
+/** The outcome (0/1) of each test patient, in the report's order (the per-patient download). */
+function testOutcomes(result, input) {
+  const byId = new Map(input.ids.map((id, k) => [id, k]));
+  return readReport(result).testPatients.ids.map((id) => (byId.has(id) ? input.outcome[byId.get(id)] : null));
+}
+
 /** The Run-demo request: one simulated cohort, the whole report, the test risk groups' curves. */
 export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
+  if (simulation?.outcome === 'binary') return binaryDemoRequest({ simulation, evaluation }, ctx);
   const engine = engineOrThrow();
   const { cohort, result } = await fitOne(engine, simulation, evaluation, ctx);
   ctx.progress('Kaplan–Meier curves of the late-fusion risk groups', null);
@@ -278,6 +309,7 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   if (list.length === 0) throw new InputError('no data loaded: open CSV/TSV files or load an example');
   ctx.progress('Joining the files on the patient ID', null);
   await ctx.checkpoint();
+  if (roles.outcome) return binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx);
   const { input, summary } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
   if (checkOnly) return { summary };
   const engine = engineOrThrow();
@@ -298,6 +330,26 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   });
   await ctx.checkpoint();
   return { result, km, summary, computeMs, ...scored };
+}
+
+/** fuseDataRequest with a binary outcome column (roles.outcome): `latefuse fuse --outcome COL`. */
+async function binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx) {
+  const { input, summary } = binaryFusionData(list, { id: roles.id, outcome: roles.outcome, split: roles.split, modalities });
+  if (checkOnly) return { summary };
+  const engine = engineOrThrow();
+  const request = { ...input, ...options };
+  if (input.split) delete request.testFraction;
+  const started = performance.now();
+  const result = await runEngine(engine, request, ctx, { stage: 'Fitting the logistic submodels and integrators, then evaluating on the test patients', from: 0.02, to: 0.95 });
+  const computeMs = Math.round((performance.now() - started) * 1000) / 1000;
+  ctx.progress('Predicted probabilities and calibration of the test patients', 0.97);
+  const byId = new Map(input.ids.map((id, k) => [id, k]));
+  const scored = await binaryScoreAndCalibrate(result, list.map((x) => x.table), {
+    idColumn: roles.id || 'id', idRequired: !!roles.id, idOf: roles.id ? (id) => id : (id) => id.replace(/^row /, ''),
+    outcomeOf: (id) => (byId.has(id) ? input.outcome[byId.get(id)] : null),
+  });
+  await ctx.checkpoint();
+  return { result, km: null, summary, computeMs, testOutcome: testOutcomes(result, input), ...scored };
 }
 
 /**

@@ -183,6 +183,8 @@ export async function scoreBatchRequest({ model, files = [], idColumn = 'id', id
     ids: p.ids, modalities: p.modalities, pattern: p.pattern, integrator: p.integrator, fallback: p.fallback, note: p.note,
     scores: p.scores, fusedLp: p.fusedLp, hazardRatio: p.hazardRatio, percentile: p.percentile, riskLabel: p.riskLabel,
     survival: p.survival, timeUnit: p.timeUnit,
+    // Binary models (score-batch.js shows the probability instead of HR and S(t)).
+    outcomeType: p.outcomeType, probability: p.probability,
   };
   return { csv, predictions, unscorable: p.unscorable ?? [], patterns: [...patterns.values()], files: files.map((f) => f.name) };
 }

@@ -8,6 +8,7 @@ import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, 
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest, capabilities } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
+import { scoreOneBinaryRequest } from './worker-score-binary.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
 const tables = new Map();
@@ -153,5 +154,6 @@ serve({
   init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest,
   simulate: simulateRequest, fusion: fusionRequest, learn: learnRequest,
   scoreModelInfo: scoreModelInfoRequest, scoreOne: scoreOneRequest, scoreInspect: scoreInspectRequest, scoreBatch: scoreBatchRequest,
+  scoreOneBinary: scoreOneBinaryRequest,
   fuseData: (payload, ctx) => fuseDataRequest(tables, payload, ctx),
 });
