@@ -6,9 +6,9 @@
 // patients' predicted probabilities. Every number comes from the core through web/lib; this module
 // orders the calls and picks fields.
 import * as lib from '../lib/index.js';
-import { binaryColumn } from '../lib/columns.js';
+import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
-import { outcomeJoin } from './worker-data.js';
+import { outcomeJoin, splitLabels } from './worker-data.js';
 import { readReport } from './fusion-model.js';
 
 const withRole = (role, fn) => {
@@ -19,24 +19,6 @@ const withRole = (role, fn) => {
     throw error;
   }
 };
-
-/** Train/test labels from a split column (as worker-data.js splitLabels / fuse.js): test/train or 1/0. */
-function splitLabels(join, column) {
-  const t = join.owner.get(column);
-  if (!t) throw new InputError(`no file has the split column "${column}"`, { column, role: 'split' });
-  const col = t.columns.get(column);
-  const rows = join.rowOf.get(t);
-  return join.ids.map((id, i) => {
-    const r = rows[i];
-    if (r < 0) throw new InputError(`${t.file}: patient "${id}" has no row, so no train/test label in "${column}"; add the row`, { file: t.file, column, role: 'split' });
-    const raw = col.raw[r];
-    const v = raw === null ? '' : String(raw).trim().toLowerCase();
-    if (v === '1' || v === 'test' || v === 'true') return 1;
-    if (v === '0' || v === 'train' || v === 'training' || v === 'false') return 0;
-    throw new InputError(`${t.file}: split column "${column}" must be test/train or 1/0 but row ${r + 1} has "${raw ?? ''}"`,
-      { file: t.file, row: r + 1, column, role: 'split' });
-  });
-}
 
 /**
  * The engine's input for the user's files with a binary outcome: patients = every row of the file

@@ -432,7 +432,7 @@ export function outcomeJoin(list, { id, time }) {
 }
 
 /** Train/test labels from a split column (fuse.js splitLabels): test/train or 1/0 (1 = test). */
-function splitLabels(join, column) {
+export function splitLabels(join, column) {
   const t = join.owner.get(column);
   if (!t) throw new InputError(`no file has the split column "${column}"`, { column, role: 'split' });
   const col = t.columns.get(column);
