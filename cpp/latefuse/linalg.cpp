@@ -85,14 +85,14 @@ inline Lanes2 load2(const double* p) {
   return v;
 }
 
-// Sum over subjects [i0, i1) of w_i a_ij b_ik for the tile j in {j0, j0+1}, k in {k0, k0+1}
-// (a = b for a Gram matrix). `twoJ` / `twoK` say whether the second row / column exists.
-inline void gramTile(const double* const* colA, const double* const* colB, const double* w, Eigen::Index i0,
-                     Eigen::Index i1, Eigen::Index j0, bool twoJ, Eigen::Index k0, bool twoK, double out[4]) {
-  const double* xj0 = colA[j0];
-  const double* xj1 = twoJ ? colA[j0 + 1] : colA[j0];
-  const double* xk0 = colB[k0];
-  const double* xk1 = twoK ? colB[k0 + 1] : colB[k0];
+// Sum over subjects [i0, i1) of w_i x_ij x_ik for the tile j in {j0, j0+1}, k in {k0, k0+1}.
+// `two_j` / `two_k` say whether the second row / column exists.
+inline void gramTile(const double* const* col, const double* w, Eigen::Index i0, Eigen::Index i1,
+                     Eigen::Index j0, bool twoJ, Eigen::Index k0, bool twoK, double out[4]) {
+  const double* xj0 = col[j0];
+  const double* xj1 = twoJ ? col[j0 + 1] : col[j0];
+  const double* xk0 = col[k0];
+  const double* xk1 = twoK ? col[k0 + 1] : col[k0];
   Lanes2 a00 = {0, 0}, a01 = {0, 0}, a10 = {0, 0}, a11 = {0, 0};
   Eigen::Index i = i0;
   for (; i + 1 < i1; i += 2) {
@@ -120,9 +120,12 @@ inline void gramTile(const double* const* colA, const double* const* colB, const
   out[0] = s00; out[1] = s01; out[2] = s10; out[3] = s11;
 }
 
-// out += A' diag(w) B, lower triangle, for column pointers colA / colB (p columns of n values each).
-void crossLower(const double* const* colA, const double* const* colB, const double* weights, Eigen::Index n,
-                Eigen::Index p, Eigen::MatrixXd& out) {
+}  // namespace
+
+void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram) {
+  const Eigen::Index n = x.rows(), p = x.cols();
+  std::vector<const double*> col(static_cast<size_t>(p));
+  for (Eigen::Index j = 0; j < p; ++j) col[static_cast<size_t>(j)] = x.data() + j * x.outerStride();
   constexpr Eigen::Index kBlock = 1024;  // 1024 subjects x p columns stays in L2
   double t[4];
   for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
@@ -131,30 +134,16 @@ void crossLower(const double* const* colA, const double* const* colB, const doub
       const bool twoJ = j + 1 < p;
       for (Eigen::Index k = 0; k <= j; k += 2) {
         const bool twoK = k + 1 < p;
-        gramTile(colA, colB, weights, i0, i1, j, twoJ, k, twoK, t);
-        out(j, k) += t[0];
-        if (twoK && k + 1 <= j) out(j, k + 1) += t[1];
+        gramTile(col.data(), weights, i0, i1, j, twoJ, k, twoK, t);
+        gram(j, k) += t[0];
+        if (twoK && k + 1 <= j) gram(j, k + 1) += t[1];
         if (twoJ) {
-          out(j + 1, k) += t[2];
-          if (twoK) out(j + 1, k + 1) += t[3];
+          gram(j + 1, k) += t[2];
+          if (twoK) gram(j + 1, k + 1) += t[3];
         }
       }
     }
   }
-}
-
-}  // namespace
-
-void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram) {
-  const Eigen::Index p = x.cols();
-  std::vector<const double*> col(static_cast<size_t>(p));
-  for (Eigen::Index j = 0; j < p; ++j) col[static_cast<size_t>(j)] = x.data() + j * x.outerStride();
-  crossLower(col.data(), col.data(), weights, x.rows(), p, gram);
-}
-
-void addCrossProductLower(const double* const* a, const double* const* b, Eigen::Index n, Eigen::Index p,
-                          Eigen::MatrixXd& out) {
-  crossLower(a, b, nullptr, n, p, out);
 }
 
 }  // namespace latefuse

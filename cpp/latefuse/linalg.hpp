@@ -28,10 +28,4 @@ struct Cholesky2 {
 // summation order is fixed, so native and WASM results are bit-identical.
 void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram);
 
-// out += A'B, lower triangle only (out(j, k) for j >= k), for p columns of n values given by
-// pointers (any subset of a matrix's columns, no copy): a[j] and b[k] each point to n doubles. Same
-// kernel and fixed summation order as addWeightedGramLower.
-void addCrossProductLower(const double* const* a, const double* const* b, Eigen::Index n, Eigen::Index p,
-                          Eigen::MatrixXd& out);
-
 }  // namespace latefuse

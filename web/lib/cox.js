@@ -9,6 +9,21 @@ function toF64(values, name) {
   throw new InputError(`${name} must be an array of numbers`);
 }
 
+// {time, event, weights?, covariates: {name: values}} -> the core's request (covariates as an array of
+// Float64Array columns in key order, their names alongside), other options passed through.
+function covariateRequest(input) {
+  const names = Object.keys(input.covariates ?? {});
+  const request = {
+    ...input,
+    time: toF64(input.time, 'time'),
+    event: toF64(input.event, 'event'),
+    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
+    names,
+  };
+  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  return { request, names };
+}
+
 /**
  * Fit a Cox model.
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
@@ -20,15 +35,7 @@ function toF64(values, name) {
  */
 export async function fitCox(input) {
   const m = await loadModule();
-  const names = Object.keys(input.covariates ?? {});
-  const request = {
-    ...input,
-    time: toF64(input.time, 'time'),
-    event: toF64(input.event, 'event'),
-    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
-    names,
-  };
-  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  const { request, names } = covariateRequest(input);
   if (input.strata) request.strata = Int32Array.from(input.strata);
   if (input.survivalTimes) request.survivalTimes = toF64(input.survivalTimes, 'survivalTimes');
   const fit = callCore(() => m.fitCox(request));
@@ -90,15 +97,7 @@ export async function coreVersion() {
 }
 
 function elasticNetRequest(input) {
-  const names = Object.keys(input.covariates ?? {});
-  const request = {
-    ...input,
-    time: toF64(input.time, 'time'),
-    event: toF64(input.event, 'event'),
-    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
-    names,
-  };
-  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  const { request, names } = covariateRequest(input);
   if (input.lambda) request.lambda = toF64(input.lambda, 'lambda');
   if (input.penaltyFactor) request.penaltyFactor = toF64(input.penaltyFactor, 'penaltyFactor');
   if (input.foldId) request.foldId = Int32Array.from(input.foldId);
