@@ -1,18 +1,10 @@
-// embind entry points for the Cox model and Harrell's concordance: conversion only.
-#include "guard.hpp"
+// embind entry points for the Cox model, elastic-net Cox and Harrell's concordance: conversion only.
 #include "latefuse/cox.hpp"
+#include "latefuse/elastic_net.hpp"
+#include "survival_convert.hpp"
 
 namespace latefuse::bindings {
 namespace {
-
-SurvivalData survivalData(const val& input) {
-  SurvivalData d;
-  d.time = toVector(input["time"]);
-  d.event = toVector(input["event"]);
-  if (has(input, "weights")) d.weight = toVector(input["weights"]);
-  if (has(input, "strata")) d.strata = toIntVector(input["strata"]);
-  return d;
-}
 
 CoxOptions coxOptions(const val& o) {
   CoxOptions c;
@@ -32,21 +24,9 @@ CoxOptions coxOptions(const val& o) {
   return c;
 }
 
-val concordanceObject(const Concordance& c) {
-  val out = val::object();
-  out.set("c", number(c.c));
-  out.set("concordant", c.concordant);
-  out.set("discordant", c.discordant);
-  out.set("tiedScore", c.tiedScore);
-  out.set("tiedTime", c.tiedTime);
-  out.set("tiedTimeScore", c.tiedTimeScore);
-  out.set("comparable", c.comparable());
-  return out;
-}
-
 // input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options}
 val fitCoxJs(val input) {
-  const SurvivalData d = survivalData(input);
+  const SurvivalData d = survivalDataOf(input);
   const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
   const CoxOptions o = coxOptions(input);
   const CoxFit f = fitCox(d, x, o);
@@ -135,7 +115,7 @@ val fitCoxJs(val input) {
 
 // input: {time, event, score, weights?, strata?, higherIsRisk?}
 val concordanceJs(val input) {
-  const SurvivalData d = survivalData(input);
+  const SurvivalData d = survivalDataOf(input);
   const Eigen::VectorXd score = toVector(input["score"]);
   return concordanceObject(harrellConcordance(d, score, option<bool>(input, "higherIsRisk", true)));
 }
@@ -155,6 +135,80 @@ val coxSurvivalAtJs(val input) {
   return toFlatRowMajor(survivalAtTimes(fit, lp, strata, toVector(input["times"])));
 }
 
+ElasticNetOptions elasticNetOptions(const val& o) {
+  ElasticNetOptions e;
+  e.alpha = option<double>(o, "alpha", e.alpha);
+  e.standardize = option<bool>(o, "standardize", e.standardize);
+  e.nLambda = option<int>(o, "nLambda", e.nLambda);
+  e.lambdaMinRatio = option<double>(o, "lambdaMinRatio", e.lambdaMinRatio);
+  if (has(o, "lambda")) e.lambda = toVector(o["lambda"]);
+  if (has(o, "penaltyFactor")) e.penaltyFactor = toVector(o["penaltyFactor"]);
+  e.thresh = option<double>(o, "thresh", e.thresh);
+  e.maxPasses = static_cast<long>(option<double>(o, "maxPasses", static_cast<double>(e.maxPasses)));
+  const std::string solver = option<std::string>(o, "solver", "newton");
+  if (solver == "newton") e.solver = ElasticNetSolver::Newton;
+  else if (solver == "glmnet") e.solver = ElasticNetSolver::Glmnet;
+  else throw InputError("solver must be 'newton' or 'glmnet', got '" + solver + "'");
+  e.columnNames = toStrings(o["names"]);
+  return e;
+}
+
+// The path as {lambda, beta: p x L Float64Array (column-major: lambda k at k*p .. k*p+p-1), ...}.
+val elasticNetPathObject(const ElasticNetPath& f) {
+  val out = val::object();
+  out.set("lambda", toFloat64Array(f.lambda));
+  out.set("beta", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(f.beta.data(), f.beta.size())));
+  out.set("p", static_cast<double>(f.beta.rows()));
+  out.set("devRatio", toFloat64Array(f.devRatio));
+  out.set("df", toInt32Array(f.df));
+  out.set("nullDeviance", number(f.nullDeviance));
+  out.set("passes", static_cast<double>(f.passes));
+  out.set("alpha", f.alpha);
+  out.set("standardize", f.standardize);
+  out.set("warnings", toStringArray(f.warnings));
+  return out;
+}
+
+// input: {time, event, weights?, covariates: [Float64Array...], names?, alpha?, standardize?, nLambda?,
+//         lambdaMinRatio?, lambda?, penaltyFactor?, thresh?, maxPasses?, solver?: 'newton'|'glmnet'}
+val fitElasticNetCoxJs(val input) {
+  const SurvivalData d = survivalDataOf(input);
+  return elasticNetPathObject(fitElasticNetCox(d, toMatrix(input["covariates"], d.size()), elasticNetOptions(input)));
+}
+
+// As fitElasticNetCox, plus {folds?, seed?, stratified?, foldId? (0-based), grouped?, rule?: 'min'|'1se'}.
+val cvElasticNetCoxJs(val input) {
+  const SurvivalData d = survivalDataOf(input);
+  const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
+  ElasticNetCvOptions cv;
+  cv.folds = option<int>(input, "folds", cv.folds);
+  cv.seed = seedOf(input);
+  cv.stratified = option<bool>(input, "stratified", cv.stratified);
+  if (has(input, "foldId")) cv.foldId = toIntVector(input["foldId"]);
+  cv.grouped = option<bool>(input, "grouped", cv.grouped);
+  const std::string rule = option<std::string>(input, "rule", "min");
+  if (rule == "min") cv.rule = LambdaRule::Min;
+  else if (rule == "1se") cv.rule = LambdaRule::OneSE;
+  else throw InputError("rule must be 'min' or '1se', got '" + rule + "'");
+  const ElasticNetCv r = cvElasticNetCox(d, x, elasticNetOptions(input), cv);
+  val out = val::object();
+  out.set("fit", elasticNetPathObject(r.fit));
+  out.set("cvm", toFloat64Array(r.cvm));
+  out.set("cvsd", toFloat64Array(r.cvsd));
+  out.set("foldWeight", toFloat64Array(r.foldWeight));
+  out.set("foldId", toInt32Array(r.foldId));
+  out.set("indexMin", static_cast<double>(r.indexMin));
+  out.set("index1se", static_cast<double>(r.index1se));
+  out.set("indexChosen", static_cast<double>(r.indexChosen));
+  out.set("lambdaMin", r.lambdaMin);
+  out.set("lambda1se", r.lambda1se);
+  out.set("lambdaChosen", r.lambdaChosen);
+  out.set("coefficients", toFloat64Array(r.coefficients()));
+  out.set("grouped", r.grouped);
+  out.set("warnings", toStringArray(r.warnings));
+  return out;
+}
+
 std::string versionJs() { return LATEFUSE_VERSION; }
 
 }  // namespace
@@ -165,5 +219,7 @@ EMSCRIPTEN_BINDINGS(latefuse_cox) {
   emscripten::function("fitCox", &Guard<&fitCoxJs>::call);
   emscripten::function("concordance", &Guard<&concordanceJs>::call);
   emscripten::function("coxSurvivalAt", &Guard<&coxSurvivalAtJs>::call);
+  emscripten::function("fitElasticNetCox", &Guard<&fitElasticNetCoxJs>::call);
+  emscripten::function("cvElasticNetCox", &Guard<&cvElasticNetCoxJs>::call);
   emscripten::function("version", &Guard<&versionJs>::call);
 }

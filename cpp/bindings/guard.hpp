@@ -9,6 +9,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,6 +87,14 @@ inline std::vector<std::string> toStrings(const val& array) {
 template <typename T>
 T option(const val& obj, const char* key, T fallback) {
   return has(obj, key) ? obj[key].as<T>() : fallback;
+}
+
+// input.seed (default 1): a whole number in [0, 2^53 - 1], as every seeded step takes.
+inline uint64_t seedOf(const val& input) {
+  const double s = option<double>(input, "seed", 1.0);
+  if (!(s >= 0 && s <= 9007199254740991.0 && std::floor(s) == s))
+    throw InputError("seed must be a whole number between 0 and 2^53 - 1");
+  return static_cast<uint64_t>(s);
 }
 
 // ---- C++ -> JS -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 #include <limits>
 #include <memory>
 
-#include "guard.hpp"
+#include "survival_convert.hpp"
 #include "latefuse/calibration.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logistic.hpp"
@@ -24,19 +24,9 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-SurvivalData survival(const val& input) {
-  if (!has(input, "time") || !has(input, "event")) throw InputError("give time and event arrays");
-  SurvivalData d;
-  d.time = toVector(input["time"]);
-  d.event = toVector(input["event"]);
-  if (has(input, "weights")) d.weight = toVector(input["weights"]);
-  if (has(input, "strata")) d.strata = toIntVector(input["strata"]);
-  return d;
-}
-
 // The training data of an IPCW metric: input.train = {time, event} or, by default, the data itself.
 SurvivalData trainingData(const val& input, const SurvivalData& test) {
-  return has(input, "train") ? survival(input["train"]) : test;
+  return has(input, "train") ? survivalDataOf(input["train"]) : test;
 }
 
 Eigen::VectorXd required(const val& input, const char* key) {
@@ -52,13 +42,6 @@ Eigen::VectorXd riskOf(const val& input, const char* key = "score") {
 }
 
 double tauOf(const val& input) { return has(input, "tau") ? input["tau"].as<double>() : kInf; }
-
-uint64_t seedOf(const val& input) {
-  const double s = option<double>(input, "seed", 1.0);
-  if (!(s >= 0 && s <= 9007199254740991.0 && std::floor(s) == s))
-    throw InputError("seed must be a whole number between 0 and 2^53 - 1");
-  return static_cast<uint64_t>(s);
-}
 
 ProgressCallback progressOf(const val& input) {
   if (!has(input, "onProgress")) return {};
@@ -78,7 +61,7 @@ val stringArray(const std::vector<std::string>& v) { return toStringArray(v); }
 
 // input: {time, event, weights?, group?: Int32Array, confType?, confLevel?, times?, curve?: bool}
 val kaplanMeierJs(val input) {
-  const SurvivalData d = survival(input);
+  const SurvivalData d = survivalDataOf(input);
   KaplanMeierOptions o;
   o.confType = parseConfType(option<std::string>(input, "confType", "log"));
   o.confLevel = option<double>(input, "confLevel", 0.95);
@@ -133,7 +116,7 @@ val kaplanMeierJs(val input) {
 
 // input: {time, event, group: Int32Array, strata?, rho?}
 val logRankJs(val input) {
-  const SurvivalData d = survival(input);
+  const SurvivalData d = survivalDataOf(input);
   if (!has(input, "group")) throw InputError("the log-rank test needs a group array");
   const LogRankTest t = logRankTest(d, toIntVector(input["group"]), option<double>(input, "rho", 0.0));
   val out = val::object();
@@ -156,7 +139,7 @@ val logRankJs(val input) {
 
 // input: {time, event, score, higherIsRisk?, tau?, train?: {time, event}, tiedTol?}
 val unoConcordanceJs(val input) {
-  const SurvivalData test = survival(input);
+  const SurvivalData test = survivalDataOf(input);
   const UnoConcordance u = unoConcordance(trainingData(input, test), test, riskOf(input), tauOf(input),
                                           option<double>(input, "tiedTol", 1e-8));
   val out = val::object();
@@ -170,7 +153,7 @@ val unoConcordanceJs(val input) {
 
 // input: {time, event, score, higherIsRisk?, times, train?, tiedTol?}
 val timeDependentAucJs(val input) {
-  const SurvivalData test = survival(input);
+  const SurvivalData test = survivalDataOf(input);
   const TimeDependentAuc a = cumulativeDynamicAuc(trainingData(input, test), test, riskOf(input), required(input, "times"),
                                                   option<double>(input, "tiedTol", 1e-8));
   val out = val::object();
@@ -182,7 +165,7 @@ val timeDependentAucJs(val input) {
 
 // input: {time, event, survival: [Float64Array per time point], times, train?}
 val brierScoreJs(val input) {
-  const SurvivalData test = survival(input);
+  const SurvivalData test = survivalDataOf(input);
   const Eigen::VectorXd times = required(input, "times");
   if (!has(input, "survival")) throw InputError("give the predicted survival: one array per time point");
   const Eigen::MatrixXd s = toMatrix(input["survival"], test.size());
@@ -197,7 +180,7 @@ val brierScoreJs(val input) {
 
 // input: {time, event, weights?, predicted (S_i(horizon)), horizon, groups?, confType?, confLevel?, linearPredictor?}
 val calibrationJs(val input) {
-  const SurvivalData d = survival(input);
+  const SurvivalData d = survivalDataOf(input);
   CalibrationOptions o;
   o.groups = option<int>(input, "groups", 10);
   o.km.confType = parseConfType(option<std::string>(input, "confType", "log"));
@@ -355,19 +338,19 @@ Spec specOf(const val& input, const char* scoreKey = "score") {
   const std::string name = option<std::string>(input, "statistic", "");
   Spec s;
   if (name == "harrell") {
-    const SurvivalData d = survival(input);
+    const SurvivalData d = survivalDataOf(input);
     const auto engine = std::make_shared<const HarrellEngine>(d, required(input, scoreKey), option<bool>(input, "higherIsRisk", true));
     s.n = d.size();
     s.resample = harrellStatistic(engine);
     s.permute = harrellPermutation(engine);
   } else if (name == "uno") {
-    const SurvivalData d = survival(input);
+    const SurvivalData d = survivalDataOf(input);
     const Eigen::VectorXd r = riskOf(input, scoreKey);
     s.n = d.size();
     s.resample = unoStatistic(d, r, tauOf(input));
     s.permute = unoPermutation(d, r, tauOf(input));
   } else if (name == "auc" || name == "mean_auc") {
-    const SurvivalData d = survival(input);
+    const SurvivalData d = survivalDataOf(input);
     s.n = d.size();
     s.resample = aucStatistic(d, riskOf(input, scoreKey), required(input, "times"), name == "mean_auc");
   } else if (name == "kendall" || name == "spearman") {
@@ -382,7 +365,7 @@ Spec specOf(const val& input, const char* scoreKey = "score") {
     s.resample = binaryAucStatistic(y, score);
     s.permute = binaryAucPermutation(y, score);
   } else if (name == "km_surv") {
-    const SurvivalData d = survival(input);
+    const SurvivalData d = survivalDataOf(input);
     if (!has(input, "t")) throw InputError("km_surv needs the time t");
     s.n = d.size();
     s.resample = kaplanMeierStatistic(d, input["t"].as<double>());

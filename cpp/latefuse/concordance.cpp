@@ -7,31 +7,10 @@
 #include <vector>
 
 #include "latefuse/error.hpp"
+#include "latefuse/fenwick.hpp"
 #include "latefuse/ordering.hpp"
 
 namespace latefuse {
-namespace {
-
-// Fenwick tree of weights indexed by score rank.
-class Fenwick {
- public:
-  explicit Fenwick(size_t n) : tree_(n + 1, 0.0) {}
-  void add(size_t rank, double w) {
-    for (size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += w;
-  }
-  void clear(size_t rank) {  // zero every node that rank touched (exact reset between strata)
-    for (size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] = 0;
-  }
-  double prefix(size_t count) const {  // sum of ranks [0, count)
-    double s = 0;
-    for (size_t i = count; i > 0; i -= i & (~i + 1)) s += tree_[i];
-    return s;
-  }
- private:
-  std::vector<double> tree_;
-};
-
-}  // namespace
 
 Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk) {
   validateSurvivalData(data, "concordance");

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
+#include "latefuse/linalg.hpp"
 
 namespace latefuse {
 namespace {
@@ -17,22 +19,111 @@ constexpr double kDevMax = 0.999 * 0.99 / 0.999;  // stop when dev.ratio exceeds
 constexpr double kMinFlmin = 1e-6;              // smallest lambda.min.ratio
 constexpr double kBig = 9.9e35;                 // "infinite" lambda of the first path step
 constexpr int kMinLambdas = 5;                  // mnlam
-const double kMaxExp = std::log(std::numeric_limits<double>::max() * 0.1);  // exp() argument cap
+constexpr int kAndersonK = 5;                   // Newton solver: passes per Anderson extrapolation
+constexpr double kMaxExp = 707.4801278003899;       // exp() argument cap: log(DBL_MAX / 10)
 
 // Dot product with four interleaved accumulators: several times faster than a single running sum
-// (instruction-level parallelism; WebAssembly gets no SIMD from Eigen 3.4), and the same summation
+// (instruction-level parallelism and SIMD; WebAssembly gets no SIMD from Eigen 3.4), and the same summation
 // order in every build, so native and WebAssembly paths agree bit for bit.
+// Written with explicit 2-lane vectors (GCC/Clang vector extensions: SSE2 natively, simd128 in
+// WebAssembly, as linalg.cpp): lanes {s0, s1} and {s2, s3}.
+typedef double Lanes2 __attribute__((vector_size(16)));
+inline Lanes2 load2(const double* p) {
+  Lanes2 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store2(double* p, Lanes2 v) { std::memcpy(p, &v, sizeof v); }
+
 inline double dot(const double* a, const double* b, Eigen::Index n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  Lanes2 lo = {0, 0}, hi = {0, 0};
   Eigen::Index i = 0;
   for (; i + 4 <= n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
+    lo += load2(a + i) * load2(b + i);
+    hi += load2(a + i + 2) * load2(b + i + 2);
   }
+  double s0 = lo[0];
   for (; i < n; ++i) s0 += a[i] * b[i];
-  return (s0 + s1) + (s2 + s3);
+  return (s0 + lo[1]) + (hi[0] + hi[1]);
+}
+
+// r -= d m, then x' r with dot()'s accumulators (the same bits as the two loops one after the other).
+inline double axpyDot(double* r, const double* m, double d, const double* x, Eigen::Index n) {
+  Lanes2 lo = {0, 0}, hi = {0, 0};
+  const Lanes2 dv = {d, d};
+  Eigen::Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const Lanes2 r0 = load2(r + i) - dv * load2(m + i), r1 = load2(r + i + 2) - dv * load2(m + i + 2);
+    store2(r + i, r0);
+    store2(r + i + 2, r1);
+    lo += r0 * load2(x + i);
+    hi += r1 * load2(x + i + 2);
+  }
+  double s0 = lo[0];
+  for (; i < n; ++i) {
+    r[i] -= d * m[i];
+    s0 += r[i] * x[i];
+  }
+  return (s0 + lo[1]) + (hi[0] + hi[1]);
+}
+
+// exp and log from + - * / only (fixed polynomials, Horner), so that native and WebAssembly builds
+// (glibc vs musl libm, which may differ in the last bit) give bit-identical paths; accurate to a
+// few ulp. random.hpp's portableExp/portableLog are the reference versions (series with a data-
+// dependent number of terms); these are fixed-degree and several times faster, for the inner loops.
+inline double expFixed(double x) {
+  if (x > 709.78) return std::numeric_limits<double>::infinity();
+  if (x < -745.1) return 0;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+  const double k = std::floor(x * 1.44269504088896340736 + 0.5);
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| <= ln 2 / 2 (plus rounding)
+  // Taylor polynomial of degree 13: truncation < 5e-18 relative for |r| <= 0.35.
+  double q = 1.0 / 6227020800.0;                  // 1/13!
+  q = q * r + 1.0 / 479001600.0;
+  q = q * r + 1.0 / 39916800.0;
+  q = q * r + 1.0 / 3628800.0;
+  q = q * r + 1.0 / 362880.0;
+  q = q * r + 1.0 / 40320.0;
+  q = q * r + 1.0 / 5040.0;
+  q = q * r + 1.0 / 720.0;
+  q = q * r + 1.0 / 120.0;
+  q = q * r + 1.0 / 24.0;
+  q = q * r + 1.0 / 6.0;
+  q = q * r + 0.5;
+  q = q * r * r + r;                               // e^r - 1, then + 1 last (keeps small r accurate)
+  return std::ldexp(1.0 + q, static_cast<int>(k));
+}
+
+inline double logFixed(double x) {
+  if (!(x > 0)) return x == 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(x)) return x;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+  int e = 0;
+  double m = std::frexp(x, &e);  // exact
+  if (m < 0.70710678118654752440) { m *= 2; --e; }
+  // log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^25/25), |s| <= 0.1716: truncation < 1e-20.
+  const double s = (m - 1) / (m + 1), s2 = s * s;
+  double q = 1.0 / 25;
+  for (int k = 23; k >= 3; k -= 2) q = q * s2 + 1.0 / k;
+  const double series = 2 * s + 2 * s * s2 * q;
+  return e * kLn2Hi + (series + e * kLn2Lo);
+}
+
+inline double sum(const double* a, Eigen::Index n) {
+  double s = 0;
+  for (Eigen::Index i = 0; i < n; ++i) s += a[i];
+  return s;
+}
+
+// eta = x b over the non-zero b_j, columns in order (fixed order: the same bits in every build).
+void sparseProduct(const Eigen::MatrixXd& x, const Eigen::Ref<const Eigen::VectorXd>& b, Eigen::VectorXd& eta) {
+  eta.setZero(x.rows());
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    if (b(j) == 0) continue;
+    const double bj = b(j);
+    const double* xj = x.col(j).data();
+    for (Eigen::Index i = 0; i < x.rows(); ++i) eta(i) += bj * xj[i];
+  }
 }
 
 std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j) {
@@ -76,7 +167,7 @@ Problem makeProblem(const SurvivalData& data, const Eigen::MatrixXd& x, const st
     P.q(k) = data.w(i);
     P.d(k) = data.event(i);
   }
-  P.q /= P.q.sum();
+  P.q /= sum(P.q.data(), P.m);
   P.dq = P.q.cwiseProduct(P.d);
   P.x.resize(P.m, P.p);
   P.xs = Eigen::VectorXd::Ones(P.p);
@@ -88,10 +179,12 @@ Problem makeProblem(const SurvivalData& data, const Eigen::MatrixXd& x, const st
     for (Eigen::Index k = 1; k < P.m && constant; ++k) constant = col[k] == col[0];
     if (constant) continue;
     P.ju[static_cast<size_t>(j)] = 1;
-    const double mean = P.q.dot(P.x.col(j));
+    const double mean = dot(P.q.data(), col, P.m);
     P.x.col(j).array() -= mean;
     if (standardize) {
-      P.xs(j) = std::sqrt(P.q.dot(P.x.col(j).cwiseAbs2()));
+      double ss = 0;
+      for (Eigen::Index k = 0; k < P.m; ++k) ss += P.q(k) * (col[k] * col[k]);
+      P.xs(j) = std::sqrt(ss);
       P.x.col(j) /= P.xs(j);
     }
   }
@@ -140,8 +233,8 @@ void riskSums(const Problem& P, const Eigen::VectorXd& e, Eigen::VectorXd& u) {
 // Log partial likelihood (normalised weights): sum dq f - sum dk log u_k (glmnet's `risk`).
 double logLik(const Problem& P, const Eigen::VectorXd& f, const Eigen::VectorXd& e, Eigen::VectorXd& u) {
   riskSums(P, e, u);
-  double out = P.dq.dot(f);
-  for (Eigen::Index g = 0; g < u.size(); ++g) out -= P.dk(g) * std::log(u(g));
+  double out = dot(P.dq.data(), f.data(), P.m);
+  for (Eigen::Index g = 0; g < u.size(); ++g) out -= P.dk(g) * logFixed(u(g));
   return out;
 }
 
@@ -195,7 +288,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
 
   const double r0 = logLik(P, f, e, u);
   double lsat = 0;
-  for (Eigen::Index g = 0; g < P.dk.size(); ++g) lsat += P.dk(g) * std::log(P.dk(g));
+  for (Eigen::Index g = 0; g < P.dk.size(); ++g) lsat += P.dk(g) * logFixed(P.dk(g));
   const double rr = -(lsat + r0);
   R.dev0 = rr;
   if (!working(P, e, w, wr, u))
@@ -210,7 +303,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   const int mnl = std::min(kMinLambdas, nlam);
   const double cthr = thresh * rr;
   for (Eigen::Index j = 0; j < p; ++j)
-    if (P.ju[static_cast<size_t>(j)]) ga(j) = std::fabs(wr.dot(P.x.col(j)));
+    if (P.ju[static_cast<size_t>(j)]) ga(j) = std::fabs(dot(wr.data(), P.x.col(j).data(), m));
 
   const double oma = 1 - alpha;
   double al = 0;
@@ -242,7 +335,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   };
   const std::string passLimit = "no convergence within " + std::to_string(maxit) + " coordinate passes";
   auto setRisk = [&]() {
-    for (Eigen::Index i = 0; i < m; ++i) e(i) = P.q(i) * std::exp(std::copysign(std::min(std::fabs(f(i)), kMaxExp), f(i)));
+    for (Eigen::Index i = 0; i < m; ++i) e(i) = P.q(i) * expFixed(std::copysign(std::min(std::fabs(f(i)), kMaxExp), f(i)));
   };
 
   // ---- glmnet's outer loop for one lambda ------------------------------------------------------
@@ -251,7 +344,12 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       if (R.nlp > maxit) { truncated(ilm, passLimit); return false; }
       for (Eigen::Index j : active) as(j) = a(j);
       for (Eigen::Index j = 0; j < p; ++j)
-        if (ixx[static_cast<size_t>(j)]) v(j) = w.dot(P.x.col(j).cwiseAbs2());
+        if (ixx[static_cast<size_t>(j)]) {
+          const double* xj = P.x.col(j).data();
+          double vj = 0;
+          for (Eigen::Index i = 0; i < m; ++i) vj += w(i) * (xj[i] * xj[i]);
+          v(j) = vj;
+        }
       for (;;) {  // coordinate descent on the quadratic approximation
         ++R.nlp;
         double dli = 0;
@@ -278,7 +376,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       if (!again) {
         for (Eigen::Index k = 0; k < p; ++k) {
           if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
-          ga(k) = std::fabs(wr.dot(P.x.col(k)));
+          ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
           if (ga(k) > sa * vp(k)) { ixx[static_cast<size_t>(k)] = 1; again = true; }
         }
         if (!again) return true;
@@ -298,57 +396,160 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   Eigen::MatrixXd mx;  // m x p, columns of the strong set
   Eigen::VectorXd h = Eigen::VectorXd::Zero(p), rho(m), fNew(m), eNew(m), aStart(p), step(m);
   const Eigen::Index nk = P.dk.size();
-  std::vector<double> gB(static_cast<size_t>(nk)), gC(static_cast<size_t>(nk)), T(static_cast<size_t>(nk));
   if (newton) mx.resize(m, p);
   auto penalty = [&](const Eigen::VectorXd& b, double sa, double omal) {
     double out = 0;
     for (Eigen::Index j = 0; j < p; ++j) out += vp(j) * (0.5 * omal * b(j) * b(j) + sa * std::fabs(b(j)));
     return out;
   };
+  // Per Newton step: row-wise constants rowB_i = B_{g(i)} and rowC_i = c_g at the first row of
+  // death group g (0 elsewhere), so that for each strong column one backward running sum gives
+  // cs_i = sum_{l >= i} e_l x_l (T_g = cs at the group's first row) and one forward running sum
+  // gives pc_i = sum_{g' <= g(i)} c_g' T_g'. Four columns are done together: the running sums are
+  // serial chains, and four independent chains keep the processor busy. Same additions in the
+  // same order as a per-group loop.
+  Eigen::VectorXd rowB = Eigen::VectorXd::Zero(m), rowC = Eigen::VectorXd::Zero(m);
+  std::vector<Eigen::Index> strongList;
+  Eigen::VectorXd pad(m);
   auto hessianColumns = [&]() {
     riskSums(P, e, u);
     double b = 0;
+    Eigen::Index start = P.first;
     for (Eigen::Index g = 0; g < nk; ++g) {
       b += P.dk(g) / u(g);
-      gB[static_cast<size_t>(g)] = b;
-      gC[static_cast<size_t>(g)] = P.dk(g) / (u(g) * u(g));
+      const Eigen::Index end = P.groupEnd[static_cast<size_t>(g)];
+      for (Eigen::Index k = start; k < end; ++k) rowB(k) = b;
+      rowC(start) = P.dk(g) / (u(g) * u(g));
+      start = end;
     }
-    for (Eigen::Index j = 0; j < p; ++j) {
-      if (!ixx[static_cast<size_t>(j)]) continue;
-      const double* xj = P.x.col(j).data();
-      double* out = mx.col(j).data();
-      const double* ep = e.data();
-      double acc = 0;
-      for (Eigen::Index g = nk - 1; g >= 0; --g) {
-        const Eigen::Index start = g == 0 ? P.first : P.groupEnd[static_cast<size_t>(g - 1)];
-        for (Eigen::Index k = P.groupEnd[static_cast<size_t>(g)] - 1; k >= start; --k) acc += ep[k] * xj[k];
-        T[static_cast<size_t>(g)] = acc;
+    strongList.clear();
+    for (Eigen::Index j = 0; j < p; ++j)
+      if (ixx[static_cast<size_t>(j)]) strongList.push_back(j);
+    const double* ep = e.data();
+    const double* rb = rowB.data();
+    const double* rc = rowC.data();
+    const Eigen::Index first = P.first;
+    constexpr int kW = 4;
+    for (size_t s0 = 0; s0 < strongList.size(); s0 += kW) {
+      const int w = static_cast<int>(std::min<size_t>(kW, strongList.size() - s0));
+      const double* xs[kW];
+      double* os[kW];
+      for (int c = 0; c < kW; ++c) {  // a short last block pads with a copy written to scratch
+        const Eigen::Index j = strongList[s0 + static_cast<size_t>(std::min(c, w - 1))];
+        xs[c] = P.x.col(j).data();
+        os[c] = c < w ? mx.col(j).data() : pad.data();
       }
-      for (Eigen::Index k = 0; k < P.first; ++k) out[k] = 0;
-      double pc = 0;
-      Eigen::Index start = P.first;
-      for (Eigen::Index g = 0; g < nk; ++g) {
-        pc += gC[static_cast<size_t>(g)] * T[static_cast<size_t>(g)];
-        const double bg = gB[static_cast<size_t>(g)];
-        for (Eigen::Index k = start; k < P.groupEnd[static_cast<size_t>(g)]; ++k) out[k] = ep[k] * (bg * xj[k] - pc);
-        start = P.groupEnd[static_cast<size_t>(g)];
+      double acc[kW] = {0, 0, 0, 0};
+      for (Eigen::Index k = m - 1; k >= first; --k)
+        for (int c = 0; c < kW; ++c) {
+          acc[c] += ep[k] * xs[c][k];
+          os[c][k] = acc[c];
+        }
+      double pc[kW] = {0, 0, 0, 0};
+      for (Eigen::Index k = first; k < m; ++k)
+        for (int c = 0; c < kW; ++c) {
+          pc[c] += rc[k] * os[c][k];
+          os[c][k] = ep[k] * (rb[k] * xs[c][k] - pc[c]);
+        }
+      for (int c = 0; c < w; ++c) {
+        for (Eigen::Index k = 0; k < first; ++k) os[c][k] = 0;
+        h(strongList[s0 + static_cast<size_t>(c)]) = dot(xs[c], os[c], m);
       }
-      h(j) = dot(xj, out, m);
     }
   };
-  auto updateNewton = [&](Eigen::Index j, double sa, double omal) {
-    const double uj = a(j) * h(j) + dot(rho.data(), P.x.col(j).data(), m);
-    const double den = h(j) + vp(j) * omal;
-    double at = 0;
-    if (std::fabs(uj) > vp(j) * sa && den > 0) at = std::copysign(std::fabs(uj) - vp(j) * sa, uj) / den;
-    if (at == a(j)) return 0.0;
-    const double del = at - a(j);
-    a(j) = at;
+  // One coordinate pass over `list`. The update of beta_j changes rho by -del M x_j; that update is
+  // fused with the next coordinate's dot product x_j' rho (one sweep over rho instead of two; the
+  // dot keeps dot()'s four accumulators, so the result is the same as separate loops).
+  auto passNewton = [&](const std::vector<Eigen::Index>& list, double sa, double omal) {
+    double dli = 0;
     double* r = rho.data();
-    const double* mxj = mx.col(j).data();
-    for (Eigen::Index i = 0; i < m; ++i) r[i] -= del * mxj[i];
-    markActive(j);
-    return h(j) * del * del;
+    const double* pendingM = nullptr;
+    double pendingDel = 0;
+    for (Eigen::Index j : list) {
+      const double* xj = P.x.col(j).data();
+      double g;
+      if (pendingM) {
+        g = axpyDot(r, pendingM, pendingDel, xj, m);
+        pendingM = nullptr;
+      } else {
+        g = dot(r, xj, m);
+      }
+      const double uj = a(j) * h(j) + g;
+      const double den = h(j) + vp(j) * omal;
+      double at = 0;
+      if (std::fabs(uj) > vp(j) * sa && den > 0) at = std::copysign(std::fabs(uj) - vp(j) * sa, uj) / den;
+      if (at == a(j)) continue;
+      const double del = at - a(j);
+      a(j) = at;
+      pendingM = mx.col(j).data();
+      pendingDel = del;
+      markActive(j);
+      dli = std::max(dli, h(j) * del * del);
+    }
+    if (pendingM)
+      for (Eigen::Index i = 0; i < m; ++i) r[i] -= pendingDel * pendingM[i];
+    return dli;
+  };
+  // Anderson acceleration of the coordinate passes (Bertrand & Massias 2021, AISTATS, "Anderson
+  // acceleration of coordinate descent"): when the quadratic model is ill-conditioned (p > n, many
+  // active variables, small lambdas) coordinate descent needs hundreds of passes. Every
+  // kAndersonK active passes the last kAndersonK + 1 iterates a^(0..K) over the active set are
+  // extrapolated, a_e = sum_k c_k a^(k) with c = (U'U)^{-1} 1 / 1'(U'U)^{-1} 1 and U the successive
+  // differences, and a_e is kept only when it lowers the model objective
+  //   F(a + D) - F(a) = -rho' X D + (X D)' M (X D) / 2 + penalty(a + D) - penalty(a),
+  // (rho = the model's residual at a), so every accepted step is a descent step and coordinate
+  // descent resumes from it. The coefficients that are 0 in all K + 1 iterates stay 0.
+  Eigen::MatrixXd hist(0, kAndersonK + 1);
+  std::vector<Eigen::Index> inner;  // the coordinates of the inner passes: the non-zero active ones
+  Eigen::VectorXd xd(m), mxd(m), delta;
+  Eigen::MatrixXd uu(kAndersonK, kAndersonK);
+  auto snapshot = [&](int slot) {
+    const Eigen::Index na = static_cast<Eigen::Index>(inner.size());
+    if (hist.rows() != na) hist.resize(na, kAndersonK + 1);
+    for (Eigen::Index k = 0; k < na; ++k) hist(k, slot) = a(inner[static_cast<size_t>(k)]);
+  };
+  auto anderson = [&](double sa, double omal) {
+    const Eigen::Index na = static_cast<Eigen::Index>(inner.size());
+    for (int r = 0; r < kAndersonK; ++r)
+      for (int c = 0; c <= r; ++c) {
+        double sum = 0;
+        for (Eigen::Index k = 0; k < na; ++k)
+          sum += (hist(k, r + 1) - hist(k, r)) * (hist(k, c + 1) - hist(k, c));
+        uu(r, c) = uu(c, r) = sum;
+      }
+    double scale = 0;
+    for (int r = 0; r < kAndersonK; ++r) scale += uu(r, r);
+    if (!(scale > 0) || !std::isfinite(scale)) return;
+    for (int r = 0; r < kAndersonK; ++r) uu(r, r) += 1e-10 * scale;  // U'U is often nearly singular
+    const Cholesky2 chol(uu, 1e-13);
+    Eigen::VectorXd z = chol.solve(Eigen::VectorXd::Ones(kAndersonK));
+    const double zs = sum(z.data(), kAndersonK);
+    if (!(std::fabs(zs) > 0) || !z.allFinite()) return;
+    z /= zs;
+    delta.resize(na);
+    xd.setZero();
+    mxd.setZero();
+    double penNow = 0, penNew = 0;
+    for (Eigen::Index k = 0; k < na; ++k) {
+      double ae = 0;
+      for (int r = 0; r < kAndersonK; ++r) ae += z(r) * hist(k, r + 1);
+      const Eigen::Index j = inner[static_cast<size_t>(k)];
+      delta(k) = ae - a(j);
+      penNow += vp(j) * (0.5 * omal * a(j) * a(j) + sa * std::fabs(a(j)));
+      penNew += vp(j) * (0.5 * omal * ae * ae + sa * std::fabs(ae));
+      if (delta(k) == 0) continue;
+      const double* xj = P.x.col(j).data();
+      const double* mj = mx.col(j).data();
+      const double dk = delta(k);
+      for (Eigen::Index i = 0; i < m; ++i) {
+        xd(i) += dk * xj[i];
+        mxd(i) += dk * mj[i];
+      }
+    }
+    const double change = -dot(rho.data(), xd.data(), m) + 0.5 * dot(xd.data(), mxd.data(), m) + penNew - penNow;
+    if (!(change < 0)) return;
+    for (Eigen::Index k = 0; k < na; ++k) a(inner[static_cast<size_t>(k)]) += delta(k);
+    rho -= mxd;
   };
   auto solveNewton = [&](int ilm, double sa, double omal) -> bool {
     double loglik = logLik(P, f, e, u);
@@ -359,15 +560,24 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       rho = wr;
       for (;;) {
         ++R.nlp;
-        double dli = 0;
-        for (Eigen::Index j = 0; j < p; ++j)
-          if (ixx[static_cast<size_t>(j)]) dli = std::max(dli, updateNewton(j, sa, omal));
+        double dli = passNewton(strongList, sa, omal);
         if (dli < cthr || R.nlp > maxit) break;
-        for (;;) {
+        // Inner passes visit the non-zero coefficients only (a zero one that should move is caught
+        // by the next pass over the strong set, which ends every round).
+        inner.clear();
+        for (Eigen::Index j : active)
+          if (a(j) != 0) inner.push_back(j);
+        snapshot(0);
+        for (int slot = 1;; ++slot) {
           ++R.nlp;
-          dli = 0;
-          for (Eigen::Index j : active) dli = std::max(dli, updateNewton(j, sa, omal));
+          dli = passNewton(inner, sa, omal);
           if (dli < cthr || R.nlp > maxit) break;
+          snapshot(slot);
+          if (slot == kAndersonK) {
+            anderson(sa, omal);
+            snapshot(0);
+            slot = 0;
+          }
         }
         if (R.nlp > maxit) break;
       }
@@ -387,7 +597,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       for (int halving = 0; halving < 40 && moved > 0; ++halving) {
         fNew = f + t * step;
         for (Eigen::Index i = 0; i < m; ++i)
-          eNew(i) = P.q(i) * std::exp(std::copysign(std::min(std::fabs(fNew(i)), kMaxExp), fNew(i)));
+          eNew(i) = P.q(i) * expFixed(std::copysign(std::min(std::fabs(fNew(i)), kMaxExp), fNew(i)));
         const double llNew = logLik(P, fNew, eNew, u);
         const Eigen::VectorXd aTry = aStart + t * (a - aStart);
         if (std::isfinite(llNew) && -llNew + penalty(aTry, sa, omal) <= objOld + 1e-13 * std::fabs(objOld)) {
@@ -453,7 +663,7 @@ Eigen::VectorXd normalisedPenaltyFactor(const ElasticNetOptions& o, Eigen::Index
       throw InputError("elastic-net Cox: the penalty factor of " + columnLabel(o.columnNames, j) +
                        " must be a finite number >= 0");
   if (vp.maxCoeff() <= 0) throw InputError("elastic-net Cox: all penalty factors are 0; at least one column must be penalised");
-  return vp * (static_cast<double>(p) / vp.sum());
+  return vp * (static_cast<double>(p) / sum(vp.data(), p));
 }
 
 void validate(const SurvivalData& data, const Eigen::MatrixXd& x, const ElasticNetOptions& o) {
@@ -511,7 +721,7 @@ ElasticNetPath runPath(const SurvivalData& data, const Eigen::MatrixXd& x, const
   if (lambda.size() == 0) {
     // glmnet fits the first step at an "infinite" lambda and reports lambda_1 by extrapolating the
     // geometric sequence (fix.lam): exp(2 log lambda_2 - log lambda_3), which is lambda_max.
-    out.lambda(0) = lmu > 2 ? std::exp(2 * std::log(out.lambda(1)) - std::log(out.lambda(2))) : R.lambdaMax;
+    out.lambda(0) = lmu > 2 ? expFixed(2 * logFixed(out.lambda(1)) - logFixed(out.lambda(2))) : R.lambdaMax;
   }
   out.devRatio = Eigen::Map<const Eigen::VectorXd>(R.dev.data(), lmu);
   out.beta = R.ao;
@@ -544,12 +754,12 @@ double devianceSorted(const SurvivalData& data, const std::vector<Eigen::Index>&
       const Eigen::Index i = order[--k];
       if (!include.empty() && !include[static_cast<size_t>(i)]) continue;
       const double wi = data.w(i) * scale, ei = eta(i) - shift;
-      s0 += wi * std::exp(std::copysign(std::min(std::fabs(ei), kMaxExp), ei));
+      s0 += wi * expFixed(std::copysign(std::min(std::fabs(ei), kMaxExp), ei));
       if (data.event(i) == 1) { deathW += wi; deathEta += wi * ei; }
     }
     if (deathW > 0) {
-      loglik += deathEta - deathW * std::log(s0);
-      lsat -= deathW * std::log(deathW);
+      loglik += deathEta - deathW * logFixed(s0);
+      lsat -= deathW * logFixed(deathW);
     }
   }
   return 2 * (lsat - loglik);
@@ -563,7 +773,9 @@ Eigen::VectorXd ElasticNetPath::linearPredictor(const Eigen::MatrixXd& x, Eigen:
                      std::to_string(beta.cols() - 1) + ")");
   if (x.cols() != beta.rows())
     throw InputError("elastic-net Cox: expected " + std::to_string(beta.rows()) + " covariate columns, got " + std::to_string(x.cols()));
-  return x * beta.col(k);
+  Eigen::VectorXd eta(x.rows());
+  sparseProduct(x, beta.col(k), eta);
+  return eta;
 }
 
 ElasticNetPath fitElasticNetCox(const SurvivalData& data, const Eigen::MatrixXd& x, const ElasticNetOptions& options) {
@@ -636,9 +848,9 @@ ElasticNetCv cvElasticNetCox(const SurvivalData& data, const Eigen::MatrixXd& x,
     const ElasticNetPath fk = runPath(data, x, rows, options, vp, lambda, context.c_str());
     for (const auto& wmsg : fk.warnings) out.warnings.push_back("fold " + std::to_string(k + 1) + ": " + wmsg);
     const Eigen::Index lk = fk.lambda.size();
-    const Eigen::MatrixXd eta = x * fk.beta;  // n x lk, all rows
+    Eigen::VectorXd e(n);
     for (Eigen::Index l = 0; l < lk; ++l) {
-      const Eigen::VectorXd e = eta.col(l);
+      sparseProduct(x, fk.beta.col(l), e);  // all rows
       double raw;
       if (cv.grouped) raw = devianceSorted(data, order, e, {}) - devianceSorted(data, order, e, outFold);
       else raw = devianceSorted(data, order, e, inFold);
@@ -647,12 +859,17 @@ ElasticNetCv cvElasticNetCox(const SurvivalData& data, const Eigen::MatrixXd& x,
     // A fold path that stopped early: its last fit stands for the smaller lambdas (cv.glmnet).
     for (Eigen::Index l = lk; l < nl; ++l) out.cvraw(k, l) = out.cvraw(k, lk - 1);
   }
-  const double wsum = out.foldWeight.sum();
-  out.cvm = (out.foldWeight.transpose() * out.cvraw).transpose() / wsum;
+  // Fixed-order sums (no Eigen reductions), so native and WebAssembly agree bit for bit.
+  const double wsum = sum(out.foldWeight.data(), folds);
+  out.cvm.resize(nl);
   out.cvsd.resize(nl);
   for (Eigen::Index l = 0; l < nl; ++l) {
-    const double ss = (out.foldWeight.array() * (out.cvraw.col(l).array() - out.cvm(l)).square()).sum() / wsum;
-    out.cvsd(l) = std::sqrt(ss / (folds - 1));
+    double m = 0;
+    for (int k = 0; k < folds; ++k) m += out.foldWeight(k) * out.cvraw(k, l);
+    out.cvm(l) = m / wsum;
+    double ss = 0;
+    for (int k = 0; k < folds; ++k) ss += out.foldWeight(k) * ((out.cvraw(k, l) - out.cvm(l)) * (out.cvraw(k, l) - out.cvm(l)));
+    out.cvsd(l) = std::sqrt(ss / wsum / (folds - 1));
   }
   // glmnet's getOptcv: ties go to the largest lambda (the first on the decreasing path).
   const double cvmin = out.cvm.minCoeff();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "latefuse/error.hpp"
+#include "latefuse/fenwick.hpp"
 
 namespace latefuse {
 namespace {
@@ -74,20 +75,6 @@ double stepAt(const std::vector<double>& time, const std::vector<double>& prob, 
   if (it == time.begin()) return 1.0;
   return prob[static_cast<size_t>(it - time.begin()) - 1];
 }
-
-// Fenwick tree of weights over sorted positions.
-class Fenwick {
- public:
-  explicit Fenwick(size_t n) : tree_(n + 1, 0.0) {}
-  void add(size_t pos, double w) { for (size_t i = pos + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += w; }
-  double prefix(size_t count) const {
-    double s = 0;
-    for (size_t i = count; i > 0; i -= i & (~i + 1)) s += tree_[i];
-    return s;
-  }
- private:
-  std::vector<double> tree_;
-};
 
 }  // namespace
 

@@ -2,6 +2,9 @@
 // benchmark can time the native build and the Vitest suite can check native-vs-WASM agreement.
 //   latefuse_native cox FILE TIME EVENT COV1,COV2,... [efron|breslow]   -> JSON {fit_ms, coef, se, loglik, c}
 //   latefuse_native concordance FILE TIME EVENT SCORE                     -> JSON {compute_ms, c, ...}
+//   latefuse_native enet-cv FILE TIME EVENT FOLD ALPHA NLAMBDA [glmnet]   -> JSON {cv_ms, lambda, cvm, ...}
+//     elastic-net Cox cross-validation (cvElasticNetCox) with the 1-based fold labels of column FOLD;
+//     every other column except TIME, EVENT and FOLD is a covariate; NLAMBDA lambdas on the default path.
 // The CSV must be plain numbers with a header (no quotes, no missing values).
 #include <chrono>
 #include <cmath>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "latefuse/cox.hpp"
+#include "latefuse/elastic_net.hpp"
 #include "latefuse/random.hpp"
 
 namespace {
@@ -27,13 +31,14 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-std::map<std::string, std::vector<double>> readCsv(const std::string& path) {
+std::map<std::string, std::vector<double>> readCsv(const std::string& path, std::vector<std::string>* order = nullptr) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path);
   std::string line;
   std::getline(in, line);
   auto names = split(line, ',');
   for (auto& n : names) if (n.size() >= 2 && n.front() == '"') n = n.substr(1, n.size() - 2);
+  if (order) *order = names;
   std::map<std::string, std::vector<double>> cols;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -114,7 +119,38 @@ int main(int argc, char** argv) {
                   ms, c.c, c.concordant, c.discordant, c.tiedScore, c.tiedTime);
       return 0;
     }
-    std::fprintf(stderr, "usage: latefuse_native cox FILE TIME EVENT COVS [efron|breslow] | concordance FILE TIME EVENT SCORE\n");
+    if (cmd == "enet-cv" && argc >= 8) {
+      std::vector<std::string> names;
+      auto cols = readCsv(argv[2], &names);
+      latefuse::SurvivalData d;
+      d.time = vec(cols.at(argv[3]));
+      d.event = vec(cols.at(argv[4]));
+      const Eigen::VectorXd fold = vec(cols.at(argv[5]));
+      std::vector<std::string> covs;
+      for (const auto& nm : names)
+        if (nm != argv[3] && nm != argv[4] && nm != argv[5]) covs.push_back(nm);
+      Eigen::MatrixXd x(d.time.size(), static_cast<Eigen::Index>(covs.size()));
+      for (size_t j = 0; j < covs.size(); ++j) x.col(static_cast<Eigen::Index>(j)) = vec(cols.at(covs[j]));
+      latefuse::ElasticNetOptions o;
+      o.alpha = std::atof(argv[6]);
+      o.nLambda = std::atoi(argv[7]);
+      if (argc >= 9 && std::string(argv[8]) == "glmnet") o.solver = latefuse::ElasticNetSolver::Glmnet;
+      latefuse::ElasticNetCvOptions cv;
+      cv.foldId = (fold.array() - 1).cast<int>();
+      const auto t0 = clock::now();
+      const latefuse::ElasticNetCv r = latefuse::cvElasticNetCox(d, x, o, cv);
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      std::printf("{\"cv_ms\": %.3f, \"passes\": %ld, \"index_min\": %d, \"lambda_min\": %.17g, ", ms, r.fit.passes,
+                  static_cast<int>(r.indexMin), r.lambdaMin);
+      printVec("lambda", r.fit.lambda);
+      std::printf(", ");
+      printVec("cvm", r.cvm);
+      std::printf(", ");
+      printVec("beta_min", r.fit.beta.col(r.indexMin));
+      std::printf("}\n");
+      return 0;
+    }
+    std::fprintf(stderr, "usage: latefuse_native cox FILE TIME EVENT COVS [efron|breslow] | concordance FILE TIME EVENT SCORE | enet-cv FILE TIME EVENT FOLD ALPHA NLAMBDA [glmnet]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "latefuse_native: %s\n", e.what());

@@ -9,6 +9,21 @@ function toF64(values, name) {
   throw new InputError(`${name} must be an array of numbers`);
 }
 
+// {time, event, weights?, covariates: {name: values}} -> the core's request (covariates as an array of
+// Float64Array columns in key order, their names alongside), other options passed through.
+function covariateRequest(input) {
+  const names = Object.keys(input.covariates ?? {});
+  const request = {
+    ...input,
+    time: toF64(input.time, 'time'),
+    event: toF64(input.event, 'event'),
+    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
+    names,
+  };
+  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  return { request, names };
+}
+
 /**
  * Fit a Cox model.
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
@@ -20,15 +35,7 @@ function toF64(values, name) {
  */
 export async function fitCox(input) {
   const m = await loadModule();
-  const names = Object.keys(input.covariates ?? {});
-  const request = {
-    ...input,
-    time: toF64(input.time, 'time'),
-    event: toF64(input.event, 'event'),
-    covariates: names.map((n) => toF64(input.covariates[n], `covariate ${n}`)),
-    names,
-  };
-  if (input.weights) request.weights = toF64(input.weights, 'weights');
+  const { request, names } = covariateRequest(input);
   if (input.strata) request.strata = Int32Array.from(input.strata);
   if (input.survivalTimes) request.survivalTimes = toF64(input.survivalTimes, 'survivalTimes');
   const fit = callCore(() => m.fitCox(request));
@@ -87,4 +94,40 @@ export async function coxSurvivalAt(baseline, lp, times, strata) {
 export async function coreVersion() {
   const m = await loadModule();
   return m.version();
+}
+
+function elasticNetRequest(input) {
+  const { request, names } = covariateRequest(input);
+  if (input.lambda) request.lambda = toF64(input.lambda, 'lambda');
+  if (input.penaltyFactor) request.penaltyFactor = toF64(input.penaltyFactor, 'penaltyFactor');
+  if (input.foldId) request.foldId = Int32Array.from(input.foldId);
+  return { request, names };
+}
+
+/**
+ * Elastic-net Cox path (glmnet's coxnet; see cpp/latefuse/elastic_net.hpp).
+ * @param {{time, event, covariates: Record<string, ArrayLike<number>>, weights?, alpha?: number, standardize?: boolean,
+ *          nLambda?: number, lambdaMinRatio?: number, lambda?: ArrayLike<number>, penaltyFactor?: ArrayLike<number>,
+ *          thresh?: number, maxPasses?: number, solver?: 'newton'|'glmnet'}} input
+ * @returns the path: lambda, beta (Float64Array p x L, column k = lambda k), devRatio, df, nullDeviance, passes, covariates.
+ */
+export async function fitElasticNetCox(input) {
+  const m = await loadModule();
+  const { request, names } = elasticNetRequest(input);
+  const fit = callCore(() => m.fitElasticNetCox(request));
+  fit.covariates = names;
+  return fit;
+}
+
+/**
+ * K-fold cross-validated elastic-net Cox (cv.glmnet, type.measure = "deviance"): fit on the full data, folds
+ * on the same lambdas. Options as fitElasticNetCox plus folds?, seed?, stratified?, foldId? (0-based),
+ * grouped?, rule?: 'min'|'1se'. Returns {fit, cvm, cvsd, indexMin, index1se, lambdaMin, lambda1se, coefficients, ...}.
+ */
+export async function cvElasticNetCox(input) {
+  const m = await loadModule();
+  const { request, names } = elasticNetRequest(input);
+  const cv = callCore(() => m.cvElasticNetCox(request));
+  cv.fit.covariates = names;
+  return cv;
 }

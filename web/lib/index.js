@@ -3,7 +3,7 @@ export { loadModule } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
 export { parseTable, tableFromRows } from './table.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
-export { fitCox, concordance, coxSurvivalAt, coreVersion } from './cox.js';
+export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
