@@ -5,7 +5,7 @@ import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalC
 import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
-import { addModelValidation } from '../../lib/model.js';
+import { addModelValidation, validateModel } from '../../lib/model.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
 
@@ -71,6 +71,12 @@ export default {
       if (o.cohort === undefined || o.cohort.trim() === '') throw new UsageError('--attach-to needs --cohort NAME (the validation cohort)');
       if (o.higher !== 'risk') throw new UsageError("--attach-to needs --higher risk: a model's scores are risks");
       modelBefore = readModelText(o.attachTo);
+      try {
+        await validateModel(modelBefore);  // fail before the bootstrap, not after
+      } catch (error) {
+        if (error.name === 'InputError') error.message = `${o.attachTo}: ${error.message}`;
+        throw error;
+      }
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
       throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
     }
