@@ -11,8 +11,8 @@
 //   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
 //   integrators [pattern (modality names), patients, cox], early_fusion (or null), fallback,
 //   horizons, risk_groups?, fused_lp_percentiles?, training {patients, events, patterns, settings,
-//   warnings}, evaluation? (free object). There is no creation date: the same model gives the same
-//   bytes.
+//   warnings}, evaluation? (free object), validation? (external validation, see below). There is no
+//   creation date: the same model gives the same bytes.
 // Numbers: every double is written by nlohmann's shortest round-trip formatting, keys sorted, so
 // load -> save reproduces a file LateFuse wrote byte for byte (modelText(loadModel(parse(t))) == t).
 // Non-finite numbers are not allowed, except `null` for a Cox coefficient (and its SE) that could
