@@ -247,7 +247,9 @@ TEST(ModelValidation, AttachReplaceRemoveAndRoundTrip) {
   // Byte-identical round trip; the section is the last key, the rest of the file unchanged.
   const LoadedModel lm = loadModel(parseModelText(withText));
   EXPECT_EQ(modelText(fusionModelToJson(lm.model, lm.extras)), withText);
-  EXPECT_EQ(withText.substr(0, text.size() - 2), text.substr(0, text.size() - 2));
+  // text ends "  }\n}\n" (training); withText continues "  },\n  \"validation\": [".
+  EXPECT_TRUE(withText.compare(0, text.size() - 3, text, 0, text.size() - 3) == 0);
+  EXPECT_EQ(withText.substr(text.size() - 3, 19), ",\n  \"validation\": [");
   EXPECT_EQ(lm.extras.validation, json::array({entry}));
   EXPECT_EQ(modelText(withoutValidation(with)), text);
   EXPECT_EQ(modelText(withoutValidation(doc)), text);

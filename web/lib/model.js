@@ -19,6 +19,7 @@ import { requireColumn, numericColumn } from './columns.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
+  if (model instanceof ScoringModel) throw new InputError('this function takes the text of the model file, not a loaded model (ScoringModel)');
   if (model && typeof model === 'object') return JSON.stringify(model);
   throw new InputError('the model must be the text of a LateFuse model file (JSON)');
 }
