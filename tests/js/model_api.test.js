@@ -262,7 +262,8 @@ describe('external validation in the model file', () => {
     // Without the section: the model as `latefuse fuse` wrote it (what the web app's fit reproduces).
     const fitted = await modelWithoutValidation(text);
     expect(JSON.parse(fitted).validation).toBeUndefined();
-    expect(text.startsWith(fitted.slice(0, -2))).toBe(true);
-    expect(text.slice(fitted.length - 2)).toMatch(/^,\n {2}"validation": \[/);
+    // fitted ends with "  }\n}\n" (training); the shipped file continues "  },\n  \"validation\": [".
+    expect(text.startsWith(fitted.slice(0, -3))).toBe(true);
+    expect(text.slice(fitted.length - 3)).toMatch(/^,\n {2}"validation": \[/);
   });
 });
