@@ -238,6 +238,12 @@ describe('external validation in the model file', () => {
       expect(r.stderr.trim()).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+    const binary = await exampleModel({ n: 200, seed: 5, outcome: 'binary' });
+    writeFileSync(file('binary.json'), binary.model);
+    const b = latefuse([...base, '--attach-to', file('binary.json'), '--cohort', 'X']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/binary\.json: the model has a binary outcome, but latefuse evaluate computes survival statistics/);
+    expect(readFileSync(file('binary.json'), 'utf8')).toBe(binary.model);
     expect(readFileSync(file('fresh.json'), 'utf8')).toBe(example.model);
     await expect(addModelValidation(example.model, { cohort: 'X', n: 5, events: 9, c: 0.5 }))
       .rejects.toThrow(/^cannot attach the validation: events is 9, more than the 5 patients \(n\)$/);

@@ -71,11 +71,16 @@ export default {
       if (o.cohort === undefined || o.cohort.trim() === '') throw new UsageError('--attach-to needs --cohort NAME (the validation cohort)');
       if (o.higher !== 'risk') throw new UsageError("--attach-to needs --higher risk: a model's scores are risks");
       modelBefore = readModelText(o.attachTo);
+      let summary;
       try {
-        await validateModel(modelBefore);  // fail before the bootstrap, not after
+        summary = await validateModel(modelBefore);  // fail before the bootstrap, not after
       } catch (error) {
         if (error.name === 'InputError') error.message = `${o.attachTo}: ${error.message}`;
         throw error;
+      }
+      if (summary.outcomeType !== 'survival') {
+        throw new UsageError(`--attach-to ${o.attachTo}: the model has a ${summary.outcomeType} outcome, but latefuse evaluate ` +
+          'computes survival statistics (time, event); attach only to a survival model');
       }
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
       throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
