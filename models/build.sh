@@ -34,9 +34,14 @@ latefuse score --model models/rotterdam.latefuse.json --data models/data/gbsg-va
   --out models/data/gbsg-predictions.csv > models/rotterdam.gbsg-score.json
 node models/join-outcome.js models/data/gbsg-predictions.csv models/data/gbsg-validation.csv pid rfstime status \
   models/data/gbsg-predictions.csv
+# --attach-to adds these numbers to the model file's "validation" section (cohort GBSG); the file is
+# otherwise unchanged, so the model as fitted is the file without that section (modelWithoutValidation).
 latefuse evaluate --data models/data/gbsg-predictions.csv --time rfstime --event status --score fused_lp \
   --bootstrap 1000 --permutations 0 --seed 2024 --tau 1826 --horizons 1096,1826 \
-  --predicted-survival surv_1826 --calibration-horizon 1826 --calibration-groups 5 > models/rotterdam.gbsg-validation.json
+  --predicted-survival surv_1826 --calibration-horizon 1826 --calibration-groups 5 \
+  --attach-to models/rotterdam.latefuse.json --cohort GBSG \
+  --cohort-description 'German Breast Cancer Study Group trial (R survival gbsg), 686 node-positive patients; size binned as Rotterdam, no chemotherapy column (imputed); recurrence-free survival in days' \
+  > models/rotterdam.gbsg-validation.json
 
 # The web app bundles the two prepared files (web/app/public/data/README.md); keep its copies current.
 cp models/data/rotterdam-rfs.csv models/data/gbsg-validation.csv web/app/public/data/

@@ -1,6 +1,8 @@
 // embind entry points for the model file and scoring (issue 4, §5): conversion only; the format
 // and the scoring are in cpp/latefuse/model_json.hpp.
 #include <cmath>
+#include <map>
+#include <memory>
 
 #include "guard.hpp"
 #include "latefuse/model_json.hpp"
@@ -49,6 +51,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     mo.set("scoreMean", mm.scoreMean);
     mo.set("scoreSd", mm.scoreSd);
     mo.set("warnings", toStringArray(mm.warnings));
+    mo.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(mm.fit)));
     if (mm.elasticNet.used) {
       val en = val::object();
       en.set("lambda", mm.elasticNet.lambda);
@@ -78,6 +81,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     io.set("pattern", patternNames(fm, in.pattern));
     io.set("patients", in.patients);
     io.set("coef", toArray(fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef));
+    io.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(in.fit)));
     integrators.call<void>("push", io);
   }
   out.set("integrators", integrators);
@@ -93,6 +97,10 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   val horizons = val::array();
   for (double h : ex.horizons) horizons.call<void>("push", h);
   out.set("horizons", horizons);
+  {
+    const std::vector<double> t = baselineEventTimes(fm);
+    out.set("baselineTimes", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(t.data(), static_cast<Eigen::Index>(t.size()))));
+  }
   if (ex.hasRiskGroups) {
     val rg = val::object();
     val cuts = val::array();
@@ -122,6 +130,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   out.set("training", training);
   out.set("warnings", toStringArray(fm.warnings));
   out.set("evaluationJson", ex.evaluation.is_null() ? val::null() : val(ex.evaluation.dump()));
+  out.set("validationJson", ex.validation.is_null() ? val::null() : val(ex.validation.dump()));
   return out;
 }
 
@@ -172,8 +181,56 @@ val scoresObject(const LoadedModel& lm, const ModelScores& s) {
     survival.call<void>("push", h);
   }
   out.set("survival", survival);
+  val atTimes = val::array();
+  for (Eigen::Index t = 0; t < s.times.size(); ++t) {
+    val h = val::object();
+    h.set("time", s.times(t));
+    h.set("surv", toFloat64Array(Eigen::VectorXd(s.timesSurv.col(t))));
+    h.set("lower", toFloat64Array(Eigen::VectorXd(s.timesLower.col(t))));
+    h.set("upper", toFloat64Array(Eigen::VectorXd(s.timesUpper.col(t))));
+    atTimes.call<void>("push", h);
+  }
+  out.set("survivalAtTimes", atTimes);
+  out.set("rows", toInt32Array(Eigen::Map<const Eigen::VectorXi>(s.rows.data(), static_cast<Eigen::Index>(s.rows.size()))));
+  val unscorable = val::array();
+  for (const auto& u : s.unscorable) {
+    val o = val::object();
+    o.set("id", u.id);
+    o.set("index", u.row);
+    o.set("reason", u.reason);
+    unscorable.call<void>("push", o);
+  }
+  out.set("unscorable", unscorable);
   out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
   return out;
+}
+
+// {times?: Float64Array, skipUnscorable?: boolean}
+ScoringOptions scoringOptions(const val& options) {
+  ScoringOptions o;
+  if (has(options, "times")) {
+    const Eigen::VectorXd t = toVector(options["times"]);
+    o.times.assign(t.data(), t.data() + t.size());
+  }
+  if (has(options, "skipUnscorable")) o.skipUnscorable = options["skipUnscorable"].as<bool>();
+  return o;
+}
+
+// Loaded models by handle (the JS ScoringModel): parsed and validated once, scored many times.
+struct Loaded {
+  LoadedModel model;
+};
+std::map<int, std::unique_ptr<Loaded>>& loadedModels() {
+  static std::map<int, std::unique_ptr<Loaded>> models;
+  return models;
+}
+int nextHandle = 1;
+
+const LoadedModel& loadedModel(int handle) {
+  const auto it = loadedModels().find(handle);
+  if (it == loadedModels().end())
+    throw InputError("scoring: this model was disposed (or never loaded); load the model file again");
+  return it->second->model;
 }
 
 // text -> summary (throws InputError for an invalid file)
@@ -184,8 +241,7 @@ val validateModelJs(std::string text) {
 }
 
 // names: [column names]; values: [Float64Array per column, NaN = missing]; ids: [strings] or []
-val scoreModelJs(std::string text, val names, val values, val ids) {
-  const LoadedModel lm = loadModel(parseModelText(text));
+ScoringData scoringData(val names, val values, val ids) {
   ScoringData d;
   d.columns = toStrings(names);
   d.ids = toStrings(ids);
@@ -200,13 +256,11 @@ val scoreModelJs(std::string text, val names, val values, val ids) {
       throw InputError("scoring: column '" + d.columns[j] + "' has " + std::to_string(col.size()) + " values, expected " + std::to_string(n));
     d.x.col(static_cast<Eigen::Index>(j)) = col;
   }
-  return scoresObject(lm, scoreWithModel(lm, d));
+  return d;
 }
 
-// scores: {modality: Float64Array (NaN = absent)}; ids: [strings] or []
-val scoreModelFromScoresJs(std::string text, val scores, val ids) {
-  const LoadedModel lm = loadModel(parseModelText(text));
-  const FusionModel& fm = lm.model;
+// scores: {modality: Float64Array (NaN = absent)} -> rows x M
+Eigen::MatrixXd modalityScores(const FusionModel& fm, val scores) {
   const std::vector<std::string> keys = toStrings(val::global("Object").call<val>("keys", scores));
   if (keys.empty()) throw InputError("scoring: give at least one modality's scores");
   Eigen::Index n = -1;
@@ -227,8 +281,54 @@ val scoreModelFromScoresJs(std::string text, val scores, val ids) {
   Eigen::MatrixXd x = Eigen::MatrixXd::Constant(n, static_cast<Eigen::Index>(fm.modalities.size()), std::nan(""));
   for (size_t m = 0; m < columns.size(); ++m)
     if (columns[m].size()) x.col(static_cast<Eigen::Index>(m)) = columns[m];
-  return scoresObject(lm, scoreFromModalityScores(lm, toStrings(ids), x));
+  return x;
 }
+
+val scoreLoaded(const LoadedModel& lm, val names, val values, val ids, val options) {
+  return scoresObject(lm, scoreWithModel(lm, scoringData(names, values, ids), scoringOptions(options)));
+}
+val scoreLoadedFromScores(const LoadedModel& lm, val scores, val ids, val options) {
+  return scoresObject(lm, scoreFromModalityScores(lm, toStrings(ids), modalityScores(lm.model, scores), scoringOptions(options)));
+}
+
+val scoreModelJs(std::string text, val names, val values, val ids, val options) {
+  return scoreLoaded(loadModel(parseModelText(text)), names, values, ids, options);
+}
+val scoreModelFromScoresJs(std::string text, val scores, val ids, val options) {
+  return scoreLoadedFromScores(loadModel(parseModelText(text)), scores, ids, options);
+}
+
+// text -> {handle, summary}: parse and validate once (releaseScoringModel frees it).
+val loadScoringModelJs(std::string text) {
+  const nlohmann::json doc = parseModelText(text);
+  auto entry = std::make_unique<Loaded>();
+  entry->model = loadModel(doc);
+  val out = val::object();
+  out.set("summary", summaryOf(entry->model, doc));
+  const int handle = nextHandle++;
+  loadedModels()[handle] = std::move(entry);
+  out.set("handle", handle);
+  return out;
+}
+val scoreLoadedModelJs(int handle, val names, val values, val ids, val options) {
+  return scoreLoaded(loadedModel(handle), names, values, ids, options);
+}
+val scoreLoadedModelFromScoresJs(int handle, val scores, val ids, val options) {
+  return scoreLoadedFromScores(loadedModel(handle), scores, ids, options);
+}
+bool releaseScoringModelJs(int handle) { return loadedModels().erase(handle) > 0; }
+
+// model text + entry (JSON text) -> model text with the entry in "validation"
+std::string addModelValidationJs(std::string text, std::string entry) {
+  nlohmann::json e;
+  try {
+    e = nlohmann::json::parse(entry);
+  } catch (const nlohmann::json::exception&) {
+    throw InputError("cannot attach the validation: the entry is not valid JSON");
+  }
+  return modelText(withValidation(parseModelText(text), e));
+}
+std::string modelWithoutValidationJs(std::string text) { return modelText(withoutValidation(parseModelText(text))); }
 
 std::string roundTripModelJs(std::string text) {
   const LoadedModel lm = loadModel(parseModelText(text));
@@ -276,5 +376,11 @@ EMSCRIPTEN_BINDINGS(latefuse_model) {
   emscripten::function("scoreModel", &Guard<&scoreModelJs>::call);
   emscripten::function("scoreModelFromScores", &Guard<&scoreModelFromScoresJs>::call);
   emscripten::function("roundTripModel", &Guard<&roundTripModelJs>::call);
+  emscripten::function("loadScoringModel", &Guard<&loadScoringModelJs>::call);
+  emscripten::function("scoreLoadedModel", &Guard<&scoreLoadedModelJs>::call);
+  emscripten::function("scoreLoadedModelFromScores", &Guard<&scoreLoadedModelFromScoresJs>::call);
+  emscripten::function("releaseScoringModel", &Guard<&releaseScoringModelJs>::call);
+  emscripten::function("addModelValidation", &Guard<&addModelValidationJs>::call);
+  emscripten::function("modelWithoutValidation", &Guard<&modelWithoutValidationJs>::call);
   emscripten::function("exampleModel", &Guard<&exampleModelJs>::call);
 }

@@ -244,6 +244,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   training["warnings"] = fm.warnings;
   doc["training"] = training;
   if (!ex.evaluation.is_null()) doc["evaluation"] = ex.evaluation;
+  if (!ex.validation.is_null()) doc["validation"] = ex.validation;
   return doc;
 }
 
@@ -527,6 +528,78 @@ int readPattern(const Node& n, const std::vector<std::string>& modalities, size_
   return mask;
 }
 
+// One external-validation entry (the numbers of `latefuse evaluate` on a cohort); returns its cohort.
+std::string readValidationEntry(const Node& e, bool binary) {
+  e.object({"cohort", "description", "n", "events", "c", "c_lower", "c_upper", "conf_level", "bootstrap", "permutation_p", "uno_c",
+            "uno_c_lower", "uno_c_upper", "tau", "auc", "mean_auc", "calibration", "seed"});
+  const std::string cohort = e["cohort"].string();
+  if (e.has("description")) e["description"].string();
+  const long long n = e["n"].integer(1);
+  const long long events = e["events"].integer(binary ? 1 : 0);
+  if (events > n) e["events"].failHere("is " + std::to_string(events) + ", more than the " + std::to_string(n) + " patients (n)");
+  auto unit = [](const Node& x) {
+    const double v = x.number();
+    if (v < 0 || v > 1) x.failHere("must be in [0, 1]");
+    return v;
+  };
+  auto unitOrNull = [&](const Node& x) { return x.raw().is_null() ? kNaN : unit(x); };
+  // A CI: both ends or neither (null), lower <= upper.
+  auto interval = [&](const char* lowerKey, const char* upperKey, bool unitRange) {
+    if (!e.has(lowerKey) && !e.has(upperKey)) return;
+    const Node lo = e[lowerKey], hi = e[upperKey];
+    if (lo.raw().is_null() != hi.raw().is_null()) e.failHere(std::string("has ") + lowerKey + " and " + upperKey + ": give both or neither (null)");
+    if (lo.raw().is_null()) return;
+    const double a = unitRange ? unit(lo) : lo.number(), b = unitRange ? unit(hi) : hi.number();
+    if (a > b) lo.failHere("is above " + e.child(upperKey));
+  };
+  unit(e["c"]);
+  interval("c_lower", "c_upper", true);
+  if (e.has("conf_level")) {
+    const double level = e["conf_level"].number();
+    if (!(level > 0 && level < 1)) e["conf_level"].failHere("must lie strictly between 0 and 1");
+  }
+  if (e.has("bootstrap")) e["bootstrap"].integer(0);
+  if (e.has("permutation_p")) unitOrNull(e["permutation_p"]);
+  if (e.has("uno_c")) unitOrNull(e["uno_c"]);
+  interval("uno_c_lower", "uno_c_upper", true);
+  if (e.has("tau") && !e["tau"].raw().is_null()) e["tau"].number(0, true, "> 0 (a time)");
+  if (e.has("auc")) {
+    const Node auc = e["auc"];
+    const size_t k = auc.array();
+    for (size_t i = 0; i < k; ++i) {
+      const Node a = auc.at(i);
+      a.object({"time", "auc"});
+      a["time"].number(0, false, ">= 0");
+      unitOrNull(a["auc"]);
+    }
+  }
+  if (e.has("mean_auc")) unitOrNull(e["mean_auc"]);
+  if (e.has("calibration") && !e["calibration"].raw().is_null()) {
+    const Node cal = e["calibration"];
+    cal.object({"horizon", "n", "slope", "slope_lower", "slope_upper", "groups"});
+    cal["horizon"].number(0, true, "> 0 (a time)");
+    cal["n"].integer(1, n);
+    cal["slope"].numberOrNull();
+    const Node lo = cal["slope_lower"], hi = cal["slope_upper"];
+    if (lo.raw().is_null() != hi.raw().is_null()) cal.failHere("has slope_lower and slope_upper: give both or neither (null)");
+    if (!lo.raw().is_null() && lo.number() > hi.number()) lo.failHere("is above " + cal.child("slope_upper"));
+    const Node groups = cal["groups"];
+    const size_t g = groups.array();
+    for (size_t i = 0; i < g; ++i) {
+      const Node gr = groups.at(i);
+      gr.object({"n", "events", "predicted", "observed", "lower", "upper"});
+      const long long gn = gr["n"].integer(1);
+      if (gr["events"].integer(0) > gn) gr["events"].failHere("is more than " + gr.child("n"));
+      unit(gr["predicted"]);
+      unitOrNull(gr["observed"]);
+      unitOrNull(gr["lower"]);
+      unitOrNull(gr["upper"]);
+    }
+  }
+  if (e.has("seed")) e["seed"].integer(0, 9007199254740991LL);
+  return cohort;
+}
+
 LoadedModel readDocument(const json& doc) {
   if (!doc.is_object())
     throw InputError(std::string("model file: the document is ") + typeName(doc) + ", not a LateFuse model (a JSON object); open a model file written by LateFuse");
@@ -544,7 +617,7 @@ LoadedModel readDocument(const json& doc) {
 
   const Node root(doc, "");
   root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
-               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "evaluation"});
+               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "evaluation", "validation"});
   {
     const std::string kind = root["kind"].string(false);
     if (kind != "late-fusion")
@@ -932,6 +1005,17 @@ LoadedModel readDocument(const json& doc) {
     if (!doc["evaluation"].is_object()) root["evaluation"].failHere("must be an object, got " + typeName(doc["evaluation"]));
     ex.evaluation = doc["evaluation"];
   }
+  if (root.has("validation")) {
+    const Node v = root["validation"];
+    const size_t k = v.array();
+    if (k == 0) v.failHere("is empty; leave it out when the model has no external validation");
+    std::set<std::string> cohorts;
+    for (size_t i = 0; i < k; ++i) {
+      const std::string cohort = readValidationEntry(v.at(i), binary);
+      if (!cohorts.insert(cohort).second) v.at(i)["cohort"].failHere("'" + cohort + "' has two entries; keep one per cohort");
+    }
+    ex.validation = doc["validation"];
+  }
   return out;
 }
 
@@ -991,15 +1075,20 @@ std::string reasonNoIntegrator(const FusionModel& fm, int mask) {
   return "pattern " + label + " has no integrator (no events among its " + std::to_string(count) + " training patients)";
 }
 
-// Everything after the unimodal scores and the pattern resolution. `single(k, m)` gives S(t) for a
-// patient scored by modality m alone: fills coxLp and the surv rows.
+// Everything after the unimodal scores and the pattern resolution.
+// `single(k, m, at)` gives S(t) at the times `at` (the horizons, then the requested times) for a
+// patient scored by modality m alone: fills coxLp and returns the prediction (lower/upper may be NaN).
 template <typename Single>
-void finish(const LoadedModel& lm, ModelScores& s, Single single) {
+void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options, Single single) {
   const FusionModel& fm = lm.model;
   const ModelExtras& ex = lm.extras;
   const Eigen::Index n = s.fused.size();
   const Eigen::Index H = static_cast<Eigen::Index>(ex.horizons.size());
+  const Eigen::Index T = static_cast<Eigen::Index>(options.times.size());
   s.horizons = Eigen::Map<const Eigen::VectorXd>(ex.horizons.data(), H);
+  s.times = Eigen::Map<const Eigen::VectorXd>(options.times.data(), T);
+  Eigen::VectorXd at(H + T);
+  at << s.horizons, s.times;
   s.coxLp.resize(n);
   s.hazardRatio.resize(n);
   s.percentile.resize(n);
@@ -1007,6 +1096,17 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
   s.surv.resize(n, H);
   s.survLower.resize(n, H);
   s.survUpper.resize(n, H);
+  s.timesSurv.resize(n, T);
+  s.timesLower.resize(n, T);
+  s.timesUpper.resize(n, T);
+  auto store = [&](Eigen::Index k, const SurvivalPrediction& p) {
+    s.surv.row(k) = p.surv.head(H).transpose();
+    s.survLower.row(k) = p.lower.head(H).transpose();
+    s.survUpper.row(k) = p.upper.head(H).transpose();
+    s.timesSurv.row(k) = p.surv.tail(T).transpose();
+    s.timesLower.row(k) = p.lower.tail(T).transpose();
+    s.timesUpper.row(k) = p.upper.tail(T).transpose();
+  };
   s.fallback.assign(static_cast<size_t>(n), false);
   s.note.assign(static_cast<size_t>(n), "");
   s.probability = Eigen::VectorXd::Constant(n, kNaN);
@@ -1030,12 +1130,10 @@ void finish(const LoadedModel& lm, ModelScores& s, Single single) {
       Eigen::VectorXd x(static_cast<Eigen::Index>(in.modalities.size()));
       for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
       s.coxLp(k) = s.fused(k);
-      const SurvivalPrediction p = predictSurvival(in.fit, x, s.horizons);
-      s.surv.row(k) = p.surv.transpose();
-      s.survLower.row(k) = p.lower.transpose();
-      s.survUpper.row(k) = p.upper.transpose();
+      store(k, predictSurvival(in.fit, x, at));
     } else {
-      single(k, patternModalities(used, M).front());
+      const SurvivalPrediction p = single(k, patternModalities(used, M).front(), at);
+      if (!binary) store(k, p);
     }
     s.hazardRatio(k) = binary ? kNaN : std::exp(s.coxLp(k));
     s.percentile(k) = percentileOf(ex.fusedLpPercentiles, s.fused(k));
@@ -1059,6 +1157,24 @@ std::vector<std::string> outputIds(const std::vector<std::string>& ids, Eigen::I
   std::vector<std::string> out;
   for (Eigen::Index i = 0; i < n; ++i) out.push_back(std::to_string(i + 1));
   return out;
+}
+
+void checkScoringOptions(const FusionModel& fm, const ScoringOptions& o) {
+  if (!o.times.empty() && fm.outcome == OutcomeType::Binary)
+    throw InputError("scoring: times apply to survival models only; this is a binary model (it predicts a probability, not S(t)), so give no times");
+  for (size_t k = 0; k < o.times.size(); ++k)
+    if (!std::isfinite(o.times[k]) || o.times[k] < 0)
+      throw InputError("scoring: times[" + std::to_string(k) + "] is " + (std::isnan(o.times[k]) ? std::string("missing") : std::isinf(o.times[k]) ? std::string("infinite") : json(o.times[k]).dump()) +
+                       "; times must be finite and >= 0");
+}
+
+// A loader message without "model file: " and the advice about damaged files.
+std::string withoutFileWording(std::string what) {
+  const std::string cut = "; " + std::string(kFix);
+  const size_t at = what.find(cut);
+  if (at != std::string::npos) what.erase(at);
+  if (what.rfind("model file: ", 0) == 0) what.erase(0, 12);
+  return what;
 }
 
 double roundSignificant3(double x) {
@@ -1123,12 +1239,7 @@ nlohmann::json fusionModelToJson(const FusionModel& model, const ModelExtras& ex
   try {
     readDocument(doc);  // never write a file that cannot be read back
   } catch (const InputError& e) {
-    std::string what = e.what();
-    const std::string cut = "; " + std::string(kFix);
-    const size_t at = what.find(cut);
-    if (at != std::string::npos) what.erase(at);
-    if (what.rfind("model file: ", 0) == 0) what.erase(0, 12);
-    throw InputError("cannot save the model: " + what + " (check the fit and its warnings)");
+    throw InputError("cannot save the model: " + withoutFileWording(e.what()) + " (check the fit and its warnings)");
   }
   return doc;
 }
@@ -1152,8 +1263,9 @@ nlohmann::json parseModelText(const std::string& text) {
 
 std::string modelText(const nlohmann::json& document) { return document.dump(2) + "\n"; }
 
-ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data) {
+ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data, const ScoringOptions& options) {
   const FusionModel& fm = lm.model;
+  checkScoringOptions(fm, options);
   const Eigen::Index n = data.x.rows();
   if (static_cast<Eigen::Index>(data.columns.size()) != data.x.cols())
     throw InputError("scoring: " + std::to_string(data.x.cols()) + " data columns but " + std::to_string(data.columns.size()) + " column names");
@@ -1186,38 +1298,58 @@ ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data) {
     throw InputError("the data lack " + std::string(missing.size() == 1 ? "the model's column " : "the model's columns ") + list +
                      "; give every column the model was trained on (cells may be empty when a patient lacks a value)");
   }
-  std::vector<int> rowsAll(static_cast<size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) rowsAll[static_cast<size_t>(i)] = static_cast<int>(i);
-  const FusionScores fs = scoreFusion(fm, c, rowsAll);
+  const std::vector<std::string> allIds = outputIds(data.ids, n);
   ModelScores s;
-  s.ids = outputIds(data.ids, n);
+  std::vector<int> rows;
+  if (options.skipUnscorable) {
+    // Presence exactly as scoreFusion decides it (the model's rule on the model's columns).
+    const Eigen::MatrixXi present = modalityPresence(c, fm.options.presence);
+    const std::string why = fm.options.presence == PresenceRule::Any
+                                ? "every feature cell is empty"
+                                : "under the model's presence rule 'all' a modality counts only when every one of its columns has a value, "
+                                  "and none is complete";
+    const std::string reason = "no modality: " + why;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (present.row(i).any()) rows.push_back(static_cast<int>(i));
+      else s.unscorable.push_back({allIds[static_cast<size_t>(i)], static_cast<int>(i), reason});
+    }
+    if (rows.empty())
+      throw InputError("scoring: no patient can be scored: every one of the " + std::to_string(n) + " has no modality (" + why + ")");
+  } else {
+    rows.resize(static_cast<size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i) rows[static_cast<size_t>(i)] = static_cast<int>(i);
+  }
+  const FusionScores fs = scoreFusion(fm, c, rows);
+  for (int r : rows) s.ids.push_back(allIds[static_cast<size_t>(r)]);
+  s.rows = rows;
   s.unimodal = fs.unimodal;
   s.pattern = fs.pattern;
   s.usedPattern = fs.usedPattern;
   s.integrator = fs.integrator;
   s.fused = fs.fused;
   s.early = fs.early;
-  finish(lm, s, [&](Eigen::Index k, int m) {
+  finish(lm, s, options, [&](Eigen::Index k, int m, const Eigen::VectorXd& at) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
-    const Eigen::VectorXd x = modalityFeatures(mm, c.x, k);
+    const Eigen::VectorXd x = modalityFeatures(mm, c.x, rows[static_cast<size_t>(k)]);
     if (fm.outcome == OutcomeType::Binary) {
       s.coxLp(k) = mm.logit.coef(0) + x.dot(mm.logit.coef.tail(x.size()));
       s.probability(k) = logistic(s.coxLp(k));
-      return;
+      return SurvivalPrediction{};
     }
     s.coxLp(k) = (x - mm.fit.means).dot(finiteCoef(mm.fit));
-    const SurvivalPrediction p = predictSurvival(mm.fit, x, s.horizons);
-    s.surv.row(k) = p.surv.transpose();
-    s.survLower.row(k) = p.lower.transpose();
-    s.survUpper.row(k) = p.upper.transpose();
+    return predictSurvival(mm.fit, x, at);
   });
   return s;
 }
 
-ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data) { return scoreWithModel(loadModel(document), data); }
+ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data, const ScoringOptions& options) {
+  return scoreWithModel(loadModel(document), data, options);
+}
 
-ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std::string>& ids, const Eigen::MatrixXd& scores) {
+ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std::string>& ids, const Eigen::MatrixXd& scores,
+                                    const ScoringOptions& options) {
   const FusionModel& fm = lm.model;
+  checkScoringOptions(fm, options);
   const int M = static_cast<int>(fm.modalities.size());
   const Eigen::Index n = scores.rows();
   if (scores.cols() != M)
@@ -1225,48 +1357,107 @@ ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std
   if (!ids.empty() && static_cast<Eigen::Index>(ids.size()) != n)
     throw InputError("scoring: " + std::to_string(ids.size()) + " patient ids for " + std::to_string(n) + " rows");
   if (n == 0) throw InputError("scoring: no patients to score");
+  const std::vector<std::string> allIds = outputIds(ids, n);
   ModelScores s;
-  s.ids = outputIds(ids, n);
-  s.unimodal = scores;
-  s.pattern = Eigen::VectorXi::Zero(n);
-  s.usedPattern.resize(n);
-  s.integrator.resize(n);
-  s.fused.resize(n);
-  s.early = Eigen::VectorXd::Constant(n, kNaN);
+  std::vector<int> rows;
   for (Eigen::Index k = 0; k < n; ++k) {
+    bool any = false;
     for (int m = 0; m < M; ++m) {
       const double v = scores(k, m);
       if (std::isinf(v))
         throw InputError("scoring: the " + fm.modalities[static_cast<size_t>(m)] + " score of " + rowLabel(ids, static_cast<size_t>(k)) +
                          " is infinite; give a finite standardised score or leave it empty");
-      if (!std::isnan(v)) s.pattern(k) |= 1 << m;
+      any = any || !std::isnan(v);
     }
-    if (s.pattern(k) == 0)
-      throw InputError("scoring: " + rowLabel(ids, static_cast<size_t>(k)) + " has no modality score; give at least one");
+    if (any) rows.push_back(static_cast<int>(k));
+    else if (options.skipUnscorable) s.unscorable.push_back({allIds[static_cast<size_t>(k)], static_cast<int>(k), "no modality score"});
+    else throw InputError("scoring: " + rowLabel(ids, static_cast<size_t>(k)) + " has no modality score; give at least one");
+  }
+  if (rows.empty())
+    throw InputError("scoring: no patient can be scored: every one of the " + std::to_string(n) + " has no modality score");
+  const Eigen::Index nk = static_cast<Eigen::Index>(rows.size());
+  s.rows = rows;
+  s.unimodal.resize(nk, M);
+  for (Eigen::Index k = 0; k < nk; ++k) {
+    s.ids.push_back(allIds[static_cast<size_t>(rows[static_cast<size_t>(k)])]);
+    s.unimodal.row(k) = scores.row(rows[static_cast<size_t>(k)]);
+  }
+  s.pattern = Eigen::VectorXi::Zero(nk);
+  s.usedPattern.resize(nk);
+  s.integrator.resize(nk);
+  s.fused.resize(nk);
+  s.early = Eigen::VectorXd::Constant(nk, kNaN);
+  for (Eigen::Index k = 0; k < nk; ++k) {
+    for (int m = 0; m < M; ++m)
+      if (!std::isnan(s.unimodal(k, m))) s.pattern(k) |= 1 << m;
     const auto [index, used] = resolvePattern(fm, s.pattern(k));
     s.integrator(k) = index;
     s.usedPattern(k) = used;
     s.fused(k) = fusedScore(fm, index, used, s.unimodal.row(k));
   }
-  finish(lm, s, [&](Eigen::Index k, int m) {
+  finish(lm, s, options, [&](Eigen::Index k, int m, const Eigen::VectorXd& at) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    SurvivalPrediction p;
     if (fm.outcome == OutcomeType::Binary) {
       s.coxLp(k) = submodelLogOdds(mm, s.unimodal(k, m));
       s.probability(k) = logistic(s.coxLp(k));
-      return;
+      return p;
     }
     const double lp = s.unimodal(k, m) * mm.scoreSd + mm.scoreMean;
     s.coxLp(k) = lp;
-    const Eigen::MatrixXd surv = survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), s.horizons);
-    s.surv.row(k) = surv.row(0);
-    s.survLower.row(k).setConstant(kNaN);
-    s.survUpper.row(k).setConstant(kNaN);
-    if (s.horizons.size()) {
+    p.surv = survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), at).row(0).transpose();
+    p.lower = Eigen::VectorXd::Constant(at.size(), kNaN);
+    p.upper = Eigen::VectorXd::Constant(at.size(), kNaN);
+    if (at.size()) {
       std::string& note = s.note[static_cast<size_t>(k)];
       note += std::string(note.empty() ? "" : "; ") + "S(t) without a confidence interval: for a patient scored by one modality it needs the features";
     }
+    return p;
   });
   return s;
+}
+
+std::vector<double> baselineEventTimes(const FusionModel& fm) {
+  std::vector<double> t;
+  if (fm.outcome == OutcomeType::Binary) return t;
+  auto add = [&](const CoxFit& f) { t.insert(t.end(), f.baseline.time.data(), f.baseline.time.data() + f.baseline.time.size()); };
+  for (const Integrator& in : fm.integrators) add(in.fit);
+  for (const ModalityModel& mm : fm.models) add(mm.fit);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+double lastEventTime(const CoxFit& fit) { return fit.baseline.time.size() ? std::max(0.0, fit.baseline.time.maxCoeff()) : 0.0; }
+
+nlohmann::json withValidation(const nlohmann::json& document, const nlohmann::json& entry) {
+  LoadedModel lm = loadModel(document);
+  try {
+    readValidationEntry(Node(entry, ""), lm.model.outcome == OutcomeType::Binary);
+  } catch (const InputError& e) {
+    std::string what = withoutFileWording(e.what());
+    if (!what.empty() && what[0] == ' ') what = "the entry" + what;
+    throw InputError("cannot attach the validation: " + what);
+  }
+  json list = lm.extras.validation.is_null() ? json::array() : lm.extras.validation;
+  bool replaced = false;
+  for (auto& old : list)
+    if (old["cohort"] == entry["cohort"]) {
+      old = entry;
+      replaced = true;
+    }
+  if (!replaced) list.push_back(entry);
+  json out = document;
+  out["validation"] = list;
+  loadModel(out);
+  return out;
+}
+
+nlohmann::json withoutValidation(const nlohmann::json& document) {
+  loadModel(document);
+  json out = document;
+  out.erase("validation");
+  return out;
 }
 
 }  // namespace latefuse

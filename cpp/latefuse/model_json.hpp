@@ -11,8 +11,8 @@
 //   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
 //   integrators [pattern (modality names), patients, cox], early_fusion (or null), fallback,
 //   horizons, risk_groups?, fused_lp_percentiles?, training {patients, events, patterns, settings,
-//   warnings}, evaluation? (free object). There is no creation date: the same model gives the same
-//   bytes.
+//   warnings}, evaluation? (free object), validation? (external validation, see below). There is no
+//   creation date: the same model gives the same bytes.
 // Numbers: every double is written by nlohmann's shortest round-trip formatting, keys sorted, so
 // load -> save reproduces a file LateFuse wrote byte for byte (modelText(loadModel(parse(t))) == t).
 // Non-finite numbers are not allowed, except `null` for a Cox coefficient (and its SE) that could
@@ -41,6 +41,21 @@
 // percentile of the fused lp among the training patients; the risk group (when the file has
 // cut-points); and S(t) with its 95% log-type CI at the model's horizons (predictSurvival on that
 // model's baseline).
+// ScoringOptions (both optional; the defaults are `latefuse score`'s behaviour):
+//   times: extra times at which S(t) and its CI are returned (timesSurv/...), in the order given, in
+//     addition to the horizons and without changing the model (e.g. every baseline event time for a
+//     whole S(t) curve; S at a time is the same whichever other times are asked). Finite, >= 0.
+//     A binary model has no S(t): non-empty times are an InputError.
+//   skipUnscorable: a patient with no modality (raw features: no modality present under the model's
+//     presence rule; typed scores: no score) is left out and listed in `unscorable` (id, input row,
+//     reason) instead of stopping with an InputError naming the patient; the other patients are
+//     scored exactly as without them. Every patient unscorable is still an InputError.
+//
+// Validation (optional top-level "validation": a list, one entry per external cohort): the numbers
+// `latefuse evaluate` reports for the model's predictions on a cohort (n, events, Harrell's C with its
+// CI, Uno's C, AUC(t), calibration slope at a horizon); validated on load, written back unchanged
+// (byte-identical round trip), never read for scoring. withValidation() adds or replaces one cohort's
+// entry (latefuse evaluate --attach-to); withoutValidation() removes the section (the model as fitted).
 #pragma once
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
@@ -68,6 +83,7 @@ struct ModelExtras {
   bool hasRiskGroups = false;
   RiskGroups riskGroups;
   nlohmann::json evaluation;               // free object; null = absent
+  nlohmann::json validation;               // list of external-validation entries (validated); null = absent
 };
 
 // Training summary for the extras: patients, events, the percentiles of the in-sample fused lp of
@@ -92,6 +108,13 @@ FusionModel fusionModelFromJson(const nlohmann::json& document);
 // Text <-> JSON: parse errors become InputError; modelText is dump(2) with a final newline.
 nlohmann::json parseModelText(const std::string& text);
 std::string modelText(const nlohmann::json& document);
+
+// Add (or replace, by cohort name) one external-validation entry; the entry is validated as the
+// loader does (InputError naming the field: "validation entry: c must be a number in [0, 1]").
+// Returns the new document (checked by loading it back).
+nlohmann::json withValidation(const nlohmann::json& document, const nlohmann::json& entry);
+// The document without its "validation" section (unchanged when it has none).
+nlohmann::json withoutValidation(const nlohmann::json& document);
 
 // New patients' raw feature columns, by name (any order; extra columns are ignored). NaN = missing.
 struct ScoringData {
@@ -118,18 +141,38 @@ struct ModelScores {
   Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)
   Eigen::VectorXd horizons;
   Eigen::MatrixXd surv, survLower, survUpper;  // rows x horizons; CI NaN when not computable
+  Eigen::VectorXd times;                       // ScoringOptions::times
+  Eigen::MatrixXd timesSurv, timesLower, timesUpper;  // rows x times, as surv/survLower/survUpper
+  std::vector<int> rows;                       // input row (0-based) of each scored patient
+  struct Unscorable {
+    std::string id;
+    int row;                                   // 0-based input row
+    std::string reason;
+  };
+  std::vector<Unscorable> unscorable;          // skipUnscorable: the patients left out, in input order
+};
+
+struct ScoringOptions {
+  std::vector<double> times;
+  bool skipUnscorable = false;
 };
 
 // Score raw features. Throws InputError when a model column is absent from the data (naming it)
 // or a patient has no modality.
-ModelScores scoreWithModel(const LoadedModel& model, const ScoringData& data);
-ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data);
+ModelScores scoreWithModel(const LoadedModel& model, const ScoringData& data, const ScoringOptions& options = {});
+ModelScores scoreWithModel(const nlohmann::json& document, const ScoringData& data, const ScoringOptions& options = {});
 
 // Score from standardised unimodal scores typed directly (rows x M, NaN = the patient lacks the
 // modality). Same outputs, except: no early-fusion score, and for a patient scored by one modality
 // S(t) has no CI (it needs the features) and the note says so.
 ModelScores scoreFromModalityScores(const LoadedModel& model, const std::vector<std::string>& ids,
-                                    const Eigen::MatrixXd& scores);
+                                    const Eigen::MatrixXd& scores, const ScoringOptions& options = {});
+
+// Every event time of the baselines of the integrators and submodels, sorted, distinct (survival
+// models; empty for binary), and the last event time of one Cox model's baseline (beyond it S(t) is
+// not estimated).
+std::vector<double> baselineEventTimes(const FusionModel& model);
+double lastEventTime(const CoxFit& fit);
 
 // Modality names joined by "+" for a bitmask.
 std::string patternLabel(const FusionModel& model, int mask);

@@ -1,10 +1,10 @@
 // A small dependency-free JSON Schema (2020-12) checker for the keywords models/schema.json uses:
 // type, properties, required, additionalProperties, items, minItems, maxItems, enum, const,
-// minimum, exclusiveMinimum, minLength, uniqueItems, $ref (to "#/$defs/..."), anyOf. Any other
+// minimum, exclusiveMinimum, maximum, exclusiveMaximum, minLength, uniqueItems, $ref (to "#/$defs/..."), anyOf. Any other
 // keyword is an error, so the schema cannot silently use something this checker ignores.
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$comment', '$defs']);
 const KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'enum', 'const',
-  'minimum', 'exclusiveMinimum', 'minLength', 'uniqueItems', '$ref', 'anyOf']);
+  'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'minLength', 'uniqueItems', '$ref', 'anyOf']);
 
 function typeOf(v) {
   if (v === null) return 'null';
@@ -50,6 +50,8 @@ export function checkSchema(schema, value) {
     if (typeof v === 'number') {
       if (s.minimum !== undefined && !(v >= s.minimum)) out.push(`${path}: must be >= ${s.minimum}`);
       if (s.exclusiveMinimum !== undefined && !(v > s.exclusiveMinimum)) out.push(`${path}: must be > ${s.exclusiveMinimum}`);
+      if (s.maximum !== undefined && !(v <= s.maximum)) out.push(`${path}: must be <= ${s.maximum}`);
+      if (s.exclusiveMaximum !== undefined && !(v < s.exclusiveMaximum)) out.push(`${path}: must be < ${s.exclusiveMaximum}`);
     }
     if (typeof v === 'string' && s.minLength !== undefined && v.length < s.minLength) out.push(`${path}: too short`);
     if (Array.isArray(v)) {

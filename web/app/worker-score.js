@@ -1,20 +1,22 @@
 // The Score tab in the worker: check a model file, score one patient (raw features and/or typed
 // per-modality risk scores) and score many patients from CSV files. Every number comes from the
-// WebAssembly core through web/lib/model.js (validateModel, scoreTables, scoreModelFromScores,
-// predictionsCsv); this module only builds the inputs, picks the fields and keeps a small cache of
-// checked models. Requests carry the model text, so they need no other worker state (a restart
-// after a hard Cancel loses nothing but the cache).
+// WebAssembly core through web/lib/model.js (loadScoringModel: a model parsed and validated once,
+// then ScoringModel.scoreTables / scoreFromScores; predictionsCsv); this module only builds the
+// inputs, picks the fields and keeps a small cache of loaded models. Requests carry the model text,
+// so they need no other worker state (a restart after a hard Cancel loses nothing but the cache).
 //
 // One patient goes through the same path as `latefuse score` on a one-row CSV (a one-row table of
-// the typed cells -> scoreTables), so the page shows the CLI's numbers. The model is scored with
-// its horizons replaced by every baseline event time (survivalCurveModel) to draw S(t) as a curve;
-// S(t) at the model's own horizons is unchanged by that (the e2e tests compare it with the CLI).
+// the typed cells -> scoreTables), so the page shows the CLI's numbers. S(t) is drawn as a curve by
+// asking the core for S(t) with its CI at every baseline event time (the `times` scoring option:
+// 0, the horizons and summary.baselineTimes), up to the last event time of the model used; the
+// values at the model's own horizons are those of `latefuse score` (the e2e tests compare them).
+// Many patients: the core skips a patient with no modality (skipUnscorable) and lists it.
 import { tableFromRows, InputError } from '../lib/index.js';
-import { validateModel, scoreTables, scoreModelFromScores, predictionsCsv, survivalCurveModel } from '../lib/model.js';
+import { loadScoringModel, predictionsCsv } from '../lib/model.js';
 import { readTable } from './worker-data.js';
 import { modelInputs } from './score-inputs.js';
 
-/** Checked models by text (a few: the shipped ones, the fitted one, an uploaded one). */
+/** Loaded models by text (a few: the shipped ones, the fitted one, an uploaded one). */
 const cache = new Map();
 const CACHE_SIZE = 4;
 
@@ -23,16 +25,36 @@ async function modelEntry(text, ctx) {
   let entry = cache.get(text);
   if (!entry) {
     ctx?.progress('Checking the model file', null);
-    const summary = await validateModel(text);
-    entry = { text, summary, curve: null };
+    const model = await loadScoringModel(text);
+    entry = { text, model, summary: model.summary, curve: null };
     cache.set(text, entry);
-    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+    while (cache.size > CACHE_SIZE) {
+      const oldest = cache.keys().next().value;
+      cache.get(oldest).model.dispose();
+      cache.delete(oldest);
+    }
   }
   return entry;
 }
 
+/**
+ * The times of the S(t) curve (0, the horizons and every baseline event time, sorted; none for a
+ * binary model) and, per integrator and per modality submodel, the last event time of its baseline
+ * (beyond it S(t) is not estimated).
+ */
 function curveOf(entry) {
-  if (!entry.curve) entry.curve = survivalCurveModel(entry.text);
+  if (!entry.curve) {
+    const s = entry.summary;
+    const survival = s.outcomeType !== 'binary';
+    entry.curve = {
+      times: survival ? [...new Set([0, ...s.horizons, ...s.baselineTimes])].sort((a, b) => a - b) : [],
+      horizons: [...s.horizons],
+      lastTime: {
+        integrators: s.integrators.map((i) => i.lastEventTime ?? 0),
+        modalities: Object.fromEntries(s.modalities.map((m) => [m.name, m.lastEventTime ?? 0])),
+      },
+    };
+  }
   return entry.curve;
 }
 
@@ -49,7 +71,7 @@ function patientResult(p, entry, curve, extra = {}) {
   const s = entry.summary;
   const index = p.integratorIndex[0];
   const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
-  const points = p.survival.filter((h) => h.time <= lastTime);
+  const points = p.survivalAtTimes.filter((h) => h.time <= lastTime);
   const patternPatients = s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0;
   return {
     id: p.ids[0],
@@ -80,10 +102,7 @@ function patientResult(p, entry, curve, extra = {}) {
       lower: points.map((h) => h.lower[0]),
       upper: points.map((h) => h.upper[0]),
     },
-    horizons: curve.horizons.map((t) => {
-      const h = p.survival.find((x) => x.time === t);
-      return { time: t, surv: h.surv[0], lower: h.lower[0], upper: h.upper[0] };
-    }),
+    horizons: p.survival.map((h) => ({ time: h.time, surv: h.surv[0], lower: h.lower[0], upper: h.upper[0] })),
     ...extra,
   };
 }
@@ -127,7 +146,7 @@ export async function scoreOneRequest({ model, patient = {} }, ctx) {
   if (raw.length) {
     const table = tableFromRows('patient', header, [row]);
     try {
-      fromRaw = await scoreTables(curve.text, [table], { summary: entry.summary });
+      fromRaw = entry.model.scoreTables([table], { times: curve.times });
     } catch (error) {
       if (!/has no modality/.test(error.message)) throw error;
       // Only possible under the presence rule 'all' (a modality with some fields empty is absent).
@@ -141,7 +160,7 @@ export async function scoreOneRequest({ model, patient = {} }, ctx) {
   // scoring from per-modality scores.
   const scores = { ...typed };
   if (fromRaw) for (const m of raw) scores[m] = [first(fromRaw.scores[m])];
-  const p = await scoreModelFromScores(curve.text, { scores });
+  const p = entry.model.scoreFromScores({ scores }, { times: curve.times });
   return patientResult(p, entry, curve, { typed: Object.keys(typed) });
 }
 
@@ -159,7 +178,7 @@ export async function scoreInspectRequest({ files = [] }, ctx) {
 /**
  * Score the patients of one or more files: `latefuse score --data F [--data G ...] [--id COL]`
  * (idRequired = an ID column was chosen, as --id). Patients with no modality are skipped and listed.
- * @returns {{csv: string, predictions: object, unscorable: Array<{id: string, index: number}>, patterns: object[]}}
+ * @returns {{csv: string, predictions: object, unscorable: Array<{id: string, index: number, reason: string}>, patterns: object[]}}
  */
 export async function scoreBatchRequest({ model, files = [], idColumn = 'id', idRequired = false }, ctx) {
   const entry = await modelEntry(model, ctx);
@@ -171,7 +190,7 @@ export async function scoreBatchRequest({ model, files = [], idColumn = 'id', id
   }
   ctx.progress(`Scoring the patients of ${files.map((f) => f.name).join(', ')}`, null);
   await ctx.checkpoint();
-  const p = await scoreTables(entry.text, tables, { idColumn, idRequired, summary: entry.summary, skipUnscorable: true });
+  const p = entry.model.scoreTables(tables, { idColumn, idRequired, skipUnscorable: true });
   await ctx.checkpoint();
   const csv = predictionsCsv(p);
   const patterns = new Map();
@@ -186,5 +205,5 @@ export async function scoreBatchRequest({ model, files = [], idColumn = 'id', id
     // Binary models (score-batch.js shows the probability instead of HR and S(t)).
     outcomeType: p.outcomeType, probability: p.probability,
   };
-  return { csv, predictions, unscorable: p.unscorable ?? [], patterns: [...patterns.values()], files: files.map((f) => f.name) };
+  return { csv, predictions, unscorable: p.unscorable, patterns: [...patterns.values()], files: files.map((f) => f.name) };
 }

@@ -11,4 +11,7 @@ export {
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { fitAndEvaluateFusion } from './fusion_report.js';
-export { validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel } from './model.js';
+export {
+  validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel, loadScoringModel, ScoringModel,
+  addModelValidation, modelWithoutValidation,
+} from './model.js';

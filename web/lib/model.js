@@ -3,12 +3,23 @@
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).
 // A binary model (summary.outcomeType 'binary') predicts the probability P(y = 1) instead of S(t).
+//
+// Scoring options (every scoring function; both optional, the defaults are `latefuse score`'s):
+//   times: extra times at which S(t) and its 95% CI are returned (`survivalAtTimes`, same shape as
+//     `survival`), in addition to the model's horizons and without rewriting the model (e.g. every
+//     baseline event time for a whole S(t) curve: summary.baselineTimes). Survival models only.
+//   skipUnscorable: a patient with no modality is left out and listed in `unscorable`
+//     ([{id, index, reason}], index = position among all patients) instead of an InputError.
+// Load once, score many: loadScoringModel(text) parses and validates the file once and returns a
+// ScoringModel (summary, score, scoreFromScores, scoreTables, dispose); the one-shot functions
+// (scoreModel(text, ...)) re-read the file on every call.
 import { loadModule } from './module.js';
-import { callCore, InputError, LateFuseError } from './errors.js';
+import { callCore, InputError } from './errors.js';
 import { requireColumn, numericColumn } from './columns.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
+  if (model instanceof ScoringModel) throw new InputError('this function takes the text of the model file, not a loaded model (ScoringModel)');
   if (model && typeof model === 'object') return JSON.stringify(model);
   throw new InputError('the model must be the text of a LateFuse model file (JSON)');
 }
@@ -28,18 +39,27 @@ function toIds(ids, n) {
   return out;
 }
 
+function summaryFromCore(summary) {
+  summary.evaluation = summary.evaluationJson === null ? null : JSON.parse(summary.evaluationJson);
+  summary.validation = summary.validationJson === null ? null : JSON.parse(summary.validationJson);
+  delete summary.evaluationJson;
+  delete summary.validationJson;
+  return summary;
+}
+
 /**
- * Check a model file and summarise it (modalities, columns, integrators, horizons, training).
+ * Check a model file and summarise it (modalities, columns, integrators, horizons, training,
+ * evaluation, external validation). Survival models also give `baselineTimes` (every event time of
+ * the integrators' and submodels' baselines, sorted) and, per integrator and modality,
+ * `lastEventTime` (beyond it S(t) is not estimated); null for a binary model.
  * Throws InputError naming the JSON path of the first problem, or "written by a newer LateFuse".
  * @param {string|object} model  the model file's text (or its parsed JSON)
  */
 export async function validateModel(model) {
+  if (model instanceof ScoringModel) return model.summary;
   const text = modelText(model);
   const m = await loadModule();
-  const summary = callCore(() => m.validateModel(text));
-  summary.evaluation = summary.evaluationJson === null ? null : JSON.parse(summary.evaluationJson);
-  delete summary.evaluationJson;
-  return summary;
+  return summaryFromCore(callCore(() => m.validateModel(text)));
 }
 
 /** Load -> save: the canonical text of a model file (byte-identical for a file LateFuse wrote). */
@@ -50,77 +70,214 @@ export async function roundTripModel(model) {
 }
 
 /**
+ * Add (or replace, by cohort) an external-validation entry in the model file's `validation` section:
+ * {cohort, description?, n, events, c, c_lower?, c_upper?, conf_level?, bootstrap?, permutation_p?,
+ * uno_c?, uno_c_lower?, uno_c_upper?, tau?, auc?: [{time, auc}], mean_auc?, calibration?: {horizon, n,
+ * slope, slope_lower, slope_upper, groups: [{n, events, predicted, observed, lower, upper}]}, seed?}
+ * (models/schema.json). The entry is checked as the loader checks a file (InputError naming the field).
+ * @param {string|object} model
+ * @param {object} entry
+ * @returns {Promise<string>} the model file's text with the entry
+ */
+export async function addModelValidation(model, entry) {
+  const text = modelText(model);
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError('cannot attach the validation: the entry must be an object');
+  const m = await loadModule();
+  return callCore(() => m.addModelValidation(text, JSON.stringify(entry)));
+}
+
+/** The model file without its `validation` section (the model as `latefuse fuse` wrote it). */
+export async function modelWithoutValidation(model) {
+  const text = modelText(model);
+  const m = await loadModule();
+  return callCore(() => m.modelWithoutValidation(text));
+}
+
+/**
  * @typedef {{ids: string[], modalities: string[], pattern: string[], patternMask: Int32Array, integrator: string[],
  *   integratorMask: Int32Array, integratorIndex: Int32Array, fallback: boolean[], note: string[],
  *   scores: Record<string, Float64Array>, fusedLp: Float64Array, coxLp: Float64Array, hazardRatio: Float64Array,
  *   percentile: Float64Array, riskGroup: Int32Array, riskLabel: (string|null)[], earlyLp: Float64Array,
  *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
- *   outcomeType: 'survival'|'binary', probability: Float64Array}} Predictions
+ *   outcomeType: 'survival'|'binary', probability: Float64Array,
+ *   survivalAtTimes: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>,
+ *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>}} Predictions
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
  *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
  *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to a patient at its training means;
  *   `percentile` = 0..100 among the training patients' fused lps (NaN if the file has no table);
- *   `riskGroup` = 0-based (-1 without cut-points); `survival[h]` = S(t) with 95% CI at each horizon.
+ *   `riskGroup` = 0-based (-1 without cut-points); `survival[h]` = S(t) with 95% CI at each horizon;
+ *   `survivalAtTimes[k]` = the same at the k-th requested time (options.times); `rows[i]` = the
+ *   position of patient i among the patients given (differs from i when unscorable ones were skipped).
  *   Binary models: `probability` = P(y = 1) from whichever model scored the patient (the integrator's
  *   log-odds, or the one modality's submodel, intercept included; `coxLp` holds that log-odds),
  *   `hazardRatio` NaN and `survival` empty. Survival models: `probability` is NaN.
  */
 
-/**
- * Score new patients from their raw feature columns (matched to the model's by name; extra
- * columns are ignored; every model column must be present, cells may be empty = missing).
- * @param {string|object} model
- * @param {{columns: Record<string, ArrayLike<number|null>>, ids?: ArrayLike<string>}} input
- * @returns {Promise<Predictions>}
- */
-export async function scoreModel(model, input) {
-  const text = modelText(model);
+function scoringOptions({ times, skipUnscorable } = {}) {
+  const out = {};
+  if (times !== undefined && times !== null) {
+    if (!Array.isArray(times) && !ArrayBuffer.isView(times)) throw new InputError('scoring: times must be an array of numbers (times >= 0)');
+    out.times = Float64Array.from(times, (t) => (typeof t === 'number' ? t : NaN));
+  }
+  if (skipUnscorable !== undefined) {
+    if (typeof skipUnscorable !== 'boolean') throw new InputError('scoring: skipUnscorable must be true or false');
+    out.skipUnscorable = skipUnscorable;
+  }
+  return out;
+}
+
+function featureInput(input) {
   const names = Object.keys(input?.columns ?? {});
   if (names.length === 0) throw new InputError('scoring: give the patients\' feature columns');
   const values = names.map((n) => toF64(input.columns[n], `column ${n}`));
-  const ids = toIds(input.ids, values[0].length);
+  return { names, values, ids: toIds(input.ids, values[0].length) };
+}
+
+function scoresInput(input) {
+  const names = Object.keys(input?.scores ?? {});
+  if (names.length === 0) throw new InputError('scoring: give at least one modality\'s scores');
+  const scores = Object.fromEntries(names.map((n) => [n, toF64(input.scores[n], `${n} scores`)]));
+  return { scores, ids: toIds(input.ids, scores[names[0]].length) };
+}
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(({ module, handle }) => { try { module.releaseScoringModel(handle); } catch { /* module gone */ } })
+  : null;
+
+/**
+ * A model file parsed and validated once, for scoring many times (loadScoringModel). Its methods
+ * are synchronous and take the same inputs and options as scoreModel / scoreModelFromScores /
+ * scoreTables. Call dispose() when done (a forgotten model is freed when garbage-collected).
+ */
+export class ScoringModel {
+  #module;
+  #handle;
+  constructor(module, handle, summary) {
+    this.#module = module;
+    this.#handle = handle;
+    /** validateModel's summary of the file. */
+    this.summary = summary;
+    registry?.register(this, { module, handle }, this);
+  }
+
+  get disposed() { return this.#handle === null; }
+
+  #live() {
+    if (this.#handle === null) throw new InputError('scoring: this model was disposed; load the model file again');
+    return this.#handle;
+  }
+
+  /** Score raw feature columns (scoreModel). @returns {Predictions} */
+  score(input, options = {}) {
+    const handle = this.#live();
+    const { names, values, ids } = featureInput(input);
+    const o = scoringOptions(options);
+    return callCore(() => this.#module.scoreLoadedModel(handle, names, values, ids, o));
+  }
+
+  /** Score typed per-modality scores (scoreModelFromScores). @returns {Predictions} */
+  scoreFromScores(input, options = {}) {
+    const handle = this.#live();
+    const { scores, ids } = scoresInput(input);
+    const o = scoringOptions(options);
+    return callCore(() => this.#module.scoreLoadedModelFromScores(handle, scores, ids, o));
+  }
+
+  /** Score parsed tables (scoreTables). @returns {Predictions} */
+  scoreTables(tables, options = {}) {
+    this.#live();
+    return tablesPredictions(this.summary, tables, options, (input, o) => this.score(input, o));
+  }
+
+  /** Free the core's copy of the model. Idempotent. */
+  dispose() {
+    if (this.#handle === null) return;
+    registry?.unregister(this);
+    const handle = this.#handle;
+    this.#handle = null;
+    callCore(() => this.#module.releaseScoringModel(handle));
+  }
+}
+
+/**
+ * Parse and validate a model file once; score with the returned ScoringModel as often as needed.
+ * @param {string|object} model
+ * @returns {Promise<ScoringModel>}
+ */
+export async function loadScoringModel(model) {
+  const text = modelText(model);
   const m = await loadModule();
-  return callCore(() => m.scoreModel(text, names, values, ids));
+  const { handle, summary } = callCore(() => m.loadScoringModel(text));
+  return new ScoringModel(m, handle, summaryFromCore(summary));
+}
+
+/**
+ * Score new patients from their raw feature columns (matched to the model's by name; extra
+ * columns are ignored; every model column must be present, cells may be empty = missing).
+ * @param {string|object|ScoringModel} model
+ * @param {{columns: Record<string, ArrayLike<number|null>>, ids?: ArrayLike<string>}} input
+ * @param {{times?: ArrayLike<number>, skipUnscorable?: boolean}} [options]
+ * @returns {Promise<Predictions>}
+ */
+export async function scoreModel(model, input, options = {}) {
+  if (model instanceof ScoringModel) return model.score(input, options);
+  const text = modelText(model);
+  const { names, values, ids } = featureInput(input);
+  const o = scoringOptions(options);
+  const m = await loadModule();
+  return callCore(() => m.scoreModel(text, names, values, ids, o));
 }
 
 /**
  * Score from per-modality risk scores typed directly (standardised unimodal scores, any subset of
  * the modalities; null/NaN = the patient lacks that modality). Same outputs as scoreModel, except
  * no early-fusion score and no S(t) CI for a patient scored by one modality (it needs the features).
- * @param {string|object} model
+ * @param {string|object|ScoringModel} model
  * @param {{scores: Record<string, ArrayLike<number|null>>, ids?: ArrayLike<string>}} input
+ * @param {{times?: ArrayLike<number>, skipUnscorable?: boolean}} [options]
  * @returns {Promise<Predictions>}
  */
-export async function scoreModelFromScores(model, input) {
+export async function scoreModelFromScores(model, input, options = {}) {
+  if (model instanceof ScoringModel) return model.scoreFromScores(input, options);
   const text = modelText(model);
-  const names = Object.keys(input?.scores ?? {});
-  if (names.length === 0) throw new InputError('scoring: give at least one modality\'s scores');
-  const scores = Object.fromEntries(names.map((n) => [n, toF64(input.scores[n], `${n} scores`)]));
-  const ids = toIds(input.ids, scores[names[0]].length);
+  const { scores, ids } = scoresInput(input);
+  const o = scoringOptions(options);
   const m = await loadModule();
-  return callCore(() => m.scoreModelFromScores(text, scores, ids));
+  return callCore(() => m.scoreModelFromScores(text, scores, ids, o));
 }
 
 /**
  * Score the patients of one or more parsed tables (web/lib/table.js). One table: ids from
  * `idColumn` when it has one, else row numbers. Several tables (e.g. one per modality): joined on
  * `idColumn`, which every table needs; a patient missing from a table lacks its columns.
- * Options (both additive; the defaults are `latefuse score`'s behaviour):
+ * Options (all additive; the defaults are `latefuse score`'s behaviour):
  * - `summary`: validateModel(model)'s result when the caller has it already (saves one parse).
- * - `skipUnscorable`: instead of failing on a patient with no modality (every feature cell empty),
- *   score the others and list the skipped ones in `unscorable` ([{id, index}], index = position
- *   among all patients). Presence follows the model's rule (`summary.presence`: a modality is present
- *   when any / all of its columns have a value); the core's pattern of every scored patient is
- *   checked against it. The predictions are then those of `latefuse score` on the files without
- *   the skipped patients.
- * @param {string|object} model
+ * - `skipUnscorable`: instead of failing on a patient with no modality (under the model's presence
+ *   rule), score the others and list the skipped ones in `unscorable` ([{id, index, reason}], index =
+ *   position among all patients). The predictions are then those of `latefuse score` on the files
+ *   without the skipped patients (`latefuse score --skip-unscorable`).
+ * - `times`: extra times for S(t) with its CI (`survivalAtTimes`; survival models only).
+ * @param {string|object|ScoringModel} model
  * @param {import('./table.js').Table[]} tables
- * @param {{idColumn?: string, idRequired?: boolean, summary?: object, skipUnscorable?: boolean}} [options]
+ * @param {{idColumn?: string, idRequired?: boolean, summary?: object, skipUnscorable?: boolean, times?: ArrayLike<number>}} [options]
+ * @returns {Promise<Predictions>}
  */
-export async function scoreTables(model, tables, { idColumn = 'id', idRequired = false, summary: known = null, skipUnscorable = false } = {}) {
+export async function scoreTables(model, tables, options = {}) {
+  if (model instanceof ScoringModel) return model.scoreTables(tables, options);
   const text = modelText(model);
-  const summary = known ?? await validateModel(text);
+  const summary = options.summary ?? await validateModel(text);
+  const m = await loadModule();
+  return tablesPredictions(summary, tables, options, (input, o) => {
+    const { names, values, ids } = featureInput(input);
+    const request = scoringOptions(o);
+    return callCore(() => m.scoreModel(text, names, values, ids, request));
+  });
+}
+
+/** The columns of the tables as the model takes them, scored by `score(input, options)`. */
+function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = false, skipUnscorable = false, times } = {}, score) {
   if (!tables.length) throw new InputError('scoring: give at least one data file');
   // Categorical columns enter the model as dummies; the data has the raw column instead.
   const encodings = summary.encodings ?? [];
@@ -197,75 +354,9 @@ export async function scoreTables(model, tables, { idColumn = 'id', idRequired =
         `scored as the reference level "${e.reference}"`);
     }));
   }
-  if (!skipUnscorable) {
-    const p = await scoreModel(text, { columns, ids });
-    p.note = p.note.map((n, i) => [n, ...notes[i]].filter((x) => x).join('; '));
-    return p;
-  }
-  const masks = presenceMasks(summary, columns, ids.length);
-  const keep = [];
-  const unscorable = [];
-  masks.forEach((mask, i) => (mask === 0 ? unscorable.push({ id: ids[i], index: i }) : keep.push(i)));
-  if (keep.length === 0) {
-    throw new InputError(`no patient can be scored: every one of the ${ids.length} has no modality (every feature cell is empty)`);
-  }
-  const kept = {};
-  for (const [name, values] of Object.entries(columns)) kept[name] = Float64Array.from(keep, (i) => values[i]);
-  const p = await scoreModel(text, { columns: kept, ids: keep.map((i) => ids[i]) });
-  keep.forEach((i, k) => {
-    if (p.patternMask[k] !== masks[i]) {
-      throw new LateFuseError(`internal check failed: the modalities present for ${ids[i]} differ from the core's; please report this`);
-    }
-  });
-  p.note = p.note.map((n, k) => [n, ...notes[keep[k]]].filter((x) => x).join('; '));
-  p.unscorable = unscorable;
+  const p = score({ columns, ids }, { skipUnscorable, times });
+  p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
   return p;
-}
-
-/**
- * Per patient, the bitmask of the modalities present (bit m = summary.modalities[m]) under the
- * model's presence rule: 'any' = at least one of the modality's columns has a value, 'all' = every
- * one does. `columns` are the model's columns (dummies included) as scoreModel takes them.
- * @returns {number[]}
- */
-export function presenceMasks(summary, columns, n) {
-  const masks = new Array(n).fill(0);
-  summary.modalities.forEach((mo, m) => {
-    const cols = mo.columns.map((c) => columns[c]);
-    for (let i = 0; i < n; i++) {
-      const have = cols.map((v) => !Number.isNaN(v[i]));
-      if (summary.presence === 'all' ? have.every(Boolean) : have.some(Boolean)) masks[i] |= 1 << m;
-    }
-  });
-  return masks;
-}
-
-/**
- * The model file with its `horizons` replaced by `times` (the model's own horizons, every event time
- * of every baseline hazard in the file, and 0), so that scoring it gives each patient's whole S(t)
- * step curve with its CI (the Score tab's curve). Only the times at which the core evaluates S(t)
- * change: every other output is the same, and S(t) at the model's own horizons is identical.
- * Also returns, per integrator and per modality submodel, the last event time of its baseline
- * (beyond it S(t) is not estimated).
- * (A `times` argument to the core's scoring would make the rewrite unnecessary.)
- * @param {string|object} model
- * @returns {{text: string, times: number[], horizons: number[], lastTime: {integrators: number[], modalities: Record<string, number>}}}
- */
-export function survivalCurveModel(model) {
-  const doc = typeof model === 'string' ? JSON.parse(model) : structuredClone(model);
-  const times = new Set([0, ...(doc.horizons ?? [])]);
-  const last = (cox) => {
-    let max = 0;
-    for (const t of cox?.baseline?.time ?? []) { times.add(t); if (t > max) max = t; }
-    return max;
-  };
-  const lastTime = {
-    integrators: (doc.integrators ?? []).map((i) => last(i.cox)),
-    modalities: Object.fromEntries((doc.modalities ?? []).map((m) => [m.name, last(m.submodel?.cox)])),
-  };
-  const horizons = [...(doc.horizons ?? [])];
-  doc.horizons = [...times].sort((a, b) => a - b);
-  return { text: JSON.stringify(doc), times: doc.horizons, horizons, lastTime };
 }
 
 /**

@@ -4,6 +4,8 @@ import { concordance } from '../../lib/cox.js';
 import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration } from '../../lib/stats.js';
 import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { addModelValidation, validateModel } from '../../lib/model.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
 
@@ -18,7 +20,8 @@ export default {
   name: 'evaluate',
   summary: "discrimination of a risk score: Harrell's C (bootstrap CI, permutation p), Uno's C, time-dependent AUC",
   usage: 'latefuse evaluate --data FILE.csv --time COL --event COL --score COL [--higher risk|survival] [--tau T] ' +
-    '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]]',
+    '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
+    '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
@@ -37,6 +40,10 @@ export default {
       help: 'predicted survival probability S(T) per patient (e.g. surv_1826 of latefuse score): calibration at --calibration-horizon' },
     { flag: 'calibration-horizon', arg: 'T', type: 'number', help: 'the horizon T of --predicted-survival' },
     { flag: 'calibration-groups', arg: 'G', type: 'integer', default: 10, help: 'groups of predicted risk for the calibration [default: 10]' },
+    { flag: 'attach-to', arg: 'MODEL', type: 'string',
+      help: "add the results to this model file's external validation (\"validation\", one entry per --cohort; the file is rewritten)" },
+    { flag: 'cohort', arg: 'NAME', type: 'string', help: 'with --attach-to: the validation cohort\'s name (an entry with the same name is replaced)' },
+    { flag: 'cohort-description', arg: 'TEXT', type: 'string', help: 'with --attach-to: one line describing the cohort' },
   ],
   details: [
     "harrell: R's concordance (timewt n); CI = bootstrap percentile (R boot.ci perc) or BCa (jackknife).",
@@ -48,12 +55,36 @@ export default {
     '1 - S(T) (quantile groups); per group mean predicted S(T) vs Kaplan-Meier S(T) with its CI; calibration',
     'slope = Cox coefficient of log(-log S_i(T)) (1 = perfect, < 1 = predictions too extreme). Rows without a',
     'predicted survival are left out of the calibration only.',
+    '--attach-to model.json --cohort NAME: for a --score that is the model\'s own prediction on an external',
+    'cohort (fused_lp of latefuse score, --higher risk), also write n, events, C with its CI, permutation p,',
+    "Uno's C with its CI, AUC(t) and the calibration into the model file's \"validation\" list (models/schema.json).",
+    'The file is checked, the entry added (or the entry of the same cohort replaced) and the file rewritten in',
+    'its canonical form; the rest of the file is unchanged byte for byte. Scoring never reads this section.',
   ],
   async run(o) {
     if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
     if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
     if (!(o.confLevel > 0 && o.confLevel < 1)) throw new UsageError('--conf-level must lie strictly between 0 and 1');
     if (o.tau !== undefined && !(o.tau > 0)) throw new UsageError('--tau must be a positive time');
+    let modelBefore = null;
+    if (o.attachTo !== undefined) {
+      if (o.cohort === undefined || o.cohort.trim() === '') throw new UsageError('--attach-to needs --cohort NAME (the validation cohort)');
+      if (o.higher !== 'risk') throw new UsageError("--attach-to needs --higher risk: a model's scores are risks");
+      modelBefore = readModelText(o.attachTo);
+      let summary;
+      try {
+        summary = await validateModel(modelBefore);  // fail before the bootstrap, not after
+      } catch (error) {
+        if (error.name === 'InputError') error.message = `${o.attachTo}: ${error.message}`;
+        throw error;
+      }
+      if (summary.outcomeType !== 'survival') {
+        throw new UsageError(`--attach-to ${o.attachTo}: the model has a ${summary.outcomeType} outcome, but latefuse evaluate ` +
+          'computes survival statistics (time, event); attach only to a survival model');
+      }
+    } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
+      throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
+    }
     const table = readTableFile(o.data);
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
@@ -133,7 +164,7 @@ export default {
       auc = a.time.map((time, k) => ({ time, auc: a.auc[k] }));
       meanAuc = a.meanAuc;
     }
-    return {
+    const result = {
       n: t.length,
       events,
       dropped: rows.dropped,
@@ -149,5 +180,70 @@ export default {
       warnings,
       compute_ms: Math.round((performance.now() - started) * 1000) / 1000,
     };
+    if (modelBefore !== null) {
+      const entry = validationEntry(result, o);
+      let text;
+      try {
+        text = await addModelValidation(modelBefore, entry);
+      } catch (error) {
+        if (error.name === 'InputError') error.message = `${o.attachTo}: ${error.message}`;
+        throw error;
+      }
+      try {
+        writeFileSync(o.attachTo, text);
+      } catch (error) {
+        throw new UsageError(`cannot write --attach-to ${o.attachTo}: ${error.message}`);
+      }
+      result.attached_to = { model: o.attachTo, cohort: entry.cohort };
+    }
+    return result;
   },
 };
+
+function readModelText(path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new UsageError(`cannot read --attach-to ${path}: no such file; give the model file written by latefuse fuse`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`cannot read --attach-to ${path}: it is a directory, not a .json model file`);
+  return readFileSync(path, 'utf8');
+}
+
+const finiteOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The model file's validation entry (models/schema.json, "validation") of an evaluate result. */
+function validationEntry(r, o) {
+  const entry = { cohort: o.cohort.trim() };
+  if (o.cohortDescription !== undefined) entry.description = o.cohortDescription;
+  Object.assign(entry, {
+    n: r.n,
+    events: r.events,
+    c: r.harrell.c,
+    c_lower: finiteOrNull(r.harrell.lower),
+    c_upper: finiteOrNull(r.harrell.upper),
+    bootstrap: o.bootstrap,
+    permutation_p: finiteOrNull(r.permutation_p),
+    uno_c: finiteOrNull(r.uno.c),
+    uno_c_lower: finiteOrNull(r.uno.lower),
+    uno_c_upper: finiteOrNull(r.uno.upper),
+    tau: r.uno.tau,
+    auc: r.auc.map((a) => ({ time: a.time, auc: finiteOrNull(a.auc) })),
+    mean_auc: finiteOrNull(r.mean_auc),
+    calibration: r.calibration === null ? null : {
+      horizon: r.calibration.horizon,
+      n: r.calibration.n,
+      slope: finiteOrNull(r.calibration.slope),
+      slope_lower: finiteOrNull(r.calibration.slopeLower),
+      slope_upper: finiteOrNull(r.calibration.slopeUpper),
+      groups: r.calibration.groups.map((g) => ({
+        n: g.n, events: g.events, predicted: g.predicted,
+        observed: finiteOrNull(g.observed), lower: finiteOrNull(g.lower), upper: finiteOrNull(g.upper),
+      })),
+    },
+    seed: o.seed,
+  });
+  if (o.bootstrap > 0) entry.conf_level = o.confLevel;
+  return entry;
+}

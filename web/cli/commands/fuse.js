@@ -178,7 +178,10 @@ export default {
   usage: 'latefuse fuse --data F.csv [--data G.csv ...] [--id COL] (--time COL --event COL | --outcome COL) ' +
     '--modality NAME=COL,COL,... | --modality NAME=PREFIX* (repeatable) [--split COL | --test-fraction F] [--folds K] [--seed S] ' +
     '[--bootstrap N] [--permutations N] [--selection none|screen|elasticnet [--alpha A] [--lambda-rule min|1se] [--selection-folds K]] ' +
-    '[--reference-compatible] --model-out model.json --report-out report.json',
+    '[--reference-compatible] [--presence any|all] [--scaling zscore|minmax|none] [--outlier-z Z] [--penalizer P] ' +
+    '[--integrator-penalizer P] [--integrator-inputs cross-fitted|in-sample] [--cross-fit-folds K] [--min-pattern-size M] ' +
+    '[--early-fusion complete-case|imputed|none] [--ties efron|breslow] [--risk-groups median|tertiles|optimistic] ' +
+    '--model-out model.json --report-out report.json',
   options: [
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
@@ -209,6 +212,24 @@ export default {
     { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times for AUC(t) and S(t) (default: quartiles of the training event times)' },
     { flag: 'tau', arg: 'T', type: 'number', help: "truncation time of Uno's C (default: the largest horizon)" },
     { flag: 'min-pattern-size', arg: 'M', type: 'integer', help: 'fewest training patients for a pattern to get its own integrator [default: 20]' },
+    { flag: 'presence', arg: 'RULE', type: 'string', choices: ['any', 'all'],
+      help: 'a patient has a modality when any / all of its columns have a value [default: any]' },
+    { flag: 'scaling', arg: 'METHOD', type: 'string', choices: ['zscore', 'minmax', 'none'],
+      help: 'scaling of each feature (training parameters) before its submodel [default: zscore; minmax with --reference-compatible]' },
+    { flag: 'outlier-z', arg: 'Z', type: 'number',
+      help: 'replace a value with |z| > Z (training mean/SD) by the training median; 0 = no outlier step [default: 0; 5 with --reference-compatible]' },
+    { flag: 'penalizer', arg: 'P', type: 'number',
+      help: 'ridge penalizer of the submodels (lifelines scale; binary: ridge = n * P) [default: 0.1; 0.5 with --reference-compatible]' },
+    { flag: 'integrator-penalizer', arg: 'P', type: 'number',
+      help: 'ridge penalizer of the integrators and early fusion [default: 0.1; 0.5 with --reference-compatible]' },
+    { flag: 'integrator-inputs', arg: 'KIND', type: 'string', choices: ['cross-fitted', 'in-sample'],
+      help: 'unimodal scores the integrators are fitted on: out-of-fold (cross-fitted) or the submodels\' own training scores ' +
+        '[default: cross-fitted; in-sample with --reference-compatible]' },
+    { flag: 'cross-fit-folds', arg: 'K', type: 'integer', help: 'folds of the cross-fitting (>= 2; cross-fitted inputs only) [default: 5]' },
+    { flag: 'early-fusion', arg: 'MODE', type: 'string', choices: ['complete-case', 'imputed', 'none'],
+      help: 'the early-fusion comparator: fitted on patients with every modality, on every patient with absent modalities ' +
+        'imputed, or not fitted [default: complete-case]' },
+    { flag: 'ties', arg: 'METHOD', type: 'string', choices: ['efron', 'breslow'], help: 'tie handling of every Cox model (survival only) [default: efron]' },
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
     { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
@@ -218,7 +239,7 @@ export default {
     'columns by --id. A patient missing from a modality file simply lacks that modality. Duplicate IDs, IDs',
     'that are not in the outcome file, and a column name used in two files are errors naming the file and row.',
     'Patients with a missing time or event are dropped and counted. A patient has a modality when any of its',
-    'columns has a value. A feature column with text cells is categorical: one-hot encoded with the most',
+    'columns has a value (--presence all: every one). A feature column with text cells is categorical: one-hot encoded with the most',
     'frequent level among the training patients as reference (ties: first in sorted order), dummies named',
     '<column>=<level>; the encoding is saved in the model file, and latefuse score applies it to the raw column.',
     'Models evaluated on the test patients: every unimodal submodel, every integrator, the late-fusion system',
@@ -238,6 +259,8 @@ export default {
     'elastic-net Cox on its training patients; the columns non-zero at lambda_min (or lambda_1se) feed the ridge',
     'Cox submodel (none non-zero: the first column to enter the path, with a warning); repeated in every',
     'cross-fitting fold.',
+    'Engine settings (--presence ... --ties) are the web app\'s settings; given with --reference-compatible they',
+    'override its choices. Each is recorded in report.json "settings" and in the model file.',
   ],
   async run(o) {
     const binary = o.outcome !== undefined;
@@ -267,6 +290,17 @@ export default {
     if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
     if (o.tau !== undefined && !(o.tau > 0)) throw new UsageError('--tau must be a positive time');
     if (o.minPatternSize !== undefined && o.minPatternSize < 1) throw new UsageError('--min-pattern-size must be at least 1');
+    if (o.outlierZ !== undefined && o.outlierZ < 0) throw new UsageError(`--outlier-z must be >= 0 (0 = no outlier step); got ${o.outlierZ}`);
+    if (o.penalizer !== undefined && o.penalizer < 0) throw new UsageError(`--penalizer must be >= 0; got ${o.penalizer}`);
+    if (o.integratorPenalizer !== undefined && o.integratorPenalizer < 0) {
+      throw new UsageError(`--integrator-penalizer must be >= 0; got ${o.integratorPenalizer}`);
+    }
+    if (o.crossFitFolds !== undefined && o.crossFitFolds < 2) throw new UsageError(`--cross-fit-folds must be at least 2; got ${o.crossFitFolds}`);
+    const inSample = o.integratorInputs === 'in-sample' || (o.integratorInputs === undefined && o.referenceCompatible);
+    if (o.crossFitFolds !== undefined && inSample) {
+      throw new UsageError('--cross-fit-folds applies to cross-fitted integrator inputs; drop it or give --integrator-inputs cross-fitted');
+    }
+    if (binary && o.ties !== undefined) throw new UsageError('--ties applies to Cox models (survival outcomes) only, not to --outcome');
     if (o.modelOut === o.reportOut) throw new UsageError('--model-out and --report-out must be different files');
     if (o.data.length > 1 && o.id === undefined) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
     const files = new Set();
@@ -342,6 +376,18 @@ export default {
     if (o.horizons !== undefined) request.horizons = o.horizons;
     if (o.tau !== undefined) request.tau = o.tau;
     if (o.minPatternSize !== undefined) request.minPatternSize = o.minPatternSize;
+    if (o.presence !== undefined) request.presence = o.presence;
+    if (o.scaling !== undefined) request.scaling = o.scaling;
+    if (o.outlierZ !== undefined) request.outlierZ = o.outlierZ;
+    if (o.penalizer !== undefined) request.penalizer = o.penalizer;
+    if (o.integratorPenalizer !== undefined) request.integratorPenalizer = o.integratorPenalizer;
+    if (o.integratorInputs !== undefined) request.integratorInputs = o.integratorInputs === 'in-sample' ? 'in_sample' : 'cross_fitted';
+    if (o.crossFitFolds !== undefined) request.crossFitFolds = o.crossFitFolds;
+    if (o.earlyFusion !== undefined) {
+      request.earlyFusion = o.earlyFusion !== 'none';
+      if (o.earlyFusion !== 'none') request.earlyImpute = o.earlyFusion === 'imputed';
+    }
+    if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
 
     const started = performance.now();

@@ -18,7 +18,7 @@ function readModelFile(path) {
 export default {
   name: 'score',
   summary: 'score new patients with a saved late-fusion model (risk scores, risk group, S(t) with CI)',
-  usage: 'latefuse score --model model.json --data F.csv [--data G.csv ...] [--id COL] --out predictions.csv',
+  usage: 'latefuse score --model model.json --data F.csv [--data G.csv ...] [--id COL] [--skip-unscorable] --out predictions.csv',
   options: [
     { flag: 'model', arg: 'FILE', type: 'string', required: true, help: 'the model file (JSON) written by LateFuse' },
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true,
@@ -26,12 +26,17 @@ export default {
     { flag: 'id', arg: 'COL', type: 'string',
       help: 'patient id column [default: id; with one file and no such column, rows are numbered]' },
     { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the predictions CSV' },
+    { flag: 'skip-unscorable', type: 'boolean',
+      help: 'score the others when a patient has no modality, and list the skipped IDs on stderr (default: such a patient is an error)' },
   ],
   details: [
     'Every column the model was trained on must be present (cells may be empty = missing); a categorical',
     'column is given raw (its text levels) and encoded by the model file\'s "encodings"; a level the model has',
     'never seen scores as the reference level, with a note naming the column and level. With several',
-    'files, a patient missing from a file lacks that file\'s columns. A patient with no modality is an error.',
+    'files, a patient missing from a file lacks that file\'s columns. A patient with no modality (under the model\'s',
+    'presence rule) is an error naming the patient; with --skip-unscorable the other patients are scored and',
+    'written (exactly as without the skipped ones), the skipped IDs are printed on stderr and listed with the',
+    'reason in the JSON summary ("unscorable"), and the exit code is 0 (2 if no patient can be scored).',
     'predictions.csv: id, pattern (modalities present), <modality>_score (standardised), fused_lp (higher =',
     'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
     'cut-points), surv_<t> with _lower/_upper (95% CI) at the model\'s horizons, integrator (modalities',
@@ -52,13 +57,18 @@ export default {
     }
     const tables = o.data.map((path) => readTableFile(path));
     const started = performance.now();
-    const p = await scoreTables(text, tables, { idColumn: o.id ?? 'id', idRequired: o.id !== undefined });
+    const p = await scoreTables(text, tables, { idColumn: o.id ?? 'id', idRequired: o.id !== undefined, summary, skipUnscorable: o.skipUnscorable });
     const ms = performance.now() - started;
     const csv = predictionsCsv(p);
     try {
       writeFileSync(o.out, csv);
     } catch (error) {
       throw new UsageError(`cannot write ${o.out}: ${error.code === 'ENOENT' ? 'the directory does not exist' : error.message}`);
+    }
+    if (p.unscorable.length) {
+      const list = p.unscorable.map((u) => u.id);
+      process.stderr.write(`latefuse: skipped ${list.length} unscorable ${list.length === 1 ? 'patient' : 'patients'} ` +
+        `(${p.unscorable[0].reason}): ${list.join(', ')}\n`);
     }
     const patterns = new Map();
     for (let i = 0; i < p.ids.length; i++) {
@@ -76,6 +86,7 @@ export default {
       modalities: p.modalities,
       patterns: [...patterns.values()],
       fallbacks: p.fallback.filter(Boolean).length,
+      unscorable: p.unscorable.map((u) => ({ id: u.id, reason: u.reason })),
       horizons: p.survival.map((h) => h.time),
       time_unit: p.timeUnit,
       risk_groups: summary.riskGroups ? summary.riskGroups.labels : null,
