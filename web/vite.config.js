@@ -5,7 +5,7 @@
 //   sees `new URL('latefuse.wasm', import.meta.url)` and emits the .wasm as a hashed asset.
 // - The service worker (web/app/sw.js) is emitted as dist/sw.js with the list of every file of the
 //   build to precache (so the app works offline after the first visit).
-// - The shipped models (models/*.latefuse.json) and Rotterdam's external validation on GBSG are
+// - The shipped models (models/*.latefuse.json; Rotterdam's carries its GBSG validation) are
 //   copied into dist/models/ (shippedModelsPlugin) for the Score tab; the service worker precaches
 //   them like every other file.
 import { defineConfig } from 'vite';
@@ -53,7 +53,7 @@ function serviceWorkerPlugin() {
 }
 
 /** The shipped models the Score tab offers (models/README.md), and the evaluation file of its card. */
-const SHIPPED_MODEL_FILES = ['hgsoc-synthetic.latefuse.json', 'rotterdam.latefuse.json', 'rotterdam.gbsg-validation.json'];
+const SHIPPED_MODEL_FILES = ['hgsoc-synthetic.latefuse.json', 'rotterdam.latefuse.json'];
 const modelsDir = join(here, '..', 'models');
 
 /** Emit models/<file> into the build (and serve it from the dev server at the same relative URL). */

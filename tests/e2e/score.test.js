@@ -139,7 +139,9 @@ describe('Score tab: one patient', () => {
     const late = (doc) => doc.evaluation.models.find((m) => m.kind === 'late');
     expect(rotCard).toContain(`${rot.training.patients.toLocaleString('en-US')} patients, ${rot.training.events.toLocaleString('en-US')} events`);
     expect(rotCard).toContain(`${late(rot).test_c.toFixed(3)} (95% CI ${late(rot).test_c_lower.toFixed(3)}–${late(rot).test_c_upper.toFixed(3)}) on 895 test patients`);
-    expect(rotCard).toContain(`External C-index (GBSG)${gbsg.harrell.c.toFixed(3)} (95% CI ${gbsg.harrell.lower.toFixed(3)}–${gbsg.harrell.upper.toFixed(3)}) on 686 patients`);
+    expect(rotCard).toContain(`External C-index (GBSG)${gbsg.harrell.c.toFixed(3)} (95% CI ${gbsg.harrell.lower.toFixed(3)}–${gbsg.harrell.upper.toFixed(3)}) on 686 patients; calibration slope ${gbsg.calibration.slope.toFixed(2)}`);
+    // The card reads the model file's own validation section, which equals the bundled evaluate output.
+    expect(rot.validation.find((v) => v.cohort === 'GBSG').c).toBe(gbsg.harrell.c);
     expect(rotCard).toMatch(/pathology \(2,087\), receptors \(2,087\), clinical \(2,087\), treatment \(2,087\)/);
     const hgCard = await page.textContent('#score-model .model-option[data-model="hgsoc-synthetic"]');
     expect(hgCard).toContain('SYNTHETIC — for teaching');

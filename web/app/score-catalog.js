@@ -1,7 +1,7 @@
 // The models shipped with LateFuse (models/README.md, their cards), bundled into the site by
 // web/vite.config.js as models/<file> next to index.html. Only the words of each card live here;
 // every number on a card is read from the model file (its training summary and evaluation, via the
-// core's validateModel) or from the bundled `latefuse evaluate` output of its external validation.
+// core's validateModel), including its external validation (the file's `validation` section).
 
 export const SHIPPED_MODELS = [
   {
@@ -13,11 +13,6 @@ export const SHIPPED_MODELS = [
     data: 'Rotterdam tumour bank (R package survival): primary breast cancer, treated 1978–1993; a seeded 70/30 split.',
     outcome: 'Recurrence-free survival (days)',
     limits: 'Every training patient had all four modalities. Not for clinical decisions.',
-    external: {
-      file: 'models/rotterdam.gbsg-validation.json',
-      cohort: 'GBSG',
-      description: 'German Breast Cancer Study Group trial, prepared as the model expects (size binned, no chemotherapy column)',
-    },
   },
   {
     key: 'hgsoc-synthetic',
@@ -28,6 +23,5 @@ export const SHIPPED_MODELS = [
     data: 'Simulated patients, not real ones (latefuse simulate --preset hgsoc --seed 2022), shaped like the reference ovarian-cancer study: many patients lack one or more modalities.',
     outcome: 'Simulated survival (months)',
     limits: 'Synthetic data: its numbers say nothing about ovarian cancer.',
-    external: null,
   },
 ];

@@ -63,14 +63,14 @@ export class ScoreTab {
     this.client = client;
     this.progress = progress;
     this.announce = announce;
-    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, external?: object|null, reason?: string}>} */
+    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, reason?: string}>} */
     this.models = new Map();
     this.selected = null;
     this.shown = false;
     this.tasks = 0;
     this.done = 0;
     for (const c of SHIPPED_MODELS) {
-      this.models.set(c.key, { key: c.key, kind: 'shipped', title: c.title, text: null, summary: null, error: null, loading: false, catalog: c, external: null });
+      this.models.set(c.key, { key: c.key, kind: 'shipped', title: c.title, text: null, summary: null, error: null, loading: false, catalog: c });
     }
     this.el = { picker: $('#score-model'), details: $('#score-model-details'), error: $('#score-model-error'), one: $('#score-one'), batch: $('#score-batch') };
     this.form = new PatientForm({ tab: this });
@@ -152,10 +152,6 @@ export class ScoreTab {
       const response = await fetch(entry.catalog.file);
       if (!response.ok) throw new Error(`the file ${entry.catalog.file} could not be loaded (HTTP ${response.status})`);
       entry.text = await response.text();
-      if (entry.catalog.external) {
-        const ext = await fetch(entry.catalog.external.file);
-        if (ext.ok) entry.external = { ...entry.catalog.external, result: await ext.json() };
-      }
       entry.summary = (await this.run('scoreModelInfo', { model: entry.text }, `Checking the ${entry.title} model`)).summary;
     } catch (error) {
       entry.error = error instanceof CancelledError ? 'loading was cancelled; choose it again to retry' : error.message;
@@ -285,13 +281,15 @@ export class ScoreTab {
     } else {
       rows.push([binary ? 'Internal test AUC' : 'Internal test C-index', 'not in the file']);
     }
-    const ext = entry.external?.result;
-    if (ext?.harrell) {
-      rows.push([`External C-index (${entry.external.cohort})`, h('span', { 'data-value': String(ext.harrell.c), class: 'fact-c' },
-        `${fixed(ext.harrell.c, 3)} (95% CI ${fixed(ext.harrell.lower, 3)}–${fixed(ext.harrell.upper, 3)}) on ${plural(ext.n, 'patient')}`)]);
-    } else if (entry.kind === 'shipped') {
-      rows.push(['External validation', 'none']);
+    // External validation: the model file's own `validation` section (latefuse evaluate --attach-to).
+    const validations = Array.isArray(s.validation) ? s.validation.filter((v) => Number.isFinite(v?.c)) : [];
+    for (const v of validations) {
+      const ci = Number.isFinite(v.c_lower) ? ` (95% CI ${fixed(v.c_lower, 3)}–${fixed(v.c_upper, 3)})` : '';
+      const slope = Number.isFinite(v.calibration?.slope) ? `; calibration slope ${fixed(v.calibration.slope, 2)}` : '';
+      rows.push([`External C-index (${v.cohort})`, h('span', { 'data-value': String(v.c), class: 'fact-c' },
+        `${fixed(v.c, 3)}${ci} on ${plural(v.n, 'patient')}${slope}`)]);
     }
+    if (!validations.length && entry.kind === 'shipped') rows.push(['External validation', 'none']);
     if (c) rows.push(['Outcome', c.outcome]);
     if (c?.limits) rows.push(['Note', c.limits]);
     return rows;
