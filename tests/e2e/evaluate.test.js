@@ -141,7 +141,7 @@ async function expectCliAgreement(page, { bootstrap, permutations, seed, split, 
 
 describe('Evaluate', () => {
   it('evaluates the demo fit with the default settings like `latefuse evaluate` and `latefuse km`', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     expect(await page.isVisible('#evaluate')).toBe(true);
     expect(await page.inputValue('#eval-bootstrap')).toBe('1000');
     expect(await page.inputValue('#eval-permutations')).toBe('1000');
@@ -204,7 +204,7 @@ describe('Evaluate', () => {
   });
 
   it('re-runs with a small bootstrap, a seed and tertiles, and matches the CLI for that seed', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     const settings = { bootstrap: 200, permutations: 200, seed: 7, split: 'tertiles' };
     await evaluate(page, settings);
     const { s } = await expectCliAgreement(page, settings);
@@ -218,7 +218,7 @@ describe('Evaluate', () => {
   });
 
   it('takes the user\'s horizons, and shows a bad horizon beside its field', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     await evaluate(page, { horizons: '100, abc' });
     expect(await page.textContent('[data-error-for="horizons"]')).toContain('“abc” is not a number');
     expect(await page.getAttribute('#eval-horizons', 'aria-invalid')).toBe('true');
@@ -240,7 +240,7 @@ describe('Evaluate', () => {
   });
 
   it('cancels a long bootstrap and leaves the page responsive and usable', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     const before = await value(page, '#eval-c-lower');
     // Long enough (minutes) that Cancel surely interrupts it.
     await page.fill('#eval-bootstrap', '200000');
@@ -277,7 +277,7 @@ describe('Evaluate', () => {
   });
 
   it('fits a 390 px screen, works from the keyboard, and labels its controls', async () => {
-    const { context, page, problems } = await openApp(env, { viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
     const overflow = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,

@@ -29,8 +29,8 @@ function smallCohort(n = 40) {
 }
 
 describe('Fit & evaluate', () => {
-  it('opens with the demo fitted, and its C-index and hazard ratios equal the CLI\'s', async () => {
-    const { context, page, problems } = await openApp(env);
+  it('opens with ?demo=lung fitted, and its C-index and hazard ratios equal the CLI\'s', async () => {
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     const reference = cli(['cox', '--data', join(EXAMPLE_DATA, 'lung.csv'), '--time', 'time', '--event', 'status', '--covariates', 'age,sex,ph.ecog']);
     const c = await shownC(page);
     expect(c.value).toBe(reference.concordance.c);
@@ -73,7 +73,7 @@ describe('Fit & evaluate', () => {
   });
 
   it('uploads a CSV through the file input, maps columns, fits, and shows the CLI\'s numbers', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     await upload(page, join(TEST_DATA, 'veteran.csv'));
     await expect.poll(() => page.textContent('#file-list')).toContain('veteran.csv');
     expect(await page.textContent('#file-list')).not.toContain('lung.csv');   // the example was replaced

@@ -54,7 +54,7 @@ export async function openApp(env, { query = '', viewport = { width: 1280, heigh
   return { context, page, problems };
 }
 
-/** The app has started (core loaded, demo fitted unless ?demo=0) and no task is running. */
+/** The app has started (core loaded; the late-fusion demo loaded, or the lung fit with ?demo=lung, or nothing with ?demo=0) and no task is running. */
 export async function waitReady(page, timeout = 60_000) {
   await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', null, { timeout });
   const state = await page.evaluate(() => document.body.dataset.state);

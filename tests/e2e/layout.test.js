@@ -17,7 +17,7 @@ const noHorizontalOverflow = (page) => page.evaluate(() => ({
 
 describe('layout and accessibility', () => {
   it('fits a 390 px wide phone screen on every tab', async () => {
-    const { context, page, problems } = await openApp(env, { viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
     for (const tab of ['fit', 'score', 'learn']) {
       await page.click(`#tab-${tab}`);
       const o = await noHorizontalOverflow(page);
@@ -37,7 +37,7 @@ describe('layout and accessibility', () => {
   });
 
   it('labels every control, and the tabs work from the keyboard', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     const unlabelled = await page.evaluate(() => {
       const name = (el) => (el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join(' ')) ||
         (el.getAttribute('aria-labelledby') && document.getElementById(el.getAttribute('aria-labelledby'))?.textContent) || el.textContent || '').trim();

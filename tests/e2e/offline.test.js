@@ -11,7 +11,7 @@ afterAll(async () => { await env?.close(); });
 
 describe('offline and sub-path', () => {
   it('serves every URL relative to /latefuse/', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     const paths = env.server.requests.map((r) => new URL(r.url, 'http://x').pathname);
     expect(paths.length).toBeGreaterThan(3);
     for (const p of paths) expect(p.startsWith('/latefuse/'), p).toBe(true);
@@ -21,7 +21,7 @@ describe('offline and sub-path', () => {
   });
 
   it('works offline after the first visit (service worker)', async () => {
-    const { context, page, problems } = await openApp(env);
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
     // Wait until the service worker is active and controls the page (its install cached the files).
     await page.evaluate(async () => { await navigator.serviceWorker.ready; });
     await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
@@ -40,6 +40,11 @@ describe('offline and sub-path', () => {
     expect((await shownC(page)).value).toBe(expected.concordance.c);
     await page.locator('#results').scrollIntoViewIfNeeded();
     await screenshot(page, 'offline-fit', { fullPage: false });
+    // The default start page (the late-fusion demo, computed in the worker) also opens offline.
+    await page.goto(env.server.url);
+    await waitReady(page, 120_000);
+    expect(await page.isVisible('#fusion')).toBe(true);
+    expect(Number(await page.$eval('#fusion-late-c', (el) => el.dataset.value))).toBeGreaterThan(0.5);
     expect(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(p))).toEqual([]);
     await context.close();
   });

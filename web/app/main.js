@@ -75,10 +75,13 @@ async function start() {
     document.body.dataset.state = 'error';
     return;
   }
-  // The page opens with the lung example fitted (a quick, real Cox fit), unless ?demo=0; the
-  // "Run demo" button runs the late-fusion demo.
+  // The page opens with the late-fusion demo loaded (the "Run demo" button's study-shaped simulated
+  // cohort, fitted and evaluated by the core in the worker). ?demo=lung opens with the lung example's
+  // Cox fit instead, ?demo=0 with nothing.
   const params = new URLSearchParams(location.search);
-  if (params.get('demo') !== '0') await flow.loadExample('lung', { fit: true }).catch((error) => announce(error.message));
+  const startWith = params.get('demo');
+  if (startWith === 'lung') await flow.loadExample('lung', { fit: true }).catch((error) => announce(error.message));
+  else if (startWith !== '0') await fusion.run().catch((error) => announce(error.message));
   document.body.dataset.state = 'ready';
 }
 
