@@ -49,18 +49,13 @@ HarrellEngine::HarrellEngine(const SurvivalData& data, const Eigen::VectorXd& sc
   ++nRanks_;
   weight_.resize(static_cast<size_t>(n_));
   for (Eigen::Index i = 0; i < n_; ++i) weight_[static_cast<size_t>(i)] = data.w(i);
-  tree_.assign(nRanks_ + 1, 0.0);
+  tree_ = Fenwick(nRanks_);
 }
 
 double HarrellEngine::evaluate(const int* counts, const int* perm) const {
-  std::fill(tree_.begin(), tree_.end(), 0.0);
-  const size_t size = tree_.size();
-  auto add = [&](size_t r, double w) { for (size_t i = r + 1; i < size; i += i & (~i + 1)) tree_[i] += w; };
-  auto prefix = [&](size_t count) {
-    double s = 0;
-    for (size_t i = count; i > 0; i -= i & (~i + 1)) s += tree_[i];
-    return s;
-  };
+  tree_.reset();
+  auto add = [&](size_t r, double w) { tree_.add(r, w); };
+  auto prefix = [&](size_t count) { return tree_.prefix(count); };
   auto rankOf = [&](Eigen::Index i) { return rank_[static_cast<size_t>(perm ? perm[i] : i)]; };
   auto weightOf = [&](Eigen::Index i) {
     return counts ? weight_[static_cast<size_t>(i)] * counts[i] : weight_[static_cast<size_t>(i)];
@@ -98,7 +93,7 @@ double HarrellEngine::evaluate(const int* counts, const int* perm) const {
         inTree += w;
       }
     }
-    if (s > 0) std::fill(tree_.begin(), tree_.end(), 0.0);
+    if (s > 0) tree_.reset();
     groupEnd = groupBegin;
   }
   const double denom = concordant + discordant + tied;

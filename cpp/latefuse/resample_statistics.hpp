@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "latefuse/fenwick.hpp"
 #include "latefuse/resampling.hpp"
 #include "latefuse/survival_data.hpp"
 
@@ -40,7 +41,7 @@ class HarrellEngine {
   std::vector<size_t> rank_;                    // dense score rank per row
   size_t nRanks_ = 0;
   std::vector<double> weight_;                  // case weight per row
-  mutable std::vector<double> tree_;
+  mutable Fenwick tree_{0};   // reused by every evaluate()
 };
 
 ResampleStatistic harrellStatistic(std::shared_ptr<const HarrellEngine> engine);
