@@ -10,6 +10,7 @@ import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
 import { outcomeJoin, splitLabels } from './worker-data.js';
 import { readReport } from './fusion-model.js';
+import { scoreEveryPatient } from './worker-fusion.js';
 
 const withRole = (role, fn) => {
   try {
@@ -127,21 +128,8 @@ export function binaryFusionInput(csv, modalities, evaluation = {}) {
  */
 export async function binaryScoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
   const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testProbability: null };
-  const modelText = typeof result.model_json === 'string' ? result.model_json : null;
-  if (!modelText) {
-    out.predictionsError = result.model_json_error ?? 'the engine wrote no model file';
-    out.calibrationNote = `no model file to predict probabilities with (${out.predictionsError})`;
-    return out;
-  }
-  let p;
-  try {
-    p = await lib.scoreTables(modelText, tables, { idColumn, idRequired });
-  } catch (error) {
-    out.predictionsError = error.message;
-    out.calibrationNote = `the patients could not be scored with the model (${error.message})`;
-    return out;
-  }
-  out.predictions = lib.predictionsCsv(p);
+  const p = await scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 'probabilities');
+  if (!p) return out;
   const index = new Map(p.ids.map((id, i) => [id, i]));
   const { ids } = readReport(result).testPatients;
   const y = [];

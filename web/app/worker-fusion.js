@@ -188,6 +188,29 @@ function csvOutcomes(csv) {
 export const CALIBRATION_GROUPS = 5;
 
 /**
+ * Every patient of `tables` scored with the model file the engine wrote (web/lib scoreTables, as
+ * `latefuse score --model M --data F ... [--id COL]`): sets out.predictions (that command's CSV), or
+ * out.predictionsError and out.calibrationNote (naming `what` the model predicts) and returns null.
+ */
+export async function scoreEveryPatient(result, tables, { idColumn, idRequired }, out, what) {
+  const modelText = typeof result.model_json === 'string' ? result.model_json : null;
+  if (!modelText) {
+    out.predictionsError = result.model_json_error ?? 'the engine wrote no model file';
+    out.calibrationNote = `no model file to predict ${what} with (${out.predictionsError})`;
+    return null;
+  }
+  try {
+    const p = await lib.scoreTables(modelText, tables, { idColumn, idRequired });
+    out.predictions = lib.predictionsCsv(p);
+    return p;
+  } catch (error) {
+    out.predictionsError = error.message;
+    out.calibrationNote = `the patients could not be scored with the model (${error.message})`;
+    return null;
+  }
+}
+
+/**
  * Score every patient of `tables` with the model the engine wrote (web/lib scoreTables: the same
  * call and options as `latefuse score --model M --data F ... [--id COL]`, so predictionsCsv(p) is
  * that command's CSV), then calibration of the TEST patients at the report's middle horizon: mean
@@ -198,21 +221,8 @@ export const CALIBRATION_GROUPS = 5;
  */
 async function scoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
   const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testSurvival: null };
-  const modelText = typeof result.model_json === 'string' ? result.model_json : null;
-  if (!modelText) {
-    out.predictionsError = result.model_json_error ?? 'the engine wrote no model file';
-    out.calibrationNote = `no model file to predict survival with (${out.predictionsError})`;
-    return out;
-  }
-  let p;
-  try {
-    p = await lib.scoreTables(modelText, tables, { idColumn, idRequired });
-  } catch (error) {
-    out.predictionsError = error.message;
-    out.calibrationNote = `the patients could not be scored with the model (${error.message})`;
-    return out;
-  }
-  out.predictions = lib.predictionsCsv(p);
+  const p = await scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 'survival');
+  if (!p) return out;
   const rep = readReport(result);
   const horizons = rep.horizons.filter((t) => Number.isFinite(t));
   if (!horizons.length) { out.calibrationNote = 'the report has no horizon'; return out; }

@@ -20,7 +20,7 @@ import { modelInputs } from './score-inputs.js';
 const cache = new Map();
 const CACHE_SIZE = 4;
 
-async function modelEntry(text, ctx) {
+export async function modelEntry(text, ctx) {
   if (typeof text !== 'string' || text.trim() === '') throw new InputError('no model chosen: pick a model first');
   let entry = cache.get(text);
   if (!entry) {
@@ -116,6 +116,17 @@ function patientResult(p, entry, curve, extra = {}) {
 export async function scoreOneRequest({ model, patient = {} }, ctx) {
   const entry = await modelEntry(model, ctx);
   const curve = curveOf(entry);
+  const { predictions, typed } = await scorePatient(entry, patient, ctx, { times: curve.times });
+  return patientResult(predictions, entry, curve, { typed });
+}
+
+/**
+ * One patient's predictions from a loaded model (either outcome type): the raw cells through
+ * scoreTables (as `latefuse score` on a one-row CSV); with typed per-modality scores, those and the
+ * standardised scores of the modalities entered as features through the core's scoring from scores.
+ * @returns {Promise<{predictions: object, typed: string[]}>} typed: the modalities given as scores
+ */
+export async function scorePatient(entry, patient, ctx, options = {}) {
   const inputs = modelInputs(entry.summary);
   const header = inputs.flatMap((m) => m.fields.map((f) => f.column));
   const row = [];
@@ -146,7 +157,7 @@ export async function scoreOneRequest({ model, patient = {} }, ctx) {
   if (raw.length) {
     const table = tableFromRows('patient', header, [row]);
     try {
-      fromRaw = entry.model.scoreTables([table], { times: curve.times });
+      fromRaw = entry.model.scoreTables([table], options);
     } catch (error) {
       if (!/has no modality/.test(error.message)) throw error;
       // Only possible under the presence rule 'all' (a modality with some fields empty is absent).
@@ -155,13 +166,10 @@ export async function scoreOneRequest({ model, patient = {} }, ctx) {
       }
     }
   }
-  if (Object.keys(typed).length === 0) return patientResult(fromRaw, entry, curve, { typed: [] });
-  // Typed scores (and the standardised scores of the modalities entered as features): the core's
-  // scoring from per-modality scores.
+  if (Object.keys(typed).length === 0) return { predictions: fromRaw, typed: [] };
   const scores = { ...typed };
   if (fromRaw) for (const m of raw) scores[m] = [first(fromRaw.scores[m])];
-  const p = entry.model.scoreFromScores({ scores }, { times: curve.times });
-  return patientResult(p, entry, curve, { typed: Object.keys(typed) });
+  return { predictions: entry.model.scoreFromScores({ scores }, options), typed: Object.keys(typed) };
 }
 
 /** Headers and row counts of the patient files (for the ID column choice). */
