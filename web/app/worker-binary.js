@@ -8,18 +8,9 @@
 import * as lib from '../lib/index.js';
 import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
-import { outcomeJoin, splitLabels } from './worker-data.js';
+import { outcomeJoin, splitLabels, withRole, checkModalities, modalityColumns } from './worker-data.js';
 import { readReport } from './fusion-model.js';
 import { scoreEveryPatient } from './worker-fusion.js';
-
-const withRole = (role, fn) => {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof InputError && !error.role) error.role = role;
-    throw error;
-  }
-};
 
 /**
  * The engine's input for the user's files with a binary outcome: patients = every row of the file
@@ -36,44 +27,10 @@ export function binaryFusionData(list, { id, outcome: outcomeName, split, modali
   }
   if (outcomeName === id) throw new InputError('the outcome and the patient ID must be two different columns', { role: 'outcome' });
   const join = outcomeJoin(list, { id, time: outcomeName });
-  const names = Object.keys(modalities ?? {});
-  if (names.length === 0) throw new InputError('give at least one modality with columns', { role: 'modalities' });
-  const reserved = new Set([id, outcomeName, split].filter(Boolean));
-  const taken = new Map();
-  for (const name of names) {
-    const cols = modalities[name];
-    if (!cols.length) throw new InputError(`the modality "${name}" has no columns; move columns into it or remove it`, { role: `modality:${name}` });
-    for (const c of cols) {
-      if (reserved.has(c)) throw new InputError(`the modality "${name}" has "${c}", which is the ID, outcome or split column, not a feature`, { column: c, role: `modality:${name}` });
-      if (!join.owner.has(c)) throw new InputError(`the modality "${name}" has the column "${c}", which is in no loaded file`, { column: c, role: `modality:${name}` });
-      if (taken.has(c)) throw new InputError(`the column "${c}" is in both "${taken.get(c)}" and "${name}"; give each column to one modality`, { column: c, role: `modality:${name}` });
-      taken.set(c, name);
-    }
-  }
+  const names = checkModalities(join, modalities, [id, outcomeName, split]);
   const outcome = withRole('outcome', () => binaryColumn(join.outcome, outcomeName, id ? join.ids : undefined));
   const ids = join.ids;
-  const columns = {};
-  const present = {};
-  for (const name of names) {
-    const cols = modalities[name];
-    const has = new Uint8Array(ids.length);
-    let any = 0;
-    for (const c of cols) {
-      if (join.kind(c) === 'text') {
-        columns[c] = join.text(c);
-        columns[c].forEach((v, k) => { if (v !== null) has[k] = 1; });
-      } else {
-        columns[c] = withRole(`modality:${name}`, () => join.numeric(c));
-        columns[c].forEach((v, k) => { if (!Number.isNaN(v)) has[k] = 1; });
-      }
-    }
-    for (const v of has) any += v;
-    if (any === 0) {
-      throw new InputError(`the modality "${name}": no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
-        `${cols.length > 5 ? ', ...' : ''}); check the columns and the ID matching, or remove the modality`, { role: `modality:${name}` });
-    }
-    present[name] = any;
-  }
+  const { columns, present } = modalityColumns(join, modalities, names);
   const input = { columns, modalities, outcome, ids };
   if (split) input.split = splitLabels(join, split);
   let cases = 0;

@@ -451,7 +451,8 @@ export function splitLabels(join, column) {
   });
 }
 
-const withRole = (role, fn) => {
+/** Run fn; an InputError it throws without a role gets `role` (the page shows it beside that control). */
+export const withRole = (role, fn) => {
   try {
     return fn();
   } catch (error) {
@@ -459,6 +460,63 @@ const withRole = (role, fn) => {
     throw error;
   }
 };
+
+/**
+ * Check the user's modality groups against the joined files: at least one modality, none empty, no
+ * ID/outcome/split column as a feature, every column in a loaded file and in one modality only.
+ * @returns {string[]} the modality names
+ */
+export function checkModalities(join, modalities, reservedColumns) {
+  const names = Object.keys(modalities ?? {});
+  if (names.length === 0) throw new InputError('give at least one modality with columns', { role: 'modalities' });
+  const reserved = new Set(reservedColumns.filter(Boolean));
+  const taken = new Map();
+  for (const name of names) {
+    const cols = modalities[name];
+    if (!cols.length) throw new InputError(`the modality "${name}" has no columns; move columns into it or remove it`, { role: `modality:${name}` });
+    for (const c of cols) {
+      if (reserved.has(c)) throw new InputError(`the modality "${name}" has "${c}", which is the ID, outcome or split column, not a feature`, { column: c, role: `modality:${name}` });
+      if (!join.owner.has(c)) throw new InputError(`the modality "${name}" has the column "${c}", which is in no loaded file`, { column: c, role: `modality:${name}` });
+      if (taken.has(c)) throw new InputError(`the column "${c}" is in both "${taken.get(c)}" and "${name}"; give each column to one modality`, { column: c, role: `modality:${name}` });
+      taken.set(c, name);
+    }
+  }
+  return names;
+}
+
+/**
+ * The feature columns of every modality for the joined patients `keep` (indices into join.ids; null
+ * = all): text columns as cells (categorical; null = missing), the others as numbers (NaN = missing),
+ * and per modality how many patients have a value in any of its columns (none -> InputError).
+ */
+export function modalityColumns(join, modalities, names, keep = null) {
+  const rows = keep ?? join.ids.map((_, i) => i);
+  const columns = {};
+  const present = {};
+  for (const name of names) {
+    const cols = modalities[name];
+    const has = new Uint8Array(rows.length);
+    let any = 0;
+    for (const c of cols) {
+      if (join.kind(c) === 'text') {
+        const cells = join.text(c);
+        columns[c] = rows.map((i) => cells[i]);
+        columns[c].forEach((v, k) => { if (v !== null) has[k] = 1; });
+      } else {
+        const values = withRole(`modality:${name}`, () => join.numeric(c));
+        columns[c] = Float64Array.from(rows, (i) => values[i]);
+        columns[c].forEach((v, k) => { if (!Number.isNaN(v)) has[k] = 1; });
+      }
+    }
+    for (const v of has) any += v;
+    if (any === 0) {
+      throw new InputError(`the modality "${name}": no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
+        `${cols.length > 5 ? ', ...' : ''}); check the columns and the ID matching, or remove the modality`, { role: `modality:${name}` });
+    }
+    present[name] = any;
+  }
+  return { columns, present };
+}
 
 /**
  * The engine's input for the user's files (fuse.js run): patients = rows of the outcome file with a
@@ -476,20 +534,7 @@ export function fusionData(list, { id, time: timeName, event: eventName, split, 
     throw new InputError(`${join.outcome.file}: no event column "${eventName}"; the event must be in the outcome file (the one with "${timeName}")`,
       { file: join.outcome.file, column: eventName, role: 'event' });
   }
-  const names = Object.keys(modalities ?? {});
-  if (names.length === 0) throw new InputError('give at least one modality with columns', { role: 'modalities' });
-  const reserved = new Set([id, timeName, eventName, split].filter(Boolean));
-  const taken = new Map();
-  for (const name of names) {
-    const cols = modalities[name];
-    if (!cols.length) throw new InputError(`the modality "${name}" has no columns; move columns into it or remove it`, { role: `modality:${name}` });
-    for (const c of cols) {
-      if (reserved.has(c)) throw new InputError(`the modality "${name}" has "${c}", which is the ID, outcome or split column, not a feature`, { column: c, role: `modality:${name}` });
-      if (!join.owner.has(c)) throw new InputError(`the modality "${name}" has the column "${c}", which is in no loaded file`, { column: c, role: `modality:${name}` });
-      if (taken.has(c)) throw new InputError(`the column "${c}" is in both "${taken.get(c)}" and "${name}"; give each column to one modality`, { column: c, role: `modality:${name}` });
-      taken.set(c, name);
-    }
-  }
+  const names = checkModalities(join, modalities, [id, timeName, eventName, split]);
   const timeAll = withRole('time', () => numericColumn(join.outcome, timeName, 'time'));
   const eventAll = withRole('event', () => eventColumn(join.outcome, eventName));
   const keep = [];
@@ -500,29 +545,7 @@ export function fusionData(list, { id, time: timeName, event: eventName, split, 
   withRole('time', () => checkTimes(join.outcome, timeName, time, keep));
   const event = pick(eventAll);
   const ids = keep.map((i) => join.ids[i]);
-  const columns = {};
-  const present = {};
-  for (const name of names) {
-    const cols = modalities[name];
-    const has = new Uint8Array(keep.length);
-    let any = 0;
-    for (const c of cols) {
-      if (join.kind(c) === 'text') {
-        const cells = join.text(c);
-        columns[c] = keep.map((i) => cells[i]);
-        columns[c].forEach((v, k) => { if (v !== null) has[k] = 1; });
-      } else {
-        columns[c] = pick(withRole(`modality:${name}`, () => join.numeric(c)));
-        columns[c].forEach((v, k) => { if (!Number.isNaN(v)) has[k] = 1; });
-      }
-    }
-    for (const v of has) any += v;
-    if (any === 0) {
-      throw new InputError(`the modality "${name}": no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
-        `${cols.length > 5 ? ', ...' : ''}); check the columns and the ID matching, or remove the modality`, { role: `modality:${name}` });
-    }
-    present[name] = any;
-  }
+  const { columns, present } = modalityColumns(join, modalities, names, keep);
   const input = { columns, modalities, time, event, ids };
   if (split) {
     const labels = splitLabels(join, split);
