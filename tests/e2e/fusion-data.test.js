@@ -260,7 +260,7 @@ describe('Late fusion on uploaded files', () => {
     // A duplicate patient ID: beside the ID column to join on, naming the file, the ID and both rows.
     await upload(page, write('radiomics.csv', dupRadiomics));
     const joinError = await page.textContent('[data-error-for="join"]');
-    expect(joinError).toMatch(/radiomics\.csv: ID ".+" appears twice in "id" \(rows 3 and \d+\)/);
+    expect(joinError).toMatch(/radiomics\.csv: the patient ID ".+" appears twice \(rows 3 and \d+\)/);
     expect(await page.getAttribute('#join-select', 'aria-invalid')).toBe('true');
     await screenshot(page, 'fusion-data-duplicate-id', { locator: '#panel-fit' });
     // The corrected file: everything the user set is back.

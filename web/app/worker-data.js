@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import {
   parseTable, tableFromRows, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
 } from '../lib/index.js';
+import { outcomeJoin as joinOnOutcome, indexIds, checkIdCase } from '../lib/join.js';
 
 /** Files above this size are parsed by streaming, with a progress event per chunk. */
 export const STREAM_THRESHOLD = 4 * 1024 * 1024;
@@ -193,24 +194,11 @@ export class Dataset {
       if (!table.columns.has(id)) {
         throw new InputError(`${table.file}: has no column "${id}" to join on; every file needs the ID column`, { file: table.file, column: id, role: 'join' });
       }
-      const col = table.columns.get(id);
-      const map = new Map();
-      for (let i = 0; i < table.rowCount; i++) {
-        const key = col.raw[i] === null ? null : col.raw[i].trim();
-        if (key === null || key === '') {
-          throw new InputError(`${table.file}: row ${i + 1} has no ID in "${id}"; every row needs an ID to be joined`, { file: table.file, row: i + 1, column: id, role: 'join' });
-        }
-        if (map.has(key)) {
-          throw new InputError(`${table.file}: ID "${key}" appears twice in "${id}" (rows ${map.get(key) + 1} and ${i + 1}); IDs must be unique within a file`,
-            { file: table.file, row: i + 1, column: id, role: 'join' });
-        }
-        map.set(key, i);
-      }
-      return map;
+      return indexIds(table, id, { role: 'join' });
     });
+    checkIdCase(this.tables.map(({ table }, t) => ({ table, rows: indexes[t] })), id, { role: 'join' });
     // Inner join in the order of the first file.
-    const first = this.tables[0].table;
-    const firstIds = first.columns.get(id).raw.map((s) => s.trim());
+    const firstIds = [...indexes[0].keys()];
     const matched = firstIds.filter((key) => indexes.every((m) => m.has(key)));
     // No patient in every file is legitimate for late fusion (which joins on the outcome file, see
     // fusionData); the single Cox model says so when it is fitted.
@@ -331,104 +319,18 @@ export class Dataset {
 // 'modality:<name>' or 'file:<file name>'.
 // ---------------------------------------------------------------------------------------------
 
-const idText = (column, i) => {
-  const raw = column.raw[i];
-  return raw === null ? null : String(raw).trim();
-};
-
 /**
- * Join the loaded files on the ID column, anchored on the outcome file (fuse.js joinTables).
+ * Join the loaded files on the ID column, anchored on the outcome file: the one join of web/lib
+ * (join.js outcomeJoin, as `latefuse fuse`), after the page's own "choose a column" checks.
  * @param {Array<{key: string, table: object}>} list the files, in the page's order
  * @param {{id?: string, time: string}} roles
  */
 export function outcomeJoin(list, { id, time }) {
-  const tables = list.map((x) => x.table);
-  const idRole = tables.length > 1 ? 'join' : 'id';
-  if (tables.length > 1 && !id) {
+  if (list.length > 1 && !id) {
     throw new InputError('several files are loaded: choose the ID column that links their rows (the same patient ID in every file)', { role: 'join' });
   }
   if (!time) throw new InputError('choose the follow-up time column', { role: 'time' });
-  const holders = tables.filter((t) => t.columns.has(time));
-  if (holders.length === 0) throw new InputError(`no file has the time column "${time}"; choose the follow-up time column`, { role: 'time' });
-  const outcome = holders[0];
-  const owner = new Map();
-  for (const t of tables) {
-    for (const name of t.header) {
-      if (name === id) continue;
-      if (owner.has(name)) {
-        throw new InputError(`the column "${name}" is in both ${owner.get(name).file} and ${t.file}; rename it in one of them ` +
-          '(columns are matched by name across files)', { file: t.file, column: name, role: `file:${t.file}` });
-      }
-      owner.set(name, t);
-    }
-  }
-  const keyed = new Map();
-  if (id) {
-    for (const t of tables) {
-      if (!t.columns.has(id)) {
-        throw new InputError(`${t.file}: has no column "${id}"; every file needs the patient ID column`, { file: t.file, column: id, role: idRole });
-      }
-      const col = t.columns.get(id);
-      const rows = new Map();
-      for (let i = 0; i < t.rowCount; i++) {
-        const key = idText(col, i);
-        if (key === null || key === '') {
-          throw new InputError(`${t.file}: row ${i + 1} has no patient ID in "${id}"; every row needs one`, { file: t.file, row: i + 1, column: id, role: idRole });
-        }
-        if (rows.has(key)) {
-          throw new InputError(`${t.file}: the patient ID "${key}" appears twice (rows ${rows.get(key) + 1} and ${i + 1}); ` +
-            'give each patient one row per file', { file: t.file, row: i + 1, column: id, role: idRole });
-        }
-        rows.set(key, i);
-      }
-      keyed.set(t, rows);
-    }
-  }
-  const ids = id
-    ? Array.from({ length: outcome.rowCount }, (_, i) => idText(outcome.columns.get(id), i))
-    : Array.from({ length: outcome.rowCount }, (_, i) => `row ${i + 1}`);
-  const rowOf = new Map();
-  const perFile = [];
-  for (const t of tables) {
-    if (t === outcome) {
-      rowOf.set(t, Int32Array.from({ length: outcome.rowCount }, (_, i) => i));
-      perFile.push({ file: t.file, rows: t.rowCount, patients: t.rowCount, outcome: true });
-      continue;
-    }
-    const rows = keyed.get(t);
-    const outcomeRows = keyed.get(outcome);
-    for (const [key, row] of rows) {
-      if (!outcomeRows.has(key)) {
-        throw new InputError(`${t.file}: row ${row + 1} has patient ID "${key}", which is not in the outcome file ${outcome.file}; ` +
-          'remove the row or add the patient\'s outcome', { file: t.file, row: row + 1, column: id, role: `file:${t.file}` });
-      }
-    }
-    rowOf.set(t, Int32Array.from(ids, (key) => (rows.has(key) ? rows.get(key) : -1)));
-    perFile.push({ file: t.file, rows: t.rowCount, patients: rows.size, outcome: false });
-  }
-  return {
-    ids,
-    outcome,
-    owner,
-    rowOf,
-    perFile,
-    columnNames: [...owner.keys()],
-    kind(name) {
-      const t = owner.get(name);
-      return t ? t.columns.get(name).kind : 'number';
-    },
-    text(name) {
-      const t = owner.get(name);
-      const raw = t.columns.get(name).raw;
-      return Array.from(rowOf.get(t), (r) => (r < 0 ? null : raw[r]));
-    },
-    numeric(name, role = 'feature') {
-      const t = owner.get(name);
-      if (!t) throw new InputError(`no file has the ${role} column "${name}"`, { column: name });
-      const values = numericColumn(t, name, role);
-      return Float64Array.from(rowOf.get(t), (r) => (r < 0 ? NaN : values[r]));
-    },
-  };
+  return joinOnOutcome(list.map((x) => x.table), { id, anchor: time });
 }
 
 /** Train/test labels from a split column (fuse.js splitLabels): test/train or 1/0 (1 = test). */
@@ -498,13 +400,14 @@ export function modalityColumns(join, modalities, names, keep = null) {
     const has = new Uint8Array(rows.length);
     let any = 0;
     for (const c of cols) {
-      if (join.kind(c) === 'text') {
-        const cells = join.text(c);
-        columns[c] = rows.map((i) => cells[i]);
+      // One rule for numeric vs categorical (web/lib columns.js featureKind, as `latefuse fuse`):
+      // categorical columns are passed as text cells; too many levels is refused beside the modality.
+      const feature = withRole(`modality:${name}`, () => join.feature(c));
+      if (feature.kind === 'categorical') {
+        columns[c] = rows.map((i) => feature.cells[i]);
         columns[c].forEach((v, k) => { if (v !== null) has[k] = 1; });
       } else {
-        const values = withRole(`modality:${name}`, () => join.numeric(c));
-        columns[c] = Float64Array.from(rows, (i) => values[i]);
+        columns[c] = Float64Array.from(rows, (i) => feature.values[i]);
         columns[c].forEach((v, k) => { if (!Number.isNaN(v)) has[k] = 1; });
       }
     }

@@ -3,8 +3,9 @@
 // on success (exit 0). Bad input prints one line "latefuse: <what is wrong and what to do>" on
 // stderr and exits 2; an internal failure exits 1.
 import { commands } from './commands/index.js';
-import { parseOptions, helpText, UsageError } from './options.js';
-import { InputError, ModelError } from '../lib/errors.js';
+import { parseOptions, helpText, UsageError, errorReport } from './options.js';
+
+
 
 const VERSION = '0.1.0';
 
@@ -46,15 +47,13 @@ async function main(argv) {
   return 0;
 }
 
+const commandName = process.argv[2];
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error) => {
-    if (error instanceof UsageError || error instanceof InputError || error instanceof ModelError) {
-      process.stderr.write(`latefuse: ${error.message.replace(/\s+/g, ' ')}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`latefuse: internal error: ${error?.stack ?? error}\n`);
-      process.exitCode = 1;
-    }
+    const { line, code } = errorReport(error, commandName);
+    process.stderr.write(`latefuse: ${line}\n`);
+    process.exitCode = code;
   },
 );

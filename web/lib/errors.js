@@ -55,3 +55,15 @@ export function callCore(fn, details = {}) {
     return rethrow(error, details);
   }
 }
+
+/** Longest user value echoed in a message; a 10 MB cell must not become a 10 MB error line. */
+export const ECHO_LIMIT = 80;
+
+/** A user's value for a message: cut at ECHO_LIMIT characters with "…". */
+export function clip(value, limit = ECHO_LIMIT) {
+  const s = String(value);
+  return s.length > limit ? `${s.slice(0, limit - 1)}…` : s;
+}
+
+/** A user's value in double quotes, cut as by clip(). */
+export const quote = (value, limit = ECHO_LIMIT) => `"${clip(value, limit)}"`;

@@ -14,8 +14,9 @@
 // ScoringModel (summary, score, scoreFromScores, scoreTables, dispose); the one-shot functions
 // (scoreModel(text, ...)) re-read the file on every call.
 import { loadModule } from './module.js';
+import { indexIds, checkIdCase } from './join.js';
 import { callCore, InputError } from './errors.js';
-import { requireColumn, numericColumn } from './columns.js';
+import { numericColumn } from './columns.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
@@ -312,26 +313,12 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     ids = Array.from({ length: tables[0].rowCount }, (_, i) => String(i + 1));
     rowOf.set(tables[0], Int32Array.from(ids, (_, i) => i));
   } else {
+    // The one ID rule of web/lib/join.js: trimmed, unique per file, no two IDs equal but for case.
+    const perTable = tables.map((t) => indexIds(t, idColumn, { role: 'id' }));
+    checkIdCase(tables.map((t, k) => ({ table: t, rows: perTable[k] })), idColumn);
     const order = [];
-    const index = new Map();
-    const perTable = tables.map((t) => {
-      const col = requireColumn(t, idColumn, 'id');
-      const seen = new Map();
-      for (let i = 0; i < t.rowCount; i++) {
-        const id = col.raw[i] === null ? '' : col.raw[i].trim();
-        if (id === '') {
-          throw new InputError(`${t.file}: row ${i + 1} has no id in "${idColumn}"; every row needs a patient id`,
-            { file: t.file, row: i + 1, column: idColumn });
-        }
-        if (seen.has(id)) {
-          throw new InputError(`${t.file}: the id "${id}" appears twice in "${idColumn}" (rows ${seen.get(id) + 1} and ${i + 1}); ids must be unique within a file`,
-            { file: t.file, row: i + 1, column: idColumn });
-        }
-        seen.set(id, i);
-        if (!index.has(id)) { index.set(id, order.length); order.push(id); }
-      }
-      return seen;
-    });
+    const index = new Set();
+    for (const rows of perTable) for (const id of rows.keys()) if (!index.has(id)) { index.add(id); order.push(id); }
     ids = order;
     tables.forEach((t, k) => rowOf.set(t, Int32Array.from(order, (id) => perTable[k].get(id) ?? -1)));
   }

@@ -2,7 +2,7 @@
 // every door reads a file the same way. Rows are numbered from 1 for the first data row (the
 // header is row 0), which is what error messages report.
 import Papa from 'papaparse';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '.']);
 
@@ -15,8 +15,11 @@ function toNumber(s) {
 }
 
 /**
- * @typedef {{kind: 'number'|'text', raw: (string|null)[], values?: Float64Array,
- *            firstNonNumericRow?: {row: number, value: string}, missing: number}} Column
+ * @typedef {{kind: 'number'|'text', raw: (string|null)[], values?: Float64Array, missing: number,
+ *            nonNumeric?: number, firstNonNumericRow?: {row: number, value: string}}} Column
+ *   kind 'text' only when most non-empty cells are not numbers (a categorical column); otherwise
+ *   'number', with `nonNumeric` counting the stray non-numeric cells (NaN in `values`): reading such a
+ *   column as numbers is an error naming the first one (web/lib/columns.js numericColumn).
  * @typedef {{file: string, header: string[], rowCount: number, columns: Map<string, Column>}} Table
  */
 
@@ -25,14 +28,14 @@ export function tableFromRows(file, header, rows) {
   const seen = new Set();
   header.forEach((name, j) => {
     if (name.trim() === '') throw new InputError(`${file}: column ${j + 1} has an empty name in the header; give every column a name`, { file, column: j + 1 });
-    if (seen.has(name)) throw new InputError(`${file}: the column name "${name}" appears twice in the header; rename one of them`, { file, column: name });
+    if (seen.has(name)) throw new InputError(`${file}: the column name ${quote(name)} appears twice in the header; rename one of them`, { file, column: name });
     seen.add(name);
   });
   const columns = new Map();
   header.forEach((name, j) => {
     const raw = new Array(rows.length);
     const values = new Float64Array(rows.length);
-    let numeric = true;
+    let nonNumeric = 0;
     let firstNonNumericRow;
     let missing = 0;
     for (let i = 0; i < rows.length; i++) {
@@ -41,14 +44,18 @@ export function tableFromRows(file, header, rows) {
       raw[i] = cell;
       const v = toNumber(cell);
       if (v === undefined) {
-        if (numeric) firstNonNumericRow = { row: i + 1, value: cell };
-        numeric = false;
+        if (nonNumeric === 0) firstNonNumericRow = { row: i + 1, value: cell };
+        nonNumeric++;
+        values[i] = NaN;
       } else values[i] = v;
     }
-    const allMissing = missing === rows.length;
-    columns.set(name, numeric || allMissing
-      ? { kind: 'number', raw, values, missing }
-      : { kind: 'text', raw, firstNonNumericRow, missing });
+    // Categorical only when most present cells are text: one "-" or "1,234" in a numeric column is
+    // a bad cell to report, not a reason to one-hot encode a hundred numbers.
+    const present = rows.length - missing;
+    const text = nonNumeric > 0 && 2 * nonNumeric > present;
+    columns.set(name, text
+      ? { kind: 'text', raw, firstNonNumericRow, missing, nonNumeric }
+      : { kind: 'number', raw, values, missing, nonNumeric, ...(nonNumeric ? { firstNonNumericRow } : {}) });
   });
   return { file, header: [...header], rowCount: rows.length, columns };
 }

@@ -1,6 +1,6 @@
 // latefuse concordance: Harrell's C of an existing score column, with R's pair counts.
 import { concordance } from '../../lib/cox.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
 
@@ -11,7 +11,7 @@ export default {
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1' },
+    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
     { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
     { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
       help: 'what a higher score predicts: risk (shorter survival; R reverse=TRUE) or survival (lifelines)' },

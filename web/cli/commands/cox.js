@@ -1,6 +1,6 @@
 // latefuse cox: fit a Cox proportional-hazards model to one CSV file and print JSON.
 import { fitCox } from '../../lib/cox.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
@@ -12,7 +12,7 @@ export default {
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1 (R lung coding, 2 = event)' },
+    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
     { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true, help: 'numeric covariate columns' },
     { flag: 'ties', arg: 'METHOD', type: 'string', default: 'efron', choices: ['efron', 'breslow'], help: 'handling of tied event times' },
     { flag: 'strata', arg: 'COL', type: 'string', help: 'stratify the baseline hazard by this column' },

@@ -2,12 +2,12 @@
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
 import { concordance } from '../../lib/cox.js';
 import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration } from '../../lib/stats.js';
-import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile } from '../data.js';
-import { UsageError } from '../options.js';
+import { readTableFile, readTextFile } from '../data.js';
+import { UsageError, MAX_RESAMPLES } from '../options.js';
 
 // R quantile(type = 7) of sorted values.
 function quantile7(sorted, p) {
@@ -25,16 +25,16 @@ export default {
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1' },
+    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
     { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
     { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
       help: 'what a higher score predicts: risk (shorter survival) or survival' },
     { flag: 'tau', arg: 'T', type: 'number', help: "truncation time of Uno's C (default: none)" },
     { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times of the AUC (default: quartiles of the event times)' },
-    { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, help: "bootstrap replicates for the CI of Harrell's C (0 = none)" },
+    { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: "bootstrap replicates for the CI of Harrell's C (0 = none)" },
     { flag: 'ci', arg: 'TYPE', type: 'string', default: 'percentile', choices: ['percentile', 'bca'], help: 'bootstrap interval' },
     { flag: 'conf-level', arg: 'X', type: 'number', default: 0.95, help: 'confidence level' },
-    { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, help: 'permutations for the p-value of C (0 = none)' },
+    { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: 'permutations for the p-value of C (0 = none)' },
     { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'seed of the generator (same seed = same draws everywhere)' },
     { flag: 'predicted-survival', arg: 'COL', type: 'string',
       help: 'predicted survival probability S(T) per patient (e.g. surv_1826 of latefuse score): calibration at --calibration-horizon' },
@@ -200,16 +200,7 @@ export default {
   },
 };
 
-function readModelText(path) {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new UsageError(`cannot read --attach-to ${path}: no such file; give the model file written by latefuse fuse`);
-  }
-  if (stat.isDirectory()) throw new UsageError(`cannot read --attach-to ${path}: it is a directory, not a .json model file`);
-  return readFileSync(path, 'utf8');
-}
+const readModelText = (path) => readTextFile(path, '--attach-to');
 
 const finiteOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

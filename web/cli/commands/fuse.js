@@ -4,106 +4,11 @@
 // the model file and the report.
 import { writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
-import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, binaryColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { outcomeJoin } from '../../lib/join.js';
 import { InputError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
-import { UsageError } from '../options.js';
-
-// The text of an ID cell (numbers as written in the file).
-function idText(column, i) {
-  const raw = column.raw[i];
-  return raw === null ? null : String(raw).trim();
-}
-
-/**
- * Join the tables on `id` (or, for one table without --id, on the row order). The outcome table is
- * the one holding the time column (binary: the outcome column); its patients are the cohort. Returns
- * {ids, outcome: table, rowOf: Map(tableIndex -> Int32Array row per patient, -1 = absent), column(name) -> {table, name}}.
- */
-export function joinTables(tables, { id, time, role = 'time' }) {
-  if (tables.length > 1 && !id) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
-  const holders = tables.filter((t) => t.columns.has(time));
-  if (holders.length === 0) {
-    throw new InputError(`no --data file has the ${role} column "${time}"; the files are ${tables.map((t) => t.file).join(', ')}`);
-  }
-  const outcome = holders[0];
-  // Column names must be unique across files (the ID column excepted).
-  const owner = new Map();
-  for (const t of tables) {
-    for (const name of t.header) {
-      if (name === id) continue;
-      if (owner.has(name)) {
-        throw new InputError(`the column "${name}" is in both ${owner.get(name).file} and ${t.file}; rename it in one of them ` +
-          '(columns are matched by name across files)', { file: t.file, column: name });
-      }
-      owner.set(name, t);
-    }
-  }
-  const keyed = new Map();  // table -> Map(id -> row)
-  for (const t of tables) {
-    if (!id) continue;
-    const col = requireColumn(t, id, 'ID');
-    const rows = new Map();
-    for (let i = 0; i < t.rowCount; i++) {
-      const key = idText(col, i);
-      if (key === null || key === '') {
-        throw new InputError(`${t.file}: row ${i + 1} has no patient ID in "${id}"; every row needs one`, { file: t.file, row: i + 1, column: id });
-      }
-      if (rows.has(key)) {
-        throw new InputError(`${t.file}: the patient ID "${key}" appears twice (rows ${rows.get(key) + 1} and ${i + 1}); ` +
-          'give each patient one row per file', { file: t.file, row: i + 1, column: id });
-      }
-      rows.set(key, i);
-    }
-    keyed.set(t, rows);
-  }
-  const ids = id
-    ? Array.from({ length: outcome.rowCount }, (_, i) => idText(outcome.columns.get(id), i))
-    : Array.from({ length: outcome.rowCount }, (_, i) => `row ${i + 1}`);
-  const rowOf = new Map();
-  for (const t of tables) {
-    if (t === outcome) {
-      rowOf.set(t, Int32Array.from({ length: outcome.rowCount }, (_, i) => i));
-      continue;
-    }
-    const rows = keyed.get(t);
-    const outcomeRows = keyed.get(outcome);
-    for (const [key, row] of rows) {
-      if (!outcomeRows.has(key)) {
-        throw new InputError(`${t.file}: row ${row + 1} has patient ID "${key}", which is not in the outcome file ${outcome.file}; ` +
-          'remove the row or add the patient\'s outcome', { file: t.file, row: row + 1, column: id });
-      }
-    }
-    rowOf.set(t, Int32Array.from(ids, (key) => (rows.has(key) ? rows.get(key) : -1)));
-  }
-  return {
-    ids,
-    outcome,
-    /** Numeric values of a column for every patient of the outcome table (NaN where the patient has no row). */
-    /** Text cells of a column for every patient (null where missing or the patient has no row). */
-    text(name) {
-      const t = owner.get(name);
-      const raw = t.columns.get(name).raw;
-      const map = rowOf.get(t);
-      return Array.from(map, (r) => (r < 0 ? null : raw[r]));
-    },
-    /** 'text' for a categorical (non-numeric) column, else 'number'. */
-    kind(name) {
-      const t = owner.get(name);
-      return t ? t.columns.get(name).kind : 'number';
-    },
-    numeric(name, role = 'feature') {
-      const t = owner.get(name);
-      if (!t) throw new InputError(`no --data file has the ${role} column "${name}"`, { column: name });
-      const values = numericColumn(t, name, role);
-      const map = rowOf.get(t);
-      return Float64Array.from(map, (r) => (r < 0 ? NaN : values[r]));
-    },
-    columnNames: [...owner.keys()],
-    owner,
-    rowOf,
-  };
-}
+import { UsageError, MAX_RESAMPLES } from '../options.js';
 
 // --modality NAME=COL,COL,... | NAME=PREFIX* (items may mix columns and prefixes)
 function parseModalities(specs, available, reserved) {
@@ -141,6 +46,16 @@ function parseModalities(specs, available, reserved) {
     modalities[name] = cols;
   }
   return modalities;
+}
+
+// An input error about a feature column, said as the user's modality.
+function inModality(name, fn) {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof InputError) error.message = `--modality ${name}: ${error.message}`;
+    throw error;
+  }
 }
 
 function splitLabels(join, column) {
@@ -186,7 +101,7 @@ export default {
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
-    { flag: 'event', arg: 'COL', type: 'string', help: 'event column in the outcome file: 1/0, TRUE/FALSE, or 2/1' },
+    { flag: 'event', arg: 'COL', type: 'string', help: `event column in the outcome file; ${EVENT_CODING_RULE}` },
     { flag: 'outcome', arg: 'COL', type: 'string',
       help: 'binary outcome column (0/1 or TRUE/FALSE, 1 = case) instead of --time/--event: logistic submodels and integrators, c = AUC' },
     { flag: 'modality', arg: 'NAME=COLS', type: 'repeat', required: true,
@@ -194,10 +109,10 @@ export default {
     { flag: 'split', arg: 'COL', type: 'string', help: 'train/test column (in any --data file): test/train or 1/0 (1 = test)' },
     { flag: 'test-fraction', arg: 'F', type: 'number', help: 'without --split: seeded random test fraction, stratified on the event [default: 0.3]' },
     { flag: 'folds', arg: 'K', type: 'integer', default: 0, help: 'also run repeated K-fold cross-validation of C (0 = none)' },
-    { flag: 'repeats', arg: 'R', type: 'integer', default: 1, help: 'repeats of the K-fold cross-validation' },
+    { flag: 'repeats', arg: 'R', type: 'integer', default: 1, max: 1000, help: 'repeats of the K-fold cross-validation' },
     { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'seed of the split, folds, cross-fitting, bootstrap and permutations' },
-    { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, help: "bootstrap replicates for the CIs of C and Delta C (0 = none)" },
-    { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, help: 'permutations for the p-value of C (0 = none)' },
+    { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: "bootstrap replicates for the CIs of C and Delta C (0 = none)" },
+    { flag: 'permutations', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: 'permutations for the p-value of C (0 = none)' },
     { flag: 'selection', arg: 'METHOD', type: 'string', choices: ['none', 'screen', 'elasticnet'],
       help: 'feature selection per modality: none, screen (IQR filter + univariate Cox/logistic, BH q < 0.05), elasticnet ' +
         '(cross-validated elastic-net Cox, survival only; ridge Cox refitted on the non-zero columns) ' +
@@ -229,6 +144,9 @@ export default {
     { flag: 'early-fusion', arg: 'MODE', type: 'string', choices: ['complete-case', 'imputed', 'none'],
       help: 'the early-fusion comparator: fitted on patients with every modality, on every patient with absent modalities ' +
         'imputed, or not fitted [default: complete-case]' },
+    { flag: 'non-numeric', arg: 'HOW', type: 'string', default: 'error', choices: ['error', 'missing'],
+      help: 'a few text cells (e.g. "-", "1,234") in a mostly numeric feature column: an error naming the file, row and column, ' +
+        'or read as missing with a warning naming them' },
     { flag: 'ties', arg: 'METHOD', type: 'string', choices: ['efron', 'breslow'], help: 'tie handling of every Cox model (survival only) [default: efron]' },
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
@@ -237,9 +155,11 @@ export default {
   details: [
     'Joining: the file with the --time column is the outcome file and defines the patients; the other files add',
     'columns by --id. A patient missing from a modality file simply lacks that modality. Duplicate IDs, IDs',
-    'that are not in the outcome file, and a column name used in two files are errors naming the file and row.',
+    'that are not in the outcome file, IDs differing only in case, and a column name used in two files are errors',
+    'naming the file and row (IDs are trimmed, then matched exactly).',
     'Patients with a missing time or event are dropped and counted. A patient has a modality when any of its',
-    'columns has a value (--presence all: every one). A feature column with text cells is categorical: one-hot encoded with the most',
+    'columns has a value (--presence all: every one). A feature column whose non-empty cells are mostly text is',
+    'categorical (more than 50 levels, or more than half of its cells distinct, is refused): one-hot encoded with the most',
     'frequent level among the training patients as reference (ties: first in sorted order), dummies named',
     '<column>=<level>; the encoding is saved in the model file, and latefuse score applies it to the raw column.',
     'Models evaluated on the test patients: every unimodal submodel, every integrator, the late-fusion system',
@@ -310,7 +230,7 @@ export default {
     }
 
     const tables = o.data.map((f) => readTableFile(f));
-    const join = joinTables(tables, binary ? { id: o.id, time: o.outcome, role: 'outcome' } : { id: o.id, time: o.time });
+    const join = outcomeJoin(tables, binary ? { id: o.id, anchor: o.outcome, role: 'outcome' } : { id: o.id, anchor: o.time });
     if (!binary && !join.outcome.columns.has(o.event)) {
       throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
         { file: join.outcome.file, column: o.event });
@@ -337,28 +257,27 @@ export default {
       time = Float64Array.from(keep, (i) => timeAll[i]);
       checkTimes(join.outcome, o.time, time, keep);
       event = Float64Array.from(keep, (i) => eventAll[i]);
+      if (o.horizons !== undefined) checkHorizons(o.horizons, time, { file: join.outcome.file, column: o.time });
     }
     const pick = (values) => Float64Array.from(keep, (i) => values[i]);
     const ids = keep.map((i) => join.ids[i]);
     const columns = {};
+    const inputWarnings = [];
     for (const [name, cols] of Object.entries(modalities)) {
       let present = 0;
       for (const c of cols) {
-        if (join.kind(c) === 'text') {
-          // Categorical (text cells): passed as text; the core one-hot encodes it (training reference level).
-          const cells = join.text(c);
-          columns[c] = keep.map((i) => cells[i]);
-          if (columns[c].some((v) => v !== null)) present++;
-          continue;
-        }
-        columns[c] = pick(join.numeric(c));
-        for (const v of columns[c]) if (!Number.isNaN(v)) { present++; break; }
+        // One rule for numeric vs categorical (columns.js featureKind); categorical columns are
+        // passed as text and one-hot encoded by the core (training reference level).
+        const feature = inModality(name, () => join.feature(c, { nonNumeric: o.nonNumeric, warnings: inputWarnings }));
+        columns[c] = feature.kind === 'categorical' ? keep.map((i) => feature.cells[i]) : pick(feature.values);
+        if (columns[c].some((v) => v !== null && !Number.isNaN(v))) present++;
       }
       if (present === 0) {
         throw new InputError(`--modality ${name}: no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
           `${cols.length > 5 ? ', ...' : ''}); check the column names and the --id matching, or drop the modality`);
       }
     }
+    for (const w of inputWarnings) process.stderr.write(`latefuse: warning: ${w}\n`);
     const request = {
       columns, modalities, ids, ...(binary ? { outcome } : { time, event }),
       testFraction, folds: o.folds, repeats: o.repeats, seed: o.seed,

@@ -1,7 +1,7 @@
 // latefuse km: Kaplan–Meier curves by group (R survfit), medians with CIs, S at given times, and
 // the log-rank test between groups (R survdiff).
 import { kaplanMeier, logRank } from '../../lib/stats.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
 
@@ -12,7 +12,7 @@ export default {
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1 (R lung coding, 2 = event)' },
+    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
     { flag: 'group', arg: 'COL', type: 'string', help: 'one curve per value of this column, plus the log-rank test' },
     { flag: 'times', arg: 't1,t2,...', type: 'numbers', help: 'report S, its CI and the number at risk at these times' },
     { flag: 'conf-type', arg: 'TYPE', type: 'string', default: 'log', choices: ['log', 'log-log', 'plain'], help: 'confidence interval of S (R conf.type)' },

@@ -1,19 +1,10 @@
 // latefuse score: score new patients with a saved late-fusion model file; write predictions.csv.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { validateModel, scoreTables, predictionsCsv } from '../../lib/model.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, readTextFile } from '../data.js';
 import { UsageError } from '../options.js';
 
-function readModelFile(path) {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new UsageError(`cannot read the model ${path}: no such file; check the path`);
-  }
-  if (stat.isDirectory()) throw new UsageError(`cannot read the model ${path}: it is a directory, not a .json model file`);
-  return readFileSync(path, 'utf8');
-}
+const readModelFile = (path) => readTextFile(path, 'the model');
 
 export default {
   name: 'score',

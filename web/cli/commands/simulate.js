@@ -38,7 +38,7 @@ export default {
     { flag: 'outcome', arg: 'TYPE', type: 'string', default: 'survival', choices: ['survival', 'binary'],
       help: 'survival (Weibull times, censoring) or binary: y ~ Bernoulli(logistic(intercept + the same true risk))' },
     { flag: 'intercept', arg: 'B', type: 'number', help: 'binary outcome: log-odds of y = 1 at average risk [default: 0]' },
-    { flag: 'n', arg: 'N', type: 'integer', help: 'number of patients (the preset\'s availability pattern counts are rescaled)' },
+    { flag: 'n', arg: 'N', type: 'integer', max: 10000000, help: 'number of patients (the preset\'s availability pattern counts are rescaled)' },
     { flag: 'seed', arg: 'S', type: 'integer', default: 1, help: 'random seed: the same seed gives the same file, in the browser too' },
     { flag: 'availability', arg: 'M=K,...', type: 'string', help: 'patients with each modality, e.g. radiomics=200,genomic=250 (exact)' },
     { flag: 'complete', arg: 'K', type: 'integer', help: 'patients with every modality (exact)' },
