@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: set up (apt + npm), build everything, run every suite — GoogleTest (ctest),
-# Vitest in Node (the WASM module), browser tests (headless Chromium) — and end with one line
-# "N passed, N failed" over all of them. Exit status is non-zero if anything failed.
+# Vitest in Node (the WASM module), browser tests (headless Chromium), the GoogleTest suite again
+# under ASan + UBSan, and a short seeded fuzz run (LATEFUSE_FUZZ_SECONDS per target, default 20) —
+# and end with one line "N passed, N failed" over all of them. Exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -46,6 +47,52 @@ run_vitest() {
 }
 run_vitest "vitest (WASM in Node)" tests/js/vitest.config.js build/vitest-node.json
 run_vitest "browser (headless Chromium)" tests/e2e/vitest.config.js build/vitest-e2e.json
+
+# 4. The GoogleTest suite again under AddressSanitizer + UBSan (g++, its own build dir, -O1).
+sanitized="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+if cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
+     "-DCMAKE_CXX_FLAGS=$sanitized" >/dev/null && cmake --build build/asan -j"$(nproc)" --target latefuse_tests >/dev/null; then
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/asan --output-on-failure -j"$(nproc)" 2>&1 | tee build/ctest-asan.log
+  line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" build/ctest-asan.log | tail -1)
+  if [ -n "$line" ]; then
+    atotal=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+    afail=$(sed -E 's/.*tests passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
+  else
+    atotal=0; afail=1
+  fi
+else
+  echo "ASan/UBSan build failed"; atotal=0; afail=1
+fi
+summary+=("ctest (GoogleTest, ASan + UBSan): $((atotal - afail)) passed, $afail failed")
+total_pass=$((total_pass + atotal - afail)); total_fail=$((total_fail + afail))
+
+# 5. Fuzzing (tests/fuzz, docs/inputs.md): each libFuzzer target (clang, fuzzer + ASan + UBSan) for a
+# short seeded run from its committed corpus, then the CLI mutation driver; one test per run.
+fuzz_seconds="${LATEFUSE_FUZZ_SECONDS:-20}"
+fuzz_pass=0; fuzz_fail=0
+if cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DBUILD_TESTING=OFF -DLATEFUSE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
+     "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" >/dev/null &&
+   cmake --build build/fuzz -j"$(nproc)" >/dev/null; then
+  for target in tests/fuzz/fuzz_*.cpp; do
+    name=$(basename "$target" .cpp)
+    rm -rf "build/fuzz/found-$name"; mkdir -p "build/fuzz/found-$name"
+    if (cd build/fuzz && "./$name" -seed=1 -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+          "found-$name" "../../tests/fuzz/corpus/$name" > "$name.log" 2>&1); then
+      echo "fuzz $name: $(grep -E 'stat::number_of_executed_units' "build/fuzz/$name.log" | awk '{print $2}') runs, no finding"
+      fuzz_pass=$((fuzz_pass + 1))
+    else
+      echo "fuzz $name: FINDING (build/fuzz/$name.log)"; tail -40 "build/fuzz/$name.log"
+      fuzz_fail=$((fuzz_fail + 1))
+    fi
+  done
+else
+  echo "fuzz build failed"; fuzz_fail=$((fuzz_fail + 1))
+fi
+if node tests/fuzz/cli_mutate.mjs --seed 1 --seconds "$fuzz_seconds"; then fuzz_pass=$((fuzz_pass + 1)); else fuzz_fail=$((fuzz_fail + 1)); fi
+summary+=("fuzz (libFuzzer targets + CLI mutation, ${fuzz_seconds} s each): $fuzz_pass passed, $fuzz_fail failed")
+total_pass=$((total_pass + fuzz_pass)); total_fail=$((total_fail + fuzz_fail))
 
 echo
 echo "Test summary"

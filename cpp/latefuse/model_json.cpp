@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstddef>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -366,6 +367,31 @@ class Node {
   std::string path_;
 };
 
+// A covariance matrix read from a model file must be one: symmetric and positive semi-definite,
+// within a tolerance relative to its largest entry that absorbs the rounding of the file's
+// shortest-round-trip numbers and of the fit's matrix inverse. An edited or damaged matrix would
+// otherwise silently change every confidence interval computed from it.
+void checkCovariance(const Node& var, const Eigen::MatrixXd& v) {
+  const double scale = v.size() ? v.cwiseAbs().maxCoeff() : 0.0;
+  const double tolerance = 1e-8 * scale;
+  char buffer[160];
+  for (Eigen::Index i = 0; i < v.rows(); ++i)
+    for (Eigen::Index j = i + 1; j < v.cols(); ++j)
+      if (std::abs(v(i, j) - v(j, i)) > tolerance) {
+        std::snprintf(buffer, sizeof buffer, "is %.6g but [%td][%td] is %.6g: a covariance matrix is symmetric", v(i, j),
+                      static_cast<std::ptrdiff_t>(j), static_cast<std::ptrdiff_t>(i), v(j, i));
+        var.at(static_cast<size_t>(i)).at(static_cast<size_t>(j)).failHere(buffer);
+      }
+  if (v.rows() == 0 || scale == 0) return;
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(v, Eigen::EigenvaluesOnly);
+  const double smallest = eigen.eigenvalues().minCoeff();
+  if (!(smallest >= -tolerance)) {
+    std::snprintf(buffer, sizeof buffer, "is not positive semi-definite (smallest eigenvalue %.6g): a covariance matrix has no negative variance",
+                  smallest);
+    var.failHere(buffer);
+  }
+}
+
 CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
   node.object({"coef", "se", "means", "var", "n", "events", "ties", "baseline"});
   const size_t P = static_cast<size_t>(p);
@@ -387,6 +413,7 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
   var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ")");
   f.var.resize(p, p);
   for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
+  checkCovariance(var, f.var);
   f.n = node["n"].integer(1);
   f.events = node["events"].integer32(1);
   if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
@@ -437,6 +464,7 @@ LogisticFit readLogistic(const Node& node, Eigen::Index p, const std::vector<std
   var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ", the intercept included)");
   f.var.resize(f.p, f.p);
   for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, withIntercept).transpose();
+  checkCovariance(var, f.var);
   f.n = node["n"].integer(2);
   const long long cases = node["cases"].integer(1);
   if (cases >= f.n)

@@ -383,3 +383,31 @@ TEST(ModelJson, TrainingExtras) {
   EXPECT_EQ(sc.percentile.maxCoeff(), 100);
   EXPECT_EQ(sc.riskGroup.maxCoeff(), -1);  // no cut-points in these extras
 }
+
+// A covariance matrix must be one: an asymmetric or indefinite `var` (a hand-edited file) would
+// silently change every CI. The saved file itself passes (its own rounding is within tolerance).
+TEST(ModelJson, CovarianceMustBeSymmetricAndPositiveSemiDefinite) {
+  EXPECT_EQ(loadError(parseModelText(savedText())), "");
+  const json doc = parseModelText(savedText());
+  const json& var = doc["integrators"][0]["cox"]["var"];
+  ASSERT_GE(var.size(), 2u);
+  const std::string a = loadError(tampered([](json& d) {
+    json& v = d["integrators"][0]["cox"]["var"];
+    v[0][1] = v[0][1].get<double>() + 0.5 * std::abs(v[0][0].get<double>());
+  }));
+  EXPECT_NE(a.find("model file: integrators[0].cox.var[0][1] is "), std::string::npos) << a;
+  EXPECT_NE(a.find("but [1][0] is"), std::string::npos) << a;
+  EXPECT_NE(a.find("symmetric"), std::string::npos) << a;
+  // Symmetric but with a negative variance on the diagonal: not positive semi-definite.
+  const std::string n = loadError(tampered([](json& d) {
+    json& v = d["modalities"][0]["submodel"]["cox"]["var"];
+    v[0][0] = -std::abs(v[0][0].get<double>()) - 1.0;
+  }));
+  EXPECT_NE(n.find("modalities[0].submodel.cox.var is not positive semi-definite (smallest eigenvalue -"), std::string::npos) << n;
+  // A change far below the tolerance (the rounding of a rewritten file) is accepted.
+  EXPECT_EQ(loadError(tampered([](json& d) {
+              json& v = d["integrators"][0]["cox"]["var"];
+              v[0][1] = v[0][1].get<double>() * (1 + 1e-13);
+            })),
+            "");
+}

@@ -223,7 +223,7 @@ describe('latefuse score', () => {
       [run('--model', file('cohort.csv'), '--data', file('cohort.csv')), /model file is not valid JSON/],
       [run('--model', file('model.json'), '--data', file('lacking.csv')), /lacking\.csv: no column "radiomics_03" \(radiomics\) of the model/],
       [run('--model', file('model.json'), '--data', file('nothing.csv')), /patient 'P001' \(row 1\) has no modality/],
-      [run('--model', file('model.json'), '--data', file('cohort.csv'), '--id', 'patient'), /no id column "patient"/],
+      [run('--model', file('model.json'), '--data', file('cohort.csv'), '--id', 'patient'), /no ID column "patient"/],
     ];
     for (const [r, message] of cases) {
       expect(r.code, r.stderr).toBe(2);

@@ -16,6 +16,7 @@ import {
 import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
+import { EVENT_CODING_RULE } from '../lib/columns.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
 export const EXAMPLES = {
@@ -50,7 +51,7 @@ export const EXAMPLES = {
 
 const ROLE_FIELDS = [
   { role: 'time', label: 'Follow-up time', help: 'Time from entry to the event or to censoring (a number ≥ 0, any unit).', optional: false, outcome: 'survival' },
-  { role: 'event', label: 'Event', help: '1 = event (e.g. death), 0 = censored; TRUE/FALSE and R’s 2/1 coding also work.', optional: false, outcome: 'survival' },
+  { role: 'event', label: 'Event', help: `${EVENT_CODING_RULE}.`, optional: false, outcome: 'survival' },
   // Late fusion with a binary outcome only (fusion-settings.js OUTCOMES).
   { role: 'outcome', label: 'Outcome column (0/1)', help: '1 = case (the outcome happened), 0 = control; TRUE/FALSE or yes/no also work. Every patient needs a value.', optional: false, outcome: 'binary', fusion: true },
   { role: 'id', label: 'Patient ID (optional)', help: 'Labels the per-patient scores download; never used as a predictor.', optional: true },

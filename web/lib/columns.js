@@ -52,7 +52,7 @@ export function numericColumn(table, name, role = 'column', { nonNumeric = 'erro
  * TRUE/FALSE, or R's Surv 1/2 coding (2 = event) only when the values present are exactly {1, 2}.
  * A column whose every value is 1 is 0/1 coding (everyone had the event), as in R.
  */
-export const EVENT_CODING_RULE = 'event: 1 = event, 0 = censored (or TRUE/FALSE); R\'s 1/2 coding (2 = event) only when the values are exactly 1 and 2 (all 1 = every patient had the event)';
+export const EVENT_CODING_RULE = '1 = event, 0 = censored (TRUE/FALSE also work); R\'s 1/2 coding (2 = event) only when the values are exactly 1 and 2, so a column of all 1s means every patient had the event';
 
 /** True when the numbers present (NaN = missing) are exactly the two values 1 and 2. */
 export function isOneTwoCoding(values) {

@@ -211,7 +211,15 @@ export async function loadScoringModel(model) {
   const text = modelText(model);
   const m = await loadModule();
   const { handle, summary } = callCore(() => m.loadScoringModel(text));
-  return new ScoringModel(m, handle, summaryFromCore(summary));
+  let loaded = false;
+  try {
+    const scoring = new ScoringModel(m, handle, summaryFromCore(summary));
+    loaded = true;
+    return scoring;
+  } finally {
+    // The core holds the parsed model until released: free it if the summary cannot be read.
+    if (!loaded) m.releaseScoringModel(handle);
+  }
 }
 
 /**
