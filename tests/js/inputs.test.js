@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync, chmodSync, closeSync, openSync, ftruncateSy
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTable } from '../../web/lib/table.js';
+import Papa from 'papaparse';
+import { parseTable, TableReader, parseOptions } from '../../web/lib/table.js';
 import { isOneTwoCoding, eventColumn, featureKind, MAX_LEVELS } from '../../web/lib/columns.js';
 import { outcomeJoin } from '../../web/lib/join.js';
 import { clip, InputError } from '../../web/lib/errors.js';
@@ -230,5 +231,36 @@ describe('messages: the user\'s row and file, echoed values cut', () => {
       expect(r.line).not.toMatch(/\n/);
     }
     expect(errorReport(new TypeError('x is undefined')).code).toBe(1);
+  });
+});
+
+describe('one CSV reader: streamed in chunks or read whole, the same table and the same row numbers', () => {
+  const streamed = (text, chunkSize) => {
+    const reader = new TableReader('s.csv');
+    let failure = null;
+    Papa.parse(text, {
+      ...parseOptions(),
+      chunkSize,
+      chunk(results, parser) {
+        try { reader.push(results.data, results.errors); } catch (error) { failure = error; parser.abort(); }
+      },
+    });
+    if (failure) throw failure;
+    return reader.finish();
+  };
+  it('lung.csv in 300-byte chunks equals parseTable', () => {
+    const text = readText('tests/data/lung.csv');
+    const a = parseTable(text, { file: 's.csv' });
+    const b = streamed(text, 300);
+    expect(b.header).toEqual(a.header);
+    expect(b.rowCount).toBe(a.rowCount);
+    for (const name of a.header) expect(b.columns.get(name).raw).toEqual(a.columns.get(name).raw);
+  });
+  it('a short row deep in the file has the same row number either way', () => {
+    const lines = readText('tests/data/lung.csv').trim().split('\n');
+    lines[150] = '1,2,3';
+    const text = lines.join('\n');
+    expect(() => parseTable(text, { file: 's.csv' })).toThrow(/s\.csv: row 150 /);
+    expect(() => streamed(text, 500)).toThrow(/s\.csv: row 150 /);
   });
 });

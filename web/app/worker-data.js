@@ -3,8 +3,9 @@
 // into one dataset whose columns remember the file and row they came from, so every error names the
 // user's own file, row and column.
 import Papa from 'papaparse';
+import { TableReader, parseOptions } from '../lib/table.js';
 import {
-  parseTable, tableFromRows, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
+  parseTable, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
 } from '../lib/index.js';
 import { outcomeJoin as joinOnOutcome, indexIds, checkIdCase } from '../lib/join.js';
 
@@ -17,16 +18,14 @@ function delimiterFor(name) {
   return /\.(tsv|tab)$/i.test(name) ? '\t' : undefined;
 }
 
-/** Streaming parse with PapaParse (same checks and messages as parseTable). */
+/** Streaming parse with PapaParse, through web/lib's one reader (table.js TableReader): same checks and messages as parseTable. */
 function parseStreaming(file, name, ctx) {
   return new Promise((resolve, reject) => {
-    let header = null;
-    const rows = [];
+    const reader = new TableReader(name);
     let failure = null;
     let lastReport = 0;
     Papa.parse(file, {
-      delimiter: delimiterFor(name) ?? '',
-      skipEmptyLines: 'greedy',
+      ...parseOptions(delimiterFor(name)),
       chunkSize: 1024 * 1024,
       chunk(results, parser) {
         if (ctx.isCancelled()) {
@@ -34,28 +33,12 @@ function parseStreaming(file, name, ctx) {
           parser.abort();
           return;
         }
-        const serious = results.errors.find((e) => e.type === 'Quotes' || e.type === 'FieldMismatch');
-        if (serious) {
-          const row = rows.length + (serious.row ?? 0) + (header ? 1 : 0);
-          failure = new InputError(`${name}: row ${row} ${serious.type === 'Quotes' ? 'has an unclosed quote' : 'has the wrong number of cells'} ` +
-            `(${serious.message}); fix that line so it matches the header`, { file: name, row });
+        try {
+          reader.push(results.data, results.errors);
+        } catch (error) {
+          failure = error;
           parser.abort();
           return;
-        }
-        let data = results.data;
-        if (!header) {
-          header = (data[0] ?? []).map((h, j) => (j === 0 ? h.replace(/^\ufeff/, '') : h).trim());
-          data = data.slice(1);
-        }
-        for (const r of data) {
-          if (r.length !== header.length) {
-            const row = rows.length + 1;
-            failure = new InputError(`${name}: row ${row} has ${r.length} cells but the header has ${header.length}; ` +
-              'fix that line so it matches the header', { file: name, row });
-            parser.abort();
-            return;
-          }
-          rows.push(r);
         }
         const fraction = file.size ? Math.min(1, results.meta.cursor / file.size) : null;
         const now = Date.now();
@@ -63,10 +46,8 @@ function parseStreaming(file, name, ctx) {
       },
       complete() {
         if (failure) return reject(failure);
-        if (!header || header.length === 0) return reject(new InputError(`${name}: no header row found`, { file: name }));
-        if (rows.length === 0) return reject(new InputError(`${name}: the file has a header but no data rows`, { file: name }));
         try {
-          resolve(tableFromRows(name, header, rows));
+          resolve(reader.finish());
         } catch (error) {
           reject(error);
         }

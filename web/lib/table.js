@@ -60,6 +60,58 @@ export function tableFromRows(file, header, rows) {
   return { file, header: [...header], rowCount: rows.length, columns };
 }
 
+/** PapaParse's options for every read (whole text or streamed): delimiter guessed unless given. */
+export const parseOptions = (delimiter) => ({ delimiter: delimiter ?? '', skipEmptyLines: 'greedy' });
+
+/**
+ * The one CSV/TSV reader's checks, fed by PapaParse's output all at once (parseTable) or chunk by
+ * chunk (streaming large files: web/app/worker-data.js): the header (a UTF-8 BOM dropped), unclosed
+ * quotes, every row with as many cells as the header, and row numbers counted from the first data
+ * row (row 1 = the row after the header) whatever the chunking.
+ */
+export class TableReader {
+  constructor(file) {
+    this.file = file;
+    this.header = null;
+    this.rows = [];
+  }
+
+  /** One parsed chunk: PapaParse's `data` and `errors` (an error's `row` indexes this chunk's data). */
+  push(data, errors = []) {
+    const file = this.file;
+    const serious = errors.find((e) => e.type === 'Quotes' || e.type === 'FieldMismatch');
+    if (serious) {
+      const index = serious.row ?? 0;
+      const row = this.header ? this.rows.length + index + 1 : index;  // before the header is read, index 0 is the header
+      throw new InputError(`${file}: row ${row} ${serious.type === 'Quotes' ? 'has an unclosed quote' : 'has the wrong number of cells'} ` +
+        `(${serious.message}); fix that line so it matches the header`, { file, row });
+    }
+    let start = 0;
+    if (!this.header) {
+      if (data.length === 0) return;
+      this.header = data[0].map((h, j) => (j === 0 ? h.replace(/^\ufeff/, '') : h).trim());
+      start = 1;
+    }
+    for (let k = start; k < data.length; k++) {
+      const r = data[k];
+      if (r.length !== this.header.length) {
+        const row = this.rows.length + 1;
+        throw new InputError(`${file}: row ${row} has ${r.length} cells but the header has ${this.header.length}; ` +
+          'fix that line so it matches the header', { file, row });
+      }
+      this.rows.push(r);
+    }
+  }
+
+  /** The table, once every chunk is in. */
+  finish() {
+    const file = this.file;
+    if (!this.header || this.header.length === 0) throw new InputError(`${file}: no header row found`, { file });
+    if (this.rows.length === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
+    return tableFromRows(file, this.header, this.rows);
+  }
+}
+
 /**
  * Parse CSV or TSV text. The delimiter is guessed from the first line unless given.
  * @param {string} text
@@ -70,21 +122,8 @@ export function parseTable(text, { file = 'data', delimiter } = {}) {
   if (typeof text !== 'string') throw new InputError(`${file}: expected text content`, { file });
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;  // strip a UTF-8 BOM
   if (body.trim() === '') throw new InputError(`${file}: the file is empty; it needs a header row and at least one data row`, { file });
-  const result = Papa.parse(body, { delimiter: delimiter ?? '', skipEmptyLines: 'greedy' });
-  const serious = result.errors.find((e) => e.type === 'Quotes' || e.type === 'FieldMismatch');
-  if (serious) {
-    const row = serious.row ?? 0;  // PapaParse row index counts the header as 0
-    throw new InputError(`${file}: row ${row} ${serious.type === 'Quotes' ? 'has an unclosed quote' : 'has the wrong number of cells'} ` +
-      `(${serious.message}); fix that line so it matches the header`, { file, row });
-  }
-  const [header, ...rows] = result.data;
-  if (!header || header.length === 0) throw new InputError(`${file}: no header row found`, { file });
-  rows.forEach((r, i) => {
-    if (r.length !== header.length) {
-      throw new InputError(`${file}: row ${i + 1} has ${r.length} cells but the header has ${header.length}; ` +
-        'fix that line so it matches the header', { file, row: i + 1 });
-    }
-  });
-  if (rows.length === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
-  return tableFromRows(file, header.map((h) => h.trim()), rows);
+  const result = Papa.parse(body, parseOptions(delimiter));
+  const reader = new TableReader(file);
+  reader.push(result.data, result.errors);
+  return reader.finish();
 }
