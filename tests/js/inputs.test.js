@@ -264,3 +264,29 @@ describe('one CSV reader: streamed in chunks or read whole, the same table and t
     expect(() => streamed(text, 500)).toThrow(/s\.csv: row 150 /);
   });
 });
+
+describe('progress on a terminal only', () => {
+  it('draws a bar with the time left from the finished steps, and nothing when stderr is not a TTY', async () => {
+    const { progressBar } = await import('../../web/cli/progress.js');
+    let clock = 0;
+    const written = [];
+    const tty = { isTTY: true, write: (s) => written.push(s) };
+    const bar = progressBar(101, { stream: tty, now: () => clock });
+    bar.start("Harrell's C", 1);
+    clock = 500;  // one C took 0.5 s: 100 resamples left take 50 s
+    bar.start('bootstrap (100 resamples)', 100);
+    bar.done();
+    expect(written[0]).toMatch(/\[-{24}\] 0% Harrell's C$/);
+    expect(written[1]).toMatch(/1% bootstrap \(100 resamples\), about 50s left$/);
+    const piped = [];
+    const quiet = progressBar(101, { stream: { isTTY: false, write: (s) => piped.push(s) } });
+    quiet.start('x', 1);
+    quiet.done();
+    expect(piped).toEqual([]);
+    // The CLI run by the tests has a pipe for stderr: no bar in it.
+    const r = latefuse(['evaluate', '--data', 'tests/data/lung.csv', '--time', 'time', '--event', 'status', '--score', 'age',
+      '--bootstrap', '20', '--permutations', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
