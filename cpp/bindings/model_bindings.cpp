@@ -233,8 +233,18 @@ const LoadedModel& loadedModel(int handle) {
   return it->second->model;
 }
 
+// Model texts arrive as JS strings (val), not std::string: embind copies a std::string argument into
+// a malloc'd buffer that its JS glue frees only after a normal return, so every rejected model (the
+// InputError is thrown into JS from inside the call) leaked its own size in WASM memory. Copied
+// here, the text is a C++ object destroyed on every path, the error one included.
+std::string textOf(const val& text, const char* what = "model file") {
+  if (!text.isString()) throw InputError(std::string(what) + ": expected the file's text");
+  return text.as<std::string>();
+}
+
 // text -> summary (throws InputError for an invalid file)
-val validateModelJs(std::string text) {
+val validateModelJs(val textArg) {
+  const std::string text = textOf(textArg);
   const nlohmann::json doc = parseModelText(text);
   const LoadedModel lm = loadModel(doc);
   return summaryOf(lm, doc);
@@ -291,16 +301,16 @@ val scoreLoadedFromScores(const LoadedModel& lm, val scores, val ids, val option
   return scoresObject(lm, scoreFromModalityScores(lm, toStrings(ids), modalityScores(lm.model, scores), scoringOptions(options)));
 }
 
-val scoreModelJs(std::string text, val names, val values, val ids, val options) {
-  return scoreLoaded(loadModel(parseModelText(text)), names, values, ids, options);
+val scoreModelJs(val text, val names, val values, val ids, val options) {
+  return scoreLoaded(loadModel(parseModelText(textOf(text))), names, values, ids, options);
 }
-val scoreModelFromScoresJs(std::string text, val scores, val ids, val options) {
-  return scoreLoadedFromScores(loadModel(parseModelText(text)), scores, ids, options);
+val scoreModelFromScoresJs(val text, val scores, val ids, val options) {
+  return scoreLoadedFromScores(loadModel(parseModelText(textOf(text))), scores, ids, options);
 }
 
 // text -> {handle, summary}: parse and validate once (releaseScoringModel frees it).
-val loadScoringModelJs(std::string text) {
-  const nlohmann::json doc = parseModelText(text);
+val loadScoringModelJs(val text) {
+  const nlohmann::json doc = parseModelText(textOf(text));
   auto entry = std::make_unique<Loaded>();
   entry->model = loadModel(doc);
   val out = val::object();
@@ -319,19 +329,19 @@ val scoreLoadedModelFromScoresJs(int handle, val scores, val ids, val options) {
 bool releaseScoringModelJs(int handle) { return loadedModels().erase(handle) > 0; }
 
 // model text + entry (JSON text) -> model text with the entry in "validation"
-std::string addModelValidationJs(std::string text, std::string entry) {
+std::string addModelValidationJs(val text, val entry) {
   nlohmann::json e;
   try {
-    e = nlohmann::json::parse(entry);
+    e = nlohmann::json::parse(textOf(entry, "validation entry"));
   } catch (const nlohmann::json::exception&) {
     throw InputError("cannot attach the validation: the entry is not valid JSON");
   }
-  return modelText(withValidation(parseModelText(text), e));
+  return modelText(withValidation(parseModelText(textOf(text)), e));
 }
-std::string modelWithoutValidationJs(std::string text) { return modelText(withoutValidation(parseModelText(text))); }
+std::string modelWithoutValidationJs(val text) { return modelText(withoutValidation(parseModelText(textOf(text)))); }
 
-std::string roundTripModelJs(std::string text) {
-  const LoadedModel lm = loadModel(parseModelText(text));
+std::string roundTripModelJs(val text) {
+  const LoadedModel lm = loadModel(parseModelText(textOf(text)));
   return modelText(fusionModelToJson(lm.model, lm.extras));
 }
 

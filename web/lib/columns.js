@@ -21,14 +21,14 @@ export function requireColumn(table, name, role = 'column') {
  * not a number, or an infinite value, is an error naming the file, row (data row, 1-based: the
  * first row after the header is row 1) and column. With `nonNumeric: 'missing'` stray non-numeric
  * cells of a mostly numeric column are read as missing instead, and `warnings` (an array) gets one
- * line naming them.
+ * line naming them; `missingHint` says how the caller offers that (e.g. a CLI flag).
  */
-export function numericColumn(table, name, role = 'column', { nonNumeric = 'error', warnings } = {}) {
+export function numericColumn(table, name, role = 'column', { nonNumeric = 'error', warnings, missingHint } = {}) {
   const col = requireColumn(table, name, role);
   const bad = col.firstNonNumericRow;
   if (col.kind !== 'number' || (col.nonNumeric > 0 && nonNumeric !== 'missing')) {
     const more = col.nonNumeric > 1 ? ` (and ${col.nonNumeric - 1} other non-numeric ${col.nonNumeric === 2 ? 'cell' : 'cells'})` : '';
-    const option = col.kind === 'number' ? '; or give --non-numeric missing to read such cells as missing' : '';
+    const option = col.kind === 'number' && missingHint ? `; or ${missingHint}` : '';
     throw new InputError(
       `${table.file}: ${role} ${quote(name)} must be numeric but row ${bad.row} has ${quote(bad.value)}${more}; ` +
       `fix the cell or leave it empty (missing)${option}`, { file: table.file, row: bad.row, column: name });

@@ -268,7 +268,9 @@ export default {
       for (const c of cols) {
         // One rule for numeric vs categorical (columns.js featureKind); categorical columns are
         // passed as text and one-hot encoded by the core (training reference level).
-        const feature = inModality(name, () => join.feature(c, { nonNumeric: o.nonNumeric, warnings: inputWarnings }));
+        const feature = inModality(name, () => join.feature(c, {
+          nonNumeric: o.nonNumeric, warnings: inputWarnings, missingHint: 'give --non-numeric missing to read such cells as missing',
+        }));
         columns[c] = feature.kind === 'categorical' ? keep.map((i) => feature.cells[i]) : pick(feature.values);
         if (columns[c].some((v) => v !== null && !Number.isNaN(v))) present++;
       }
