@@ -383,11 +383,16 @@ void checkCovariance(const Node& var, const Eigen::MatrixXd& v) {
         var.at(static_cast<size_t>(i)).at(static_cast<size_t>(j)).failHere(buffer);
       }
   if (v.rows() == 0 || scale == 0) return;
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(v, Eigen::EigenvaluesOnly);
-  const double smallest = eigen.eigenvalues().minCoeff();
-  if (!(smallest >= -tolerance)) {
-    std::snprintf(buffer, sizeof buffer, "is not positive semi-definite (smallest eigenvalue %.6g): a covariance matrix has no negative variance",
-                  smallest);
+  // V is PSD within the tolerance exactly when V + tolerance * I is positive definite, which a
+  // Cholesky factorisation tells without an eigen-solver (whose code would weigh on the WASM size).
+  const Eigen::MatrixXd shifted = v + tolerance * Eigen::MatrixXd::Identity(v.rows(), v.cols());
+  if (Eigen::LLT<Eigen::MatrixXd>(shifted).info() != Eigen::Success) {
+    Eigen::Index worst = 0;
+    v.diagonal().minCoeff(&worst);
+    std::snprintf(buffer, sizeof buffer,
+                  "is not positive semi-definite (smallest variance, [%td][%td], is %.6g): no covariance matrix gives such variances and "
+                  "covariances together",
+                  static_cast<std::ptrdiff_t>(worst), static_cast<std::ptrdiff_t>(worst), v(worst, worst));
     var.failHere(buffer);
   }
 }

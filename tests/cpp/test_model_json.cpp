@@ -403,7 +403,15 @@ TEST(ModelJson, CovarianceMustBeSymmetricAndPositiveSemiDefinite) {
     json& v = d["modalities"][0]["submodel"]["cox"]["var"];
     v[0][0] = -std::abs(v[0][0].get<double>()) - 1.0;
   }));
-  EXPECT_NE(n.find("modalities[0].submodel.cox.var is not positive semi-definite (smallest eigenvalue -"), std::string::npos) << n;
+  EXPECT_NE(n.find("modalities[0].submodel.cox.var is not positive semi-definite (smallest variance, [0][0], is -"), std::string::npos) << n;
+  // Every variance positive but a correlation above 1: not positive semi-definite either.
+  const std::string r = loadError(tampered([](json& d) {
+    json& v = d["integrators"][0]["cox"]["var"];
+    const double c = 2 * std::sqrt(v[0][0].get<double>() * v[1][1].get<double>());
+    v[0][1] = c;
+    v[1][0] = c;
+  }));
+  EXPECT_NE(r.find("integrators[0].cox.var is not positive semi-definite"), std::string::npos) << r;
   // A change far below the tolerance (the rounding of a rewritten file) is accepted.
   EXPECT_EQ(loadError(tampered([](json& d) {
               json& v = d["integrators"][0]["cox"]["var"];
