@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { parseTable, TableReader, parseOptions } from '../../web/lib/table.js';
 import { isOneTwoCoding, eventColumn, featureKind, MAX_LEVELS } from '../../web/lib/columns.js';
-import { outcomeJoin } from '../../web/lib/join.js';
+import { outcomeJoin, innerJoin } from '../../web/lib/join.js';
 import { clip, InputError } from '../../web/lib/errors.js';
 import { errorReport, LINE_LIMIT } from '../../web/cli/options.js';
 import { MAX_FILE_BYTES } from '../../web/cli/data.js';
@@ -158,6 +158,14 @@ describe('patient IDs: trimmed, and IDs differing only in case stop with a list'
     const b = parseTable('id,x\np001,1\nP002,2\n', { file: 'm.csv' });
     expect(() => outcomeJoin([a, b], { id: 'id', anchor: 'time' }))
       .toThrow(/differ only in case: "P001" \(o\.csv row 1\) vs "p001" \(m\.csv row 1\)/);
+  });
+  it('the page\'s inner join (dataset view) uses the same rules', () => {
+    const a = parseTable('id,x\nA,1\nB,2\nC,3\n', { file: 'a.csv' });
+    const b = parseTable('id,y\n C ,30\nA,10\n', { file: 'b.csv' });
+    const j = innerJoin([a, b], 'id');
+    expect(j.matched).toEqual(['A', 'C']);
+    expect(j.rowOf.map((r) => Array.from(r))).toEqual([[0, 2], [1, 0]]);
+    expect(() => innerJoin([a, parseTable('id,y\nc,3\n', { file: 'c.csv' })], 'id')).toThrow(/differ only in case: "C" \(a\.csv row 3\) vs "c" \(c\.csv row 1\)/);
   });
   it('the CLI says so in one line (score joins the same way)', () => {
     writeFileSync(file('o.csv'), outcome);

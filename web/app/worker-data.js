@@ -7,7 +7,7 @@ import { TableReader, parseOptions } from '../lib/table.js';
 import {
   parseTable, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
 } from '../lib/index.js';
-import { outcomeJoin as joinOnOutcome, indexIds, checkIdCase } from '../lib/join.js';
+import { outcomeJoin as joinOnOutcome, innerJoin } from '../lib/join.js';
 
 /** Files above this size are parsed by streaming, with a progress event per chunk. */
 export const STREAM_THRESHOLD = 4 * 1024 * 1024;
@@ -171,22 +171,7 @@ export class Dataset {
     if (!id) {
       throw new InputError('several files are loaded: choose the ID column that links their rows (the same patient ID in every file)', { role: 'join' });
     }
-    const indexes = this.tables.map(({ table }) => {
-      if (!table.columns.has(id)) {
-        throw new InputError(`${table.file}: has no column "${id}" to join on; every file needs the ID column`, { file: table.file, column: id, role: 'join' });
-      }
-      return indexIds(table, id, { role: 'join' });
-    });
-    checkIdCase(this.tables.map(({ table }, t) => ({ table, rows: indexes[t] })), id, { role: 'join' });
-    // Inner join in the order of the first file.
-    const firstIds = [...indexes[0].keys()];
-    const matched = firstIds.filter((key) => indexes.every((m) => m.has(key)));
-    // No patient in every file is legitimate for late fusion (which joins on the outcome file, see
-    // fusionData); the single Cox model says so when it is fitted.
-    if (matched.length === 0 && !indexes.some((m, t) => t > 0 && [...m.keys()].some((key) => indexes[0].has(key)))) {
-      throw new InputError(`no ID in "${id}" of ${this.tables[0].table.file} is in any other file; check that the files describe the same patients and that "${id}" is the patient ID`, { column: id, role: 'join' });
-    }
-    const rowMaps = indexes.map((m) => Int32Array.from(matched, (key) => m.get(key)));
+    const { matched, rowOf: rowMaps } = innerJoin(this.tables.map(({ table }) => table), id, { role: 'join' });
     // Column names: the ID once; others keep their name unless two files share it (then file.stem).
     const counts = new Map();
     for (const { table } of this.tables) for (const n of table.header) if (n !== id) counts.set(n, (counts.get(n) ?? 0) + 1);

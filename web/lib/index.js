@@ -1,7 +1,8 @@
 // The typed JavaScript API of LateFuse over the WASM core: the only code that touches the module.
 export { loadModule } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
-export { parseTable, tableFromRows } from './table.js';
+export { parseTable, tableFromRows, TableReader } from './table.js';
+export { outcomeJoin, innerJoin, indexIds, checkIdCase } from './join.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
 export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
 export {

@@ -63,6 +63,28 @@ export function checkIdCase(indexed, id, { role = 'id' } = {}) {
 }
 
 /**
+ * Inner join on `id` (the page's dataset view of several files, for one Cox model): the patients in
+ * every file, in the order of the first. No patient in every file is legitimate for late fusion
+ * (outcomeJoin), so it is an error only when no ID of the first file is in any other file.
+ * @returns {{matched: string[], rowOf: Int32Array[]}} rowOf[t][k] = row of patient k in tables[t]
+ */
+export function innerJoin(tables, id, { role = 'join' } = {}) {
+  const indexes = tables.map((table) => {
+    if (!table.columns.has(id)) {
+      throw new InputError(`${table.file}: has no column ${quote(id)} to join on; every file needs the ID column`, { file: table.file, column: id, role });
+    }
+    return indexIds(table, id, { role });
+  });
+  checkIdCase(tables.map((table, t) => ({ table, rows: indexes[t] })), id, { role });
+  const matched = [...indexes[0].keys()].filter((key) => indexes.every((m) => m.has(key)));
+  if (matched.length === 0 && !indexes.some((m, t) => t > 0 && [...m.keys()].some((key) => indexes[0].has(key)))) {
+    throw new InputError(`no ID in ${quote(id)} of ${tables[0].file} is in any other file; check that the files describe the same patients ` +
+      `and that ${quote(id)} is the patient ID`, { column: id, role });
+  }
+  return { matched, rowOf: indexes.map((m) => Int32Array.from(matched, (key) => m.get(key))) };
+}
+
+/**
  * Join tables on `id`, anchored on the outcome table (the first holding `anchor`, the time column or
  * a binary outcome column): its rows are the patients, in its order; a patient missing from another
  * file simply lacks that file's columns; an ID in another file that is not in the outcome file is
