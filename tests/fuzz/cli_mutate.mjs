@@ -37,6 +37,8 @@ const TOKENS = ['', 'NA', '-', '1,234', '0x1F', 'Inf', '-Inf', 'NaN', '1e309', '
 
 const dir = mkdtempSync(join(tmpdir(), 'latefuse-mutate-'));
 const file = (name) => join(dir, name);
+// A mutated output flag (--out 2) writes a relative path: keep it in the scratch directory.
+process.chdir(dir);
 
 // Base files: 60 lung patients with an id; a small simulated cohort and its model.
 const lungLines = readFileSync(join(root, 'tests/data/lung.csv'), 'utf8').trim().split('\n');
