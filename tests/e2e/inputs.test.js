@@ -32,9 +32,11 @@ describe('the page: awkward inputs', () => {
     const clinical = pick(clinicalCols).split('\n');
     // Data row 7 of clinical.csv: its first clinical column gets "-".
     clinical[7] = clinical[7].replace(/^([^,]*),[^,]*/, '$1,-');
-    const files = [join(dir, 'outcome.csv'), join(dir, 'clinical.csv')];
+    const files = [join(dir, 'outcome.csv'), join(dir, 'radiomics.csv'), join(dir, 'clinical.csv')];
     writeFileSync(files[0], pick(['id', 'time', 'event']));
-    writeFileSync(files[1], clinical.join('\n'));
+    const radiomicsCols = ['id', ...head.filter((c) => c.startsWith('radiomics_'))];
+    writeFileSync(files[1], pick(radiomicsCols, (r) => radiomicsCols.slice(1).some((c) => r[head.indexOf(c)] !== '')));
+    writeFileSync(files[2], clinical.join('\n'));
 
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await upload(page, files);
