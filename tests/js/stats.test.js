@@ -335,7 +335,7 @@ describe('latefuse km / evaluate / kendall / logistic', () => {
     expect(o.compute_ms).toBeGreaterThanOrEqual(0);
     const again = latefuse(args).json;
     expect([again.harrell.lower, again.harrell.upper]).toEqual([o.harrell.lower, o.harrell.upper]);
-    const bad = latefuse([...args.slice(0, 13), '--horizons', '5000']);
+    const bad = latefuse([...args.slice(0, 11), '--horizons', '5000']);  // --horizons once: a flag given twice is an error
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n').length).toBe(1);
     expect(bad.stderr).toMatch(/within the follow-up/);
