@@ -1,7 +1,7 @@
 // Awkward inputs on the page (docs/inputs.md): a numeric feature column with one stray text cell is
 // no longer read as a 100-level categorical column (which hung the page); the worker refuses it
-// beside its modality with the file, row and column, as `latefuse fuse` does. The event column's
-// help states the coding rule.
+// beside its modality with the file, row and column, as `latefuse fuse` does; a horizon beyond the
+// follow-up is refused beside the setting. The event column's help states the coding rule.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,14 @@ describe('the page: awkward inputs', () => {
     await expect.poll(() => error.count()).toBeGreaterThan(0);
     expect(await error.first().textContent())
       .toMatch(new RegExp(`clinical\\.csv: feature "${clinicalCols[1]}" must be numeric but row 7 has "-"`));
+    // Fixed file; a horizon beyond the follow-up is refused beside the setting, as `latefuse fuse --horizons`.
+    writeFileSync(files[2], pick(clinicalCols));
+    await upload(page, files);
+    await page.fill('#fs-horizons', '12,100000');
+    await act(page, () => page.click('#btn-fuse'));
+    const horizonError = page.locator('[data-error-for="setting:horizons"]');
+    await expect.poll(() => horizonError.isVisible()).toBe(true);
+    expect(await horizonError.textContent()).toMatch(/the horizon 100000 lies outside the follow-up of outcome\.csv \("time" from /);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

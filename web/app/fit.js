@@ -15,7 +15,7 @@ import {
 } from './fusion-settings.js';
 import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
-import { CancelledError, InputError } from '../lib/errors.js';
+import { CancelledError, InputError, clip } from '../lib/errors.js';
 import { EVENT_CODING_RULE } from '../lib/columns.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
@@ -460,10 +460,10 @@ export class FitFlow {
   /** Problems visible from the column summaries alone, shown beside the role before any fit. */
   checkRoles() {
     const col = (name) => this.summary.columns.find((c) => c.name === name);
-    const where = (c) => (c.firstNonNumericRow ? ` (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${c.firstNonNumericRow.value}”)` : '');
+    const where = (c) => (c.firstNonNumericRow ? ` (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${clip(c.firstNonNumericRow.value)}”)` : '');
     const time = this.roles.time.value && col(this.roles.time.value);
     if (time) {
-      if (time.kind === 'text') this.fieldError('time', `“${time.name}” has text, not numbers${where(time)}; choose the follow-up time column or fix the file.`);
+      if (time.kind === 'text' || time.nonNumeric) this.fieldError('time', `“${time.name}” has text, not numbers${where(time)}; choose the follow-up time column or fix the file.`);
       else if (!time.nonNegative) this.fieldError('time', `“${time.name}” has negative values; survival times must be ≥ 0.`);
     }
     const event = this.roles.event.value && col(this.roles.event.value);
@@ -506,13 +506,13 @@ export class FitFlow {
           this.updateCovCount();
         });
         let note = '';
-        if (c.kind === 'text') {
+        if (c.kind === 'text' || c.nonNumeric) {  // mostly text, or a numeric column with stray text cells
           note = c.firstNonNumericRow
-            ? `text, not a number (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${c.firstNonNumericRow.value}”)`
+            ? `text, not a number (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${clip(c.firstNonNumericRow.value)}”)`
             : 'text, not a number';
         } else if (outcomeLike.has(name)) note = 'looks like an outcome column';
         else if (c.missing) note = `${c.missing} missing`;
-        return h('li', { class: c.kind === 'text' ? 'cov text' : 'cov' },
+        return h('li', { class: c.kind === 'text' || c.nonNumeric ? 'cov text' : 'cov' },
           box,
           h('label', { for: id }, name),
           h('span', { class: 'cov-note', id: `${id}-note` }, note),

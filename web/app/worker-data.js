@@ -97,6 +97,8 @@ function describeColumn(name, col, rowCount) {
       if (!saturated) { distinct.add(v); if (distinct.size > DISTINCT_CAP) saturated = true; }
     }
     Object.assign(out, { integer, nonNegative });
+    // Stray text cells in a numeric column (table.js): the page says where the first one is.
+    if (col.nonNumeric) Object.assign(out, { nonNumeric: col.nonNumeric, firstNonNumericRow: col.firstNonNumericRow });
   } else {
     for (const s of col.raw) {
       if (s === null) continue;
@@ -259,7 +261,8 @@ export class Dataset {
       // Joined: describe the column restricted to the matched rows.
       const raw = Array.from(src.rows, (i) => col.raw[i]);
       const restricted = col.kind === 'number'
-        ? { kind: 'number', raw, values: Float64Array.from(src.rows, (i) => col.values[i]), missing: raw.filter((s) => s === null).length }
+        ? { kind: 'number', raw, values: Float64Array.from(src.rows, (i) => col.values[i]), missing: raw.filter((s) => s === null).length,
+          nonNumeric: col.nonNumeric, firstNonNumericRow: col.firstNonNumericRow }
         : { kind: 'text', raw, missing: raw.filter((s) => s === null).length, firstNonNumericRow: col.firstNonNumericRow };
       return { ...describeColumn(name, restricted, this.rowCount), file: src.table.file, sourceName: src.name };
     });

@@ -5,7 +5,8 @@
 import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow, readReport } from './fusion-model.js';
-import { fusionData } from './worker-data.js';
+import { fusionData, withRole } from './worker-data.js';
+import { checkHorizons } from '../lib/columns.js';
 import { atRiskTimes } from './worker-evaluate.js';
 import { binaryFusionData, binaryFusionInput, binaryScoreAndCalibrate } from './worker-binary.js';
 
@@ -322,6 +323,10 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   if (roles.outcome) return binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx);
   const { input, summary } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
   if (checkOnly) return { summary };
+  // Horizons beyond the follow-up: refused beside the setting, as by `latefuse fuse --horizons`.
+  if (options.horizons?.length) {
+    withRole('setting:horizons', () => checkHorizons(options.horizons, input.time, { file: summary.outcomeFile, column: roles.time, flag: 'the horizon' }));
+  }
   const engine = engineOrThrow();
   const request = { ...input, ...options };
   if (input.split) delete request.testFraction;
