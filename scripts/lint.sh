@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run lint`: eslint over the hand-written JS (eslint.config.js), then the C++ layout check
+# (scripts/clang-format-check.sh). Exit status non-zero if either fails.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+status=0
+npx eslint . && echo "eslint: no problems" || status=1
+bash scripts/clang-format-check.sh || status=1
+exit $status
