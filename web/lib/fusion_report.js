@@ -1,4 +1,4 @@
-// Fit a late-fusion system on training patients and evaluate it on held-out patients (issue 4, §4):
+// Fit a late-fusion system on training patients and evaluate it on held-out patients:
 // the whole analysis runs in the WASM core (cpp/latefuse/fusion_report.hpp documents every step)
 // and comes back as one plain object with snake_case keys — the document `latefuse fuse` writes as
 // report.json — plus the model file text (`model_json`, cpp/latefuse/model_json.hpp).

@@ -1,4 +1,4 @@
-// LateFuse model files and scoring new patients through the WASM core (issue 4, §5).
+// LateFuse model files and scoring new patients through the WASM core.
 // The format is models/schema.json; the core (cpp/latefuse/model_json.hpp) validates every file it
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).

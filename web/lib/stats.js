@@ -1,4 +1,4 @@
-// Evaluation statistics through the WASM core (issue 3): Kaplan–Meier, log-rank, Uno's C,
+// Evaluation statistics through the WASM core: Kaplan–Meier, log-rank, Uno's C,
 // time-dependent AUC, Brier score, calibration, rank correlation, p-value adjustment, logistic
 // regression with DeLong AUC, and seeded resampling (bootstrap, paired bootstrap, permutation test).
 // Each function states its direction convention; the formulas and their R / scikit-survival
