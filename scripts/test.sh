@@ -55,9 +55,11 @@ run_vitest "vitest (WASM in Node)" tests/js/vitest.config.js build/vitest-node.j
 run_vitest "browser (headless Chromium)" tests/e2e/vitest.config.js build/vitest-e2e.json
 
 
-# 4. Lint: eslint and the clang-format check, one check each.
+# 4. Lint: eslint, the web/lib type check and the clang-format check, one check each.
 npx eslint . && lint_js=0 || lint_js=1
 count "eslint" $((1 - lint_js)) "$lint_js" 0
+npx tsc -p jsconfig.json && lint_ts=0 || lint_ts=1
+count "tsc (web/lib checkJs)" $((1 - lint_ts)) "$lint_ts" 0
 bash scripts/clang-format-check.sh && lint_cpp=0 || lint_cpp=1
 count "clang-format" $((1 - lint_cpp)) "$lint_cpp" 0
 
