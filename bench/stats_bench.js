@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the evaluation statistics (issue 3) through web/lib (the WebAssembly core):
+// Benchmark of the evaluation statistics through web/lib (the WebAssembly core):
 //   1000 bootstrap replicates of Harrell's C at n = 10,000   (target < 2 s)
 //   1000 permutations of Harrell's C at n = 10,000           (target < 2 s)
 //   Kendall's tau-b at n = 1,000,000                        (target < 1 s)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # README command 2: set up (apt + npm), build everything, run every suite — GoogleTest (ctest),
 # Vitest in Node (the WASM module), browser tests (headless Chromium), the GoogleTest suite again
-# under ASan + UBSan, and a short seeded fuzz run (LATEFUSE_FUZZ_SECONDS per target, default 20) —
-# and end with one line "N passed, N failed" over all of them. Exit status is non-zero if anything failed.
+# under ASan + UBSan, a short seeded fuzz run (LATEFUSE_FUZZ_SECONDS per target, default 20), lint
+# (eslint, tsc, clang-format) — and end with one line "N passed, N failed, N skipped" over all of them. Exit status is non-zero if
+# anything failed; a skipped test is counted, never hidden (a missing prerequisite fails instead).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -13,11 +14,17 @@ status=0
 bash scripts/build.sh native || status=1
 bash scripts/build.sh wasm || status=1
 bash scripts/build.sh web || status=1
-if [ $status -ne 0 ]; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
+if [ $status -ne 0 ]; then echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 
 total_pass=0
 total_fail=0
+total_skip=0
 summary=()
+# count LABEL PASSED FAILED SKIPPED: one suite's figures into the summary and the totals.
+count() {
+  summary+=("$1: $2 passed, $3 failed, $4 skipped")
+  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3)); total_skip=$((total_skip + $4))
+}
 
 # 1. GoogleTest through ctest (one ctest test per GoogleTest case).
 ctest --test-dir build/native --output-on-failure -j"$(nproc)" 2>&1 | tee build/ctest.log
@@ -28,9 +35,10 @@ if [ -n "$line" ]; then
 else
   ctotal=0; cfail=1
 fi
-cpass=$((ctotal - cfail))
-summary+=("ctest (GoogleTest, native): $cpass passed, $cfail failed")
-total_pass=$((total_pass + cpass)); total_fail=$((total_fail + cfail))
+# ctest counts a GTEST_SKIP as passed and lists it under "The following tests did not run".
+cskip=$(grep -cE '\(Skipped\)$' build/ctest.log || true)
+cpass=$((ctotal - cfail - cskip))
+count "ctest (GoogleTest, native)" "$cpass" "$cfail" "$cskip"
 
 # 2 and 3. Vitest suites: the WASM module in Node, then the built site in headless Chromium.
 run_vitest() {
@@ -38,12 +46,11 @@ run_vitest() {
   rm -f "$report"
   npx vitest run --config "$config" --reporter=default --reporter=json --outputFile.json="$report"
   if [ -f "$report" ]; then
-    read -r p f < <(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const bad=r.testResults.filter(t=>t.status==="failed"&&t.assertionResults.length===0).length;console.log(r.numPassedTests, r.numFailedTests+bad)' "$report")
+    read -r p f k < <(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const bad=r.testResults.filter(t=>t.status==="failed"&&t.assertionResults.length===0).length;console.log(r.numPassedTests, r.numFailedTests+bad, r.numPendingTests+r.numTodoTests)' "$report")
   else
-    p=0; f=1
+    p=0; f=1; k=0
   fi
-  summary+=("$label: $p passed, $f failed")
-  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  count "$label" "$p" "$f" "$k"
 }
 run_vitest "vitest (WASM in Node)" tests/js/vitest.config.js build/vitest-node.json
 run_vitest "browser (headless Chromium)" tests/e2e/vitest.config.js build/vitest-e2e.json
@@ -64,8 +71,7 @@ if cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS
 else
   echo "ASan/UBSan build failed"; atotal=0; afail=1
 fi
-summary+=("ctest (GoogleTest, ASan + UBSan): $((atotal - afail)) passed, $afail failed")
-total_pass=$((total_pass + atotal - afail)); total_fail=$((total_fail + afail))
+count "ctest (GoogleTest, ASan + UBSan)" "$((atotal - afail))" "$afail" 0
 
 # 5. Fuzzing (tests/fuzz, docs/inputs.md): each libFuzzer target (clang, fuzzer + ASan + UBSan) for a
 # short seeded run from its committed corpus, then the CLI mutation driver; one test per run.
@@ -91,11 +97,18 @@ else
   echo "fuzz build failed"; fuzz_fail=$((fuzz_fail + 1))
 fi
 if node tests/fuzz/cli_mutate.mjs --seed 1 --seconds "$fuzz_seconds"; then fuzz_pass=$((fuzz_pass + 1)); else fuzz_fail=$((fuzz_fail + 1)); fi
-summary+=("fuzz (libFuzzer targets + CLI mutation, ${fuzz_seconds} s each): $fuzz_pass passed, $fuzz_fail failed")
-total_pass=$((total_pass + fuzz_pass)); total_fail=$((total_fail + fuzz_fail))
+count "fuzz (libFuzzer targets + CLI mutation, ${fuzz_seconds} s each)" "$fuzz_pass" "$fuzz_fail" 0
+
+# 6. Lint: eslint, the web/lib type check and the clang-format check, one check each.
+npx eslint . && lint_js=0 || lint_js=1
+count "eslint" $((1 - lint_js)) "$lint_js" 0
+npx tsc -p jsconfig.json && lint_ts=0 || lint_ts=1
+count "tsc (web/lib checkJs)" $((1 - lint_ts)) "$lint_ts" 0
+bash scripts/clang-format-check.sh && lint_cpp=0 || lint_cpp=1
+count "clang-format" $((1 - lint_cpp)) "$lint_cpp" 0
 
 echo
 echo "Test summary"
 for s in "${summary[@]}"; do echo "  $s"; done
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

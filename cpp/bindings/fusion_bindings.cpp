@@ -1,4 +1,4 @@
-// embind entry points for the late-fusion engine (issue 4): conversion only; the models are in
+// embind entry points for the late-fusion engine: conversion only; the models are in
 // cpp/latefuse. For now: the cohort simulator.
 #include <cmath>
 

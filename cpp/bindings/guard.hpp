@@ -1,7 +1,7 @@
 // Shared helpers for the embind files (the only Emscripten code in LateFuse).
 //  * Guard<&fn>::call wraps an entry point so that a C++ exception reaches JavaScript as an Error
 //    with a `name` (InputError, ModelError, LateFuseError) and the core's message; the C++
-//    objects are destroyed before the JS error is thrown (TOOLCHAIN.md A5, -fwasm-exceptions).
+//    objects are destroyed before the JS error is thrown (docs/build.md, -fwasm-exceptions).
 //  * Conversions between JS typed arrays and Eigen: one copy in, one copy out; JS owns results.
 #pragma once
 #include <emscripten/bind.h>

@@ -1,4 +1,4 @@
-// embind entry points for the model file and scoring (issue 4, §5): conversion only; the format
+// embind entry points for the model file and scoring: conversion only; the format
 // and the scoring are in cpp/latefuse/model_json.hpp.
 #include <cmath>
 #include <map>

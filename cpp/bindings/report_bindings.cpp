@@ -1,4 +1,4 @@
-// embind entry point for the late-fusion evaluation report (issue 4, §4): conversion only; the
+// embind entry point for the late-fusion evaluation report: conversion only; the
 // analysis is cpp/latefuse/fusion_report.hpp and the model file cpp/latefuse/model_json.hpp.
 // The report is serialised once in C++ (fusionReportToJson: snake_case keys, NaN -> null) and
 // handed to JavaScript as a plain object, so the CLI, the app and the native tests see the same

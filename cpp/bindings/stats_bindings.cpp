@@ -1,4 +1,4 @@
-// embind entry points for the evaluation statistics (issue 3): conversion only; the statistics are
+// embind entry points for the evaluation statistics: conversion only; the statistics are
 // in cpp/latefuse. Inputs are JS objects of typed arrays; outputs plain JS objects (non-finite
 // numbers become null, large vectors Float64Array). Long resampling runs call `onProgress(fraction)`
 // after every chunk; a callback returning false cancels, and the result is then {cancelled: true}

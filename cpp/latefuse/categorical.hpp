@@ -1,4 +1,4 @@
-// Categorical feature columns (issue 4, §1): one-hot encoding with a reference level, fitted on the
+// Categorical feature columns: one-hot encoding with a reference level, fitted on the
 // training patients only.
 //
 // A categorical column arrives as level codes: `levels` are its distinct texts in sorted (byte)

@@ -129,7 +129,7 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   return P;
 }
 
-// Per-event-time factors of the Efron (or Breslow) approximation (METHODS.md §1b):
+// Per-event-time factors of the Efron (or Breslow) approximation (docs/methods.md §1b):
 //   a = wbar sum_l 1/den_l, b = wbar sum_l f_l/den_l, alpha = wbar sum_l 1/den_l^2,
 //   beta = wbar sum_l f_l/den_l^2, gamma = wbar sum_l f_l^2/den_l^2, logTerm = wbar sum_l log den_l,
 // with den_l = S0 - f_l T0 and f_l = l/d. Breslow is the same with every f_l = 0.
@@ -179,7 +179,7 @@ struct Evaluation {
 };
 
 // Log partial likelihood, score and information at beta (scaled units), in one backward pass plus
-// two Gram products: I = X' diag(g) X - Z'Z (METHODS.md §1b), so the O(n p^2) work is dense algebra.
+// two Gram products: I = X' diag(g) X - Z'Z (docs/methods.md §1b), so the O(n p^2) work is dense algebra.
 Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, bool wantInfo,
                     CoxBaseline* baseline = nullptr) {
   const Eigen::Index n = P.n, p = P.p;
@@ -439,7 +439,7 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   if (options.init.size()) beta = options.init.array() / P.scale.array();
   const double tolerInf = options.tolerInf >= 0 ? options.tolerInf : std::sqrt(options.eps);
 
-  // Newton–Raphson with step-halving and R's convergence rule (METHODS.md §1).
+  // Newton–Raphson with step-halving and R's convergence rule (docs/methods.md §1).
   Evaluation E = evaluate(P, beta, options.ties, true);
   fit.loglikInit = E.loglik;
   if (!E.finite)

@@ -1,4 +1,4 @@
-// Cox proportional hazards, as R survival 3.5 `coxph` (METHODS.md §1–§4).
+// Cox proportional hazards, as R survival 3.5 `coxph` (docs/methods.md §1–§4).
 //
 // Conventions (stated once, used everywhere):
 //  * The linear predictor lp = (x - means)' beta; a HIGHER lp means HIGHER hazard (shorter survival).
@@ -8,7 +8,7 @@
 //  * Ridge penalty in original units: (theta / 2) * sum_j s_j^2 beta_j^2, with s_j = 1, or the
 //    sample standard deviation of column j (n - 1 denominator) when scaled. R's
 //    `ridge(theta, scale)`; lifelines' `penalizer = lambda` (l1_ratio 0) is theta = n * lambda with
-//    scale = TRUE (METHODS.md §2). The reported loglik is unpenalised, as R's fit$loglik.
+//    scale = TRUE (docs/methods.md §2). The reported loglik is unpenalised, as R's fit$loglik.
 #pragma once
 #include <Eigen/Dense>
 #include <string>
@@ -38,7 +38,7 @@ struct CoxOptions {
 
 // One row per distinct event time in a stratum: the baseline hazard increment at x = means and
 // what is needed for the variance of a predicted cumulative hazard (R survfit.coxph, ctype 2 for
-// Efron / 1 for Breslow; METHODS.md §4).
+// Efron / 1 for Breslow; docs/methods.md §4).
 struct CoxBaseline {
   Eigen::VectorXd time;        // event times, ascending within stratum
   Eigen::VectorXi stratum;     // stratum label for each row

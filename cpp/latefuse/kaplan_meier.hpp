@@ -1,5 +1,5 @@
 // Kaplan–Meier survival curve with case weights, as R survival 3.5 `survfit(Surv(time, status) ~ 1,
-// robust = FALSE)` (METHODS.md, evaluation statistics):
+// robust = FALSE)` (docs/methods.md §6):
 //   S(t) = prod_{t_k <= t} (1 - d_k / n_k)                         (weighted d_k, n_k)
 //   sigma^2(t) = sum_{t_k <= t} d_k / (n_k (n_k - d_k))           Greenwood: Var(log S(t))
 //   R's fit$std.err is sigma (the SE of log S, "on the log scale"); summary()'s std.err is S * sigma.

@@ -1,6 +1,6 @@
 // Symmetric positive semi-definite solves with R survival's tolerance rules (cholesky2.c,
 // chsolve2.c, chinv2.c): a pivot below toler * max(diag) marks that column redundant instead of
-// failing, so collinear covariates become missing coefficients (METHODS.md §1).
+// failing, so collinear covariates become missing coefficients (docs/methods.md §1).
 #pragma once
 #include <Eigen/Dense>
 #include <vector>

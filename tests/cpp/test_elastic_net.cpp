@@ -73,7 +73,7 @@ double pathError(const ElasticNetPath& fit, const nlohmann::json& c) {
 
 // Glmnet solver: identical iterates to R, so agreement to rounding (coefTol 1e-9). Newton solver:
 // the same minimiser reached another way; glmnet's threshold bounds v_j (delta beta_j)^2, so at
-// thresh 1e-14 both are within ~1e-7 of it and agree to the 1e-5.
+// thresh 1e-14 both are within ~1e-7 of it and agree to 1e-5.
 // Penalised objective -l/N + lambda sum_j pf_j [(1-alpha)/2 b_j^2 + alpha |b_j|] on glmnet's scale
 // (b standardised by the population SD), for unweighted cases.
 double objective(const CaseData& d, const Eigen::VectorXd& beta, double lambda, double alpha, bool standardize) {
@@ -393,7 +393,7 @@ TEST(Folds, PlainAndStratified) {
   EXPECT_THROW(checkFolds(gap, 4), InputError);
 }
 
-// Speed smoke test (not a benchmark): 10-fold CV, n = 245, p = 600, as the target case.
+// Speed smoke test (not a benchmark): 10-fold CV, n = 245, p = 600, the size of the benchmark's target case (docs/benchmark.md).
 TEST(ElasticNet, CvSpeedSmoke) {
   const Eigen::Index n = 245, p = 600;
   Random rng(2024);

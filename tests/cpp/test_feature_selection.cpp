@@ -55,19 +55,20 @@ TEST(FeatureSelection, ScaledIqrIsType7OnMinMaxScale) {
   EXPECT_EQ(scaledIqr(binary), 0.0);
 }
 
-// R: coxph(Surv(time, status) ~ age, lung): coef 0.018720, se 0.009199, Wald p 0.0419.
+// R: coxph(Surv(time, status) ~ age, lung) (tests/r/spot_checks_golden.R, case "univariate_age").
 TEST(FeatureSelection, UnivariateCoxMatchesR) {
+  const nlohmann::json spot = latefuse::testing::readJson("tests/golden/spot_checks.json");
+  const nlohmann::json& r = spot.at("univariate_age");
   const Lung l = lung();
   const UnivariateCox u = univariateCox(l.data, l.x.col(0));
-  EXPECT_NEAR(u.coef, 0.018720, 5e-6);
-  EXPECT_NEAR(u.se, 0.009199, 5e-6);
-  EXPECT_NEAR(u.p, 0.0419, 5e-5);
-  EXPECT_EQ(u.n, 228);
+  EXPECT_REL(u.coef, r.at("coef").get<double>(), 1e-9);
+  EXPECT_REL(u.se, r.at("se").get<double>(), 1e-9);
+  EXPECT_REL(u.p, r.at("wald_p").get<double>(), 1e-9);
+  EXPECT_EQ(u.n, r.at("n").get<int>());
   // ph.ecog has one missing row: fitted on the 227 others.
   EXPECT_EQ(univariateCox(l.data, l.x.col(2)).n, 227);
   const UnivariateCox lr = univariateCox(l.data, l.x.col(0), UnivariateTest::LikelihoodRatio);
-  EXPECT_NEAR(lr.p, 0.04, 0.005);  // R: LR test 4.24 on 1 df, p = 0.0395
-  EXPECT_NE(lr.p, u.p);
+  EXPECT_REL(lr.p, r.at("lr_p").get<double>(), 1e-9);
 }
 
 TEST(FeatureSelection, ScreenPipeline) {

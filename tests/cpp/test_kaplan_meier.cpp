@@ -12,7 +12,7 @@ using namespace latefuse::testing;
 
 namespace {
 
-constexpr double kTol = 1e-9;  // issue 3: KM medians/CIs/at-risk within 1e-9
+constexpr double kTol = 1e-9;  // KM medians/CIs/at-risk within 1e-9 of R
 
 void checkKmCase(const nlohmann::json& c) {
   const std::string name = c.at("name");

@@ -1,5 +1,5 @@
 // Logistic regression (IRLS, ridge, case weights), DeLong AUC, Brier and logistic calibration:
-// parity with R glm / glmnet / DeLong's formula (tests/r/stats_golden.R) and the numbers.
+// parity with R glm / glmnet / DeLong's formula (tests/r/stats_golden.R).
 #include <gtest/gtest.h>
 
 #include "latefuse/error.hpp"

@@ -3,9 +3,9 @@
 //    on R's own replicates (tests/r/stats_golden.R).
 //  * Draws: seeded, identical for the same seed, different for another, independent of chunking.
 //  * Native-vs-WASM agreement: this test computes seeded results on lung and compares them with
-//    tests/golden/seeded_native.json; with LATEFUSE_WRITE_SEEDED=1 it (re)writes that file instead.
-//    tests/js/stats.test.js computes the same through the WebAssembly module and requires equality
-//    with the committed file, so native and WASM draws are proven identical.
+//    tests/golden/seeded_native.json (written only by build/native/latefuse_write_goldens, see
+//    tests/r/README.md). tests/js/stats.test.js computes the same through the WebAssembly module and
+//    requires equality with the committed file, so native and WASM draws are proven identical.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -18,6 +18,7 @@
 #include "latefuse/random.hpp"
 #include "latefuse/resample_statistics.hpp"
 #include "latefuse/resampling.hpp"
+#include "native_goldens.hpp"
 #include "test_stats_support.hpp"
 
 using namespace latefuse;
@@ -162,30 +163,11 @@ TEST(StatsResampling, SeededBootstrapAndPermutation) {
   EXPECT_EQ(p.p, 1.0 / 201);  // C = 0.637 is far from every permuted C here
   EXPECT_NEAR(p.observed, 0.637135493, 1e-9);
 
-  // Native results for the WASM agreement test (tests/js/stats.test.js).
-  nlohmann::json j;
-  j["generator"] = "tests/cpp/test_resampling.cpp StatsResampling.SeededBootstrapAndPermutation (LATEFUSE_WRITE_SEEDED=1)";
-  j["data"] = "stats_golden.json bootstrap.data (lung, 227 rows, Cox lp)";
-  j["seed"] = 42;
-  j["bootstrap"] = {{"statistic", "harrell"}, {"replicates", o.replicates}, {"estimate", a.estimate},
-                    {"values", std::vector<double>(a.replicates.data(), a.replicates.data() + a.replicates.size())},
-                    {"lower", a.lower}, {"upper", a.upper}, {"bca_lower", a.bcaLower}, {"bca_upper", a.bcaUpper}};
-  j["permutation"] = {{"statistic", "harrell"}, {"permutations", po.permutations}, {"observed", p.observed},
-                      {"values", std::vector<double>(p.statistics.data(), p.statistics.data() + p.statistics.size())},
-                      {"extreme", p.extreme}, {"p", p.p}};
-  Random rng(42);
-  std::vector<std::string> raw;
-  for (int k = 0; k < 5; ++k) raw.push_back(std::to_string(rng.next()));
-  std::vector<double> below;
-  for (int k = 0; k < 5; ++k) below.push_back(static_cast<double>(rng.below(227)));
-  j["random"] = {{"seed", 42}, {"next", raw}, {"below_227", below}};
-  const std::string path = sourcePath("tests/golden/seeded_native.json");
-  const char* write = std::getenv("LATEFUSE_WRITE_SEEDED");
-  if (write && std::string(write) == "1") {
-    std::ofstream(path) << j.dump(1) << "\n";
-    GTEST_SKIP() << "wrote " << path;
-  }
-  const nlohmann::json stored = readJson("tests/golden/seeded_native.json");
+  // The committed native results (tests/js/stats.test.js requires the WASM build to equal them).
+  const nlohmann::json j = seededNativeJson();
+  EXPECT_EQ(j.at("bootstrap").at("lower").get<double>(), a.lower) << "the generator uses this test's settings";
+  EXPECT_EQ(j.at("permutation").at("p").get<double>(), p.p);
+  const nlohmann::json stored = readJson(kSeededNativePath);
   EXPECT_EQ(stored.at("bootstrap").at("values"), j.at("bootstrap").at("values"));
   EXPECT_EQ(stored.at("permutation").at("values"), j.at("permutation").at("values"));
   EXPECT_EQ(stored.at("random"), j.at("random"));

@@ -2,12 +2,12 @@
 // WebAssembly build must reproduce byte for byte (tests/js/simulate.test.js).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "latefuse/error.hpp"
 #include "latefuse/simulator.hpp"
+#include "native_goldens.hpp"
 #include "test_support.hpp"
 
 using namespace latefuse;
@@ -25,16 +25,6 @@ int completeCount(const SimulatedCohort& c) {
   int n = 0;
   for (Eigen::Index i = 0; i < c.available.rows(); ++i) n += c.available.row(i).minCoeff();
   return n;
-}
-
-// The settings of tests/golden/simulate_seed7.csv (the Vitest passes the same ones to the WASM build).
-SimulationOptions goldenOptions() {
-  SimulationOptions o = simulationPreset("hgsoc");
-  setCohortSize(o, 60);
-  o.seed = 7;
-  o.cellMissing = 0.05;
-  o.interaction = 0.3;
-  return o;
 }
 
 }  // namespace
@@ -145,18 +135,13 @@ TEST(Simulator, Errors) {
   EXPECT_THROW(setCohortSize(o, 5), InputError);
 }
 
-// tests/golden/simulate_seed7.csv: regenerated with LATEFUSE_WRITE_GOLDEN=1, otherwise compared.
+// tests/golden/simulate_seed7.csv, written only by build/native/latefuse_write_goldens (see
+// tests/r/README.md): the simulator must reproduce it byte for byte.
 TEST(Simulator, GoldenCsvSeed7) {
-  const std::string csv = cohortCsv(simulate(goldenOptions()));
-  const std::string path = latefuse::testing::sourcePath("tests/golden/simulate_seed7.csv");
-  const char* write = std::getenv("LATEFUSE_WRITE_GOLDEN");
-  if (write && std::string(write) == "1") {
-    std::ofstream out(path, std::ios::binary);
-    out << csv;
-    GTEST_SKIP() << "wrote " << path;
-  }
+  const std::string csv = latefuse::testing::simulateSeed7Csv();
+  const std::string path = latefuse::testing::sourcePath(latefuse::testing::kSimulateSeed7Path);
   std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing " << path << "; run with LATEFUSE_WRITE_GOLDEN=1 to create it";
+  ASSERT_TRUE(in) << "missing " << path << "; run build/native/latefuse_write_goldens simulate to create it";
   std::stringstream buffer;
   buffer << in.rdbuf();
   EXPECT_EQ(buffer.str(), csv);

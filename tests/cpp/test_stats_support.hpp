@@ -1,4 +1,4 @@
-// Helpers for the evaluation-statistics tests (issue 3): the R golden file, JSON -> Eigen, and a
+// Helpers for the evaluation-statistics tests: the R golden file, JSON -> Eigen, and a
 // record of the largest deviation from R per statistic (printed at exit when
 // LATEFUSE_STATS_ERRORS=1, for the parity table in the report).
 #pragma once

@@ -1,5 +1,5 @@
 // Uno's C, cumulative/dynamic AUC, Brier and integrated Brier score: parity with scikit-survival's
-// definitions (the issue's numbers; R transcription in tests/r/stats_golden.R), and calibration
+// definitions (scikit-survival 0.22's published numbers; R transcription in tests/r/stats_golden.R), and calibration
 // parity with R (quantile/cut groups, survfit, coxph on the linear predictor).
 #include <gtest/gtest.h>
 
@@ -39,7 +39,7 @@ TEST(StatsMetrics, GoldenCases) {
   }
 }
 
-// The scikit-survival numbers quoted in the issue (lung, Efron Cox lp, train = test).
+// scikit-survival 0.22's own numbers (lung, Efron Cox lp, train = test).
 TEST(StatsMetrics, IssueNumbers) {
   const auto& c = goldenCase("metrics", "lung_cox");
   const SurvivalData d = survivalFrom(c.at("train"));

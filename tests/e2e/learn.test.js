@@ -20,8 +20,10 @@ async function download(page, name) {
   return { path: await d.path(), name: d.suggestedFilename() };
 }
 
-/** Does this build have the fusion engine (the page enables "Run comparison")? */
-const hasEngine = (page) => page.evaluate(() => !document.querySelector('#btn-learn-run').disabled);
+/** The page enables "Run comparison" once the worker has started: a disabled button is a failure, not a skip. */
+async function expectEngine(page) {
+  expect(await page.evaluate(() => !document.querySelector('#btn-learn-run').disabled), 'Run comparison is enabled').toBe(true);
+}
 
 /** `latefuse simulate` + `latefuse fuse` for one seed of the Learn tab (its defaults: 200 replicates). */
 function cliSeed(seed, { interaction = 0, bootstrap = 200, permutations = 200 } = {}) {
@@ -125,11 +127,7 @@ describe('Learn: late vs early fusion', () => {
   it('compares late fusion, early fusion and each modality over seeds, with the numbers of `latefuse fuse`', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await page.click('#tab-learn');
-    if (!(await hasEngine(page))) {
-      expect(await page.isVisible('#learn-engine')).toBe(true);
-      await context.close();
-      return;
-    }
+    await expectEngine(page);
     await setFields(page, { seeds: 2, seed: 1 });
     await act(page, () => page.click('#btn-learn-run'), 180_000);
     const refs = [cliSeed(1), cliSeed(2)];
@@ -178,7 +176,7 @@ describe('Learn: late vs early fusion', () => {
   it('shows, in the numbers, that late fusion cannot learn a cross-modal interaction', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await page.click('#tab-learn');
-    if (!(await hasEngine(page))) { await context.close(); return; }
+    await expectEngine(page);
     await setFields(page, { seeds: 1, seed: 1, interaction: 1.5 });
     await act(page, () => page.click('#btn-learn-run'), 180_000);
     const withI = cliSeed(1, { interaction: 1.5 });
@@ -209,7 +207,7 @@ describe('Learn: late vs early fusion', () => {
   it('can be cancelled, and the tab stays usable', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await page.click('#tab-learn');
-    if (!(await hasEngine(page))) { await context.close(); return; }
+    await expectEngine(page);
     await setFields(page, { seeds: 50, bootstrap: 1000 });
     await page.click('#btn-learn-run');
     await page.waitForFunction(() => !document.querySelector('#progress').hidden && /Seed \d+ \(\d+ of 50\)/.test(document.querySelector('#progress-stage').textContent), null, { timeout: 60_000 });
@@ -236,10 +234,9 @@ describe('Learn: late vs early fusion', () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
     await page.click('#tab-learn');
     await act(page, () => page.click('#btn-learn-simulate'));
-    if (await hasEngine(page)) {
-      await setFields(page, { seeds: 3 });
-      await act(page, () => page.click('#btn-learn-run'), 180_000);
-    }
+    await expectEngine(page);
+    await setFields(page, { seeds: 3 });
+    await act(page, () => page.click('#btn-learn-run'), 180_000);
     const o = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
@@ -253,8 +250,8 @@ describe('Learn: late vs early fusion', () => {
       !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
     expect(unlabelled).toEqual([]);
     expect(await page.$$eval('#panel-learn table', (ts) => ts.filter((t) => !t.querySelector('caption')?.textContent.trim()).length)).toBe(0);
-    const shots = [['mobile-learn-settings', '#learn-form'], ['mobile-learn-cohort', '#learn-cohort']];
-    if (await hasEngine(page)) shots.push(['mobile-learn-explanation', '#learn-explanation'], ['mobile-learn-chart', '#learn-chart']);
+    const shots = [['mobile-learn-settings', '#learn-form'], ['mobile-learn-cohort', '#learn-cohort'],
+      ['mobile-learn-explanation', '#learn-explanation'], ['mobile-learn-chart', '#learn-chart']];
     for (const [name, locator] of shots) {
       await page.locator(locator).scrollIntoViewIfNeeded();
       await screenshot(page, name, { locator });

@@ -11,7 +11,7 @@ afterAll(async () => { await env?.close(); });
 
 describe('offline and sub-path', () => {
   it('serves every URL relative to /latefuse/', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=lung' });
+    const { context, problems } = await openApp(env, { query: '?demo=lung' });
     const paths = env.server.requests.map((r) => new URL(r.url, 'http://x').pathname);
     expect(paths.length).toBeGreaterThan(3);
     for (const p of paths) expect(p.startsWith('/latefuse/'), p).toBe(true);

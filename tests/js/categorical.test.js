@@ -1,4 +1,4 @@
-// Categorical feature columns (issue 4 §1): a text column is one-hot encoded in the core with the
+// Categorical feature columns: a text column is one-hot encoded in the core with the
 // most frequent training level as reference; the encoding is saved in the model file and applied by
 // `latefuse score` / scoreTables to the raw column; an unseen level scores as the reference with a note.
 import { describe, it, expect, beforeAll } from 'vitest';

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { latefuse, path, expectClose } from './helpers.js';
+import { latefuse, path, expectClose, readJson } from './helpers.js';
+
+const spot = readJson('tests/golden/spot_checks.json');
 
 let dir;
 const file = (name, text) => { const p = join(dir, name); writeFileSync(p, text); return p; };
@@ -27,7 +29,17 @@ describe('latefuse cox', () => {
     expect(o.concordance.c).toBeCloseTo(0.637135493, 9);
     expect(o.converged).toBe(true);
     expect(o.fit_ms).toBeGreaterThanOrEqual(0);
-    for (const k of ['se', 'hr', 'hr_lower', 'hr_upper', 'z', 'p', 'score_test', 'wald_test', 'iterations', 'warnings']) expect(o).toHaveProperty(k);
+    // Every other field against R (tests/r/spot_checks_golden.R): with --robust, z, p and the HR
+    // interval use the robust SE, as summary.coxph does.
+    const R = spot.cox_lung_robust;
+    for (const k of ['se', 'hr', 'hr_lower', 'hr_upper', 'z', 'p']) expectClose(o[k], R[k], 1e-9, k);
+    expect(o.iterations).toBe(R.iterations);
+    for (const [ours, theirs] of [['score_test', 'score_test'], ['wald_test', 'wald_test_model'], ['robust_wald_test', 'wald_test_robust']]) {
+      expectClose([o[ours].statistic, o[ours].p], [R[theirs].statistic, R[theirs].p], 1e-9, ours);
+      expect(o[ours].df, `${ours}.df`).toBe(R[theirs].df);
+    }
+    expectClose([o.robust_score_test.statistic, o.robust_score_test.p], [R.robust_score_test.statistic, R.robust_score_test.p], 1e-9, 'robust_score_test');
+    expect(o.warnings).toEqual([]);
   });
 
   it('Breslow, strata and weights reach the core', () => {
@@ -109,13 +121,21 @@ describe('latefuse concordance', () => {
     expect(risk.json.n).toBe(227);
     expect(risk.json.concordant).toBe(surv.json.discordant);
     expect(risk.json.c + surv.json.c).toBeCloseTo(1, 12);
-    for (const k of ['c', 'concordant', 'discordant', 'tied_score', 'tied_time', 'comparable', 'compute_ms']) expect(risk.json).toHaveProperty(k);
+    // R: concordance(Surv(time, status) ~ ph.ecog, reverse = TRUE) (tests/r/spot_checks_golden.R).
+    const R = spot.concordance_ecog;
+    expect(risk.json.n).toBe(R.n);
+    expectClose(risk.json.c, R.c, 1e-12, 'c');
+    expect([risk.json.concordant, risk.json.discordant, risk.json.tied_score, risk.json.tied_time, risk.json.tied_time_score])
+      .toEqual([R.concordant, R.discordant, R.tied_x, R.tied_y, R.tied_xy]);
+    expect(risk.json.comparable).toBe(R.concordant + R.discordant + R.tied_x);
+    expect(risk.json.compute_ms).toBeGreaterThanOrEqual(0);
   });
 });
 
 describe('native and WASM agree', () => {
   const native = path('build/native/latefuse_native');
-  it.skipIf(!existsSync(native))('same Cox fit and C on a 2000-row seeded data set to 1e-12', () => {
+  it('same Cox fit and C on a 2000-row seeded data set to 1e-12', () => {
+    expect(existsSync(native), `${native} is missing: run bash scripts/build.sh native`).toBe(true);
     // Deterministic synthetic data (a linear congruential sequence; not statistics, just input).
     let s = 12345;
     const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -56,7 +56,8 @@ describe('elastic-net Cox in WASM', () => {
   // A p > n data set where the Newton solver's Anderson-accelerated passes do real work: the same
   // folds must give the same bits natively and in WASM (fixed summation orders, fixed-polynomial exp/log).
   const native = path('build/native/latefuse_native');
-  it.skipIf(!existsSync(native))('native and WASM cross-validation agree bit for bit (n = 60, p = 150)', async () => {
+  it('native and WASM cross-validation agree bit for bit (n = 60, p = 150)', async () => {
+    expect(existsSync(native), `${native} is missing: run bash scripts/build.sh native`).toBe(true);
     const n = 60, p = 150;
     let s = 7;
     const u = () => { s = (s * 1103515245 + 12345) % 2147483648; return (s + 0.5) / 2147483648; };

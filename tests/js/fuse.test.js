@@ -54,7 +54,9 @@ function checkSubset(s, label) {
   for (const k of ['n', 'events', 'c', 'c_lower', 'c_upper', 'permutation_p']) expect(s, `${label}.${k}`).toHaveProperty(k);
   expect(Number.isInteger(s.n)).toBe(true);
   expect(s.events).toBeLessThanOrEqual(s.n);
-  if (s.n < 2 || s.events === 0) return;
+  // Every subset of this cohort is large enough to evaluate: no silent early exit.
+  expect(s.n, `${label}.n`).toBeGreaterThanOrEqual(2);
+  expect(s.events, `${label}.events`).toBeGreaterThan(0);
   for (const k of ['c', 'c_lower', 'c_upper', 'permutation_p', 'uno_c', 'ibs']) {
     expect(Number.isFinite(s[k]), `${label}.${k} = ${s[k]}`).toBe(true);
   }

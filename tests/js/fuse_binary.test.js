@@ -90,7 +90,7 @@ describe('latefuse simulate/fuse/score with a binary outcome', () => {
     expect(r.json.outcome).toBe('binary');
     expect(r.json.cases + r.json.controls).toBe(300);
     expect(readFileSync(out('b.csv'), 'utf8')).toBe(readText('tests/data/sim_binary.csv'));
-    const s = latefuse(['simulate', '--n', '300', '--seed', '5', '--features', '8', '--out', out('s.csv')]);
+    latefuse(['simulate', '--n', '300', '--seed', '5', '--features', '8', '--out', out('s.csv')]);
     expect(readFileSync(out('s.csv'), 'utf8')).toBe(readText('tests/data/sim_survival.csv'));
     const bad = latefuse(['simulate', '--outcome', 'binary', '--censoring', '0.3', '--out', out('x.csv')]);
     expect(bad.code).toBe(2);

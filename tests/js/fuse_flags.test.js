@@ -27,6 +27,33 @@ const submodelCoefs = (f) => f.model.modalities.map((m) => m.submodel.cox.coef);
 const integratorCoefs = (f) => Object.fromEntries(f.model.integrators.map((i) => [i.pattern.join('+'), i.cox.coef]));
 const sumSquares = (v) => v.reduce((s, x) => s + x * x, 0);
 
+/**
+ * Refit each submodel of a fit from its documented recipe and return the largest relative
+ * difference of its coefficients: the modality's training patients (not in the report's test ids,
+ * with a value in at least one of its columns — presence 'any'), missing cells replaced by the model
+ * file's training medians, z-scored with its centres and scales, then `latefuse cox` (checked against
+ * R's coxph in cox_golden.json) with the fit's ties and ridge theta = n x penalizer (scale = FALSE).
+ */
+function refitSubmodels(f, data, ties) {
+  const test = new Set(f.report.test_patients.ids);
+  const [header, ...rows] = readFileSync(data, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+  const at = (name) => header.indexOf(name);
+  return f.model.modalities.map((mo) => {
+    const cols = mo.features.map((x) => at(x.column));
+    const train = rows.filter((r) => !test.has(r[at('id')]) && cols.some((j) => r[j] !== ''));
+    const csv = [`time,event,${mo.features.map((x) => x.column).join(',')}`, ...train.map((r) => [r[at('time')], r[at('event')],
+      ...mo.features.map((x, k) => String(((r[cols[k]] === '' ? x.impute_median : Number(r[cols[k]])) - x.center) / x.scale))].join(','))];
+    const file = out(`refit-${mo.name}.csv`);
+    writeFileSync(file, `${csv.join('\n')}\n`);
+    const theta = train.length * f.model.training.settings.submodel_ridge.penalizer;
+    const c = latefuse(['cox', '--data', file, '--time', 'time', '--event', 'event', '--covariates', mo.features.map((x) => x.column).join(','),
+      '--ties', ties, '--ridge-theta', String(theta)]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.json.n, `${mo.name} training patients`).toBe(mo.training.patients);
+    return Math.max(...mo.submodel.cox.coef.map((b, k) => Math.abs(b - c.json.coef[k]) / Math.max(Math.abs(b), 1e-12)));
+  });
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'latefuse-fuse-flags-'));
   cohort = out('cohort.csv');
@@ -71,6 +98,8 @@ describe('latefuse fuse engine flags', () => {
     expect(p.report.settings.submodel.penalizer).toBe(1);
     expect(p.model.training.settings.submodel_ridge.penalizer).toBe(1);
     submodelCoefs(p).forEach((c, m) => expect(sumSquares(c)).toBeLessThan(sumSquares(submodelCoefs(base)[m])));
+    // The submodels are ridge fits with theta = n x 1 on their training data.
+    refitSubmodels(p, cohort, 'efron').forEach((d, m) => expect(d, p.model.modalities[m].name).toBeLessThan(1e-10));
     const i = fuse('ipenalizer', ['--integrator-penalizer', '2']);
     expect(i.report.settings.integrator.penalizer).toBe(2);
     expect(submodelCoefs(i)).toEqual(submodelCoefs(base));
@@ -129,6 +158,9 @@ describe('latefuse fuse engine flags', () => {
     expect(efron.report.settings.ties).toBe('efron');
     expect(f.model.modalities.every((m) => m.submodel.cox.ties === 'breslow')).toBe(true);
     expect(f.model.integrators.every((i) => i.cox.ties === 'breslow')).toBe(true);
+    // Each submodel is the Breslow fit of its training data, and the Efron run the Efron fit.
+    refitSubmodels(f, out('months.csv'), 'breslow').forEach((d, m) => expect(d, f.model.modalities[m].name).toBeLessThan(1e-10));
+    refitSubmodels(efron, out('months.csv'), 'efron').forEach((d, m) => expect(d, efron.model.modalities[m].name).toBeLessThan(1e-10));
     submodelCoefs(f).forEach((c, m) => expect(c, f.model.modalities[m].name).not.toEqual(submodelCoefs(efron)[m]));
   });
 

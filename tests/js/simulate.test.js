@@ -1,5 +1,5 @@
 // The simulator through WebAssembly and the `latefuse simulate` command. The golden CSV was written
-// by the NATIVE build (tests/cpp/test_simulator.cpp, LATEFUSE_WRITE_GOLDEN=1): the same seed must
+// by the NATIVE build (build/native/latefuse_write_goldens, tests/tools/write_native_goldens.cpp): the same seed must
 // give the same bytes here.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ describe('simulate (WASM)', () => {
 });
 
 describe('latefuse simulate', () => {
-  it('writes the golden file for the golden settings', () => {
+  it('latefuse simulate reproduces the native golden CSV byte for byte', () => {
     const out = join(dir, 'seed7.csv');
     const r = latefuse(['simulate', '--preset', 'hgsoc', '--n', '60', '--seed', '7', '--missing-cells', '0.05', '--interaction', '0.3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);

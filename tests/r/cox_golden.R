@@ -6,7 +6,7 @@
 # Every case is SELF-CONTAINED: it carries the exact data R fitted (time, event 0/1, covariate
 # columns, optional case weights, optional integer strata), the options, and R's results, so the
 # C++ test never re-derives data from the CSV files. Rows with NA in any used column are dropped
-# before fitting (as the issue asks). Numbers are written with the shortest of 15 or 17 significant
+# before fitting (as R's na.action does). Numbers are written with the shortest of 15 or 17 significant
 # digits that reproduces the double exactly, so the C++ side sees bit-identical data.
 suppressPackageStartupMessages({
   library(survival)

@@ -1,4 +1,4 @@
-# Golden-file generator: evaluation statistics (GitHub issue 3) for tests/cpp/test_stats_*.cpp and
+# Golden-file generator: evaluation statistics for tests/cpp/test_stats_*.cpp and
 # tests/js/stats.test.js.
 #
 # Run from the repository root:   Rscript tests/r/stats_golden.R
@@ -16,7 +16,7 @@
 #  * Log-rank: survival::survdiff.
 #  * Uno's C, cumulative/dynamic AUC, Brier and integrated Brier: scikit-survival 0.22's definitions
 #    (sksurv/metrics.py, sksurv/nonparametric.py) transcribed below line by line; the transcription
-#    is checked against the scikit-survival numbers in the issue before anything is written.
+#    is checked against scikit-survival 0.22's own output on lung before anything is written.
 #  * Calibration: quantile(type = 7) + cut() groups, survfit per group, coxph(Surv ~ lp).
 #  * Kendall / Spearman: cor.test(..., exact = FALSE).  BH etc.: p.adjust.
 #  * Bootstrap intervals: boot::boot + boot::boot.ci (perc; bca with L = empinf(type = "jack")),
@@ -217,7 +217,7 @@ km0 <- survfit(Surv(time, event) ~ 1, data = l2)
 S_km <- matrix(s15(summary(km0, times = ibs_times)$surv), nrow = nrow(l2), ncol = length(ibs_times), byrow = TRUE)
 k180 <- match(c(180, 360), ibs_times)
 
-# Check the transcription against the scikit-survival numbers of the issue.
+# Check the transcription against scikit-survival 0.22's own output on lung.
 chk <- function(a, b, tol = 1e-9) if (any(abs(a - b) > tol)) stop(sprintf("transcription check failed: %s vs %s",
   paste(format(a, digits = 12), collapse = " "), paste(format(b, digits = 12), collapse = " ")))
 chk(sk_uno(l2$time, l2$event, l2$time, l2$event, lp, 365), 0.6333164759)

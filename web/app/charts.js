@@ -3,7 +3,7 @@
 // Plot adds a <style> element to each SVG; the page's CSP forbids inline styles, so it is removed
 // before the SVG enters the document and styles.css carries the same rules (.lf-plot).
 import * as Plot from '@observablehq/plot';
-import { sig, fixed, pValue } from './format.js';
+import { finite, sig, fixed, pValue } from './format.js';
 
 export const PLOT_CLASS = 'lf-plot';
 
@@ -87,7 +87,6 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
 export const RISK_COLORS = { 2: ['#1f4e79', '#b4461e'], 3: ['#1f4e79', '#a07800', '#b4461e'] };
 export const riskColors = (k) => RISK_COLORS[k] ?? Array.from({ length: k }, (_, i) => ['#1f4e79', '#a07800', '#b4461e', '#5b3a8c', '#2f7d4a'][i % 5]);
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 /** A time value for text (up to 6 significant digits, no exponent for ordinary times). */
 export const timeText = (t) => (finite(t) ? String(Number(t.toPrecision(6))) : '—');
 

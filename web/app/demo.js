@@ -1,7 +1,6 @@
 // The "Run demo" button: simulate the study-shaped cohort (the hgsoc preset, a fixed seed), fit and
 // evaluate late and early fusion on it in the worker, and show the fusion results (fusion-view.js)
-// in the Fit panel. Without the fusion engine in this build the button fits the lung example
-// instead (a real fit by the core, never a mock-up).
+// in the Fit panel.
 // "Binary outcome demo": the same study-shaped cohort with a 0/1 outcome (`latefuse simulate --preset
 // hgsoc --outcome binary`), late fusion with logistic models (`latefuse fuse --outcome y`).
 import { $ } from './dom.js';
@@ -31,14 +30,9 @@ export class FusionDemo {
     this.flow = flow;
     this.announce = announce;
     this.onResult = onResult ?? (() => {});
-    this.available = false;
     this.view = null;
     this.result = null;
     this.el = { section: $('#fusion'), panel: $('#panel-fit') };
-  }
-
-  setCapabilities(capabilities) {
-    this.available = !!capabilities?.fusion;
   }
 
   /** Show the fusion results instead of the Cox flow's cards. */
@@ -92,22 +86,17 @@ export class FusionDemo {
 }
 
 /**
- * The demo button: the late-fusion demo when the core supports it, otherwise the lung Cox example.
- * @param {{flow: import('./fit.js').FitFlow, fusion: FusionDemo}} ctx
- * @returns {Promise<'late-fusion'|'lung'>}
+ * The demo button: the late-fusion demo.
+ * @param {{fusion: FusionDemo}} ctx
+ * @returns {Promise<'late-fusion'>}
  */
 export async function runDemo(ctx) {
-  if (ctx.fusion?.available) {
-    await ctx.fusion.run();
-    return 'late-fusion';
-  }
-  await ctx.flow.loadExample('lung', { fit: true });
-  return 'lung';
+  await ctx.fusion.run();
+  return 'late-fusion';
 }
 
-/** The binary-outcome demo button (late fusion needs the engine; without it the button says so). */
+/** The binary-outcome demo button. */
 export async function runBinaryDemo(ctx) {
-  if (!ctx.fusion?.available) throw new Error('this build of LateFuse has no late-fusion engine: the binary-outcome demo needs it');
   await ctx.fusion.run(BINARY_DEMO);
   return 'binary';
 }

@@ -4,11 +4,10 @@
 // only formats and lays them out. Written for reuse: late fusion renders one evaluation per model
 // and passes several models to the C-index and AUC charts.
 import { h, replace, dataTable, tableWrap } from './dom.js';
-import { fixed, pValue, count } from './format.js';
+import { finite, fixed, pValue, count } from './format.js';
 import { kaplanMeierChart, cIndexChart, aucChart, calibrationChart, riskColors, timeText } from './charts.js';
 import { chartDownloads, saveText, toCSV } from './download.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 /** "p = 0.0050" or "p < 0.0001". */
 export const pPhrase = (p) => (pValue(p).startsWith('<') ? `p\u00a0${pValue(p)}` : `p\u00a0=\u00a0${pValue(p)}`);
 /** A number with its full value kept in data-value (tests and copy/paste use it). */

@@ -5,7 +5,7 @@
 // a Cox fit, results, the Evaluate stage).
 // The user's choices (model, roles, modalities, covariates, settings) live here, keyed by column,
 // file or modality name, so they survive loading a corrected version of a file.
-import { h, $, replace, dataTable, tableWrap } from './dom.js';
+import { h, $, replace, tableWrap } from './dom.js';
 import { guessRoles, guessJoinColumn, modalityGroups } from './detect.js';
 import { renderCoxResults } from './results.js';
 import { EvaluateStage } from './evaluate.js';

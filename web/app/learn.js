@@ -68,7 +68,6 @@ export class LearnTab {
     this.flow = flow;
     this.announce = announce;
     this.values = presetValues();
-    this.fusionAvailable = false;
     this.cohort = null;
     this.view = null;
     this.el = {
@@ -79,7 +78,6 @@ export class LearnTab {
       error: $('#learn-error'),
       cohort: $('#learn-cohort'),
       results: $('#learn-results'),
-      engine: $('#learn-engine'),
     };
     this.build();
   }
@@ -119,12 +117,6 @@ export class LearnTab {
     this.el.run.addEventListener('click', () => this.flow.enqueue(() => this.runNow()));
   }
 
-  /** The core's capabilities (from `init`): without the fusion engine, Run is disabled and says why. */
-  setCapabilities(capabilities) {
-    this.fusionAvailable = !!capabilities?.fusion;
-    this.el.run.disabled = !this.fusionAvailable;
-    this.el.engine.hidden = this.fusionAvailable;
-  }
 
   applyPreset() {
     this.values = presetValues();
@@ -234,7 +226,7 @@ export class LearnTab {
 
   setBusy(busy) {
     this.el.simulate.disabled = busy;
-    this.el.run.disabled = busy || !this.fusionAvailable;
+    this.el.run.disabled = busy;
     this.el.preset.disabled = busy;
     $('#learn-card').setAttribute('aria-busy', String(busy));
   }
@@ -304,10 +296,6 @@ export class LearnTab {
 
   /** Simulate, fit and evaluate for each seed; chart and explain. */
   async runNow() {
-    if (!this.fusionAvailable) {
-      this.showError('This build has no late-fusion engine yet: the cohort can be simulated, but not fitted.');
-      return null;
-    }
     const input = this.read();
     if (!input) return null;
     this.setBusy(true);

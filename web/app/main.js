@@ -65,10 +65,8 @@ window.addEventListener('resize', () => {
 async function start() {
   document.body.dataset.state = 'loading';
   try {
-    const { version, capabilities } = await client.call('init', {});
+    const { version } = await client.call('init', {});
     $('#core-version').textContent = `core ${version}`;
-    fusion.setCapabilities(capabilities);
-    learn.setCapabilities(capabilities);
   } catch (error) {
     $('#fit-error').hidden = false;
     $('#fit-error').textContent = `The WebAssembly core could not be loaded: ${error.message}`;

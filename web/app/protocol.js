@@ -1,6 +1,6 @@
 // The small typed message layer between the page and the computation worker.
 //
-// Page -> worker:   {id, type, payload}            type is one of REQUESTS
+// Page -> worker:   {id, type, payload}            type is a key of worker.js `handlers`
 //                   {id, type: 'cancel'}            ask the worker to stop request `id`
 // Worker -> page:   {id, type: 'progress', payload: {stage, fraction}}   fraction in [0, 1] or null
 //                   {id, type: 'result',   payload}
@@ -13,7 +13,9 @@
 import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/errors.js';
 
 /**
- * Request types and their payloads / results.
+ * The request types are the keys of ONE object, worker.js `handlers` (RequestType below is derived
+ * from it, and serve() answers exactly those), so the list cannot drift. Their payloads / results:
+ * @typedef {keyof typeof import('./worker.js').handlers} RequestType
  * @typedef {{}} InitPayload                       -> {version: string}
  * @typedef {{key: string, name: string, file?: Blob, text?: string}} ParsePayload
  *   -> TableSummary (the parsed table stays in the worker under `key`)
@@ -43,10 +45,6 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *   -> late fusion on the loaded files: {result, km, summary, computeMs, predictions, calibration, ...}
  *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join
  */
-export const REQUESTS = Object.freeze(['init', 'parse', 'drop', 'dataset', 'fitCox', 'evaluate', 'simulate', 'fusion', 'learn', 'fuseData',
-  'scoreModelInfo', 'scoreOne', 'scoreInspect', 'scoreBatch',
-  // Binary-outcome models (worker-score-binary.js): one patient -> predicted probability.
-  'scoreOneBinary']);
 
 const ERROR_TYPES = { InputError, ModelError, CancelledError, LateFuseError };
 
@@ -101,7 +99,7 @@ export function serve(handlers, scope = self) {
     const { id, type, payload } = message;
     if (type === 'cancel') { cancelled.add(id); controllers.get(id)?.abort(); return; }
     const handler = Object.hasOwn(handlers, type) ? handlers[type] : undefined;
-    if (!REQUESTS.includes(type) || !handler) {
+    if (!handler) {
       scope.postMessage({ id, type: 'error', payload: { name: 'LateFuseError', message: `unknown request type "${type}"` } });
       return;
     }
@@ -179,12 +177,11 @@ export class WorkerClient {
 
   /**
    * Send a request. Returns {id, promise}.
-   * @param {string} type one of REQUESTS
+   * @param {RequestType} type a key of worker.js `handlers`
    * @param {object} payload
    * @param {{onProgress?: (p: {stage: string, fraction: number|null}) => void, transfer?: Transferable[]}} [options]
    */
   request(type, payload = {}, { onProgress, transfer: buffers = [] } = {}) {
-    if (!REQUESTS.includes(type)) throw new LateFuseError(`unknown request type "${type}"`);
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress, timer: null });

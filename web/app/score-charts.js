@@ -4,9 +4,8 @@
 // that states the values at the horizons; the page shows the same numbers in a table beside it.
 import * as Plot from '@observablehq/plot';
 import { PLOT_CLASS, timeText } from './charts.js';
-import { fixed } from './format.js';
+import { finite, fixed } from './format.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 /**
  * @param {{time: number[], surv: number[], lower: number[], upper: number[]}} curve  S(t) at each time (t = 0 first)

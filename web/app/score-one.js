@@ -6,7 +6,7 @@
 // and at the model's horizons. The numbers are the core's (worker-score.js `scoreOne`, the same
 // path as `latefuse score` on a one-row CSV); this file validates what is typed and formats.
 // The typed values are kept per model, so they survive switching tabs and models.
-// A BINARY model (summary.outcomeType 'binary'; worker-score-binary.js `scoreOneBinary`) gives the
+// A BINARY model (summary.outcomeType 'binary'; the same `scoreOne`) gives the
 // predicted probability of the outcome with the fused log-odds, percentile, risk group and the
 // integrator used, instead of the hazard ratio and S(t).
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
@@ -225,8 +225,7 @@ export class PatientForm {
     }
     const entry = this.entry;
     try {
-      const binary = entry.summary.outcomeType === 'binary';
-      const result = await this.tab.run(binary ? 'scoreOneBinary' : 'scoreOne', { model: entry.text, patient }, 'Scoring the patient');
+      const result = await this.tab.run('scoreOne', { model: entry.text, patient }, 'Scoring the patient');
       this.results.set(entry.key, { result, summary: entry.summary, stale: false });
       if (this.entry !== entry) return;
       this.renderResult(result, false);

@@ -194,7 +194,7 @@ export class Dataset {
     this.join = {
       column: id,
       matched: matched.length,
-      perFile: this.tables.map(({ table }, t) => ({ file: table.file, rows: table.rowCount, unmatched: table.rowCount - matched.length })),
+      perFile: this.tables.map(({ table }) => ({ file: table.file, rows: table.rowCount, unmatched: table.rowCount - matched.length })),
     };
   }
 

@@ -1,24 +1,15 @@
 // Late fusion in the worker: simulate a cohort (web/lib `simulate`), fit and evaluate late and early
-// fusion on it (web/lib `fitAndEvaluateFusion`), and repeat over seeds for the Learn tab. Every
-// number comes from the WebAssembly core through web/lib; this module only orders the calls,
-// reports progress, honours Cancel and picks the fields the page shows (fusion-model.js).
+// fusion on it or on the user's files (web/lib `fitAndEvaluateFusion`), and repeat over seeds for the
+// Learn tab. Written once for every outcome family: what differs (the outcome's columns, the curves
+// after the engine, scoring and calibration) comes from worker-outcomes.js OUTCOMES. Every number
+// comes from the WebAssembly core through web/lib; this module only orders the calls, reports
+// progress, honours Cancel and picks the fields the page shows (fusion-model.js).
 import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
-import { learnRow, readReport } from './fusion-model.js';
-import { fusionData, withRole } from './worker-data.js';
+import { learnRow } from './fusion-model.js';
+import { outcomeFamily, simulatedInput } from './worker-outcomes.js';
+import { withRole } from './worker-data.js';
 import { checkHorizons } from '../lib/columns.js';
-import { atRiskTimes } from './worker-evaluate.js';
-import { binaryFusionData, binaryFusionInput, binaryScoreAndCalibrate } from './worker-binary.js';
-
-/** FUSION SEAM: the fusion engine of web/lib, or null while this build does not have it. */
-export function fusionEngine() {
-  return typeof lib.fitAndEvaluateFusion === 'function' ? lib.fitAndEvaluateFusion : null;
-}
-
-/** What the core of this build can do (sent to the page with `init`). */
-export function capabilities() {
-  return { simulate: typeof lib.simulate === 'function', fusion: fusionEngine() !== null };
-}
 
 const PREVIEW_ROWS = 8;
 
@@ -54,46 +45,11 @@ function asCancel(error) {
   return error?.name === 'AbortError' ? new CancelledError() : error;
 }
 
-function engineOrThrow() {
-  const engine = fusionEngine();
-  if (!engine) throw new InputError('this build of LateFuse has no late-fusion engine yet (web/lib fitAndEvaluateFusion)');
-  return engine;
-}
-
-/**
- * The engine's input for a simulated cohort, built exactly as `latefuse fuse --data cohort.csv --id id
- * --time time --event event --modality <m>=<m>_* ...` builds it (same columns, order, ids and
- * options), so the page and the CLI give the same report for the same data and seed.
- */
-export function fusionInput(csv, modalities, evaluation = {}) {
-  const table = lib.parseTable(csv, { file: 'simulated.csv' });
-  const groups = {};
-  for (const m of modalities) groups[m.name] = table.header.filter((c) => c.startsWith(`${m.name}_`));
-  const columns = {};
-  for (const cols of Object.values(groups)) for (const c of cols) columns[c] = lib.numericColumn(table, c, 'feature');
-  const input = {
-    columns,
-    modalities: groups,
-    time: lib.numericColumn(table, 'time', 'time'),
-    event: lib.eventColumn(table, 'event'),
-    ids: Array.from(table.columns.get('id').raw, (v) => String(v).trim()),
-    testFraction: evaluation.testFraction ?? 0.3,
-    folds: 0,
-    repeats: 1,
-    seed: evaluation.seed ?? 1,
-    bootstrap: evaluation.bootstrap ?? 1000,
-    permutations: evaluation.permutations ?? 1000,
-    riskGroups: evaluation.riskGroups ?? 'median',
-  };
-  if (evaluation.earlyImpute) input.earlyImpute = true;
-  return input;
-}
-
 /** Run the engine with progress mapped to [from, to] and Cancel through the AbortSignal. */
-async function runEngine(engine, input, ctx, { stage, from, to }) {
+async function runEngine(input, ctx, { stage, from, to }) {
   ctx.progress(stage, from);
   try {
-    const report = await engine(input, {
+    const report = await lib.fitAndEvaluateFusion(input, {
       signal: ctx.signal,
       onProgress: (p) => {
         const f = typeof p === 'number' ? p : p?.fraction;
@@ -113,191 +69,49 @@ async function runEngine(engine, input, ctx, { stage, from, to }) {
  * With `evaluation.bothEarly`, early fusion is fitted twice: on complete cases (the report's
  * "early fusion") and with imputation (added as "early fusion (imputed)", from a second run of the
  * engine on the same data, split and seed).
- * @returns {{cohort: object, result: object}} the simulated cohort summary (with its CSV) and the report
+ * @returns {{cohort: object, result: object, table: object, input: object}} the simulated cohort summary (with
+ *   its CSV), the report, the cohort's table and the engine's input
  */
-async function fitOne(engine, simulation, evaluation, ctx, { label = '', from = 0, to = 1 } = {}) {
-  ctx.progress(`${label}Simulating the cohort`, from);
+async function fitOne(family, simulation, evaluation, ctx, { label = '', from = 0, to = 1 } = {}) {
+  const stages = family.stages.demo;
+  ctx.progress(`${label}${stages.simulate}`, from);
   await ctx.checkpoint();
   const cohort = await lib.simulate(simulation);
   await ctx.checkpoint();
   const { bothEarly, ...options } = evaluation;
-  const input = fusionInput(cohort.csv, cohort.modalities, options);
-  const mid = bothEarly ? from + (to - from) * 0.6 : to;
-  const result = await runEngine(engine, input, ctx, { stage: `${label}Fitting and evaluating late and early fusion`, from, to: mid });
+  const { table, input } = simulatedInput(family, cohort.csv, cohort.modalities, options);
+  const fitFrom = from + (to - from) * stages.fitFrom;
+  const fitTo = from + (to - from) * stages.fitTo;
+  const mid = bothEarly ? fitFrom + (fitTo - fitFrom) * 0.6 : fitTo;
+  const result = await runEngine(input, ctx, { stage: `${label}${stages.fit}`, from: fitFrom, to: mid });
   if (bothEarly) {
-    const imputed = await runEngine(engine, { ...input, earlyImpute: true }, ctx, { stage: `${label}Early fusion with imputation`, from: mid, to });
+    const imputed = await runEngine({ ...input, earlyImpute: true }, ctx, { stage: `${label}Early fusion with imputation`, from: mid, to: fitTo });
     const early = imputed.models?.find((m) => m.kind === 'early');
     if (early) result.models.push({ ...early, name: 'early fusion (imputed)' });
   }
-  return { cohort, result };
+  return { cohort, result, table, input };
 }
 
 /**
- * Kaplan–Meier curves (with the number at risk) and the log-rank test of the late-fusion risk groups
- * of the TEST patients: the groups are the report's (training cut-points applied to the test
- * scores); time and event are the patients' own (`outcomeOf(id)` -> {time, event}). The report itself
- * has each group's median and S at the horizons; the curves for the chart are computed here by the
- * core (`latefuse km --group`).
+ * The Run-demo request: one simulated cohort (`simulation.outcome` 'binary' for a 0/1 outcome), the
+ * whole report, what the family draws of the test risk groups (Kaplan–Meier curves for survival),
+ * the predictions of every patient and the calibration of the test patients.
  */
-async function testRiskGroupCurves(report, outcomeOf) {
-  const rep = readReport(report);
-  const { ids, riskGroup } = rep.testPatients;
-  const labels = (rep.riskGroups.test?.groups ?? []).map((g) => g.label);
-  if (!ids.length || !labels.length) return null;
-  const keep = ids.map((id, k) => ({ o: outcomeOf(id), group: riskGroup[k] })).filter((x) => x.o && Number.isInteger(x.group) && labels[x.group] !== undefined);
-  if (keep.length !== ids.length) return null;
-  const time = Float64Array.from(keep, (x) => x.o.time);
-  const event = Float64Array.from(keep, (x) => x.o.event);
-  const group = keep.map((x) => labels[x.group]);
-  let tmax = 0;
-  for (const t of time) tmax = Math.max(tmax, t);
-  const atTimes = atRiskTimes(tmax);
-  const km = await lib.kaplanMeier({ time, event, group, times: atTimes, curve: true });
-  const groups = [...km.groups].sort((a, b) => labels.indexOf(a.group) - labels.indexOf(b.group)).map((g) => ({
-    label: g.group,
-    n: g.n,
-    events: g.events,
-    median: g.median,
-    medianLower: g.medianLower,
-    medianUpper: g.medianUpper,
-    atRisk: Array.from(g.at.nRisk),
-    curve: {
-      time: Array.from(g.curve.time), surv: Array.from(g.curve.surv), lower: Array.from(g.curve.lower), upper: Array.from(g.curve.upper),
-      nRisk: Array.from(g.curve.nRisk), nEvent: Array.from(g.curve.nEvent), nCensor: Array.from(g.curve.nCensor),
-    },
-  }));
-  let test = null;
-  if (new Set(group).size >= 2) {
-    const lr = await lib.logRank({ time, event, group });
-    test = { chisq: lr.chisq, df: lr.df, p: lr.p };
-  }
-  return { atTimes, groups, logRank: test, ids, time: Array.from(time), event: Array.from(event) };
-}
-
-/** Outcome lookup of a simulated cohort's CSV by patient id. */
-function csvOutcomes(csv) {
-  const table = lib.parseTable(csv, { file: 'simulated.csv' });
-  const idColumn = table.columns.get('id');
-  const timeAll = table.columns.get('time').values;
-  const eventAll = table.columns.get('event').values;
-  const rowOf = new Map();
-  for (let i = 0; i < table.rowCount; i++) rowOf.set(String(idColumn.raw[i]), i);
-  return { table, outcomeOf: (id) => (rowOf.has(id) ? { time: timeAll[rowOf.get(id)], event: eventAll[rowOf.get(id)] } : null) };
-}
-
-/** Groups of predicted risk in the calibration plot (5 as models/build.sh; fewer for small test sets). */
-export const CALIBRATION_GROUPS = 5;
-
-/**
- * Every patient of `tables` scored with the model file the engine wrote (web/lib scoreTables, as
- * `latefuse score --model M --data F ... [--id COL]`): sets out.predictions (that command's CSV), or
- * out.predictionsError and out.calibrationNote (naming `what` the model predicts) and returns null.
- */
-export async function scoreEveryPatient(result, tables, { idColumn, idRequired }, out, what) {
-  const modelText = typeof result.model_json === 'string' ? result.model_json : null;
-  if (!modelText) {
-    out.predictionsError = result.model_json_error ?? 'the engine wrote no model file';
-    out.calibrationNote = `no model file to predict ${what} with (${out.predictionsError})`;
-    return null;
-  }
-  try {
-    const p = await lib.scoreTables(modelText, tables, { idColumn, idRequired });
-    out.predictions = lib.predictionsCsv(p);
-    return p;
-  } catch (error) {
-    out.predictionsError = error.message;
-    out.calibrationNote = `the patients could not be scored with the model (${error.message})`;
-    return null;
-  }
-}
-
-/**
- * Score every patient of `tables` with the model the engine wrote (web/lib scoreTables: the same
- * call and options as `latefuse score --model M --data F ... [--id COL]`, so predictionsCsv(p) is
- * that command's CSV), then calibration of the TEST patients at the report's middle horizon: mean
- * predicted S(t) vs Kaplan–Meier S(t) by groups of predicted risk, and the calibration slope (the
- * core's survivalCalibration, as `latefuse evaluate --predicted-survival surv_<t>
- * --calibration-horizon t --calibration-groups 5` on the test patients in the report's order).
- * @returns {{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null}}
- */
-async function scoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
-  const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testSurvival: null };
-  const p = await scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 'survival');
-  if (!p) return out;
-  const rep = readReport(result);
-  const horizons = rep.horizons.filter((t) => Number.isFinite(t));
-  if (!horizons.length) { out.calibrationNote = 'the report has no horizon'; return out; }
-  const horizon = horizons[Math.floor((horizons.length - 1) / 2)];
-  const at = p.survival.find((s) => s.time === horizon);
-  if (!at) { out.calibrationNote = `the model predicts no survival at t = ${horizon}`; return out; }
-  const index = new Map(p.ids.map((id, i) => [id, i]));
-  const { ids } = rep.testPatients;
-  const time = [];
-  const event = [];
-  const predicted = [];
-  for (const id of ids) {
-    const i = index.get(idOf(id));
-    const o = outcomeOf(id);
-    if (i === undefined || !o) { out.calibrationNote = `test patient "${id}" was not scored`; return out; }
-    if (!Number.isFinite(at.surv[i])) continue;
-    time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
-  }
-  out.testSurvival = { horizon, values: ids.map((id) => at.surv[index.get(idOf(id))]) };
-  if (predicted.length < 2 * CALIBRATION_GROUPS) { out.calibrationNote = `too few test patients with a predicted survival at t = ${horizon}`; return out; }
-  try {
-    const c = await lib.survivalCalibration({
-      time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
-    });
-    out.calibration = { n: predicted.length, horizon, ...c };
-  } catch (error) {
-    out.calibrationNote = error.message;
-  }
-  return out;
-}
-
-/**
- * The binary-outcome demo: a cohort simulated with `outcome: 'binary'` (`latefuse simulate --outcome
- * binary`), late fusion with logistic models, the predictions of every patient and the calibration
- * of the test patients' probabilities (no Kaplan–Meier curves: the risk groups are proportions).
- */
-async function binaryDemoRequest({ simulation, evaluation = {} }, ctx) {
-  const engine = engineOrThrow();
-  ctx.progress('Simulating the cohort (binary outcome)', 0);
-  await ctx.checkpoint();
-  const cohort = await lib.simulate(simulation);
-  await ctx.checkpoint();
-  const { table, input } = binaryFusionInput(cohort.csv, cohort.modalities, evaluation);
-  const result = await runEngine(engine, input, ctx, { stage: 'Fitting and evaluating late and early fusion (logistic models)', from: 0.02, to: 0.95 });
-  ctx.progress('Predicted probabilities and calibration of the test patients', 0.97);
-  const byId = new Map(input.ids.map((id, k) => [id, k]));
-  const scored = await binaryScoreAndCalibrate(result, [table], {
-    idColumn: 'id', idRequired: true, outcomeOf: (id) => (byId.has(id) ? input.outcome[byId.get(id)] : null),
-  });
-  await ctx.checkpoint();
-  const { csv, ...summary } = cohort;
-  return { cohort: summary, csv, result, km: null, testOutcome: testOutcomes(result, input), ...scored };
-}
-
-/** The outcome (0/1) of each test patient, in the report's order (the per-patient download). */
-function testOutcomes(result, input) {
-  const byId = new Map(input.ids.map((id, k) => [id, k]));
-  return readReport(result).testPatients.ids.map((id) => (byId.has(id) ? input.outcome[byId.get(id)] : null));
-}
-
-/** The Run-demo request: one simulated cohort, the whole report, the test risk groups' curves. */
 export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
-  if (simulation?.outcome === 'binary') return binaryDemoRequest({ simulation, evaluation }, ctx);
-  const engine = engineOrThrow();
-  const { cohort, result } = await fitOne(engine, simulation, evaluation, ctx);
-  ctx.progress('Kaplan–Meier curves of the late-fusion risk groups', null);
-  const { table, outcomeOf } = csvOutcomes(cohort.csv);
-  const km = await testRiskGroupCurves(result, outcomeOf);
-  await ctx.checkpoint();
-  ctx.progress('Predicted survival and calibration of the test patients', null);
-  const scored = await scoreAndCalibrate(result, [table], { idColumn: 'id', idRequired: true, outcomeOf });
+  const family = outcomeFamily(simulation?.outcome === 'binary');
+  const { cohort, result, table, input } = await fitOne(family, simulation, evaluation, ctx);
+  const outcomeOf = family.outcomeOf(input);
+  let km = null;
+  if (family.curves) {
+    ctx.progress(family.stages.curves, null);
+    km = await family.curves(result, outcomeOf);
+    await ctx.checkpoint();
+  }
+  ctx.progress(family.stages.score, family.stages.demo.scoreAt);
+  const scored = await family.scoreAndCalibrate(result, [table], { idColumn: 'id', idRequired: true, outcomeOf });
   await ctx.checkpoint();
   const { csv, ...summary } = cohort;
-  return { cohort: summary, csv, result, km, ...scored };
+  return { cohort: summary, csv, result, km, ...family.extras(result, input), ...scored };
 }
 
 /**
@@ -320,51 +134,32 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   if (list.length === 0) throw new InputError('no data loaded: open CSV/TSV files or load an example');
   ctx.progress('Joining the files on the patient ID', null);
   await ctx.checkpoint();
-  if (roles.outcome) return binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx);
-  const { input, summary } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
+  const family = outcomeFamily(!!roles.outcome);
+  const { input, summary } = family.userData(list, roles, modalities);
   if (checkOnly) return { summary };
   // Horizons beyond the follow-up: refused beside the setting, as by `latefuse fuse --horizons`.
-  if (options.horizons?.length) {
+  if (options.horizons?.length && input.time) {
     withRole('setting:horizons', () => checkHorizons(options.horizons, input.time, { file: summary.outcomeFile, column: roles.time, flag: 'the horizon' }));
   }
-  const engine = engineOrThrow();
   const request = { ...input, ...options };
   if (input.split) delete request.testFraction;
   const started = performance.now();
-  const result = await runEngine(engine, request, ctx, { stage: 'Fitting the submodels and integrators, then evaluating on the test patients', from: 0.02, to: 0.93 });
+  const result = await runEngine(request, ctx, { stage: family.stages.fit, from: 0.02, to: family.stages.fitEnd });
   const computeMs = Math.round((performance.now() - started) * 1000) / 1000;
-  const byId = new Map(input.ids.map((id, k) => [id, k]));
-  const outcomeOf = (id) => (byId.has(id) ? { time: input.time[byId.get(id)], event: input.event[byId.get(id)] } : null);
-  ctx.progress('Kaplan–Meier curves of the late-fusion risk groups', 0.94);
-  const km = await testRiskGroupCurves(result, outcomeOf);
-  await ctx.checkpoint();
-  ctx.progress('Predicted survival and calibration of the test patients', 0.97);
+  const outcomeOf = family.outcomeOf(input);
+  let km = null;
+  if (family.curves) {
+    ctx.progress(family.stages.curves, 0.94);
+    km = await family.curves(result, outcomeOf);
+    await ctx.checkpoint();
+  }
+  ctx.progress(family.stages.score, 0.97);
   // Without an ID column (one file), `latefuse score` numbers the rows 1, 2, ...; the engine's ids are "row 1", ...
-  const scored = await scoreAndCalibrate(result, list.map((x) => x.table), {
+  const scored = await family.scoreAndCalibrate(result, list.map((x) => x.table), {
     idColumn: roles.id || 'id', idRequired: !!roles.id, outcomeOf, idOf: roles.id ? (id) => id : (id) => id.replace(/^row /, ''),
   });
   await ctx.checkpoint();
-  return { result, km, summary, computeMs, ...scored };
-}
-
-/** fuseDataRequest with a binary outcome column (roles.outcome): `latefuse fuse --outcome COL`. */
-async function binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx) {
-  const { input, summary } = binaryFusionData(list, { id: roles.id, outcome: roles.outcome, split: roles.split, modalities });
-  if (checkOnly) return { summary };
-  const engine = engineOrThrow();
-  const request = { ...input, ...options };
-  if (input.split) delete request.testFraction;
-  const started = performance.now();
-  const result = await runEngine(engine, request, ctx, { stage: 'Fitting the logistic submodels and integrators, then evaluating on the test patients', from: 0.02, to: 0.95 });
-  const computeMs = Math.round((performance.now() - started) * 1000) / 1000;
-  ctx.progress('Predicted probabilities and calibration of the test patients', 0.97);
-  const byId = new Map(input.ids.map((id, k) => [id, k]));
-  const scored = await binaryScoreAndCalibrate(result, list.map((x) => x.table), {
-    idColumn: roles.id || 'id', idRequired: !!roles.id, idOf: roles.id ? (id) => id : (id) => id.replace(/^row /, ''),
-    outcomeOf: (id) => (byId.has(id) ? input.outcome[byId.get(id)] : null),
-  });
-  await ctx.checkpoint();
-  return { result, km: null, summary, computeMs, testOutcome: testOutcomes(result, input), ...scored };
+  return { result, km, summary, computeMs, ...family.extras(result, input), ...scored };
 }
 
 /**
@@ -374,7 +169,7 @@ async function binaryFuseData(list, { roles, modalities, options, checkOnly }, c
  * what the interaction costs.
  */
 export async function learnRequest({ simulation, seeds = 1, evaluation = {} }, ctx) {
-  const engine = engineOrThrow();
+  const family = outcomeFamily(simulation?.outcome === 'binary');
   const count = Math.max(1, Math.min(50, Math.floor(Number(seeds) || 1)));
   const withReference = Number(simulation.interaction ?? 0) !== 0;
   evaluation = { bothEarly: true, ...evaluation };
@@ -385,11 +180,11 @@ export async function learnRequest({ simulation, seeds = 1, evaluation = {} }, c
   for (let k = 0; k < count; k++) {
     const seed = Number(simulation.seed ?? 1) + k;
     const label = `Seed ${seed} (${k + 1} of ${count}): `;
-    const one = await fitOne(engine, { ...simulation, seed }, { ...evaluation, seed }, ctx, { label, from: done / runs, to: (done + 1) / runs });
+    const one = await fitOne(family, { ...simulation, seed }, { ...evaluation, seed }, ctx, { label, from: done / runs, to: (done + 1) / runs });
     rows.push(learnRow(one.result, one.cohort, seed));
     done += 1;
     if (withReference) {
-      const ref = await fitOne(engine, { ...simulation, seed, interaction: 0 }, { ...evaluation, seed }, ctx,
+      const ref = await fitOne(family, { ...simulation, seed, interaction: 0 }, { ...evaluation, seed }, ctx,
         { label: `${label}without the interaction: `, from: done / runs, to: (done + 1) / runs });
       reference.push(learnRow(ref.result, ref.cohort, seed));
       done += 1;

@@ -11,6 +11,8 @@
 // 0, the horizons and summary.baselineTimes), up to the last event time of the model used; the
 // values at the model's own horizons are those of `latefuse score` (the e2e tests compare them).
 // Many patients: the core skips a patient with no modality (skipUnscorable) and lists it.
+// A binary model (summary.outcomeType 'binary') goes the same way and gives the probability P(y = 1)
+// with the fused log-odds instead of the hazard ratio and S(t) (PATIENT_FIELDS).
 import { tableFromRows, InputError } from '../lib/index.js';
 import { loadScoringModel, predictionsCsv } from '../lib/model.js';
 import { readTable } from './worker-data.js';
@@ -20,7 +22,7 @@ import { modelInputs } from './score-inputs.js';
 const cache = new Map();
 const CACHE_SIZE = 4;
 
-export async function modelEntry(text, ctx) {
+async function modelEntry(text, ctx) {
   if (typeof text !== 'string' || text.trim() === '') throw new InputError('no model chosen: pick a model first');
   let entry = cache.get(text);
   if (!entry) {
@@ -66,13 +68,47 @@ export async function scoreModelInfoRequest({ model }, ctx) {
 
 const first = (v) => (v && v.length ? v[0] : NaN);
 
-/** Patient 0 of a predictions object, with the whole S(t) curve and its values at the horizons. */
-function patientResult(p, entry, curve, extra = {}) {
+/**
+ * What one patient's result holds beyond the fields every outcome shares: for a survival model the
+ * hazard ratio and the whole S(t) curve (up to the last event time of the model used) with its
+ * values at the horizons; for a binary model the probability P(y = 1) and the log-odds behind it.
+ * `times`: the scoring option the family needs (S(t) at every baseline event time, or none).
+ */
+const PATIENT_FIELDS = {
+  survival: {
+    times: (entry) => ({ times: curveOf(entry).times }),
+    fields(p, entry) {
+      const curve = curveOf(entry);
+      const index = p.integratorIndex[0];
+      const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
+      const points = p.survivalAtTimes.filter((h) => h.time <= lastTime);
+      return {
+        coxLp: first(p.coxLp),
+        hazardRatio: first(p.hazardRatio),
+        earlyLp: first(p.earlyLp),
+        timeUnit: p.timeUnit,
+        lastTime,
+        curve: {
+          time: points.map((h) => h.time),
+          surv: points.map((h) => h.surv[0]),
+          lower: points.map((h) => h.lower[0]),
+          upper: points.map((h) => h.upper[0]),
+        },
+        horizons: p.survival.map((h) => ({ time: h.time, surv: h.surv[0], lower: h.lower[0], upper: h.upper[0] })),
+      };
+    },
+  },
+  binary: {
+    times: () => ({}),
+    // The scoring output's linear-predictor column holds the fused log-odds for a binary model.
+    fields: (p) => ({ outcomeType: 'binary', logOdds: first(p.coxLp), probability: first(p.probability) }),
+  },
+};
+
+/** Patient 0 of a predictions object: the fields every outcome shares, then its family's. */
+function patientResult(p, entry, family, typed) {
   const s = entry.summary;
   const index = p.integratorIndex[0];
-  const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
-  const points = p.survivalAtTimes.filter((h) => h.time <= lastTime);
-  const patternPatients = s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0;
   return {
     id: p.ids[0],
     modalities: p.modalities,
@@ -82,42 +118,31 @@ function patientResult(p, entry, curve, extra = {}) {
     integratorIndex: index,
     integratorPatients: index >= 0 ? s.integrators[index].patients : null,
     submodelPatients: index < 0 ? s.modalities.find((m) => m.name === p.integrator[0])?.patients ?? null : null,
-    patternPatients,
+    patternPatients: s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0,
     minPatternSize: s.training.minPatternSize,
     fallback: p.fallback[0],
     note: p.note[0],
     fusedLp: first(p.fusedLp),
-    coxLp: first(p.coxLp),
-    hazardRatio: first(p.hazardRatio),
     percentile: first(p.percentile),
     riskGroup: p.riskGroup[0],
     riskLabel: p.riskLabel[0],
     riskLabels: s.riskGroups?.labels ?? null,
-    earlyLp: first(p.earlyLp),
-    timeUnit: p.timeUnit,
-    lastTime,
-    curve: {
-      time: points.map((h) => h.time),
-      surv: points.map((h) => h.surv[0]),
-      lower: points.map((h) => h.lower[0]),
-      upper: points.map((h) => h.upper[0]),
-    },
-    horizons: p.survival.map((h) => ({ time: h.time, surv: h.surv[0], lower: h.lower[0], upper: h.upper[0] })),
-    ...extra,
+    ...family.fields(p, entry),
+    typed,
   };
 }
 
 /**
- * Score one patient.
+ * Score one patient, with a survival or a binary model (summary.outcomeType).
  * @param {{model: string, patient: Record<string, {mode: 'raw', values: Record<string, string>} | {mode: 'score', value: number|string}>}} payload
  *   per modality: the raw cells typed (strings, '' = empty; a category's level) or a standardised
  *   risk score typed directly; a modality with nothing entered is absent.
  */
 export async function scoreOneRequest({ model, patient = {} }, ctx) {
   const entry = await modelEntry(model, ctx);
-  const curve = curveOf(entry);
-  const { predictions, typed } = await scorePatient(entry, patient, ctx, { times: curve.times });
-  return patientResult(predictions, entry, curve, { typed });
+  const family = PATIENT_FIELDS[entry.summary.outcomeType === 'binary' ? 'binary' : 'survival'];
+  const { predictions, typed } = await scorePatient(entry, patient, ctx, family.times(entry));
+  return patientResult(predictions, entry, family, typed);
 }
 
 /**
@@ -126,7 +151,7 @@ export async function scoreOneRequest({ model, patient = {} }, ctx) {
  * standardised scores of the modalities entered as features through the core's scoring from scores.
  * @returns {Promise<{predictions: object, typed: string[]}>} typed: the modalities given as scores
  */
-export async function scorePatient(entry, patient, ctx, options = {}) {
+async function scorePatient(entry, patient, ctx, options = {}) {
   const inputs = modelInputs(entry.summary);
   const header = inputs.flatMap((m) => m.fields.map((f) => f.column));
   const row = [];

@@ -6,9 +6,8 @@ import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable, Dataset } from './worker-data.js';
 import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
-import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest, capabilities } from './worker-fusion.js';
+import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
-import { scoreOneBinaryRequest } from './worker-score-binary.js';
 
 /** Parsed tables by key (the page's source key: the file name). */
 const tables = new Map();
@@ -18,7 +17,7 @@ let dataset = null;
 async function init(_payload, ctx) {
   ctx.progress('Loading the WebAssembly core', null);
   await loadModule();
-  return { version: await coreVersion(), capabilities: capabilities() };
+  return { version: await coreVersion() };
 }
 
 async function parse({ key, name, file, text }, ctx) {
@@ -150,10 +149,12 @@ async function evaluateRequest(payload, ctx) {
   return transfer(out, [out.riskGroups.codes.buffer]);
 }
 
-serve({
+/** Every request the worker answers: the one list of request types (protocol.js RequestType). */
+export const handlers = Object.freeze({
   init, parse, drop, dataset: makeDataset, fitCox: fitCoxRequest, evaluate: evaluateRequest,
   simulate: simulateRequest, fusion: fusionRequest, learn: learnRequest,
   scoreModelInfo: scoreModelInfoRequest, scoreOne: scoreOneRequest, scoreInspect: scoreInspectRequest, scoreBatch: scoreBatchRequest,
-  scoreOneBinary: scoreOneBinaryRequest,
   fuseData: (payload, ctx) => fuseDataRequest(tables, payload, ctx),
 });
+
+serve(handlers);

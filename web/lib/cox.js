@@ -3,9 +3,14 @@
 import { loadModule } from './module.js';
 import { callCore, InputError } from './errors.js';
 
+/**
+ * @param {any} values an array or typed array (checked here)
+ * @param {string} name
+ * @returns {Float64Array}
+ */
 function toF64(values, name) {
   if (values instanceof Float64Array) return values;
-  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(values);
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(/** @type {ArrayLike<any>} */ (values));
   throw new InputError(`${name} must be an array of numbers`);
 }
 

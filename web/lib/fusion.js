@@ -1,4 +1,4 @@
-// The late-fusion engine through the WASM core (issue 4). For now: the seeded cohort simulator.
+// The late-fusion engine through the WASM core. For now: the seeded cohort simulator.
 // Direction convention of everything simulated: the true linear predictor and every informative
 // feature are risks (higher = shorter survival). The generative model is documented in
 // cpp/latefuse/simulator.hpp.

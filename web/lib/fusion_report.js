@@ -1,4 +1,4 @@
-// Fit a late-fusion system on training patients and evaluate it on held-out patients (issue 4, §4):
+// Fit a late-fusion system on training patients and evaluate it on held-out patients:
 // the whole analysis runs in the WASM core (cpp/latefuse/fusion_report.hpp documents every step)
 // and comes back as one plain object with snake_case keys — the document `latefuse fuse` writes as
 // report.json — plus the model file text (`model_json`, cpp/latefuse/model_json.hpp).
@@ -7,15 +7,21 @@
 import { loadModule } from './module.js';
 import { callCore, InputError, CancelledError } from './errors.js';
 
+/**
+ * @param {any} values an array or typed array (checked here)
+ * @param {string} name
+ * @returns {Float64Array}
+ */
 function toF64(values, name) {
   if (values instanceof Float64Array) return values;
   if (Array.isArray(values) || ArrayBuffer.isView(values)) {
-    return Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v)));
+    return Float64Array.from(/** @type {ArrayLike<any>} */ (values), (v) => (v === null || v === undefined ? NaN : Number(v)));
   }
   throw new InputError(`fitAndEvaluateFusion: ${name} must be an array of numbers`);
 }
 
 // 1 / true / "test" = test; 0 / false / "train" = training.
+/** @param {ArrayLike<any>} split @param {number} n */
 function splitCodes(split, n) {
   if (!Array.isArray(split) && !ArrayBuffer.isView(split)) throw new InputError('fitAndEvaluateFusion: split must be an array with one train/test label per patient');
   if (split.length !== n) throw new InputError(`fitAndEvaluateFusion: split has ${split.length} labels for ${n} patients; give one per patient`);
@@ -63,9 +69,10 @@ export function levelCodes(values) {
 }
 
 /** 0/1 binary outcome: numbers 0/1 or true/false; anything else (a missing value too) is an error naming the patient. */
+/** @param {any} values @param {any} [ids] */
 function binaryOutcome(values, ids) {
   if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new InputError('fitAndEvaluateFusion: outcome must be an array of 0/1 values');
-  return Float64Array.from(values, (v, i) => {
+  return Float64Array.from(/** @type {ArrayLike<any>} */ (values), (v, i) => {
     if (v === 1 || v === true) return 1;
     if (v === 0 || v === false) return 0;
     const who = ids ? `patient "${ids[i]}" (row ${i + 1})` : `patient ${i + 1}`;
@@ -134,6 +141,7 @@ export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
   const names = Object.keys(modalities);
   if (names.length === 0) throw new InputError('fitAndEvaluateFusion: give at least one modality');
   const owner = new Map();
+  /** @type {Record<string, any>} */
   const request = { ...(binary ? { outcome } : { time, event }), columns: [], columnNames: [], columnModality: [], modalities: names };
   names.forEach((name, m) => {
     const cols = modalities[name];

@@ -1,4 +1,4 @@
-// LateFuse model files and scoring new patients through the WASM core (issue 4, §5).
+// LateFuse model files and scoring new patients through the WASM core.
 // The format is models/schema.json; the core (cpp/latefuse/model_json.hpp) validates every file it
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).
@@ -25,10 +25,15 @@ function modelText(model) {
   throw new InputError('the model must be the text of a LateFuse model file (JSON)');
 }
 
+/**
+ * @param {any} values an array or typed array (checked here)
+ * @param {string} name
+ * @returns {Float64Array}
+ */
 function toF64(values, name) {
   if (values instanceof Float64Array) return values;
   if (Array.isArray(values) || ArrayBuffer.isView(values)) {
-    return Float64Array.from(values, (v) => (v === null || v === undefined || v === '' ? NaN : Number(v)));
+    return Float64Array.from(/** @type {ArrayLike<any>} */ (values), (v) => (v === null || v === undefined || v === '' ? NaN : Number(v)));
   }
   throw new InputError(`${name} must be an array of numbers`);
 }
@@ -116,11 +121,16 @@ export async function modelWithoutValidation(model) {
  *   `hazardRatio` NaN and `survival` empty. Survival models: `probability` is NaN.
  */
 
+/**
+ * @param {{times?: ArrayLike<number>|null, skipUnscorable?: boolean}} [options]
+ * @returns {Record<string, any>} the core's scoring options
+ */
 function scoringOptions({ times, skipUnscorable } = {}) {
+  /** @type {Record<string, any>} */
   const out = {};
   if (times !== undefined && times !== null) {
     if (!Array.isArray(times) && !ArrayBuffer.isView(times)) throw new InputError('scoring: times must be an array of numbers (times >= 0)');
-    out.times = Float64Array.from(times, (t) => (typeof t === 'number' ? t : NaN));
+    out.times = Float64Array.from(/** @type {ArrayLike<any>} */ (times), (t) => (typeof t === 'number' ? t : NaN));
   }
   if (skipUnscorable !== undefined) {
     if (typeof skipUnscorable !== 'boolean') throw new InputError('scoring: skipUnscorable must be true or false');
@@ -285,7 +295,13 @@ export async function scoreTables(model, tables, options = {}) {
   });
 }
 
-/** The columns of the tables as the model takes them, scored by `score(input, options)`. */
+/**
+ * The columns of the tables as the model takes them, scored by `score(input, options)`.
+ * @param {any} summary the model's summary (validateModel)
+ * @param {import('./table.js').Table[]} tables
+ * @param {{idColumn?: string, idRequired?: boolean, skipUnscorable?: boolean, times?: ArrayLike<number>}} options
+ * @param {(input: object, options: object) => any} score
+ */
 function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = false, skipUnscorable = false, times } = {}, score) {
   if (!tables.length) throw new InputError('scoring: give at least one data file');
   // Categorical columns enter the model as dummies; the data has the raw column instead.

@@ -1,6 +1,6 @@
 // Loads the LateFuse WebAssembly module once (lazy singleton) in the browser, a Web Worker or Node.
 // The module is one ES6 build with ENVIRONMENT=web,worker; in Node it is given the .wasm bytes
-// (`wasmBinary`) because Emscripten 3.1.6's own Node path is broken on Node >= 18 (TOOLCHAIN.md A2).
+// (`wasmBinary`) because Emscripten 3.1.6's own Node path is broken on Node >= 18 (docs/build.md).
 import createLateFuseModule from '../wasm/latefuse.js';
 
 let modulePromise = null;

@@ -1,4 +1,4 @@
-// Evaluation statistics through the WASM core (issue 3): Kaplan–Meier, log-rank, Uno's C,
+// Evaluation statistics through the WASM core: Kaplan–Meier, log-rank, Uno's C,
 // time-dependent AUC, Brier score, calibration, rank correlation, p-value adjustment, logistic
 // regression with DeLong AUC, and seeded resampling (bootstrap, paired bootstrap, permutation test).
 // Each function states its direction convention; the formulas and their R / scikit-survival
@@ -6,9 +6,14 @@
 import { loadModule } from './module.js';
 import { callCore, InputError, CancelledError } from './errors.js';
 
+/**
+ * @param {any} values an array or typed array (checked here)
+ * @param {string} name
+ * @returns {Float64Array}
+ */
 function toF64(values, name) {
   if (values instanceof Float64Array) return values;
-  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v)));
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(/** @type {ArrayLike<any>} */ (values), (v) => (v === null || v === undefined ? NaN : Number(v)));
   throw new InputError(`${name} must be an array of numbers`);
 }
 
@@ -57,6 +62,7 @@ function checkCancelled(result) {
  */
 export async function kaplanMeier(input) {
   const m = await loadModule();
+  /** @type {Record<string, any>} */
   const request = { ...survivalRequest(input), confType: input.confType ?? 'log', confLevel: input.confLevel ?? 0.95, curve: !!input.curve };
   let levels = ['all'];
   if (input.group) {
@@ -77,6 +83,7 @@ export async function kaplanMeier(input) {
 export async function logRank(input) {
   const m = await loadModule();
   const g = groupCodes(input.group ?? []);
+  /** @type {Record<string, any>} */
   const request = { ...survivalRequest(input), group: g.codes, rho: input.rho ?? 0 };
   if (input.strata) request.strata = groupCodes(input.strata).codes;
   const out = callCore(() => m.logRank(request));
@@ -85,6 +92,7 @@ export async function logRank(input) {
 }
 
 function ipcwRequest(input) {
+  /** @type {Record<string, any>} */
   const request = { ...survivalRequest(input), score: toF64(input.score, 'score'), higherIsRisk: input.higherIsRisk ?? true };
   if (input.train) request.train = survivalRequest(input.train, 'train');
   if (input.tiedTol !== undefined) request.tiedTol = input.tiedTol;
@@ -116,6 +124,7 @@ export async function timeDependentAuc(input) {
  */
 export async function brierScore(input) {
   const m = await loadModule();
+  /** @type {Record<string, any>} */
   const request = {
     ...survivalRequest(input),
     times: toF64(input.times, 'times'),
@@ -132,6 +141,7 @@ export async function brierScore(input) {
  */
 export async function survivalCalibration(input) {
   const m = await loadModule();
+  /** @type {Record<string, any>} */
   const request = { ...survivalRequest(input), predicted: toF64(input.predicted, 'predicted'), horizon: input.horizon };
   if (input.groups !== undefined) request.groups = input.groups;
   if (input.confType) request.confType = input.confType;
