@@ -95,39 +95,52 @@ double survivalAtHorizon(const SurvivalData& data, double horizon) {
   return kaplanMeierAt(curve, at).surv(0);
 }
 
+// The positives at the thresholds, taken from the highest threshold down, are growing prefixes of the
+// decreasing-risk order. So the Kaplan–Meier S(horizon) of every prefix comes from one pass that
+// adds patients to the weighted numbers at risk and events at the distinct (timefixed) times up to
+// the horizon — O(n x distinct times) for the whole curve instead of one fit per threshold — with
+// the product taken in time order as kaplanMeier does (tested against R's survfit and against
+// kaplanMeier through survivalAtHorizon in test_decision_curve.cpp). Times are timefixed once on the
+// whole sample (R's survfit does it per subset; the two differ only for times within sqrt(eps) of
+// each other that a subset splits).
 Eigen::VectorXd survivalNetBenefit(const SurvivalData& data, const Eigen::VectorXd& risk, double horizon,
                                    const Eigen::VectorXd& thresholds) {
+  const Eigen::Index n = data.size();
   const std::vector<Eigen::Index> order = byDecreasingRisk(risk);
+  const Eigen::VectorXd time = timefix(data.time);
+  std::vector<double> distinct(time.data(), time.data() + n);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  // Only the times <= horizon enter S(horizon).
+  const size_t H = static_cast<size_t>(std::upper_bound(distinct.begin(), distinct.end(), horizon) - distinct.begin());
+  std::vector<double> atRisk(H, 0.0), events(H, 0.0);
   double total = 0;
-  for (Eigen::Index i = 0; i < data.size(); ++i) total += data.w(i);
+  for (Eigen::Index i = 0; i < n; ++i) total += data.w(i);
   Eigen::VectorXd nb(thresholds.size());
-  Eigen::Index cachedCount = -1;
-  double cachedS = kNaN, cachedX = 0;
-  for (Eigen::Index k = 0; k < thresholds.size(); ++k) {
+  Eigen::Index added = 0;
+  double treated = 0, lastTime = -std::numeric_limits<double>::infinity();
+  for (Eigen::Index k = thresholds.size() - 1; k >= 0; --k) {
     const double t = thresholds(k);
     const Eigen::Index count = positives(risk, order, t);
+    for (; added < count; ++added) {
+      const Eigen::Index i = order[static_cast<size_t>(added)];
+      const double w = data.w(i);
+      const size_t at = static_cast<size_t>(std::lower_bound(distinct.begin(), distinct.end(), time(i)) - distinct.begin());
+      for (size_t j = 0; j <= at && j < H; ++j) atRisk[j] += w;  // at risk at every distinct time <= its own
+      if (at < H && data.event(i) != 0) events[at] += w;
+      treated += w;
+      lastTime = std::max(lastTime, time(i));
+    }
     if (count == 0) {
       nb(k) = 0;  // nobody treated
       continue;
     }
-    if (count != cachedCount) {
-      SurvivalData sub;
-      sub.time.resize(count);
-      sub.event.resize(count);
-      if (data.weighted()) sub.weight.resize(count);
-      double treatedWeight = 0;
-      for (Eigen::Index r = 0; r < count; ++r) {
-        const Eigen::Index i = order[static_cast<size_t>(r)];
-        sub.time(r) = data.time(i);
-        sub.event(r) = data.event(i);
-        if (data.weighted()) sub.weight(r) = data.weight(i);
-        treatedWeight += data.w(i);
-      }
-      cachedCount = count;
-      cachedS = survivalAtHorizon(sub, horizon);
-      cachedX = treatedWeight / total;
-    }
-    nb(k) = (1 - cachedS) * cachedX - cachedS * cachedX * harmOverBenefit(t);
+    double s = 1;
+    for (size_t j = 0; j < H; ++j)
+      if (events[j] > 0) s *= 1 - events[j] / atRisk[j];
+    if (lastTime < horizon && s > 0) s = kNaN;  // the treated's follow-up ends before the horizon
+    const double x = treated / total;
+    nb(k) = (1 - s) * x - s * x * harmOverBenefit(t);
   }
   return nb;
 }

@@ -206,3 +206,32 @@ TEST(DecisionCurve, SeededBandNativeFile) {
     EXPECT_EQ(stored.at(kind).at("curve").at("upper"), j.at(kind).at("curve").at("upper")) << kind;
   }
 }
+
+// The one-pass curve equals a Kaplan–Meier fit (kaplan_meier.hpp) of the treated at every threshold.
+TEST(DecisionCurve, OnePassEqualsOneFitPerThreshold) {
+  const auto& g = dcaCase("gbsg_cox_1825");
+  const SurvivalData d = survivalOf(g.at("data"));
+  const Eigen::VectorXd risk = vec(g.at("data").at("risk"));
+  const Eigen::VectorXd th = decisionThresholds();
+  const Eigen::VectorXd nb = survivalNetBenefit(d, risk, 1825, th);
+  for (Eigen::Index k = 0; k < th.size(); ++k) {
+    std::vector<Eigen::Index> at;
+    for (Eigen::Index i = 0; i < d.size(); ++i)
+      if (risk(i) >= th(k)) at.push_back(i);
+    if (at.empty()) {
+      EXPECT_EQ(nb(k), 0.0);
+      continue;
+    }
+    SurvivalData sub;
+    sub.time.resize(static_cast<Eigen::Index>(at.size()));
+    sub.event.resize(static_cast<Eigen::Index>(at.size()));
+    for (size_t r = 0; r < at.size(); ++r) {
+      sub.time(static_cast<Eigen::Index>(r)) = d.time(at[r]);
+      sub.event(static_cast<Eigen::Index>(r)) = d.event(at[r]);
+    }
+    const double s = survivalAtHorizon(sub, 1825), x = static_cast<double>(at.size()) / static_cast<double>(d.size());
+    const double expected = (1 - s) * x - s * x * th(k) / (1 - th(k));
+    if (std::isnan(expected)) EXPECT_TRUE(std::isnan(nb(k))) << th(k);
+    else EXPECT_NEAR(nb(k), expected, 1e-13) << th(k);
+  }
+}
