@@ -2,8 +2,10 @@
 // submodel per modality + one integrator per availability pattern; logistic models for a binary
 // --outcome) on training patients, evaluate it and its comparators on held-out patients, and write
 // the model file and the report.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
+import { analysisReportHtml, fileFacts } from '../../lib/analysis_report.js';
+import { riskGroupCurves } from '../../lib/risk_group_curves.js';
 import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
@@ -170,6 +172,15 @@ function writeOut(path, text, flag) {
   }
 }
 
+/** The analysis report (web/lib/analysis_report.js) of this run: the files' bytes are hashed as read. */
+async function htmlReportOf(report, modelJson, { files, roles, modalities, patients, droppedMissingOutcome, outcomeOf }) {
+  const facts = [];
+  for (const f of files) facts.push(await fileFacts(f, readFileSync(f)));
+  const km = outcomeOf ? await riskGroupCurves(report, outcomeOf) : null;
+  const study = { files: facts, roles, modalities, patients, droppedMissingOutcome };
+  return analysisReportHtml({ report, model: JSON.parse(modelJson), study, km });
+}
+
 const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
 
 export default {
@@ -233,6 +244,9 @@ export default {
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
     { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
+    { flag: 'html-report', arg: 'FILE', type: 'string',
+      help: 'also write the analysis report: one self-contained HTML file (summary, data with SHA-256, methods, results, decision curves, limitations, TRIPOD+AI)' },
+    { flag: 'dca-horizon', arg: 'T', type: 'number', help: 'horizon of the decision curves (survival) [default: the middle of --horizons]' },
   ],
   details: [
     'Joining: the file with the --time column is the outcome file and defines the patients; the other files add',
@@ -389,6 +403,7 @@ export default {
     }
     if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+    if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
 
     const started = performance.now();
     const report = await fitAndEvaluateFusion(request);
@@ -412,6 +427,13 @@ export default {
     };
     writeOut(o.modelOut, modelJson, '--model-out');
     writeOut(o.reportOut, JSON.stringify(document, null, 2) + '\n', '--report-out');
+    if (o.htmlReport) {
+      writeOut(o.htmlReport, await htmlReportOf(rest, modelJson, {
+        files: o.data, roles: { id: o.id, time: o.time, event: o.event, outcome: o.outcome, split: o.split }, modalities,
+        patients: keep.length, droppedMissingOutcome: rowCount - keep.length,
+        outcomeOf: binary ? null : (() => { const at = new Map(ids.map((id, k) => [id, k])); return (id) => (at.has(id) ? { time: time[at.get(id)], event: event[at.get(id)] } : null); })(),
+      }), '--html-report');
+    }
     return {
       model_out: o.modelOut,
       report_out: o.reportOut,
