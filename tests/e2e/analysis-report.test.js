@@ -98,6 +98,9 @@ describe('the HTML analysis report', () => {
     const args = shellWords(command).map((w, i, all) => (['--model-out', '--report-out', '--html-report'].includes(all[i - 1]) ? `page-${w}` : w));
     cliIn(dir, ['fuse', ...args]);
     expect(pageHtml).toBe(readFileSync(join(dir, 'page-report.html'), 'utf8'));
+    // ... including what the page's worker computes besides report.json: the KM curves and the calibration.
+    expect(pageHtml).toContain('id="fig-km"');
+    expect(pageHtml).toContain('id="fig-calibration"');
     // The panel's numbers are report.json's.
     const report = JSON.parse(readFileSync(join(dir, 'page-report.json'), 'utf8'));
     const late = report.decision_curve.models.find((m) => m.kind === 'late' && m.subset === 'test');

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { analysisReportHtml, summarySentences, limitationSentences, sha256Hex, REPORT_SECTIONS } from '../../web/lib/analysis_report.js';
+import { analysisReportHtml, summarySentences, limitationSentences, sha256Hex, contributionsFromPredictions, REPORT_SECTIONS } from '../../web/lib/analysis_report.js';
 import { latefuse, path } from './helpers.js';
 
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
@@ -50,6 +50,7 @@ describe('latefuse fuse --html-report', () => {
     expect(svgs.length).toBeGreaterThanOrEqual(6);
     for (const s of svgs) expect(s).toMatch(/role="img" aria-labelledby="[^"]+-t [^"]+-d"/);
     expect(html.match(/<title id=/g).length).toBe(svgs.length);
+    for (const id of ['fig-c-index', 'fig-auc', 'fig-kendall', 'fig-km', 'fig-calibration', 'fig-dca', 'fig-forest-0']) expect(html, id).toContain(`<figure id="${id}">`);
     expect(html.match(/<desc id=/g).length).toBe(svgs.length);
     expect((html.match(/<figure /g) ?? []).length).toBe(svgs.length);
   });
@@ -116,5 +117,17 @@ describe('generated sentences at their boundaries', () => {
     const r = { ...base(), kendall: { modalities: ['a', 'b'], tau: [[1, 0.2], [0.2, 1]], p: [[0, 0.1], [0.1, 0]], n: [[30, 30], [30, 30]] } };
     const study = { files: [{ name: 'x.csv', bytes: 10, sha256: '0'.repeat(64) }], roles: { time: 't', event: 'e' }, modalities: { a: ['a1'], b: ['b1'] } };
     expect(analysisReportHtml({ report: r, study })).toBe(analysisReportHtml({ report: r, study }));
+  });
+
+  it('modality contributions are read from the predictions CSV for the test patients, by ID', () => {
+    const r = { ...base(), test_patients: { ids: ['row 2', 'row 3'], late_score: [0, 0], risk_group: [0, 1] } };
+    const csv = 'id,pattern,a_score,b_score,fused_lp,a_contribution,b_contribution\n1,a,1,,0.5,0.5,\n2,a+b,1,2,0.25,-0.5,0.75\n"3",b,,2,1,,1\n';
+    expect(contributionsFromPredictions(csv, r)).toEqual({ modalities: ['a', 'b'], values: { a: [-0.5, NaN], b: [0.75, 1] } });
+    expect(contributionsFromPredictions('id,fused_lp\n1,0.5\n', r)).toBeNull();
+    const study = { files: [], roles: { time: 't', event: 'e' }, modalities: { a: ['a1'], b: ['b1'] } };
+    const html = analysisReportHtml({ report: r, study, predictions: csv });
+    expect(html).toContain('id="fig-contributions"');
+    expect(html).toMatch(/<tr><th scope="row">a<\/th><td>1<\/td><td>-0.500<\/td><td>-0.500<\/td><\/tr>/);
+    expect(analysisReportHtml({ report: r, study })).toContain('carry no per-modality contributions');
   });
 });

@@ -53,7 +53,7 @@ export function decisionCurveBlock(report, { base, container, draws }) {
 /**
  * The analysis report of a run as HTML: the same generator and the same inputs as
  * `latefuse fuse --html-report` (report JSON, model file, the input files' bytes and roles, the
- * core's Kaplan–Meier curves of the test risk groups).
+ * core's Kaplan–Meier curves of the test risk groups, the predictions CSV = `latefuse score`'s).
  * `run.source.inputs`: [{name, blob?, text?}] the files as loaded (the demo: its simulated CSV).
  */
 export async function analysisReportOf(run, report, modelText) {
@@ -68,7 +68,8 @@ export async function analysisReportOf(run, report, modelText) {
   const header = run.csv ? run.csv.slice(0, run.csv.indexOf('\n')).split(',') : [];
   const modalities = run.modalities ?? Object.fromEntries((report.modalities ?? []).map((m) => [m, header.filter((c) => c.startsWith(`${m}_`))]));
   const study = { files, roles, modalities, patients: s.patients, droppedMissingOutcome: s.dropped };
-  return analysisReportHtml({ report, model: modelText ? JSON.parse(modelText) : null, study, km: run.km ?? null });
+  return analysisReportHtml({ report, model: modelText ? JSON.parse(modelText) : null, study, km: run.km ?? null, predictions: run.predictions ?? null,
+    calibration: run.calibration && !run.calibration.binary ? run.calibration : null });
 }
 
 /** The "Download report" button. */

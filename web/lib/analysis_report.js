@@ -329,6 +329,31 @@ function decisionFigure(dc) {
   return figure('fig-dca', `Decision curves${horizon}`, dc.summary ?? 'Net benefit of treating the patients at or above each threshold probability.', body, W, H, table);
 }
 
+/** Calibration: mean predicted vs Kaplan–Meier observed S(t) by group of predicted risk, with the diagonal. */
+function calibrationFigure(cal) {
+  const W = 420;
+  const left = 60;
+  const right = W - 20;
+  const top = 16;
+  const bottom = 300;
+  const H = 350;
+  const vals = cal.groups.flatMap((g) => [g.predicted, g.observed, g.lower, g.upper]).filter(finite);
+  const lo = Math.max(0, Math.floor(Math.min(...vals) * 10) / 10);
+  const x = scale(lo, 1, left, right);
+  const y = scale(lo, 1, bottom, top);
+  let body = `<line x1="${c(x(lo))}" y1="${c(y(lo))}" x2="${c(x(1))}" y2="${c(y(1))}" stroke="#888" stroke-dasharray="4 3"/>`;
+  for (const g of cal.groups) {
+    if (finite(g.lower) && finite(g.upper)) body += `<line x1="${c(x(g.predicted))}" y1="${c(y(Math.max(lo, g.lower)))}" x2="${c(x(g.predicted))}" y2="${c(y(g.upper))}" stroke="#000"/>`;
+    if (finite(g.observed)) body += `<circle cx="${c(x(g.predicted))}" cy="${c(y(g.observed))}" r="4" fill="#000"/>`;
+  }
+  const ticks = niceTicks(lo, 1, 5);
+  body += axes({ x, y, xTicks: ticks, yTicks: ticks, left, right, top, bottom, xLabel: `predicted S(${cal.horizon})`, yLabel: `observed S(${cal.horizon}) (Kaplan–Meier)`, xFormat: (t) => t.toFixed(1), yFormat: (t) => t.toFixed(1) });
+  const table = tableHtml(`Calibration at t = ${cal.horizon}: ${cal.groups.length} groups of predicted risk of the ${cal.n} test patients`, ['group', 'patients', 'events', 'predicted S(t)', 'observed S(t)', '95% CI'],
+    cal.groups.map((g, i) => [String(i + 1), String(g.n), String(g.events), fx(g.predicted), fx(g.observed), ci(g.lower, g.upper)]));
+  const slope = finite(cal.slope) ? `Calibration slope ${fx(cal.slope, 2)}${finite(cal.slopeLower) ? ` (95% CI ${ci(cal.slopeLower, cal.slopeUpper, 2)})` : ''}; 1 is perfect, below 1 the predictions are too extreme.` : '';
+  return figure('fig-calibration', `Calibration of the late-fusion predicted survival at t = ${cal.horizon}`, `Points on the dashed diagonal are perfectly calibrated. ${slope}`, body, W, H, table);
+}
+
 /** Forest plot of one coefficient table (hazard or odds ratios, log scale). */
 function forestFigure(t, index, binary) {
   const ratio = binary ? 'or' : 'hr';
@@ -390,6 +415,47 @@ function contributionFigure(contrib) {
   const table = tableHtml('Contributions per modality over the test patients (patients with the modality)', ['modality', 'patients', 'lowest', 'highest'],
     mods.map((m) => { const v = contrib.values[m].filter(finite); return [m, String(v.length), fx(Math.min(...v), 3), fx(Math.max(...v), 3)]; }));
   return figure('fig-contributions', 'Modality contributions to the fused risk score', 'One circle per test patient: how much each modality moved the patient\u2019s fused linear predictor (the contributions sum to it).', body, W, H, table);
+}
+
+/** One CSV line into cells (RFC 4180 quotes, as predictionsCsv writes them). */
+function csvCells(line) {
+  const out = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Each modality's contribution to the fused linear predictor for the report's TEST patients, read
+ * from a predictions CSV (`latefuse score` / the page's predictions: `<modality>_contribution`
+ * columns, empty where the patient lacks the modality). Null when the CSV has no such column.
+ * Patients are matched by ID (`row N` in the report = row number N when the data had no ID column).
+ */
+export function contributionsFromPredictions(csv, report) {
+  if (typeof csv !== 'string' || !csv) return null;
+  const lines = csv.replace(/\r/g, '').split('\n').filter((l) => l !== '');
+  const head = csvCells(lines[0]);
+  const mods = (report.modalities ?? []).filter((m) => head.includes(`${m}_contribution`));
+  if (!mods.length) return null;
+  const idAt = head.indexOf('id');
+  const rows = new Map(lines.slice(1).map((l) => { const c = csvCells(l); return [c[idAt], c]; }));
+  const values = Object.fromEntries(mods.map((m) => [m, []]));
+  for (const id of report.test_patients?.ids ?? []) {
+    const row = rows.get(id) ?? rows.get(String(id).replace(/^row /, ''));
+    for (const m of mods) {
+      const cell = row ? row[head.indexOf(`${m}_contribution`)] : '';
+      values[m].push(cell === '' || cell === undefined ? NaN : Number(cell));
+    }
+  }
+  return { modalities: mods, values };
 }
 
 // ---- sections ----------------------------------------------------------------------------------
@@ -517,7 +583,7 @@ function methodsSection(report, model, software) {
   return `${s}</section>\n`;
 }
 
-function resultsSection(report, km, contributions, timeUnit) {
+function resultsSection(report, km, contributions, calibration, timeUnit) {
   const { models, binary, metric } = facts(report);
   const sorted = models.map((m, i) => ({ m, i })).sort((a, b) => (KIND_ORDER[a.m.kind] ?? 9) - (KIND_ORDER[b.m.kind] ?? 9) || a.i - b.i).map((x) => x.m);
   let s = '<section id="results"><h2>Results</h2>\n<h3>Discrimination</h3>\n';
@@ -546,7 +612,8 @@ function resultsSection(report, km, contributions, timeUnit) {
   } else if (!binary) {
     s += tableHtml('Integrated Brier score of each model on the test patients (lower is better)', ['model', 'IBS', "Uno's C"],
       sorted.map((m) => [modelName(m), fx(m.test?.ibs), fx(m.test?.uno_c)]));
-    s += '<p>A calibration plot of predicted against observed survival needs the predictions of the test patients: run <code>latefuse score</code> and <code>latefuse evaluate --predicted-survival</code>, or see the page\u2019s calibration chart.</p>\n';
+    s += calibration?.groups?.length ? calibrationFigure(calibration)
+      : '<p>No calibration plot: the test patients\u2019 predicted survival at the middle horizon was not available.</p>\n';
   }
   if (report.decision_curve?.models?.length) s += `<h3>Decision curves</h3>\n${decisionFigure(report.decision_curve)}`;
   s += '<h3>Coefficients</h3>\n';
@@ -628,12 +695,15 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;border:1px soli
  * @param {{report: object, model?: object|null, files?: Array<{name, bytes, sha256}>,
  *          study: {files: Array<{name, bytes, sha256}>, roles: {id?, time?, event?, outcome?, split?},
  *                  modalities: Record<string, string[]>, patients?: number, droppedMissingOutcome?: number},
- *          km?: object|null,
- *          contributions?: {modalities: string[], values: Record<string, number[]>}|null,
+ *          km?: object|null,   (risk_group_curves.js; the page's worker gives the same)
+ *          predictions?: string|null, calibration?: object|null,
  *          title?: string, generated?: string}} input
- *   `generated` (a timestamp) is printed only when given, so the default output is reproducible.
+ *   predictions: the predictions CSV of the run's patients (`latefuse score`'s), for the modality
+ *   contributions; `generated` (a timestamp) is printed only when given, so the default output is
+ *   reproducible.
  */
-export function analysisReportHtml({ report, model = null, study = {}, km = null, contributions = null, title, generated }) {
+export function analysisReportHtml({ report, model = null, study = {}, km = null, predictions = null, calibration = null, title, generated }) {
+  const contributions = contributionsFromPredictions(predictions, report);
   figureCount = 0;
   // The software that fitted the model (the model file records it).
   const software = { name: 'LateFuse', version: model?.software?.version ?? '' };
@@ -647,7 +717,7 @@ export function analysisReportHtml({ report, model = null, study = {}, km = null
     `<section id="summary"><h2>Summary</h2>\n<p class="lead">${summary.map(esc).join(' ')}</p></section>\n`,
     dataSection(report, model, study),
     methodsSection(report, model, software),
-    resultsSection(report, km, contributions, timeUnit),
+    resultsSection(report, km, contributions, calibration, timeUnit),
     `<section id="limitations"><h2>Limitations</h2>\n<ul>${limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n` +
       `${(report.warnings ?? []).length ? `<h3>Warnings of the run</h3><ul>${report.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}</section>\n`,
     tripodSection(),

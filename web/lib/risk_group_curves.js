@@ -1,7 +1,8 @@
-// Kaplan–Meier curves of the late-fusion risk groups of the test patients, for the analysis report
-// (analysis_report.js) and the page's risk-group chart: the core's Kaplan–Meier (R survfit) and
-// log-rank test (R survdiff) on the report's test patients and risk groups.
-import { kaplanMeier, logRank } from './stats.js';
+// The test patients' data the analysis report (analysis_report.js) draws beside report.json, computed
+// by the core exactly as the page's worker does (web/app/worker-fusion.js): the Kaplan–Meier curves
+// (R survfit) and log-rank test (R survdiff) of the late-fusion risk groups, and the calibration of
+// the late-fusion predicted survival at the middle horizon.
+import { kaplanMeier, logRank, survivalCalibration } from './stats.js';
 
 /**
  * Times of the number-at-risk table: 0 and round steps (1, 2, 5 x 10^k) up to the longest follow-up,
@@ -54,4 +55,39 @@ export async function riskGroupCurves(report, outcomeOf) {
     .map((g) => ({ label: g.group, n: g.n, events: g.events, atRisk: Array.from(g.at.nRisk), curve: { time: Array.from(g.curve.time), surv: Array.from(g.curve.surv) } }));
   const test = new Set(group).size >= 2 ? await logRank({ time, event, group }) : null;
   return { atTimes, groups, logRank: test ? { p: test.p } : null };
+}
+
+/** Groups of predicted risk in the calibration (the page's CALIBRATION_GROUPS). */
+export const CALIBRATION_GROUPS = 5;
+
+/**
+ * Calibration of the TEST patients' predicted survival at the report's middle horizon: mean predicted
+ * S(t) vs Kaplan–Meier S(t) in groups of predicted risk and the calibration slope (the core's
+ * survivalCalibration; `latefuse evaluate --predicted-survival surv_<t> --calibration-horizon t
+ * --calibration-groups 5`). `scored`: scoreTables' result for the patients (S(t) at the model's
+ * horizons); `idOf(reportId)` its ID; `outcomeOf(reportId)` -> {time, event}. Null when it cannot be
+ * computed (no horizon, a test patient not scored, too few patients).
+ */
+export async function testCalibration(report, scored, outcomeOf, idOf = (id) => id) {
+  const horizons = (report?.horizons ?? []).filter((t) => Number.isFinite(t));
+  if (!scored || !horizons.length) return null;
+  const horizon = horizons[Math.floor((horizons.length - 1) / 2)];
+  const at = scored.survival.find((s) => s.time === horizon);
+  if (!at) return null;
+  const index = new Map(scored.ids.map((id, i) => [id, i]));
+  const time = [];
+  const event = [];
+  const predicted = [];
+  for (const id of report.test_patients?.ids ?? []) {
+    const i = index.get(idOf(id));
+    const o = outcomeOf(id);
+    if (i === undefined || !o) return null;
+    if (!Number.isFinite(at.surv[i])) continue;
+    time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
+  }
+  if (predicted.length < 2 * CALIBRATION_GROUPS) return null;
+  const c = await survivalCalibration({
+    time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
+  });
+  return { n: predicted.length, horizon, ...c };
 }

@@ -5,9 +5,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
 import { analysisReportHtml, fileFacts } from '../../lib/analysis_report.js';
-import { riskGroupCurves } from '../../lib/risk_group_curves.js';
+import { riskGroupCurves, testCalibration } from '../../lib/risk_group_curves.js';
+import { scoreTables, predictionsCsv } from '../../lib/model.js';
 import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
-import { InputError } from '../../lib/errors.js';
+import { InputError, ModelError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
 import { UsageError } from '../options.js';
 
@@ -173,12 +174,24 @@ function writeOut(path, text, flag) {
 }
 
 /** The analysis report (web/lib/analysis_report.js) of this run: the files' bytes are hashed as read. */
-async function htmlReportOf(report, modelJson, { files, roles, modalities, patients, droppedMissingOutcome, outcomeOf }) {
+async function htmlReportOf(report, modelJson, { files, tables, roles, modalities, patients, droppedMissingOutcome, outcomeOf }) {
   const facts = [];
   for (const f of files) facts.push(await fileFacts(f, readFileSync(f)));
   const km = outcomeOf ? await riskGroupCurves(report, outcomeOf) : null;
+  // The patients' predictions as `latefuse score --data F... [--id COL]` writes them (and the page
+  // computes them): the modality contributions come from there. None when a patient cannot be scored.
+  let predictions = null;
+  let calibration = null;
+  try {
+    const scored = await scoreTables(modelJson, tables, { idColumn: roles.id ?? 'id', idRequired: roles.id !== undefined });
+    predictions = predictionsCsv(scored);
+    // Without an ID column the engine's IDs are "row N" and latefuse score's are "N" (as the page).
+    if (outcomeOf) calibration = await testCalibration(report, scored, outcomeOf, roles.id ? (id) => id : (id) => id.replace(/^row /, ''));
+  } catch (error) {
+    if (!(error instanceof InputError || error instanceof ModelError)) throw error;
+  }
   const study = { files: facts, roles, modalities, patients, droppedMissingOutcome };
-  return analysisReportHtml({ report, model: JSON.parse(modelJson), study, km });
+  return analysisReportHtml({ report, model: JSON.parse(modelJson), study, km, predictions, calibration });
 }
 
 const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
@@ -429,7 +442,7 @@ export default {
     writeOut(o.reportOut, JSON.stringify(document, null, 2) + '\n', '--report-out');
     if (o.htmlReport) {
       writeOut(o.htmlReport, await htmlReportOf(rest, modelJson, {
-        files: o.data, roles: { id: o.id, time: o.time, event: o.event, outcome: o.outcome, split: o.split }, modalities,
+        files: o.data, tables, roles: { id: o.id, time: o.time, event: o.event, outcome: o.outcome, split: o.split }, modalities,
         patients: keep.length, droppedMissingOutcome: rowCount - keep.length,
         outcomeOf: binary ? null : (() => { const at = new Map(ids.map((id, k) => [id, k])); return (id) => (at.has(id) ? { time: time[at.get(id)], event: event[at.get(id)] } : null); })(),
       }), '--html-report');
