@@ -112,4 +112,16 @@ describe('the HTML analysis report', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 300_000);
+
+  it('the demo\'s report downloads too: every section, the demo\'s numbers, named after its simulated CSV', async () => {
+    const { context, page, problems } = await openApp(env);
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click('#fusion-html-report')]);
+    expect(d.suggestedFilename()).toMatch(/^latefuse-hgsoc-seed\d+-analysis-report\.html$/);
+    const html = readFileSync(await d.path(), 'utf8');
+    for (const id of ['summary', 'data', 'methods', 'results', 'limitations', 'tripod', 'reproduce']) expect(html).toContain(`<section id="${id}">`);
+    expect(html).toContain(`<th scope="row">${d.suggestedFilename().replace('-analysis-report.html', '-cohort.csv')}</th>`);
+    expect(html).toContain(await page.textContent('#fusion-dca-summary'));
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

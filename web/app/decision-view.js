@@ -54,10 +54,12 @@ export function decisionCurveBlock(report, { base, container, draws }) {
  * The analysis report of a run as HTML: the same generator and the same inputs as
  * `latefuse fuse --html-report` (report JSON, model file, the input files' bytes and roles, the
  * core's Kaplan–Meier curves of the test risk groups, the predictions CSV = `latefuse score`'s).
- * `run.source.inputs`: [{name, blob?, text?}] the files as loaded (the demo: its simulated CSV).
+ * `run.source.inputs`: [{name, blob?, text?}] the files as loaded (the demo: its simulated CSV, named
+ * as the page's download `${base}-cohort.csv`).
  */
-export async function analysisReportOf(run, report, modelText) {
-  const inputs = run.source?.inputs ?? (run.csv ? [{ name: 'simulated-cohort.csv', text: run.csv }] : []);
+export async function analysisReportOf(run, report, modelText, base) {
+  // The demo's one file is its simulated CSV, under the name of the page's "Simulated data CSV" download.
+  const inputs = run.source?.inputs ?? (run.csv ? [{ name: `${base}-cohort.csv`, text: run.csv }] : []);
   const files = [];
   for (const f of inputs) files.push(await fileFacts(f.name, f.blob ? new Uint8Array(await f.blob.arrayBuffer()) : f.text));
   const s = run.summary ?? {};
@@ -78,7 +80,7 @@ export function analysisReportButton(run, report, modelText, base) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      saveText(`${base}-analysis-report.html`, await analysisReportOf(run, report, modelText), 'text/html');
+      saveText(`${base}-analysis-report.html`, await analysisReportOf(run, report, modelText, base), 'text/html');
     } finally {
       button.disabled = false;
     }
