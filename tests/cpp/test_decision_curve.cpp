@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "latefuse/decision_curve.hpp"
+#include "latefuse/fusion_decision_curve.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/random.hpp"
 #include "test_stats_support.hpp"
@@ -234,4 +235,57 @@ TEST(DecisionCurve, OnePassEqualsOneFitPerThreshold) {
     if (std::isnan(expected)) EXPECT_TRUE(std::isnan(nb(k))) << th(k);
     else EXPECT_NEAR(nb(k), expected, 1e-13) << th(k);
   }
+}
+
+// The sentence states the ranges decided on unrounded values, in words at its boundaries.
+TEST(DecisionCurve, SentenceWording) {
+  const Eigen::VectorXd th = decisionThresholds();
+  EXPECT_EQ(netBenefitSentence("late fusion", {}, th, 50, false, 365),
+            "At no threshold probability from 1% to 99%, late fusion had a higher net benefit than both treating every patient and "
+            "treating none (50 test patients, risk of an event by time 365).");
+  EXPECT_EQ(netBenefitSentence("late fusion", {{0.12, 0.12}}, th, 50, true, 0),
+            "Late fusion had a higher net benefit than both treating every patient and treating none at a threshold probability of "
+            "12% (50 test patients, risk of the outcome).");
+  EXPECT_EQ(netBenefitSentence("late fusion", {{0.07, 0.09}, {0.13, 0.43}, {0.5, 0.5}}, th, 91, false, 19.5),
+            "Late fusion had a higher net benefit than both treating every patient and treating none at threshold probabilities "
+            "from 7% to 9%, from 13% to 43% and 50% (91 test patients, risk of an event by time 19.5).");
+}
+
+// The report's block: every model on its own and on the common patients, the band for late fusion
+// on its test patients only, and the sentence of its ranges.
+TEST(DecisionCurve, FusionReportBlock) {
+  const auto& l = dcaCase("lung_cox_365");
+  const SurvivalData d = survivalOf(l.at("data"));
+  const Eigen::VectorXd risk = vec(l.at("data").at("risk"));
+  ModelRisk late{"late fusion", "late", risk};
+  ModelRisk uni{"clinical", "unimodal", risk};
+  for (Eigen::Index i = 0; i < risk.size(); i += 3) uni.risk(i) = std::nan("");  // cannot score every third patient
+  std::vector<Eigen::Index> common;
+  for (Eigen::Index i = 0; i < risk.size(); i += 2) common.push_back(i);
+  FusionDecisionOptions o;
+  o.bootstrap = 50;
+  o.seed = 3;
+  const FusionDecisionCurves f = fusionDecisionCurves(d, {late, uni}, common, 365, false, o);
+  ASSERT_EQ(f.models.size(), 4u);
+  EXPECT_EQ(f.models[0].subset, "test");
+  EXPECT_EQ(f.models[0].curve.n, 227);
+  EXPECT_EQ(f.models[0].curve.lower.size(), 99);
+  EXPECT_EQ(f.models[1].subset, "common");
+  EXPECT_EQ(f.models[1].curve.n, 114);
+  EXPECT_EQ(f.models[1].curve.lower.size(), 0);
+  EXPECT_EQ(f.models[2].curve.n, 227 - 76);
+  EXPECT_EQ(f.models[3].curve.lower.size(), 0);
+  const auto ranges = netBenefitRanges(f.models[0].curve.thresholds, f.models[0].curve.netBenefit, f.models[0].curve.treatAll);
+  ASSERT_EQ(f.lateBeatsDefaults.size(), ranges.size());
+  EXPECT_EQ(f.summary, netBenefitSentence("late fusion", ranges, f.thresholds, 227, false, 365));
+  const nlohmann::json j = fusionDecisionCurvesToJson(f, 3);
+  EXPECT_EQ(j.at("models").size(), 4u);
+  EXPECT_EQ(j.at("n"), 227);
+  EXPECT_EQ(j.at("treat_all"), j.at("models")[0].at("treat_all"));
+  EXPECT_TRUE(j.at("treat_all_common").is_array());
+  // A horizon beyond the follow-up: a warning per model and no sentence, not an exception.
+  const FusionDecisionCurves far = fusionDecisionCurves(d, {late}, common, 5000, false, o);
+  EXPECT_TRUE(far.models.empty());
+  EXPECT_FALSE(far.computed);
+  EXPECT_EQ(far.warnings.size(), 2u);
 }
