@@ -70,6 +70,10 @@ describe('latefuse fuse --html-report', () => {
       expect(cells[3]).toBe(`${m.test.c_lower.toFixed(3)} to ${m.test.c_upper.toFixed(3)}`);
       expect(cells[6]).toBe(m.common.c.toFixed(3));
     }
+    for (const m of report.modalities) {
+      const having = (list) => list.filter((p) => p.modalities.includes(m)).reduce((a, p) => a + p.patients, 0);
+      expect(html).toContain(`<td>${having(report.patterns.train)} of ${report.split.train}</td><td>${having(report.patterns.test)} of ${report.split.test}</td>`);
+    }
     expect(report.decision_curve.summary).toMatch(/^Late fusion had a higher net benefit|^At no threshold/);
     expect(html).toContain(report.decision_curve.summary);
     expect(html).toContain('latefuse fuse --data sim_survival.csv --id id --time time --event event --modality radiomics=radiomics_01,');

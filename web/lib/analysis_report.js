@@ -521,7 +521,11 @@ function dataSection(report, model, study) {
     `${split.train} training and ${split.test} test patients (${report.settings?.split === 'random' ? `a random split stratified on the ${binary ? 'outcome' : 'event'}, test fraction ${report.settings?.test_fraction}` : 'the split given in the data'}); ` +
     `${split.common_test} test patients have every modality${split.excluded_no_modality ? `; ${split.excluded_no_modality} patients have no modality and were left out` : ''}.</p>\n`;
   const modCols = study.modalities ?? {};
-  s += tableHtml('Modalities and their columns', ['modality', 'columns', 'first columns'], (report.modalities ?? []).map((m) => [m, String((modCols[m] ?? []).length || '—'), (modCols[m] ?? []).slice(0, 4).join(', ')]));
+  // Patients with each modality: the availability patterns that include it (training + test).
+  const having = (list, m) => (list ?? []).filter((p) => p.modalities.includes(m)).reduce((a, p) => a + p.patients, 0);
+  s += tableHtml('Modalities: columns and patients who have them', ['modality', 'columns', 'first columns', 'training patients', 'test patients'],
+    (report.modalities ?? []).map((m) => [m, String((modCols[m] ?? []).length || '—'), (modCols[m] ?? []).slice(0, 4).join(', '),
+      `${having(report.patterns?.train, m)} of ${split.train}`, `${having(report.patterns?.test, m)} of ${split.test}`]));
   const pat = (list) => (list ?? []).map((p) => [p.modalities.join(' + '), String(p.patients), String(p.events), p.integrator ? 'own integrator' : p.fallback ? `fallback: ${(p.scored_by ?? []).join(' + ')}` : `scored by ${(p.scored_by ?? p.modalities).join(' + ')}`]);
   s += tableHtml('Availability patterns of the training patients', ['modalities present', 'patients', binary ? 'cases' : 'events', 'model used'], pat(report.patterns?.train));
   s += tableHtml('Availability patterns of the test patients', ['modalities present', 'patients', binary ? 'cases' : 'events', 'model used'], pat(report.patterns?.test));
