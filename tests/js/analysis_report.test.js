@@ -87,14 +87,14 @@ describe('generated sentences at their boundaries', () => {
     comparisons: [{ name: 'late_vs_early', a: 'late fusion', b: 'early fusion', n: 30, c_a: 0.7, c_b: 0.7, delta_c: 0, lower: 0, upper: 0.1 }],
     patterns: { train: [], test: [] }, coefficients: [],
   });
-  const comparison = (r) => summarySentences(r).find((s) => s.includes('early fusion ('));
+  const comparison = (r) => summarySentences(r).find((s) => s.includes('that of early fusion:'));
 
   it('Delta C: equal at exactly 0, higher for the next double up; the interval includes 0 at a limit of exactly 0', () => {
     const r = base();
-    expect(comparison(r)).toMatch(/was equal to that of early fusion .*includes 0/);
+    expect(comparison(r)).toMatch(/was equal to that of early fusion: .*includes 0/);
     r.comparisons[0].c_a = 0.7 + Number.EPSILON;  // rounds to the same 0.700 but is larger
     r.comparisons[0].delta_c = r.comparisons[0].c_a - 0.7;
-    expect(comparison(r)).toMatch(/was higher than that of early fusion \(0\.700 vs 0\.700/);
+    expect(comparison(r)).toMatch(/was higher than that of early fusion: 0\.700 vs 0\.700,/);
     r.comparisons[0].lower = Number.MIN_VALUE;
     expect(comparison(r)).toMatch(/excludes 0/);
     r.comparisons[0].c_a = 0.7 - Number.EPSILON;

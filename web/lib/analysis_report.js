@@ -495,9 +495,9 @@ export function summarySentences(report) {
   }
   for (const k of report.comparisons ?? []) {
     if (!finite(k.delta_c) || !k.b) continue;
-    const other = k.name === 'late_vs_early' ? 'early fusion' : `the best single modality (${k.b}, chosen on these patients)`;
-    out.push(`On the ${k.n} test patients with every modality, late fusion's ${metric} was ${compareWord(k.c_a, k.c_b)} that of ${other} ` +
-      `(${fx(k.c_a)} vs ${fx(k.c_b)}, difference ${fx(k.delta_c)}; ${intervalPhrase(k.lower, k.upper)}).`);
+    const other = k.name === 'late_vs_early' ? 'early fusion' : `${k.b}, the best single modality on these patients`;
+    out.push(`On the ${k.n} test patients with every modality, late fusion's ${metric} was ${compareWord(k.c_a, k.c_b)} that of ${other}` +
+      `: ${fx(k.c_a)} vs ${fx(k.c_b)}, difference ${fx(k.delta_c)}; ${intervalPhrase(k.lower, k.upper)}.`);
   }
   const rg = report.risk_groups?.test;
   if (rg && !binary && finite(rg.logrank_p)) {
