@@ -133,5 +133,9 @@ describe('generated sentences at their boundaries', () => {
     expect(html).toContain('id="fig-contributions"');
     expect(html).toMatch(/<tr><th scope="row">a<\/th><td>1<\/td><td>-0.500<\/td><td>-0.500<\/td><\/tr>/);
     expect(analysisReportHtml({ report: r, study })).toContain('carry no per-modality contributions');
+    // report.json's own list (test_patients.contributions, null where a modality was not used) comes first.
+    const listed = { ...r, test_patients: { ...r.test_patients, contributions: { a: [0.25, null], b: [null, -1] } } };
+    expect(analysisReportHtml({ report: listed, study, predictions: csv }))
+      .toMatch(/<tr><th scope="row">b<\/th><td>1<\/td><td>-1.000<\/td><td>-1.000<\/td><\/tr>/);
   });
 });

@@ -707,7 +707,12 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;border:1px soli
  *   reproducible.
  */
 export function analysisReportHtml({ report, model = null, study = {}, km = null, predictions = null, calibration = null, title, generated }) {
-  const contributions = contributionsFromPredictions(predictions, report);
+  // Contributions: report.json's own per-test-patient list when the engine writes one
+  // (test_patients.contributions), else the predictions CSV's columns.
+  const listed = report.test_patients?.contributions;
+  const contributions = listed && typeof listed === 'object'
+    ? { modalities: (report.modalities ?? []).filter((m) => Array.isArray(listed[m])), values: Object.fromEntries(Object.entries(listed).map(([m, v]) => [m, v.map((x) => (x === null ? NaN : x))])) }
+    : contributionsFromPredictions(predictions, report);
   figureCount = 0;
   // The software that fitted the model (the model file records it).
   const software = { name: 'LateFuse', version: model?.software?.version ?? '' };
