@@ -179,6 +179,7 @@ EvaluationOptions optionsOf(const val& input, const Cohort& c) {
   o.tau = finite(input, "tau", 0);
   o.riskGroups = parseRiskGrouping(text(input, "riskGroups", "median"));
   o.chunk = whole(input, "chunk", o.chunk);
+  o.decisionHorizon = finite(input, "decisionHorizon", 0);  // decision curves; 0 = the middle horizon
   return o;
 }
 

@@ -586,6 +586,41 @@ RiskGroupReport riskGroups(const SurvivalData& train, const Eigen::VectorXd& tra
   return r;
 }
 
+// ---- decision curves ------------------------------------------------------------------------
+
+// The net benefit of late fusion, early fusion and each unimodal model on the test patients at the
+// decision horizon (fusion_decision_curve.hpp). Risk = 1 - S(horizon) from the model that scored the
+// patient, or the predicted probability (binary). Integrators are covered by late fusion.
+FusionDecisionCurves decisionCurvesOfModels(const FusionReport& rep, const SurvivalData& test, const std::vector<Eigen::Index>& commonAt,
+                                            bool binary, Progress& progress) {
+  double horizon = kNaN;
+  if (!binary) {
+    horizon = rep.options.decisionHorizon > 0 ? rep.options.decisionHorizon
+              : rep.horizons.size()           ? rep.horizons((rep.horizons.size() - 1) / 2)
+                                              : kNaN;
+  }
+  Eigen::VectorXd times;
+  if (!binary && std::isfinite(horizon)) times = Eigen::VectorXd::Constant(1, horizon);
+  std::vector<ModelRisk> risks;
+  for (const ScoredModel& sm : scoreModels(rep.model, rep.testScores, times)) {
+    if (sm.kind == "integrator") continue;
+    ModelRisk mr{sm.name, sm.kind, Eigen::VectorXd::Constant(sm.score.size(), kNaN)};
+    for (Eigen::Index k = 0; k < sm.score.size(); ++k) {
+      if (!std::isfinite(sm.score(k))) continue;
+      if (binary) mr.risk(k) = logistic(sm.logOdds(k));
+      else if (times.size()) mr.risk(k) = 1 - sm.survival(k, 0);
+    }
+    risks.push_back(std::move(mr));
+  }
+  FusionDecisionOptions o;
+  o.bootstrap = rep.options.bootstrap;
+  o.seed = rep.options.seed;
+  o.confLevel = rep.options.confLevel;
+  o.chunk = rep.options.chunk;
+  o.progress = progress.step(0);
+  return fusionDecisionCurves(test, risks, commonAt, horizon, binary, o);
+}
+
 // ---- split ----------------------------------------------------------------------------------
 
 void randomSplit(const Cohort& c, const std::vector<int>& usable, double fraction, uint64_t seed, std::vector<int>& train,
@@ -934,6 +969,8 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
     const CorrelationMatrix ks = rankCorrelationMatrix(rep.testScores.unimodal, RankMethod::Kendall, c.modalities);
     rep.kendallTest = {ks.estimate, ks.p, ks.n, ks.warnings};
   }
+
+  rep.decisionCurve = decisionCurvesOfModels(rep, test, commonAt, binary, progress);
 
   // Coefficients.
   for (const ModalityModel& mm : rep.model.models) {
@@ -1350,6 +1387,7 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
     group.push_back(rep.testGroup(static_cast<Eigen::Index>(k)));
   }
   out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}};
+  out["decision_curve"] = fusionDecisionCurvesToJson(rep.decisionCurve, rep.options.seed);
   out["warnings"] = rep.warnings;
   return out;
 }

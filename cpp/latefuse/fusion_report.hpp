@@ -49,6 +49,9 @@
 // Kendall's tau-b matrix of the standardised unimodal scores, on the training patients (in-sample
 // scores of the final submodels) and on the test patients, pairwise complete.
 // Coefficients: every submodel, integrator and the early-fusion model (summarizeCoefficients).
+// Decision curves (fusion_decision_curve.hpp) of late fusion, early fusion and each unimodal model on
+// the test and the common test patients at one horizon (decisionHorizon, default the middle of the
+// horizons), with a seeded bootstrap band (`bootstrap` replicates, `seed`) for late fusion.
 //
 // Direction: every score is a risk — HIGHER = HIGHER hazard (shorter survival), the Cox linear
 // predictor convention of cox.hpp. The reference study scored patients by lifelines' NEGATIVE
@@ -91,6 +94,7 @@
 
 #include "latefuse/cox.hpp"
 #include "latefuse/fusion.hpp"
+#include "latefuse/fusion_decision_curve.hpp"
 #include "latefuse/resampling.hpp"
 
 namespace latefuse {
@@ -120,6 +124,7 @@ struct EvaluationOptions {
   RiskGrouping riskGroups = RiskGrouping::Median;
   bool referenceCompatible = false;  // label only: the caller put referenceCompatibleFusionOptions() in `fusion`
   int chunk = 50;                  // resampling replicates between progress reports
+  double decisionHorizon = 0;      // decision curves (fusion_decision_curve.hpp): 0 = the middle of `horizons`
 };
 
 // The reference study's settings (see above), starting from `base`.
@@ -237,6 +242,7 @@ struct FusionReport {
   std::vector<CoefficientTable> coefficients;
   std::vector<PatternSummary> trainPatterns, testPatterns;
   CrossValidationReport crossValidation;
+  FusionDecisionCurves decisionCurve;   // net benefit of each model on the test patients
   std::vector<std::string> warnings;
 };
 

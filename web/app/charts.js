@@ -526,3 +526,43 @@ export function binaryCalibrationChart(points, { width = 480, title = 'Calibrati
   });
   return { svg: finishSvg(svg), description };
 }
+
+/**
+ * Decision curves (report.json decision_curve): net benefit against the threshold probability for
+ * late fusion (with its bootstrap band), the other models, treat all (dashed) and treat none (0).
+ * `models`: [{name, netBenefit: number[], lower?, upper?, main?: boolean}]; null values are gaps.
+ */
+export function decisionCurveChart({ thresholds, treatAll, models }, { width = 640, title = 'Decision curves' } = {}) {
+  const colors = ['#1f4e79', '#b4461e', '#2f7d4a', '#5b3a8c', '#a07800', '#6b7280'];
+  const points = (name, values) => thresholds.map((t, k) => ({ name, t, nb: values[k] })).filter((d) => finite(d.nb));
+  const main = models.find((m) => m.main) ?? models[0];
+  const all = models.flatMap((m) => m.netBenefit).concat(main?.upper ?? []).filter(finite);
+  const top = Math.max(0.05, ...all);
+  const bottom = -Math.max(0.05, top * 0.15);
+  const clip = (v) => Math.min(top, Math.max(bottom, v));
+  const band = main?.lower ? thresholds.map((t, k) => ({ t, lo: main.lower[k], hi: main.upper[k] })).filter((d) => finite(d.lo) && finite(d.hi)) : [];
+  const marks = [
+    Plot.ruleY([0], { stroke: '#17202c' }),
+    band.length ? Plot.areaY(band, { x: 't', y1: (d) => clip(d.lo), y2: (d) => clip(d.hi), fill: '#1f4e79', fillOpacity: 0.15 }) : null,
+    Plot.line(points('treat all', treatAll).map((d) => ({ ...d, nb: clip(d.nb) })).filter((d) => d.nb > bottom), { x: 't', y: 'nb', stroke: '#17202c', strokeDasharray: '6,3', strokeWidth: 1.5 }),
+    ...models.map((m, i) => Plot.line(points(m.name, m.netBenefit).map((d) => ({ ...d, nb: clip(d.nb) })), {
+      x: 't', y: 'nb', stroke: colors[i % colors.length], strokeWidth: m === main ? 2.5 : 1.3, strokeDasharray: m === main ? null : '3,2',
+    })),
+  ].filter(Boolean);
+  const description = `${main ? `${main.name}: net benefit ${thresholds.filter((_, k) => k % 10 === 9).map((t) => `${Math.round(t * 100)}% ${fixed(main.netBenefit[thresholds.indexOf(t)], 3)}`).join(', ')}` : ''}; treat all at 10% ${fixed(treatAll[9], 3)}`;
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: Math.round(Math.max(220, Math.min(320, width * 0.5))),
+    marginLeft: 52,
+    marginTop: 22,
+    marginBottom: 40,
+    style: null,
+    x: { domain: [0, 1], label: 'Threshold probability →', tickFormat: (t) => `${Math.round(t * 100)}%`, grid: true },
+    y: { domain: [bottom, top], label: '↑ Net benefit', grid: true },
+    ariaLabel: title,
+    ariaDescription: description,
+    marks,
+  });
+  return { svg: finishSvg(svg), description };
+}

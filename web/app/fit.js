@@ -947,7 +947,9 @@ export class FitFlow {
     try {
       const out = await this.run('fuseData', payload, 'Late fusion: joining the files on the patient ID');
       const files = [...this.sources.values()].filter((x) => x.summary).map((x) => x.name);
-      this.fusionResult = { ...out, modalities: payload.modalities, source: { kind: 'data', files, settings: { ...this.fusionSettings }, payloadOptions: payload.options } };
+      // inputs: the files as loaded, for the analysis report's SHA-256 (decision-view.js).
+      const inputs = [...this.sources.values()].filter((x) => x.summary).map((x) => ({ name: x.name, blob: x.blob, text: x.text }));
+      this.fusionResult = { ...out, modalities: payload.modalities, source: { kind: 'data', files, inputs, roles, settings: { ...this.fusionSettings }, payloadOptions: payload.options } };
       this.fusionView = renderFusionResults(this.el.fusion, this.fusionResult);
       this.el.fusion.dataset.source = 'data';
       this.applyMode();

@@ -19,6 +19,7 @@ import { chartFigure, pPhrase } from './evaluation-view.js';
 import { saveJSON, saveText, toCSV } from './download.js';
 import { readReport, reportDocumentOf, modelTextOf } from './fusion-model.js';
 import { readBinaryReport, readElasticNet } from './fusion-model-binary.js';
+import { decisionCurveBlock, analysisReportButton } from './decision-view.js';
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const num = (text, value, props = {}) => h('span', { class: 'num', 'data-value': String(value ?? ''), ...props }, text);
@@ -516,12 +517,15 @@ export function renderFusionResults(container, run) {
 
   const model = modelTextOf(run.result);
   const report = simulated ? reportDocumentOf(run.result) : dataReportDocument(run);
+  // (h) Decision curves (report.json decision_curve) and the analysis report (decision-view.js).
+  const dcaBlock = decisionCurveBlock(report, { base, container, draws });
   const downloads = h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download the late-fusion results' },
     model.text ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-model.json`, model.text, 'application/json') }, 'Model JSON') : null,
     h('button', { type: 'button', class: 'small', onclick: () => saveJSON(`${base}-report.json`, report) }, 'Report JSON'),
     h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-test-scores.csv`, binary ? binaryScoresCSV(rep, run) : scoresCSV(rep, km, run.testSurvival), 'text/csv') }, 'Per-patient scores CSV'),
     run.predictions ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-predictions.csv`, run.predictions, 'text/csv') }, 'Predictions CSV (every patient)') : null,
-    simulated ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-cohort.csv`, run.csv, 'text/csv') }, 'Simulated data CSV') : null);
+    simulated ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-cohort.csv`, run.csv, 'text/csv') }, 'Simulated data CSV') : null,
+    analysisReportButton(run, reportDocumentOf(run.result), model.text, base));
 
   const modelNote = model.text ? null : h('p', { class: 'notice warn', role: 'note' }, `No model file: ${model.error ?? 'the engine did not write one'}.`);
   const warnings = rep.warnings.length ? h('div', { class: 'notice warn', role: 'note' }, h('strong', {}, 'Notes from the engine: '), rep.warnings.join(' ')) : null;
@@ -558,6 +562,7 @@ export function renderFusionResults(container, run) {
     kmBlock,
     h('div', { class: 'results-grid' }, kendallBlock, aucBlock),
     calibrationBlock,
+    dcaBlock,
     h('div', { class: 'results-grid' }, forestSub, forestInt),
     selectionBlock,
     h('div', { class: 'panel' }, h('h3', {}, 'Who has which modality'), h('div', { class: 'results-grid' }, patternTable(rep.patterns.train, 'train'), patternTable(rep.patterns.test, 'test'))),

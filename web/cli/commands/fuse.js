@@ -2,11 +2,14 @@
 // submodel per modality + one integrator per availability pattern; logistic models for a binary
 // --outcome) on training patients, evaluate it and its comparators on held-out patients, and write
 // the model file and the report.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
-import { numericColumn, eventColumn, binaryColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { analysisReportHtml, fileFacts } from '../../lib/analysis_report.js';
+import { riskGroupCurves, testCalibration } from '../../lib/risk_group_curves.js';
+import { scoreTables, predictionsCsv } from '../../lib/model.js';
+import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { outcomeJoin } from '../../lib/join.js';
-import { InputError } from '../../lib/errors.js';
+import { InputError, ModelError } from '../../lib/errors.js';
 import { readTableFile } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 
@@ -85,6 +88,27 @@ function writeOut(path, text, flag) {
   }
 }
 
+/** The analysis report (web/lib/analysis_report.js) of this run: the files' bytes are hashed as read. */
+async function htmlReportOf(report, modelJson, { files, tables, roles, modalities, patients, droppedMissingOutcome, outcomeOf }) {
+  const facts = [];
+  for (const f of files) facts.push(await fileFacts(f, readFileSync(f)));
+  const km = outcomeOf ? await riskGroupCurves(report, outcomeOf) : null;
+  // The patients' predictions as `latefuse score --data F... [--id COL]` writes them (and the page
+  // computes them): the modality contributions come from there. None when a patient cannot be scored.
+  let predictions = null;
+  let calibration = null;
+  try {
+    const scored = await scoreTables(modelJson, tables, { idColumn: roles.id ?? 'id', idRequired: roles.id !== undefined });
+    predictions = predictionsCsv(scored);
+    // Without an ID column the engine's IDs are "row N" and latefuse score's are "N" (as the page).
+    if (outcomeOf) calibration = await testCalibration(report, scored, outcomeOf, roles.id ? (id) => id : (id) => id.replace(/^row /, ''));
+  } catch (error) {
+    if (!(error instanceof InputError || error instanceof ModelError)) throw error;
+  }
+  const study = { files: facts, roles, modalities, patients, droppedMissingOutcome };
+  return analysisReportHtml({ report, model: JSON.parse(modelJson), study, km, predictions, calibration });
+}
+
 const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
 
 export default {
@@ -151,6 +175,9 @@ export default {
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
     { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
+    { flag: 'html-report', arg: 'FILE', type: 'string',
+      help: 'also write the analysis report: one self-contained HTML file (summary, data with SHA-256, methods, results, decision curves, limitations, TRIPOD+AI)' },
+    { flag: 'dca-horizon', arg: 'T', type: 'number', help: 'horizon of the decision curves (survival) [default: the middle of --horizons]' },
   ],
   details: [
     'Joining: the file with the --time column is the outcome file and defines the patients; the other files add',
@@ -179,6 +206,9 @@ export default {
     'elastic-net Cox on its training patients; the columns non-zero at lambda_min (or lambda_1se) feed the ridge',
     'Cox submodel (none non-zero: the first column to enter the path, with a warning); repeated in every',
     'cross-fitting fold.',
+    'Decision curves (report.json decision_curve): net benefit of late fusion (with a bootstrap band), early fusion and',
+    'each modality vs treat-all and treat-none at thresholds 1-99% and --dca-horizon. --html-report writes the analysis',
+    'report: one self-contained HTML file (docs/analysis-report.md), the same bytes as the page\'s download.',
     'Engine settings (--presence ... --ties) are the web app\'s settings; given with --reference-compatible they',
     'override its choices. Each is recorded in report.json "settings" and in the model file.',
   ],
@@ -310,6 +340,7 @@ export default {
     }
     if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+    if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
 
     const started = performance.now();
     const report = await fitAndEvaluateFusion(request);
@@ -333,6 +364,13 @@ export default {
     };
     writeOut(o.modelOut, modelJson, '--model-out');
     writeOut(o.reportOut, JSON.stringify(document, null, 2) + '\n', '--report-out');
+    if (o.htmlReport) {
+      writeOut(o.htmlReport, await htmlReportOf(rest, modelJson, {
+        files: o.data, tables, roles: { id: o.id, time: o.time, event: o.event, outcome: o.outcome, split: o.split }, modalities,
+        patients: keep.length, droppedMissingOutcome: rowCount - keep.length,
+        outcomeOf: binary ? null : (() => { const at = new Map(ids.map((id, k) => [id, k])); return (id) => (at.has(id) ? { time: time[at.get(id)], event: event[at.get(id)] } : null); })(),
+      }), '--html-report');
+    }
     return {
       model_out: o.modelOut,
       report_out: o.reportOut,

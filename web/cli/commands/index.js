@@ -9,5 +9,6 @@ import logistic from './logistic.js';
 import simulate from './simulate.js';
 import fuse from './fuse.js';
 import score from './score.js';
+import dca from './dca.js';
 
-export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate, fuse, score];
+export const commands = [cox, concordance, km, evaluate, kendall, logistic, simulate, fuse, score, dca];
