@@ -16,6 +16,7 @@ import {
 import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
+import { describeDecimalMark } from '../lib/decimal.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
 export const EXAMPLES = {
@@ -277,7 +278,7 @@ export class FitFlow {
   async parseSource(source) {
     source.error = null;
     try {
-      const payload = { key: source.key, name: source.name };
+      const payload = { key: source.key, name: source.name, decimal: source.decimal ?? 'auto' };
       if (source.text !== undefined) payload.text = source.text;
       else payload.file = source.blob;
       source.summary = await this.run('parse', payload, `Reading ${source.name}`);
@@ -377,14 +378,37 @@ export class FitFlow {
       const remove = s.origin === 'file'
         ? h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove ${s.name}`, onclick: () => this.removeSource(s.key) }, 'Remove')
         : h('span', { class: 'badge' }, 'example');
+      const decimal = s.summary ? this.decimalControl(s) : null;
       const fusionNote = !s.error && s.fusionError
         ? h('p', { class: 'field-error', id: fieldId('file-fusion-error', s.key), role: 'alert', 'data-error-for': `file:${s.key}` }, s.fusionError)
         : null;
       return h('li', { class: s.error || fusionNote ? 'file has-error' : 'file' },
-        h('span', { class: 'file-name' }, s.name), status, remove, fusionNote);
+        h('span', { class: 'file-name' }, s.name), status, decimal, remove, fusionNote);
     });
     replace(this.el.files, items);
     this.el.files.hidden = items.length === 0;
+  }
+
+  /** The decimal mark a file was read with (detected, decimal.js) and the user's override. */
+  decimalControl(s) {
+    const setting = s.decimal ?? 'auto';
+    const found = s.summary.decimalMark;
+    const select = h('select', {
+      class: 'small', 'aria-label': `Numbers in ${s.name}`,
+      onchange: () => {
+        s.decimal = select.value;
+        this.enqueue(async () => {
+          this.onDataChange();
+          await this.parseSource(s);
+          await this.rebuildDataset();
+        });
+      },
+    },
+    h('option', { value: 'auto', selected: setting === 'auto' }, setting === 'auto' ? `detected: ${describeDecimalMark(found)}` : 'detect'),
+    h('option', { value: '.', selected: setting === '.' }, describeDecimalMark('.')),
+    h('option', { value: ',', selected: setting === ',' }, describeDecimalMark(',')));
+    select.value = setting;
+    return h('span', { class: 'file-decimal', 'data-decimal': found }, select);
   }
 
   renderJoin(ready) {

@@ -17,9 +17,10 @@ function delimiterFor(name) {
 }
 
 /** Streaming parse with PapaParse (same checks and messages as parseTable). */
-function parseStreaming(file, name, ctx) {
+function parseStreaming(file, name, ctx, decimal) {
   return new Promise((resolve, reject) => {
     let header = null;
+    let delimiter = ',';
     const rows = [];
     let failure = null;
     let lastReport = 0;
@@ -43,6 +44,7 @@ function parseStreaming(file, name, ctx) {
         }
         let data = results.data;
         if (!header) {
+          delimiter = results.meta.delimiter;
           header = (data[0] ?? []).map((h, j) => (j === 0 ? h.replace(/^\ufeff/, '') : h).trim());
           data = data.slice(1);
         }
@@ -65,7 +67,7 @@ function parseStreaming(file, name, ctx) {
         if (!header || header.length === 0) return reject(new InputError(`${name}: no header row found`, { file: name }));
         if (rows.length === 0) return reject(new InputError(`${name}: the file has a header but no data rows`, { file: name }));
         try {
-          resolve(tableFromRows(name, header, rows));
+          resolve(tableFromRows(name, header, rows, { decimal, delimiter }));
         } catch (error) {
           reject(error);
         }
@@ -77,12 +79,12 @@ function parseStreaming(file, name, ctx) {
   });
 }
 
-/** Parse a File/Blob or text into a web/lib table. */
-export async function readTable({ name, file, text }, ctx) {
+/** Parse a File/Blob or text into a web/lib table (`decimal`: 'auto', '.' or ',', decimal.js). */
+export async function readTable({ name, file, text, decimal = 'auto' }, ctx) {
   if (typeof name !== 'string' || name === '') throw new InputError('a file needs a name');
   if (text === undefined && file && file.size > STREAM_THRESHOLD) {
     ctx.progress(`Reading ${name}`, 0);
-    return parseStreaming(file, name, ctx);
+    return parseStreaming(file, name, ctx, decimal);
   }
   ctx.progress(`Reading ${name}`, null);
   let body = text;
@@ -96,7 +98,7 @@ export async function readTable({ name, file, text }, ctx) {
   }
   await ctx.checkpoint();
   ctx.progress(`Parsing ${name}`, null);
-  return parseTable(body, { file: name, delimiter: delimiterFor(name) });
+  return parseTable(body, { file: name, delimiter: delimiterFor(name), decimal });
 }
 
 /** What the page needs to know about one column (for display and role detection). */
@@ -148,6 +150,8 @@ export function summarizeTable(key, table) {
     key,
     name: table.file,
     rowCount: table.rowCount,
+    decimalMark: table.decimalMark,
+    decimalSetting: table.decimalSetting,
     header: [...table.header],
     columns: table.header.map((n) => describeColumn(n, table.columns.get(n), table.rowCount)),
     preview: previewRows(view, table.header),

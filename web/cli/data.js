@@ -2,8 +2,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseTable } from '../lib/table.js';
 import { UsageError } from './options.js';
+import { DECIMAL_MARKS } from '../lib/decimal.js';
 
-export function readTableFile(path) {
+/** The --decimal option of every command that reads data files (one spec, one help text). */
+export const DECIMAL_OPTION = {
+  flag: 'decimal', arg: 'MARK', type: 'string', default: 'auto', choices: [...DECIMAL_MARKS],
+  help: 'decimal mark of the data files\' numbers; auto = a comma when a file is not comma-separated, has d,d cells and no d.d cell',
+};
+
+export function readTableFile(path, { decimal = 'auto' } = {}) {
   let stat;
   try {
     stat = statSync(path);
@@ -12,5 +19,5 @@ export function readTableFile(path) {
   }
   if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory, not a CSV file`);
   const text = readFileSync(path, 'utf8');
-  return parseTable(text, { file: path, delimiter: /\.(tsv|tab)$/i.test(path) ? '\t' : undefined });
+  return parseTable(text, { file: path, delimiter: /\.(tsv|tab)$/i.test(path) ? '\t' : undefined, decimal });
 }

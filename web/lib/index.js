@@ -2,6 +2,7 @@
 export { loadModule } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
 export { parseTable, tableFromRows } from './table.js';
+export { DECIMAL_MARKS, detectDecimalMark, parseNumber, describeDecimalMark } from './decimal.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
 export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
 export {

@@ -3,31 +3,30 @@
 // header is row 0), which is what error messages report.
 import Papa from 'papaparse';
 import { InputError } from './errors.js';
+import { resolveDecimalMark, parseNumber } from './decimal.js';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '.']);
-
-function toNumber(s) {
-  const t = s.trim();
-  if (t === 'Inf' || t === '+Inf' || t === 'Infinity') return Infinity;
-  if (t === '-Inf' || t === '-Infinity') return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
-  return Number(t);
-}
 
 /**
  * @typedef {{kind: 'number'|'text', raw: (string|null)[], values?: Float64Array,
  *            firstNonNumericRow?: {row: number, value: string}, missing: number}} Column
- * @typedef {{file: string, header: string[], rowCount: number, columns: Map<string, Column>}} Table
+ * @typedef {{file: string, header: string[], rowCount: number, columns: Map<string, Column>,
+ *            decimalMark: '.'|',', decimalSetting: 'auto'|'.'|','}} Table
  */
 
-/** Build typed columns from a header and rows of strings. */
-export function tableFromRows(file, header, rows) {
+/**
+ * Build typed columns from a header and rows of strings. Number cells are read with the file's
+ * decimal mark (decimal.js: detected unless `decimal` forces one; `delimiter` is what the file was
+ * split on, which the detection needs).
+ */
+export function tableFromRows(file, header, rows, { decimal = 'auto', delimiter = ',' } = {}) {
   const seen = new Set();
   header.forEach((name, j) => {
     if (name.trim() === '') throw new InputError(`${file}: column ${j + 1} has an empty name in the header; give every column a name`, { file, column: j + 1 });
     if (seen.has(name)) throw new InputError(`${file}: the column name "${name}" appears twice in the header; rename one of them`, { file, column: name });
     seen.add(name);
   });
+  const decimalMark = resolveDecimalMark(decimal, rows, delimiter);
   const columns = new Map();
   header.forEach((name, j) => {
     const raw = new Array(rows.length);
@@ -39,7 +38,7 @@ export function tableFromRows(file, header, rows) {
       const cell = rows[i][j];
       if (cell === undefined || MISSING.has(cell.trim())) { raw[i] = null; values[i] = NaN; missing++; continue; }
       raw[i] = cell;
-      const v = toNumber(cell);
+      const v = parseNumber(cell, decimalMark);
       if (v === undefined) {
         if (numeric) firstNonNumericRow = { row: i + 1, value: cell };
         numeric = false;
@@ -50,16 +49,16 @@ export function tableFromRows(file, header, rows) {
       ? { kind: 'number', raw, values, missing }
       : { kind: 'text', raw, firstNonNumericRow, missing });
   });
-  return { file, header: [...header], rowCount: rows.length, columns };
+  return { file, header: [...header], rowCount: rows.length, columns, decimalMark, decimalSetting: decimal };
 }
 
 /**
  * Parse CSV or TSV text. The delimiter is guessed from the first line unless given.
  * @param {string} text
- * @param {{file?: string, delimiter?: string}} [options]
+ * @param {{file?: string, delimiter?: string, decimal?: 'auto'|'.'|','}} [options]
  * @returns {Table}
  */
-export function parseTable(text, { file = 'data', delimiter } = {}) {
+export function parseTable(text, { file = 'data', delimiter, decimal = 'auto' } = {}) {
   if (typeof text !== 'string') throw new InputError(`${file}: expected text content`, { file });
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;  // strip a UTF-8 BOM
   if (body.trim() === '') throw new InputError(`${file}: the file is empty; it needs a header row and at least one data row`, { file });
@@ -79,5 +78,5 @@ export function parseTable(text, { file = 'data', delimiter } = {}) {
     }
   });
   if (rows.length === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
-  return tableFromRows(file, header.map((h) => h.trim()), rows);
+  return tableFromRows(file, header.map((h) => h.trim()), rows, { decimal, delimiter: result.meta.delimiter });
 }

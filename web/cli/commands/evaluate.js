@@ -6,7 +6,7 @@ import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/
 import { ModelError } from '../../lib/errors.js';
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 // R quantile(type = 7) of sorted values.
@@ -23,6 +23,7 @@ export default {
     '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
     '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
     { flag: 'event', arg: 'COL', type: 'string', required: true, help: 'event column: 1/0, TRUE/FALSE, or 2/1' },
@@ -85,7 +86,7 @@ export default {
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
       throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
     }
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
     const score = numericColumn(table, o.score, 'score');

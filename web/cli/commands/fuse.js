@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
 import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 // The text of an ID cell (numbers as written in the file).
@@ -183,6 +183,7 @@ export default {
     '[--early-fusion complete-case|imputed|none] [--ties efron|breslow] [--risk-groups median|tertiles|optimistic] ' +
     '--model-out model.json --report-out report.json',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
@@ -309,7 +310,7 @@ export default {
       files.add(f);
     }
 
-    const tables = o.data.map((f) => readTableFile(f));
+    const tables = o.data.map((f) => readTableFile(f, { decimal: o.decimal }));
     const join = joinTables(tables, binary ? { id: o.id, time: o.outcome, role: 'outcome' } : { id: o.id, time: o.time });
     if (!binary && !join.outcome.columns.has(o.event)) {
       throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,

@@ -1,7 +1,7 @@
 // latefuse score: score new patients with a saved late-fusion model file; write predictions.csv.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { validateModel, scoreTables, predictionsCsv } from '../../lib/model.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 function readModelFile(path) {
@@ -20,6 +20,7 @@ export default {
   summary: 'score new patients with a saved late-fusion model (risk scores, risk group, S(t) with CI)',
   usage: 'latefuse score --model model.json --data F.csv [--data G.csv ...] [--id COL] [--skip-unscorable] --out predictions.csv',
   options: [
+    DECIMAL_OPTION,
     { flag: 'model', arg: 'FILE', type: 'string', required: true, help: 'the model file (JSON) written by LateFuse' },
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true,
       help: 'CSV/TSV with the model\'s feature columns; repeat for several files (joined on --id)' },
@@ -55,7 +56,7 @@ export default {
       if (error.name === 'InputError') error.message = `${o.model}: ${error.message}`;
       throw error;
     }
-    const tables = o.data.map((path) => readTableFile(path));
+    const tables = o.data.map((path) => readTableFile(path, { decimal: o.decimal }));
     const started = performance.now();
     const p = await scoreTables(text, tables, { idColumn: o.id ?? 'id', idRequired: o.id !== undefined, summary, skipUnscorable: o.skipUnscorable });
     const ms = performance.now() - started;
