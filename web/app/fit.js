@@ -17,6 +17,7 @@ import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
 import { describeDecimalMark } from '../lib/decimal.js';
+import { showCancelled, clearCancelled } from './ui.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
 export const EXAMPLES = {
@@ -606,6 +607,7 @@ export class FitFlow {
     for (const el of document.querySelectorAll('#setup [aria-invalid]')) el.removeAttribute('aria-invalid');
     this.el.fitError.textContent = '';
     this.el.fitError.hidden = true;
+    clearCancelled(this.el.fitError);
   }
 
   /** Put an error from the worker beside the control it concerns; otherwise under the Fit button. */
@@ -675,8 +677,7 @@ export class FitFlow {
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Fit cancelled.');
-        this.el.fitError.hidden = false;
-        this.el.fitError.textContent = 'Cancelled. Your settings are unchanged; press “Fit Cox model” to run again.';
+        showCancelled(this.el.fitError, 'Cancelled. Your settings are unchanged; press “Fit Cox model” to run again.');
       } else {
         this.placeError(error);
         this.markResultsStale('The latest fit failed (see above): these results are from the previous fit.');
@@ -877,6 +878,7 @@ export class FitFlow {
     if (changed) this.renderFiles();
     this.el.fuseError.hidden = true;
     this.el.fuseError.textContent = '';
+    clearCancelled(this.el.fuseError);
   }
 
   /**
@@ -981,8 +983,7 @@ export class FitFlow {
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Late fusion cancelled.');
-        this.el.fuseError.hidden = false;
-        this.el.fuseError.textContent = 'Cancelled. Your settings are unchanged; press “Run late fusion” to run again.';
+        showCancelled(this.el.fuseError, 'Cancelled. Your settings are unchanged; press “Run late fusion” to run again.');
       } else {
         const control = this.placeFusionError(error);
         this.markFusionStale('The latest run failed (see above): these results are from the previous run.');

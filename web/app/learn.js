@@ -5,6 +5,7 @@
 // common test patients; the page charts them and explains them in sentences built from the same
 // numbers (learn-view.js).
 import { h, $, replace, dataTable, tableWrap } from './dom.js';
+import { showCancelled, clearCancelled } from './ui.js';
 import { count } from './format.js';
 import { saveText } from './download.js';
 import { renderLearnResults } from './learn-view.js';
@@ -159,9 +160,11 @@ export class LearnTab {
     this.groupError('availability', null);
     this.el.error.hidden = true;
     this.el.error.textContent = '';
+    clearCancelled(this.el.error);
   }
 
   showError(message) {
+    clearCancelled(this.el.error);
     this.el.error.hidden = false;
     this.el.error.textContent = message;
   }
@@ -261,7 +264,7 @@ export class LearnTab {
   fail(error, what) {
     if (error instanceof CancelledError) {
       this.announce('Cancelled.');
-      this.showError(this.view ? 'Cancelled. The results below are from the previous run.' : 'Cancelled.');
+      showCancelled(this.el.error, this.view ? 'Cancelled. The results below are from the previous run.' : 'Cancelled.');
       return;
     }
     const placed = this.placeCoreError(error);

@@ -213,14 +213,19 @@ export class ModalityEditor {
     }
     const nameId = domId('mod-name', m.id);
     const errId = domId('mod-error', m.id);
-    const input = h('input', { type: 'text', id: nameId, value: m.name, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, 'data-modality': m.id });
+    const origin = m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : null;
+    // Several name boxes sit on the page: each one's accessible name says which modality it names.
+    const input = h('input', {
+      type: 'text', id: nameId, value: m.name, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, 'data-modality': m.id,
+      'aria-label': `Name of the modality ${m.name.trim() ? `“${m.name.trim()}”` : '(empty)'}${origin ? `, ${origin}` : ''}`,
+    });
     if (problems[m.id]) input.setAttribute('aria-invalid', 'true');
     input.addEventListener('change', () => this.rename(m.id, input.value));
     return h('section', { class: problems[m.id] ? 'modality has-error' : 'modality', 'data-modality': m.id },
       h('div', { class: 'modality-head' },
         h('label', { for: nameId }, 'Modality'),
         input,
-        h('span', { class: 'count' }, m.guessed ? (m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : 'guessed') : m.preset ? 'example' : 'yours'),
+        h('span', { class: 'count' }, m.guessed ? (origin ?? 'guessed') : m.preset ? 'example' : 'yours'),
         h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove the modality ${m.name}`, onclick: () => this.remove(m.id) }, 'Remove')),
       h('p', { class: 'field-error', id: errId, 'data-error-for': `modality:${m.name.trim()}`, hidden: !problems[m.id] }, problems[m.id] ?? ''),
       details);
