@@ -8,7 +8,8 @@
 //   times: extra times at which S(t) and its 95% CI are returned (`survivalAtTimes`, same shape as
 //     `survival`), in addition to the model's horizons and without rewriting the model (e.g. every
 //     baseline event time for a whole S(t) curve: summary.baselineTimes). Survival models only.
-//   skipUnscorable: a patient with no modality is left out and listed in `unscorable`
+//   skipUnscorable: a patient with no modality, or with a feature cell that is not a number, is left
+//   out and listed in `unscorable`
 //     ([{id, index, reason}], index = position among all patients) instead of an InputError.
 // Load once, score many: loadScoringModel(text) parses and validates the file once and returns a
 // ScoringModel (summary, score, scoreFromScores, scoreTables, dispose); the one-shot functions
@@ -16,6 +17,7 @@
 import { loadModule } from './module.js';
 import { callCore, InputError } from './errors.js';
 import { requireColumn, numericColumn } from './columns.js';
+import { parseNumber } from './decimal.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
@@ -257,7 +259,9 @@ export async function scoreModelFromScores(model, input, options = {}) {
  * - `skipUnscorable`: instead of failing on a patient with no modality (under the model's presence
  *   rule), score the others and list the skipped ones in `unscorable` ([{id, index, reason}], index =
  *   position among all patients). The predictions are then those of `latefuse score` on the files
- *   without the skipped patients (`latefuse score --skip-unscorable`).
+ *   without the skipped patients (`latefuse score --skip-unscorable`). A patient with a feature cell
+ *   that is not a number is skipped the same way, the reason naming the file, row, column and cell
+ *   (without the option, such a cell is an error naming them).
  * - `times`: extra times for S(t) with its CI (`survivalAtTimes`; survival models only).
  * @param {string|object|ScoringModel} model
  * @param {import('./table.js').Table[]} tables
@@ -336,11 +340,23 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     tables.forEach((t, k) => rowOf.set(t, Int32Array.from(order, (id) => perTable[k].get(id) ?? -1)));
   }
   const columns = {};
+  const rejected = new Map();  // patient -> reason (skipUnscorable: a feature cell that is not a number)
   for (const name of summary.columns) {
     if (dummyOf.has(name)) continue;
     const t = owner.get(name);
-    const values = numericColumn(t, name, 'feature');
     const rows = rowOf.get(t);
+    const col = t.columns.get(name);
+    if (col.kind !== 'number' && skipUnscorable) {
+      columns[name] = Float64Array.from(rows, (r, i) => {
+        if (r < 0 || col.raw[r] === null) return NaN;
+        const v = parseNumber(col.raw[r], t.decimalMark ?? '.');
+        if (v !== undefined) return v;
+        if (!rejected.has(i)) rejected.set(i, `${t.file}: row ${r + 1}, column "${name}" has "${col.raw[r]}", not a number`);
+        return NaN;
+      });
+      continue;
+    }
+    const values = numericColumn(t, name, 'feature');
     columns[name] = Float64Array.from(rows, (r) => (r < 0 ? NaN : values[r]));
   }
   const notes = ids.map(() => []);
@@ -354,7 +370,26 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
         `scored as the reference level "${e.reference}"`);
     }));
   }
-  const p = score({ columns, ids }, { skipUnscorable, times });
+  if (rejected.size === 0) {
+    const p = score({ columns, ids }, { skipUnscorable, times });
+    p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
+    return p;
+  }
+  // Score the others; the rejected patients join the unscorable list with their reason, and every
+  // index keeps referring to the patients as given.
+  const kept = ids.map((_, i) => i).filter((i) => !rejected.has(i));
+  if (kept.length === 0) {
+    const [first] = rejected.values();
+    throw new InputError(`no patient can be scored: every patient has a feature cell that is not a number (first: ${first})`);
+  }
+  const keptColumns = {};
+  for (const [name, values] of Object.entries(columns)) keptColumns[name] = Float64Array.from(kept, (i) => values[i]);
+  const p = score({ columns: keptColumns, ids: kept.map((i) => ids[i]) }, { skipUnscorable, times });
+  p.rows = Int32Array.from(p.rows, (k) => kept[k]);
+  p.unscorable = [
+    ...p.unscorable.map((u) => ({ ...u, index: kept[u.index] })),
+    ...[...rejected].map(([i, reason]) => ({ id: ids[i], index: i, reason })),
+  ].sort((a, b) => a.index - b.index);
   p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
   return p;
 }
@@ -403,31 +438,41 @@ function csvCell(value) {
  * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note.
  * Binary models: id, pattern, <modality>_score..., fused_lp, risk_group, probability, percentile,
  * integrator, note.
- * Empty cell = not available. "\n" line ends.
+ * Empty cell = not available. "\n" line ends. Patients skipped as unscorable (skipUnscorable) have a
+ * row in their place among the patients given: the id, every value empty, and the note
+ * "not scored: <reason>", so the file accounts for every patient.
  * @param {Predictions} p
  */
 export function predictionsCsv(p) {
-  if (p.outcomeType === 'binary') {
-    const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile',
-      'integrator', 'note'];
-    const lines = [header.map(csvCell).join(',')];
-    for (let i = 0; i < p.ids.length; i++) {
-      lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
-        p.percentile[i], p.integrator[i], p.note[i]].map(csvCell).join(','));
-    }
-    return lines.join('\n') + '\n';
+  const binary = p.outcomeType === 'binary';
+  const header = binary
+    ? ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile', 'integrator', 'note']
+    : ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
+  if (!binary) {
+    for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
+    header.push('integrator', 'note');
   }
-  const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
-  for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
-  header.push('integrator', 'note');
-  const lines = [header.map(csvCell).join(',')];
-  for (let i = 0; i < p.ids.length; i++) {
+  const scored = (i) => {
+    if (binary) {
+      return [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
+        p.percentile[i], p.integrator[i], p.note[i]];
+    }
     const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.hazardRatio[i], p.percentile[i],
       p.riskLabel[i]];
     for (const h of p.survival) row.push(h.surv[i], h.lower[i], h.upper[i]);
     row.push(p.integrator[i], p.note[i]);
-    lines.push(row.map(csvCell).join(','));
+    return row;
+  };
+  const skipped = (u) => [u.id, ...new Array(header.length - 2).fill(null), `not scored: ${u.reason}`];
+  const lines = [header.map(csvCell).join(',')];
+  const unscorable = p.unscorable ?? [];
+  let next = 0;
+  for (let i = 0; i < p.ids.length; i++) {
+    const position = p.rows ? p.rows[i] : i;
+    while (next < unscorable.length && unscorable[next].index < position) lines.push(skipped(unscorable[next++]).map(csvCell).join(','));
+    lines.push(scored(i).map(csvCell).join(','));
   }
+  while (next < unscorable.length) lines.push(skipped(unscorable[next++]).map(csvCell).join(','));
   return lines.join('\n') + '\n';
 }
 

@@ -28,16 +28,17 @@ export default {
       help: 'patient id column [default: id; with one file and no such column, rows are numbered]' },
     { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the predictions CSV' },
     { flag: 'skip-unscorable', type: 'boolean',
-      help: 'score the others when a patient has no modality, and list the skipped IDs on stderr (default: such a patient is an error)' },
+      help: 'score the others when a patient has no modality or a feature cell that is not a number, and list the skipped IDs on stderr (default: such a patient is an error)' },
   ],
   details: [
     'Every column the model was trained on must be present (cells may be empty = missing); a categorical',
     'column is given raw (its text levels) and encoded by the model file\'s "encodings"; a level the model has',
     'never seen scores as the reference level, with a note naming the column and level. With several',
     'files, a patient missing from a file lacks that file\'s columns. A patient with no modality (under the model\'s',
-    'presence rule) is an error naming the patient; with --skip-unscorable the other patients are scored and',
-    'written (exactly as without the skipped ones), the skipped IDs are printed on stderr and listed with the',
-    'reason in the JSON summary ("unscorable"), and the exit code is 0 (2 if no patient can be scored).',
+    'presence rule), or with a feature cell that is not a number, is an error naming it; with --skip-unscorable the',
+    'other patients are scored (exactly as without the skipped ones), each skipped patient keeps a row in its place',
+    'with every value empty and the note "not scored: <reason>", the skipped IDs are printed on stderr and listed',
+    'with the reason in the JSON summary ("unscorable"), and the exit code is 0 (2 if no patient can be scored).',
     'predictions.csv: id, pattern (modalities present), <modality>_score (standardised), fused_lp (higher =',
     'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
     'cut-points), surv_<t> with _lower/_upper (95% CI) at the model\'s horizons, integrator (modalities',
@@ -68,8 +69,11 @@ export default {
     }
     if (p.unscorable.length) {
       const list = p.unscorable.map((u) => u.id);
-      process.stderr.write(`latefuse: skipped ${list.length} unscorable ${list.length === 1 ? 'patient' : 'patients'} ` +
-        `(${p.unscorable[0].reason}): ${list.join(', ')}\n`);
+      const reasons = new Set(p.unscorable.map((u) => u.reason));
+      const what = `skipped ${list.length} unscorable ${list.length === 1 ? 'patient' : 'patients'}`;
+      process.stderr.write(reasons.size === 1
+        ? `latefuse: ${what} (${p.unscorable[0].reason}): ${list.join(', ')}\n`
+        : `latefuse: ${what}:\n${p.unscorable.map((u) => `  ${u.id}: ${u.reason}\n`).join('')}`);
     }
     const patterns = new Map();
     for (let i = 0; i < p.ids.length; i++) {
