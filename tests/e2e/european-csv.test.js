@@ -12,6 +12,7 @@ import { launch, openApp, act, upload, ROOT } from './helpers.js';
 
 let env;
 let dir;
+let simulated;  // latefuse simulate's summary (availability per modality)
 const SEED = 4;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const FILES = ['outcome', ...MODALITIES];
@@ -37,7 +38,7 @@ beforeAll(async () => {
   env = await launch();
   dir = mkdtempSync(join(tmpdir(), 'latefuse-european-'));
   execFileSync('mkdir', ['-p', join(dir, 'dot'), join(dir, 'eu')]);
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--n', '240', '--seed', String(SEED), '--out', 'cohort.csv']);
+  simulated = cliIn(dir, ['simulate', '--preset', 'hgsoc', '--n', '240', '--seed', String(SEED), '--out', 'cohort.csv']);
   splitCohort(readFileSync(join(dir, 'cohort.csv'), 'utf8'));
 });
 afterAll(async () => { await env?.close(); });
@@ -63,6 +64,10 @@ describe('semicolon / decimal-comma files', () => {
     expect(await page.isChecked('#model-fusion')).toBe(true);
     expect(await modalityNames(page)).toEqual(MODALITIES);
     expect(await page.$$eval('.modality.excluded li', (els) => els.length)).toBe(0);
+    // The preview is the join the run uses: every patient of the outcome file, and how many have each modality.
+    expect(await page.textContent('#fusion-preview caption')).toBe('First 8 of 240 patients as late fusion joins the files (every patient of outcome.csv; empty cells: a patient not in that file)');
+    expect(await page.textContent('#fusion-preview-coverage')).toBe('Late fusion uses the 240 patients of outcome.csv; with each modality: ' +
+      `${simulated.modalities.map((m) => `${m.name} ${m.available}`).join(', ')}.`);
 
     await page.fill('#fs-seed', String(SEED));
     await page.fill('#fs-bootstrap', '50');
@@ -92,6 +97,13 @@ describe('semicolon / decimal-comma files', () => {
   it('the user can override the detected mark for one file', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await upload(page, FILES.map((f) => join(dir, 'eu', `${f}.csv`)));
+    // A guess the user changes is no longer marked "guessed".
+    const badge = (role) => page.$eval(`label[for="role-${role}"]`, (l) => l.querySelector('.guess')?.textContent ?? null);
+    expect(await badge('event')).toBe('guessed');
+    await page.selectOption('#role-event', 'time');
+    expect(await badge('event')).toBeNull();
+    expect(await badge('time')).toBe('guessed');
+    await act(page, () => page.selectOption('#role-event', 'event'));
     await act(page, () => page.getByLabel('Numbers in clinical.csv', { exact: true }).selectOption('.'));
     const clinical = (await decimalShown(page)).find((s) => s.name === 'clinical.csv');
     expect(clinical).toEqual({ name: 'clinical.csv', mark: '.', label: 'decimal point (0.5)' });

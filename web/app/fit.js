@@ -162,6 +162,7 @@ export class FitFlow {
         this.mode = { value: radio.value, user: true };
         this.applyMode();
         if (radio.value === 'fusion') this.enqueue(() => this.checkFusion());
+        else if (this.summary) this.renderPreview();  // one Cox model: the patients in every file
       });
     }
     this.el.fuseButton.addEventListener('click', () => this.fuse());
@@ -447,6 +448,22 @@ export class FitFlow {
     replace(this.el.preview, h('h3', {}, 'Preview'), join, tableWrap(table, 'Data preview'));
   }
 
+  /**
+   * The preview of the join late fusion will use (anchored on the outcome file: every patient of it,
+   * a patient missing from a modality's file without that modality), with the patients per modality.
+   */
+  renderFusionPreview(summary, preview) {
+    const table = h('table', { class: 'data preview', id: 'fusion-preview' },
+      h('caption', {}, `First ${preview.rows.length} of ${preview.patients.toLocaleString('en-US')} patients as late fusion joins the files ` +
+        `(every patient of ${summary.outcomeFile}; empty cells: a patient not in that file)`),
+      h('thead', {}, h('tr', {}, preview.header.map((n) => h('th', { scope: 'col' }, n)))),
+      h('tbody', {}, preview.rows.map((r) => h('tr', {}, r.map((cell) => h('td', { class: cell === null ? 'missing' : '' }, cell === null ? 'NA' : cell))))));
+    const coverage = h('p', { class: 'hint', id: 'fusion-preview-coverage' },
+      `Late fusion uses the ${summary.patients.toLocaleString('en-US')} patients of ${summary.outcomeFile}; with each modality: ` +
+      `${summary.modalities.map((m) => `${m.name} ${m.patients.toLocaleString('en-US')}`).join(', ')}.`);
+    replace(this.el.preview, h('h3', {}, 'Preview'), coverage, tableWrap(table, 'Preview of the late-fusion join'));
+  }
+
   renderSetup() {
     const s = this.summary;
     const fields = ROLE_FIELDS.map((f) => {
@@ -455,8 +472,10 @@ export class FitFlow {
         h('option', { value: '' }, f.optional ? '(none)' : '— choose —'),
         s.header.map((n) => h('option', { value: n }, n)));
       select.value = this.roles[f.role].value;
+      const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
       select.addEventListener('change', () => {
         this.roles[f.role] = { value: select.value, user: true };
+        guessed?.remove();  // the user's choice now, not a guess
         this.fieldError(f.role, null);
         this.renderCovariates();
         this.checkRoles();
@@ -464,7 +483,6 @@ export class FitFlow {
         this.markFusionStale();
         if (this.mode.value === 'fusion') this.enqueue(() => this.checkFusion());
       });
-      const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
       return h('div', { class: f.cox ? 'field cox-only' : 'field', 'data-outcome': f.outcome },
         h('label', { for: id }, f.label, guessed),
         select,
@@ -846,8 +864,9 @@ export class FitFlow {
     const usable = Object.fromEntries(this.modalities.groups().filter((g) => !problems[g.id]).map((g) => [g.name.trim(), g.columns]));
     try {
       await this.ensureWorkerState();
-      const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
+      const { summary, preview } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
       this.fusionCheck = summary;
+      if (preview && this.summary.files.length > 1) this.renderFusionPreview(summary, preview);
       const files = summary.perFile.filter((f) => !f.outcome);
       this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients ` +
         (binary ? `with an outcome (${summary.events.toLocaleString('en-US')} cases, ${summary.controls.toLocaleString('en-US')} controls)` : 'with a time and an event') +

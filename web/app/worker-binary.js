@@ -18,7 +18,7 @@ import { scoreEveryPatient } from './worker-fusion.js';
  * role 'outcome'); feature columns per modality (text columns as text: categorical); ids; split.
  * @param {Array<{key, table}>} list
  * @param {{id?: string, outcome: string, split?: string, modalities: Record<string, string[]>}} spec
- * @returns {{input: object, summary: object}} input = {columns, modalities, outcome, ids, split?}
+ * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, outcome, ids, split?}
  */
 export function binaryFusionData(list, { id, outcome: outcomeName, split, modalities }) {
   if (!outcomeName) throw new InputError('choose the outcome column (1 = case, 0 = control)', { role: 'outcome' });
@@ -48,7 +48,7 @@ export function binaryFusionData(list, { id, outcome: outcomeName, split, modali
     perFile: join.perFile,
     modalities: names.map((name) => ({ name, columns: modalities[name].length, patients: present[name] })),
   };
-  return { input, summary };
+  return { input, join, summary };
 }
 
 /**

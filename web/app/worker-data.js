@@ -435,6 +435,27 @@ export function outcomeJoin(list, { id, time }) {
   };
 }
 
+/**
+ * The first patients of the join late fusion uses (anchored on the outcome file): for the page's
+ * preview, so it shows the rows the run will use, a patient missing from a file with that file's
+ * cells empty. `keep` = the outcome file's rows the run keeps (default: all).
+ * @returns {{header: string[], rows: (string|null)[][], patients: number}}
+ */
+export function joinPreview(join, columns, keep = null, count = PREVIEW_ROWS) {
+  const header = [...new Set(columns.filter((name) => name && (join.owner.has(name) || join.outcome.columns.has(name))))];
+  const patients = keep ? keep.length : join.ids.length;
+  const rows = [];
+  for (let k = 0; k < Math.min(count, patients); k++) {
+    const i = keep ? keep[k] : k;
+    rows.push(header.map((name) => {
+      const t = join.owner.get(name) ?? join.outcome;
+      const r = join.rowOf.get(t)[i];
+      return r < 0 ? null : t.columns.get(name).raw[r];
+    }));
+  }
+  return { header, rows, patients };
+}
+
 /** Train/test labels from a split column (fuse.js splitLabels): test/train or 1/0 (1 = test). */
 export function splitLabels(join, column) {
   const t = join.owner.get(column);

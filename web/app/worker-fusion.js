@@ -5,7 +5,7 @@
 import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow, readReport } from './fusion-model.js';
-import { fusionData } from './worker-data.js';
+import { fusionData, joinPreview } from './worker-data.js';
 import { atRiskTimes } from './worker-evaluate.js';
 import { binaryFusionData, binaryFusionInput, binaryScoreAndCalibrate } from './worker-binary.js';
 
@@ -304,7 +304,8 @@ export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
  * the outcome file, build the engine's input as `latefuse fuse` does (worker-data.js fusionData), fit
  * and evaluate, then the KM curves of the test risk groups, the predictions of every patient (as
  * `latefuse score`) and the calibration of the test patients.
- * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file.
+ * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file
+ * and a preview of that join ({summary, preview}: worker-data.js joinPreview).
  * @param {Map<string, object>} tables the worker's parsed tables by key
  * @param {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
  *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload
@@ -320,8 +321,8 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   ctx.progress('Joining the files on the patient ID', null);
   await ctx.checkpoint();
   if (roles.outcome) return binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx);
-  const { input, summary } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
-  if (checkOnly) return { summary };
+  const { input, summary, join, keep } = fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities });
+  if (checkOnly) return { summary, preview: joinPreview(join, [roles.id, roles.time, roles.event, roles.split, ...Object.values(modalities).flat()], keep) };
   const engine = engineOrThrow();
   const request = { ...input, ...options };
   if (input.split) delete request.testFraction;
@@ -344,8 +345,8 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
 
 /** fuseDataRequest with a binary outcome column (roles.outcome): `latefuse fuse --outcome COL`. */
 async function binaryFuseData(list, { roles, modalities, options, checkOnly }, ctx) {
-  const { input, summary } = binaryFusionData(list, { id: roles.id, outcome: roles.outcome, split: roles.split, modalities });
-  if (checkOnly) return { summary };
+  const { input, summary, join } = binaryFusionData(list, { id: roles.id, outcome: roles.outcome, split: roles.split, modalities });
+  if (checkOnly) return { summary, preview: joinPreview(join, [roles.id, roles.outcome, roles.split, ...Object.values(modalities).flat()]) };
   const engine = engineOrThrow();
   const request = { ...input, ...options };
   if (input.split) delete request.testFraction;
