@@ -17,6 +17,8 @@ import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError } from '../lib/errors.js';
 import { describeDecimalMark } from '../lib/decimal.js';
+import { featureInfoFromTable } from '../lib/features.js';
+import { parseTable } from '../lib/table.js';
 import { showCancelled, clearCancelled } from './ui.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
@@ -47,6 +49,8 @@ export const EXAMPLES = {
       { name: 'treatment', columns: ['hormon', 'chemo'] },
     ],
     fusion: { seed: '2024', testFraction: '0.3', horizons: '1096,1826,3652', timeUnit: 'days', bootstrap: '1000', permutations: '1000' },
+    // Units and descriptions for the model file's "features" (as models/build.sh: --feature-info).
+    featureInfo: 'rotterdam-features.csv',
   },
 };
 
@@ -254,6 +258,15 @@ export class FitFlow {
       if (example.fusion) {
         this.fusionSettings = { ...defaultFusionSettings(), ...example.fusion };
       }
+      if (example.featureInfo) {
+        try {
+          const response = await fetch(`./data/${example.featureInfo}`);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          this.featureInfo = featureInfoFromTable(parseTable(await response.text(), { file: example.featureInfo }));
+        } catch (error) {
+          this.announce(`${example.featureInfo} could not be loaded (${error.message}): the model file will have no units or descriptions.`);
+        }
+      }
       await this.rebuildDataset({ presetCovariates: example.covariates });
       if (fit) await (this.mode.value === 'fusion' ? this.fuseNow() : this.fitNow());
     });
@@ -275,6 +288,7 @@ export class FitFlow {
     this.mode = { value: null, user: false };
     this.outcomeUser = false;
     this.fusionCheck = null;
+    this.featureInfo = null;   // units and descriptions for the model file (bundled examples only)
   }
 
   async parseSource(source) {
@@ -987,6 +1001,7 @@ export class FitFlow {
       return null;
     }
     const payload = { keys: this.readyKeys(), roles, modalities: this.modalities.spec(), options: engineOptions(this.fusionSettings) };
+    if (this.featureInfo) payload.options.featureInfo = this.featureInfo;
     this.el.fuseButton.disabled = true;
     try {
       const out = await this.run('fuseData', payload, 'Late fusion: joining the files on the patient ID');

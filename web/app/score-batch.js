@@ -210,11 +210,22 @@ export class BatchScorer {
         h('ul', { class: 'unscorable-reasons' }, unscorableGroups(r.unscorable).map((g) => h('li', {},
           h('span', { class: 'reason' }, g.reason), `: ${g.ids.join(', ')}`))))
       : null;
+    // Values outside the range seen in training (the model file's "features"): scored, listed here.
+    const warnings = r.warnings ?? [];
+    const SHOWN = 20;
+    const outOfRange = warnings.length
+      ? h('div', { class: 'notice warn', id: 'score-batch-warnings', role: 'note' },
+        h('p', {}, h('strong', {}, `${count(warnings.length)} ${warnings.length === 1 ? 'value is' : 'values are'} outside the range seen in training`),
+          ': those patients are scored, but their predictions are extrapolations.'),
+        h('ul', {}, warnings.slice(0, SHOWN).map((w) => h('li', {}, `${w.id}: ${w.message}`))),
+        warnings.length > SHOWN ? h('p', {}, `… and ${count(warnings.length - SHOWN)} more.`) : null)
+      : null;
     this.tableBox = h('div', { id: 'score-batch-table-box' });
     replace(this.el.result,
       h('h3', { id: 'score-batch-result-h' }, 'Predictions'),
       h('p', { class: 'summary', id: 'score-batch-summary' }, this.summaryText()),
       unscorable,
+      outOfRange,
       h('div', { class: 'downloads' },
         h('button', { type: 'button', class: 'primary', id: 'btn-score-download', onclick: () => saveText('predictions.csv', r.csv, 'text/csv') }, 'Download predictions CSV')),
       tableWrap(patterns, 'Patients by pattern'),

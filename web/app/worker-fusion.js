@@ -391,5 +391,24 @@ export async function learnRequest({ simulation, seeds = 1, evaluation = {} }, c
       done += 1;
     }
   }
-  return { seeds: count, rows, reference: withReference ? reference : null };
+  return { seeds: count, rows, reference: withReference ? reference : null, differences: await seedDifferences(rows, withReference ? reference : null) };
+}
+
+/**
+ * The paired differences over seeds that the Learn tab's sentences may claim (web/lib
+ * pairedDifference: mean with its t interval; a claim only when the interval excludes 0), on the
+ * common test patients' C: late minus each early fusion, each single modality minus late, and late
+ * with the interaction minus late without it.
+ */
+async function seedDifferences(rows, reference) {
+  const cOf = (row, find) => find(row.models)?.common?.c ?? NaN;
+  const late = (models) => models.find((m) => m.kind === 'late');
+  const lateC = rows.map((r) => cOf(r, late));
+  const names = (kind) => [...new Set(rows.flatMap((r) => r.models.filter((m) => m.kind === kind).map((m) => m.name)))];
+  const byName = (name) => rows.map((r) => cOf(r, (models) => models.find((m) => m.name === name)));
+  const out = { early: {}, unimodal: {}, interaction: null };
+  for (const name of names('early')) out.early[name] = await lib.pairedDifference({ a: lateC, b: byName(name) });
+  for (const name of names('unimodal')) out.unimodal[name] = await lib.pairedDifference({ a: byName(name), b: lateC });
+  if (reference) out.interaction = await lib.pairedDifference({ a: lateC, b: reference.map((r) => cOf(r, late)) });
+  return out;
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseTable } from '../lib/table.js';
 import { UsageError } from './options.js';
 import { DECIMAL_MARKS } from '../lib/decimal.js';
+import { featureInfoFromTable } from '../lib/features.js';
 
 /** The --decimal option of every command that reads data files (one spec, one help text). */
 export const DECIMAL_OPTION = {
@@ -20,4 +21,14 @@ export function readTableFile(path, { decimal = 'auto' } = {}) {
   if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory, not a CSV file`);
   const text = readFileSync(path, 'utf8');
   return parseTable(text, { file: path, delimiter: /\.(tsv|tab)$/i.test(path) ? '\t' : undefined, decimal });
+}
+
+/** A feature-info file (`latefuse fuse --feature-info FILE`): web/lib/features.js featureInfoFromTable. */
+export function readFeatureInfo(path, decimal = 'auto') {
+  const table = readTableFile(path, { decimal });
+  try {
+    return featureInfoFromTable(table);
+  } catch (error) {
+    throw new UsageError(`--feature-info ${error.message}`);
+  }
 }

@@ -8,8 +8,9 @@
 //   times: extra times at which S(t) and its 95% CI are returned (`survivalAtTimes`, same shape as
 //     `survival`), in addition to the model's horizons and without rewriting the model (e.g. every
 //     baseline event time for a whole S(t) curve: summary.baselineTimes). Survival models only.
-//   skipUnscorable: a patient with no modality, or with a feature cell that is not a number, is left
-//   out and listed in `unscorable`
+//   skipUnscorable: a patient with no modality, or with a feature cell that is not a number (or not a
+//   possible value of a binary feature, per the model file's "features"), is left out and listed in
+//   `unscorable`
 //     ([{id, index, reason}], index = position among all patients) instead of an InputError.
 // Load once, score many: loadScoringModel(text) parses and validates the file once and returns a
 // ScoringModel (summary, score, scoreFromScores, scoreTables, dispose); the one-shot functions
@@ -18,6 +19,7 @@ import { loadModule } from './module.js';
 import { callCore, InputError } from './errors.js';
 import { requireColumn, numericColumn } from './columns.js';
 import { parseNumber } from './decimal.js';
+import { checkFeatureValue } from './features.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
@@ -103,7 +105,8 @@ export async function modelWithoutValidation(model) {
  *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
  *   outcomeType: 'survival'|'binary', probability: Float64Array,
  *   survivalAtTimes: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>,
- *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>}} Predictions
+ *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>,
+ *   warnings?: Array<{id: string, index: number, column: string, value: number, message: string}>}} Predictions
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
  *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
@@ -263,6 +266,9 @@ export async function scoreModelFromScores(model, input, options = {}) {
  *   that is not a number is skipped the same way, the reason naming the file, row, column and cell
  *   (without the option, such a cell is an error naming them).
  * - `times`: extra times for S(t) with its CI (`survivalAtTimes`; survival models only).
+ * With the model file's "features" (features.js): a value outside a feature's training range is
+ * scored and listed in `warnings` (an extrapolation); a binary feature's value other than 0/1 is an
+ * error naming the file, row and column (skipped with `skipUnscorable`).
  * @param {string|object|ScoringModel} model
  * @param {import('./table.js').Table[]} tables
  * @param {{idColumn?: string, idRequired?: boolean, summary?: object, skipUnscorable?: boolean, times?: ArrayLike<number>}} [options]
@@ -359,6 +365,30 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     const values = numericColumn(t, name, 'feature');
     columns[name] = Float64Array.from(rows, (r) => (r < 0 ? NaN : values[r]));
   }
+  // What training showed (the model file's "features"): an impossible value for the feature's type
+  // is refused like an unreadable cell; a value outside the training range is scored with a warning.
+  const warnings = [];
+  for (const feature of summary.features ?? []) {
+    const values = columns[feature.name];
+    if (!values) continue;
+    const t = owner.get(feature.name);
+    const rows = rowOf.get(t);
+    for (let i = 0; i < values.length; i++) {
+      const problem = checkFeatureValue(feature, values[i]);
+      if (!problem) continue;
+      const where = `${t.file}: row ${rows[i] + 1}, column "${feature.name}"`;
+      if (problem.level === 'refuse') {
+        if (!skipUnscorable) throw new InputError(`${where}: ${problem.message}; fix the cell or leave it empty`, { file: t.file, row: rows[i] + 1, column: feature.name });
+        if (!rejected.has(i)) rejected.set(i, `${where}: ${problem.message}`);
+      } else {
+        warnings.push({ id: ids[i], index: i, column: feature.name, value: values[i], message: problem.message });
+      }
+    }
+  }
+  const withWarnings = (p) => {
+    p.warnings = warnings.filter((w) => !rejected.has(w.index));
+    return p;
+  };
   const notes = ids.map(() => []);
   for (const e of encodings) {
     const t = owner.get(e.column);
@@ -373,7 +403,7 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
   if (rejected.size === 0) {
     const p = score({ columns, ids }, { skipUnscorable, times });
     p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
-    return p;
+    return withWarnings(p);
   }
   // Score the others; the rejected patients join the unscorable list with their reason, and every
   // index keeps referring to the patients as given.
@@ -391,7 +421,7 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     ...[...rejected].map(([i, reason]) => ({ id: ids[i], index: i, reason })),
   ].sort((a, b) => a.index - b.index);
   p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
-  return p;
+  return withWarnings(p);
 }
 
 /**
@@ -440,40 +470,53 @@ function csvCell(value) {
  * integrator, note.
  * Empty cell = not available. "\n" line ends. Patients skipped as unscorable (skipUnscorable) have a
  * row in their place among the patients given: the id, every value empty, and the note
- * "not scored: <reason>", so the file accounts for every patient.
+ * "not scored: <reason>", so the file accounts for every patient (withSkippedRows).
  * @param {Predictions} p
  */
 export function predictionsCsv(p) {
-  const binary = p.outcomeType === 'binary';
-  const header = binary
-    ? ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile', 'integrator', 'note']
-    : ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
-  if (!binary) {
-    for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
-    header.push('integrator', 'note');
-  }
-  const scored = (i) => {
-    if (binary) {
-      return [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
-        p.percentile[i], p.integrator[i], p.note[i]];
+  if (p.outcomeType === 'binary') {
+    const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile',
+      'integrator', 'note'];
+    const lines = [header.map(csvCell).join(',')];
+    for (let i = 0; i < p.ids.length; i++) {
+      lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
+        p.percentile[i], p.integrator[i], p.note[i]].map(csvCell).join(','));
     }
+    return withSkippedRows(lines, p);
+  }
+  const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
+  for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
+  header.push('integrator', 'note');
+  const lines = [header.map(csvCell).join(',')];
+  for (let i = 0; i < p.ids.length; i++) {
     const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.hazardRatio[i], p.percentile[i],
       p.riskLabel[i]];
     for (const h of p.survival) row.push(h.surv[i], h.lower[i], h.upper[i]);
     row.push(p.integrator[i], p.note[i]);
-    return row;
-  };
-  const skipped = (u) => [u.id, ...new Array(header.length - 2).fill(null), `not scored: ${u.reason}`];
-  const lines = [header.map(csvCell).join(',')];
-  const unscorable = p.unscorable ?? [];
-  let next = 0;
-  for (let i = 0; i < p.ids.length; i++) {
-    const position = p.rows ? p.rows[i] : i;
-    while (next < unscorable.length && unscorable[next].index < position) lines.push(skipped(unscorable[next++]).map(csvCell).join(','));
-    lines.push(scored(i).map(csvCell).join(','));
+    lines.push(row.map(csvCell).join(','));
   }
-  while (next < unscorable.length) lines.push(skipped(unscorable[next++]).map(csvCell).join(','));
-  return lines.join('\n') + '\n';
+  return withSkippedRows(lines, p);
+}
+
+/**
+ * The CSV text of `lines` (header, then one line per scored patient) with a row for each patient
+ * skipped as unscorable, in its place among the patients given (p.rows / unscorable[].index).
+ */
+function withSkippedRows(lines, p) {
+  const unscorable = p.unscorable ?? [];
+  if (unscorable.length === 0) return lines.join('\n') + '\n';
+  const header = lines[0].split(',');
+  const noteAt = header.indexOf('note');
+  const skipped = (u) => header.map((_, j) => (j === 0 ? u.id : j === noteAt ? `not scored: ${u.reason}` : null)).map(csvCell).join(',');
+  const out = [lines[0]];
+  let next = 0;
+  for (let k = 0; k < lines.length - 1; k++) {
+    const position = p.rows ? p.rows[k] : k;
+    while (next < unscorable.length && unscorable[next].index < position) out.push(skipped(unscorable[next++]));
+    out.push(lines[k + 1]);
+  }
+  while (next < unscorable.length) out.push(skipped(unscorable[next++]));
+  return out.join('\n') + '\n';
 }
 
 /**

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
 import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
-import { readTableFile, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, readFeatureInfo, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 // The text of an ID cell (numbers as written in the file).
@@ -232,6 +232,8 @@ export default {
         'imputed, or not fitted [default: complete-case]' },
     { flag: 'ties', arg: 'METHOD', type: 'string', choices: ['efron', 'breslow'], help: 'tie handling of every Cox model (survival only) [default: efron]' },
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
+    { flag: 'feature-info', arg: 'FILE', type: 'string',
+      help: 'CSV with the columns feature, unit, description: units and descriptions of the features, recorded in the model file\'s "features" section' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
     { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
   ],
@@ -390,6 +392,7 @@ export default {
     }
     if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+    if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
 
     const started = performance.now();
     const report = await fitAndEvaluateFusion(request);

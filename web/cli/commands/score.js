@@ -46,7 +46,10 @@ export default {
     'A binary model (fitted with latefuse fuse --outcome) writes id, pattern, <modality>_score, fused_lp (the',
     'log-odds when an integrator scored the patient), risk_group, probability (P(y = 1) from whichever model',
     'scored the patient), percentile, integrator, note.',
-    'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, horizons, columns).',
+    'With the model file\'s "features" (what training showed per raw feature): a value outside a feature\'s',
+    'training range is scored and named on stderr ("warning: ... the prediction is an extrapolation"); a value',
+    'other than 0/1 of a binary feature is an error (skipped with --skip-unscorable).',
+    'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, range_warnings, horizons, columns).',
   ],
   async run(o) {
     const text = readModelFile(o.model);
@@ -75,6 +78,11 @@ export default {
         ? `latefuse: ${what} (${p.unscorable[0].reason}): ${list.join(', ')}\n`
         : `latefuse: ${what}:\n${p.unscorable.map((u) => `  ${u.id}: ${u.reason}\n`).join('')}`);
     }
+    // Values outside the range seen in training (the model file's "features"): scored, said on stderr.
+    const warnings = p.warnings ?? [];
+    const SHOWN = 20;
+    for (const w of warnings.slice(0, SHOWN)) process.stderr.write(`latefuse: warning: patient ${w.id}: ${w.message}\n`);
+    if (warnings.length > SHOWN) process.stderr.write(`latefuse: warning: ${warnings.length - SHOWN} more values outside the training range (${warnings.length} in all)\n`);
     const patterns = new Map();
     for (let i = 0; i < p.ids.length; i++) {
       const key = p.pattern[i];
@@ -92,6 +100,7 @@ export default {
       patterns: [...patterns.values()],
       fallbacks: p.fallback.filter(Boolean).length,
       unscorable: p.unscorable.map((u) => ({ id: u.id, reason: u.reason })),
+      range_warnings: warnings.length,
       horizons: p.survival.map((h) => h.time),
       time_unit: p.timeUnit,
       risk_groups: summary.riskGroups ? summary.riskGroups.labels : null,
