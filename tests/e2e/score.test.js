@@ -163,7 +163,7 @@ describe('Score tab: one patient', () => {
       invalid: el.getAttribute('aria-invalid'), message: document.getElementById(`${el.id}-error`).textContent, shown: !document.getElementById(`${el.id}-error`).hidden,
     }));
     expect(nodesError).toEqual({ invalid: 'true', message: '“four” is not a number: enter a number, or leave the field empty if unknown', shown: true });
-    expect(await page.textContent('#score-one-error')).toMatch(/One field is not a number/);
+    expect(await page.textContent('#score-one-error')).toBe('One field cannot be scored; see the message beside it.');
     expect(await page.$('#score-lp')).toBeNull();
     expect(await page.inputValue('#score-form [data-column="grade"]')).toBe('3');
     await page.fill('#score-form [data-column="nodes"]', '4,5');
