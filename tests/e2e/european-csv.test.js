@@ -109,6 +109,15 @@ describe('semicolon / decimal-comma files', () => {
     expect(clinical).toEqual({ name: 'clinical.csv', mark: '.', label: 'decimal point (0.5)' });
     // Read with the decimal point, clinical's numbers are text: the modality is not offered.
     expect(await modalityNames(page)).toEqual(['radiomics', 'histopathology', 'genomic']);
+    // Moving such a column into a modality is refused beside the modality, with the likely cause.
+    if (!(await page.$eval('.modality.excluded details', (d) => d.open))) await page.locator('.modality.excluded summary').click();
+    await page.getByLabel('Modality of the column clinical_01', { exact: true }).selectOption({ label: 'radiomics' });
+    const problem = await page.textContent('#modalities .modality[data-modality="file:radiomics.csv"] .field-error');
+    expect(problem).toMatch(/^“clinical_01” is text with too many different values to be categories; leave it out — its values look like numbers with a decimal comma \(“-?\d*,\d+”\): choose “decimal comma” beside its file\.$/);
+    const radiomics = '#modalities .modality[data-modality="file:radiomics.csv"]';
+    if (!(await page.$eval(`${radiomics} details`, (d) => d.open))) await page.locator(`${radiomics} summary`).click();
+    await page.getByLabel('Modality of the column clinical_01', { exact: true }).selectOption({ label: '— leave out —' });
+    expect(await page.isHidden('#modalities .modality[data-modality="file:radiomics.csv"] .field-error')).toBe(true);
     await act(page, () => page.getByLabel('Numbers in clinical.csv', { exact: true }).selectOption('auto'));
     expect((await decimalShown(page)).find((s) => s.name === 'clinical.csv').mark).toBe(',');
     expect(await modalityNames(page)).toEqual(MODALITIES);

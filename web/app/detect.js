@@ -183,6 +183,19 @@ export function defaultExclusion(column, guess) {
   if (guess.outcomeLike.has(column.name)) return 'looks like an outcome column';
   if (column.distinct === 1) return 'the same value in every row';
   if (NOT_PREDICTOR.test(norm(column.name))) return 'looks like a centre/site or row code';
-  if (column.kind === 'text' && (column.distinct === null || column.unique)) return 'text with too many different values to be categories';
+  if (tooManyLevels(column)) return 'text with too many different values to be categories';
   return null;
+}
+
+/**
+ * A text column with too many different values to be one-hot encoded as categories (more than the
+ * summary counts, or one per row): left out by default, and refused in a modality (modalities.js).
+ */
+export function tooManyLevels(column) {
+  return column.kind === 'text' && (column.distinct === null || column.unique);
+}
+
+/** A text column whose first non-number looks like a number with a decimal comma (0,32). */
+export function looksLikeDecimalComma(column) {
+  return column.kind === 'text' && /^[+-]?\d*,\d+$/.test(String(column.firstNonNumericRow?.value ?? '').trim());
 }

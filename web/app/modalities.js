@@ -6,7 +6,7 @@
 // two modalities with one name, a name the CLI cannot take) are shown beside the modality.
 // User strings reach the DOM as text only (dom.js h()).
 import { h, replace } from './dom.js';
-import { guessModalities, defaultExclusion } from './detect.js';
+import { guessModalities, defaultExclusion, tooManyLevels, looksLikeDecimalComma } from './detect.js';
 
 export const EXCLUDED = '';
 const OPEN_LIMIT = 12;
@@ -118,7 +118,14 @@ export class ModalityEditor {
       const key = g.name.trim();
       if (seen.has(key)) { out[g.id] = `Another modality is also called “${key}”; give each modality its own name.`; continue; }
       seen.set(key, g.id);
-      if (g.columns.length === 0) out[g.id] = 'No columns: move columns into this modality (with the selects) or remove it.';
+      if (g.columns.length === 0) { out[g.id] = 'No columns: move columns into this modality (with the selects) or remove it.'; continue; }
+      // A text column with too many different values cannot be categories (the fit would one-hot
+      // encode hundreds of levels): refused here, with the likely cause when it is one.
+      const bad = g.columns.map((c) => this.info.get(c)).find((c) => c && tooManyLevels(c));
+      if (bad) {
+        out[g.id] = `“${bad.name}” is text with too many different values to be categories; leave it out` +
+          (looksLikeDecimalComma(bad) ? ` — its values look like numbers with a decimal comma (“${bad.firstNonNumericRow.value}”): choose “decimal comma” beside its file.` : '.');
+      }
     }
     return out;
   }
