@@ -19,6 +19,7 @@ node models/prepare-rotterdam.js > /dev/null
 latefuse fuse --data models/data/rotterdam-rfs.csv --id pid --time rfs_time --event rfs_event \
   --modality pathology=size,grade,nodes --modality receptors=pgr,er --modality clinical=age,meno \
   --modality treatment=hormon,chemo --test-fraction 0.3 --seed 2024 --horizons 1096,1826,3652 --time-unit days \
+  --feature-info models/data/rotterdam-features.csv \
   --model-out models/rotterdam.latefuse.json --report-out models/rotterdam.report.json > /dev/null
 # Internal test split: the test patients of the report (scored by the saved model), for calibration.
 latefuse score --model models/rotterdam.latefuse.json --data models/data/rotterdam-rfs.csv --id pid \
@@ -44,4 +45,4 @@ latefuse evaluate --data models/data/gbsg-predictions.csv --time rfstime --event
   > models/rotterdam.gbsg-validation.json
 
 # The web app bundles the two prepared files (web/app/public/data/README.md); keep its copies current.
-cp models/data/rotterdam-rfs.csv models/data/gbsg-validation.csv web/app/public/data/
+cp models/data/rotterdam-rfs.csv models/data/gbsg-validation.csv models/data/rotterdam-features.csv web/app/public/data/

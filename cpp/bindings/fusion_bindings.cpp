@@ -48,7 +48,7 @@ void perModality(const val& input, const char* key, SimulationOptions& o, Apply 
 
 // input: {preset = 'hgsoc', n?, seed?, availability?: {name: count}, complete?, signal?, features?,
 //         signalFeatures?, noise? (number or {name: value}), correlation?, interaction?,
-//         interactionBetween?: [a, b], censoring?, medianSurvival?, weibullShape?, cellMissing?,
+//         interactionBetween?: [a, b], censoring?, medianSurvival?, weibullShape?, cellMissing?, missingNotAtRandom?,
 //         outcome?: 'survival'|'binary', intercept? (binary: log-odds at eta = 0)}
 // n is applied first (rescaling the preset's availability table); availability or complete then
 // replace the table by the exact construction of simulator.hpp.
@@ -81,6 +81,7 @@ val simulateJs(val input) {
   if (has(input, "medianSurvival")) o.medianSurvival = finiteNumber(input["medianSurvival"], "medianSurvival");
   if (has(input, "weibullShape")) o.weibullShape = finiteNumber(input["weibullShape"], "weibullShape");
   if (has(input, "cellMissing")) o.cellMissing = finiteNumber(input["cellMissing"], "cellMissing");
+  if (has(input, "missingNotAtRandom")) o.missingNotAtRandom = finiteNumber(input["missingNotAtRandom"], "missingNotAtRandom");
   if (has(input, "outcome")) {
     const val v = input["outcome"];
     const std::string outcome = v.typeOf().as<std::string>() == "string" ? v.as<std::string>() : "";
@@ -148,6 +149,7 @@ val simulateJs(val input) {
   out.set("medianSurvival", o.medianSurvival);
   out.set("weibullShape", o.weibullShape);
   out.set("cellMissing", o.cellMissing);
+  out.set("missingNotAtRandom", o.missingNotAtRandom);
   return out;
 }
 

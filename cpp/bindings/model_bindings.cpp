@@ -75,6 +75,25 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     encodings.call<void>("push", eo);
   }
   out.set("encodings", encodings);
+  // The features section (feature_summary.hpp): what training showed per raw feature; [] when absent.
+  val features = val::array();
+  for (const FeatureSummary& f : ex.features) {
+    val fo = val::object();
+    fo.set("name", f.name);
+    fo.set("modality", f.modality);
+    fo.set("type", std::string(featureTypeName(f.type)));
+    fo.set("patients", f.patients);
+    const bool ranged = f.type != FeatureType::Categorical && f.patients > 0;
+    fo.set("min", ranged ? val(f.min) : val::null());
+    fo.set("max", ranged ? val(f.max) : val::null());
+    fo.set("p01", ranged ? val(f.p01) : val::null());
+    fo.set("p99", ranged ? val(f.p99) : val::null());
+    fo.set("levels", f.type == FeatureType::Categorical ? toStringArray(f.levels) : val::null());
+    fo.set("unit", f.unit.empty() ? val::null() : val(f.unit));
+    fo.set("description", f.description.empty() ? val::null() : val(f.description));
+    features.call<void>("push", fo);
+  }
+  out.set("features", features);
   val integrators = val::array();
   for (const Integrator& in : fm.integrators) {
     val io = val::object();

@@ -185,10 +185,13 @@ EvaluationOptions optionsOf(const val& input, const Cohort& c) {
 
 // The model file of the fitted system (model_json.hpp), with the report's horizons and risk-group
 // cut-points and a short evaluation summary. Throws InputError when the model cannot be written.
-std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::json& report, const std::string& timeUnit) {
+// featureNotes: the units and descriptions of the features section (latefuse fuse --feature-info).
+std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::json& report, const std::string& timeUnit,
+                      const std::vector<FeatureNote>& featureNotes) {
   std::vector<double> horizons(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
   ModelExtras ex = trainingExtras(rep.model, c, rep.trainRows, horizons);
   ex.timeUnit = timeUnit;
+  annotateFeatures(ex.features, featureNotes);
   const std::vector<double>& cuts = rep.riskGroups.cutpoints;
   bool increasing = !cuts.empty();
   for (size_t k = 1; k < cuts.size(); ++k) increasing = increasing && cuts[k] > cuts[k - 1];
@@ -207,12 +210,26 @@ std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::
   return modelText(fusionModelToJson(rep.model, ex));
 }
 
+// input.featureInfo: [{name, unit?, description?}] (optional) -> the model file's feature notes.
+std::vector<FeatureNote> featureNotesOf(const val& input) {
+  std::vector<FeatureNote> notes;
+  if (!has(input, "featureInfo")) return notes;
+  const val list = input["featureInfo"];
+  const int n = list["length"].as<int>();
+  for (int i = 0; i < n; ++i) {
+    const val f = list[i];
+    notes.push_back({f["name"].as<std::string>(), has(f, "unit") ? f["unit"].as<std::string>() : "",
+                     has(f, "description") ? f["description"].as<std::string>() : ""});
+  }
+  return notes;
+}
+
 // input: {time, event | outcome (binary 0/1), ids?, columns: [Float64Array...] (NaN = missing), columnNames, columnModality
 //         (modality index per column), modalities, split? (Int32Array, 1 = test), testFraction?,
 //         folds?, repeats?, seed?, bootstrap?, permutations?, confLevel?, horizons?, tau?,
 //         riskGroups?, selection?, referenceCompatible?, presence?, scaling?, outlierZ?, penalizer?,
 //         integratorPenalizer?, minPatternSize?, integratorInputs?, crossFitFolds?, earlyFusion?,
-//         earlyImpute?, ties?, timeUnit?, chunk?, alpha?, lambdaRule?, selectionFolds?, onProgress?}
+//         earlyImpute?, ties?, timeUnit?, chunk?, alpha?, lambdaRule?, selectionFolds?, featureInfo?, onProgress?}
 val fitAndEvaluateFusionJs(val input) {
   const Cohort c = cohortOf(input);
   const EvaluationOptions o = optionsOf(input, c);
@@ -230,7 +247,7 @@ val fitAndEvaluateFusionJs(val input) {
   std::string model;
   std::string modelError;
   try {
-    model = modelFile(rep, cohort, report, text(input, "timeUnit", ""));
+    model = modelFile(rep, cohort, report, text(input, "timeUnit", ""), featureNotesOf(input));
   } catch (const InputError& e) {
     modelError = e.what();
   }

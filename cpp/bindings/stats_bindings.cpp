@@ -13,6 +13,7 @@
 #include "latefuse/logistic.hpp"
 #include "latefuse/logrank.hpp"
 #include "latefuse/multiple_testing.hpp"
+#include "latefuse/paired_difference.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/rank_correlation.hpp"
 #include "latefuse/resample_statistics.hpp"
@@ -481,6 +482,19 @@ val randomDrawsJs(val input) {
   return out;
 }
 
+// input: {a, b (same length), confLevel?} -> the mean of a - b with its t interval and p (R t.test paired).
+val pairedDifferenceJs(val input) {
+  const PairedDifference d = pairedMeanDifference(toVector(input["a"]), toVector(input["b"]), option<double>(input, "confLevel", 0.95));
+  val out = val::object();
+  out.set("n", d.n);
+  out.set("mean", d.mean);
+  out.set("sd", d.sd);
+  out.set("lower", d.lower);
+  out.set("upper", d.upper);
+  out.set("p", d.p);
+  return out;
+}
+
 }  // namespace
 }  // namespace latefuse::bindings
 
@@ -504,4 +518,5 @@ EMSCRIPTEN_BINDINGS(latefuse_stats) {
   emscripten::function("statsPairedBootstrap", &Guard<&pairedBootstrapJs>::call);
   emscripten::function("statsPermutationTest", &Guard<&permutationTestJs>::call);
   emscripten::function("statsRandomDraws", &Guard<&randomDrawsJs>::call);
+  emscripten::function("pairedDifference", &Guard<&pairedDifferenceJs>::call);
 }

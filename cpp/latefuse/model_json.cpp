@@ -144,6 +144,29 @@ json settingsToJson(const FusionOptions& o) {
   return s;
 }
 
+// ---- the "features" section (feature_summary.hpp): its own writer and reader ------------------
+
+json featuresToJson(const std::vector<FeatureSummary>& features) {
+  json out = json::array();
+  for (const FeatureSummary& f : features) {
+    json j = {{"name", f.name}, {"modality", f.modality}, {"type", featureTypeName(f.type)}, {"patients", f.patients}};
+    if (f.type == FeatureType::Categorical) {
+      j["levels"] = f.levels;
+    } else if (f.patients > 0) {
+      for (const double v : {f.min, f.max, f.p01, f.p99})
+        if (!std::isfinite(v)) throw InputError("cannot save the model: the training range of the feature \"" + f.name + "\" is not finite");
+      j["min"] = f.min;
+      j["max"] = f.max;
+      j["p01"] = f.p01;
+      j["p99"] = f.p99;
+    }
+    if (!f.unit.empty()) j["unit"] = f.unit;
+    if (!f.description.empty()) j["description"] = f.description;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   const int M = static_cast<int>(fm.modalities.size());
   if (M == 0 || fm.models.size() != static_cast<size_t>(M))
@@ -244,6 +267,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   training["settings"] = settingsToJson(fm.options);
   training["warnings"] = fm.warnings;
   doc["training"] = training;
+  if (!ex.features.empty()) doc["features"] = featuresToJson(ex.features);
   if (!ex.evaluation.is_null()) doc["evaluation"] = ex.evaluation;
   if (!ex.validation.is_null()) doc["validation"] = ex.validation;
   return doc;
@@ -633,6 +657,74 @@ std::string readValidationEntry(const Node& e, bool binary) {
   return cohort;
 }
 
+// The raw features of a model in column order (a categorical column once, at its first dummy).
+struct RawFeature {
+  std::string name, modality;
+  const CategoricalEncoding* encoding = nullptr;
+};
+
+std::vector<RawFeature> rawFeatures(const FusionModel& fm) {
+  std::map<std::string, const CategoricalEncoding*> byDummy;
+  for (const CategoricalEncoding& e : fm.encodings)
+    for (const std::string& d : e.dummies()) byDummy[d] = &e;
+  std::vector<RawFeature> out;
+  std::set<std::string> listed;
+  for (size_t j = 0; j < fm.columns.size(); ++j) {
+    const auto it = byDummy.find(fm.columns[j]);
+    const std::string name = it == byDummy.end() ? fm.columns[j] : it->second->column;
+    if (!listed.insert(name).second) continue;
+    out.push_back({name, fm.modalities[static_cast<size_t>(fm.columnModality[j])], it == byDummy.end() ? nullptr : it->second});
+  }
+  return out;
+}
+
+std::vector<FeatureSummary> readFeatures(const Node& node, const FusionModel& fm, int trainingPatients) {
+  const std::vector<RawFeature> expected = rawFeatures(fm);
+  node.array(expected.size(), "the model has " + std::to_string(expected.size()) + " raw features (one entry each, in column order)");
+  std::vector<FeatureSummary> out;
+  for (size_t k = 0; k < expected.size(); ++k) {
+    const Node e = node.at(k);
+    e.object({"name", "modality", "type", "patients", "min", "max", "p01", "p99", "levels", "unit", "description"});
+    const RawFeature& raw = expected[k];
+    FeatureSummary f;
+    f.name = e["name"].string();
+    if (f.name != raw.name) e["name"].failHere("is '" + f.name + "' but the model's raw feature " + std::to_string(k + 1) + " is '" + raw.name + "'");
+    f.modality = e["modality"].string();
+    if (f.modality != raw.modality) e["modality"].failHere("is '" + f.modality + "' but '" + raw.name + "' is in the modality '" + raw.modality + "'");
+    const std::string type = e["type"].choice({"continuous", "binary", "categorical"});
+    f.type = type == "binary" ? FeatureType::Binary : type == "categorical" ? FeatureType::Categorical : FeatureType::Continuous;
+    if ((f.type == FeatureType::Categorical) != (raw.encoding != nullptr))
+      e["type"].failHere(raw.encoding ? "must be 'categorical' (the column has an encoding)" : "is 'categorical' but the column has no encoding");
+    f.patients = static_cast<int>(e["patients"].integer(0, trainingPatients));
+    const bool ranged = f.type != FeatureType::Categorical && f.patients > 0;
+    for (const char* key : {"min", "max", "p01", "p99"}) {
+      if (e.has(key) != ranged)
+        e.failHere(ranged ? std::string("needs ") + key + " (the feature has training values)"
+                          : std::string("has ") + key + " but " + (f.type == FeatureType::Categorical ? "a categorical feature has levels, not a range" : "no training patient has a value"));
+    }
+    if (ranged) {
+      f.min = e["min"].number();
+      f.p01 = e["p01"].number();
+      f.p99 = e["p99"].number();
+      f.max = e["max"].number();
+      if (!(f.min <= f.p01 && f.p01 <= f.p99 && f.p99 <= f.max)) e.failHere("must have min <= p01 <= p99 <= max");
+      if (f.type == FeatureType::Binary && (f.min < 0 || f.max > 1)) e.failHere("is binary, so its values must lie in 0..1");
+    } else {
+      f.min = f.max = f.p01 = f.p99 = kNaN;
+    }
+    if (e.has("levels") != (f.type == FeatureType::Categorical))
+      e.failHere(f.type == FeatureType::Categorical ? "needs levels" : "has levels but is not categorical");
+    if (f.type == FeatureType::Categorical) {
+      f.levels = e["levels"].strings();
+      if (f.levels != raw.encoding->levels) e["levels"].failHere("must be the levels of the encoding of '" + raw.name + "'");
+    }
+    if (e.has("unit")) f.unit = e["unit"].string();
+    if (e.has("description")) f.description = e["description"].string();
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 LoadedModel readDocument(const json& doc) {
   if (!doc.is_object())
     throw InputError(std::string("model file: the document is ") + typeName(doc) + ", not a LateFuse model (a JSON object); open a model file written by LateFuse");
@@ -650,7 +742,7 @@ LoadedModel readDocument(const json& doc) {
 
   const Node root(doc, "");
   root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
-               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "evaluation", "validation"});
+               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "features", "evaluation", "validation"});
   {
     const std::string kind = root["kind"].string(false);
     if (kind != "late-fusion")
@@ -1034,6 +1126,7 @@ LoadedModel readDocument(const json& doc) {
     for (size_t k = 1; k < 101; ++k)
       if (ex.fusedLpPercentiles[k] < ex.fusedLpPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
   }
+  if (root.has("features")) ex.features = readFeatures(root["features"], fm, ex.trainingPatients);
   if (root.has("evaluation")) {
     if (!doc["evaluation"].is_object()) root["evaluation"].failHere("must be an object, got " + typeName(doc["evaluation"]));
     ex.evaluation = doc["evaluation"];
@@ -1264,6 +1357,7 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
     }
   }
   ex.horizons = horizons;
+  ex.features = summarizeFeatures(fm, c, trainRows);
   return ex;
 }
 

@@ -51,6 +51,14 @@
 //     reason) instead of stopping with an InputError naming the patient; the other patients are
 //     scored exactly as without them. Every patient unscorable is still an InputError.
 //
+// Features (optional top-level "features": feature_summary.hpp): per raw feature, in model column
+// order, what training showed — type (continuous / binary / categorical with its levels), the number
+// of training patients with a value, min, max, 1st and 99th percentiles — and an optional unit and
+// description. Written by every fit (trainingExtras); validated on load (every raw feature once, in
+// order; ranges ordered; a binary feature's range within 0..1; a categorical feature's levels = its
+// encoding's); never read for scoring: the calculator and `latefuse score` use it to explain inputs
+// and warn about values outside the training range. Files without it read and round-trip as before.
+//
 // Validation (optional top-level "validation": a list, one entry per external cohort): the numbers
 // `latefuse evaluate` reports for the model's predictions on a cohort (n, events, Harrell's C with its
 // CI, Uno's C, AUC(t), calibration slope at a horizon); validated on load, written back unchanged
@@ -62,6 +70,7 @@
 #include <string>
 #include <vector>
 
+#include "latefuse/feature_summary.hpp"
 #include "latefuse/fusion.hpp"
 
 namespace latefuse {
@@ -84,11 +93,12 @@ struct ModelExtras {
   RiskGroups riskGroups;
   nlohmann::json evaluation;               // free object; null = absent
   nlohmann::json validation;               // list of external-validation entries (validated); null = absent
+  std::vector<FeatureSummary> features;    // "features" (feature_summary.hpp); empty = absent (files written before it)
 };
 
 // Training summary for the extras: patients, events, the percentiles of the in-sample fused lp of
-// the training rows, and `horizons` (when empty: the quartiles of the training event times,
-// rounded to 3 significant digits, below the longest follow-up).
+// the training rows, the features section (summarizeFeatures), and `horizons` (when empty: the
+// quartiles of the training event times, rounded to 3 significant digits, below the longest follow-up).
 ModelExtras trainingExtras(const FusionModel& model, const Cohort& cohort, const std::vector<int>& trainRows,
                            std::vector<double> horizons = {});
 

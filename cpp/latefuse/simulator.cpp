@@ -17,7 +17,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Independent generator streams of one seed, one per part of the model (see simulator.hpp), so
 // that e.g. changing the censoring leaves the features unchanged.
-enum Stream : uint64_t { kAvailability = 0, kLatent = 1, kFeatures = 2, kSurvival = 3, kCensoring = 4, kCells = 5, kLayout = 6 };
+enum Stream : uint64_t { kAvailability = 0, kLatent = 1, kFeatures = 2, kSurvival = 3, kCensoring = 4, kCells = 5, kLayout = 6, kMissingness = 7 };
 
 // Round to `decimals` places with exact operations (round() is exact; * and / correctly rounded).
 double roundTo(double x, double scale) { return std::round(x * scale) / scale; }
@@ -206,6 +206,8 @@ SimulatedCohort simulate(const SimulationOptions& o) {
   if (!(o.cellMissing >= 0 && o.cellMissing < 1)) throw InputError("simulate: the missing-cell fraction must be in [0, 1)");
   if (!std::isfinite(o.interaction) || std::fabs(o.interaction) > 5)
     throw InputError("simulate: the interaction must be between -5 and 5");
+  if (!(o.missingNotAtRandom >= 0 && o.missingNotAtRandom <= 10))
+    throw InputError("simulate: missing-not-at-random strength must be in [0, 10] (0 = missing at random)");
   int ia = -1, ib = -1;
   if (o.interaction != 0) {
     ia = modalityIndex(o, o.interactionA);
@@ -249,6 +251,23 @@ SimulatedCohort simulate(const SimulationOptions& o) {
     }
     if (o.interaction != 0) eta += o.interaction * c.latent(i, ia) * c.latent(i, ib);
     c.linearPredictor(i) = eta;
+  }
+  if (o.missingNotAtRandom > 0) {
+    // Missing not at random: the same patterns (exact counts), the fullest to the lowest-risk ranks.
+    std::vector<int> byFullness = patterns;
+    std::stable_sort(byFullness.begin(), byFullness.end(), [](int a, int b) {
+      const int ca = __builtin_popcount(static_cast<unsigned>(a)), cb = __builtin_popcount(static_cast<unsigned>(b));
+      return ca != cb ? ca > cb : a < b;
+    });
+    Random rankRng = Random::stream(o.seed, kMissingness);
+    std::vector<double> key(static_cast<size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i) key[static_cast<size_t>(i)] = o.missingNotAtRandom * c.linearPredictor(i) + rankRng.normal();
+    std::vector<int> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)]; });
+    for (size_t k = 0; k < order.size(); ++k) patterns[static_cast<size_t>(order[k])] = byFullness[k];
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (size_t m = 0; m < M; ++m) c.available(i, static_cast<Eigen::Index>(m)) = (patterns[static_cast<size_t>(i)] >> m) & 1;
   }
 
   // column layout: names, informative positions, scales and offsets

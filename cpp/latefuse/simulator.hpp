@@ -69,6 +69,11 @@ struct SimulationOptions {
   double medianSurvival = 40;                // months at eta = 0
   double weibullShape = 1.3;
   double cellMissing = 0;                    // per-cell missing probability within measured modalities
+  // Modalities missing not at random: 0 = who has which pattern is drawn independently of risk.
+  // s > 0: patients are ranked by s * eta + N(0, 1) noise (its own seeded stream) and the patterns,
+  // fullest first, go to the lowest ranks: the higher a patient's risk, the fewer modalities they
+  // tend to have (the counts stay exact). In [0, 10].
+  double missingNotAtRandom = 0;
   uint64_t seed = 1;
 };
 

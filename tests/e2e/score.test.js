@@ -30,9 +30,9 @@ function file(name, text) {
 }
 
 /** `latefuse score` on `data` files: the predictions CSV text and its rows by id. */
-function cliScore(model, data, id) {
+function cliScore(model, data, id, extra = []) {
   const out = join(mkdtempSync(join(dir, 'out-')), 'predictions.csv');
-  const args = ['score', '--model', model, ...[].concat(data).flatMap((d) => ['--data', d]), '--out', out];
+  const args = ['score', '--model', model, ...[].concat(data).flatMap((d) => ['--data', d]), '--out', out, ...extra];
   if (id) args.push('--id', id);
   const summary = cli(args);
   const text = readFileSync(out, 'utf8');
@@ -163,7 +163,7 @@ describe('Score tab: one patient', () => {
       invalid: el.getAttribute('aria-invalid'), message: document.getElementById(`${el.id}-error`).textContent, shown: !document.getElementById(`${el.id}-error`).hidden,
     }));
     expect(nodesError).toEqual({ invalid: 'true', message: '“four” is not a number: enter a number, or leave the field empty if unknown', shown: true });
-    expect(await page.textContent('#score-one-error')).toMatch(/One field is not a number/);
+    expect(await page.textContent('#score-one-error')).toBe('One field cannot be scored; see the message beside it.');
     expect(await page.$('#score-lp')).toBeNull();
     expect(await page.inputValue('#score-form [data-column="grade"]')).toBe('3');
     await page.fill('#score-form [data-column="nodes"]', '4,5');
@@ -297,8 +297,9 @@ describe('Score tab: many patients', () => {
     expect(await page.textContent('#score-batch-list')).toMatch(/modalities-a\.csv61 rows, 41 columns/);
     expect(await page.inputValue('#score-batch-id')).toBe('id');
     await scoreAct(page, () => page.click('#btn-score-batch'));
-    expect(await page.textContent('#score-batch-summary')).toMatch(/^60 patients of modalities-a\.csv \+ modalities-b\.csv scored with HGSOC-shaped synthetic cohort; 1 could not be scored \(no modality\)/);
+    expect(await page.textContent('#score-batch-summary')).toMatch(/^60 patients of modalities-a\.csv \+ modalities-b\.csv scored with HGSOC-shaped synthetic cohort; 1 could not be scored \(the reasons are listed below\)/);
     expect(await page.textContent('#score-batch-unscorable .id-list')).toBe('X01');
+    expect(await page.textContent('#score-batch-unscorable .unscorable-reasons')).toBe('no modality: every feature cell is empty: X01');
     // Paged table: 25 rows a page, the CLI's numbers.
     const tableRows = () => page.$$eval('#score-batch-table tbody tr', (trs) => trs.map((tr) => ({
       id: tr.children[0].textContent, values: [...tr.querySelectorAll('[data-value]')].map((s) => s.dataset.value),
@@ -322,12 +323,45 @@ describe('Score tab: many patients', () => {
     const patterns = await page.$$eval('#score-batch-patterns tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     const expectedPatterns = ref.summary.patterns.map((x) => [x.pattern.split('+').join(' + '), String(x.patients), `${x.integrator.split('+').join(' + ')}${x.fallback ? ' (fallback)' : ''}`]);
     expect(patterns).toEqual(expectedPatterns);
-    // The download is the CLI's file byte for byte.
+    // The download is the CLI's file byte for byte (--skip-unscorable: X01 has a row marked "not scored";
+    // the other rows are those of the files without X01).
+    const skipRef = cliScore(HGSOC, [a, b], 'id', ['--skip-unscorable']);
+    expect(skipRef.text.split('\n').filter((l) => !l.startsWith('X01,')).join('\n')).toBe(ref.text);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-score-download')]);
     expect(download.suggestedFilename()).toBe('predictions.csv');
-    expect(readFileSync(await download.path(), 'utf8')).toBe(ref.text);
+    expect(readFileSync(await download.path(), 'utf8')).toBe(skipRef.text);
     await page.locator('#score-batch').scrollIntoViewIfNeeded();
     await screenshot(page, 'score-batch-desktop', { locator: '#score-batch' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('one bad cell does not reject the batch: the rest are scored, the patient listed with the reason and marked in the CSV', async () => {
+    const head = hgsocRows.slice(0, 30);
+    const column = hgsocColumns.find((c) => c.startsWith('clinical_'));
+    const csv = (rows) => [['id', ...hgsocColumns].join(','), ...rows.map((r) => [r.id, ...hgsocColumns.map((c) => r[c])].join(','))].join('\n') + '\n';
+    const bad = head.map((r, i) => (i === 6 ? { ...r, [column]: 'n/a?' } : r));
+    const badFile = file('cohort-bad.csv', csv(bad));
+    const keptRef = cliScore(HGSOC, file('cohort-kept.csv', csv(head.filter((_, i) => i !== 6))), 'id');
+    const ref = cliScore(HGSOC, badFile, 'id', ['--skip-unscorable']);
+    expect(ref.text.split('\n').filter((l) => !l.startsWith(`${head[6].id},`)).join('\n')).toBe(keptRef.text);
+
+    const { context, page, problems } = await openApp(env, { query: '?demo=0' });
+    await openScore(page);
+    await pickModel(page, 'hgsoc-synthetic');
+    await scoreAct(page, () => page.setInputFiles('#score-batch-files', [badFile]));
+    await scoreAct(page, () => page.click('#btn-score-batch'));
+    expect(await page.isHidden('#score-batch-error')).toBe(true);
+    expect(await page.textContent('#score-batch-summary')).toMatch(/^29 patients of cohort-bad\.csv scored with HGSOC-shaped synthetic cohort; 1 could not be scored/);
+    expect(await page.textContent('#score-batch-unscorable .unscorable-reasons'))
+      .toBe(`cohort-bad.csv: row 7, column "${column}" has "n/a?", not a number: ${head[6].id}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-score-download')]);
+    const text = readFileSync(await download.path(), 'utf8');
+    const marked = text.split('\n')[7];
+    expect(marked.startsWith(`${head[6].id},`)).toBe(true);
+    expect(marked).toContain(`not scored: cohort-bad.csv: row 7, column ""${column}"" has ""n/a?"", not a number`);
+    // The CLI names the file by its path; otherwise the page's file is the CLI's.
+    expect(text).toBe(ref.text.split(badFile).join('cohort-bad.csv'));
     expect(problems).toEqual([]);
     await context.close();
   });

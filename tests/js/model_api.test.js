@@ -117,6 +117,9 @@ describe('scoring at given times', () => {
   });
 });
 
+/** A predictions CSV without the rows of skipped patients (note "not scored: ..."). */
+const withoutSkippedRows = (csv) => csv.split('\n').filter((l) => !/,"?not scored: /.test(l)).join('\n');
+
 describe('skipping unscorable patients', () => {
   const blankRows = [0, 7, 8];
   let blanked;   // the cohort CSV with every feature cell of blankRows emptied
@@ -139,7 +142,7 @@ describe('skipping unscorable patients', () => {
     const p = await scoreTables(example.model, [t], { skipUnscorable: true });
     expect(p.unscorable).toEqual(blankRows.map((i) => ({ id: ids[i], index: i, reason: 'no modality: every feature cell is empty' })));
     const ref = await scoreTables(example.model, [parseTable(kept, { file: 'kept.csv' })]);
-    expect(predictionsCsv(p)).toBe(predictionsCsv(ref));
+    expect(withoutSkippedRows(predictionsCsv(p))).toBe(predictionsCsv(ref));
     expect(Array.from(p.rows)).toEqual(ids.map((_, i) => i).filter((i) => !blankRows.includes(i)));
     // Typed scores.
     const s = await scoreModelFromScores(example.model, { scores: { clinical: [0.1, null, -0.4] }, ids: ['a', 'b', 'c'] }, { skipUnscorable: true });
@@ -158,7 +161,12 @@ describe('skipping unscorable patients', () => {
     const ref = latefuse(['score', '--model', file('model.json'), '--data', file('kept.csv'), '--out', file('kept-pred.csv')]);
     expect(ref.code, ref.stderr).toBe(0);
     expect(ref.json.unscorable).toEqual([]);
-    expect(readFileSync(file('skip.csv'), 'utf8')).toBe(readFileSync(file('kept-pred.csv'), 'utf8'));
+    const written = readFileSync(file('skip.csv'), 'utf8');
+    expect(withoutSkippedRows(written)).toBe(readFileSync(file('kept-pred.csv'), 'utf8'));
+    // Each skipped patient keeps a row in its place: the id, every value empty, the reason in the note.
+    const lines = written.trimEnd().split('\n');
+    const width = lines[0].split(',').length;
+    for (const i of blankRows) expect(lines[i + 1]).toBe(`${ids[i]}${','.repeat(width - 2)},not scored: no modality: every feature cell is empty`);
     // Default unchanged: exit 2 naming the first one.
     const d = latefuse(['score', '--model', file('model.json'), '--data', file('blanked.csv'), '--out', file('x.csv')]);
     expect(d.code).toBe(2);

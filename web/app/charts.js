@@ -22,8 +22,12 @@ function svgEl(tag, attrs = {}, text) {
   return el;
 }
 
-/** Rough text width in px at Plot's 10-11 px system font (for margins only). */
-const textWidth = (s) => Math.ceil(String(s).length * 6.2);
+/**
+ * Rough text width in px at Plot's 10-11 px system font (for margins only); on phones, where
+ * styles.css sets chart text to 12 px, the same text is about 15% wider.
+ */
+const PHONE = typeof matchMedia === 'function' && matchMedia('(max-width: 480px)').matches;
+const textWidth = (s) => Math.ceil(String(s).length * (PHONE ? 7.2 : 6.2));
 
 /**
  * Forest plot: one row per covariate, hazard ratio (dot) with 95% CI (line), log x axis, a dashed

@@ -4,6 +4,7 @@
 // "Binary outcome demo": the same study-shaped cohort with a 0/1 outcome (`latefuse simulate --preset
 // hgsoc --outcome binary`), late fusion with logistic models (`latefuse fuse --outcome y`).
 import { $ } from './dom.js';
+import { showCancelled, clearCancelled } from './ui.js';
 import { DEMO } from './presets.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError } from '../lib/errors.js';
@@ -47,12 +48,17 @@ export class FusionDemo {
     this.el.panel.classList.remove('fusion-mode');
   }
 
-  /** Run the demo (queued with the Fit flow's other tasks). Resolves to the result, or null. */
-  run(settings = DEMO) {
+  /**
+   * Run the demo (queued with the Fit flow's other tasks). Resolves to the result, or null.
+   * `focus`: move focus to the results (after a user's click; not on the automatic run at opening,
+   * where the first Tab must still reach the skip link and the tabs).
+   */
+  run(settings = DEMO, { focus = true } = {}) {
     return this.flow.enqueue(async () => {
       const button = $(settings.button ?? '#btn-demo');
       button.disabled = true;
       $('#demo-error').hidden = true;
+      clearCancelled($('#demo-error'));
       try {
         const result = await this.flow.run('fusion', { simulation: settings.simulation, evaluation: settings.evaluation }, settings.label ?? 'Late-fusion demo: simulating the cohort');
         this.result = { ...result, settings, source: { kind: 'simulated' } };
@@ -64,14 +70,12 @@ export class FusionDemo {
         this.show();
         this.onResult(this.result);
         this.announce(this.view.headline);
-        this.el.section.querySelector('h2')?.focus({ preventScroll: true });
+        if (focus) this.el.section.querySelector('h2')?.focus({ preventScroll: true });
         return this.result;
       } catch (error) {
         const box = $('#demo-error');
-        box.hidden = false;
-        box.textContent = error instanceof CancelledError
-          ? `Demo cancelled.${this.el.section.hidden ? '' : ' The results below are from the previous run.'}`
-          : `The demo could not run: ${error.message}`;
+        if (error instanceof CancelledError) showCancelled(box, `Demo cancelled.${this.el.section.hidden ? '' : ' The results below are from the previous run.'}`);
+        else { box.hidden = false; box.textContent = `The demo could not run: ${error.message}`; }
         this.announce(box.textContent);
         return null;
       } finally {

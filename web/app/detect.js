@@ -3,20 +3,26 @@
 
 const norm = (name) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
+// The names people give these columns (R survival's data sets, TCGA/cBioPortal clinical tables,
+// spreadsheets), best first. `os`/`pfs` are times when they hold times and events when they hold 0/1.
 const TIME_EXACT = ['time', 'futime', 'fu_time', 'followup', 'follow_up', 'follow_up_time', 'os_time', 'ostime', 'os_months',
   'os_days', 'survival_time', 'surv_time', 'survtime', 'stime', 'dtime', 'rtime', 'rfstime', 'pfs_time', 'dfs_time',
-  'efs_time', 'time_to_event', 'tte', 'days', 'months', 'years', 'days_to_death', 'os_mo', 't'];
-const EVENT_EXACT = ['status', 'event', 'death', 'dead', 'died', 'os_status', 'os_event', 'osstatus', 'fustat', 'recur',
-  'relapse', 'vital_status', 'pfs_status', 'pfs_event', 'dfs_status', 'dfs_event', 'efs_status', 'efs_event',
-  'os', 'e', 'delta', 'cens_event', 'event_status', 'outcome'];
+  'efs_time', 'time_to_event', 'tte', 'days', 'months', 'years', 'days_to_death', 'os_mo', 'os', 'pfs', 'survival',
+  'survival_months', 'survival_days', 'pfs_months', 'pfs_days', 'dfs_months', 'rfs', 'rfs_time', 'rfs_months', 'efs_months',
+  'time_months', 'time_days', 'followup_months', 'follow_up_months', 'fu_months', 'fu_days', 't'];
+const EVENT_EXACT = ['status', 'event', 'death', 'dead', 'died', 'deceased', 'os_status', 'os_event', 'osstatus', 'fustat', 'recur',
+  'relapse', 'vital_status', 'pfs_status', 'pfs_event', 'dfs_status', 'dfs_event', 'efs_status', 'efs_event', 'rfs_status',
+  'rfs_event', 'progression', 'recurrence', 'os', 'pfs', 'e', 'delta', 'cens_event', 'event_status', 'outcome'];
 const ID_EXACT = ['id', 'pid', 'patient', 'patient_id', 'patientid', 'subject', 'subject_id', 'subjectid', 'sample',
   'sample_id', 'sampleid', 'case', 'case_id', 'caseid', 'record_id', 'participant', 'participant_id', 'bcr_patient_barcode',
-  'barcode', 'mrn', 'uid', 'ptid', 'pt_id', 'eid'];
+  'barcode', 'mrn', 'uid', 'ptid', 'pt_id', 'eid', 'patient_no', 'patient_number', 'pat_id', 'study_id', 'person_id', 'subject_no'];
+/** A censoring indicator (1 = censored) is the event indicator the other way round: never guessed as the event. */
+const CENSORING = /(^|_)(censor|censored|censoring|cens)(_|$)/;
 /** Never offered as default covariates: centre/site codes and outcome-like columns. */
 const NOT_PREDICTOR = /^(inst|institution|site|centre|center|hospital|study|batch|index|row|rownames|x)$/;
 
 function timeScore(c) {
-  if (c.kind !== 'number' || !c.nonNegative || c.distinct === 1) return 0;
+  if (c.kind !== 'number' || !c.nonNegative || c.distinct === 1 || isBinaryLike(c)) return 0;
   const n = norm(c.name);
   const exact = TIME_EXACT.indexOf(n);
   if (exact >= 0) return 100 - exact;
@@ -34,9 +40,10 @@ function isBinaryLike(c) {
 function eventScore(c) {
   if (!isBinaryLike(c)) return 0;
   const n = norm(c.name);
+  if (CENSORING.test(n)) return 0;
   const exact = EVENT_EXACT.indexOf(n);
   if (exact >= 0) return 100 - exact;
-  if (/(^|_)(status|event|death|dead|died|recur|relapse|progress|vital|censor)/.test(n)) return 40;
+  if (/(^|_)(status|event|death|dead|died|deceased|recur|relapse|progress|vital)/.test(n)) return 40;
   return 0;
 }
 
@@ -77,7 +84,7 @@ export function guessRoles(summary) {
   const event = best(columns, (c) => (c === time ? 0 : eventScore(c) + (time && eventScore(c) > 0 ? pairingBonus(time.name, c.name) : 0)));
   const id = best(columns, (c) => (c === time || c === event ? 0 : idScore(c)));
   // Other outcome columns (e.g. rtime/recur beside dtime/death) would leak the outcome: not default covariates.
-  const outcomeLike = new Set(columns.filter((c) => timeScore(c) > 40 || eventScore(c) >= 40).map((c) => c.name));
+  const outcomeLike = new Set(columns.filter((c) => timeScore(c) > 40 || eventScore(c) >= 40 || (isBinaryLike(c) && CENSORING.test(norm(c.name)))).map((c) => c.name));
   const taken = new Set([time?.name, event?.name, id?.name]);
   const covariates = columns
     .filter((c) => c.kind === 'number' && !taken.has(c.name) && !outcomeLike.has(c.name) && c.distinct !== 1 &&
@@ -176,6 +183,19 @@ export function defaultExclusion(column, guess) {
   if (guess.outcomeLike.has(column.name)) return 'looks like an outcome column';
   if (column.distinct === 1) return 'the same value in every row';
   if (NOT_PREDICTOR.test(norm(column.name))) return 'looks like a centre/site or row code';
-  if (column.kind === 'text' && (column.distinct === null || column.unique)) return 'text with too many different values to be categories';
+  if (tooManyLevels(column)) return 'text with too many different values to be categories';
   return null;
+}
+
+/**
+ * A text column with too many different values to be one-hot encoded as categories (more than the
+ * summary counts, or one per row): left out by default, and refused in a modality (modalities.js).
+ */
+export function tooManyLevels(column) {
+  return column.kind === 'text' && (column.distinct === null || column.unique);
+}
+
+/** A text column whose first non-number looks like a number with a decimal comma (0,32). */
+export function looksLikeDecimalComma(column) {
+  return column.kind === 'text' && /^[+-]?\d*,\d+$/.test(String(column.firstNonNumericRow?.value ?? '').trim());
 }

@@ -4,6 +4,7 @@
 // (evaluation-view.js). The worker computes everything; this module only sends the fit's own
 // per-patient time, event and linear predictor, and shows what comes back.
 import { $, replace, h } from './dom.js';
+import { showCancelled, clearCancelled } from './ui.js';
 import { renderEvaluation } from './evaluation-view.js';
 import { fixed, pValue } from './format.js';
 import { CancelledError } from '../lib/errors.js';
@@ -78,9 +79,11 @@ export class EvaluateStage {
     for (const key of Object.keys(FIELDS)) this.fieldError(key, null);
     this.el.error.textContent = '';
     this.el.error.hidden = true;
+    clearCancelled(this.el.error);
   }
 
   showError(message) {
+    clearCancelled(this.el.error);
     this.el.error.hidden = false;
     this.el.error.textContent = message;
   }
@@ -173,7 +176,7 @@ export class EvaluateStage {
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Evaluation cancelled.');
-        this.showError(afterFit || !this.view
+        showCancelled(this.el.error, afterFit || !this.view
           ? 'Evaluation cancelled. The fit above is unchanged; press “Run evaluation” to evaluate it.'
           : 'Cancelled. The evaluation below is from the previous run; press “Run evaluation” to run again.');
       } else {

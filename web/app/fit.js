@@ -17,6 +17,10 @@ import { guessBinaryOutcome, binaryColumnProblem } from './outcome.js';
 import { renderFusionResults } from './fusion-view.js';
 import { CancelledError, InputError, clip } from '../lib/errors.js';
 import { EVENT_CODING_RULE } from '../lib/columns.js';
+import { describeDecimalMark } from '../lib/decimal.js';
+import { featureInfoFromTable } from '../lib/features.js';
+import { parseTable } from '../lib/table.js';
+import { showCancelled, clearCancelled } from './ui.js';
 
 /** Bundled examples (public/data): file, the column roles and covariates the example uses. */
 export const EXAMPLES = {
@@ -46,6 +50,8 @@ export const EXAMPLES = {
       { name: 'treatment', columns: ['hormon', 'chemo'] },
     ],
     fusion: { seed: '2024', testFraction: '0.3', horizons: '1096,1826,3652', timeUnit: 'days', bootstrap: '1000', permutations: '1000' },
+    // Units and descriptions for the model file's "features" (as models/build.sh: --feature-info).
+    featureInfo: 'rotterdam-features.csv',
   },
 };
 
@@ -161,6 +167,7 @@ export class FitFlow {
         this.mode = { value: radio.value, user: true };
         this.applyMode();
         if (radio.value === 'fusion') this.enqueue(() => this.checkFusion());
+        else if (this.summary) this.renderPreview();  // one Cox model: the patients in every file
       });
     }
     this.el.fuseButton.addEventListener('click', () => this.fuse());
@@ -252,6 +259,15 @@ export class FitFlow {
       if (example.fusion) {
         this.fusionSettings = { ...defaultFusionSettings(), ...example.fusion };
       }
+      if (example.featureInfo) {
+        try {
+          const response = await fetch(`./data/${example.featureInfo}`);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          this.featureInfo = featureInfoFromTable(parseTable(await response.text(), { file: example.featureInfo }));
+        } catch (error) {
+          this.announce(`${example.featureInfo} could not be loaded (${error.message}): the model file will have no units or descriptions.`);
+        }
+      }
       await this.rebuildDataset({ presetCovariates: example.covariates });
       if (fit) await (this.mode.value === 'fusion' ? this.fuseNow() : this.fitNow());
     });
@@ -273,12 +289,13 @@ export class FitFlow {
     this.mode = { value: null, user: false };
     this.outcomeUser = false;
     this.fusionCheck = null;
+    this.featureInfo = null;   // units and descriptions for the model file (bundled examples only)
   }
 
   async parseSource(source) {
     source.error = null;
     try {
-      const payload = { key: source.key, name: source.name };
+      const payload = { key: source.key, name: source.name, decimal: source.decimal ?? 'auto' };
       if (source.text !== undefined) payload.text = source.text;
       else payload.file = source.blob;
       source.summary = await this.run('parse', payload, `Reading ${source.name}`);
@@ -378,14 +395,37 @@ export class FitFlow {
       const remove = s.origin === 'file'
         ? h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove ${s.name}`, onclick: () => this.removeSource(s.key) }, 'Remove')
         : h('span', { class: 'badge' }, 'example');
+      const decimal = s.summary ? this.decimalControl(s) : null;
       const fusionNote = !s.error && s.fusionError
         ? h('p', { class: 'field-error', id: fieldId('file-fusion-error', s.key), role: 'alert', 'data-error-for': `file:${s.key}` }, s.fusionError)
         : null;
       return h('li', { class: s.error || fusionNote ? 'file has-error' : 'file' },
-        h('span', { class: 'file-name' }, s.name), status, remove, fusionNote);
+        h('span', { class: 'file-name' }, s.name), status, decimal, remove, fusionNote);
     });
     replace(this.el.files, items);
     this.el.files.hidden = items.length === 0;
+  }
+
+  /** The decimal mark a file was read with (detected, decimal.js) and the user's override. */
+  decimalControl(s) {
+    const setting = s.decimal ?? 'auto';
+    const found = s.summary.decimalMark;
+    const select = h('select', {
+      class: 'small', 'aria-label': `Numbers in ${s.name}`,
+      onchange: () => {
+        s.decimal = select.value;
+        this.enqueue(async () => {
+          this.onDataChange();
+          await this.parseSource(s);
+          await this.rebuildDataset();
+        });
+      },
+    },
+    h('option', { value: 'auto', selected: setting === 'auto' }, setting === 'auto' ? `detected: ${describeDecimalMark(found)}` : 'detect'),
+    h('option', { value: '.', selected: setting === '.' }, describeDecimalMark('.')),
+    h('option', { value: ',', selected: setting === ',' }, describeDecimalMark(',')));
+    select.value = setting;
+    return h('span', { class: 'file-decimal', 'data-decimal': found }, select);
   }
 
   renderJoin(ready) {
@@ -423,6 +463,22 @@ export class FitFlow {
     replace(this.el.preview, h('h3', {}, 'Preview'), join, tableWrap(table, 'Data preview'));
   }
 
+  /**
+   * The preview of the join late fusion will use (anchored on the outcome file: every patient of it,
+   * a patient missing from a modality's file without that modality), with the patients per modality.
+   */
+  renderFusionPreview(summary, preview) {
+    const table = h('table', { class: 'data preview', id: 'fusion-preview' },
+      h('caption', {}, `First ${preview.rows.length} of ${preview.patients.toLocaleString('en-US')} patients as late fusion joins the files ` +
+        `(every patient of ${summary.outcomeFile}; empty cells: a patient not in that file)`),
+      h('thead', {}, h('tr', {}, preview.header.map((n) => h('th', { scope: 'col' }, n)))),
+      h('tbody', {}, preview.rows.map((r) => h('tr', {}, r.map((cell) => h('td', { class: cell === null ? 'missing' : '' }, cell === null ? 'NA' : cell))))));
+    const coverage = h('p', { class: 'hint', id: 'fusion-preview-coverage' },
+      `Late fusion uses the ${summary.patients.toLocaleString('en-US')} patients of ${summary.outcomeFile}; with each modality: ` +
+      `${summary.modalities.map((m) => `${m.name} ${m.patients.toLocaleString('en-US')}`).join(', ')}.`);
+    replace(this.el.preview, h('h3', {}, 'Preview'), coverage, tableWrap(table, 'Preview of the late-fusion join'));
+  }
+
   renderSetup() {
     const s = this.summary;
     const fields = ROLE_FIELDS.map((f) => {
@@ -431,8 +487,10 @@ export class FitFlow {
         h('option', { value: '' }, f.optional ? '(none)' : '— choose —'),
         s.header.map((n) => h('option', { value: n }, n)));
       select.value = this.roles[f.role].value;
+      const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
       select.addEventListener('change', () => {
         this.roles[f.role] = { value: select.value, user: true };
+        guessed?.remove();  // the user's choice now, not a guess
         this.fieldError(f.role, null);
         this.renderCovariates();
         this.checkRoles();
@@ -440,7 +498,6 @@ export class FitFlow {
         this.markFusionStale();
         if (this.mode.value === 'fusion') this.enqueue(() => this.checkFusion());
       });
-      const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
       return h('div', { class: f.cox ? 'field cox-only' : 'field', 'data-outcome': f.outcome },
         h('label', { for: id }, f.label, guessed),
         select,
@@ -583,6 +640,7 @@ export class FitFlow {
     for (const el of document.querySelectorAll('#setup [aria-invalid]')) el.removeAttribute('aria-invalid');
     this.el.fitError.textContent = '';
     this.el.fitError.hidden = true;
+    clearCancelled(this.el.fitError);
   }
 
   /** Put an error from the worker beside the control it concerns; otherwise under the Fit button. */
@@ -652,8 +710,7 @@ export class FitFlow {
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Fit cancelled.');
-        this.el.fitError.hidden = false;
-        this.el.fitError.textContent = 'Cancelled. Your settings are unchanged; press “Fit Cox model” to run again.';
+        showCancelled(this.el.fitError, 'Cancelled. Your settings are unchanged; press “Fit Cox model” to run again.');
       } else {
         this.placeError(error);
         this.markResultsStale('The latest fit failed (see above): these results are from the previous fit.');
@@ -822,8 +879,9 @@ export class FitFlow {
     const usable = Object.fromEntries(this.modalities.groups().filter((g) => !problems[g.id]).map((g) => [g.name.trim(), g.columns]));
     try {
       await this.ensureWorkerState();
-      const { summary } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
+      const { summary, preview } = await this.client.call('fuseData', { keys: this.readyKeys(), roles, modalities: usable, checkOnly: true });
       this.fusionCheck = summary;
+      if (preview && this.summary.files.length > 1) this.renderFusionPreview(summary, preview);
       const files = summary.perFile.filter((f) => !f.outcome);
       this.el.coverage.textContent = `${summary.outcomeFile} defines the cohort: ${summary.patients.toLocaleString('en-US')} patients ` +
         (binary ? `with an outcome (${summary.events.toLocaleString('en-US')} cases, ${summary.controls.toLocaleString('en-US')} controls)` : 'with a time and an event') +
@@ -854,6 +912,7 @@ export class FitFlow {
     if (changed) this.renderFiles();
     this.el.fuseError.hidden = true;
     this.el.fuseError.textContent = '';
+    clearCancelled(this.el.fuseError);
   }
 
   /**
@@ -943,6 +1002,7 @@ export class FitFlow {
       return null;
     }
     const payload = { keys: this.readyKeys(), roles, modalities: this.modalities.spec(), options: engineOptions(this.fusionSettings) };
+    if (this.featureInfo) payload.options.featureInfo = this.featureInfo;
     this.el.fuseButton.disabled = true;
     try {
       const out = await this.run('fuseData', payload, 'Late fusion: joining the files on the patient ID');
@@ -960,8 +1020,7 @@ export class FitFlow {
     } catch (error) {
       if (error instanceof CancelledError) {
         this.announce('Late fusion cancelled.');
-        this.el.fuseError.hidden = false;
-        this.el.fuseError.textContent = 'Cancelled. Your settings are unchanged; press “Run late fusion” to run again.';
+        showCancelled(this.el.fuseError, 'Cancelled. Your settings are unchanged; press “Run late fusion” to run again.');
       } else {
         const control = this.placeFusionError(error);
         this.markFusionStale('The latest run failed (see above): these results are from the previous run.');

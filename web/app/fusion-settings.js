@@ -40,12 +40,25 @@ export const REFERENCE_PRESET = Object.freeze({
   selection: 'screen', penalizer: '0.5', integratorPenalizer: '0.5', integratorInputs: 'in_sample', scaling: 'minmax',
 });
 
-const num = (min, max, integer, what) => (v) => {
-  if (v === '') return `Give ${what}.`;
+/** The accepted range in words (written once per message, so no message repeats it). */
+function rangeWords(min, max, lowerOpen, upperOpen) {
+  const big = (x) => (Math.abs(x) >= 1e6 ? x.toLocaleString('en-US') : String(x));
+  if (lowerOpen && upperOpen) return `strictly between ${big(min)} and ${big(max)}`;
+  if (lowerOpen) return `above ${big(min)} and at most ${big(max)}`;
+  return `from ${big(min)} to ${big(max)}`;
+}
+
+/**
+ * A number setting's check: one template per problem — "Give <what> <range> (<note>)." after
+ * saying what is wrong with the text typed. `what` is the noun alone ("a penalty", "alpha").
+ */
+const num = (min, max, integer, what, { lowerOpen = false, upperOpen = false, note = '' } = {}) => (v) => {
+  const ask = `Give ${integer ? `${what} (a whole number)` : what} ${rangeWords(min, max, lowerOpen, upperOpen)}${note ? ` (${note})` : ''}.`;
+  if (v === '') return ask;
   const x = Number(v);
-  if (!Number.isFinite(x)) return `“${v}” is not a number; give ${what}.`;
-  if (integer && !Number.isInteger(x)) return `Give a whole number (${what}).`;
-  if (x < min || x > max) return `Give ${what} between ${min} and ${max}.`;
+  if (!Number.isFinite(x)) return `“${v}” is not a number. ${ask}`;
+  if (integer && !Number.isInteger(x)) return `“${v}” is not a whole number. ${ask}`;
+  if (x < min || x > max || (lowerOpen && x === min) || (upperOpen && x === max)) return ask;
   return null;
 };
 
@@ -65,7 +78,7 @@ export const FUSION_FIELDS = Object.freeze([
   {
     group: 'submodels', key: 'alpha', label: 'Elastic-net mixing (alpha)', type: 'number', default: '1', step: '0.1', min: '0',
     outcomes: survivalOnly, when: (s) => effectiveValue(s, 'selection') === 'elasticnet',
-    check: (v) => num(0, 1, false, 'a mixing value in (0, 1]')(v) ?? (Number(v) <= 0 ? 'Give alpha above 0 and at most 1 (1 = lasso; 0 is pure ridge, which selects nothing).' : null),
+    check: num(0, 1, false, 'alpha', { lowerOpen: true, note: '1 = lasso; 0 is pure ridge, which selects nothing' }),
     help: '1 = lasso (keeps few columns); smaller values mix in ridge, so groups of correlated columns are kept together.',
   },
   {
@@ -82,7 +95,7 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'submodels', key: 'penalizer', label: 'Submodel ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
-    check: num(0, 1e6, false, 'a penalty ≥ 0'),
+    check: num(0, 1e6, false, 'a penalty'),
     help: (s) => (s.outcome === 'binary'
       ? 'Shrinks each modality’s logistic coefficients toward 0 (ridge = patients × penalty, as glmnet’s λ on standardised columns).'
       : 'Shrinks each modality’s Cox coefficients toward 0 (lifelines’ penalizer scale); the study used 0.5.'),
@@ -104,12 +117,12 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'integrator', key: 'integratorPenalizer', label: 'Integrator ridge penalty', type: 'number', reference: true, default: '0.1', step: '0.01',
-    check: num(0, 1e6, false, 'a penalty ≥ 0'),
+    check: num(0, 1e6, false, 'a penalty'),
     help: 'Shrinks the weights the integrator gives to each modality’s score.',
   },
   {
     group: 'integrator', key: 'minPatternSize', label: 'Minimum pattern size', type: 'number', default: '20', step: '1', min: '1',
-    check: num(1, 1e9, true, 'a number of patients ≥ 1'),
+    check: num(1, 1e9, true, 'a number of patients'),
     help: 'Fewest training patients for an availability pattern to get its own integrator; rarer patterns use a smaller one.',
   },
   {
@@ -119,7 +132,7 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'evaluation', key: 'testFraction', label: 'Test fraction', type: 'number', default: '0.3', step: '0.05', when: (s) => s.splitMode === 'random',
-    check: (v) => (num(0, 1, false, 'a fraction between 0 and 1')(v) ?? (Number(v) <= 0 || Number(v) >= 1 ? 'Give a fraction strictly between 0 and 1 (e.g. 0.3).' : null)),
+    check: num(0, 1, false, 'a fraction', { lowerOpen: true, upperOpen: true, note: 'e.g. 0.3' }),
     help: (s) => `Share of the patients held out for testing, stratified on the ${s.outcome === 'binary' ? 'outcome (cases and controls)' : 'event'}.`,
   },
   {
@@ -128,27 +141,27 @@ export const FUSION_FIELDS = Object.freeze([
   },
   {
     group: 'evaluation', key: 'seed', label: 'Random seed', type: 'number', default: '1', step: '1', min: '0',
-    check: num(0, Number.MAX_SAFE_INTEGER, true, 'a whole number ≥ 0'),
+    check: num(0, Number.MAX_SAFE_INTEGER, true, 'a seed'),
     help: 'Seeds the split, cross-fitting, bootstrap and permutations: the same seed gives the same numbers here and in `latefuse fuse`.',
   },
   {
     group: 'evaluation', key: 'bootstrap', label: 'Bootstrap replicates', type: 'number', default: '1000', step: '100', min: '0',
-    check: num(0, 1e6, true, 'a number of replicates ≥ 0'),
+    check: num(0, 1e6, true, 'a number of replicates', { note: '0 = no intervals' }),
     help: (s) => `Resamples of the test patients for the 95% intervals of ${s.outcome === 'binary' ? 'the AUC and ΔAUC' : 'C and ΔC'} (0 = no intervals).`,
   },
   {
     group: 'evaluation', key: 'permutations', label: 'Permutations', type: 'number', default: '1000', step: '100', min: '0',
-    check: num(0, 1e6, true, 'a number of permutations ≥ 0'),
+    check: num(0, 1e6, true, 'a number of permutations', { note: '0 = no p-value' }),
     help: (s) => `Shuffles for the p-value of “${s.outcome === 'binary' ? 'AUC' : 'C'} better than chance”; the smallest possible p is 1/(permutations + 1).`,
   },
   {
     group: 'evaluation', key: 'folds', label: 'Cross-validation folds', type: 'number', default: '0', step: '1', min: '0',
-    check: (v) => num(0, 100, true, '0 or a number of folds ≥ 2')(v) ?? (Number(v) === 1 ? 'Give 0 (no cross-validation) or at least 2 folds.' : null),
+    check: (v) => num(0, 100, true, 'a number of folds', { note: '0 = no cross-validation; otherwise at least 2' })(v) ?? (Number(v) === 1 ? 'Give 0 (no cross-validation) or at least 2 folds.' : null),
     help: (s) => `Also repeat the whole fit in K folds of all patients for a steadier ${s.outcome === 'binary' ? 'AUC' : 'C'} (0 = none; slower).`,
   },
   {
     group: 'evaluation', key: 'repeats', label: 'Cross-validation repeats', type: 'number', default: '1', step: '1', min: '1',
-    check: num(1, 100, true, 'a number of repeats ≥ 1'),
+    check: num(1, 100, true, 'a number of repeats'),
     help: 'How many times the K-fold split is redrawn (with the seed).',
   },
   {

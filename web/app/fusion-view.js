@@ -20,6 +20,7 @@ import { saveJSON, saveText, toCSV } from './download.js';
 import { readReport, reportDocumentOf, modelTextOf } from './fusion-model.js';
 import { readBinaryReport, readElasticNet } from './fusion-model-binary.js';
 import { decisionCurveBlock, analysisReportButton } from './decision-view.js';
+import { differenceSentence } from './claims.js';
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const num = (text, value, props = {}) => h('span', { class: 'num', 'data-value': String(value ?? ''), ...props }, text);
@@ -86,8 +87,7 @@ export function binarySummary(rep, bin, { cohort, outcome = 'the outcome' } = {}
     if (!finite(k.delta)) continue;
     const b = rep.models.find((m) => m.name === k.b);
     const other = b ? (b.kind === 'unimodal' ? `the best single modality (${b.name}, chosen after seeing the test results)` : b.name) : (k.b ?? 'the comparator');
-    parts.push(`Late fusion minus ${other}: ΔAUC\u00a0=\u00a0${fixed(k.delta, 3)}` + (finite(k.lower) ? ` (95% CI ${fixed(k.lower, 3)} to ${fixed(k.upper, 3)}, paired bootstrap on ${count(k.n)} patients)` : '') +
-      (finite(k.lower) && k.lower > 0 ? ': a clear gain.' : finite(k.lower) ? ': the interval includes 0, so the difference may be chance.' : '.'));
+    parts.push(differenceSentence({ metric: 'ΔAUC', other, delta: k.delta, lower: k.lower, upper: k.upper, n: k.n, count }));
   }
   const rg = bin.riskGroups.test;
   if (rg && rg.groups.length >= 2) {
@@ -128,8 +128,7 @@ export function fusionSummary(rep, { cohort, unit = null, calibration = null } =
     if (!finite(k.delta)) continue;
     const b = rep.models.find((m) => m.name === k.b);
     const other = b ? (b.kind === 'unimodal' ? `the best single modality (${b.name}, chosen after seeing the test results)` : b.name) : (k.b ?? 'the comparator');
-    parts.push(`Late fusion minus ${other}: ΔC\u00a0=\u00a0${fixed(k.delta, 3)}` + (finite(k.lower) ? ` (95% CI ${fixed(k.lower, 3)} to ${fixed(k.upper, 3)}, paired bootstrap on ${count(k.n)} patients)` : '') +
-      (finite(k.lower) && k.lower > 0 ? ': a clear gain.' : finite(k.lower) ? ': the interval includes 0, so the difference may be chance.' : '.'));
+    parts.push(differenceSentence({ metric: 'ΔC', other, delta: k.delta, lower: k.lower, upper: k.upper, n: k.n, count }));
   }
   const rg = rep.riskGroups.test;
   if (rg && rg.groups.length >= 2) {

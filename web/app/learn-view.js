@@ -1,13 +1,16 @@
 // Results of the Learn tab: the C-index of late fusion, early fusion and each single modality on the
 // common test patients (every model on the same patients), per seed and summarised over seeds, and
 // sentences that explain them — generated from the same numbers as the chart and the tables (the
-// means over seeds are plain averages of the core's per-seed C-indices).
+// means over seeds are plain averages of the core's per-seed C-indices); a sentence claims a
+// difference only when the 95% CI of the mean paired difference over the seeds (the core's
+// pairedDifference, computed in the worker) excludes 0.
 import { h, replace, dataTable, tableWrap } from './dom.js';
 import { fixed, pValue, count } from './format.js';
 import { cIndexChart, seedSummaryChart } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
 import { saveText, toCSV } from './download.js';
 import { PRESET } from './presets.js';
+import { intervalSide, boundText } from './claims.js';
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const mean = (xs) => {
@@ -78,6 +81,17 @@ export function summarize(rows) {
   return { models, perSeed, late, early, unimodal };
 }
 
+/** "(95% CI a to b over k seeds)" of a paired difference over seeds (bounds never printed as 0 when they are not). */
+function seedInterval(d, k) {
+  return `(95% CI ${boundText(d.lower)} to ${boundText(d.upper)} over ${k} seeds)`;
+}
+
+/** The words when the seeds do not show a difference (the CI includes 0, or one seed has no CI). */
+function noDifference(d, k) {
+  if (!d || k < 2 || !Number.isFinite(d.lower)) return 'one seed cannot show whether a difference is more than chance: run several seeds';
+  return `the seeds do not show a difference (mean ${signed(d.mean)}, 95% CI ${boundText(d.lower)} to ${boundText(d.upper)} over ${k} seeds, includes 0)`;
+}
+
 /** Seeds where a > b (both finite). */
 const wins = (a, b) => a.filter((x, k) => finite(x) && finite(b[k]) && x > b[k]).length;
 
@@ -115,34 +129,40 @@ export function explain(out, settings) {
     paragraphs.push(p1);
     headline = `Late fusion ${avg}C ${c3(late.mean)}` + (early ? `, ${early.name.toLowerCase()} ${c3(early.mean)}` : '') + (bestOverall ? `, best single modality ${c3(bestOverall.mean)}` : '') + '.';
 
-    // Late vs complete-case early fusion: the patients each approach learns from.
-    const CLEAR = 0.02;   // differences below this are described as level (C on a few dozen patients)
+    // Late vs each early fusion: the patients each approach learns from. A difference is claimed
+    // only when the 95% CI of the mean paired difference over the seeds excludes 0 (claims.js, on
+    // the unrounded bounds); otherwise the sentence says the seeds do not show one.
+    const differences = out.differences ?? {};
     if (early) {
-      const diff = late.mean - early.mean;
       const complete = rows[0].complete;
       const n = rows[0].n;
       const features = rows[0].features;
       const why = `each late-fusion submodel learns from every training patient who has its modality, while complete-case early fusion ` +
         `learns only from the patients with every modality (${count(complete)} of ${count(n)} in the cohort, before the train/test split)` +
         `${features ? ` and must fit all ${count(features)} features at once` : ''}`;
-      if (diff >= CLEAR) {
-        paragraphs.push(`Late fusion is ahead of complete-case early fusion by ${fixed(diff, 3)} in ${avg}C: ${why}.`);
-      } else if (diff <= -CLEAR) {
-        paragraphs.push(`Complete-case early fusion is ahead of late fusion by ${fixed(-diff, 3)} in ${avg}C, although ${why}: ` +
+      const d = differences.early?.[early.key];
+      const side = d ? intervalSide(d.lower, d.upper) : null;
+      if (side === 'above') {
+        paragraphs.push(`Late fusion is ahead of complete-case early fusion by ${fixed(d.mean, 3)} in ${avg}C ${seedInterval(d, k)}: ${why}.`);
+      } else if (side === 'below') {
+        paragraphs.push(`Complete-case early fusion is ahead of late fusion by ${fixed(-d.mean, 3)} in ${avg}C ${seedInterval(d, k)}, although ${why}: ` +
           'with these settings, fitting the modalities jointly pays off.');
       } else {
-        paragraphs.push(`Late fusion and complete-case early fusion are within ${fixed(Math.abs(diff), 3)} of each other in ${avg}C (${c3(late.mean)} vs ${c3(early.mean)}): ` +
-          `no clear edge on these settings, even though ${why}.`);
+        paragraphs.push(`Late fusion and complete-case early fusion: ${c3(late.mean)} vs ${c3(early.mean)} in ${avg}C; ${noDifference(d, k)}, even though ${why}.`);
       }
     }
     const imputed = s.early.find((e) => /imput/i.test(e.key));
     if (imputed) {
-      const d = late.mean - imputed.mean;
-      paragraphs.push(`Early fusion with imputation (a missing modality's features set to their training medians) learns from every training patient too: ` +
-        `${avg}C ${c3(imputed.mean)}, ${Math.abs(d) < CLEAR ? `within ${fixed(Math.abs(d), 3)} of` : `${fixed(Math.abs(d), 3)} ${d > 0 ? 'behind' : 'ahead of'}`} late fusion.`);
+      const d = differences.early?.[imputed.key];
+      const side = d ? intervalSide(d.lower, d.upper) : null;
+      const lead = `Early fusion with imputation (a missing modality's features set to their training medians) learns from every training patient too: ${avg}C ${c3(imputed.mean)}`;
+      if (side === 'above') paragraphs.push(`${lead}, behind late fusion by ${fixed(d.mean, 3)} ${seedInterval(d, k)}.`);
+      else if (side === 'below') paragraphs.push(`${lead}, ahead of late fusion by ${fixed(-d.mean, 3)} ${seedInterval(d, k)}.`);
+      else paragraphs.push(`${lead} against late fusion's ${c3(late.mean)}; ${noDifference(d, k)}.`);
     }
-    if (bestOverall && bestOverall.mean - late.mean >= CLEAR) {
-      paragraphs.push(`The best single modality on its own (${bestOverall.name}, ${avg}C ${c3(bestOverall.mean)}) beats late fusion (${c3(late.mean)}) here: ` +
+    const bestDiff = bestOverall ? differences.unimodal?.[bestOverall.key] : null;
+    if (bestDiff && intervalSide(bestDiff.lower, bestDiff.upper) === 'above') {
+      paragraphs.push(`The best single modality on its own (${bestOverall.name}, ${avg}C ${c3(bestOverall.mean)}) beats late fusion (${c3(late.mean)}) here ${seedInterval(bestDiff, k)}: ` +
         'combining scores only helps when the other modalities add information to it, and each weak or uninformative score the integrator adds costs a little precision.');
     }
   }
@@ -172,7 +192,15 @@ export function explain(out, settings) {
       const uRef = ref.unimodal.find((x) => x.key === name);
       if (u && uRef) p += ` ${name} on its own: ${c3(uRef.mean)} without, ${c3(u.mean)} with.`;
     }
-    p += ` The drop is what a model of one modality at a time, added up, cannot capture: the risk carried by the combination of ${a} and ${b}.`;
+    const change = out.differences?.interaction;
+    const side = change ? intervalSide(change.lower, change.upper) : null;
+    if (side === 'below') {
+      p += ` The drop ${seedInterval(change, k)} is what a model of one modality at a time, added up, cannot capture: the risk carried by the combination of ${a} and ${b}.`;
+    } else if (side === 'above') {
+      p += ` Late fusion's C rose with the interaction ${seedInterval(change, k)}: the interaction made the modalities' own signal stronger here.`;
+    } else {
+      p += ` Late fusion's change with the interaction: ${noDifference(change, k)}.`;
+    }
     // Right after the headline: with an interaction, this is the story of the numbers.
     paragraphs.splice(1, 0, p);
   }

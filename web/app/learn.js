@@ -5,6 +5,7 @@
 // common test patients; the page charts them and explains them in sentences built from the same
 // numbers (learn-view.js).
 import { h, $, replace, dataTable, tableWrap } from './dom.js';
+import { showCancelled, clearCancelled } from './ui.js';
 import { count } from './format.js';
 import { saveText } from './download.js';
 import { renderLearnResults } from './learn-view.js';
@@ -22,6 +23,7 @@ export function presetValues() {
     complete: String(pct(PRESET.complete, PRESET.n)),
     correlation: String(PRESET.correlation),
     interaction: String(PRESET.interaction),
+    mnar: '0',
     censoring: String(PRESET.censoring),
     seed: String(PRESET.seed),
     seeds: String(PRESET.seeds),
@@ -34,6 +36,23 @@ export function presetValues() {
   return v;
 }
 
+/**
+ * Presets a teacher reaches for: each is the study-shaped cohort with a few settings changed (the
+ * simulator's own options; seeds 5 where the point is a comparison over seeds).
+ */
+export const TEACHING_PRESETS = Object.freeze([
+  { id: 'study', label: 'Study-shaped cohort', changes: {},
+    note: 'The reference study’s shape: 444 patients, every modality for 114 of them.' },
+  { id: 'complete', label: 'Complete data', changes: { complete: '100', ...Object.fromEntries(PRESET.modalities.map((m) => [`avail-${m.name}`, '100'])), seeds: '5' },
+    note: 'Every patient has every modality: early fusion learns from everyone too, so it should match or beat late fusion.' },
+  { id: 'interaction', label: 'Strong cross-modal interaction', changes: { interaction: '2', seeds: '5' },
+    note: 'Much of the risk lies in the combination of two modalities, which late fusion cannot learn.' },
+  { id: 'mnar', label: 'Missing not at random', changes: { mnar: '2', seeds: '5' },
+    note: 'The higher a patient’s risk, the fewer modalities they tend to have: missingness itself carries information.' },
+  { id: 'tiny', label: 'Tiny cohort (n = 100)', changes: { n: '100', seeds: '5' },
+    note: '100 patients: every C-index is uncertain; watch the spread over seeds.' },
+]);
+
 /** Field definitions: id suffix, label, one-line explanation, range. */
 function fieldDefs() {
   const [a, b] = PRESET.interactionBetween;
@@ -43,6 +62,7 @@ function fieldDefs() {
       { key: 'censoring', label: 'Censoring', help: 'Fraction of patients whose follow-up ends before the event (0 to 0.9).', min: 0, max: 0.9, step: 0.05 },
       { key: 'correlation', label: 'Correlation between modalities', help: 'How much the modalities’ hidden risk factors move together (0 = independent; high = they repeat each other).', min: 0, max: 0.95, step: 0.05 },
       { key: 'interaction', label: `Cross-modal interaction (${a} × ${b})`, help: `Risk that exists only in the combination of ${a} and ${b} (0 = none). Neither model here can learn it.`, min: -2, max: 2, step: 0.1 },
+      { key: 'mnar', label: 'Missing not at random', help: 'How much a patient’s risk decides which modalities they lack (0 = not at all; 2 = strongly: high-risk patients have fewer). The counts per modality stay the same.', min: 0, max: 10, step: 0.5 },
     ],
     availability: [
       ...PRESET.modalities.map((m) => ({ key: `avail-${m.name}`, label: m.name, help: null, min: 0, max: 100, step: 0.1, modality: m.name })),
@@ -74,7 +94,7 @@ export class LearnTab {
       form: $('#learn-form'),
       simulate: $('#btn-learn-simulate'),
       run: $('#btn-learn-run'),
-      preset: $('#btn-learn-preset'),
+      presets: $('#learn-presets'),
       error: $('#learn-error'),
       cohort: $('#learn-cohort'),
       results: $('#learn-results'),
@@ -112,21 +132,66 @@ export class LearnTab {
         h('p', { class: 'help', id: 'learn-signal-help' }, '0 = the modality carries no information about survival; 0.8 (the preset) is a hazard ratio of 2.2 per SD.'),
         h('div', { class: 'grid compact-grid' }, defs.signal.map((d) => field(d, { compact: true })))),
       h('div', { class: 'grid learn-settings' }, defs.repeat.map((d) => field(d))));
-    this.el.preset.addEventListener('click', () => this.applyPreset());
+    replace(this.el.presets, TEACHING_PRESETS.map((p) => h('button', {
+      type: 'button', id: `btn-learn-preset-${p.id}`, 'aria-describedby': 'learn-preset-note', onclick: () => this.applyPreset(p),
+    }, p.label)));
+    this.el.form.addEventListener('input', () => this.renderDiagram());
+    // Projector mode: larger text in the Learn tab's charts and sentences (styles.css), charts redrawn.
+    $('#learn-projector').addEventListener('change', (e) => {
+      $('#panel-learn').classList.toggle('projector', e.target.checked);
+      this.redraw?.();
+    });
+    this.renderDiagram();
     this.el.simulate.addEventListener('click', () => this.flow.enqueue(() => this.simulateNow()));
     this.el.run.addEventListener('click', () => this.flow.enqueue(() => this.runNow()));
   }
 
+  /**
+   * The two pipelines drawn from the current settings: late fusion (one submodel per modality, each
+   * learning from the patients who have it, then an integrator per availability pattern) and
+   * complete-case early fusion (one model on every feature, learning only from the patients with
+   * every modality). Counts are the settings' (before the train/test split); the study shape's exact
+   * pattern table is used when availability is left at the preset.
+   */
+  renderDiagram() {
+    const box = $('#learn-diagram');
+    if (!box) return;
+    const v = Object.fromEntries(Object.entries(this.values).map(([k, x]) => [k, Number(x)]));
+    const n = Number.isInteger(v.n) && v.n > 0 ? v.n : null;
+    const patients = (percent) => (n && Number.isFinite(percent) ? Math.round((percent / 100) * n) : null);
+    const num = (x) => (x === null ? '?' : count(x));
+    const complete = patients(v.complete);
+    const features = PRESET.modalities.reduce((a, m) => a + m.features, 0);
+    const stage = (title, detail, cls = '') => h('div', { class: `pipe-box ${cls}` }, h('strong', {}, title), h('span', {}, detail));
+    const arrow = () => h('span', { class: 'pipe-arrow', 'aria-hidden': 'true' }, '→');
+    replace(box,
+      h('figcaption', {}, `The two pipelines on these settings (${num(n)} patients, before the train/test split)`),
+      h('div', { class: 'pipe-row', role: 'group', 'aria-label': 'Late fusion' },
+        h('span', { class: 'pipe-name' }, 'Late fusion'),
+        h('div', { class: 'pipe-stack' }, PRESET.modalities.map((m) => stage(`${m.name} submodel`, `${num(patients(v[`avail-${m.name}`]))} patients`))),
+        arrow(),
+        stage('Integrator per pattern', `combines the scores each patient has: all ${num(n)} patients`, 'late'),
+      ),
+      h('div', { class: 'pipe-row', role: 'group', 'aria-label': 'Complete-case early fusion' },
+        h('span', { class: 'pipe-name' }, 'Early fusion'),
+        stage('All features together', `${count(features)} columns of ${PRESET.modalities.length} modalities`),
+        arrow(),
+        stage('One Cox model', `only the patients with every modality: ${num(complete)}`, 'early')));
+  }
 
-  applyPreset() {
-    this.values = presetValues();
+
+  applyPreset(preset = TEACHING_PRESETS[0]) {
+    this.values = { ...presetValues(), ...preset.changes };
     for (const [key, value] of Object.entries(this.values)) {
       const input = document.getElementById(inputId(key));
       if (input) input.value = value;
       this.fieldError(key, null);
     }
     this.clearErrors();
-    this.announce('Simulator set to the reference study (HGSOC shape).');
+    $('#learn-preset-note').textContent = preset.note;
+    for (const b of this.el.presets.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.id === `btn-learn-preset-${preset.id}`));
+    this.renderDiagram();
+    this.announce(`Simulator set: ${preset.label}. ${preset.note}`);
   }
 
   fieldError(key, message) {
@@ -151,9 +216,11 @@ export class LearnTab {
     this.groupError('availability', null);
     this.el.error.hidden = true;
     this.el.error.textContent = '';
+    clearCancelled(this.el.error);
   }
 
   showError(message) {
+    clearCancelled(this.el.error);
     this.el.error.hidden = false;
     this.el.error.textContent = message;
   }
@@ -197,6 +264,7 @@ export class LearnTab {
       interactionBetween: [...PRESET.interactionBetween],
       censoring: v.censoring,
     };
+    if (v.mnar !== 0) simulation.missingNotAtRandom = v.mnar;
     // Availability: left at the preset, the core rescales the study's exact pattern table to n;
     // changed, every modality's count and the complete cases are given (exact construction).
     const preset = presetValues();
@@ -212,6 +280,7 @@ export class LearnTab {
   placeCoreError(error) {
     const m = (error.message ?? '').replace(/^simulate: /, '');
     if (/availab|complete|patients with|pattern/i.test(m)) { this.groupError('availability', m); return true; }
+    if (/missing-not-at-random/i.test(m)) return this.fieldError('mnar', m);
     for (const key of ['correlation', 'censoring', 'interaction', 'seed']) {
       if (new RegExp(key, 'i').test(m)) return this.fieldError(key, m);
     }
@@ -227,7 +296,7 @@ export class LearnTab {
   setBusy(busy) {
     this.el.simulate.disabled = busy;
     this.el.run.disabled = busy;
-    this.el.preset.disabled = busy;
+    for (const b of this.el.presets.querySelectorAll('button')) b.disabled = busy;
     $('#learn-card').setAttribute('aria-busy', String(busy));
   }
 
@@ -253,7 +322,7 @@ export class LearnTab {
   fail(error, what) {
     if (error instanceof CancelledError) {
       this.announce('Cancelled.');
-      this.showError(this.view ? 'Cancelled. The results below are from the previous run.' : 'Cancelled.');
+      showCancelled(this.el.error, this.view ? 'Cancelled. The results below are from the previous run.' : 'Cancelled.');
       return;
     }
     const placed = this.placeCoreError(error);

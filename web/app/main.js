@@ -79,7 +79,7 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const startWith = params.get('demo');
   if (startWith === 'lung') await flow.loadExample('lung', { fit: true }).catch((error) => announce(error.message));
-  else if (startWith !== '0') await fusion.run().catch((error) => announce(error.message));
+  else if (startWith !== '0') await fusion.run(undefined, { focus: false }).catch((error) => announce(error.message));
   document.body.dataset.state = 'ready';
 }
 

@@ -6,7 +6,7 @@
 // two modalities with one name, a name the CLI cannot take) are shown beside the modality.
 // User strings reach the DOM as text only (dom.js h()).
 import { h, replace } from './dom.js';
-import { guessModalities, defaultExclusion } from './detect.js';
+import { guessModalities, defaultExclusion, tooManyLevels, looksLikeDecimalComma } from './detect.js';
 
 export const EXCLUDED = '';
 const OPEN_LIMIT = 12;
@@ -118,7 +118,14 @@ export class ModalityEditor {
       const key = g.name.trim();
       if (seen.has(key)) { out[g.id] = `Another modality is also called “${key}”; give each modality its own name.`; continue; }
       seen.set(key, g.id);
-      if (g.columns.length === 0) out[g.id] = 'No columns: move columns into this modality (with the selects) or remove it.';
+      if (g.columns.length === 0) { out[g.id] = 'No columns: move columns into this modality (with the selects) or remove it.'; continue; }
+      // A text column with too many different values cannot be categories (the fit would one-hot
+      // encode hundreds of levels): refused here, with the likely cause when it is one.
+      const bad = g.columns.map((c) => this.info.get(c)).find((c) => c && tooManyLevels(c));
+      if (bad) {
+        out[g.id] = `“${bad.name}” is text with too many different values to be categories; leave it out` +
+          (looksLikeDecimalComma(bad) ? ` — its values look like numbers with a decimal comma (“${bad.firstNonNumericRow.value}”): choose “decimal comma” beside its file.` : '.');
+      }
     }
     return out;
   }
@@ -213,14 +220,19 @@ export class ModalityEditor {
     }
     const nameId = domId('mod-name', m.id);
     const errId = domId('mod-error', m.id);
-    const input = h('input', { type: 'text', id: nameId, value: m.name, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, 'data-modality': m.id });
+    const origin = m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : null;
+    // Several name boxes sit on the page: each one's accessible name says which modality it names.
+    const input = h('input', {
+      type: 'text', id: nameId, value: m.name, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': errId, 'data-modality': m.id,
+      'aria-label': `Name of the modality ${m.name.trim() ? `“${m.name.trim()}”` : '(empty)'}${origin ? `, ${origin}` : ''}`,
+    });
     if (problems[m.id]) input.setAttribute('aria-invalid', 'true');
     input.addEventListener('change', () => this.rename(m.id, input.value));
     return h('section', { class: problems[m.id] ? 'modality has-error' : 'modality', 'data-modality': m.id },
       h('div', { class: 'modality-head' },
         h('label', { for: nameId }, 'Modality'),
         input,
-        h('span', { class: 'count' }, m.guessed ? (m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : 'guessed') : m.preset ? 'example' : 'yours'),
+        h('span', { class: 'count' }, m.guessed ? (origin ?? 'guessed') : m.preset ? 'example' : 'yours'),
         h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove the modality ${m.name}`, onclick: () => this.remove(m.id) }, 'Remove')),
       h('p', { class: 'field-error', id: errId, 'data-error-for': `modality:${m.name.trim()}`, hidden: !problems[m.id] }, problems[m.id] ?? ''),
       details);

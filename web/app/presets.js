@@ -9,10 +9,10 @@
 export const PRESET = Object.freeze({
   n: 444,
   modalities: Object.freeze([
-    { name: 'radiomics', available: 245, signal: 0.8 },
-    { name: 'histopathology', available: 243, signal: 0.8 },
-    { name: 'genomic', available: 296, signal: 0.8 },
-    { name: 'clinical', available: 444, signal: 0.8 },
+    { name: 'radiomics', available: 245, signal: 0.8, features: 20 },
+    { name: 'histopathology', available: 243, signal: 0.8, features: 20 },
+    { name: 'genomic', available: 296, signal: 0.8, features: 20 },
+    { name: 'clinical', available: 444, signal: 0.8, features: 10 },
   ]),
   complete: 114,
   correlation: 0.1,

@@ -1,8 +1,9 @@
 // The Score tab's batch scoring: one or more CSV/TSV files (joined on a patient ID column, as
 // `latefuse score --data F --data G --id COL`) -> a predictions table (paged) -> the predictions
 // CSV, byte for byte the file `latefuse score` writes for the same files (made by web/lib
-// predictionsCsv in the worker). Patients with no modality cannot be scored: they are listed by ID
-// and left out (the CSV is then `latefuse score`'s for the files without them).
+// predictionsCsv in the worker, as `latefuse score --skip-unscorable`). Patients with no modality, or
+// with a feature cell that is not a number, cannot be scored: the others are, and these are listed
+// by ID with the reason and marked "not scored" in the CSV (one bad cell does not reject the batch).
 // A binary model's predictions show the probability of the outcome instead of HR and S(t) (its CSV
 // is `latefuse score`'s binary layout: id, pattern, scores, fused_lp, risk_group, probability, ...).
 // Also the GBSG example: the bundled GBSG file prepared for the Rotterdam model, scored with it.
@@ -17,6 +18,16 @@ const NO_ID = '';   // "number the rows" (one file without an ID column)
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const num = (x, digits = 3) => h('span', { 'data-value': finite(x) ? String(x) : '' }, fixed(x, digits));
 const patternText = (p) => String(p).split('+').join(' + ');
+
+/** Unscorable patients grouped by reason, in the order the reasons first appear. */
+function unscorableGroups(list) {
+  const groups = new Map();
+  for (const u of list) {
+    if (!groups.has(u.reason)) groups.set(u.reason, []);
+    groups.get(u.reason).push(u.id);
+  }
+  return [...groups].map(([reason, ids]) => ({ reason, ids }));
+}
 
 export class BatchScorer {
   constructor({ tab }) {
@@ -175,7 +186,7 @@ export class BatchScorer {
     const p = r.predictions;
     const fallbacks = p.fallback.filter(Boolean).length;
     return `${count(p.ids.length)} patients of ${r.files.join(' + ')} scored with ${r.modelTitle}` +
-      (r.unscorable.length ? `; ${count(r.unscorable.length)} could not be scored (no modality)` : '') +
+      (r.unscorable.length ? `; ${count(r.unscorable.length)} could not be scored (the reasons are listed below)` : '') +
       (fallbacks ? `; ${count(fallbacks)} by a fallback integrator` : '') + '.';
   }
 
@@ -189,17 +200,32 @@ export class BatchScorer {
       rows: r.patterns.map((x) => [patternText(x.pattern), count(x.patients), `${patternText(x.integrator)}${x.fallback ? ' (fallback)' : ''}`]),
     });
     patterns.id = 'score-batch-patterns';
+    // Patients that could not be scored (no modality, or a feature cell that is not a number): the
+    // others are scored; each of these is named with its reason, and marked "not scored" in the CSV.
     const unscorable = r.unscorable.length
       ? h('div', { class: 'notice warn', id: 'score-batch-unscorable', role: 'note' },
         h('p', {}, h('strong', {}, `${count(r.unscorable.length)} ${r.unscorable.length === 1 ? 'patient' : 'patients'} could not be scored`),
-          ' (no modality: every feature cell is empty); they are left out of the table and the CSV:'),
-        h('p', { class: 'id-list' }, r.unscorable.map((u) => u.id).join(', ')))
+          '; the others are scored. They are left out of the table, and the CSV has a row marked “not scored” for each:'),
+        h('p', { class: 'id-list' }, r.unscorable.map((u) => u.id).join(', ')),
+        h('ul', { class: 'unscorable-reasons' }, unscorableGroups(r.unscorable).map((g) => h('li', {},
+          h('span', { class: 'reason' }, g.reason), `: ${g.ids.join(', ')}`))))
+      : null;
+    // Values outside the range seen in training (the model file's "features"): scored, listed here.
+    const warnings = r.warnings ?? [];
+    const SHOWN = 20;
+    const outOfRange = warnings.length
+      ? h('div', { class: 'notice warn', id: 'score-batch-warnings', role: 'note' },
+        h('p', {}, h('strong', {}, `${count(warnings.length)} ${warnings.length === 1 ? 'value is' : 'values are'} outside the range seen in training`),
+          ': those patients are scored, but their predictions are extrapolations.'),
+        h('ul', {}, warnings.slice(0, SHOWN).map((w) => h('li', {}, `${w.id}: ${w.message}`))),
+        warnings.length > SHOWN ? h('p', {}, `… and ${count(warnings.length - SHOWN)} more.`) : null)
       : null;
     this.tableBox = h('div', { id: 'score-batch-table-box' });
     replace(this.el.result,
       h('h3', { id: 'score-batch-result-h' }, 'Predictions'),
       h('p', { class: 'summary', id: 'score-batch-summary' }, this.summaryText()),
       unscorable,
+      outOfRange,
       h('div', { class: 'downloads' },
         h('button', { type: 'button', class: 'primary', id: 'btn-score-download', onclick: () => saveText('predictions.csv', r.csv, 'text/csv') }, 'Download predictions CSV')),
       tableWrap(patterns, 'Patients by pattern'),

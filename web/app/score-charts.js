@@ -48,3 +48,45 @@ export function survivalCurveChart(curve, { horizons = [], width = 640, title = 
   svg.setAttribute('focusable', 'false');
   return { svg, description };
 }
+
+/**
+ * Each modality's contribution to one patient's fused risk score (the core's `contributions`: they
+ * add up to the fused linear predictor): a bar from 0 per modality — right (orange) pushes the risk
+ * up, left (blue) pushes it down; an absent modality has no bar. The direction in words is decided
+ * on the unrounded value.
+ * @param {Array<{modality: string, contribution: number|null}>} rows
+ * @param {{fused: number, width?: number, title?: string}} options
+ * @returns {{svg: SVGSVGElement, description: string}}
+ */
+export function contributionChart(rows, { fused, width = 640, title = 'What pushed this patient’s risk up or down' } = {}) {
+  const shown = rows.filter((r) => finite(r.contribution));
+  const words = (c) => (c > 0 ? 'up' : c < 0 ? 'down' : 'neither up nor down');
+  const description = rows.map((r) => (finite(r.contribution)
+    ? `${r.modality} ${fixed(r.contribution, 3)} (${words(r.contribution)})`
+    : `${r.modality} absent`)).join('; ') + `; total = the fused risk score ${fixed(fused, 3)}`;
+  const extent = Math.max(0.1, ...shown.map((r) => Math.abs(r.contribution))) * 1.25;
+  const svg = Plot.plot({
+    className: PLOT_CLASS,
+    width,
+    height: 40 + 34 * rows.length,
+    marginLeft: Math.min(160, 14 + 7.5 * Math.max(...rows.map((r) => r.modality.length))),
+    marginRight: 56,
+    marginTop: 10,
+    marginBottom: 36,
+    style: null,
+    x: { domain: [-extent, extent], label: '← lowers risk · raises risk →', grid: true, ticks: Math.max(3, Math.floor(width / 110)) },
+    y: { domain: rows.map((r) => r.modality), label: null },
+    ariaLabel: title,
+    ariaDescription: description,
+    marks: [
+      Plot.barX(shown, { y: 'modality', x1: 0, x2: 'contribution', fill: (r) => (r.contribution > 0 ? '#b4461e' : '#1f4e79') }),
+      Plot.ruleX([0], { stroke: '#17202c' }),
+      Plot.text(shown, { y: 'modality', x: 'contribution', text: (r) => fixed(r.contribution, 3), textAnchor: (r) => (r.contribution >= 0 ? 'start' : 'end'), dx: (r) => (r.contribution >= 0 ? 5 : -5), fill: '#17202c', fontSize: 11 }),
+      Plot.text(rows.filter((r) => !finite(r.contribution)), { y: 'modality', x: () => 0, text: () => 'absent', textAnchor: 'start', dx: 5, fill: '#556170', fontSize: 11 }),
+    ],
+  });
+  for (const style of svg.querySelectorAll('style')) style.remove();
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('focusable', 'false');
+  return { svg, description };
+}

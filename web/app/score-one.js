@@ -13,10 +13,11 @@ import { h, replace, $, dataTable, tableWrap } from './dom.js';
 import { fixed, count } from './format.js';
 import { timeText } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
-import { survivalCurveChart } from './score-charts.js';
+import { survivalCurveChart, contributionChart } from './score-charts.js';
 import { modelInputs, checkNumberCell } from './score-inputs.js';
 import { saveText, toCSV } from './download.js';
 import { CancelledError } from '../lib/errors.js';
+import { checkFeatureValue, checkTypedScore, featureHint } from '../lib/features.js';
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const patternText = (p) => String(p).split('+').join(' + ');
@@ -54,6 +55,8 @@ export class PatientForm {
     if (this.entry && this.entry.key === entry.key && this.entry.summary === entry.summary) return;
     this.entry = entry;
     this.inputs = modelInputs(entry.summary);
+    // What training showed per raw feature (the model file's "features"; none in older files).
+    this.features = new Map((entry.summary.features ?? []).map((f) => [f.name, f]));
     this.el.error.hidden = true;
     this.renderForm();
     const last = this.results.get(entry.key);
@@ -74,14 +77,16 @@ export class PatientForm {
       const fields = m.fields.map((f, j) => {
         const id = this.fieldId(mi, j);
         const errorId = `${id}-error`;
+        const hint = featureHint(this.features.get(f.column));
+        const described = `${errorId} ${id}-warning${hint ? ` ${id}-hint` : ''}`;
         let control;
         if (f.kind === 'category') {
-          control = h('select', { id, 'data-column': f.column, 'aria-describedby': `${errorId} score-cat-help-${mi}` },
+          control = h('select', { id, 'data-column': f.column, 'aria-describedby': `${described} score-cat-help-${mi}` },
             h('option', { value: '' }, '— not known —'),
             f.levels.map((l) => h('option', { value: l, selected: s.values[f.column] === l }, l)));
           control.addEventListener('change', () => { s.values[f.column] = control.value; this.changed(mi); });
         } else {
-          control = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'data-column': f.column, 'aria-describedby': errorId });
+          control = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'data-column': f.column, 'aria-describedby': described });
           control.value = s.values[f.column] ?? '';
           control.addEventListener('input', () => { s.values[f.column] = control.value; this.checkField(control, { quiet: true }); this.changed(mi); });
           control.addEventListener('change', () => this.checkField(control));
@@ -89,11 +94,13 @@ export class PatientForm {
         return h('div', { class: 'field compact' },
           h('label', { for: id }, f.column),
           control,
+          hint ? h('p', { class: 'help field-hint', id: `${id}-hint` }, hint) : null,
+          h('p', { class: 'field-warning', id: `${id}-warning`, hidden: true }),
           h('p', { class: 'field-error', id: errorId, hidden: true }));
       });
       const hasCategory = m.fields.some((f) => f.kind === 'category');
       const toggle = h('input', { type: 'checkbox', id: toggleId, checked: s.mode === 'score', 'aria-controls': `score-raw-${mi} score-typed-box-${mi}` });
-      const typed = h('input', { id: scoreId, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${scoreId}-help ${scoreId}-error` });
+      const typed = h('input', { id: scoreId, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'data-modality': m.name, 'aria-describedby': `${scoreId}-help ${scoreId}-warning ${scoreId}-error` });
       typed.value = s.score ?? '';
       typed.addEventListener('input', () => { s.score = typed.value; this.checkField(typed, { quiet: true }); this.changed(mi); });
       typed.addEventListener('change', () => this.checkField(typed));
@@ -103,6 +110,7 @@ export class PatientForm {
         h('label', { for: scoreId }, `${m.name} risk score`),
         typed,
         h('p', { class: 'help', id: `${scoreId}-help` }, `The ${m.name} submodel’s standardised risk score: 0 = the training average, +1 = one standard deviation higher risk.`),
+        h('p', { class: 'field-warning', id: `${scoreId}-warning`, hidden: true }),
         h('p', { class: 'field-error', id: `${scoreId}-error`, hidden: true }));
       toggle.addEventListener('change', () => {
         s.mode = toggle.checked ? 'score' : 'raw';
@@ -124,10 +132,28 @@ export class PatientForm {
     this.inputs.forEach((_, mi) => this.updateStatus(mi));
   }
 
-  /** Message beside a field whose text is not a number. Returns true when the field is fine. */
+  /**
+   * Message beside a field whose text is not a number or not a possible value (a binary feature's
+   * 2), and a warning beside a value outside the range seen in training (web/lib/features.js).
+   * Returns true when the field can be scored.
+   */
   checkField(control, { quiet = false } = {}) {
     const box = document.getElementById(`${control.id}-error`);
-    const check = checkNumberCell(control.value);
+    const warning = document.getElementById(`${control.id}-warning`);
+    let check = checkNumberCell(control.value);
+    let warn = null;
+    if (check.ok && !check.empty) {
+      const value = Number(String(control.value).trim());
+      const problem = control.dataset.column
+        ? checkFeatureValue(this.features.get(control.dataset.column), value)
+        : checkTypedScore(control.dataset.modality, value);
+      if (problem?.level === 'refuse') check = { ok: false, message: `${problem.message}.` };
+      else if (problem) warn = `${problem.message}.`;
+    }
+    if (warning) {
+      warning.hidden = !warn;
+      warning.textContent = warn ?? '';
+    }
     if (check.ok) {
       box.hidden = true;
       box.textContent = '';
@@ -219,7 +245,7 @@ export class PatientForm {
     const { patient, bad } = this.collect();
     if (bad) {
       box.hidden = false;
-      box.textContent = `${bad.length === 1 ? 'One field is' : `${bad.length} fields are`} not a number; see the message beside ${bad.length === 1 ? 'it' : 'each'}.`;
+      box.textContent = bad.length === 1 ? 'One field cannot be scored; see the message beside it.' : `${bad.length} fields cannot be scored; see the message beside each.`;
       bad[0].focus();
       return;
     }
@@ -377,8 +403,29 @@ export class PatientForm {
         h('div', { class: 'panel' }, this.figure.figure),
         h('div', { class: 'panel' }, tableWrap(horizonsTable, 'Predicted survival at the horizons'), tableWrap(scoresTable, 'Modality risk scores'),
           h('div', { class: 'downloads' }, download))));
+    const contributions = this.contributionFigure(r);
+    if (contributions) this.el.result.querySelector('#score-pattern').after(contributions.figure);
     this.el.result.classList.toggle('stale', !!stale);
     this.figure.draw();
+    contributions?.draw();
+  }
+
+  /**
+   * Which modality pushed this patient's risk up or down: the scoring result's per-modality
+   * `contributions` (they add up to the fused score), when the core provides them.
+   */
+  contributionFigure(r) {
+    if (!r.contributions) return null;
+    const rows = r.modalities.map((m) => ({ modality: m, contribution: finite(r.contributions[m]) ? r.contributions[m] : null }));
+    return chartFigure({
+      id: 'score-contributions',
+      title: 'Contribution of each modality to the fused risk score',
+      caption: `Each modality’s share of this patient’s fused risk score (${fixed(r.fusedLp, 3)}; the bars add up to it): ` +
+        'to the right it raises the risk, to the left it lowers it; a modality the patient lacks has no bar.',
+      basename: 'latefuse-patient-contributions',
+      container: this.el.result,
+      build: (width) => contributionChart(rows, { fused: r.fusedLp, width }),
+    });
   }
 
   redraw() {

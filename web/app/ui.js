@@ -1,5 +1,6 @@
-// Page-level widgets: the tabs (WAI-ARIA tabs pattern, arrow keys), the progress bar with Cancel,
-// and the polite status announcer.
+// Page-level widgets: the tabs (WAI-ARIA tabs pattern, arrow keys), the progress bar with Cancel
+// (Escape cancels too; after a cancel, focus returns to the control that started the run), the polite
+// status announcer, and the neutral "Cancelled." status shown in a run's message box.
 import { $, $$ } from './dom.js';
 
 export function setupTabs({ onChange } = {}) {
@@ -40,15 +41,29 @@ export function createProgress() {
   let onCancel = null;
   let depth = 0;
   let shownAt = 0;
-  cancel.addEventListener('click', () => {
-    if (onCancel) {
+  let starter = null;     // the control focused when the run started (a user's button), if any
+  let cancelled = false;
+  const requestCancel = () => {
+    if (onCancel && !cancel.disabled) {
+      cancelled = true;
       stage.textContent = 'Cancelling…';
       cancel.disabled = true;
       onCancel();
     }
+  };
+  cancel.addEventListener('click', requestCancel);
+  // Escape cancels the running job wherever focus is (a disabled Run button cannot hold focus).
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !panel.hidden && onCancel) { e.preventDefault(); requestCancel(); }
   });
   return {
     start(label, cancelFn) {
+      if (depth === 0) {
+        const active = document.activeElement;
+        // An automatic run (the demo on opening) starts with nothing focused: no focus to give back.
+        starter = active && active !== document.body && active !== cancel ? active : null;
+        cancelled = false;
+      }
       depth += 1;
       onCancel = cancelFn;
       cancel.disabled = !cancelFn;
@@ -74,7 +89,14 @@ export function createProgress() {
       // Keep very short runs visible for a moment so the bar does not flicker.
       const wait = Math.max(0, 250 - (performance.now() - shownAt));
       setTimeout(() => {
-        if (depth === 0) { panel.hidden = true; document.body.classList.remove('busy'); }
+        if (depth !== 0) return;
+        const focusInPanel = panel.contains(document.activeElement);
+        panel.hidden = true;
+        document.body.classList.remove('busy');
+        // After Cancel, back to the button that started the run (enabled again by now).
+        if (cancelled && starter?.isConnected && (focusInPanel || document.activeElement === document.body)) starter.focus();
+        starter = null;
+        cancelled = false;
       }, wait);
     },
   };
@@ -86,4 +108,18 @@ export function createAnnouncer() {
     region.textContent = '';
     setTimeout(() => { region.textContent = message; }, 30);
   };
+}
+
+/**
+ * A run's message box shows "Cancelled." as a neutral status (no warning sign, not red): the user
+ * asked for it, nothing went wrong. `clearCancelled` makes the box an error box again.
+ */
+export function showCancelled(box, message) {
+  box.classList.add('cancelled');
+  box.hidden = false;
+  box.textContent = message;
+}
+
+export function clearCancelled(box) {
+  box.classList.remove('cancelled');
 }

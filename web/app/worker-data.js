@@ -19,9 +19,9 @@ function delimiterFor(name) {
 }
 
 /** Streaming parse with PapaParse, through web/lib's one reader (table.js TableReader): same checks and messages as parseTable. */
-function parseStreaming(file, name, ctx) {
+function parseStreaming(file, name, ctx, decimal) {
   return new Promise((resolve, reject) => {
-    const reader = new TableReader(name);
+    const reader = new TableReader(name, { decimal });
     let failure = null;
     let lastReport = 0;
     Papa.parse(file, {
@@ -34,7 +34,7 @@ function parseStreaming(file, name, ctx) {
           return;
         }
         try {
-          reader.push(results.data, results.errors);
+          reader.push(results.data, results.errors, results.meta.delimiter);
         } catch (error) {
           failure = error;
           parser.abort();
@@ -59,12 +59,12 @@ function parseStreaming(file, name, ctx) {
   });
 }
 
-/** Parse a File/Blob or text into a web/lib table. */
-export async function readTable({ name, file, text }, ctx) {
+/** Parse a File/Blob or text into a web/lib table (`decimal`: 'auto', '.' or ',', decimal.js). */
+export async function readTable({ name, file, text, decimal = 'auto' }, ctx) {
   if (typeof name !== 'string' || name === '') throw new InputError('a file needs a name');
   if (text === undefined && file && file.size > STREAM_THRESHOLD) {
     ctx.progress(`Reading ${name}`, 0);
-    return parseStreaming(file, name, ctx);
+    return parseStreaming(file, name, ctx, decimal);
   }
   ctx.progress(`Reading ${name}`, null);
   let body = text;
@@ -78,7 +78,7 @@ export async function readTable({ name, file, text }, ctx) {
   }
   await ctx.checkpoint();
   ctx.progress(`Parsing ${name}`, null);
-  return parseTable(body, { file: name, delimiter: delimiterFor(name) });
+  return parseTable(body, { file: name, delimiter: delimiterFor(name), decimal });
 }
 
 /** What the page needs to know about one column (for display and role detection). */
@@ -132,6 +132,8 @@ export function summarizeTable(key, table) {
     key,
     name: table.file,
     rowCount: table.rowCount,
+    decimalMark: table.decimalMark,
+    decimalSetting: table.decimalSetting,
     header: [...table.header],
     columns: table.header.map((n) => describeColumn(n, table.columns.get(n), table.rowCount)),
     preview: previewRows(view, table.header),
@@ -300,6 +302,27 @@ export function outcomeJoin(list, { id, time }) {
   }
   if (!time) throw new InputError('choose the follow-up time column', { role: 'time' });
   return joinOnOutcome(list.map((x) => x.table), { id, anchor: time });
+}
+
+/**
+ * The first patients of the join late fusion uses (anchored on the outcome file): for the page's
+ * preview, so it shows the rows the run will use, a patient missing from a file with that file's
+ * cells empty. `keep` = the outcome file's rows the run keeps (default: all).
+ * @returns {{header: string[], rows: (string|null)[][], patients: number}}
+ */
+export function joinPreview(join, columns, keep = null, count = PREVIEW_ROWS) {
+  const header = [...new Set(columns.filter((name) => name && (join.owner.has(name) || join.outcome.columns.has(name))))];
+  const patients = keep ? keep.length : join.ids.length;
+  const rows = [];
+  for (let k = 0; k < Math.min(count, patients); k++) {
+    const i = keep ? keep[k] : k;
+    rows.push(header.map((name) => {
+      const t = join.owner.get(name) ?? join.outcome;
+      const r = join.rowOf.get(t)[i];
+      return r < 0 ? null : t.columns.get(name).raw[r];
+    }));
+  }
+  return { header, rows, patients };
 }
 
 /** Train/test labels from a split column (fuse.js splitLabels): test/train or 1/0 (1 = test). */

@@ -8,7 +8,7 @@ import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow } from './fusion-model.js';
 import { outcomeFamily, simulatedInput } from './worker-outcomes.js';
-import { withRole } from './worker-data.js';
+import { withRole, joinPreview } from './worker-data.js';
 import { checkHorizons } from '../lib/columns.js';
 
 const PREVIEW_ROWS = 8;
@@ -119,7 +119,8 @@ export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
  * the outcome file, build the engine's input as `latefuse fuse` does (worker-data.js fusionData), fit
  * and evaluate, then the KM curves of the test risk groups, the predictions of every patient (as
  * `latefuse score`) and the calibration of the test patients.
- * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file.
+ * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file
+ * and a preview of that join ({summary, preview}: worker-data.js joinPreview).
  * @param {Map<string, object>} tables the worker's parsed tables by key
  * @param {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
  *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload
@@ -135,8 +136,9 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   ctx.progress('Joining the files on the patient ID', null);
   await ctx.checkpoint();
   const family = outcomeFamily(!!roles.outcome);
-  const { input, summary } = family.userData(list, roles, modalities);
-  if (checkOnly) return { summary };
+  const { input, summary, join, keep } = family.userData(list, roles, modalities);
+  const roleColumns = [roles.id, roles.time, roles.event, roles.outcome, roles.split].filter(Boolean);
+  if (checkOnly) return { summary, preview: joinPreview(join, [...roleColumns, ...Object.values(modalities).flat()], keep) };
   // Horizons beyond the follow-up: refused beside the setting, as by `latefuse fuse --horizons`.
   if (options.horizons?.length && input.time) {
     withRole('setting:horizons', () => checkHorizons(options.horizons, input.time, { file: summary.outcomeFile, column: roles.time, flag: 'the horizon' }));
@@ -190,5 +192,24 @@ export async function learnRequest({ simulation, seeds = 1, evaluation = {} }, c
       done += 1;
     }
   }
-  return { seeds: count, rows, reference: withReference ? reference : null };
+  return { seeds: count, rows, reference: withReference ? reference : null, differences: await seedDifferences(rows, withReference ? reference : null) };
+}
+
+/**
+ * The paired differences over seeds that the Learn tab's sentences may claim (web/lib
+ * pairedDifference: mean with its t interval; a claim only when the interval excludes 0), on the
+ * common test patients' C: late minus each early fusion, each single modality minus late, and late
+ * with the interaction minus late without it.
+ */
+async function seedDifferences(rows, reference) {
+  const cOf = (row, find) => find(row.models)?.common?.c ?? NaN;
+  const late = (models) => models.find((m) => m.kind === 'late');
+  const lateC = rows.map((r) => cOf(r, late));
+  const names = (kind) => [...new Set(rows.flatMap((r) => r.models.filter((m) => m.kind === kind).map((m) => m.name)))];
+  const byName = (name) => rows.map((r) => cOf(r, (models) => models.find((m) => m.name === name)));
+  const out = { early: {}, unimodal: {}, interaction: null };
+  for (const name of names('early')) out.early[name] = await lib.pairedDifference({ a: lateC, b: byName(name) });
+  for (const name of names('unimodal')) out.unimodal[name] = await lib.pairedDifference({ a: byName(name), b: lateC });
+  if (reference) out.interaction = await lib.pairedDifference({ a: lateC, b: reference.map((r) => cOf(r, late)) });
+  return out;
 }

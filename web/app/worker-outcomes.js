@@ -141,7 +141,7 @@ async function survivalScoreAndCalibrate(result, tables, { idColumn, idRequired,
  * columns per modality (text columns as text: categorical); ids; split.
  * @param {Array<{key, table}>} list
  * @param {{id?: string, outcome: string, split?: string, modalities: Record<string, string[]>}} spec
- * @returns {{input: object, summary: object}} input = {columns, modalities, outcome, ids, split?}
+ * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, outcome, ids, split?}
  */
 function binaryFusionData(list, { id, outcome: outcomeName, split, modalities }) {
   if (!outcomeName) throw new InputError('choose the outcome column (1 = case, 0 = control)', { role: 'outcome' });
@@ -171,7 +171,7 @@ function binaryFusionData(list, { id, outcome: outcomeName, split, modalities })
     perFile: join.perFile,
     modalities: names.map((name) => ({ name, columns: modalities[name].length, patients: present[name] })),
   };
-  return { input, summary };
+  return { input, join, summary };
 }
 
 /**

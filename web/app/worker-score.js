@@ -238,5 +238,5 @@ export async function scoreBatchRequest({ model, files = [], idColumn = 'id', id
     // Binary models (score-batch.js shows the probability instead of HR and S(t)).
     outcomeType: p.outcomeType, probability: p.probability,
   };
-  return { csv, predictions, unscorable: p.unscorable, patterns: [...patterns.values()], files: files.map((f) => f.name) };
+  return { csv, predictions, unscorable: p.unscorable, warnings: p.warnings ?? [], patterns: [...patterns.values()], files: files.map((f) => f.name) };
 }

@@ -20,8 +20,8 @@ async function init(_payload, ctx) {
   return { version: await coreVersion() };
 }
 
-async function parse({ key, name, file, text }, ctx) {
-  const table = await readTable({ name, file, text }, ctx);
+async function parse({ key, name, file, text, decimal }, ctx) {
+  const table = await readTable({ name, file, text, decimal }, ctx);
   await ctx.checkpoint();
   tables.set(key, table);
   dataset = null;

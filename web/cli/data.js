@@ -5,6 +5,14 @@
 import { openSync, fstatSync, readSync, closeSync, constants } from 'node:fs';
 import { parseTable } from '../lib/table.js';
 import { UsageError } from './options.js';
+import { DECIMAL_MARKS } from '../lib/decimal.js';
+import { featureInfoFromTable } from '../lib/features.js';
+
+/** The --decimal option of every command that reads data files (one spec, one help text). */
+export const DECIMAL_OPTION = {
+  flag: 'decimal', arg: 'MARK', type: 'string', default: 'auto', choices: [...DECIMAL_MARKS],
+  help: 'decimal mark of the data files\' numbers; auto = a comma when a file is not comma-separated, has d,d cells and no d.d cell',
+};
 
 export const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
@@ -65,7 +73,17 @@ export function readTextFile(path, what = '', { limit = MAX_FILE_BYTES } = {}) {
   }
 }
 
-export function readTableFile(path) {
+export function readTableFile(path, { decimal = 'auto' } = {}) {
   const text = readTextFile(path);
-  return parseTable(text, { file: path, delimiter: /\.(tsv|tab)$/i.test(path) ? '\t' : undefined });
+  return parseTable(text, { file: path, delimiter: /\.(tsv|tab)$/i.test(path) ? '\t' : undefined, decimal });
+}
+
+/** A feature-info file (`latefuse fuse --feature-info FILE`): web/lib/features.js featureInfoFromTable. */
+export function readFeatureInfo(path, decimal = 'auto') {
+  const table = readTableFile(path, { decimal });
+  try {
+    return featureInfoFromTable(table);
+  } catch (error) {
+    throw new UsageError(`--feature-info ${error.message}`);
+  }
 }

@@ -7,7 +7,7 @@ import { callCore, InputError } from './errors.js';
 
 const PER_MODALITY = ['availability', 'signal', 'features', 'signalFeatures', 'noise'];
 const NUMBERS = ['n', 'seed', 'complete', 'correlation', 'interaction', 'censoring', 'medianSurvival', 'weibullShape', 'cellMissing',
-  'intercept'];
+  'intercept', 'missingNotAtRandom'];
 
 /**
  * Simulate a multimodal survival cohort, or with outcome 'binary' a binary-outcome cohort
@@ -18,7 +18,9 @@ const NUMBERS = ['n', 'seed', 'complete', 'correlation', 'interaction', 'censori
  *          signalFeatures?: number|Record<string, number>, noise?: number|Record<string, number>,
  *          correlation?: number, interaction?: number, interactionBetween?: [string, string], censoring?: number,
  *          medianSurvival?: number, weibullShape?: number, cellMissing?: number, outcome?: 'survival'|'binary',
- *          intercept?: number}} [options]
+ *          intercept?: number, missingNotAtRandom?: number}} [options]
+ *   missingNotAtRandom: 0 (default) = who has which modalities is independent of risk; s > 0 = the
+ *   higher a patient's risk, the fewer modalities they tend to have (simulator.hpp).
  * @returns {Promise<{csv: string, n: number, seed: number, outcome: 'survival'|'binary', events?: number, censored?: number,
  *          cases?: number, controls?: number, intercept?: number, complete: number,
  *          modalities: Array<{name, available, features, signalFeatures, signal, noise}>, columns: string[],

@@ -103,11 +103,33 @@ function binaryOutcome(values, ids) {
  *          outlierZ?: number, penalizer?: number, integratorPenalizer?: number, minPatternSize?: number,
  *          integratorInputs?: 'cross_fitted'|'in_sample', crossFitFolds?: number, earlyFusion?: boolean,
  *          earlyImpute?: boolean, ties?: 'efron'|'breslow', timeUnit?: string, alpha?: number,
- *          lambdaRule?: 'min'|'1se', selectionFolds?: number}} input
+ *          lambdaRule?: 'min'|'1se', selectionFolds?: number,
+ *          featureInfo?: Array<{name: string, unit?: string, description?: string}>}} input
+ *   featureInfo: units and descriptions written into the model file's "features" section.
  * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [control]
  * @returns {Promise<object>} the report (settings, split, horizons, models, comparisons, risk_groups, kendall,
  *   coefficients, patterns, cross_validation, test_patients, warnings, model_json, model_json_error)
  */
+/**
+ * The units and descriptions for the model file's "features" section: [{name, unit?, description?}],
+ * each name a column of a modality (a categorical column by its own name).
+ */
+function featureNotes(list, modalities) {
+  if (!Array.isArray(list)) throw new InputError('fitAndEvaluateFusion: featureInfo must be a list of {name, unit?, description?}');
+  const known = new Set(Object.values(modalities).flat());
+  return list.map((f, i) => {
+    if (!f || typeof f.name !== 'string' || f.name === '') throw new InputError(`fitAndEvaluateFusion: featureInfo[${i}] needs a name`);
+    if (!known.has(f.name)) throw new InputError(`feature info: "${f.name}" is not a column of any modality; give the names of the modalities' columns`);
+    const out = { name: f.name };
+    for (const key of ['unit', 'description']) {
+      if (f[key] === undefined || f[key] === null || f[key] === '') continue;
+      if (typeof f[key] !== 'string') throw new InputError(`fitAndEvaluateFusion: featureInfo[${i}].${key} must be text`);
+      out[key] = f[key];
+    }
+    return out;
+  });
+}
+
 export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
   if (!input || typeof input !== 'object') throw new InputError('fitAndEvaluateFusion: give an input object');
   if (signal?.aborted) throw new CancelledError('the fusion evaluation was cancelled');
@@ -188,6 +210,7 @@ export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
     request[key] = input[key];
   }
   if (input.horizons !== undefined) request.horizons = toF64(input.horizons, 'horizons');
+  if (input.featureInfo !== undefined) request.featureInfo = featureNotes(input.featureInfo, modalities);
   if (onProgress || signal) {
     request.onProgress = (fraction) => {
       if (signal?.aborted) return false;

@@ -3,12 +3,14 @@ export { loadModule } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
 export { parseTable, tableFromRows, TableReader } from './table.js';
 export { outcomeJoin, innerJoin, indexIds, checkIdCase } from './join.js';
+export { DECIMAL_MARKS, detectDecimalMark, parseNumber, describeDecimalMark } from './decimal.js';
+export { checkFeatureValue, checkTypedScore, featureHint, trainingRange, featureNumber, featureInfoFromTable, TYPED_SCORE_LIMIT } from './features.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes } from './columns.js';
 export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, groupCodes,
+  permutationTest, randomDraws, pairedDifference, groupCodes,
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { decisionCurve } from './decision_curve.js';

@@ -8,7 +8,9 @@
 //   times: extra times at which S(t) and its 95% CI are returned (`survivalAtTimes`, same shape as
 //     `survival`), in addition to the model's horizons and without rewriting the model (e.g. every
 //     baseline event time for a whole S(t) curve: summary.baselineTimes). Survival models only.
-//   skipUnscorable: a patient with no modality is left out and listed in `unscorable`
+//   skipUnscorable: a patient with no modality, or with a feature cell that is not a number (or not a
+//   possible value of a binary feature, per the model file's "features"), is left out and listed in
+//   `unscorable`
 //     ([{id, index, reason}], index = position among all patients) instead of an InputError.
 // Load once, score many: loadScoringModel(text) parses and validates the file once and returns a
 // ScoringModel (summary, score, scoreFromScores, scoreTables, dispose); the one-shot functions
@@ -16,7 +18,9 @@
 import { loadModule } from './module.js';
 import { indexIds, checkIdCase } from './join.js';
 import { callCore, InputError } from './errors.js';
-import { numericColumn } from './columns.js';
+import { requireColumn, numericColumn } from './columns.js';
+import { parseNumber } from './decimal.js';
+import { checkFeatureValue } from './features.js';
 
 function modelText(model) {
   if (typeof model === 'string') return model;
@@ -107,7 +111,8 @@ export async function modelWithoutValidation(model) {
  *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
  *   outcomeType: 'survival'|'binary', probability: Float64Array,
  *   survivalAtTimes: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>,
- *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>}} Predictions
+ *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>,
+ *   warnings?: Array<{id: string, index: number, column: string, value: number, message: string}>}} Predictions
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
  *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
@@ -276,8 +281,13 @@ export async function scoreModelFromScores(model, input, options = {}) {
  * - `skipUnscorable`: instead of failing on a patient with no modality (under the model's presence
  *   rule), score the others and list the skipped ones in `unscorable` ([{id, index, reason}], index =
  *   position among all patients). The predictions are then those of `latefuse score` on the files
- *   without the skipped patients (`latefuse score --skip-unscorable`).
+ *   without the skipped patients (`latefuse score --skip-unscorable`). A patient with a feature cell
+ *   that is not a number is skipped the same way, the reason naming the file, row, column and cell
+ *   (without the option, such a cell is an error naming them).
  * - `times`: extra times for S(t) with its CI (`survivalAtTimes`; survival models only).
+ * With the model file's "features" (features.js): a value outside a feature's training range is
+ * scored and listed in `warnings` (an extrapolation); a binary feature's value other than 0/1 is an
+ * error naming the file, row and column (skipped with `skipUnscorable`).
  * @param {string|object|ScoringModel} model
  * @param {import('./table.js').Table[]} tables
  * @param {{idColumn?: string, idRequired?: boolean, summary?: object, skipUnscorable?: boolean, times?: ArrayLike<number>}} [options]
@@ -347,13 +357,49 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     tables.forEach((t, k) => rowOf.set(t, Int32Array.from(order, (id) => perTable[k].get(id) ?? -1)));
   }
   const columns = {};
+  const rejected = new Map();  // patient -> reason (skipUnscorable: a feature cell that is not a number)
   for (const name of summary.columns) {
     if (dummyOf.has(name)) continue;
     const t = owner.get(name);
-    const values = numericColumn(t, name, 'feature');
     const rows = rowOf.get(t);
+    const col = t.columns.get(name);
+    if (col.kind !== 'number' && skipUnscorable) {
+      columns[name] = Float64Array.from(rows, (r, i) => {
+        if (r < 0 || col.raw[r] === null) return NaN;
+        const v = parseNumber(col.raw[r], t.decimalMark ?? '.');
+        if (v !== undefined) return v;
+        if (!rejected.has(i)) rejected.set(i, `${t.file}: row ${r + 1}, column "${name}" has "${col.raw[r]}", not a number`);
+        return NaN;
+      });
+      continue;
+    }
+    const values = numericColumn(t, name, 'feature');
     columns[name] = Float64Array.from(rows, (r) => (r < 0 ? NaN : values[r]));
   }
+  // What training showed (the model file's "features"): an impossible value for the feature's type
+  // is refused like an unreadable cell; a value outside the training range is scored with a warning.
+  const warnings = [];
+  for (const feature of summary.features ?? []) {
+    const values = columns[feature.name];
+    if (!values) continue;
+    const t = owner.get(feature.name);
+    const rows = rowOf.get(t);
+    for (let i = 0; i < values.length; i++) {
+      const problem = checkFeatureValue(feature, values[i]);
+      if (!problem) continue;
+      const where = `${t.file}: row ${rows[i] + 1}, column "${feature.name}"`;
+      if (problem.level === 'refuse') {
+        if (!skipUnscorable) throw new InputError(`${where}: ${problem.message}; fix the cell or leave it empty`, { file: t.file, row: rows[i] + 1, column: feature.name });
+        if (!rejected.has(i)) rejected.set(i, `${where}: ${problem.message}`);
+      } else {
+        warnings.push({ id: ids[i], index: i, column: feature.name, value: values[i], message: problem.message });
+      }
+    }
+  }
+  const withWarnings = (p) => {
+    p.warnings = warnings.filter((w) => !rejected.has(w.index));
+    return p;
+  };
   const notes = ids.map(() => []);
   for (const e of encodings) {
     const t = owner.get(e.column);
@@ -365,9 +411,28 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
         `scored as the reference level "${e.reference}"`);
     }));
   }
-  const p = score({ columns, ids }, { skipUnscorable, times });
+  if (rejected.size === 0) {
+    const p = score({ columns, ids }, { skipUnscorable, times });
+    p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
+    return withWarnings(p);
+  }
+  // Score the others; the rejected patients join the unscorable list with their reason, and every
+  // index keeps referring to the patients as given.
+  const kept = ids.map((_, i) => i).filter((i) => !rejected.has(i));
+  if (kept.length === 0) {
+    const [first] = rejected.values();
+    throw new InputError(`no patient can be scored: every patient has a feature cell that is not a number (first: ${first})`);
+  }
+  const keptColumns = {};
+  for (const [name, values] of Object.entries(columns)) keptColumns[name] = Float64Array.from(kept, (i) => values[i]);
+  const p = score({ columns: keptColumns, ids: kept.map((i) => ids[i]) }, { skipUnscorable, times });
+  p.rows = Int32Array.from(p.rows, (k) => kept[k]);
+  p.unscorable = [
+    ...p.unscorable.map((u) => ({ ...u, index: kept[u.index] })),
+    ...[...rejected].map(([i, reason]) => ({ id: ids[i], index: i, reason })),
+  ].sort((a, b) => a.index - b.index);
   p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
-  return p;
+  return withWarnings(p);
 }
 
 /**
@@ -414,7 +479,9 @@ function csvCell(value) {
  * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note.
  * Binary models: id, pattern, <modality>_score..., fused_lp, risk_group, probability, percentile,
  * integrator, note.
- * Empty cell = not available. "\n" line ends.
+ * Empty cell = not available. "\n" line ends. Patients skipped as unscorable (skipUnscorable) have a
+ * row in their place among the patients given: the id, every value empty, and the note
+ * "not scored: <reason>", so the file accounts for every patient (withSkippedRows).
  * @param {Predictions} p
  */
 export function predictionsCsv(p) {
@@ -426,7 +493,7 @@ export function predictionsCsv(p) {
       lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
         p.percentile[i], p.integrator[i], p.note[i]].map(csvCell).join(','));
     }
-    return lines.join('\n') + '\n';
+    return withSkippedRows(lines, p);
   }
   const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
   for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
@@ -439,7 +506,28 @@ export function predictionsCsv(p) {
     row.push(p.integrator[i], p.note[i]);
     lines.push(row.map(csvCell).join(','));
   }
-  return lines.join('\n') + '\n';
+  return withSkippedRows(lines, p);
+}
+
+/**
+ * The CSV text of `lines` (header, then one line per scored patient) with a row for each patient
+ * skipped as unscorable, in its place among the patients given (p.rows / unscorable[].index).
+ */
+function withSkippedRows(lines, p) {
+  const unscorable = p.unscorable ?? [];
+  if (unscorable.length === 0) return lines.join('\n') + '\n';
+  const header = lines[0].split(',');
+  const noteAt = header.indexOf('note');
+  const skipped = (u) => header.map((_, j) => (j === 0 ? u.id : j === noteAt ? `not scored: ${u.reason}` : null)).map(csvCell).join(',');
+  const out = [lines[0]];
+  let next = 0;
+  for (let k = 0; k < lines.length - 1; k++) {
+    const position = p.rows ? p.rows[k] : k;
+    while (next < unscorable.length && unscorable[next].index < position) out.push(skipped(unscorable[next++]));
+    out.push(lines[k + 1]);
+  }
+  while (next < unscorable.length) out.push(skipped(unscorable[next++]));
+  return out.join('\n') + '\n';
 }
 
 /**

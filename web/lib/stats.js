@@ -264,3 +264,13 @@ export async function randomDraws(seed, count = 5, bound = 227) {
   const m = await loadModule();
   return callCore(() => m.statsRandomDraws({ seed, count, bound }));
 }
+
+/**
+ * The mean of paired differences a_i - b_i (pairs with a NaN left out) with its Student t interval
+ * and two-sided p, as R t.test(a, b, paired = TRUE): {n, mean, sd, lower, upper, p} (NaN where n < 2).
+ * @param {{a: ArrayLike<number>, b: ArrayLike<number>, confLevel?: number}} input
+ */
+export async function pairedDifference({ a, b, confLevel = 0.95 }) {
+  const m = await loadModule();
+  return callCore(() => m.pairedDifference({ a: Float64Array.from(a), b: Float64Array.from(b), confLevel }));
+}

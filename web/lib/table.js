@@ -3,16 +3,9 @@
 // header is row 0), which is what error messages report.
 import Papa from 'papaparse';
 import { InputError, quote } from './errors.js';
+import { resolveDecimalMark, parseNumber } from './decimal.js';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '.']);
-
-function toNumber(s) {
-  const t = s.trim();
-  if (t === 'Inf' || t === '+Inf' || t === 'Infinity') return Infinity;
-  if (t === '-Inf' || t === '-Infinity') return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
-  return Number(t);
-}
 
 /**
  * @typedef {{kind: 'number'|'text', raw: (string|null)[], values?: Float64Array, missing: number,
@@ -20,17 +13,23 @@ function toNumber(s) {
  *   kind 'text' only when most non-empty cells are not numbers (a categorical column); otherwise
  *   'number', with `nonNumeric` counting the stray non-numeric cells (NaN in `values`): reading such a
  *   column as numbers is an error naming the first one (web/lib/columns.js numericColumn).
- * @typedef {{file: string, header: string[], rowCount: number, columns: Map<string, Column>}} Table
+ * @typedef {{file: string, header: string[], rowCount: number, columns: Map<string, Column>,
+ *            decimalMark: '.'|',', decimalSetting: 'auto'|'.'|','}} Table
  */
 
-/** Build typed columns from a header and rows of strings. */
-export function tableFromRows(file, header, rows) {
+/**
+ * Build typed columns from a header and rows of strings. Number cells are read with the file's
+ * decimal mark (decimal.js: detected unless `decimal` forces one; `delimiter` is what the file was
+ * split on, which the detection needs).
+ */
+export function tableFromRows(file, header, rows, { decimal = 'auto', delimiter = ',' } = {}) {
   const seen = new Set();
   header.forEach((name, j) => {
     if (name.trim() === '') throw new InputError(`${file}: column ${j + 1} has an empty name in the header; give every column a name`, { file, column: j + 1 });
     if (seen.has(name)) throw new InputError(`${file}: the column name ${quote(name)} appears twice in the header; rename one of them`, { file, column: name });
     seen.add(name);
   });
+  const decimalMark = resolveDecimalMark(decimal, rows, delimiter);
   const columns = new Map();
   header.forEach((name, j) => {
     const raw = new Array(rows.length);
@@ -42,7 +41,7 @@ export function tableFromRows(file, header, rows) {
       const cell = rows[i][j];
       if (cell === undefined || MISSING.has(cell.trim())) { raw[i] = null; values[i] = NaN; missing++; continue; }
       raw[i] = cell;
-      const v = toNumber(cell);
+      const v = parseNumber(cell, decimalMark);
       if (v === undefined) {
         if (nonNumeric === 0) firstNonNumericRow = { row: i + 1, value: cell };
         nonNumeric++;
@@ -57,7 +56,7 @@ export function tableFromRows(file, header, rows) {
       ? { kind: 'text', raw, firstNonNumericRow, missing, nonNumeric }
       : { kind: 'number', raw, values, missing, nonNumeric, ...(nonNumeric ? { firstNonNumericRow } : {}) });
   });
-  return { file, header: [...header], rowCount: rows.length, columns };
+  return { file, header: [...header], rowCount: rows.length, columns, decimalMark, decimalSetting: decimal };
 }
 
 /** PapaParse's options for every read (whole text or streamed): delimiter guessed unless given. */
@@ -70,15 +69,22 @@ export const parseOptions = (delimiter) => ({ delimiter: delimiter ?? '', skipEm
  * row (row 1 = the row after the header) whatever the chunking.
  */
 export class TableReader {
-  constructor(file) {
+  /** @param {string} file @param {{decimal?: 'auto'|'.'|','}} [options] */
+  constructor(file, { decimal = 'auto' } = {}) {
     this.file = file;
+    this.decimal = decimal;
+    this.delimiter = undefined;
     this.header = null;
     this.rows = [];
   }
 
-  /** One parsed chunk: PapaParse's `data` and `errors` (an error's `row` indexes this chunk's data). */
-  push(data, errors = []) {
+  /**
+   * One parsed chunk: PapaParse's `data`, `errors` (an error's `row` indexes this chunk's data) and the
+   * delimiter it split on (`meta.delimiter`; the decimal-mark detection needs it).
+   */
+  push(data, errors = [], delimiter = undefined) {
     const file = this.file;
+    if (this.delimiter === undefined && delimiter !== undefined) this.delimiter = delimiter;
     const serious = errors.find((e) => e.type === 'Quotes' || e.type === 'FieldMismatch');
     if (serious) {
       const index = serious.row ?? 0;
@@ -108,22 +114,22 @@ export class TableReader {
     const file = this.file;
     if (!this.header || this.header.length === 0) throw new InputError(`${file}: no header row found`, { file });
     if (this.rows.length === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
-    return tableFromRows(file, this.header, this.rows);
+    return tableFromRows(file, this.header, this.rows, { decimal: this.decimal, delimiter: this.delimiter ?? ',' });
   }
 }
 
 /**
  * Parse CSV or TSV text. The delimiter is guessed from the first line unless given.
  * @param {string} text
- * @param {{file?: string, delimiter?: string}} [options]
+ * @param {{file?: string, delimiter?: string, decimal?: 'auto'|'.'|','}} [options]
  * @returns {Table}
  */
-export function parseTable(text, { file = 'data', delimiter } = {}) {
+export function parseTable(text, { file = 'data', delimiter, decimal = 'auto' } = {}) {
   if (typeof text !== 'string') throw new InputError(`${file}: expected text content`, { file });
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;  // strip a UTF-8 BOM
   if (body.trim() === '') throw new InputError(`${file}: the file is empty; it needs a header row and at least one data row`, { file });
   const result = Papa.parse(body, parseOptions(delimiter));
-  const reader = new TableReader(file);
-  reader.push(result.data, result.errors);
+  const reader = new TableReader(file, { decimal });
+  reader.push(result.data, result.errors, result.meta.delimiter);
   return reader.finish();
 }

@@ -2,13 +2,14 @@
 import { concordance } from '../../lib/cox.js';
 import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 
 export default {
   name: 'concordance',
   summary: "Harrell's concordance index of a score, O(n log n), with R's counts",
   usage: 'latefuse concordance --data FILE.csv --time COL --event COL --score COL [--higher risk|survival]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
     { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
@@ -20,7 +21,7 @@ export default {
   ],
   details: ['C = (concordant + tied_score/2) / comparable; two events at the same time are not comparable (tied_time).'],
   async run(o) {
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
     const score = numericColumn(table, o.score, 'score');

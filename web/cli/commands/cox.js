@@ -2,7 +2,7 @@
 import { fitCox } from '../../lib/cox.js';
 import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
@@ -10,6 +10,7 @@ export default {
   summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
   usage: 'latefuse cox --data FILE.csv --time COL --event COL --covariates A,B,C [options]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
     { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
@@ -34,7 +35,7 @@ export default {
     }
     if (o.ridgeScale && o.ridgeTheta === undefined) throw new UsageError('--ridge-scale needs --ridge-theta');
     if (o.maxIter < 0) throw new UsageError('--max-iter must be >= 0');
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
     const covs = o.covariates.map((c) => numericColumn(table, c, 'covariate'));

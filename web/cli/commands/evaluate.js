@@ -6,7 +6,7 @@ import { numericColumn, eventColumn, completeRows, checkTimes, EVENT_CODING_RULE
 import { ModelError } from '../../lib/errors.js';
 import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile, readTextFile } from '../data.js';
+import { readTableFile, readTextFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadModule } from '../../lib/module.js';
@@ -25,6 +25,7 @@ export default {
     '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
     '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
     { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
@@ -91,7 +92,7 @@ export default {
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
       throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
     }
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
     const score = numericColumn(table, o.score, 'score');

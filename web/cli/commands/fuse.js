@@ -10,7 +10,7 @@ import { scoreTables, predictionsCsv } from '../../lib/model.js';
 import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { outcomeJoin } from '../../lib/join.js';
 import { InputError, ModelError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, readFeatureInfo, DECIMAL_OPTION } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 
 // --modality NAME=COL,COL,... | NAME=PREFIX* (items may mix columns and prefixes)
@@ -122,6 +122,7 @@ export default {
     '[--early-fusion complete-case|imputed|none] [--ties efron|breslow] [--risk-groups median|tertiles|optimistic] ' +
     '--model-out model.json --report-out report.json',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
@@ -173,6 +174,8 @@ export default {
         'or read as missing with a warning naming them' },
     { flag: 'ties', arg: 'METHOD', type: 'string', choices: ['efron', 'breslow'], help: 'tie handling of every Cox model (survival only) [default: efron]' },
     { flag: 'time-unit', arg: 'UNIT', type: 'string', help: 'unit of the times (e.g. months), recorded in the model file' },
+    { flag: 'feature-info', arg: 'FILE', type: 'string',
+      help: 'CSV with the columns feature, unit, description: units and descriptions of the features, recorded in the model file\'s "features" section' },
     { flag: 'model-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the model file (JSON)' },
     { flag: 'report-out', arg: 'FILE', type: 'string', required: true, help: 'where to write the evaluation report (JSON)' },
     { flag: 'html-report', arg: 'FILE', type: 'string',
@@ -259,7 +262,7 @@ export default {
       files.add(f);
     }
 
-    const tables = o.data.map((f) => readTableFile(f));
+    const tables = o.data.map((f) => readTableFile(f, { decimal: o.decimal }));
     const join = outcomeJoin(tables, binary ? { id: o.id, anchor: o.outcome, role: 'outcome' } : { id: o.id, anchor: o.time });
     if (!binary && !join.outcome.columns.has(o.event)) {
       throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
@@ -341,6 +344,7 @@ export default {
     if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
     if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
+    if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
 
     const started = performance.now();
     const report = await fitAndEvaluateFusion(request);

@@ -2,7 +2,7 @@
 // pairwise-complete rows, with R cor.test(exact = FALSE) p-values.
 import { rankCorrelationMatrix, adjustPValues } from '../../lib/stats.js';
 import { numericColumn } from '../../lib/columns.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
@@ -10,6 +10,7 @@ export default {
   summary: "Kendall's tau-b matrix of several columns (pairwise-complete rows) with cor.test p-values",
   usage: 'latefuse kendall --data FILE.csv --columns A,B,C [--method kendall|spearman] [--adjust BH]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'columns', arg: 'A,B,C', type: 'list', required: true, help: 'numeric columns (at least two)' },
     { flag: 'method', arg: 'NAME', type: 'string', default: 'kendall', choices: ['kendall', 'spearman'], help: 'rank correlation' },
@@ -24,7 +25,7 @@ export default {
     if (o.columns.length < 2) throw new UsageError('--columns needs at least two columns');
     const dup = o.columns.find((c, i) => o.columns.indexOf(c) !== i);
     if (dup) throw new UsageError(`--columns lists "${dup}" twice`);
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const columns = Object.fromEntries(o.columns.map((c) => [c, numericColumn(table, c)]));
     const started = performance.now();
     const m = await rankCorrelationMatrix(columns, o.method);

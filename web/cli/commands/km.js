@@ -2,7 +2,7 @@
 // the log-rank test between groups (R survdiff).
 import { kaplanMeier, logRank } from '../../lib/stats.js';
 import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
@@ -10,6 +10,7 @@ export default {
   summary: 'Kaplan–Meier survival by group, medians with CIs, and the log-rank test (R survfit/survdiff)',
   usage: 'latefuse km --data FILE.csv --time COL --event COL [--group COL] [--times t1,t2,...] [--conf-type log|log-log]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
     { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
@@ -29,7 +30,7 @@ export default {
   ],
   async run(o) {
     if (!(o.confLevel > 0 && o.confLevel < 1)) throw new UsageError('--conf-level must lie strictly between 0 and 1');
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
     const event = eventColumn(table, o.event);
     const used = [time, event];

@@ -3,7 +3,7 @@
 import { fitLogistic } from '../../lib/stats.js';
 import { numericColumn, requireColumn, completeRows } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 // 0/1 (or TRUE/FALSE, yes/no) outcome as Float64Array with NaN for missing.
@@ -39,6 +39,7 @@ export default {
   summary: 'logistic regression (R glm binomial; optional ridge), odds ratios, DeLong AUC, Brier score',
   usage: 'latefuse logistic --data FILE.csv --outcome COL --covariates A,B,C [--ridge L] [--weights COL]',
   options: [
+    DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'outcome', arg: 'COL', type: 'string', required: true, help: 'binary outcome: 0/1 or TRUE/FALSE' },
     { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true, help: 'numeric covariate columns' },
@@ -53,7 +54,7 @@ export default {
   async run(o) {
     if (o.ridge < 0) throw new UsageError('--ridge must be >= 0');
     if (!(o.confLevel > 0 && o.confLevel < 1)) throw new UsageError('--conf-level must lie strictly between 0 and 1');
-    const table = readTableFile(o.data);
+    const table = readTableFile(o.data, { decimal: o.decimal });
     const y = outcomeColumn(table, o.outcome);
     const covs = o.covariates.map((c) => numericColumn(table, c, 'covariate'));
     const used = [y, ...covs];

@@ -1,7 +1,7 @@
 // latefuse score: score new patients with a saved late-fusion model file; write predictions.csv.
 import { writeFileSync } from 'node:fs';
 import { validateModel, scoreTables, predictionsCsv } from '../../lib/model.js';
-import { readTableFile, readTextFile } from '../data.js';
+import { readTableFile, readTextFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError } from '../options.js';
 
 const readModelFile = (path) => readTextFile(path, 'the model');
@@ -11,6 +11,7 @@ export default {
   summary: 'score new patients with a saved late-fusion model (risk scores, risk group, S(t) with CI)',
   usage: 'latefuse score --model model.json --data F.csv [--data G.csv ...] [--id COL] [--skip-unscorable] --out predictions.csv',
   options: [
+    DECIMAL_OPTION,
     { flag: 'model', arg: 'FILE', type: 'string', required: true, help: 'the model file (JSON) written by LateFuse' },
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true,
       help: 'CSV/TSV with the model\'s feature columns; repeat for several files (joined on --id)' },
@@ -18,16 +19,17 @@ export default {
       help: 'patient id column [default: id; with one file and no such column, rows are numbered]' },
     { flag: 'out', arg: 'FILE', type: 'string', required: true, help: 'where to write the predictions CSV' },
     { flag: 'skip-unscorable', type: 'boolean',
-      help: 'score the others when a patient has no modality, and list the skipped IDs on stderr (default: such a patient is an error)' },
+      help: 'score the others when a patient has no modality or a feature cell that is not a number, and list the skipped IDs on stderr (default: such a patient is an error)' },
   ],
   details: [
     'Every column the model was trained on must be present (cells may be empty = missing); a categorical',
     'column is given raw (its text levels) and encoded by the model file\'s "encodings"; a level the model has',
     'never seen scores as the reference level, with a note naming the column and level. With several',
     'files, a patient missing from a file lacks that file\'s columns. A patient with no modality (under the model\'s',
-    'presence rule) is an error naming the patient; with --skip-unscorable the other patients are scored and',
-    'written (exactly as without the skipped ones), the skipped IDs are printed on stderr and listed with the',
-    'reason in the JSON summary ("unscorable"), and the exit code is 0 (2 if no patient can be scored).',
+    'presence rule), or with a feature cell that is not a number, is an error naming it; with --skip-unscorable the',
+    'other patients are scored (exactly as without the skipped ones), each skipped patient keeps a row in its place',
+    'with every value empty and the note "not scored: <reason>", the skipped IDs are printed on stderr and listed',
+    'with the reason in the JSON summary ("unscorable"), and the exit code is 0 (2 if no patient can be scored).',
     'predictions.csv: id, pattern (modalities present), <modality>_score (standardised), fused_lp (higher =',
     'higher risk), hazard_ratio, percentile (among the training patients), risk_group (when the model has',
     'cut-points), surv_<t> with _lower/_upper (95% CI) at the model\'s horizons, integrator (modalities',
@@ -35,7 +37,10 @@ export default {
     'A binary model (fitted with latefuse fuse --outcome) writes id, pattern, <modality>_score, fused_lp (the',
     'log-odds when an integrator scored the patient), risk_group, probability (P(y = 1) from whichever model',
     'scored the patient), percentile, integrator, note.',
-    'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, horizons, columns).',
+    'With the model file\'s "features" (what training showed per raw feature): a value outside a feature\'s',
+    'training range is scored and named on stderr ("warning: ... the prediction is an extrapolation"); a value',
+    'other than 0/1 of a binary feature is an error (skipped with --skip-unscorable).',
+    'Output: JSON summary (patients, patterns and the integrator each used, fallbacks, range_warnings, horizons, columns).',
   ],
   async run(o) {
     const text = readModelFile(o.model);
@@ -46,7 +51,7 @@ export default {
       if (error.name === 'InputError') error.message = `${o.model}: ${error.message}`;
       throw error;
     }
-    const tables = o.data.map((path) => readTableFile(path));
+    const tables = o.data.map((path) => readTableFile(path, { decimal: o.decimal }));
     const started = performance.now();
     const p = await scoreTables(text, tables, { idColumn: o.id ?? 'id', idRequired: o.id !== undefined, summary, skipUnscorable: o.skipUnscorable });
     const ms = performance.now() - started;
@@ -58,9 +63,17 @@ export default {
     }
     if (p.unscorable.length) {
       const list = p.unscorable.map((u) => u.id);
-      process.stderr.write(`latefuse: skipped ${list.length} unscorable ${list.length === 1 ? 'patient' : 'patients'} ` +
-        `(${p.unscorable[0].reason}): ${list.join(', ')}\n`);
+      const reasons = new Set(p.unscorable.map((u) => u.reason));
+      const what = `skipped ${list.length} unscorable ${list.length === 1 ? 'patient' : 'patients'}`;
+      process.stderr.write(reasons.size === 1
+        ? `latefuse: ${what} (${p.unscorable[0].reason}): ${list.join(', ')}\n`
+        : `latefuse: ${what}:\n${p.unscorable.map((u) => `  ${u.id}: ${u.reason}\n`).join('')}`);
     }
+    // Values outside the range seen in training (the model file's "features"): scored, said on stderr.
+    const warnings = p.warnings ?? [];
+    const SHOWN = 20;
+    for (const w of warnings.slice(0, SHOWN)) process.stderr.write(`latefuse: warning: patient ${w.id}: ${w.message}\n`);
+    if (warnings.length > SHOWN) process.stderr.write(`latefuse: warning: ${warnings.length - SHOWN} more values outside the training range (${warnings.length} in all)\n`);
     const patterns = new Map();
     for (let i = 0; i < p.ids.length; i++) {
       const key = p.pattern[i];
@@ -78,6 +91,7 @@ export default {
       patterns: [...patterns.values()],
       fallbacks: p.fallback.filter(Boolean).length,
       unscorable: p.unscorable.map((u) => ({ id: u.id, reason: u.reason })),
+      range_warnings: warnings.length,
       horizons: p.survival.map((h) => h.time),
       time_unit: p.timeUnit,
       risk_groups: summary.riskGroups ? summary.riskGroups.labels : null,

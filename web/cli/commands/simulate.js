@@ -53,6 +53,8 @@ export default {
     { flag: 'median-survival', arg: 'X', type: 'number', help: 'median survival (months) at average risk' },
     { flag: 'weibull-shape', arg: 'X', type: 'number', help: 'Weibull shape of the event times' },
     { flag: 'missing-cells', arg: 'X', type: 'number', help: 'probability that a cell of a measured modality is missing' },
+    { flag: 'missing-not-at-random', arg: 'S', type: 'number',
+      help: 'modalities missing not at random: 0 = independent of risk; S > 0 (up to 10) = the higher the risk, the fewer modalities (counts unchanged)' },
   ],
   details: [
     'A modality a patient lacks has every one of its cells empty. The availability counts and the number',
@@ -90,6 +92,7 @@ export default {
       if (o[key] !== undefined) request[key] = o[key];
     }
     if (o.missingCells !== undefined) request.cellMissing = o.missingCells;
+    if (o.missingNotAtRandom !== undefined) request.missingNotAtRandom = o.missingNotAtRandom;
     if (o.interactionBetween !== undefined) {
       if (o.interactionBetween.length !== 2) throw new UsageError('--interaction-between needs two modality names, e.g. radiomics,genomic');
       request.interactionBetween = o.interactionBetween;
@@ -122,6 +125,7 @@ export default {
     if (r.outcome !== 'binary') Object.assign(out, { censoring: r.censoring, median_survival: r.medianSurvival, weibull_shape: r.weibullShape });
     Object.assign(out, {
       missing_cells: r.cellMissing,
+      missing_not_at_random: r.missingNotAtRandom,
       bytes: Buffer.byteLength(r.csv),
       compute_ms: Math.round(ms * 1000) / 1000,
     });
