@@ -7,7 +7,7 @@ export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvEl
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, groupCodes,
+  permutationTest, randomDraws, groupCodes, quantileType7, defaultHorizons,
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { fitAndEvaluateFusion } from './fusion_report.js';
