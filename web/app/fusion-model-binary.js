@@ -3,22 +3,22 @@
 // into plain objects for fusion-view.js — next to fusion-model.js readReport, which reads the fields
 // both outcomes share. Picking fields only: no number is computed here.
 import { pick, reportOf, modelTextOf } from './fusion-model.js';
+import { finiteOrNull } from '../lib/numbers.js';
 
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const list = (v) => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v) : []);
 
 function subset(s) {
   if (!s) return null;
   return {
-    n: num(pick(s, 'n')),
-    cases: num(pick(s, 'cases')),
-    controls: num(pick(s, 'controls')),
-    delongSe: num(pick(s, 'delong_se')),
-    delongLower: num(pick(s, 'delong_lower')),
-    delongUpper: num(pick(s, 'delong_upper')),
-    brier: num(pick(s, 'brier')),
-    calibrationIntercept: num(pick(s, 'calibration_intercept')),
-    calibrationSlope: num(pick(s, 'calibration_slope')),
+    n: finiteOrNull(pick(s, 'n')),
+    cases: finiteOrNull(pick(s, 'cases')),
+    controls: finiteOrNull(pick(s, 'controls')),
+    delongSe: finiteOrNull(pick(s, 'delong_se')),
+    delongLower: finiteOrNull(pick(s, 'delong_lower')),
+    delongUpper: finiteOrNull(pick(s, 'delong_upper')),
+    brier: finiteOrNull(pick(s, 'brier')),
+    calibrationIntercept: finiteOrNull(pick(s, 'calibration_intercept')),
+    calibrationSlope: finiteOrNull(pick(s, 'calibration_slope')),
   };
 }
 
@@ -27,15 +27,15 @@ function groupSet(set) {
   return {
     groups: list(pick(set, 'groups')).map((g) => ({
       label: String(pick(g, 'label', '')),
-      n: num(pick(g, 'n')),
-      cases: num(pick(g, 'cases')),
-      proportion: num(pick(g, 'proportion')),
-      lower: num(pick(g, 'proportion_lower')),
-      upper: num(pick(g, 'proportion_upper')),
+      n: finiteOrNull(pick(g, 'n')),
+      cases: finiteOrNull(pick(g, 'cases')),
+      proportion: finiteOrNull(pick(g, 'proportion')),
+      lower: finiteOrNull(pick(g, 'proportion_lower')),
+      upper: finiteOrNull(pick(g, 'proportion_upper')),
     })),
-    chisq: num(pick(set, 'chisq')),
-    df: num(pick(set, 'chisq_df')),
-    p: num(pick(set, 'chisq_p')),
+    chisq: finiteOrNull(pick(set, 'chisq')),
+    df: finiteOrNull(pick(set, 'chisq_df')),
+    p: finiteOrNull(pick(set, 'chisq_p')),
     test: pick(set, 'test'),
     warnings: list(pick(set, 'warnings')),
   };
@@ -61,8 +61,8 @@ export function readBinaryReport(result) {
         model: String(pick(t, 'model', '')),
         kind: String(pick(t, 'kind', '')),
         terms: list(pick(t, 'terms')).map((x) => ({
-          name: String(pick(x, 'name', '')), coef: num(pick(x, 'coef')), se: num(pick(x, 'se')), or: num(pick(x, 'or')),
-          lower: num(pick(x, 'or_lower')), upper: num(pick(x, 'or_upper')), z: num(pick(x, 'z')), p: num(pick(x, 'p')),
+          name: String(pick(x, 'name', '')), coef: finiteOrNull(pick(x, 'coef')), se: finiteOrNull(pick(x, 'se')), or: finiteOrNull(pick(x, 'or')),
+          lower: finiteOrNull(pick(x, 'or_lower')), upper: finiteOrNull(pick(x, 'or_upper')), z: finiteOrNull(pick(x, 'z')), p: finiteOrNull(pick(x, 'p')),
         })),
       }))
       : [],
@@ -83,17 +83,17 @@ export function readElasticNet(result) {
   const settings = doc?.training?.settings?.elastic_net;
   if (!settings) return null;
   return {
-    alpha: num(settings.alpha),
+    alpha: finiteOrNull(settings.alpha),
     lambdaRule: String(settings.lambda_rule ?? ''),
-    folds: num(settings.folds),
+    folds: finiteOrNull(settings.folds),
     modalities: list(doc.modalities).map((m) => {
       const features = list(m.features);
       const selected = features.filter((f) => f.screening === 'selected' || f.screening === 'selected_by_fallback');
       return {
         name: String(m.name ?? ''),
-        lambda: num(m.elastic_net?.lambda),
-        lambdaMin: num(m.elastic_net?.lambda_min),
-        lambda1se: num(m.elastic_net?.lambda_1se),
+        lambda: finiteOrNull(m.elastic_net?.lambda),
+        lambdaMin: finiteOrNull(m.elastic_net?.lambda_min),
+        lambda1se: finiteOrNull(m.elastic_net?.lambda_1se),
         fallback: !!m.elastic_net?.fallback,
         columns: features.length,
         selected: selected.map((f) => String(f.column)),

@@ -4,6 +4,7 @@ import { concordance } from '../../lib/cox.js';
 import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration, defaultHorizons } from '../../lib/stats.js';
 import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
+import { finiteOrNull } from '../../lib/numbers.js';
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
 import { readTableFile } from '../data.js';
@@ -199,8 +200,6 @@ function readModelText(path) {
   if (stat.isDirectory()) throw new UsageError(`cannot read --attach-to ${path}: it is a directory, not a .json model file`);
   return readFileSync(path, 'utf8');
 }
-
-const finiteOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The model file's validation entry (models/schema.json, "validation") of an evaluate result. */
 function validationEntry(r, o) {
