@@ -226,6 +226,18 @@ val correlationObject(const RankCorrelation& r) {
 }
 
 // input: {x, y}
+// input: {x: Float64Array (finite, at least one value), probs: Float64Array in [0, 1]} -> number[]:
+// R's quantile(x, probs, type = 7) (Hyndman & Fan 1996), the one implementation the CLI and the page
+// use for default horizons and risk-group cut points.
+val quantileJs(val input) {
+  const Eigen::VectorXd x = required(input, "x"), probs = required(input, "probs");
+  if (x.size() == 0) throw InputError("quantile: give at least one value");
+  if (!x.allFinite()) throw InputError("quantile: every value must be a finite number");
+  for (Eigen::Index k = 0; k < probs.size(); ++k)
+    if (!(probs(k) >= 0 && probs(k) <= 1)) throw InputError("quantile: probabilities must lie in [0, 1]");
+  return toArray(quantileType7(x, probs));
+}
+
 val kendallJs(val input) { return correlationObject(kendallTau(required(input, "x"), required(input, "y"))); }
 val spearmanJs(val input) { return correlationObject(spearmanRho(required(input, "x"), required(input, "y"))); }
 
@@ -506,6 +518,7 @@ EMSCRIPTEN_BINDINGS(latefuse_stats) {
   emscripten::function("timeDependentAuc", &Guard<&timeDependentAucJs>::call);
   emscripten::function("brierScore", &Guard<&brierScoreJs>::call);
   emscripten::function("survivalCalibration", &Guard<&calibrationJs>::call);
+  emscripten::function("quantileType7", &Guard<&quantileJs>::call);
   emscripten::function("kendall", &Guard<&kendallJs>::call);
   emscripten::function("spearman", &Guard<&spearmanJs>::call);
   emscripten::function("rankCorrelationMatrix", &Guard<&rankCorrelationMatrixJs>::call);

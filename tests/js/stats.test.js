@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, InputError, ModelError, CancelledError,
+  permutationTest, randomDraws, quantileType7, defaultHorizons, InputError, ModelError, CancelledError,
 } from '../../web/lib/index.js';
 import { readJson, expectClose, latefuse } from './helpers.js';
 
@@ -112,6 +112,29 @@ describe('Kaplan–Meier and log-rank through WASM equal R survival 3.5-3', () =
     const km = await kaplanMeier({ time: [3, 5, 7], event: [0, 0, 0] });
     expect(km.groups[0].median).toBeNull();
     await expect(kaplanMeier({ time: [1, -1], event: [1, 1] })).rejects.toThrow(/negative.*row 2/);
+  });
+});
+
+describe("quantiles and default horizons through WASM equal R's quantile(type = 7)", () => {
+  it('the calibration deciles of stats_golden.R (R: quantile(1 - predicted, seq(0, 1, 0.1)))', async () => {
+    const c = byName('calibration', 'lung_cox_365');
+    const risk = c.predicted.map((p) => 1 - p);
+    const probs = Array.from({ length: 11 }, (_, k) => (k === 10 ? 1 : k * 0.1));
+    const q = await quantileType7(risk, probs);
+    // The JSON holds R's breaks to 15 significant digits.
+    expectClose(q, c.breaks, 5e-15, 'breaks');
+  });
+
+  it('default horizons: the distinct event-time quartiles inside the follow-up', async () => {
+    const c = byName('metrics', 'lung_cox');
+    const t = Array.from(c.test.time);
+    const e = Array.from(c.test.event);
+    // R 4.2.2: quantile(time[event == 1], c(.25, .5, .75)) on these 227 rows = 140.25, 227.5, 387.75,
+    // all inside the follow-up [5, 1022).
+    expect(await defaultHorizons(t, e)).toEqual([140.25, 227.5, 387.75]);
+    expect(await defaultHorizons([1, 2, 3], [0, 0, 0])).toEqual([]);
+    await expect(quantileType7([], [0.5])).rejects.toThrow(/at least one value/);
+    await expect(quantileType7([1, 2], [1.5])).rejects.toThrow(/\[0, 1\]/);
   });
 });
 

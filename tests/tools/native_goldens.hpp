@@ -57,12 +57,8 @@ inline nlohmann::json seededNativeJson(const SeededNativeSettings& s = {}) {
   j["generator"] = "tests/tools/write_native_goldens.cpp (build/native/latefuse_write_goldens seeded)";
   j["data"] = "stats_golden.json bootstrap.data (lung, 227 rows, Cox lp)";
   j["seed"] = s.seed;
-  j["bootstrap"] = {{"statistic", "harrell"}, {"replicates", o.replicates}, {"estimate", a.estimate},
-                    {"values", std::vector<double>(a.replicates.data(), a.replicates.data() + a.replicates.size())},
-                    {"lower", a.lower}, {"upper", a.upper}, {"bca_lower", a.bcaLower}, {"bca_upper", a.bcaUpper}};
-  j["permutation"] = {{"statistic", "harrell"}, {"permutations", po.permutations}, {"observed", p.observed},
-                      {"values", std::vector<double>(p.statistics.data(), p.statistics.data() + p.statistics.size())},
-                      {"extreme", p.extreme}, {"p", p.p}};
+  j["bootstrap"] = {{"statistic", "harrell"}, {"replicates", o.replicates}, {"estimate", a.estimate}, {"values", std::vector<double>(a.replicates.data(), a.replicates.data() + a.replicates.size())}, {"lower", a.lower}, {"upper", a.upper}, {"bca_lower", a.bcaLower}, {"bca_upper", a.bcaUpper}};
+  j["permutation"] = {{"statistic", "harrell"}, {"permutations", po.permutations}, {"observed", p.observed}, {"values", std::vector<double>(p.statistics.data(), p.statistics.data() + p.statistics.size())}, {"extreme", p.extreme}, {"p", p.p}};
   Random rng(static_cast<uint64_t>(s.seed));
   std::vector<std::string> raw;
   for (int k = 0; k < 5; ++k) raw.push_back(std::to_string(rng.next()));

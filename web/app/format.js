@@ -1,8 +1,7 @@
 // Number formatting for display. Formatting only: every number shown is computed by the
 // WebAssembly core; these functions round it for reading (the full value goes in data-value).
 
-/** A number that can be shown or plotted (not null, undefined, NaN or ±∞). */
-export const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+export { finite } from '../lib/numbers.js';
 
 export function fixed(x, digits = 3) {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';

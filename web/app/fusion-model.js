@@ -2,7 +2,11 @@
 // cpp/latefuse/fusion_report.hpp) read into the plain objects the page draws. Picking fields only:
 // no number is computed here. Keys are read in snake_case (the core's JSON) or camelCase (a JS
 // wrapper that renames them), so the page does not depend on the wrapper's spelling.
-// Used in the worker (per-seed rows of the Learn tab) and on the page (fusion-view.js).
+// Used in the worker (per-seed rows of the Learn tab) and on the page (fusion-view.js). The binary
+// fields (cpp/latefuse/fusion_report.hpp "Binary outcomes") and the elastic-net selection of the
+// model file are read by readBinaryReport and readElasticNet at the end of this file.
+
+import { finiteOrNull } from '../lib/numbers.js';
 
 const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 /** obj[key] in snake_case or camelCase; null for NaN (the core writes NaN as null). */
@@ -13,7 +17,6 @@ export function pick(obj, key, fallback = null) {
   if (v === undefined) return fallback;
   return typeof v === 'number' && Number.isNaN(v) ? null : v;
 }
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const list = (v) => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v) : []);
 
 /** The report inside whatever the engine returned ({report, model} or the report itself). */
@@ -44,15 +47,15 @@ export function reportDocumentOf(result) {
 function subset(s) {
   if (!s) return null;
   return {
-    n: num(pick(s, 'n')),
-    events: num(pick(s, 'events')),
-    c: num(pick(s, 'c')),
-    lower: num(pick(s, 'c_lower')),
-    upper: num(pick(s, 'c_upper')),
-    p: num(pick(s, 'permutation_p')),
-    uno: num(pick(s, 'uno_c')),
-    ibs: num(pick(s, 'ibs')),
-    auc: list(pick(s, 'auc')).map((a) => ({ time: num(pick(a, 'time')), auc: num(pick(a, 'auc')) })),
+    n: finiteOrNull(pick(s, 'n')),
+    events: finiteOrNull(pick(s, 'events')),
+    c: finiteOrNull(pick(s, 'c')),
+    lower: finiteOrNull(pick(s, 'c_lower')),
+    upper: finiteOrNull(pick(s, 'c_upper')),
+    p: finiteOrNull(pick(s, 'permutation_p')),
+    uno: finiteOrNull(pick(s, 'uno_c')),
+    ibs: finiteOrNull(pick(s, 'ibs')),
+    auc: list(pick(s, 'auc')).map((a) => ({ time: finiteOrNull(pick(a, 'time')), auc: finiteOrNull(pick(a, 'auc')) })),
     warnings: list(pick(s, 'warnings')),
   };
 }
@@ -62,21 +65,21 @@ function groupSet(set) {
   return {
     groups: list(pick(set, 'groups')).map((g) => ({
       label: String(pick(g, 'label', '')),
-      n: num(pick(g, 'n')),
-      events: num(pick(g, 'events')),
-      median: num(pick(g, 'median')),
-      medianLower: num(pick(g, 'median_lower')),
-      medianUpper: num(pick(g, 'median_upper')),
-      survivalAt: list(pick(g, 'survival_at')).map((a) => ({ time: num(pick(a, 'time')), surv: num(pick(a, 'surv')), lower: num(pick(a, 'lower')), upper: num(pick(a, 'upper')) })),
+      n: finiteOrNull(pick(g, 'n')),
+      events: finiteOrNull(pick(g, 'events')),
+      median: finiteOrNull(pick(g, 'median')),
+      medianLower: finiteOrNull(pick(g, 'median_lower')),
+      medianUpper: finiteOrNull(pick(g, 'median_upper')),
+      survivalAt: list(pick(g, 'survival_at')).map((a) => ({ time: finiteOrNull(pick(a, 'time')), surv: finiteOrNull(pick(a, 'surv')), lower: finiteOrNull(pick(a, 'lower')), upper: finiteOrNull(pick(a, 'upper')) })),
     })),
-    chisq: num(pick(set, 'logrank_chisq')),
-    df: num(pick(set, 'logrank_df')),
-    p: num(pick(set, 'logrank_p')),
+    chisq: finiteOrNull(pick(set, 'logrank_chisq')),
+    df: finiteOrNull(pick(set, 'logrank_df')),
+    p: finiteOrNull(pick(set, 'logrank_p')),
     warnings: list(pick(set, 'warnings')),
   };
 }
 
-const matrix = (m) => list(m).map((row) => list(row).map(num));
+const matrix = (m) => list(m).map((row) => list(row).map(finiteOrNull));
 
 /** The whole report as the page's view model. */
 export function readReport(result) {
@@ -89,8 +92,8 @@ export function readReport(result) {
   const patients = pick(r, 'test_patients', {});
   const readPatterns = (ps) => list(ps).map((p) => ({
     modalities: list(pick(p, 'modalities')).map(String),
-    patients: num(pick(p, 'patients')),
-    events: num(pick(p, 'events')),
+    patients: finiteOrNull(pick(p, 'patients')),
+    events: finiteOrNull(pick(p, 'events')),
     integrator: !!pick(p, 'integrator', false),
     scoredBy: list(pick(p, 'scored_by')).map(String),
     fallback: !!pick(p, 'fallback', false),
@@ -100,11 +103,11 @@ export function readReport(result) {
     settings: pick(r, 'settings', {}),
     modalities: list(pick(r, 'modalities')).map(String),
     split: {
-      train: num(pick(split, 'train')), test: num(pick(split, 'test')),
-      trainEvents: num(pick(split, 'train_events')), testEvents: num(pick(split, 'test_events')),
-      commonTest: num(pick(split, 'common_test')), excluded: num(pick(split, 'excluded_no_modality')),
+      train: finiteOrNull(pick(split, 'train')), test: finiteOrNull(pick(split, 'test')),
+      trainEvents: finiteOrNull(pick(split, 'train_events')), testEvents: finiteOrNull(pick(split, 'test_events')),
+      commonTest: finiteOrNull(pick(split, 'common_test')), excluded: finiteOrNull(pick(split, 'excluded_no_modality')),
     },
-    horizons: list(pick(r, 'horizons')).map(num),
+    horizons: list(pick(r, 'horizons')).map(finiteOrNull),
     models: list(pick(r, 'models')).map((m) => ({
       name: String(pick(m, 'name', '')),
       kind: String(pick(m, 'kind', '')),
@@ -113,14 +116,14 @@ export function readReport(result) {
       common: subset(pick(m, 'common')),
     })),
     comparisons: list(pick(r, 'comparisons')).map((k) => ({
-      name: String(pick(k, 'name', '')), a: pick(k, 'a'), b: pick(k, 'b'), n: num(pick(k, 'n')),
-      cA: num(pick(k, 'c_a')), cB: num(pick(k, 'c_b')), delta: num(pick(k, 'delta_c')), lower: num(pick(k, 'lower')), upper: num(pick(k, 'upper')),
+      name: String(pick(k, 'name', '')), a: pick(k, 'a'), b: pick(k, 'b'), n: finiteOrNull(pick(k, 'n')),
+      cA: finiteOrNull(pick(k, 'c_a')), cB: finiteOrNull(pick(k, 'c_b')), delta: finiteOrNull(pick(k, 'delta_c')), lower: finiteOrNull(pick(k, 'lower')), upper: finiteOrNull(pick(k, 'upper')),
     })),
     riskGroups: {
       method: pick(rg, 'method'),
       optimistic: !!pick(rg, 'optimistic', false),
       note: pick(rg, 'note'),
-      cutpoints: list(pick(rg, 'cutpoints')).map(num),
+      cutpoints: list(pick(rg, 'cutpoints')).map(finiteOrNull),
       train: groupSet(pick(rg, 'train')),
       test: groupSet(pick(rg, 'test')),
     },
@@ -136,15 +139,15 @@ export function readReport(result) {
       model: String(pick(t, 'model', '')),
       kind: String(pick(t, 'kind', '')),
       terms: list(pick(t, 'terms')).map((x) => ({
-        name: String(pick(x, 'name', '')), coef: num(pick(x, 'coef')), se: num(pick(x, 'se')), hr: num(pick(x, 'hr')),
-        lower: num(pick(x, 'hr_lower')), upper: num(pick(x, 'hr_upper')), z: num(pick(x, 'z')), p: num(pick(x, 'p')),
+        name: String(pick(x, 'name', '')), coef: finiteOrNull(pick(x, 'coef')), se: finiteOrNull(pick(x, 'se')), hr: finiteOrNull(pick(x, 'hr')),
+        lower: finiteOrNull(pick(x, 'hr_lower')), upper: finiteOrNull(pick(x, 'hr_upper')), z: finiteOrNull(pick(x, 'z')), p: finiteOrNull(pick(x, 'p')),
       })),
     })),
     patterns: { train: readPatterns(pick(patterns, 'train')), test: readPatterns(pick(patterns, 'test')) },
     testPatients: {
       ids: list(pick(patients, 'ids')).map(String),
-      lateScore: list(pick(patients, 'late_score')).map(num),
-      riskGroup: list(pick(patients, 'risk_group')).map(num),
+      lateScore: list(pick(patients, 'late_score')).map(finiteOrNull),
+      riskGroup: list(pick(patients, 'risk_group')).map(finiteOrNull),
     },
     crossValidation: pick(r, 'cross_validation'),
     warnings: list(pick(r, 'warnings')),
@@ -167,5 +170,104 @@ export function learnRow(result, cohort, seed) {
     test: rep.split.test,
     early: rep.settings ? pick(rep.settings, 'early_fusion') : null,
     models: rep.models.map((m) => ({ name: m.name, kind: m.kind, modalities: m.modalities, common: m.common, test: m.test })),
+  };
+}
+
+// ---- binary outcomes (settings.outcome_type "binary") and elastic-net selection --------------
+
+/** The binary-only fields of a report subset (the shared ones: `subset`). */
+function binarySubset(s) {
+  if (!s) return null;
+  return {
+    n: finiteOrNull(pick(s, 'n')),
+    cases: finiteOrNull(pick(s, 'cases')),
+    controls: finiteOrNull(pick(s, 'controls')),
+    delongSe: finiteOrNull(pick(s, 'delong_se')),
+    delongLower: finiteOrNull(pick(s, 'delong_lower')),
+    delongUpper: finiteOrNull(pick(s, 'delong_upper')),
+    brier: finiteOrNull(pick(s, 'brier')),
+    calibrationIntercept: finiteOrNull(pick(s, 'calibration_intercept')),
+    calibrationSlope: finiteOrNull(pick(s, 'calibration_slope')),
+  };
+}
+
+/** Risk groups of a binary outcome: observed proportions with Wilson CIs and the chi-square test. */
+function binaryGroupSet(set) {
+  if (!set) return null;
+  return {
+    groups: list(pick(set, 'groups')).map((g) => ({
+      label: String(pick(g, 'label', '')),
+      n: finiteOrNull(pick(g, 'n')),
+      cases: finiteOrNull(pick(g, 'cases')),
+      proportion: finiteOrNull(pick(g, 'proportion')),
+      lower: finiteOrNull(pick(g, 'proportion_lower')),
+      upper: finiteOrNull(pick(g, 'proportion_upper')),
+    })),
+    chisq: finiteOrNull(pick(set, 'chisq')),
+    df: finiteOrNull(pick(set, 'chisq_df')),
+    p: finiteOrNull(pick(set, 'chisq_p')),
+    test: pick(set, 'test'),
+    warnings: list(pick(set, 'warnings')),
+  };
+}
+
+/**
+ * The binary fields of a report (null fields for a survival report; `binary` says which).
+ * @returns {{binary: boolean, note: string|null, models: Map<string, {test: object, common: object}>,
+ *   riskGroups: {train: object|null, test: object|null}, coefficients: Array<{model, kind, terms}>}}
+ */
+export function readBinaryReport(result) {
+  const r = reportOf(result) ?? {};
+  const settings = pick(r, 'settings', {}) ?? {};
+  const binary = pick(settings, 'outcome_type') === 'binary';
+  const rg = pick(r, 'risk_groups', {}) ?? {};
+  return {
+    binary,
+    note: pick(r, 'survival_metrics_note'),
+    models: new Map(list(pick(r, 'models')).map((m) => [String(pick(m, 'name', '')), { test: binarySubset(pick(m, 'test')), common: binarySubset(pick(m, 'common')) }])),
+    riskGroups: binary ? { train: binaryGroupSet(pick(rg, 'train')), test: binaryGroupSet(pick(rg, 'test')) } : { train: null, test: null },
+    coefficients: binary
+      ? list(pick(r, 'coefficients')).map((t) => ({
+        model: String(pick(t, 'model', '')),
+        kind: String(pick(t, 'kind', '')),
+        terms: list(pick(t, 'terms')).map((x) => ({
+          name: String(pick(x, 'name', '')), coef: finiteOrNull(pick(x, 'coef')), se: finiteOrNull(pick(x, 'se')), or: finiteOrNull(pick(x, 'or')),
+          lower: finiteOrNull(pick(x, 'or_lower')), upper: finiteOrNull(pick(x, 'or_upper')), z: finiteOrNull(pick(x, 'z')), p: finiteOrNull(pick(x, 'p')),
+        })),
+      }))
+      : [],
+  };
+}
+
+/**
+ * Elastic-net selection recorded in the model file the engine wrote (cpp/latefuse/model_json.hpp):
+ * the settings {alpha, lambdaRule, folds} and per modality the chosen λ, λ min, λ 1se, whether the
+ * fallback (no column non-zero) was used, and how many of its columns were selected; null when the
+ * model was not fitted with elastic-net selection (or there is no model file).
+ */
+export function readElasticNet(result) {
+  const { text } = modelTextOf(result);
+  if (!text) return null;
+  let doc;
+  try { doc = JSON.parse(text); } catch { return null; }
+  const settings = doc?.training?.settings?.elastic_net;
+  if (!settings) return null;
+  return {
+    alpha: finiteOrNull(settings.alpha),
+    lambdaRule: String(settings.lambda_rule ?? ''),
+    folds: finiteOrNull(settings.folds),
+    modalities: list(doc.modalities).map((m) => {
+      const features = list(m.features);
+      const selected = features.filter((f) => f.screening === 'selected' || f.screening === 'selected_by_fallback');
+      return {
+        name: String(m.name ?? ''),
+        lambda: finiteOrNull(m.elastic_net?.lambda),
+        lambdaMin: finiteOrNull(m.elastic_net?.lambda_min),
+        lambda1se: finiteOrNull(m.elastic_net?.lambda_1se),
+        fallback: !!m.elastic_net?.fallback,
+        columns: features.length,
+        selected: selected.map((f) => String(f.column)),
+      };
+    }),
   };
 }

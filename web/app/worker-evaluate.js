@@ -3,31 +3,14 @@
 // (web/cli/commands/evaluate.js, km.js), so the page and the command line agree for the same data,
 // settings and seed. Shared by the Cox flow and (later) by each model of a late-fusion fit.
 //
-// What happens here besides calling the core is input preparation only: choosing the horizons
-// (R quantile type 7 of the event times, as the CLI) and the risk-group cut points (R quantile
-// type 7 of the score, groups as R's cut(include.lowest = TRUE)), and the times of the
-// number-at-risk table (round values across the follow-up).
+// What happens here besides calling the core is input preparation only: the horizons (web/lib
+// defaultHorizons, as the CLI), the risk-group cut points (the core's R quantile type 7 of the
+// score; groups as R's cut(include.lowest = TRUE)), and the times of the number-at-risk table
+// (round values across the follow-up).
 import {
   concordance, bootstrap, permutationTest, unoConcordance, timeDependentAuc, kaplanMeier, logRank,
-  coxSurvivalAt, survivalCalibration, InputError, ModelError,
+  coxSurvivalAt, survivalCalibration, quantileType7, defaultHorizons, InputError, ModelError,
 } from '../lib/index.js';
-
-/** R quantile(type = 7) of sorted values (as web/cli/commands/evaluate.js). */
-export function quantile7(sorted, p) {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
-}
-
-/** The default horizons of `latefuse evaluate`: quartiles of the event times within [min time, max time). */
-export function defaultHorizons(time, event) {
-  const sorted = Float64Array.from(time).sort();
-  const tmin = sorted[0];
-  const tmax = sorted[sorted.length - 1];
-  const ev = Float64Array.from(time.filter((_, i) => event[i] === 1)).sort();
-  if (ev.length === 0) return [];
-  return [...new Set([0.25, 0.5, 0.75].map((p) => quantile7(ev, p)))].filter((h) => h >= tmin && h < tmax);
-}
 
 export const SPLITS = {
   median: { probs: [0.5], labels: ['Low risk', 'High risk'], short: ['low', 'high'], text: 'the median' },
@@ -39,10 +22,9 @@ export const SPLITS = {
  * cut(score, unique(quantile(score, c(0, probs, 1))), include.lowest = TRUE). Tied cut points merge
  * groups (then the outer labels are kept). Returns codes 0..k-1 (0 = lowest risk).
  */
-export function riskGroups(score, split) {
+export async function riskGroups(score, split) {
   const spec = SPLITS[split];
-  const sorted = Float64Array.from(score).sort();
-  const breaks = [...new Set([sorted[0], ...spec.probs.map((p) => quantile7(sorted, p)), sorted[sorted.length - 1]])];
+  const breaks = [...new Set(await quantileType7(score, [0, ...spec.probs, 1]))];
   const k = Math.max(1, breaks.length - 1);
   const codes = new Int8Array(score.length);
   for (let i = 0; i < score.length; i++) {
@@ -117,7 +99,7 @@ export async function evaluateRiskScore(payload, ctx) {
       throw new InputError(`the horizon ${bad} is outside the follow-up: AUC(t) needs times from ${tmin} (the shortest follow-up) up to, but not including, ${tmax} (the longest)`, { role: 'horizons' });
     }
   } else {
-    horizons = defaultHorizons(time, event);
+    horizons = await defaultHorizons(time, event);
     horizonsDefault = true;
     if (horizons.length === 0) warnings.push('no default horizon lies within the follow-up; give horizons to get AUC(t)');
   }
@@ -171,7 +153,7 @@ export async function evaluateRiskScore(payload, ctx) {
   // 4. Risk groups of the score, Kaplan–Meier per group, log-rank test (as `latefuse km --group`).
   ctx.progress('Kaplan–Meier curves of the risk groups and the log-rank test', null);
   await ctx.checkpoint();
-  const risk = riskGroups(higherIsRisk ? score : score.map((s) => -s), split);
+  const risk = await riskGroups(higherIsRisk ? score : score.map((s) => -s), split);
   const atTimes = atRiskTimes(tmax);
   // Groups are labelled as in the risk-groups CSV download ("low", "high", ...), so the core gets
   // exactly the input of `latefuse km --group risk_group` on that file; shown from low to high risk.

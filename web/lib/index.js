@@ -10,7 +10,7 @@ export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvEl
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, pairedDifference, groupCodes,
+  permutationTest, randomDraws, pairedDifference, groupCodes, quantileType7, defaultHorizons,
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { decisionCurve } from './decision_curve.js';

@@ -150,6 +150,36 @@ export async function survivalCalibration(input) {
   return callCore(() => m.survivalCalibration(request));
 }
 
+/**
+ * R's quantile(x, probs, type = 7) (Hyndman & Fan 1996), computed by the core.
+ * @param {ArrayLike<number>} values finite numbers, at least one
+ * @param {ArrayLike<number>} probs probabilities in [0, 1]
+ * @returns {Promise<number[]>} one quantile per probability
+ */
+export async function quantileType7(values, probs) {
+  const m = await loadModule();
+  return callCore(() => m.quantileType7({ x: toF64(values, 'values'), probs: toF64(probs, 'probs') }));
+}
+
+/**
+ * The default horizons of an evaluation (`latefuse evaluate` and the page's Evaluate step): the
+ * quartiles (type 7) of the event times, distinct, kept where min(time) <= t < max(time) — AUC(t)
+ * needs patients beyond t. Empty when there is no event or no quartile inside the follow-up.
+ * @param {ArrayLike<number>} time
+ * @param {ArrayLike<number>} event 1 = event
+ * @returns {Promise<number[]>}
+ */
+export async function defaultHorizons(time, event) {
+  const t = Array.from(time);
+  const eventTimes = t.filter((_, i) => event[i] === 1);
+  if (eventTimes.length === 0 || t.length === 0) return [];
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (const x of t) { if (x < tmin) tmin = x; if (x > tmax) tmax = x; }
+  const q = await quantileType7(eventTimes, [0.25, 0.5, 0.75]);
+  return [...new Set(q)].filter((h) => h >= tmin && h < tmax);
+}
+
 /** Kendall's tau-b (Knight, O(n log n)) with R cor.test(exact = FALSE)'s p-value. Positive = increase together. */
 export async function kendallTau(x, y) {
   const m = await loadModule();

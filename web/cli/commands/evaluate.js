@@ -1,22 +1,16 @@
 // latefuse evaluate: how well a score predicts survival — Harrell's C with a seeded bootstrap CI and a
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
 import { concordance } from '../../lib/cox.js';
-import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration } from '../../lib/stats.js';
+import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration, defaultHorizons } from '../../lib/stats.js';
 import { numericColumn, eventColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
+import { finiteOrNull } from '../../lib/numbers.js';
 import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
 import { readTableFile, readTextFile, DECIMAL_OPTION } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadModule } from '../../lib/module.js';
-
-// R quantile(type = 7) of sorted values.
-function quantile7(sorted, p) {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
-}
 
 export default {
   name: 'evaluate',
@@ -165,12 +159,8 @@ export default {
     }
 
     let horizons = o.horizons;
-    const sorted = Float64Array.from(t).sort();
-    const tmin = sorted[0];
-    const tmax = sorted[sorted.length - 1];
     if (!horizons) {
-      const ev = Float64Array.from(t.filter((_, i) => e[i] === 1)).sort();
-      horizons = [...new Set([0.25, 0.5, 0.75].map((p) => quantile7(ev, p)))].filter((h) => h >= tmin && h < tmax);
+      horizons = await defaultHorizons(t, e);
       if (horizons.length === 0) warnings.push('no default AUC horizon lies within the follow-up; give --horizons');
     }
     let auc = [];
@@ -217,8 +207,6 @@ export default {
 };
 
 const readModelText = (path) => readTextFile(path, '--attach-to');
-
-const finiteOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The model file's validation entry (models/schema.json, "validation") of an evaluate result. */
 function validationEntry(r, o) {
