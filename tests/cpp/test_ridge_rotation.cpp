@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "latefuse/cox.hpp"
+#include "latefuse/error.hpp"
 #include "latefuse/logistic.hpp"
 #include "latefuse/random.hpp"
 
@@ -159,6 +160,31 @@ TEST_P(RidgeRotationLogistic, EqualsTheDirectFit) {
 INSTANTIATE_TEST_SUITE_P(Shapes, RidgeRotationLogistic,
                          ::testing::Values(LogisticShape{300, 500, false, true}, LogisticShape{300, 1000, true, true},
                                            LogisticShape{60, 300, false, false}));
+
+}  // namespace
+}  // namespace latefuse
+
+namespace latefuse {
+namespace {
+
+// A fit that cannot get its memory is a ModelError saying how large it was and what to do (fusion
+// prefixes the modality), never a bare std::bad_alloc. Unpenalised with 200,000 covariates: the
+// p x p information alone would be 320 GB.
+TEST(RidgeRotationCox, OutOfMemoryIsAModelErrorNamingTheSize) {
+  SurvivalData d;
+  d.time = (Eigen::VectorXd(4) << 1, 2, 3, 4).finished();
+  d.event = (Eigen::VectorXd(4) << 1, 1, 0, 1).finished();
+  Eigen::MatrixXd x(4, 200000);
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index i = 0; i < 4; ++i) x(i, j) = static_cast<double>((i * 7 + j * 3) % 11);
+  try {
+    fitCox(d, x);
+    FAIL() << "expected a ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("out of memory for 200000 covariates and 4 subjects"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("feature screening"), std::string::npos) << e.what();
+  }
+}
 
 }  // namespace
 }  // namespace latefuse

@@ -4,7 +4,10 @@
 // fit is itself checked against R in cox.test.js and stats.test.js.
 import { describe, it, expect } from 'vitest';
 import { fitCox, fitLogistic } from '../../web/lib/index.js';
-import { expectClose } from './helpers.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectClose, latefuse } from './helpers.js';
 
 // A fixed pseudo-random design (no seed needed: a hash of the cell's position), n x p, with a few
 // true effects, tied times, optional strata and weights.
@@ -79,5 +82,20 @@ describe('p > n ridge through WASM: the rotated fit equals the direct fit', () =
     expectClose(rotated.se, Array.from(direct.se), 1e-8, 'se');
     expectClose(rotated.fitted, Array.from(direct.fitted), 1e-10, 'fitted', 1);
     expectClose(rotated.loglik, direct.loglik, 1e-8, 'loglik');
+  });
+});
+
+describe('out of memory is a clear error', () => {
+  it('latefuse cox with 25,000 unpenalised covariates exits 2 naming the size and what to do', () => {
+    // The p x p information would be 5 GB, beyond the module's 4 GB: a ModelError, not an internal error.
+    // Short (base-36) names keep the --covariates argument under the kernel's 128 KB limit.
+    const p = 25000;
+    const names = Array.from({ length: p }, (_, j) => j.toString(36));
+    const rows = [[1, 1], [2, 1], [3, 0], [4, 1], [5, 1], [6, 0]].map(([t, e], i) => [t, e, ...names.map((_, j) => (i * 7 + j * 3) % 11)].join(','));
+    const file = join(mkdtempSync(join(tmpdir(), 'latefuse-oom-')), 'wide.csv');
+    writeFileSync(file, ['time,event,' + names.join(','), ...rows].join('\n') + '\n');
+    const r = latefuse(['cox', '--data', file, '--time', 'time', '--event', 'event', '--covariates', names.join(',')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^latefuse: Cox model: out of memory for 25000 covariates and 6 subjects; use fewer covariates \(feature screening, elastic-net selection, or a smaller feature set\)\n$/);
   });
 });
