@@ -790,16 +790,22 @@ LoadedModel readDocument(const json& doc) {
     const Node sf = sub["features"];
     const size_t p = sf.array();
     if (p == 0) sf.failHere("is empty: a submodel has at least one feature");
+    // Positions by name and a membership mask: linear searches here were O(p^2), seconds for a
+    // 20,000-feature modality.
+    std::unordered_map<std::string, int> position;
+    for (size_t k = 0; k < used.size(); ++k) position.emplace(used[k], static_cast<int>(k));
+    std::vector<bool> inSubmodel(used.size(), false);
     for (size_t k = 0; k < p; ++k) {
       const std::string c = sf.at(k).string();
-      const auto it = std::find(used.begin(), used.end(), c);
-      if (it == used.end()) sf.at(k).failHere("'" + c + "' is not one of " + jm.child("features"));
-      const int pos = static_cast<int>(it - used.begin());
-      if (std::find(mm.selected.begin(), mm.selected.end(), pos) != mm.selected.end()) sf.at(k).failHere("'" + c + "' is repeated");
+      const auto it = position.find(c);
+      if (it == position.end()) sf.at(k).failHere("'" + c + "' is not one of " + jm.child("features"));
+      const int pos = it->second;
+      if (inSubmodel[static_cast<size_t>(pos)]) sf.at(k).failHere("'" + c + "' is repeated");
+      inSubmodel[static_cast<size_t>(pos)] = true;
       mm.selected.push_back(pos);
     }
     for (size_t k = 0; k < q; ++k) {
-      const bool inModel = std::find(mm.selected.begin(), mm.selected.end(), static_cast<int>(k)) != mm.selected.end();
+      const bool inModel = k < inSubmodel.size() && inSubmodel[k];
       const bool selectedStatus = mm.status[k] == FeatureStatus::Selected || mm.status[k] == FeatureStatus::SelectedByFallback;
       if (inModel != selectedStatus)
         features.at(k)["screening"].failHere(std::string("is '") + featureStatusName(mm.status[k]) + "' but the feature is " +
