@@ -19,6 +19,7 @@ CoxOptions coxOptions(const val& o) {
   c.ridgeScale = option<bool>(o, "ridgeScale", false);
   c.penalizer = option<double>(o, "penalizer", 0.0);
   c.timefix = option<bool>(o, "timefix", true);
+  c.allowRotation = option<bool>(o, "rotation", true);
   if (has(o, "init")) c.init = toVector(o["init"]);
   c.columnNames = toStrings(o["names"]);
   return c;

@@ -274,6 +274,7 @@ val fitLogisticJs(val input) {
   const Eigen::MatrixXd x = has(input, "covariates") ? toMatrix(input["covariates"], y.size()) : Eigen::MatrixXd(y.size(), 0);
   LogisticOptions o;
   o.ridge = option<double>(input, "ridge", 0.0);
+  o.allowRotation = option<bool>(input, "rotation", true);
   o.confLevel = option<double>(input, "confLevel", 0.95);
   o.maxIter = option<int>(input, "maxIter", o.maxIter);
   o.eps = option<double>(input, "eps", o.eps);

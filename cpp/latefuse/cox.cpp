@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 #include <numeric>
 
 #include "latefuse/distributions.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/linalg.hpp"
+#include "latefuse/ridge_rotation.hpp"
 
 namespace latefuse {
 namespace {
@@ -54,6 +56,37 @@ Eigen::MatrixXd blockedTranspose(const Eigen::MatrixXd& a) {
   return t;
 }
 
+// Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
+// columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
+void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center, Eigen::VectorXd& means,
+                 Eigen::VectorXd& scale) {
+  const Eigen::Index n = x.rows(), p = x.cols();
+  means = Eigen::VectorXd::Zero(p);
+  scale = Eigen::VectorXd::Ones(p);
+  double wsum = 0;
+  for (Eigen::Index i = 0; i < n; ++i) wsum += data.w(i);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const double* col = x.col(j).data();
+    bool zeroOne = true;
+    double big = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
+      big = std::max(big, std::fabs(col[i]));
+    }
+    if (!center || zeroOne || big == 0) continue;
+    // Sums of x / big cannot overflow even for values near 1e300.
+    const double inv = 1.0 / big;
+    double sum = 0;
+    for (Eigen::Index i = 0; i < n; ++i) sum += data.w(i) * (col[i] * inv);
+    const double mean = sum / wsum * big;
+    double mad = 0;
+    for (Eigen::Index i = 0; i < n; ++i) mad += data.w(i) * std::fabs(col[i] * inv - mean * inv);
+    mad = mad / wsum * big;
+    means(j) = mean;
+    scale(j) = mad > 0 ? 1.0 / mad : 1.0;
+  }
+}
+
 Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center) {
   Prepared P;
   P.n = data.size();
@@ -66,32 +99,7 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
     const Eigen::Index i = P.order[static_cast<size_t>(k)];
     P.w(k) = data.w(i); P.delta(k) = data.event(i); P.stratumLabel(k) = data.stratum(i);
   }
-  // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
-  // columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
-  P.means = Eigen::VectorXd::Zero(P.p);
-  P.scale = Eigen::VectorXd::Ones(P.p);
-  double wsum = 0;
-  for (Eigen::Index i = 0; i < P.n; ++i) wsum += data.w(i);
-  for (Eigen::Index j = 0; j < P.p; ++j) {
-    const double* col = x.col(j).data();
-    bool zeroOne = true;
-    double big = 0;
-    for (Eigen::Index i = 0; i < P.n; ++i) {
-      zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
-      big = std::max(big, std::fabs(col[i]));
-    }
-    if (!center || zeroOne || big == 0) continue;
-    // Sums of x / big cannot overflow even for values near 1e300.
-    const double inv = 1.0 / big;
-    double sum = 0;
-    for (Eigen::Index i = 0; i < P.n; ++i) sum += data.w(i) * (col[i] * inv);
-    const double mean = sum / wsum * big;
-    double mad = 0;
-    for (Eigen::Index i = 0; i < P.n; ++i) mad += data.w(i) * std::fabs(col[i] * inv - mean * inv);
-    mad = mad / wsum * big;
-    P.means(j) = mean;
-    P.scale(j) = mad > 0 ? 1.0 / mad : 1.0;
-  }
+  coxCentring(data, x, center, P.means, P.scale);
   // Subject-major copy in sorted order: transpose x (cache-blocked), then gather whole subjects
   // (p contiguous values each), centring and scaling on the way; then the covariate-major copy.
   const Eigen::MatrixXd xT = blockedTranspose(x);
@@ -376,9 +384,132 @@ std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j) {
   return "column " + std::to_string(j + 1);
 }
 
+// The C-index is a by-product: when no pair is comparable (e.g. every subject an event at one
+// time) it is undefined, but the model still exists. R returns the fit with concordance NaN; do
+// the same, with a warning, instead of failing the whole fit with concordance's ModelError.
+void attachConcordance(const SurvivalData& data, CoxFit& fit) {
+  try {
+    fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
+  } catch (const ModelError&) {
+    fit.concordance = Concordance{};
+    fit.concordance.c = kNaN;
+    fit.warnings.push_back("concordance is undefined (reported as NaN): no pair of subjects is comparable "
+                           "(no event is followed by a longer follow-up in the same stratum)");
+  }
+}
+
+// The rotated path (ridge_rotation.hpp) is taken for a ridge fit with more covariates than subjects
+// when every penalised quantity is available without p x p algebra: no robust variance (its sandwich
+// is p x p), no starting values (the optimum is unique, so they change nothing but the path), and
+// every column penalised or constant (a non-constant unpenalised column, which only an underflowing
+// SD can give, would leave the penalty non-isotropic).
+bool rotationApplies(const Eigen::MatrixXd& x, const CoxOptions& options, const Eigen::VectorXd& penaltyWeights) {
+  if (!options.allowRotation || !preferRidgeRotation(x.rows(), x.cols()) || options.robust || options.init.size() != 0) return false;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    if (penaltyWeights(j) > 0 && std::isfinite(penaltyWeights(j))) continue;
+    if (x.col(j).maxCoeff() != x.col(j).minCoeff()) return false;
+  }
+  return true;
+}
+
+// Ridge Cox with p > n on the rotated design (ridge_rotation.hpp). The partial likelihood depends on
+// the covariates only through differences of x'beta between subjects, so every column is centred at
+// its weighted mean for the rotation and divided by sqrt(penalty weight) (the penalty becomes
+// (1/2)||u||^2 with u_j = sqrt(pw_j) beta_j). The rotated fit is the same Newton-Raphson with the same
+// convergence rule, in r <= n dimensions; its iterates are the direct fit's, rotated (Newton's
+// method is invariant under linear reparameterisation and every iterate stays in the row space).
+// Kept: coef, model SEs (the exact ridge SEs, diag of (I + P)^-1), the tests, the baseline hazard.
+// Not kept (p x p or K x p): var and baseline.xbarHazard, which are left empty, so predictSurvival
+// gives S(t) without a confidence interval for such a fit.
+CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options, CoxFit fit) {
+  const Eigen::Index n = x.rows(), p = x.cols();
+  Eigen::VectorXd scale;
+  coxCentring(data, x, true, fit.means, scale);
+  const Eigen::VectorXd w = data.weight.size() ? Eigen::VectorXd(data.weight) : Eigen::VectorXd::Ones(n);
+  const double wsum = w.sum();
+  fit.redundant.assign(static_cast<size_t>(p), false);
+  Eigen::VectorXd centre(p), invRoot(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    centre(j) = x.col(j).dot(w) / wsum;
+    const bool penalised = fit.penaltyWeights(j) > 0 && std::isfinite(fit.penaltyWeights(j));
+    invRoot(j) = penalised ? 1.0 / std::sqrt(fit.penaltyWeights(j)) : 0.0;  // constant unpenalised: no information
+    if (!penalised) fit.redundant[static_cast<size_t>(j)] = true;
+  }
+  // Xt' (p x n), filled in 32 x 32 tiles so reads of x and writes of Xt' both stay in cache lines.
+  Eigen::MatrixXd xtT(p, n);
+  constexpr Eigen::Index kTile = 32;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kTile) {
+    const Eigen::Index i1 = std::min(n, i0 + kTile);
+    for (Eigen::Index j0 = 0; j0 < p; j0 += kTile) {
+      const Eigen::Index j1 = std::min(p, j0 + kTile);
+      for (Eigen::Index i = i0; i < i1; ++i)
+        for (Eigen::Index j = j0; j < j1; ++j) xtT(j, i) = (x(i, j) - centre(j)) * invRoot(j);
+    }
+  }
+  const RidgeRotation rotation = rotateRidgeDesign(xtT);
+  CoxOptions rotated;
+  rotated.ties = options.ties;
+  rotated.maxIter = options.maxIter;
+  rotated.eps = options.eps;
+  rotated.tolerChol = options.tolerChol;
+  rotated.tolerInf = options.tolerInf;
+  rotated.timefix = options.timefix;
+  rotated.ridgeTheta = 1;  // the isotropic penalty (1/2)||theta||^2
+  const CoxFit z = fitCox(data, rotation.z, rotated);
+  Eigen::VectorXd theta = z.coef;
+  for (Eigen::Index k = 0; k < theta.size(); ++k) if (!std::isfinite(theta(k))) theta(k) = 0;
+  const Eigen::VectorXd u = rotateBack(rotation, xtT, theta);
+  const Eigen::VectorXd varU = rotatedVarianceDiagonal(rotation, xtT, z.var, 1.0);
+  fit.coef.resize(p);
+  fit.se.resize(p);
+  int redundantCount = 0;
+  for (Eigen::Index j = 0; j < p; ++j) {
+    if (fit.redundant[static_cast<size_t>(j)]) {
+      fit.coef(j) = kNaN;
+      fit.se(j) = kNaN;
+      ++redundantCount;
+      fit.warnings.push_back("covariate " + columnLabel(options.columnNames, j) +
+                             " is redundant (constant, or collinear with other covariates); its coefficient is not estimated");
+      continue;
+    }
+    fit.coef(j) = u(j) * invRoot(j);
+    fit.se(j) = std::sqrt(varU(j)) * invRoot(j);
+  }
+  for (const auto& w : z.warnings) fit.warnings.push_back(w);
+  fit.iterations = z.iterations;
+  fit.converged = z.converged;
+  Eigen::VectorXd b = fit.coef;
+  for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  fit.penalty = 0.5 * (fit.penaltyWeights.array() * b.array().square()).sum();
+  fit.linearPredictor = (x * b).array() - fit.means.dot(b);
+  // Log-likelihoods and the baseline hazard at x = means from the linear predictor alone (a
+  // one-column design with coefficient 1), so they follow this fit's centring exactly.
+  {
+    const Prepared P = prepare(data, Eigen::MatrixXd(fit.linearPredictor), options.timefix, false);
+    fit.loglikInit = evaluate(P, Eigen::VectorXd::Zero(1), options.ties, false).loglik;
+    fit.loglik = evaluate(P, Eigen::VectorXd::Ones(1), options.ties, false, &fit.baseline).loglik;
+    fit.baseline.xbarHazard.resize(fit.baseline.time.size(), 0);
+  }
+  // The score and Wald statistics are invariant under the rotation (u'I^-1 u and beta'V^-1 beta
+  // involve beta and the score only through the row space); the df is the direct fit's, the number
+  // of estimated coefficients.
+  const double rank = static_cast<double>(p - redundantCount);
+  fit.lrDf = rank;
+  fit.lrTest = 2 * (fit.loglik - fit.loglikInit);
+  fit.lrP = chiSquareP(fit.lrTest, rank);
+  fit.scoreTest = z.scoreTest;
+  fit.scoreP = chiSquareP(fit.scoreTest, rank);
+  fit.waldTest = z.waldTest;
+  fit.waldP = chiSquareP(fit.waldTest, rank);
+  attachConcordance(data, fit);
+  return fit;
+}
+
 }  // namespace
 
-CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+namespace {
+
+CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
   validateSurvivalData(data, "Cox model");
   const Eigen::Index n = data.size(), p = x.cols();
   if (x.rows() != n)
@@ -403,10 +534,8 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   if (options.init.size() != 0 && options.init.size() != p)
     throw InputError("Cox model: init must have one value per covariate (" + std::to_string(p) + ")");
 
-  const Prepared P = prepare(data, x, options.timefix, true);
   CoxFit fit;
   fit.n = n; fit.p = p; fit.events = events; fit.ties = options.ties;
-  fit.means = P.means;
 
   // Ridge penalty weights in original units, then in scaled units (beta_orig = scale * beta_s).
   const bool lifelinesPenalty = options.penalizer > 0;
@@ -423,6 +552,10 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
       fit.penaltyWeights(j) = fit.theta * s2;
     }
   }
+  if (rotationApplies(x, options, fit.penaltyWeights)) return fitCoxRotated(data, x, options, std::move(fit));
+
+  const Prepared P = prepare(data, x, options.timefix, true);
+  fit.means = P.means;
   // Unpenalised columns stay exactly 0: for a covariate of tiny magnitude (x ~ 1e-298) scale^2
   // overflows to Inf and 0 * Inf would put NaN into every score and fit.
   Eigen::VectorXd pwScaled = Eigen::VectorXd::Zero(p);
@@ -573,19 +706,22 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   Eigen::VectorXd b = fit.coef;
   for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
   fit.linearPredictor = (x * b).array() - fit.means.dot(b);
-  // The C-index is a by-product: when no pair is comparable (e.g. every subject an event at one
-  // time) it is undefined, but the model still exists. R returns the fit with concordance NaN; do
-  // the same, with a warning, instead of failing the whole fit with concordance's ModelError.
-  try {
-    fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
-  } catch (const ModelError&) {
-    fit.concordance = Concordance{};
-    fit.concordance.c = kNaN;
-    fit.warnings.push_back("concordance is undefined (reported as NaN): no pair of subjects is comparable "
-                           "(no event is followed by a longer follow-up in the same stratum)");
-  }
+  attachConcordance(data, fit);
   if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;
+}
+
+}  // namespace
+
+CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+  try {
+    return fitCoxUnguarded(data, x, options);
+  } catch (const std::bad_alloc&) {
+    // A ModelError (not an internal error), so that callers add the modality and the CLI exits 2.
+    throw ModelError("Cox model: out of memory for " + std::to_string(x.cols()) + " covariates and " +
+                     std::to_string(x.rows()) + " subjects; use fewer covariates (feature screening, "
+                     "elastic-net selection, or a smaller feature set)");
+  }
 }
 
 SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, const Eigen::VectorXd& times,
@@ -604,6 +740,8 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
   bool stratumSeen = false;
   for (Eigen::Index k = 0; k < B.time.size(); ++k) stratumSeen = stratumSeen || B.stratum(k) == stratum;
   if (!stratumSeen) throw InputError("predict survival: stratum " + std::to_string(stratum) + " has no events in the fitted model");
+  // A fit on the rotated path (p > n ridge) keeps no covariance matrix: S(t) without its interval.
+  const bool withInterval = fit.var.size() != 0 && B.xbarHazard.cols() == fit.p;
   SurvivalPrediction out;
   const Eigen::Index m = times.size();
   out.time = times; out.surv.resize(m); out.se.resize(m); out.lower.resize(m); out.upper.resize(m); out.cumhaz.resize(m);
@@ -615,14 +753,14 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
       if (B.stratum(k) != stratum || B.time(k) > times(t)) continue;
       h0 += B.hazard(k);
       varh += B.varHazard(k);
-      q += xc * B.hazard(k) - B.xbarHazard.row(k).transpose();
+      if (withInterval) q += xc * B.hazard(k) - B.xbarHazard.row(k).transpose();
     }
     for (Eigen::Index j = 0; j < fit.p; ++j) if (!std::isfinite(fit.coef(j))) q(j) = 0;
     // q' var q, with each diagonal term as (q_j se_j)^2: for a covariate of extreme magnitude
     // (x ~ 1e298) var_jj underflows to 0 while q_j ~ 1e299 and q_j se_j ~ 1e-2 are representable.
     // Off-diagonal terms are summed as (q_j var_jk) q_k.
     double quad = 0;
-    for (Eigen::Index j = 0; j < fit.p; ++j) {
+    for (Eigen::Index j = 0; withInterval && j < fit.p; ++j) {
       if (q(j) == 0) continue;
       const double qse = fit.se.size() == fit.p ? q(j) * fit.se(j) : q(j) * std::sqrt(fit.var(j, j));
       quad += qse * qse;
@@ -630,12 +768,12 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
         if (k != j && q(k) != 0) quad += (q(j) * fit.var(j, k)) * q(k);
     }
     const double cumhaz = h0 * risk;
-    const double seH = risk * std::sqrt(std::max(0.0, varh + quad));
+    const double seH = withInterval ? risk * std::sqrt(std::max(0.0, varh + quad)) : kNaN;
     out.cumhaz(t) = cumhaz;
     out.surv(t) = std::exp(-cumhaz);
     out.se(t) = out.surv(t) * seH;
     out.lower(t) = out.surv(t) * std::exp(-z * seH);
-    out.upper(t) = std::min(1.0, out.surv(t) * std::exp(z * seH));
+    out.upper(t) = withInterval ? std::min(1.0, out.surv(t) * std::exp(z * seH)) : kNaN;
   }
   return out;
 }

@@ -33,6 +33,7 @@ struct CoxOptions {
   double penalizer = 0;        // lifelines penalizer (l1_ratio 0): theta = n * penalizer, scale = TRUE
   bool timefix = true;         // R's aeqSurv merging of nearly equal times
   Eigen::VectorXd init;        // starting coefficients (original units); empty = 0
+  bool allowRotation = true;   // ridge with p > n: the exact rotated fit (see fitCox); false = direct p x p
   std::vector<std::string> columnNames;  // optional, for messages
 };
 
@@ -80,6 +81,11 @@ struct CoxFit {
 
 // Fit. `x` is n x p (rows = subjects). Throws InputError for unusable input, ModelError when no
 // model exists (no events). Degenerate but valid data give a result with warnings.
+// Ridge fits with more covariates than subjects (p > n, no robust variance, no init) take the
+// exact rotated path of Hastie & Tibshirani (ridge_rotation.hpp): the same optimum, in O(n^2 p)
+// time and O(n p) memory, with the exact ridge model SEs, tests and baseline hazard. Such a fit has
+// an EMPTY `var` and a baseline without `xbarHazard` columns (both would be p x p / K x p), so
+// predictSurvival gives S(t) without its confidence interval (se, lower, upper NaN).
 CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options = {});
 
 // Predicted survival S(t | x) at `times` for one covariate row, with R's log-type confidence

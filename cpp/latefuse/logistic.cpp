@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 #include <numeric>
 
 #include "latefuse/distributions.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/linalg.hpp"
+#include "latefuse/ridge_rotation.hpp"
 
 namespace latefuse {
 namespace {
@@ -30,10 +32,59 @@ double devianceOf(const Eigen::VectorXd& y, const Eigen::VectorXd& mu, const Eig
   return d;
 }
 
+// Wald z, two-sided p and odds ratios with their limits from coef and se.
+void fillWaldColumns(LogisticFit& f, double zq) {
+  const Eigen::Index p = f.coef.size();
+  f.z.resize(p); f.pValue.resize(p); f.oddsRatio.resize(p); f.orLower.resize(p); f.orUpper.resize(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const double b = f.coef(j);
+    f.z(j) = b / f.se(j);
+    f.pValue(j) = 2 * normalUpper(std::fabs(f.z(j)));
+    f.oddsRatio(j) = std::exp(b);
+    f.orLower(j) = std::exp(b - zq * f.se(j));
+    f.orUpper(j) = std::exp(b + zq * f.se(j));
+  }
+}
+
+// Ridge logistic with more covariates than rows on the rotated design (ridge_rotation.hpp): the
+// penalised objective depends on the covariates only through x beta and penalises beta
+// isotropically, so the fit on Z (same ridge, same intercept and offset) gives theta and
+// beta = x' U Lambda^(-1/2) theta. The same IRLS with the same convergence rule runs in r <= n
+// dimensions. Kept: coef, the exact model SEs (diag of (X'WX + Lambda)^-1; the intercept's from the
+// rotated fit, which has the same intercept), the fitted values. Not kept: the p x p var (empty).
+LogisticFit fitLogisticRotated(const Eigen::VectorXd& y, const Eigen::MatrixXd& x, const Eigen::VectorXd& weights,
+                               const LogisticOptions& o) {
+  const Eigen::Index k = x.cols();
+  const Eigen::MatrixXd xT = x.transpose();
+  const RidgeRotation rotation = rotateRidgeDesign(xT);
+  LogisticOptions ro = o;
+  ro.names.clear();
+  LogisticFit f = fitLogistic(y, rotation.z, weights, ro);
+  const Eigen::Index r = rotation.z.cols(), first = o.intercept ? 1 : 0;
+  const Eigen::VectorXd theta = f.coef.tail(r);
+  const Eigen::VectorXd beta = rotateBack(rotation, xT, theta);
+  const Eigen::VectorXd varBeta = rotatedVarianceDiagonal(rotation, xT, f.var.bottomRightCorner(r, r), o.ridge);
+  Eigen::VectorXd coef(first + k), se(first + k);
+  if (o.intercept) { coef(0) = f.coef(0); se(0) = f.se(0); }
+  coef.tail(k) = beta;
+  se.tail(k) = varBeta.cwiseSqrt();
+  f.coef = coef;
+  f.se = se;
+  f.p = first + k;
+  f.var.resize(0, 0);
+  f.names.clear();
+  if (o.intercept) f.names.push_back("(Intercept)");
+  for (Eigen::Index j = 0; j < k; ++j) f.names.push_back(o.names.empty() ? "x" + std::to_string(j + 1) : o.names[static_cast<size_t>(j)]);
+  fillWaldColumns(f, normalQuantile(1 - (1 - o.confLevel) / 2));
+  return f;
+}
+
 }  // namespace
 
-LogisticFit fitLogistic(const Eigen::VectorXd& y, const Eigen::MatrixXd& xIn, const Eigen::VectorXd& weightsIn,
-                        const LogisticOptions& o) {
+namespace {
+
+LogisticFit fitLogisticUnguarded(const Eigen::VectorXd& y, const Eigen::MatrixXd& xIn, const Eigen::VectorXd& weightsIn,
+                                 const LogisticOptions& o) {
   const Eigen::Index n = y.size();
   if (xIn.rows() != n)
     throw InputError("logistic regression: the outcome has " + std::to_string(n) + " values but the covariates have " +
@@ -74,6 +125,7 @@ LogisticFit fitLogistic(const Eigen::VectorXd& y, const Eigen::MatrixXd& xIn, co
     throw ModelError(std::string("logistic regression: the outcome is always ") + (f.cases == 0 ? "0" : "1") +
                      "; a logistic model needs both outcomes");
 
+  if (o.ridge > 0 && o.allowRotation && preferRidgeRotation(n, xIn.cols())) return fitLogisticRotated(y, xIn, weightsIn, o);
   const Eigen::Index k = xIn.cols(), p = k + (o.intercept ? 1 : 0);
   Eigen::MatrixXd X(n, p);
   if (o.intercept) X.col(0).setOnes();
@@ -137,14 +189,7 @@ LogisticFit fitLogistic(const Eigen::VectorXd& y, const Eigen::MatrixXd& xIn, co
       if (red[static_cast<size_t>(j)]) f.se(j) = std::numeric_limits<double>::quiet_NaN();
   }
   const double zq = normalQuantile(1 - (1 - o.confLevel) / 2);
-  f.z.resize(p); f.pValue.resize(p); f.oddsRatio.resize(p); f.orLower.resize(p); f.orUpper.resize(p);
-  for (Eigen::Index j = 0; j < p; ++j) {
-    f.z(j) = beta(j) / f.se(j);
-    f.pValue(j) = 2 * normalUpper(std::fabs(f.z(j)));
-    f.oddsRatio(j) = std::exp(beta(j));
-    f.orLower(j) = std::exp(beta(j) - zq * f.se(j));
-    f.orUpper(j) = std::exp(beta(j) + zq * f.se(j));
-  }
+  fillWaldColumns(f, zq);
   f.deviance = devianceOf(y, mu, w);
   f.loglik = -f.deviance / 2;
   f.linearPredictor = eta;
@@ -175,6 +220,19 @@ LogisticFit fitLogistic(const Eigen::VectorXd& y, const Eigen::MatrixXd& xIn, co
     }
   }
   return f;
+}
+
+}  // namespace
+
+LogisticFit fitLogistic(const Eigen::VectorXd& y, const Eigen::MatrixXd& x, const Eigen::VectorXd& weights,
+                        const LogisticOptions& o) {
+  try {
+    return fitLogisticUnguarded(y, x, weights, o);
+  } catch (const std::bad_alloc&) {
+    // A ModelError (not an internal error), so that callers add the modality and the CLI exits 2.
+    throw ModelError("logistic regression: out of memory for " + std::to_string(x.cols()) + " covariates and " +
+                     std::to_string(x.rows()) + " rows; use fewer covariates (feature screening or a smaller feature set)");
+  }
 }
 
 BinaryAuc binaryAuc(const Eigen::VectorXd& y, const Eigen::VectorXd& score, double confLevel) {

@@ -28,6 +28,7 @@ struct LogisticOptions {
   double eps = 1e-10;
   double confLevel = 0.95;
   std::vector<std::string> names;  // covariate names for messages and output
+  bool allowRotation = true;    // ridge with more covariates than rows: the exact rotated fit (below)
 };
 
 struct LogisticFit {
@@ -43,6 +44,9 @@ struct LogisticFit {
   std::vector<std::string> warnings;
 };
 
+// Ridge with more covariates than rows (k > n) is fitted exactly on the rotated n x r design of
+// Hastie & Tibshirani (ridge_rotation.hpp): the same optimum and model SEs; `var` is then EMPTY
+// (it would be k x k).
 // y: 0/1; x: n x k covariates (no intercept column); weights: empty or n positive values.
 // Throws InputError for bad input, ModelError when no fit exists (one outcome class only,
 // collinear covariates).

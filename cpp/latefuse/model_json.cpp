@@ -93,7 +93,8 @@ json coxToJson(const CoxFit& f) {
   base["stratum"] = ivec(b.stratum);
   base["hazard"] = vec(b.hazard);
   base["var_hazard"] = vec(b.varHazard);
-  base["xbar_hazard"] = rows(b.xbarHazard);
+  // A p > n ridge fit keeps no xbar_hazard (cox.hpp): [] rather than one empty row per event time.
+  base["xbar_hazard"] = b.xbarHazard.cols() == 0 ? json::array() : rows(b.xbarHazard);
   base["n_risk"] = ivec(b.nRisk);
   base["n_event"] = ivec(b.nEvent);
   j["baseline"] = std::move(base);
@@ -439,10 +440,14 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
   }
   f.means = node["means"].vector(P, what);
   const Node var = node["var"];
-  var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ")");
-  f.var.resize(p, p);
-  for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
-  checkCovariance(var, f.var);
+  // [] = not kept (a ridge fit with more covariates than patients, cox.hpp): no S(t) interval.
+  const bool keptVar = var.array() != 0;
+  if (keptVar) {
+    var.array(P, "it needs one row per coefficient (" + std::to_string(P) + "), or [] when not kept");
+    f.var.resize(p, p);
+    for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
+    checkCovariance(var, f.var);
+  }
   f.n = node["n"].integer(1);
   f.events = node["events"].integer32(1);
   if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
@@ -460,9 +465,13 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
   B.nRisk = b["n_risk"].ints(K, perTime, 1);
   B.nEvent = b["n_event"].ints(K, perTime, 0);
   const Node xbar = b["xbar_hazard"];
-  xbar.array(K, perTime);
-  B.xbarHazard.resize(static_cast<Eigen::Index>(K), p);
-  for (size_t k = 0; k < K; ++k) B.xbarHazard.row(static_cast<Eigen::Index>(k)) = xbar.at(k).vector(P, what).transpose();
+  if (!keptVar || xbar.array() == 0) {
+    B.xbarHazard.resize(static_cast<Eigen::Index>(K), 0);  // S(t) without its interval
+  } else {
+    xbar.array(K, perTime);
+    B.xbarHazard.resize(static_cast<Eigen::Index>(K), p);
+    for (size_t k = 0; k < K; ++k) B.xbarHazard.row(static_cast<Eigen::Index>(k)) = xbar.at(k).vector(P, what).transpose();
+  }
   bool stratumZero = false;
   for (size_t k = 0; k < K; ++k) {
     const Eigen::Index r = static_cast<Eigen::Index>(k);
@@ -490,10 +499,12 @@ LogisticFit readLogistic(const Node& node, Eigen::Index p, const std::vector<std
   for (size_t j = 0; j < P; ++j)
     if (!std::isnan(f.se(static_cast<Eigen::Index>(j))) && f.se(static_cast<Eigen::Index>(j)) < 0) node["se"].at(j).failHere("must be >= 0");
   const Node var = node["var"];
-  var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ", the intercept included)");
-  f.var.resize(f.p, f.p);
-  for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, withIntercept).transpose();
-  checkCovariance(var, f.var);
+  if (var.array() != 0) {  // [] = not kept (ridge with more covariates than patients, logistic.hpp)
+    var.array(P, "it needs one row per coefficient (" + std::to_string(P) + ", the intercept included), or [] when not kept");
+    f.var.resize(f.p, f.p);
+    for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, withIntercept).transpose();
+    checkCovariance(var, f.var);
+  }
   f.n = node["n"].integer(2);
   const long long cases = node["cases"].integer(1);
   if (cases >= f.n)
@@ -904,16 +915,22 @@ LoadedModel readDocument(const json& doc) {
     const Node sf = sub["features"];
     const size_t p = sf.array();
     if (p == 0) sf.failHere("is empty: a submodel has at least one feature");
+    // Positions by name and a membership mask: linear searches here were O(p^2), seconds for a
+    // 20,000-feature modality.
+    std::unordered_map<std::string, int> position;
+    for (size_t k = 0; k < used.size(); ++k) position.emplace(used[k], static_cast<int>(k));
+    std::vector<bool> inSubmodel(used.size(), false);
     for (size_t k = 0; k < p; ++k) {
       const std::string c = sf.at(k).string();
-      const auto it = std::find(used.begin(), used.end(), c);
-      if (it == used.end()) sf.at(k).failHere("'" + c + "' is not one of " + jm.child("features"));
-      const int pos = static_cast<int>(it - used.begin());
-      if (std::find(mm.selected.begin(), mm.selected.end(), pos) != mm.selected.end()) sf.at(k).failHere("'" + c + "' is repeated");
+      const auto it = position.find(c);
+      if (it == position.end()) sf.at(k).failHere("'" + c + "' is not one of " + jm.child("features"));
+      const int pos = it->second;
+      if (inSubmodel[static_cast<size_t>(pos)]) sf.at(k).failHere("'" + c + "' is repeated");
+      inSubmodel[static_cast<size_t>(pos)] = true;
       mm.selected.push_back(pos);
     }
     for (size_t k = 0; k < q; ++k) {
-      const bool inModel = std::find(mm.selected.begin(), mm.selected.end(), static_cast<int>(k)) != mm.selected.end();
+      const bool inModel = k < inSubmodel.size() && inSubmodel[k];
       const bool selectedStatus = mm.status[k] == FeatureStatus::Selected || mm.status[k] == FeatureStatus::SelectedByFallback;
       if (inModel != selectedStatus)
         features.at(k)["screening"].failHere(std::string("is '") + featureStatusName(mm.status[k]) + "' but the feature is " +
@@ -1388,7 +1405,46 @@ nlohmann::json parseModelText(const std::string& text) {
   }
 }
 
-std::string modelText(const nlohmann::json& document) { return document.dump(2) + "\n"; }
+namespace {
+
+// dump(2), except that an array of numbers (or other scalars) stays on one line: a baseline or a
+// covariance row is one line instead of one line per number, which is most of a file's size.
+void writeModelJson(const json& j, int depth, std::string& out) {
+  const auto scalar = [](const json& v) { return !v.is_structured(); };
+  const std::string pad(static_cast<size_t>(2 * (depth + 1)), ' '), closePad(static_cast<size_t>(2 * depth), ' ');
+  if (j.is_object()) {
+    if (j.empty()) { out += "{}"; return; }
+    out += "{\n";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad + json(it.key()).dump() + ": ";
+      writeModelJson(it.value(), depth + 1, out);
+    }
+    out += "\n" + closePad + "}";
+  } else if (j.is_array()) {
+    if (j.empty()) { out += "[]"; return; }
+    if (std::all_of(j.begin(), j.end(), scalar)) { out += j.dump(); return; }
+    out += "[\n";
+    for (size_t k = 0; k < j.size(); ++k) {
+      if (k) out += ",\n";
+      out += pad;
+      writeModelJson(j[k], depth + 1, out);
+    }
+    out += "\n" + closePad + "]";
+  } else {
+    out += j.dump();
+  }
+}
+
+}  // namespace
+
+std::string modelText(const nlohmann::json& document) {
+  std::string out;
+  writeModelJson(document, 0, out);
+  return out + "\n";
+}
 
 ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data, const ScoringOptions& options) {
   const FusionModel& fm = lm.model;

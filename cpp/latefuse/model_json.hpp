@@ -115,7 +115,8 @@ nlohmann::json fusionModelToJson(const FusionModel& model, const ModelExtras& ex
 LoadedModel loadModel(const nlohmann::json& document);
 FusionModel fusionModelFromJson(const nlohmann::json& document);
 
-// Text <-> JSON: parse errors become InputError; modelText is dump(2) with a final newline.
+// Text <-> JSON: parse errors become InputError; modelText is dump(2) with a final newline, except
+// that an array of scalars (a coefficient vector, a baseline column, a covariance row) is one line.
 nlohmann::json parseModelText(const std::string& text);
 std::string modelText(const nlohmann::json& document);
 

@@ -34,9 +34,13 @@ function covariateRequest(input) {
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
  *          weights?: ArrayLike<number>, strata?: ArrayLike<number>, ties?: 'efron'|'breslow', robust?: boolean,
  *          ridgeTheta?: number, ridgeScale?: boolean, penalizer?: number, maxIter?: number, eps?: number,
+ *          rotation?: boolean,
  *          predict?: {x: number[], times: number[], stratum?: number}, survivalTimes?: number[]}} input
  *   With `survivalTimes`, the result has `survivalAt`: Float64Array of n x T predicted S_i(t) for the
  *   training rows (row-major), from R's survfit.coxph baseline (Efron or Breslow, as the ties).
+ *   A ridge fit with more covariates than subjects runs on the exact rotated design (README
+ *   "Conventions"; `rotation: false` forces the direct p x p fit): then `var` and
+ *   `baseline.xbarHazard` are [] (not kept) and predicted S(t) has no interval.
  */
 export async function fitCox(input) {
   const m = await loadModule();
@@ -53,7 +57,7 @@ export async function fitCox(input) {
     stratum: Array.from(b.stratum),
     hazard: Array.from(b.hazard),
     varHazard: Array.from(b.varHazard),
-    xbarHazard: Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbarHazard.subarray(k * p, (k + 1) * p))),
+    xbarHazard: b.xbarHazard.length === 0 ? [] : Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbarHazard.subarray(k * p, (k + 1) * p))),
     nRisk: Array.from(b.nRisk),
     nEvent: Array.from(b.nEvent),
   };

@@ -214,7 +214,9 @@ export async function adjustPValues(p, method = 'BH') {
 /**
  * Logistic regression (IRLS; optional ridge leaving the intercept unpenalised; case weights), with
  * the DeLong AUC and the Brier score of its fitted probabilities. Positive coefficient = higher odds of y = 1.
- * @param {{y, covariates: Record<string, ArrayLike<number>>, weights?, ridge?, offset?, confLevel?, maxIter?}} input
+ * @param {{y, covariates: Record<string, ArrayLike<number>>, weights?, ridge?, offset?, confLevel?, maxIter?, rotation?}} input
+ *   With a ridge and more covariates than rows the fit is the exact rotated one (`rotation: false`:
+ *   the direct fit); its `var` is then [] (not kept).
  */
 export async function fitLogistic(input) {
   const m = await loadModule();
@@ -229,6 +231,7 @@ export async function fitLogistic(input) {
   if (input.weights) request.weights = toF64(input.weights, 'weights');
   if (input.offset) request.offset = toF64(input.offset, 'offset');
   if (input.maxIter !== undefined) request.maxIter = input.maxIter;
+  if (input.rotation !== undefined) request.rotation = input.rotation;
   const fit = callCore(() => m.fitLogistic(request));
   fit.covariates = names;
   fit.auc = callCore(() => m.binaryAuc({ y: request.y, score: fit.linearPredictor, confLevel: request.confLevel }));

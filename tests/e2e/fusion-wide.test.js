@@ -1,0 +1,80 @@
+// A wide cohort fused in the page: the simulator's cohort with 1,500 genomic features (more than
+// the 444 patients, so every genomic ridge fit — the submodel, its cross-fitting folds and early
+// fusion — takes the exact rotated path of cpp/latefuse/ridge_rotation.hpp) and 100 radiomics and
+// histopathology features, as an outcome file and one file per modality. The run shows progress
+// and can be cancelled; run again it completes and equals `latefuse fuse` on the same files and
+// seed (every C on screen and the report document). The size keeps the test well under a minute.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openApp, act, upload, ROOT } from './helpers.js';
+
+let env;
+let dir;
+const SEED = 5;
+const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
+const FEATURES = 'genomic=1500,radiomics=100,histopathology=100,clinical=10';
+
+function cliIn(cwd, args) {
+  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }));
+}
+
+beforeAll(async () => {
+  env = await launch();
+  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-wide-'));
+  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES, '--out', 'cohort.csv']);
+  const [head, ...rows] = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const write = (name, cols) => {
+    const idx = cols.map((c) => head.indexOf(c));
+    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
+    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
+  };
+  write('outcome', ['id', 'time', 'event']);
+  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
+});
+afterAll(async () => { await env?.close(); });
+
+describe('Late fusion of a wide cohort in the page', () => {
+  it('fuses 1,500 genomic features for 444 patients with progress and Cancel, as `latefuse fuse`', async () => {
+    const { context, page, problems } = await openApp(env, { query: '?demo=0' });
+    await upload(page, ['outcome.csv', ...MODALITIES.map((m) => `${m}.csv`)].map((f) => join(dir, f)));
+    expect(await page.inputValue('#role-time')).toBe('time');
+    await page.fill('#fs-seed', String(SEED));
+    await page.fill('#fs-permutations', '50');
+
+    // Progress, then Cancel (a long bootstrap keeps the run going): the page stays usable with the
+    // settings kept.
+    await page.fill('#fs-bootstrap', '20000');
+    await page.click('#btn-fuse');
+    await page.waitForFunction(() => !document.querySelector('#progress').hidden && /Fitting|Joining/.test(document.querySelector('#progress-stage').textContent), null, { timeout: 30_000 });
+    await page.click('#progress-cancel');
+    await page.waitForFunction(() => document.body.dataset.flow === 'idle', null, { timeout: 30_000 });
+    expect(await page.textContent('#fuse-error')).toContain('Cancelled');
+    expect(await page.inputValue('#fs-bootstrap')).toBe('20000');
+    await page.fill('#fs-bootstrap', '50');
+
+    await act(page, () => page.click('#btn-fuse'), 110_000);
+    expect(await page.isHidden('#fuse-error')).toBe(true);
+    expect(await page.isVisible('#fusion-cindex-table')).toBe(true);
+
+    cliIn(dir, ['fuse', '--data', 'outcome.csv', ...MODALITIES.flatMap((m) => ['--data', `${m}.csv`]), '--id', 'id', '--time', 'time', '--event', 'event',
+      ...MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]), '--seed', String(SEED), '--bootstrap', '50', '--permutations', '50',
+      '--model-out', 'model.json', '--report-out', 'report.json']);
+    const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
+      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
+      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
+    }));
+    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+    for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
+    // The genomic submodel and early fusion are p > n ridge fits: no covariance kept in the model file.
+    const doc = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const genomic = doc.modalities.find((m) => m.name === 'genomic');
+    expect(genomic.submodel.cox.coef).toHaveLength(1500);
+    expect(genomic.submodel.cox.var).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
