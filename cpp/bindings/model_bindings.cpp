@@ -111,7 +111,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   } else {
     out.set("riskGroups", val::null());
   }
-  out.set("hasPercentiles", !ex.fusedLpPercentiles.empty());
+  out.set("hasPercentiles", !ex.riskPercentiles.empty());
   val training = val::object();
   training.set("patients", ex.trainingPatients);
   training.set("events", ex.trainingEvents);

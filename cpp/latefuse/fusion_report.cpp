@@ -129,6 +129,7 @@ class Progress {
 struct ScoredModel {
   std::string name, kind;
   int pattern = 0;
+  int integrator = -1;      // kind "integrator": its index in FusionModel::integrators
   Eigen::VectorXd score;
   Eigen::MatrixXd survival;
   Eigen::VectorXd logOdds;  // binary outcomes: the log-odds of the model behind each patient's probability
@@ -178,6 +179,7 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
   }
   for (const Integrator& in : fm.integrators) {
     ScoredModel sm = make("integrator " + patternLabel(fm.modalities, in.pattern), "integrator", in.pattern);
+    sm.integrator = static_cast<int>(&in - fm.integrators.data());
     std::vector<Eigen::Index> at;
     for (Eigen::Index k = 0; k < nr; ++k)
       if ((s.pattern(k) & in.pattern) == in.pattern) at.push_back(k);
@@ -823,6 +825,19 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   progress.advance(kFitUnits);
   rep.trainScores = scoreFusion(rep.model, c, rep.trainRows);
   rep.testScores = scoreFusion(rep.model, c, rep.testRows);
+  {
+    // The one risk scale (fusion.hpp): 1 - S(t_ref) from the model that scored each patient.
+    std::vector<double> h(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
+    rep.referenceHorizon = referenceHorizon(h);
+    auto risks = [&](const FusionScores& sc) {
+      Eigen::VectorXd r(sc.fused.size());
+      for (Eigen::Index k = 0; k < r.size(); ++k)
+        r(k) = predictedRisk(rep.model, sc.integrator(k), sc.usedPattern(k), sc.fused(k), rep.referenceHorizon);
+      return r;
+    };
+    rep.trainRisk = risks(rep.trainScores);
+    rep.testRisk = risks(rep.testScores);
+  }
   for (size_t k = 0; k < rep.testRows.size(); ++k)
     if (rep.testScores.pattern(static_cast<Eigen::Index>(k)) == all) rep.commonTest.push_back(rep.testRows[k]);
   if (rep.commonTest.empty())
@@ -861,6 +876,16 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
     ev.common = evaluateSubset(plan, subsetData(test, cat), subsetVector(sm.score, cat),
                                sm.survival.size() ? subsetRows(sm.survival, cat) : noSurvival,
                                binary ? subsetVector(sm.logOdds, cat) : noLogOdds, progress, sm.name + " (common)");
+    if (sm.integrator >= 0) {
+      // The test patients this integrator actually scored (their own pattern, or its fallback).
+      std::vector<Eigen::Index> sat;
+      for (Eigen::Index k = 0; k < sm.score.size(); ++k)
+        if (rep.testScores.integrator(k) == sm.integrator) sat.push_back(k);
+      ev.hasScored = true;
+      ev.scored = evaluateSubset(plan, subsetData(test, sat), subsetVector(sm.score, sat),
+                                 sm.survival.size() ? subsetRows(sm.survival, sat) : noSurvival,
+                                 binary ? subsetVector(sm.logOdds, sat) : noLogOdds, progress, sm.name + " (scored by it)");
+    }
     rep.models.push_back(std::move(ev));
   }
   if (!rep.model.early.fitted) rep.warnings.push_back("early fusion was not fitted, so it is not evaluated (see the model warnings)");
@@ -924,7 +949,7 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   rep.comparisons.push_back(compare("late_vs_best_unimodal", bestUni, "no unimodal model has a C on the common test patients"));
 
   // Risk groups of the late-fusion score.
-  rep.riskGroups = riskGroups(train, rep.trainScores.fused, test, rep.testScores.fused, o.riskGroups, rep.horizons,
+  rep.riskGroups = riskGroups(train, rep.trainRisk, test, rep.testRisk, o.riskGroups, rep.horizons,
                               rep.trainGroup, rep.testGroup, binary, o.confLevel);
 
   // Kendall's tau of the unimodal scores.
@@ -1262,6 +1287,52 @@ json patternsJson(const std::vector<PatternSummary>& ps, const std::vector<std::
   return a;
 }
 
+json patientId(const Cohort& c, int row) {
+  return static_cast<size_t>(row) < c.ids.size() ? json(c.ids[static_cast<size_t>(row)]) : json(std::to_string(row + 1));
+}
+
+// Every integrator fitted: its combination, the training patients who have all of its modalities
+// (whom it was fitted on) and their events, and how many test patients it scored.
+json integratorsJson(const FusionReport& rep, const Cohort& c) {
+  json a = json::array();
+  const FusionModel& fm = rep.model;
+  for (size_t i = 0; i < fm.integrators.size(); ++i) {
+    const Integrator& in = fm.integrators[i];
+    const bool binary = fm.outcome == OutcomeType::Binary;
+    const Eigen::VectorXd coef = binary ? Eigen::VectorXd(in.logit.coef) : in.fit.coef;
+    int scoredTest = 0, ownPattern = 0;
+    for (Eigen::Index k = 0; k < rep.testScores.integrator.size(); ++k)
+      if (rep.testScores.integrator(k) == static_cast<int>(i)) {
+        ++scoredTest;
+        ownPattern += rep.testScores.pattern(k) == in.pattern;
+      }
+    a.push_back({{"pattern", names(c.modalities, in.pattern)},
+                 {"patients", in.patients},
+                 {"events", binary ? static_cast<int>(in.logit.cases) : in.fit.events},
+                 {"coef", numbers(coef)},
+                 {"scored_test_patients", scoredTest},
+                 {"scored_test_fallback", scoredTest - ownPattern}});
+  }
+  return a;
+}
+
+// The cross-fitting fold of every training patient (1-based, in training order), so that an
+// independent implementation can rerun the cross-fitted path; null with in-sample inputs.
+json crossFittingJson(const FusionReport& rep, const Cohort& c) {
+  const Eigen::VectorXi& fold = rep.model.crossFitFold;
+  if (!rep.model.options.crossFit || fold.size() != static_cast<Eigen::Index>(rep.trainRows.size())) return nullptr;
+  json ids = json::array(), folds = json::array();
+  for (size_t k = 0; k < rep.trainRows.size(); ++k) {
+    ids.push_back(patientId(c, rep.trainRows[k]));
+    folds.push_back(fold(static_cast<Eigen::Index>(k)) + 1);
+  }
+  return {{"folds", rep.model.options.folds},
+          {"seed", rep.model.options.seed},
+          {"stratified_on", rep.model.outcome == OutcomeType::Binary ? "outcome" : "event"},
+          {"train_ids", ids},
+          {"fold", folds}};
+}
+
 }  // namespace
 
 nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
@@ -1288,8 +1359,11 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   json models = json::array();
   for (const auto& m : rep.models)
     models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test, binary)},
-                      {"common", subsetJson(m.common, binary)}});
+                      {"common", subsetJson(m.common, binary)}, {"scored", m.hasScored ? subsetJson(m.scored, binary) : json(nullptr)}});
   out["models"] = models;
+  out["reference_horizon"] = num(rep.referenceHorizon);
+  out["integrators"] = integratorsJson(rep, c);
+  out["cross_fitting"] = crossFittingJson(rep, c);
   json cmp = json::array();
   for (const auto& k : rep.comparisons)
     cmp.push_back({{"name", k.name}, {"a", k.a}, {"b", k.b.empty() ? json(nullptr) : json(k.b)}, {"n", k.n}, {"c_a", num(k.cA)},
@@ -1342,14 +1416,17 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   } else {
     out["cross_validation"] = nullptr;
   }
-  json ids = json::array(), late = json::array(), group = json::array();
+  json ids = json::array(), late = json::array(), group = json::array(), risk = json::array(), by = json::array();
   for (size_t k = 0; k < rep.testRows.size(); ++k) {
     const int r = rep.testRows[k];
-    ids.push_back(static_cast<size_t>(r) < c.ids.size() ? json(c.ids[static_cast<size_t>(r)]) : json(std::to_string(r + 1)));
-    late.push_back(num(rep.testScores.fused(static_cast<Eigen::Index>(k))));
-    group.push_back(rep.testGroup(static_cast<Eigen::Index>(k)));
+    const Eigen::Index kk = static_cast<Eigen::Index>(k);
+    ids.push_back(patientId(c, r));
+    late.push_back(num(rep.testScores.fused(kk)));
+    group.push_back(rep.testGroup(kk));
+    risk.push_back(num(rep.testRisk(kk)));
+    by.push_back(names(mods, rep.testScores.usedPattern(kk)));
   }
-  out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}};
+  out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}, {"risk", risk}, {"scored_by", by}};
   out["warnings"] = rep.warnings;
   return out;
 }

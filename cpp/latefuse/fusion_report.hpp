@@ -149,6 +149,8 @@ struct ModelEvaluation {
   std::vector<std::string> modalities;
   int pattern = 0;                 // bitmask of the modalities
   SubsetMetrics test, common;
+  bool hasScored = false;          // integrators: `scored` = the test patients this integrator scored
+  SubsetMetrics scored;
 };
 
 struct CIndexComparison {
@@ -229,6 +231,8 @@ struct FusionReport {
   double tau = 0;
   FusionModel model;
   FusionScores trainScores, testScores;  // of trainRows / testRows (scoreFusion)
+  double referenceHorizon = 0;           // t_ref: the middle horizon (NaN for binary)
+  Eigen::VectorXd trainRisk, testRisk;   // predicted risk at t_ref (binary: probability) per train / test row
   Eigen::VectorXi trainGroup, testGroup; // risk group code (0 = lowest risk) per train / test row
   std::vector<ModelEvaluation> models;
   std::vector<CIndexComparison> comparisons;

@@ -59,6 +59,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -66,10 +67,10 @@
 
 namespace latefuse {
 
-constexpr int kModelSchemaVersion = 1;
+constexpr int kModelSchemaVersion = 2;
 
 struct RiskGroups {
-  std::vector<double> cutPoints;     // strictly increasing, on the fused lp
+  std::vector<double> cutPoints;     // strictly increasing, on the predicted risk (predictedRisk, fusion.hpp)
   std::vector<std::string> labels;   // cutPoints.size() + 1 labels, lowest risk first
 };
 
@@ -79,7 +80,8 @@ struct ModelExtras {
   std::vector<double> horizons;            // times at which S(t) is reported, strictly increasing
   int trainingPatients = -1;               // -1 = not set (fusionModelToJson refuses)
   int trainingEvents = -1;
-  std::vector<double> fusedLpPercentiles;  // 101 values (0th..100th percentile, R type 7) or empty
+  double referenceHorizon = std::numeric_limits<double>::quiet_NaN();  // t_ref (survival); NaN for binary
+  std::vector<double> riskPercentiles;     // 101 values (0th..100th percentile, R type 7) of the training predicted risks, or empty
   bool hasRiskGroups = false;
   RiskGroups riskGroups;
   nlohmann::json evaluation;               // free object; null = absent
@@ -136,8 +138,11 @@ struct ModelScores {
                                      // binary: the log-odds behind `probability`
   Eigen::VectorXd hazardRatio;       // exp(coxLp); NaN for a binary model
   Eigen::VectorXd probability;       // binary: predicted P(y = 1) from whichever model scored the patient; NaN for survival
-  Eigen::VectorXd percentile;        // 0..100 among the training fused lps (NaN without the table)
-  Eigen::VectorXi riskGroup;         // 0-based, -1 without cut-points
+  Eigen::VectorXd risk;              // predicted risk 1 - S(t_ref) (binary: the probability), the one scale below
+  double referenceHorizon = 0;       // t_ref (NaN for binary)
+  Eigen::MatrixXd contribution;      // rows x M: each modality's share of `fused` (NaN where not used; fusion.hpp)
+  Eigen::VectorXd percentile;        // 0..100 of `risk` among the training patients' risks (NaN without the table)
+  Eigen::VectorXi riskGroup;         // 0-based on `risk`, -1 without cut-points
   Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)
   Eigen::VectorXd horizons;
   Eigen::MatrixXd surv, survLower, survUpper;  // rows x horizons; CI NaN when not computable
