@@ -1013,8 +1013,6 @@ LoadedModel readDocument(const json& doc) {
       ex.referenceHorizon = kNaN;
     } else {
       ex.referenceHorizon = rh.number(0, true, "> 0");
-      if (std::find(ex.horizons.begin(), ex.horizons.end(), ex.referenceHorizon) == ex.horizons.end())
-        rh.failHere("is not one of the horizons");
     }
   }
   if (root.has("risk_percentiles")) {

@@ -72,7 +72,9 @@ function patientResult(p, entry, curve, extra = {}) {
   const index = p.integratorIndex[0];
   const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
   const points = p.survivalAtTimes.filter((h) => h.time <= lastTime);
-  const patternPatients = s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0;
+  // Training patients who have every modality of the patient's pattern (the integrators' rule).
+  const own = p.pattern[0].split('+');
+  const patternPatients = s.training.patterns.filter((x) => own.every((m) => x.modalities.includes(m))).reduce((a, x) => a + x.patients, 0);
   return {
     id: p.ids[0],
     modalities: p.modalities,
@@ -90,6 +92,9 @@ function patientResult(p, entry, curve, extra = {}) {
     coxLp: first(p.coxLp),
     hazardRatio: first(p.hazardRatio),
     percentile: first(p.percentile),
+    risk: first(p.risk),
+    referenceHorizon: p.referenceHorizon,
+    contributions: Object.fromEntries(p.modalities.map((m) => [m, first(p.contributions[m])])),
     riskGroup: p.riskGroup[0],
     riskLabel: p.riskLabel[0],
     riskLabels: s.riskGroups?.labels ?? null,
