@@ -1450,7 +1450,14 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
     risk.push_back(num(rep.testRisk(kk)));
     by.push_back(names(mods, rep.testScores.usedPattern(kk)));
   }
-  out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}, {"risk", risk}, {"scored_by", by}};
+  json contributions = json::object();  // each modality's share of the late score (null where not used)
+  for (size_t m = 0; m < mods.size(); ++m) {
+    json col = json::array();
+    for (size_t k = 0; k < rep.testRows.size(); ++k) col.push_back(num(rep.testScores.contribution(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(m))));
+    contributions[mods[m]] = col;
+  }
+  out["test_patients"] = {{"ids", ids},   {"late_score", late}, {"risk_group", group},
+                          {"risk", risk}, {"scored_by", by},    {"contributions", contributions}};
   out["warnings"] = rep.warnings;
   return out;
 }

@@ -57,7 +57,7 @@
 // all of its modalities, events, coef, test patients it scored and how many of them by fallback),
 // the cross-fitting fold of every training patient (`cross_fitting`: folds, seed, stratified_on,
 // train_ids, fold 1-based; null with in-sample inputs), `reference_horizon`, and per test patient
-// the risk and the modalities of the integrator that scored them.
+// the risk, the modalities of the integrator that scored them and each modality's contribution.
 //
 // Kendall's tau-b matrix of the standardised unimodal scores, on the training patients (in-sample
 // scores of the final submodels) and on the test patients, pairwise complete.

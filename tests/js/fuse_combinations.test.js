@@ -5,7 +5,8 @@
 // cells score as their training median; contributions add up to the fused lp; percentiles and risk
 // groups follow the predicted risk at the reference horizon.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { fitAndEvaluateFusion, fitCox, parseTable, scoreModel } from '../../web/lib/index.js';
+import { readFileSync } from 'node:fs';
+import { fitAndEvaluateFusion, fitCox, parseTable, scoreModel, scoreTables } from '../../web/lib/index.js';
 import { simulate } from '../../web/lib/fusion.js';
 
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
@@ -131,5 +132,57 @@ describe('scoring with the model file (WASM)', () => {
     expect(missing.fusedLp[0]).toBe(typed.fusedLp[0]);
     const other = await scoreModel(report.model_json, one(0));
     expect(other.fusedLp[0]).not.toBe(missing.fusedLp[0]);
+  }, 120000);
+});
+
+// The shipped Rotterdam model (models/build.sh) scoring GBSG with modalities knocked out at random
+// (a seeded draw per patient, at least one modality kept): every patient is scored by the integrator
+// of their own pattern, the percentile order is the order of the predicted risk at t_ref, and the
+// risk groups do not overlap in predicted risk.
+describe('shipped Rotterdam model on GBSG with random modality knock-outs (WASM)', () => {
+  it('own-pattern integrators, percentile order = risk order, risk groups apart', async () => {
+    const model = readFileSync('models/rotterdam.latefuse.json', 'utf8');
+    const doc = JSON.parse(model);
+    const lines = readFileSync('models/data/gbsg-validation.csv', 'utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    const owner = {};
+    for (const m of doc.modalities) {
+      for (const c of m.columns) owner[c.includes('=') ? c.slice(0, c.indexOf('=')) : c] = m.name;
+    }
+    let state = 20261207;  // a seeded xorshift32 draw: which modalities each patient keeps
+    const draw = () => {
+      state ^= state << 13; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+      return state >>> 8;
+    };
+    const names = doc.modalities.map((m) => m.name);
+    const knocked = [lines[0]];
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      let keep = draw() % 16;
+      if (keep === 0) keep = 1 << (draw() % 4);
+      knocked.push(cells.map((cell, j) => (owner[header[j]] && !(keep & (1 << names.indexOf(owner[header[j]]))) ? '' : cell)).join(','));
+    }
+    const table = parseTable(knocked.join('\n') + '\n', { file: 'gbsg-knocked-out.csv' });
+    const p = await scoreTables(model, [table], { idColumn: 'pid', idRequired: true });
+    expect(p.ids).toHaveLength(686);
+    expect(new Set(p.pattern).size).toBeGreaterThanOrEqual(12);
+    const h = p.survival.findIndex((x) => x.time === doc.reference_horizon);
+    expect(h).toBe(1);
+    for (let i = 0; i < p.ids.length; i++) {
+      expect(p.integrator[i]).toBe(p.pattern[i]);
+      expect(p.fallback[i]).toBe(false);
+      expect(Math.abs(p.risk[i] - (1 - p.survival[h].surv[i]))).toBeLessThan(1e-12);
+    }
+    const order = [...p.ids.keys()].sort((a, b) => p.risk[a] - p.risk[b]);
+    for (let k = 1; k < order.length; k++) {
+      if (p.risk[order[k]] > p.risk[order[k - 1]]) expect(p.percentile[order[k]]).toBeGreaterThanOrEqual(p.percentile[order[k - 1]]);
+    }
+    const groups = doc.risk_groups.labels.length;
+    for (let g = 1; g < groups; g++) {
+      const below = order.filter((i) => p.riskGroup[i] === g - 1).map((i) => p.risk[i]);
+      const above = order.filter((i) => p.riskGroup[i] === g).map((i) => p.risk[i]);
+      expect(below.length * above.length).toBeGreaterThan(0);
+      expect(Math.max(...below)).toBeLessThan(Math.min(...above));
+    }
   }, 120000);
 });
