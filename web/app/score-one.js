@@ -242,7 +242,7 @@ export class PatientForm {
   headline(r) {
     if (r.outcomeType === 'binary') {
       return `Predicted probability of the outcome ${fixed(r.probability * 100, 1)}%` +
-        (finite(r.percentile) ? `, a higher risk score than ${fixed(r.percentile, 0)}% of the training patients` : '') +
+        (finite(r.percentile) ? `, higher than ${fixed(r.percentile, 0)}% of the training patients` : '') +
         (r.riskLabel ? `; ${r.riskLabel} risk group` : '') + '.';
     }
     return `Fused risk score ${fixed(r.fusedLp, 3)}` +
@@ -296,7 +296,7 @@ export class PatientForm {
       h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
         h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
           finite(r.percentile) ? ordinal(r.percentile) : '—',
-          h('small', {}, finite(r.percentile) ? `fused score higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
+          h('small', {}, finite(r.percentile) ? `predicted probability higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
       h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
         h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
           h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));

@@ -30,7 +30,9 @@ function binaryPatient(p, summary, typed) {
     integratorIndex: index,
     integratorPatients: index >= 0 ? summary.integrators[index].patients : null,
     submodelPatients: index < 0 ? summary.modalities.find((m) => m.name === p.integrator[0])?.patients ?? null : null,
-    patternPatients: summary.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0,
+    // Training patients who have every modality of the patient's pattern (the integrators' rule).
+    patternPatients: summary.training.patterns.filter((x) => p.pattern[0].split('+').every((m) => x.modalities.includes(m)))
+      .reduce((a, x) => a + x.patients, 0),
     minPatternSize: summary.training.minPatternSize,
     fallback: p.fallback[0],
     note: p.note[0],
