@@ -130,7 +130,8 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   } else {
     out.set("riskGroups", val::null());
   }
-  out.set("hasPercentiles", !ex.fusedLpPercentiles.empty());
+  out.set("hasPercentiles", !ex.riskPercentiles.empty());
+  out.set("referenceHorizon", std::isfinite(ex.referenceHorizon) ? val(ex.referenceHorizon) : val::null());
   val training = val::object();
   training.set("patients", ex.trainingPatients);
   training.set("events", ex.trainingEvents);
@@ -183,6 +184,12 @@ val scoresObject(const LoadedModel& lm, const ModelScores& s) {
   out.set("hazardRatio", toFloat64Array(s.hazardRatio));
   out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
   out.set("probability", toFloat64Array(s.probability));
+  out.set("risk", toFloat64Array(s.risk));
+  out.set("referenceHorizon", std::isfinite(s.referenceHorizon) ? val(s.referenceHorizon) : val::null());
+  val contributions = val::object();
+  for (size_t m = 0; m < fm.modalities.size(); ++m)
+    contributions.set(fm.modalities[m], toFloat64Array(Eigen::VectorXd(s.contribution.col(static_cast<Eigen::Index>(m)))));
+  out.set("contributions", contributions);
   out.set("percentile", toFloat64Array(s.percentile));
   out.set("riskGroup", toInt32Array(s.riskGroup));
   val labels = val::array();

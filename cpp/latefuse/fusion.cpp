@@ -50,7 +50,10 @@ void validateCohort(const Cohort& c) {
       if (std::isinf(c.x(i, j)))
         throw InputError("fusion: column '" + c.columns[static_cast<size_t>(j)] + "' is infinite for " + patientLabel(c, i) +
                          "; fix the value or leave it empty (missing)");
-  if (c.modalities.size() > 30) throw InputError("fusion: at most 30 modalities are supported");
+  if (c.modalities.size() > static_cast<size_t>(kMaxModalities))
+    throw InputError("fusion: " + std::to_string(c.modalities.size()) + " modalities given, but at most " + std::to_string(kMaxModalities) +
+                     " are supported (an integrator for each of the 2^M - 1 combinations: 255 at M = 8); merge related modalities "
+                     "or leave some out");
 }
 
 double median(std::vector<double> v) {
@@ -58,6 +61,18 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t h = v.size() / 2;
   return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+// Every value is 0 or 1: a binary column (a 0/1 variable or a dummy of a categorical one).
+bool isZeroOne(const std::vector<double>& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return x == 0 || x == 1; });
+}
+
+// The training mode of a 0/1 column (ties: 0, the first value in sorted order, as R's
+// which.max(table(x))). Imputing the median would give 0.5 on a tie, a value no patient has.
+double mode01(const std::vector<double>& v) {
+  const size_t ones = static_cast<size_t>(std::count(v.begin(), v.end(), 1.0));
+  return ones > v.size() - ones ? 1.0 : 0.0;
 }
 
 // Sample mean and SD (n - 1) of a column.
@@ -118,6 +133,33 @@ LogisticOptions ridgeLogistic(const RidgeOptions& r, Eigen::Index n) {
 
 bool isBinary(const Cohort& c) { return c.outcome == OutcomeType::Binary; }
 
+// The outcome family's fit: the one place where a submodel, integrator or early-fusion model
+// becomes a ridge Cox or a ridge logistic model (fusion.hpp: the parameterisations).
+void fitLinearModel(OutcomeType outcome, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x,
+                    const RidgeOptions& ridge, Ties ties, const std::vector<std::string>& names, CoxFit& cox, LogisticFit& logit) {
+  if (outcome == OutcomeType::Binary) {
+    LogisticOptions lo = ridgeLogistic(ridge, x.rows());
+    lo.names = names;
+    logit = fitLogistic(outcomeRows(c, rows), x, {}, lo);
+  } else {
+    CoxOptions co = ridgeCox(ridge, ties);
+    co.columnNames = names;
+    cox = fitCox(survivalRows(c, rows), x, co);
+  }
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : "+") + n;
+  return out;
+}
+
+std::vector<std::string> namesOf(const std::vector<std::string>& modalities, int mask) {
+  std::vector<std::string> out;
+  for (int m : patternModalities(mask, static_cast<int>(modalities.size()))) out.push_back(modalities[static_cast<size_t>(m)]);
+  return out;
+}
+
 // Steps 1a–1e for modality m on `rows` (training patients that have it).
 ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
                           const std::string& context) {
@@ -148,7 +190,9 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
       continue;
     }
     mm.columns.push_back(static_cast<int>(j));
-    medians.push_back(median(v));
+    const bool zeroOne = isZeroOne(v);
+    mm.binaryColumn.push_back(zeroOne);
+    medians.push_back(zeroOne ? mode01(v) : median(v));
   }
   if (mm.columns.empty())
     throw InputError(context + ": modality '" + mm.name + "' has no column with a value among its training patients");
@@ -166,7 +210,9 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
       double mean, sd;
       meanSd(x.col(j), mean, sd);
       mm.outlierMean(j) = mean;
-      mm.outlierSd(j) = sd;
+      // A 0/1 (or dummy) column has no outliers: |z| > Z there only marks the rarer category, and
+      // recoding it to the median would erase it. SD 0 switches the step off for the column.
+      mm.outlierSd(j) = mm.binaryColumn[static_cast<size_t>(j)] ? 0.0 : sd;
     }
     x = preprocess(mm, c, rows);
   }
@@ -224,15 +270,7 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   for (int s : mm.selected) selectedNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
   const Eigen::MatrixXd xs = selectColumns(x, mm.selected);
   try {
-    if (binary) {
-      LogisticOptions lo = ridgeLogistic(o.submodel, xs.rows());
-      lo.names = selectedNames;
-      mm.logit = fitLogistic(y, xs, {}, lo);
-    } else {
-      CoxOptions co = ridgeCox(o.submodel, o.ties);
-      co.columnNames = selectedNames;
-      mm.fit = fitCox(d, xs, co);
-    }
+    fitLinearModel(c.outcome, c, rows, xs, o.submodel, o.ties, selectedNames, mm.fit, mm.logit);
   } catch (const ModelError& e) {
     throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
   }
@@ -304,13 +342,55 @@ Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::Mat
 
 double logistic(double lp) { return 1 / (1 + std::exp(-lp)); }
 
-double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
-  if (integrator < 0)
-    return unimodal(patternModalities(usedPattern, static_cast<int>(model.modalities.size())).front());
+Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
+  const int M = static_cast<int>(model.modalities.size());
+  Eigen::RowVectorXd out = Eigen::RowVectorXd::Constant(M, kNaN);
+  if (integrator < 0) {
+    const int m = patternModalities(usedPattern, M).front();
+    out(m) = unimodal(m);
+    return out;
+  }
   const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
-  Eigen::MatrixXd x(1, static_cast<Eigen::Index>(in.modalities.size()));
-  for (size_t j = 0; j < in.modalities.size(); ++j) x(0, static_cast<Eigen::Index>(j)) = unimodal(in.modalities[j]);
-  return integratorLinearPredictor(in, x)(0);
+  for (size_t j = 0; j < in.modalities.size(); ++j) {
+    const Eigen::Index jj = static_cast<Eigen::Index>(j);
+    const int m = in.modalities[j];
+    if (in.logit.coef.size()) {
+      out(m) = in.logit.coef(jj + 1) * unimodal(m);
+    } else {
+      const double b = std::isfinite(in.fit.coef(jj)) ? in.fit.coef(jj) : 0.0;
+      out(m) = b * (unimodal(m) - in.fit.means(jj));
+    }
+  }
+  return out;
+}
+
+double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
+  // The sum of the contributions in modality order, so that they add up to it exactly.
+  const Eigen::RowVectorXd part = modalityContributions(model, integrator, usedPattern, unimodal);
+  double lp = integrator >= 0 && model.integrators[static_cast<size_t>(integrator)].logit.coef.size()
+                  ? model.integrators[static_cast<size_t>(integrator)].logit.coef(0)
+                  : 0.0;
+  for (Eigen::Index m = 0; m < part.size(); ++m)
+    if (!std::isnan(part(m))) lp += part(m);
+  return lp;
+}
+
+double predictedRisk(const FusionModel& model, int integrator, int usedPattern, double fused, double horizon) {
+  const int M = static_cast<int>(model.modalities.size());
+  const bool binary = model.outcome == OutcomeType::Binary;
+  if (integrator >= 0) {
+    const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
+    if (binary) return logistic(fused);
+    return 1 - survivalAtTimes(in.fit, Eigen::VectorXd::Constant(1, fused), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
+  }
+  const ModalityModel& mm = model.models[static_cast<size_t>(patternModalities(usedPattern, M).front())];
+  if (binary) return logistic(submodelLogOdds(mm, fused));
+  const double lp = fused * mm.scoreSd + mm.scoreMean;
+  return 1 - survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
+}
+
+double referenceHorizon(const std::vector<double>& horizons) {
+  return horizons.empty() ? std::numeric_limits<double>::quiet_NaN() : horizons[(horizons.size() - 1) / 2];
 }
 
 Cohort cohortFromSimulation(const SimulatedCohort& s) {
@@ -429,6 +509,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     if (o.folds > nt)
       throw InputError("fusion: " + std::to_string(o.folds) + " cross-fitting folds need at least that many training patients");
     const Eigen::VectorXi fold = assignFoldsStratified(trainEvent, o.folds, o.seed);
+    fm.crossFitFold = fold;
     for (int m = 0; m < M; ++m) {
       const auto& rowsM = withModality[static_cast<size_t>(m)];
       const auto& posM = position[static_cast<size_t>(m)];
@@ -460,58 +541,47 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     }
   }
 
-  // 3. integrators per pattern
+  // 3. integrators: one per combination S of modalities with >= minPatternSize training patients
+  //    who have every modality of S (the intersection, whatever else they have).
   std::vector<int> patternCount(static_cast<size_t>(1) << M, 0);
   for (int mk : mask) ++patternCount[static_cast<size_t>(mk)];
-  for (size_t pm = 1; pm < patternCount.size(); ++pm) {
-    if (patternCount[pm] == 0) continue;
-    fm.trainingPatterns.emplace_back(static_cast<int>(pm), patternCount[pm]);
-    const int pattern = static_cast<int>(pm);
-    if (popcount(pattern) < 2) continue;
-    std::string label;
-    for (int m : patternModalities(pattern, M)) label += (label.empty() ? "" : "+") + c.modalities[static_cast<size_t>(m)];
-    if (patternCount[pm] < o.minPatternSize) {
-      fm.warnings.push_back("pattern " + label + " has " + std::to_string(patternCount[pm]) + " training patients (< " +
-                            std::to_string(o.minPatternSize) + "): no integrator; its patients use the fallback");
-      continue;
-    }
-    Integrator in;
-    in.pattern = pattern;
-    in.modalities = patternModalities(pattern, M);
-    std::vector<int> rows;
+  for (size_t pm = 1; pm < patternCount.size(); ++pm)
+    if (patternCount[pm] > 0) fm.trainingPatterns.emplace_back(static_cast<int>(pm), patternCount[pm]);
+  for (int combination = 1; combination < (1 << M); ++combination) {
     std::vector<Eigen::Index> pos;
     for (Eigen::Index k = 0; k < nt; ++k)
-      if (mask[static_cast<size_t>(k)] == pattern) {
-        rows.push_back(trainRows[static_cast<size_t>(k)]);
-        pos.push_back(k);
-      }
+      if ((mask[static_cast<size_t>(k)] & combination) == combination) pos.push_back(k);
+    if (static_cast<int>(pos.size()) < o.minPatternSize) continue;
+    Integrator in;
+    in.pattern = combination;
+    in.modalities = patternModalities(combination, M);
+    std::vector<int> rows;
+    for (Eigen::Index k : pos) rows.push_back(trainRows[static_cast<size_t>(k)]);
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
     for (size_t r = 0; r < pos.size(); ++r)
-      for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = scores(pos[r], in.modalities[j]);
+      for (size_t j = 0; j < in.modalities.size(); ++j)
+        x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = scores(pos[r], in.modalities[j]);
     std::vector<std::string> inNames;
     for (int m : in.modalities) inNames.push_back(c.modalities[static_cast<size_t>(m)]);
+    const std::string label = "integrator " + joinNames(inNames);
     const Eigen::VectorXd y = outcomeRows(c, rows);
-    if (y.sum() == 0) {
-      fm.warnings.push_back("pattern " + label + (binary ? " has no cases (y = 1)" : " has no events") +
-                            " among its training patients: no integrator; its patients use the fallback");
+    if (y.sum() == 0 || (binary && y.sum() == static_cast<double>(y.size()))) {
+      fm.warnings.push_back(label + ": its " + std::to_string(rows.size()) + " training patients have " +
+                            (binary ? (y.sum() == 0 ? "no cases (y = 1)" : "no controls (y = 0)") : "no events") +
+                            "; not fitted, patients use the fallback");
       continue;
     }
-    if (binary && y.sum() == static_cast<double>(y.size())) {
-      fm.warnings.push_back("pattern " + label + " has no controls (y = 0) among its training patients: no integrator; its patients use the fallback");
-      continue;
-    }
-    if (binary) {
-      LogisticOptions lo = ridgeLogistic(o.integrator, x.rows());
-      lo.names = inNames;
-      in.logit = fitLogistic(y, x, {}, lo);
-    } else {
-      CoxOptions co = ridgeCox(o.integrator, o.ties);
-      co.columnNames = inNames;
-      in.fit = fitCox(survivalRows(c, rows), x, co);
-    }
+    fitLinearModel(c.outcome, c, rows, x, o.integrator, o.ties, inNames, in.fit, in.logit);
     in.patients = static_cast<int>(rows.size());
-    for (const auto& w : binary ? in.logit.warnings : in.fit.warnings) fm.warnings.push_back("integrator " + label + ": " + w);
+    for (const auto& w : binary ? in.logit.warnings : in.fit.warnings) fm.warnings.push_back(label + ": " + w);
     fm.integrators.push_back(std::move(in));
+  }
+  for (const auto& [pattern, count] : fm.trainingPatterns) {
+    const auto [index, used] = resolvePattern(fm, pattern);
+    if (index >= 0 && used == pattern) continue;
+    fm.warnings.push_back("pattern " + joinNames(namesOf(c.modalities, pattern)) + " (" + std::to_string(count) +
+                          " training patients) has no integrator of its own; its patients use the fallback: " +
+                          joinNames(namesOf(c.modalities, used)));
   }
 
   // Early fusion
@@ -540,15 +610,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
       }
       std::vector<std::string> efNames;
       for (int j : ef.columns) efNames.push_back(c.columns[static_cast<size_t>(j)]);
-      if (binary) {
-        LogisticOptions lo = ridgeLogistic(o.submodel, x.rows());
-        lo.names = efNames;
-        ef.logit = fitLogistic(outcomeRows(c, rows), x, {}, lo);
-      } else {
-        CoxOptions co = ridgeCox(o.submodel, o.ties);
-        co.columnNames = efNames;
-        ef.fit = fitCox(survivalRows(c, rows), x, co);
-      }
+      fitLinearModel(c.outcome, c, rows, x, o.submodel, o.ties, efNames, ef.fit, ef.logit);
       ef.trainingPatients = static_cast<int>(rows.size());
       ef.fitted = true;
       for (const auto& w : binary ? ef.logit.warnings : ef.fit.warnings) fm.warnings.push_back("early fusion: " + w);
@@ -561,13 +623,13 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
 
 std::pair<int, int> resolvePattern(const FusionModel& fm, int mask) {
   if (mask <= 0) throw InputError("fusion: a patient without any modality cannot be scored");
-  for (size_t k = 0; k < fm.integrators.size(); ++k)
-    if (fm.integrators[k].pattern == mask) return {static_cast<int>(k), mask};
-  if (popcount(mask) == 1) return {-1, mask};
+  // The pattern's own integrator, else the sub-combination with the most modalities, then the most
+  // training patients, then the lowest bitmask (the first in modality order).
   int best = -1;
   for (size_t k = 0; k < fm.integrators.size(); ++k) {
     const Integrator& in = fm.integrators[k];
-    if (in.pattern & ~mask) continue;  // not a sub-pattern
+    if (in.pattern & ~mask) continue;  // not a sub-combination
+    if (in.pattern == mask) return {static_cast<int>(k), mask};
     if (best < 0) { best = static_cast<int>(k); continue; }
     const Integrator& b = fm.integrators[static_cast<size_t>(best)];
     const int pi = popcount(in.pattern), pb = popcount(b.pattern);
@@ -575,6 +637,8 @@ std::pair<int, int> resolvePattern(const FusionModel& fm, int mask) {
       best = static_cast<int>(k);
   }
   if (best >= 0) return {best, fm.integrators[static_cast<size_t>(best)].pattern};
+  // No integrator at all covers the pattern (each of its modalities has fewer than minPatternSize
+  // training patients, or no events): the submodel of its modality with the most training patients.
   int bestModality = -1;
   for (int m = 0; m < static_cast<int>(fm.models.size()); ++m) {
     if (!(mask & (1 << m))) continue;
@@ -613,6 +677,7 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
   s.fused.resize(nr);
   s.integrator.resize(nr);
   s.usedPattern.resize(nr);
+  s.contribution.resize(nr, M);
   for (Eigen::Index k = 0; k < nr; ++k) {
     if (s.pattern(k) == 0)
       throw InputError("fusion scoring: " + patientLabel(c, rows[static_cast<size_t>(k)]) +
@@ -620,6 +685,7 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
     const auto [index, used] = resolvePattern(fm, s.pattern(k));
     s.integrator(k) = index;
     s.usedPattern(k) = used;
+    s.contribution.row(k) = modalityContributions(fm, index, used, s.unimodal.row(k));
     s.fused(k) = fusedScore(fm, index, used, s.unimodal.row(k));
   }
   s.early = Eigen::VectorXd::Constant(nr, kNaN);

@@ -20,14 +20,19 @@
 //
 // Data. A Cohort is patients x feature columns; every column belongs to one modality. A patient
 // HAS a modality when any (PresenceRule::Any, default) or all (All) of its columns are present
-// (not NaN). Missing cells inside a present modality are imputed by the column's median over the
-// training patients that have the modality.
+// (not NaN). At most kMaxModalities (8) modalities: an integrator may be fitted for every one of
+// the 2^M - 1 combinations (255 at M = 8); more is an InputError naming the limit.
 //
 // Fitting (fitFusion, on the given training rows only; nothing is fitted on other rows):
 //  1. Per modality m, on the training patients that have m:
-//     a. impute missing cells (median, above);
-//     b. optional outlier step: z = (x - mean) / sd (training mean, sample SD); |z| > outlierZ ->
-//        the training median (outlierZ = 0: off);
+//     a. impute missing cells: a column whose training values are all 0 or 1 (a binary variable or
+//        a categorical dummy) by its training MODE (ties: 0), any other column by its training
+//        median (the median of a 0/1 column can be 0.5, a value no patient has);
+//     b. optional outlier step on the non-0/1 columns only: z = (x - mean) / sd (training mean,
+//        sample SD); |z| > outlierZ -> the training median (outlierZ = 0: off). On a 0/1 column
+//        |z| > Z would only mark the rarer category (at Z = 5 any category rarer than ~3.8%), so the
+//        step is off there (its outlier SD is stored as 0). Ordinal codes (0, 0.5, 1, ...) count as
+//        continuous;
 //     c. scaling: z-score (mean, sample SD), min–max to [0, 1], or none; constant columns are left
 //        centred and reported in warnings;
 //     d. optional feature selection on the preprocessed columns: univariate screening
@@ -40,25 +45,38 @@
 //        penalizer (default 0.1) or R's ridge(theta, scale). The unimodal score is its linear
 //        predictor (x - means)' beta: higher = higher risk.
 //  2. Unimodal scores of the training patients for the integrators: out-of-fold by K-fold
-//     cross-fitting (default; one event-stratified fold assignment of all training patients, seeded,
-//     and steps 1a–1e refitted without the fold for every modality), or in-sample (option). Each
-//     modality's scores are then standardised to mean 0, SD 1 over its training patients; a new
-//     patient's score (from the submodel fitted on all training patients) is standardised with the
-//     mean and SD of that submodel's in-sample training scores.
-//  3. Integrators: one Cox model (lifelines penalizer, default 0.1) per availability pattern (set of
-//     modalities) seen among the training patients with at least minPatternSize (default 20)
-//     patients and at least 2 modalities, fitted on the standardised scores of the training
-//     patients with exactly that pattern.
-// Scoring (scoreFusion), by the patient's pattern P:
-//   * an integrator fitted for P -> its linear predictor;
-//   * one modality -> that modality's standardised score;
-//   * otherwise (P too rare in training, or never seen) -> FALLBACK: the fitted integrator of the
-//     richest sub-pattern of P (most modalities, then most training patients, then lowest bitmask),
-//     using only those modalities; if no sub-pattern has an integrator, the standardised score of
-//     the modality in P whose submodel had the most training patients (ties: first modality);
+//     cross-fitting (default; ONE event-stratified fold assignment of all training patients,
+//     assignFoldsStratified with `seed`, kept in FusionModel::crossFitFold, and steps 1a–1e refitted
+//     without the fold for every modality), or in-sample (option). Each modality's scores are then
+//     standardised to mean 0, SD 1 over its training patients; a new patient's score (from the
+//     submodel fitted on all training patients) is standardised with the mean and SD of that
+//     submodel's in-sample training scores.
+//  3. Integrators, as in the reference study (Boehm et al., Nat Cancer 2022): one per COMBINATION S
+//     of modalities (every non-empty subset, single modalities included) that at least
+//     minPatternSize (default 20) training patients have in full — fitted on ALL of those patients
+//     (the intersection: every training patient who has at least S's modalities, whatever else they
+//     have), on their standardised scores of S's modalities: a ridge Cox model (lifelines
+//     penalizer, default 0.1; logistic for a binary outcome). A single-modality integrator is a
+//     one-covariate model on that modality's score: it puts the score on a calibrated hazard scale
+//     with a baseline of its own. Integrators are listed by ascending bitmask; a combination whose
+//     patients have no events (binary: no cases or no controls) is skipped with a warning.
+// Scoring (scoreFusion), by the patient's pattern P (resolvePattern, the one rule used everywhere):
+//   * P's own integrator, when fitted -> its linear predictor;
+//   * otherwise (P too rare in training, never seen, or without events) -> FALLBACK: the integrator
+//     of the sub-combination of P with the most modalities, then the most training patients, then
+//     the lowest bitmask; never fewer modalities than necessary;
+//   * if no sub-combination has an integrator (every modality of P has < minPatternSize training
+//     patients): the standardised score of the modality in P whose submodel had the most training
+//     patients (ties: first modality), with that submodel's S(t);
 //   * no modality -> InputError naming the patient.
-// Scores from different integrators are each a Cox linear predictor (higher = higher risk); they are
-// comparable in rank only approximately, as in the reference study.
+// Contributions (modalityContributions): the fused score is the sum, in modality order, of
+// beta_m * (s_m - centre_m) over the integrator's modalities, centre_m = the integrator's training
+// mean of s_m (Cox: its `means`), so they add up to the fused lp exactly and the hazard ratio
+// exp(lp) is against the average training patient of that integrator. Logistic integrators: the
+// contributions are beta_m * s_m and the fused log-odds is the intercept plus their sum.
+// One risk scale (predictedRisk): percentiles and risk groups compare patients on the predicted
+// risk at a reference horizon, 1 - S(t_ref | the model that scored the patient) (binary: the
+// predicted probability), never on linear predictors of different integrators.
 //
 // Early fusion (the comparator): the union of every modality's selected columns, preprocessed as in
 // step 1, in one ridge Cox (same penalty as the submodels) on the training patients that have EVERY
@@ -101,6 +119,9 @@ struct Cohort {
 // A simulated cohort as a Cohort (same columns and modalities).
 Cohort cohortFromSimulation(const SimulatedCohort& simulated);
 
+// The largest number of modalities: 2^8 - 1 = 255 possible integrators.
+constexpr int kMaxModalities = 8;
+
 enum class PresenceRule { Any, All };
 enum class Scaling { ZScore, MinMax, None };
 
@@ -135,7 +156,8 @@ struct ModalityModel {
   std::string name;
   int index = 0;
   std::vector<int> columns;            // cohort columns of the modality that are used (non-empty in training)
-  Eigen::VectorXd imputeMedian;        // per used column, raw training median
+  Eigen::VectorXd imputeMedian;        // per used column: raw training median (0/1 columns: the mode)
+  std::vector<bool> binaryColumn;      // per used column: every training value is 0 or 1 (no outlier step)
   double outlierZ = 0;
   Eigen::VectorXd outlierMean, outlierSd, outlierMedian;  // outlier step (empty when off)
   Eigen::VectorXd center, scale;       // scaling: (x - center) / scale
@@ -154,7 +176,7 @@ struct Integrator {
   std::vector<int> modalities;         // ascending
   CoxFit fit;                          // survival: on standardised scores, columns in `modalities` order
   LogisticFit logit;                   // binary: the same, with an intercept first
-  int patients = 0;
+  int patients = 0;                    // training patients with every modality of the pattern
 };
 
 struct EarlyFusionModel {
@@ -175,7 +197,10 @@ struct FusionModel {
   std::vector<ModalityModel> models;   // one per modality
   std::vector<Integrator> integrators;
   EarlyFusionModel early;
-  // Training diagnostics: pattern bitmask -> number of training patients.
+  // Cross-fitting fold (0-based) of each training patient, in the order of fitFusion's trainRows;
+  // empty with in-sample integrator inputs.
+  Eigen::VectorXi crossFitFold;
+  // Training diagnostics: pattern bitmask -> number of training patients with exactly that pattern.
   std::vector<std::pair<int, int>> trainingPatterns;
   std::vector<std::string> warnings;
   // Categorical columns (categorical.hpp): `columns` holds their dummies; set by evaluateFusion,
@@ -193,6 +218,7 @@ struct FusionScores {
   Eigen::VectorXi pattern;             // bitmask of present modalities
   Eigen::VectorXi integrator;          // index into FusionModel::integrators, -1 = single modality
   Eigen::VectorXi usedPattern;         // the modalities actually combined (differs on fallback)
+  Eigen::MatrixXd contribution;        // rows x M: modalityContributions, NaN for modalities not used
   Eigen::VectorXd early;               // early-fusion score, NaN where not scored
   std::vector<bool> earlyScored;
 };
@@ -205,6 +231,15 @@ FusionScores scoreFusion(const FusionModel& model, const Cohort& cohort, const s
 // absent), given the integrator (-1: single modality) and the modalities used from resolvePattern.
 // The one place where unimodal scores become the fused score (scoreFusion and model-file scoring).
 double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal);
+// Each modality's share of that fused score (length M, NaN for the modalities not used; see above).
+Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal);
+// The predicted risk of a patient on the one scale of percentiles and risk groups: survival
+// 1 - S(horizon) from the model that scored the patient (the integrator, or the submodel when
+// integrator = -1), binary the predicted probability (horizon unused).
+double predictedRisk(const FusionModel& model, int integrator, int usedPattern, double fused, double horizon);
+// The reference horizon t_ref: the middle of the horizons (the lower middle for an even count);
+// NaN when there are none (binary outcomes).
+double referenceHorizon(const std::vector<double>& horizons);
 
 // Linear predictors. Cox: (x - means)' beta (redundant coefficients as 0). Logistic: x' beta with
 // or without the intercept (coef(0)).

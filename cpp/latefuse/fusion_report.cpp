@@ -129,6 +129,7 @@ class Progress {
 struct ScoredModel {
   std::string name, kind;
   int pattern = 0;
+  int integrator = -1;      // kind "integrator": its index in FusionModel::integrators
   Eigen::VectorXd score;
   Eigen::MatrixXd survival;
   Eigen::VectorXd logOdds;  // binary outcomes: the log-odds of the model behind each patient's probability
@@ -178,6 +179,7 @@ std::vector<ScoredModel> scoreModels(const FusionModel& fm, const FusionScores& 
   }
   for (const Integrator& in : fm.integrators) {
     ScoredModel sm = make("integrator " + patternLabel(fm.modalities, in.pattern), "integrator", in.pattern);
+    sm.integrator = static_cast<int>(&in - fm.integrators.data());
     std::vector<Eigen::Index> at;
     for (Eigen::Index k = 0; k < nr; ++k)
       if ((s.pattern(k) & in.pattern) == in.pattern) at.push_back(k);
@@ -858,13 +860,47 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   progress.advance(kFitUnits);
   rep.trainScores = scoreFusion(rep.model, c, rep.trainRows);
   rep.testScores = scoreFusion(rep.model, c, rep.testRows);
+  {
+    // The one risk scale (fusion.hpp): 1 - S(t_ref) from the model that scored each patient.
+    std::vector<double> h(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
+    rep.referenceHorizon = referenceHorizon(h);
+    auto risks = [&](const FusionScores& sc) {
+      Eigen::VectorXd r(sc.fused.size());
+      for (Eigen::Index k = 0; k < r.size(); ++k)
+        r(k) = predictedRisk(rep.model, sc.integrator(k), sc.usedPattern(k), sc.fused(k), rep.referenceHorizon);
+      return r;
+    };
+    rep.trainRisk = risks(rep.trainScores);
+    rep.testRisk = risks(rep.testScores);
+  }
   for (size_t k = 0; k < rep.testRows.size(); ++k)
     if (rep.testScores.pattern(static_cast<Eigen::Index>(k)) == all) rep.commonTest.push_back(rep.testRows[k]);
   if (rep.commonTest.empty())
     rep.warnings.push_back("no test patient has every modality: the 'common' comparisons are empty");
 
   // Models on the test set.
-  const std::vector<ScoredModel> scored = scoreModels(rep.model, rep.testScores, rep.ibsTimes);
+  std::vector<ScoredModel> scored = scoreModels(rep.model, rep.testScores, rep.ibsTimes);
+  {
+    // The study's central comparison as a model of its own: the whole late-fusion pipeline
+    // (submodels and integrators) trained only on the training patients with every modality.
+    std::vector<int> completeTrain;
+    for (size_t k = 0; k < rep.trainRows.size(); ++k)
+      if (rep.trainScores.pattern(static_cast<Eigen::Index>(k)) == all) completeTrain.push_back(rep.trainRows[k]);
+    try {
+      FusionOptions cco = o.fusion;
+      cco.earlyFusion = false;
+      const FusionModel cc = fitFusion(c, completeTrain, cco);
+      for (ScoredModel& sm : scoreModels(cc, scoreFusion(cc, c, rep.testRows), rep.ibsTimes))
+        if (sm.kind == "late") {
+          sm.name = "late fusion (complete-case training)";
+          sm.kind = "late-complete-case";
+          scored.push_back(std::move(sm));
+        }
+    } catch (const std::exception& e) {  // InputError or ModelError: too few complete cases
+      rep.warnings.push_back("late fusion trained on the " + std::to_string(completeTrain.size()) +
+                             " complete-case training patients was not fitted: " + e.what());
+    }
+  }
   progress.rebase(remainingWork(static_cast<int>(scored.size())));
   MetricPlan plan;
   plan.train = &train;
@@ -896,6 +932,16 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
     ev.common = evaluateSubset(plan, subsetData(test, cat), subsetVector(sm.score, cat),
                                sm.survival.size() ? subsetRows(sm.survival, cat) : noSurvival,
                                binary ? subsetVector(sm.logOdds, cat) : noLogOdds, progress, sm.name + " (common)");
+    if (sm.integrator >= 0) {
+      // The test patients this integrator actually scored (their own pattern, or its fallback).
+      std::vector<Eigen::Index> sat;
+      for (Eigen::Index k = 0; k < sm.score.size(); ++k)
+        if (rep.testScores.integrator(k) == sm.integrator) sat.push_back(k);
+      ev.hasScored = true;
+      ev.scored = evaluateSubset(plan, subsetData(test, sat), subsetVector(sm.score, sat),
+                                 sm.survival.size() ? subsetRows(sm.survival, sat) : noSurvival,
+                                 binary ? subsetVector(sm.logOdds, sat) : noLogOdds, progress, sm.name + " (scored by it)");
+    }
     rep.models.push_back(std::move(ev));
   }
   if (!rep.model.early.fitted) rep.warnings.push_back("early fusion was not fitted, so it is not evaluated (see the model warnings)");
@@ -957,9 +1003,11 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   };
   rep.comparisons.push_back(compare("late_vs_early", findModel("early"), "early fusion is not available"));
   rep.comparisons.push_back(compare("late_vs_best_unimodal", bestUni, "no unimodal model has a C on the common test patients"));
+  rep.comparisons.push_back(compare("late_vs_late_complete_case", findModel("late-complete-case"),
+                                    "late fusion with complete-case training is not available (see the warnings)"));
 
   // Risk groups of the late-fusion score.
-  rep.riskGroups = riskGroups(train, rep.trainScores.fused, test, rep.testScores.fused, o.riskGroups, rep.horizons,
+  rep.riskGroups = riskGroups(train, rep.trainRisk, test, rep.testRisk, o.riskGroups, rep.horizons,
                               rep.trainGroup, rep.testGroup, binary, o.confLevel);
 
   // Kendall's tau of the unimodal scores.
@@ -1046,6 +1094,7 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
     cv.folds = o.cvFolds;
     cv.repeats = o.cvRepeats;
     for (const ModelEvaluation& ev : rep.models) {
+      if (ev.kind == "late-complete-case") continue;  // a design comparison on the holdout split only
       CrossValidationModel m;
       m.name = ev.name;
       m.kind = ev.kind;
@@ -1293,10 +1342,56 @@ json patternsJson(const std::vector<PatternSummary>& ps, const std::vector<std::
     json e = {{"modalities", names(modalities, p.pattern)}, {"patients", p.patients}, {"events", p.events},
               {"integrator", p.integrator}};
     e["scored_by"] = names(modalities, p.usedPattern);
-    e["fallback"] = popcount(p.pattern) > 1 && !p.integrator;
+    e["fallback"] = p.usedPattern != p.pattern;
     a.push_back(e);
   }
   return a;
+}
+
+json patientId(const Cohort& c, int row) {
+  return static_cast<size_t>(row) < c.ids.size() ? json(c.ids[static_cast<size_t>(row)]) : json(std::to_string(row + 1));
+}
+
+// Every integrator fitted: its combination, the training patients who have all of its modalities
+// (whom it was fitted on) and their events, and how many test patients it scored.
+json integratorsJson(const FusionReport& rep, const Cohort& c) {
+  json a = json::array();
+  const FusionModel& fm = rep.model;
+  for (size_t i = 0; i < fm.integrators.size(); ++i) {
+    const Integrator& in = fm.integrators[i];
+    const bool binary = fm.outcome == OutcomeType::Binary;
+    const Eigen::VectorXd coef = binary ? Eigen::VectorXd(in.logit.coef) : in.fit.coef;
+    int scoredTest = 0, ownPattern = 0;
+    for (Eigen::Index k = 0; k < rep.testScores.integrator.size(); ++k)
+      if (rep.testScores.integrator(k) == static_cast<int>(i)) {
+        ++scoredTest;
+        ownPattern += rep.testScores.pattern(k) == in.pattern;
+      }
+    a.push_back({{"pattern", names(c.modalities, in.pattern)},
+                 {"patients", in.patients},
+                 {"events", binary ? static_cast<int>(in.logit.cases) : in.fit.events},
+                 {"coef", numbers(coef)},
+                 {"scored_test_patients", scoredTest},
+                 {"scored_test_fallback", scoredTest - ownPattern}});
+  }
+  return a;
+}
+
+// The cross-fitting fold of every training patient (1-based, in training order), so that an
+// independent implementation can rerun the cross-fitted path; null with in-sample inputs.
+json crossFittingJson(const FusionReport& rep, const Cohort& c) {
+  const Eigen::VectorXi& fold = rep.model.crossFitFold;
+  if (!rep.model.options.crossFit || fold.size() != static_cast<Eigen::Index>(rep.trainRows.size())) return nullptr;
+  json ids = json::array(), folds = json::array();
+  for (size_t k = 0; k < rep.trainRows.size(); ++k) {
+    ids.push_back(patientId(c, rep.trainRows[k]));
+    folds.push_back(fold(static_cast<Eigen::Index>(k)) + 1);
+  }
+  return {{"folds", rep.model.options.folds},
+          {"seed", rep.model.options.seed},
+          {"stratified_on", rep.model.outcome == OutcomeType::Binary ? "outcome" : "event"},
+          {"train_ids", ids},
+          {"fold", folds}};
 }
 
 }  // namespace
@@ -1325,8 +1420,11 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   json models = json::array();
   for (const auto& m : rep.models)
     models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test, binary)},
-                      {"common", subsetJson(m.common, binary)}});
+                      {"common", subsetJson(m.common, binary)}, {"scored", m.hasScored ? subsetJson(m.scored, binary) : json(nullptr)}});
   out["models"] = models;
+  out["reference_horizon"] = num(rep.referenceHorizon);
+  out["integrators"] = integratorsJson(rep, c);
+  out["cross_fitting"] = crossFittingJson(rep, c);
   json cmp = json::array();
   for (const auto& k : rep.comparisons)
     cmp.push_back({{"name", k.name}, {"a", k.a}, {"b", k.b.empty() ? json(nullptr) : json(k.b)}, {"n", k.n}, {"c_a", num(k.cA)},
@@ -1379,14 +1477,24 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   } else {
     out["cross_validation"] = nullptr;
   }
-  json ids = json::array(), late = json::array(), group = json::array();
+  json ids = json::array(), late = json::array(), group = json::array(), risk = json::array(), by = json::array();
   for (size_t k = 0; k < rep.testRows.size(); ++k) {
     const int r = rep.testRows[k];
-    ids.push_back(static_cast<size_t>(r) < c.ids.size() ? json(c.ids[static_cast<size_t>(r)]) : json(std::to_string(r + 1)));
-    late.push_back(num(rep.testScores.fused(static_cast<Eigen::Index>(k))));
-    group.push_back(rep.testGroup(static_cast<Eigen::Index>(k)));
+    const Eigen::Index kk = static_cast<Eigen::Index>(k);
+    ids.push_back(patientId(c, r));
+    late.push_back(num(rep.testScores.fused(kk)));
+    group.push_back(rep.testGroup(kk));
+    risk.push_back(num(rep.testRisk(kk)));
+    by.push_back(names(mods, rep.testScores.usedPattern(kk)));
   }
-  out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}};
+  json contributions = json::object();  // each modality's share of the late score (null where not used)
+  for (size_t m = 0; m < mods.size(); ++m) {
+    json col = json::array();
+    for (size_t k = 0; k < rep.testRows.size(); ++k) col.push_back(num(rep.testScores.contribution(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(m))));
+    contributions[mods[m]] = col;
+  }
+  out["test_patients"] = {{"ids", ids},   {"late_score", late}, {"risk_group", group},
+                          {"risk", risk}, {"scored_by", by},    {"contributions", contributions}};
   out["decision_curve"] = fusionDecisionCurvesToJson(rep.decisionCurve, rep.options.seed);
   out["warnings"] = rep.warnings;
   return out;

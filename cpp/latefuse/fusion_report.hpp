@@ -1,4 +1,4 @@
-// The evaluation report of a late-fusion analysis (issue 4, §4): fit the fusion system on training
+// The evaluation report of a late-fusion analysis: fit the fusion system on training
 // patients only (fusion.hpp), score held-out patients, and evaluate every model the same way.
 //
 // Splits.
@@ -14,12 +14,17 @@
 //  * unimodal   — each modality's submodel; score = its standardised unimodal score (a linear
 //                 transform of the submodel's linear predictor); S(t) from the submodel's Breslow
 //                 baseline (survivalAtTimes);
-//  * integrator — each fitted integrator (one availability pattern P): its linear predictor on the
-//                 standardised scores of P's modalities, for every test patient who has all of P;
-//                 S(t) from the integrator's baseline;
-//  * late       — the late-fusion system as a whole: every test patient is scored by their own
-//                 pattern (scoreFusion: the pattern's integrator, a single modality, or the documented
-//                 fallback); S(t) from whichever model scored the patient;
+//  * integrator — each fitted integrator (one combination S of modalities): its linear predictor on
+//                 the standardised scores of S's modalities, for every test patient who has all of S
+//                 (`test`, `common`), and on the test patients it actually scored (`scored`: their
+//                 own pattern is S, or S is their fallback); S(t) from the integrator's baseline;
+//  * late       — the late-fusion system as a whole: every test patient is scored by the integrator
+//                 of their own pattern (scoreFusion, or the documented fallback); S(t) from whichever
+//                 model scored the patient;
+//  * late-complete-case — the whole late-fusion pipeline (submodels and integrators, same settings)
+//                 trained only on the training patients with every modality, the design the study
+//                 found to degrade performance; scored like `late` on every test patient it can
+//                 score and on the common ones, with a paired Delta C against `late`;
 //  * early      — early fusion (complete cases unless FusionOptions::earlyImpute).
 // Each model on (a) `test`: the test patients it can score, and (b) `common`: the test patients who
 // have every modality (the same patients for every model, so values are comparable). Patients with
@@ -35,16 +40,24 @@
 // (no events, horizon outside its follow-up, ...) is NaN with a warning in that subset.
 //
 // Comparisons (paired bootstrap of Harrell's C on the common test patients, same seed): late vs
-// early, and late vs the best unimodal model — the unimodal model with the highest C on the common
+// early, late vs late-complete-case, and late vs the best unimodal model — the unimodal model with the highest C on the common
 // test patients (chosen post hoc, which favours the comparator). Delta C = C(late) - C(other).
 //
-// Risk groups of the late-fusion score: cut-points from the TRAINING patients' late-fusion scores
-// only (in-sample scores of the final model), then applied unchanged to the test patients:
+// Risk groups on the one risk scale of fusion.hpp: the predicted risk 1 - S(t_ref) at the reference
+// horizon t_ref (the middle horizon; binary: the predicted probability), each patient's from the
+// model that scored them. Cut-points from the TRAINING patients' risks only (in-sample scores of the
+// final model), then applied unchanged to the test patients:
 //   median (default; 2 groups: score <= cut is "low"), tertiles (R quantile type 7 at 1/3, 2/3;
 //   3 groups), or the reference study's search — the cut among the 33rd, 34th, ..., 67th training
 //   percentiles minimising the training log-rank p (ties: the first) — which is labelled
 //   "optimistic": its training p-value is selected and so too small, and only the test p is honest.
 // Per group on train and test: Kaplan–Meier, median survival with CI, S at the horizons; log-rank p.
+//
+// The JSON also lists every integrator (`integrators`: pattern, patients = training patients with
+// all of its modalities, events, coef, test patients it scored and how many of them by fallback),
+// the cross-fitting fold of every training patient (`cross_fitting`: folds, seed, stratified_on,
+// train_ids, fold 1-based; null with in-sample inputs), `reference_horizon`, and per test patient
+// the risk, the modalities of the integrator that scored them and each modality's contribution.
 //
 // Kendall's tau-b matrix of the standardised unimodal scores, on the training patients (in-sample
 // scores of the final submodels) and on the test patients, pairwise complete.
@@ -154,6 +167,8 @@ struct ModelEvaluation {
   std::vector<std::string> modalities;
   int pattern = 0;                 // bitmask of the modalities
   SubsetMetrics test, common;
+  bool hasScored = false;          // integrators: `scored` = the test patients this integrator scored
+  SubsetMetrics scored;
 };
 
 struct CIndexComparison {
@@ -234,6 +249,8 @@ struct FusionReport {
   double tau = 0;
   FusionModel model;
   FusionScores trainScores, testScores;  // of trainRows / testRows (scoreFusion)
+  double referenceHorizon = 0;           // t_ref: the middle horizon (NaN for binary)
+  Eigen::VectorXd trainRisk, testRisk;   // predicted risk at t_ref (binary: probability) per train / test row
   Eigen::VectorXi trainGroup, testGroup; // risk group code (0 = lowest risk) per train / test row
   std::vector<ModelEvaluation> models;
   std::vector<CIndexComparison> comparisons;

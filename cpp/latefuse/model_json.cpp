@@ -22,13 +22,14 @@ namespace {
 using json = nlohmann::json;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kScoreDirection = "higher = higher risk";
-constexpr const char* kFallbackRule = "richest-sub-pattern";
+constexpr const char* kFallbackRule = "richest-sub-combination";
 constexpr const char* kFallbackDescription =
-    "A patient whose pattern of modalities has its own integrator is scored by it; a patient with one modality by "
-    "that modality's standardised score. Otherwise (the pattern was too rare in training, had no events, or was never "
-    "seen) the integrator of the richest sub-pattern is used with only its modalities (most modalities, then most "
-    "training patients, then the first in modality order); if no sub-pattern has an integrator, the standardised "
-    "score of the patient's modality whose submodel had the most training patients (ties: the first).";
+    "A patient is scored by the integrator of their own pattern of modalities (integrators are fitted for every "
+    "combination of modalities that enough training patients have in full, single modalities included). Only when "
+    "the pattern has none (too rare in training, never seen, or without events) the integrator of its sub-combination "
+    "with the most modalities is used (then the most training patients, then the first in modality order); if no "
+    "sub-combination has one, the submodel of the patient's modality with the most training patients (ties: the first). "
+    "Percentiles and risk groups are on the predicted risk at the reference horizon (binary: the probability).";
 constexpr const char* kFix = "the file is damaged or was edited; export the model again from LateFuse or restore the original file";
 
 
@@ -257,7 +258,8 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   doc["fallback"] = {{"rule", kFallbackRule}, {"description", kFallbackDescription}};
   doc["horizons"] = ex.horizons;
   if (ex.hasRiskGroups) doc["risk_groups"] = {{"cut_points", ex.riskGroups.cutPoints}, {"labels", ex.riskGroups.labels}};
-  if (!ex.fusedLpPercentiles.empty()) doc["fused_lp_percentiles"] = ex.fusedLpPercentiles;
+  doc["reference_horizon"] = std::isfinite(ex.referenceHorizon) ? json(ex.referenceHorizon) : json(nullptr);
+  if (!ex.riskPercentiles.empty()) doc["risk_percentiles"] = ex.riskPercentiles;
 
   json training;
   training["patients"] = ex.trainingPatients;
@@ -300,7 +302,7 @@ class Node {
     for (auto it = j_.begin(); it != j_.end(); ++it) {
       bool ok = false;
       for (const char* a : allowed) ok = ok || it.key() == a;
-      if (!ok) fail(child(it.key()) + " is not a field of a LateFuse model (schema_version 1)");
+      if (!ok) fail(child(it.key()) + " is not a field of a LateFuse model (schema_version " + std::to_string(kModelSchemaVersion) + ")");
     }
     return *this;
   }
@@ -749,11 +751,17 @@ LoadedModel readDocument(const json& doc) {
     throw InputError("model file was written by a newer LateFuse (schema_version " + version.dump() + " > " +
                      std::to_string(kModelSchemaVersion) + "); update LateFuse");
   if (version.get<long long>() < 1)
-    throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads 1); " + kFix);
+    throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads " +
+                     std::to_string(kModelSchemaVersion) + "); " + kFix);
+  if (version.get<long long>() < kModelSchemaVersion)
+    throw InputError("model file has schema_version " + version.dump() + ", written by an earlier LateFuse whose integrators were fitted per "
+                     "exact availability pattern and whose percentiles were on the fused linear predictor; this LateFuse (schema_version " +
+                     std::to_string(kModelSchemaVersion) + ") cannot score it on the same scale. Rebuild the model from its training data "
+                     "with `latefuse fuse ... --model-out` (or the page's Fusion tab); the shipped models are rebuilt by models/build.sh");
 
   const Node root(doc, "");
   root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
-               "fallback", "horizons", "risk_groups", "fused_lp_percentiles", "training", "features", "evaluation", "validation"});
+               "fallback", "horizons", "reference_horizon", "risk_groups", "risk_percentiles", "training", "features", "evaluation", "validation"});
   {
     const std::string kind = root["kind"].string(false);
     if (kind != "late-fusion")
@@ -1025,17 +1033,19 @@ LoadedModel readDocument(const json& doc) {
       const Node ji = ins.at(i);
       ji.object({"pattern", "patients", modelKey});
       Integrator in;
-      in.pattern = readPattern(ji["pattern"], fm.modalities, 2);
+      in.pattern = readPattern(ji["pattern"], fm.modalities, 1);
       for (const Integrator& other : fm.integrators)
         if (other.pattern == in.pattern) ji["pattern"].failHere("repeats the pattern " + patternLabel(fm, in.pattern) + " of another integrator");
       in.modalities = patternModalities(in.pattern, static_cast<int>(M));
       in.patients = ji["patients"].integer32(1);
-      int trained = 0;
+      int trained = 0;  // training patients with at least the integrator's modalities
       for (const auto& [mask, count] : fm.trainingPatterns)
-        if (mask == in.pattern) trained = count;
+        if ((mask & in.pattern) == in.pattern) trained += count;
       if (trained != in.patients)
         ji["patients"].failHere("is " + std::to_string(in.patients) + " but training.patterns give " + std::to_string(trained) +
-                                " patients with pattern " + patternLabel(fm, in.pattern));
+                                " patients with every modality of " + patternLabel(fm, in.pattern));
+      if (!fm.integrators.empty() && in.pattern < fm.integrators.back().pattern)
+        ji["pattern"].failHere("is out of order; integrators are listed by ascending modality bitmask");
       if (in.patients < o.minPatternSize)
         ji["patients"].failHere("is " + std::to_string(in.patients) + ", below training.settings.min_pattern_size (" +
                                 std::to_string(o.minPatternSize) + ")");
@@ -1125,6 +1135,8 @@ LoadedModel readDocument(const json& doc) {
     ex.riskGroups.cutPoints = rg["cut_points"].numbers();
     const auto& cuts = ex.riskGroups.cutPoints;
     if (cuts.empty()) rg["cut_points"].failHere("is empty; give at least one cut-point or leave risk_groups out");
+    for (size_t k = 0; k < cuts.size(); ++k)
+      if (!(cuts[k] >= 0 && cuts[k] <= 1)) rg["cut_points"].at(k).failHere("must be a predicted risk in [0, 1]");
     for (size_t k = 1; k < cuts.size(); ++k)
       if (!(cuts[k] > cuts[k - 1])) rg["cut_points"].at(k).failHere("must be larger than the cut-point before it");
     const Node labels = rg["labels"];
@@ -1136,12 +1148,23 @@ LoadedModel readDocument(const json& doc) {
       ex.riskGroups.labels.push_back(l);
     }
   }
-  if (root.has("fused_lp_percentiles")) {
-    const Node pc = root["fused_lp_percentiles"];
+  {
+    const Node rh = root["reference_horizon"];
+    if (binary) {
+      if (!rh.raw().is_null()) rh.failHere("must be null for a binary outcome (risks are probabilities, not 1 - S(t))");
+      ex.referenceHorizon = kNaN;
+    } else {
+      ex.referenceHorizon = rh.number(0, true, "> 0");
+    }
+  }
+  if (root.has("risk_percentiles")) {
+    const Node pc = root["risk_percentiles"];
     pc.array(101, "it needs the 0th to 100th percentiles (101 values)");
-    ex.fusedLpPercentiles = pc.numbers();
-    for (size_t k = 1; k < 101; ++k)
-      if (ex.fusedLpPercentiles[k] < ex.fusedLpPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
+    ex.riskPercentiles = pc.numbers();
+    for (size_t k = 0; k < 101; ++k) {
+      if (ex.riskPercentiles[k] < 0 || ex.riskPercentiles[k] > 1) pc.at(k).failHere("must be a risk in [0, 1]");
+      if (k > 0 && ex.riskPercentiles[k] < ex.riskPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
+    }
   }
   if (root.has("features")) ex.features = readFeatures(root["features"], fm, ex.trainingPatients);
   if (root.has("evaluation")) {
@@ -1207,15 +1230,24 @@ double percentileOf(const std::vector<double>& q, double s) {
 }
 
 std::string reasonNoIntegrator(const FusionModel& fm, int mask) {
-  int count = 0;
+  int count = 0;  // training patients with every modality of the pattern
   for (const auto& [m, c] : fm.trainingPatterns)
-    if (m == mask) count = c;
-  const std::string label = patternLabel(fm, mask);
-  if (count == 0) return "pattern " + label + " was not seen in training";
+    if ((m & mask) == mask) count += c;
+  const std::string label = "pattern " + patternLabel(fm, mask);
+  if (count == 0) return label + ": no training patient had all of its modalities";
   if (count < fm.options.minPatternSize)
-    return "pattern " + label + " had " + std::to_string(count) + " training patients (fewer than " +
+    return label + ": " + std::to_string(count) + " training patients had all of its modalities (fewer than " +
            std::to_string(fm.options.minPatternSize) + "), so it has no integrator";
-  return "pattern " + label + " has no integrator (no events among its " + std::to_string(count) + " training patients)";
+  return label + " has no integrator (its " + std::to_string(count) + " training patients have no events, or no cases or no controls)";
+}
+
+// 0-based risk group of a predicted risk (a risk above a cut-point is in the group above); -1 without groups.
+int riskGroupOf(const ModelExtras& ex, double risk) {
+  if (!ex.hasRiskGroups) return -1;
+  int group = 0;
+  for (double c : ex.riskGroups.cutPoints)
+    if (risk > c) ++group;
+  return group;
 }
 
 // Everything after the unimodal scores and the pattern resolution.
@@ -1228,6 +1260,7 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
   const Eigen::Index n = s.fused.size();
   const Eigen::Index H = static_cast<Eigen::Index>(ex.horizons.size());
   const Eigen::Index T = static_cast<Eigen::Index>(options.times.size());
+  const int M = static_cast<int>(fm.modalities.size());
   s.horizons = Eigen::Map<const Eigen::VectorXd>(ex.horizons.data(), H);
   s.times = Eigen::Map<const Eigen::VectorXd>(options.times.data(), T);
   Eigen::VectorXd at(H + T);
@@ -1236,6 +1269,9 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
   s.hazardRatio.resize(n);
   s.percentile.resize(n);
   s.riskGroup.resize(n);
+  s.risk.resize(n);
+  s.contribution.resize(n, M);
+  s.referenceHorizon = ex.referenceHorizon;
   s.surv.resize(n, H);
   s.survLower.resize(n, H);
   s.survUpper.resize(n, H);
@@ -1254,15 +1290,14 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
   s.note.assign(static_cast<size_t>(n), "");
   s.probability = Eigen::VectorXd::Constant(n, kNaN);
   const bool binary = fm.outcome == OutcomeType::Binary;
-  const int M = static_cast<int>(fm.modalities.size());
   for (Eigen::Index k = 0; k < n; ++k) {
     const int pattern = s.pattern(k), used = s.usedPattern(k), index = s.integrator(k);
     if (pattern != used) {
       s.fallback[static_cast<size_t>(k)] = true;
       std::string note = "fallback: " + reasonNoIntegrator(fm, pattern) + "; ";
-      if (index >= 0) note += "used the integrator of " + patternLabel(fm, used) + " (the richest sub-pattern with one)";
-      else note += "no sub-pattern has an integrator, so the " + patternLabel(fm, used) +
-                   " score alone (the modality whose submodel had the most training patients)";
+      if (index >= 0) note += "used the integrator of " + patternLabel(fm, used) + " (the sub-combination with the most modalities that has one)";
+      else note += "no sub-combination has an integrator, so the " + patternLabel(fm, used) +
+                   " submodel alone (the modality whose submodel had the most training patients)";
       s.note[static_cast<size_t>(k)] = note;
     }
     if (index >= 0 && binary) {
@@ -1279,14 +1314,10 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
       if (!binary) store(k, p);
     }
     s.hazardRatio(k) = binary ? kNaN : std::exp(s.coxLp(k));
-    s.percentile(k) = percentileOf(ex.fusedLpPercentiles, s.fused(k));
-    int group = -1;
-    if (ex.hasRiskGroups) {
-      group = 0;
-      for (double c : ex.riskGroups.cutPoints)
-        if (s.fused(k) > c) ++group;
-    }
-    s.riskGroup(k) = group;
+    s.contribution.row(k) = modalityContributions(fm, index, used, s.unimodal.row(k));
+    s.risk(k) = predictedRisk(fm, index, used, s.fused(k), ex.referenceHorizon);
+    s.percentile(k) = percentileOf(ex.riskPercentiles, s.risk(k));
+    s.riskGroup(k) = riskGroupOf(ex, s.risk(k));
   }
 }
 
@@ -1354,16 +1385,11 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
     maxTime = std::max(maxTime, c.time(r));
   }
   ex.trainingEvents = events;
-  const FusionScores s = scoreFusion(fm, c, trainRows);
-  std::vector<double> fused(s.fused.data(), s.fused.data() + s.fused.size());
-  std::sort(fused.begin(), fused.end());
   auto quantile7 = [](const std::vector<double>& v, double p) {
     const double h = static_cast<double>(v.size() - 1) * p;
     const size_t lo = static_cast<size_t>(std::floor(h));
     return lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
   };
-  if (!fused.empty())
-    for (int k = 0; k <= 100; ++k) ex.fusedLpPercentiles.push_back(quantile7(fused, k / 100.0));
   if (fm.outcome == OutcomeType::Binary && !horizons.empty())
     throw InputError("model summary: horizons apply to survival outcomes only; a binary model has none");
   if (fm.outcome == OutcomeType::Survival && horizons.empty() && !eventTimes.empty()) {
@@ -1373,6 +1399,18 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
       if (t > 0 && t < maxTime && (horizons.empty() || t > horizons.back())) horizons.push_back(t);
     }
   }
+  ex.referenceHorizon = referenceHorizon(horizons);
+  if (fm.outcome == OutcomeType::Survival && !std::isfinite(ex.referenceHorizon))
+    throw InputError("model summary: a survival model needs at least one horizon (the reference horizon of its risk scale)");
+  // The training patients' predicted risks, each by the integrator of their own pattern: the scale
+  // of every percentile and risk group.
+  const FusionScores s = scoreFusion(fm, c, trainRows);
+  std::vector<double> risk;
+  for (Eigen::Index k = 0; k < s.fused.size(); ++k)
+    risk.push_back(predictedRisk(fm, s.integrator(k), s.usedPattern(k), s.fused(k), ex.referenceHorizon));
+  std::sort(risk.begin(), risk.end());
+  if (!risk.empty())
+    for (int k = 0; k <= 100; ++k) ex.riskPercentiles.push_back(quantile7(risk, k / 100.0));
   ex.horizons = horizons;
   ex.features = summarizeFeatures(fm, c, trainRows);
   return ex;

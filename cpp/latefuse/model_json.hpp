@@ -1,16 +1,18 @@
-// The LateFuse model file (issue 4, §5): one JSON document that holds everything needed to score a
+// The LateFuse model file: one JSON document that holds everything needed to score a
 // new patient with a fitted late-fusion model, and scoring with it.
 //
 // Categorical columns (categorical.hpp) are saved in "encodings" (only when the model has one, so
 // files without categorical columns are unchanged); their dummies are ordinary model columns.
 // Format: models/schema.json (JSON Schema 2020-12) is the single source of truth; every field's
 // meaning is documented there. In short:
-//   schema_version (1), software {name, version}, kind "late-fusion", score_direction,
+//   schema_version (2), software {name, version}, kind "late-fusion", score_direction,
 //   outcome {type "survival", time_unit?}, modalities [per modality: name, presence, columns,
 //   features (imputation median, outlier parameters, centre/scale, screening status), submodel
 //   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
-//   integrators [pattern (modality names), patients, cox], early_fusion (or null), fallback,
-//   horizons, risk_groups?, fused_lp_percentiles?, training {patients, events, patterns, settings,
+//   integrators [pattern (modality names), patients (training patients with all of them), cox; one
+//   per combination of modalities fitted, fusion.hpp], early_fusion (or null), fallback, horizons,
+//   reference_horizon (t_ref; null for binary), risk_groups? (on the predicted risk at t_ref),
+//   risk_percentiles? (of the training patients' predicted risks), training {patients, events, patterns, settings,
 //   warnings}, evaluation? (free object), validation? (external validation, see below). There is no
 //   creation date: the same model gives the same bytes.
 // Numbers: every double is written by nlohmann's shortest round-trip formatting, keys sorted, so
@@ -21,7 +23,9 @@
 // Loading VALIDATES the whole document (types, sizes, finiteness, consistency between sections) and
 // throws InputError naming the JSON path of the first problem, e.g.
 //   "model file: integrators[2].cox.coef has 3 values but the pattern has 2 modalities; ...".
-// A schema_version above 1 is "written by a newer LateFuse (schema_version N > 1); update LateFuse".
+// A schema_version above 2 is "written by a newer LateFuse (schema_version N > 2); update LateFuse".
+// Version 1 files (integrators per exact pattern, percentiles on the fused lp) are refused with a
+// message saying how to rebuild them (latefuse fuse; models/README.md): their scale differs.
 //
 // Binary outcomes (outcome.type "binary"; fusion.hpp): the submodels, integrators and early fusion
 // are stored under "logistic" instead of "cox" — {coef (intercept first), se, var (with the
@@ -31,16 +35,17 @@
 // for one modality its submodel's intercept + x' beta) instead of S(t); hazardRatio is NaN.
 // Elastic-net selection (fusion.hpp) adds training.settings.elastic_net {alpha, lambda_rule, folds}
 // and per modality elastic_net {lambda (the chosen one), lambda_min, lambda_1se, fallback}. Both
-// additions are optional keys, so schema_version stays 1 and older files read and round-trip as before.
+// additions are optional keys.
 //
 // Scoring (scoreWithModel): per patient, the pattern of modalities present (the model's presence
 // rule), each modality's standardised score, the integrator used and why (the fallback rule of
-// fusion.hpp), the fused linear predictor (higher = higher risk), the hazard ratio exp(lp) of the
-// Cox model that gives the patient's survival (the integrator, or the modality's submodel for a
-// patient scored by one modality), relative to a patient at that model's training means; the
-// percentile of the fused lp among the training patients; the risk group (when the file has
-// cut-points); and S(t) with its 95% log-type CI at the model's horizons (predictSurvival on that
-// model's baseline).
+// fusion.hpp), the fused linear predictor (higher = higher risk) and each modality's contribution
+// to it, the hazard ratio exp(lp) of the Cox model that gives the patient's survival (the
+// integrator, or the modality's submodel when no integrator covers the pattern), relative to the
+// average training patient of that model (its training means); the predicted risk 1 - S(t_ref)
+// (binary: the probability), and on that one scale the percentile among the training patients'
+// risks and the risk group (when the file has cut-points); and S(t) with its 95% log-type CI at
+// the model's horizons (predictSurvival on that model's baseline).
 // ScoringOptions (both optional; the defaults are `latefuse score`'s behaviour):
 //   times: extra times at which S(t) and its CI are returned (timesSurv/...), in the order given, in
 //     addition to the horizons and without changing the model (e.g. every baseline event time for a
@@ -67,6 +72,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -75,10 +81,10 @@
 
 namespace latefuse {
 
-constexpr int kModelSchemaVersion = 1;
+constexpr int kModelSchemaVersion = 2;
 
 struct RiskGroups {
-  std::vector<double> cutPoints;     // strictly increasing, on the fused lp
+  std::vector<double> cutPoints;     // strictly increasing, on the predicted risk (predictedRisk, fusion.hpp)
   std::vector<std::string> labels;   // cutPoints.size() + 1 labels, lowest risk first
 };
 
@@ -88,7 +94,8 @@ struct ModelExtras {
   std::vector<double> horizons;            // times at which S(t) is reported, strictly increasing
   int trainingPatients = -1;               // -1 = not set (fusionModelToJson refuses)
   int trainingEvents = -1;
-  std::vector<double> fusedLpPercentiles;  // 101 values (0th..100th percentile, R type 7) or empty
+  double referenceHorizon = std::numeric_limits<double>::quiet_NaN();  // t_ref (survival); NaN for binary
+  std::vector<double> riskPercentiles;     // 101 values (0th..100th percentile, R type 7) of the training predicted risks, or empty
   bool hasRiskGroups = false;
   RiskGroups riskGroups;
   nlohmann::json evaluation;               // free object; null = absent
@@ -147,8 +154,11 @@ struct ModelScores {
                                      // binary: the log-odds behind `probability`
   Eigen::VectorXd hazardRatio;       // exp(coxLp); NaN for a binary model
   Eigen::VectorXd probability;       // binary: predicted P(y = 1) from whichever model scored the patient; NaN for survival
-  Eigen::VectorXd percentile;        // 0..100 among the training fused lps (NaN without the table)
-  Eigen::VectorXi riskGroup;         // 0-based, -1 without cut-points
+  Eigen::VectorXd risk;              // predicted risk 1 - S(t_ref) (binary: the probability), the one scale below
+  double referenceHorizon = 0;       // t_ref (NaN for binary)
+  Eigen::MatrixXd contribution;      // rows x M: each modality's share of `fused` (NaN where not used; fusion.hpp)
+  Eigen::VectorXd percentile;        // 0..100 of `risk` among the training patients' risks (NaN without the table)
+  Eigen::VectorXi riskGroup;         // 0-based on `risk`, -1 without cut-points
   Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)
   Eigen::VectorXd horizons;
   Eigen::MatrixXd surv, survLower, survUpper;  // rows x horizons; CI NaN when not computable

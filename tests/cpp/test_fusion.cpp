@@ -66,7 +66,8 @@ Split split(Eigen::Index n, uint64_t seed, double fraction = 0.7) {
 }  // namespace
 
 // One modality, no screening, no scaling: the submodel IS fitCox on the raw columns with the same
-// penalty, and the fused score is its standardised linear predictor.
+// penalty; the unimodal score is its standardised linear predictor, and the fused score is the
+// single-modality integrator's (a one-covariate Cox model on that score) linear predictor.
 TEST(Fusion, OneModalityEqualsDirectCox) {
   const Cohort c = lungCohort();
   const Split s = split(c.x.rows(), 5);
@@ -75,7 +76,9 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
   o.submodel.penalizer = 0.1;
   const FusionModel fm = fitFusion(c, s.train, o);
   ASSERT_EQ(fm.models.size(), 1u);
-  EXPECT_TRUE(fm.integrators.empty());
+  ASSERT_EQ(fm.integrators.size(), 1u);
+  EXPECT_EQ(fm.integrators[0].pattern, 1);
+  EXPECT_EQ(fm.integrators[0].patients, static_cast<int>(s.train.size()));
 
   SurvivalData d;
   Eigen::MatrixXd x(static_cast<Eigen::Index>(s.train.size()), c.x.cols());
@@ -94,23 +97,28 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
   const FusionScores sc = scoreFusion(fm, c, s.test);
   double mean = direct.linearPredictor.mean();
   double sd = std::sqrt((direct.linearPredictor.array() - mean).square().sum() / (direct.linearPredictor.size() - 1));
+  const Integrator& in = fm.integrators[0];
   for (size_t k = 0; k < s.test.size(); ++k) {
+    const Eigen::Index kk = static_cast<Eigen::Index>(k);
     const Eigen::VectorXd xi = c.x.row(s.test[k]).transpose();
     const double lp = (xi - direct.means).dot(direct.coef);
-    EXPECT_NEAR(sc.fused(static_cast<Eigen::Index>(k)), (lp - mean) / sd, 1e-10);
-    EXPECT_EQ(sc.integrator(static_cast<Eigen::Index>(k)), -1);
+    EXPECT_NEAR(sc.unimodal(kk, 0), (lp - mean) / sd, 1e-10);
+    EXPECT_EQ(sc.integrator(kk), 0);
+    EXPECT_NEAR(sc.fused(kk), in.fit.coef(0) * (sc.unimodal(kk, 0) - in.fit.means(0)), 1e-12);
+    EXPECT_EQ(sc.contribution(kk, 0), sc.fused(kk));
   }
   // lifelines' penalty acts on standardised coefficients, so z-scoring the columns first changes
   // the coefficients' units but not the scores.
   FusionOptions z = o;
   z.scaling = Scaling::ZScore;
   const FusionScores sz = scoreFusion(fitFusion(c, s.train, z), c, s.test);
-  for (Eigen::Index k = 0; k < sz.fused.size(); ++k) EXPECT_NEAR(sz.fused(k), sc.fused(k), 1e-8);
+  for (Eigen::Index k = 0; k < sz.fused.size(); ++k) EXPECT_NEAR(sz.unimodal(k, 0), sc.unimodal(k, 0), 1e-8);
 }
 
 // In-sample scores: each integrator equals fitCox(penalizer) on the standardised in-sample
-// unimodal scores of the training patients with exactly that pattern.
-TEST(Fusion, InSampleIntegratorEqualsCoxOnScores) {
+// unimodal scores of ALL training patients who have its modalities (the intersection), singles
+// included; every training pattern with enough patients is scored by its own integrator.
+TEST(Fusion, InSampleIntegratorEqualsCoxOnScoresOfTheIntersection) {
   SimulationOptions so = simulationPreset("hgsoc");
   so.seed = 11;
   const Cohort c = cohortFromSimulation(simulate(so));
@@ -119,12 +127,21 @@ TEST(Fusion, InSampleIntegratorEqualsCoxOnScores) {
   o.crossFit = false;
   o.integrator.penalizer = 0.05;
   const FusionModel fm = fitFusion(c, s.train, o);
-  ASSERT_FALSE(fm.integrators.empty());
   const FusionScores train = scoreFusion(fm, c, s.train);  // in-sample standardised scores
-  for (const Integrator& in : fm.integrators) {
+  // Every combination with >= 20 training patients who have all of it has an integrator.
+  for (int combination = 1; combination < 16; ++combination) {
+    int have = 0;
+    for (Eigen::Index k = 0; k < train.pattern.size(); ++k) have += (train.pattern(k) & combination) == combination;
+    bool fitted = false;
+    for (const Integrator& in : fm.integrators) fitted = fitted || in.pattern == combination;
+    EXPECT_EQ(fitted, have >= 20) << "combination " << combination << " with " << have << " patients";
+  }
+  ASSERT_GE(fm.integrators.size(), 10u);
+  for (size_t i = 0; i < fm.integrators.size(); ++i) {
+    const Integrator& in = fm.integrators[i];
     std::vector<Eigen::Index> rows;
     for (Eigen::Index k = 0; k < train.pattern.size(); ++k)
-      if (train.pattern(k) == in.pattern) rows.push_back(k);
+      if ((train.pattern(k) & in.pattern) == in.pattern) rows.push_back(k);
     ASSERT_EQ(static_cast<int>(rows.size()), in.patients);
     SurvivalData d;
     d.time.resize(static_cast<Eigen::Index>(rows.size()));
@@ -140,8 +157,17 @@ TEST(Fusion, InSampleIntegratorEqualsCoxOnScores) {
     co.penalizer = 0.05;
     const CoxFit direct = fitCox(d, x, co);
     for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(in.fit.coef(j), direct.coef(j), 1e-9) << "pattern " << in.pattern;
-    // ... and those patients' fused scores are that model's linear predictor.
-    for (size_t r = 0; r < rows.size(); ++r) EXPECT_NEAR(train.fused(rows[r]), direct.linearPredictor(static_cast<Eigen::Index>(r)), 1e-9);
+    // The patients it scores (their own pattern is this combination) get its linear predictor, and
+    // their contributions add up to it.
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (train.integrator(rows[r]) != static_cast<int>(i)) continue;
+      EXPECT_EQ(train.pattern(rows[r]), in.pattern);
+      EXPECT_NEAR(train.fused(rows[r]), direct.linearPredictor(static_cast<Eigen::Index>(r)), 1e-9);
+      double sum = 0;
+      for (int m = 0; m < 4; ++m)
+        if (!std::isnan(train.contribution(rows[r], m))) sum += train.contribution(rows[r], m);
+      EXPECT_EQ(sum, train.fused(rows[r]));
+    }
   }
 }
 
@@ -159,38 +185,54 @@ TEST(Fusion, ModalityNobodyHasIsAnError) {
   }
 }
 
-// Patterns below minPatternSize get no integrator; their patients (and unseen patterns) use the
-// richest fitted sub-pattern; one modality -> its standardised score; none -> InputError.
+// Combinations below minPatternSize (counting every training patient who has all of their
+// modalities) get no integrator; a pattern without one falls back to the sub-combination with the
+// most modalities, then the most patients, then the lowest bitmask; if none, to its modality with
+// the most training patients; no modality -> InputError.
 TEST(Fusion, RarePatternFallsBack) {
   SimulationOptions so = simulationPreset("hgsoc");
   so.seed = 4;
   Cohort c = cohortFromSimulation(simulate(so));
   const Split s = split(c.x.rows(), 21);
   FusionOptions o;
-  o.minPatternSize = 45;  // keeps only the largest patterns (all four; genomic + clinical; ...)
+  o.minPatternSize = 120;  // keeps only the most common combinations
   const FusionModel fm = fitFusion(c, s.train, o);
-  std::vector<int> fitted;
+  std::vector<int> fitted, patients(16, 0);
   for (const auto& in : fm.integrators) fitted.push_back(in.pattern);
-  for (const auto& [pattern, count] : fm.trainingPatterns) {
-    const bool hasIntegrator = std::find(fitted.begin(), fitted.end(), pattern) != fitted.end();
-    if (__builtin_popcount(static_cast<unsigned>(pattern)) >= 2) EXPECT_EQ(hasIntegrator, count >= 45) << pattern;
+  for (const auto& [pattern, count] : fm.trainingPatterns)
+    for (int combination = 1; combination < 16; ++combination)
+      if ((pattern & combination) == combination) patients[static_cast<size_t>(combination)] += count;
+  for (int combination = 1; combination < 16; ++combination)
+    EXPECT_EQ(std::find(fitted.begin(), fitted.end(), combination) != fitted.end(), patients[static_cast<size_t>(combination)] >= 120)
+        << combination;
+  ASSERT_LT(fitted.size(), 15u);
+  for (int mask = 1; mask < 16; ++mask) {
+    const auto [index, used] = resolvePattern(fm, mask);
+    int want = -1;  // the definition, spelled out
+    for (int sub : fitted) {
+      if (sub & ~mask) continue;
+      if (want < 0) { want = sub; continue; }
+      const int ps = __builtin_popcount(static_cast<unsigned>(sub)), pw = __builtin_popcount(static_cast<unsigned>(want));
+      const int ns = patients[static_cast<size_t>(sub)], nw = patients[static_cast<size_t>(want)];
+      if (ps > pw || (ps == pw && (ns > nw || (ns == nw && sub < want)))) want = sub;
+    }
+    if (want >= 0) {
+      ASSERT_GE(index, 0) << mask;
+      EXPECT_EQ(fm.integrators[static_cast<size_t>(index)].pattern, want) << mask;
+      EXPECT_EQ(used, want) << mask;
+    } else {
+      EXPECT_EQ(index, -1) << mask;
+    }
   }
-  ASSERT_NE(std::find(fitted.begin(), fitted.end(), 15), fitted.end());
-  ASSERT_NE(std::find(fitted.begin(), fitted.end(), 12), fitted.end());
-  // radiomics + genomic + clinical (13) is rare here: falls back to genomic + clinical (12), the
-  // only fitted sub-pattern.
-  const auto [index, used] = resolvePattern(fm, 13);
-  if (std::find(fitted.begin(), fitted.end(), 13) == fitted.end()) {
-    ASSERT_GE(index, 0);
-    EXPECT_EQ(fm.integrators[static_cast<size_t>(index)].pattern, 12);
-    EXPECT_EQ(used, 12);
-  }
-  // radiomics + histopathology without clinical was never seen and has no fitted sub-pattern:
-  // the modality trained on more patients decides.
-  const auto [i2, u2] = resolvePattern(fm, 3);
+  // No integrator at all: the modality trained on more patients decides.
+  FusionOptions none = o;
+  none.minPatternSize = 10000;
+  const FusionModel bare = fitFusion(c, s.train, none);
+  EXPECT_TRUE(bare.integrators.empty());
+  const auto [i2, u2] = resolvePattern(bare, 3);
   EXPECT_EQ(i2, -1);
-  EXPECT_EQ(u2, fm.models[0].trainingPatients >= fm.models[1].trainingPatients ? 1 : 2);
-  EXPECT_EQ(resolvePattern(fm, 4), (std::pair<int, int>(-1, 4)));
+  EXPECT_EQ(u2, bare.models[0].trainingPatients >= bare.models[1].trainingPatients ? 1 : 2);
+  EXPECT_EQ(resolvePattern(bare, 4), (std::pair<int, int>(-1, 4)));
   EXPECT_THROW(resolvePattern(fm, 0), InputError);
 
   // Scoring agrees with resolvePattern; a patient with nothing is named in the error.
@@ -208,6 +250,49 @@ TEST(Fusion, RarePatternFallsBack) {
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("patient '" + c.ids[static_cast<size_t>(s.test.front())] + "'"), std::string::npos) << e.what();
+  }
+}
+
+// The boundary: a combination with exactly minPatternSize training patients has its integrator,
+// one patient fewer has none.
+TEST(Fusion, CombinationWithExactlyMinPatternSizePatientsGetsItsIntegrator) {
+  SimulationOptions so = simulationPreset("hgsoc");
+  so.seed = 4;
+  const Cohort c = cohortFromSimulation(simulate(so));
+  const Split s = split(c.x.rows(), 21);
+  const Eigen::MatrixXi present = modalityPresence(c, PresenceRule::Any);
+  int all = 0;  // training patients with all four modalities
+  for (int r : s.train) all += present.row(r).sum() == 4;
+  ASSERT_GE(all, 20);
+  FusionOptions o;
+  o.minPatternSize = all;
+  const FusionModel at = fitFusion(c, s.train, o);
+  ASSERT_EQ(at.integrators.back().pattern, 15);
+  EXPECT_EQ(at.integrators.back().patients, all);
+  EXPECT_EQ(resolvePattern(at, 15), (std::pair<int, int>(static_cast<int>(at.integrators.size()) - 1, 15)));
+  o.minPatternSize = all + 1;
+  const FusionModel above = fitFusion(c, s.train, o);
+  EXPECT_NE(above.integrators.back().pattern, 15);
+  EXPECT_NE(resolvePattern(above, 15).second, 15);
+}
+
+// At most 8 modalities (255 integrators); a ninth is refused with the limit and what to do.
+TEST(Fusion, MoreThanEightModalitiesIsAnInputError) {
+  Cohort c;
+  c.x = Eigen::MatrixXd::Ones(4, 9);
+  for (int m = 0; m < 9; ++m) {
+    c.modalities.push_back("m" + std::to_string(m));
+    c.columns.push_back("x" + std::to_string(m));
+    c.columnModality.push_back(m);
+  }
+  c.time = Eigen::VectorXd::Ones(4);
+  c.event = Eigen::VectorXd::Ones(4);
+  try {
+    fitFusion(c, {0, 1, 2, 3});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("9 modalities given, but at most 8 are supported"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("merge related modalities or leave some out"), std::string::npos) << e.what();
   }
 }
 

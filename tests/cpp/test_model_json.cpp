@@ -44,7 +44,7 @@ const Fixture& fixture() {
     x.extras = trainingExtras(x.model, x.cohort, x.train, {12, 24, 60});
     x.extras.timeUnit = "months";
     x.extras.hasRiskGroups = true;
-    x.extras.riskGroups.cutPoints = {-0.5, 0.5};
+    x.extras.riskGroups.cutPoints = {0.25, 0.5};
     x.extras.riskGroups.labels = {"low", "intermediate", "high"};
     x.extras.evaluation = {{"harrell_c", 0.71}, {"split", "test"}};
     return x;
@@ -103,7 +103,7 @@ TEST(ModelJson, RoundTripIsByteIdentical) {
   // Saving twice gives the same bytes: no creation date or other varying field.
   EXPECT_EQ(savedText(), text);
   const json doc = parseModelText(text);
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   EXPECT_EQ(doc["software"]["name"], "latefuse");
   EXPECT_EQ(doc["kind"], "late-fusion");
   EXPECT_FALSE(doc.contains("created"));
@@ -111,7 +111,7 @@ TEST(ModelJson, RoundTripIsByteIdentical) {
   EXPECT_EQ(doc["modalities"].size(), 4u);
   EXPECT_FALSE(doc["integrators"].empty());
   EXPECT_TRUE(doc["early_fusion"].is_object());
-  EXPECT_EQ(doc["fused_lp_percentiles"].size(), 101u);
+  EXPECT_EQ(doc["risk_percentiles"].size(), 101u);
   EXPECT_EQ(doc["evaluation"]["split"], "test");
   EXPECT_EQ(text.back(), '\n');
 }
@@ -151,7 +151,10 @@ TEST(ModelJson, ReloadedModelScoresExactlyAsTheModelInMemory) {
     EXPECT_NEAR(a.hazardRatio(k), std::exp(a.coxLp(k)), 1e-15 * a.hazardRatio(k));
     EXPECT_GE(a.percentile(k), 0);
     EXPECT_LE(a.percentile(k), 100);
-    EXPECT_EQ(a.riskGroup(k), (a.fused(k) > -0.5) + (a.fused(k) > 0.5));
+    // Risk groups and percentiles are on the predicted risk 1 - S(t_ref) at the middle horizon.
+    ASSERT_EQ(a.referenceHorizon, a.horizons(1));
+    EXPECT_NEAR(a.risk(k), 1 - a.surv(k, 1), 1e-12);
+    EXPECT_EQ(a.riskGroup(k), (a.risk(k) > 0.25) + (a.risk(k) > 0.5));
     for (Eigen::Index t = 0; t < 3; ++t) {
       EXPECT_GT(a.surv(k, t), 0);
       EXPECT_LE(a.surv(k, t), 1);
@@ -180,7 +183,8 @@ TEST(ModelJson, ScoringMatchesColumnsByNameAndExplainsFallbacks) {
   expectSame(scoreWithModel(lm, shuffled).fused, base.fused, "shuffled columns");
 
   // A patient with only radiomics + histopathology + genomic (no clinical): a pattern no training
-  // patient had (clinical is everyone's) -> the fallback, with its reason.
+  // patient had (clinical is everyone's), but every training patient with all four modalities has
+  // these three, so the combination has an integrator of its own: no fallback.
   ScoringData one = scoringData(f.cohort, {f.test[0]});
   one.x.row(0).setConstant(1.0);
   const int M = static_cast<int>(f.model.modalities.size());
@@ -189,21 +193,49 @@ TEST(ModelJson, ScoringMatchesColumnsByNameAndExplainsFallbacks) {
       one.x(0, j) = std::nan("");
   const ModelScores r = scoreWithModel(lm, one);
   EXPECT_EQ(r.pattern(0), (1 << M) - 1 - 8);
-  EXPECT_TRUE(r.fallback[0]);
-  EXPECT_NE(r.note[0].find("fallback: pattern radiomics+histopathology+genomic was not seen in training"), std::string::npos) << r.note[0];
-  EXPECT_NE(r.usedPattern(0), r.pattern(0));
+  EXPECT_FALSE(r.fallback[0]);
+  EXPECT_EQ(r.usedPattern(0), r.pattern(0));
   EXPECT_TRUE(std::isnan(r.unimodal(0, 3)));
+  EXPECT_TRUE(std::isnan(r.contribution(0, 3)));
+  EXPECT_EQ(r.contribution(0, 0) + r.contribution(0, 1) + r.contribution(0, 2), r.fused(0));
+  // With the threshold one above that combination's training patients it has none: the fallback
+  // to the richest sub-combination, with its reason.
+  int have7 = 0;
+  for (const auto& [mask, count] : f.model.trainingPatterns) have7 += (mask & 7) == 7 ? count : 0;
+  FusionOptions rareOptions = f.model.options;
+  rareOptions.minPatternSize = have7 + 1;
+  const FusionModel rareModel = fitFusion(f.cohort, f.train, rareOptions);
+  const LoadedModel rare{rareModel, trainingExtras(rareModel, f.cohort, f.train, {12, 24, 60})};
+  const ModelScores rf = scoreWithModel(rare, one);
+  EXPECT_TRUE(rf.fallback[0]);
+  EXPECT_NE(rf.note[0].find("fallback: pattern radiomics+histopathology+genomic: " + std::to_string(have7) +
+                            " training patients had all of its modalities (fewer than " + std::to_string(have7 + 1) + ")"),
+            std::string::npos)
+      << rf.note[0];
+  EXPECT_EQ(__builtin_popcount(static_cast<unsigned>(rf.usedPattern(0))), 2);
 
-  // A single-modality patient: its standardised score, S(t) from the submodel with a CI.
+  // A single-modality patient: the single-modality integrator on its standardised score, S(t)
+  // from that integrator with a CI, its contribution = the fused lp.
   for (Eigen::Index j = 0; j < one.x.cols(); ++j)
     if (f.model.columnModality[static_cast<size_t>(j)] != 3) one.x(0, j) = std::nan("");
     else one.x(0, j) = f.cohort.x(f.test[0], j);
   const ModelScores single = scoreWithModel(lm, one);
-  EXPECT_EQ(single.integrator(0), -1);
+  ASSERT_GE(single.integrator(0), 0);
+  EXPECT_EQ(f.model.integrators[static_cast<size_t>(single.integrator(0))].pattern, 8);
   EXPECT_EQ(single.pattern(0), 8);
-  EXPECT_EQ(single.fused(0), single.unimodal(0, 3));
-  EXPECT_NEAR(single.coxLp(0), single.unimodal(0, 3) * f.model.models[3].scoreSd + f.model.models[3].scoreMean, 1e-12);
+  EXPECT_EQ(single.contribution(0, 3), single.fused(0));
   EXPECT_LT(single.survLower(0, 1), single.surv(0, 1));
+  // Without any integrator (threshold above every combination): the submodel's score and S(t).
+  FusionOptions bareOptions = f.model.options;
+  bareOptions.minPatternSize = 100000;
+  const FusionModel bareModel = fitFusion(f.cohort, f.train, bareOptions);
+  const LoadedModel bare{bareModel, trainingExtras(bareModel, f.cohort, f.train, {12, 24, 60})};
+  const ModelScores alone = scoreWithModel(bare, one);
+  EXPECT_EQ(alone.integrator(0), -1);
+  EXPECT_EQ(alone.fused(0), alone.unimodal(0, 3));
+  EXPECT_NEAR(alone.coxLp(0), alone.unimodal(0, 3) * bareModel.models[3].scoreSd + bareModel.models[3].scoreMean, 1e-12);
+  EXPECT_NEAR(alone.risk(0), 1 - alone.surv(0, 1), 1e-12);
+  EXPECT_LT(alone.survLower(0, 1), alone.surv(0, 1));
 
   // Errors: a missing model column; a patient with no modality.
   ScoringData lacking = data;
@@ -246,10 +278,7 @@ TEST(ModelJson, TypedScoresGiveTheSameResults) {
         EXPECT_TRUE(std::isnan(typed.survLower(k, t)));
       }
     }
-    if (raw.integrator(k) < 0) {
-      ++singles;
-      EXPECT_NE(typed.note[static_cast<size_t>(k)].find("without a confidence interval"), std::string::npos);
-    }
+    if (__builtin_popcount(static_cast<unsigned>(raw.usedPattern(k))) == 1) ++singles;
   }
   EXPECT_GT(singles, 0);
   // Any subset of modalities.
@@ -264,11 +293,15 @@ TEST(ModelJson, TypedScoresGiveTheSameResults) {
 }
 
 TEST(ModelJson, NewerSchemaVersion) {
-  const std::string e = loadError(tampered([](json& d) { d["schema_version"] = 2; }));
-  EXPECT_EQ(e, "model file was written by a newer LateFuse (schema_version 2 > 1); update LateFuse");
+  const std::string e = loadError(tampered([](json& d) { d["schema_version"] = 3; }));
+  EXPECT_EQ(e, "model file was written by a newer LateFuse (schema_version 3 > 2); update LateFuse");
+  // A file of the earlier design is refused with the way to rebuild it, not scored on another scale.
+  const std::string old = loadError(tampered([](json& d) { d["schema_version"] = 1; }));
+  EXPECT_NE(old.find("schema_version 1, written by an earlier LateFuse"), std::string::npos) << old;
+  EXPECT_NE(old.find("Rebuild the model from its training data with `latefuse fuse ... --model-out`"), std::string::npos) << old;
   // Even when the rest of the document is unknown.
   EXPECT_EQ(loadError(json{{"schema_version", 7}, {"something", "else"}}),
-            "model file was written by a newer LateFuse (schema_version 7 > 1); update LateFuse");
+            "model file was written by a newer LateFuse (schema_version 7 > 2); update LateFuse");
   EXPECT_NE(loadError(json{{"patients", 3}}).find("schema_version is missing"), std::string::npos);
   EXPECT_NE(loadError(tampered([](json& d) { d["schema_version"] = "1"; })).find("schema_version must be a whole number"), std::string::npos);
 }
@@ -285,15 +318,15 @@ TEST(ModelJson, WrongArrayLength) {
   EXPECT_NE(v.find("modalities[1].submodel.cox.var[0] has"), std::string::npos) << v;
   const std::string b = loadError(tampered([](json& d) { d["modalities"][0]["submodel"]["cox"]["baseline"]["hazard"].erase(0); }));
   EXPECT_NE(b.find("modalities[0].submodel.cox.baseline.hazard has"), std::string::npos) << b;
-  const std::string p = loadError(tampered([](json& d) { d["fused_lp_percentiles"].erase(3); }));
-  EXPECT_NE(p.find("fused_lp_percentiles has 100 values but it needs the 0th to 100th percentiles"), std::string::npos) << p;
+  const std::string p = loadError(tampered([](json& d) { d["risk_percentiles"].erase(3); }));
+  EXPECT_NE(p.find("risk_percentiles has 100 values but it needs the 0th to 100th percentiles"), std::string::npos) << p;
 }
 
 TEST(ModelJson, NonFiniteNumber) {
   const std::string a = loadError(tampered([](json& d) { d["modalities"][0]["score"]["sd"] = std::nan(""); }));
   EXPECT_NE(a.find("modalities[0].score.sd must be a finite number"), std::string::npos) << a;
-  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["means"][1] = nullptr; }));
-  EXPECT_NE(b.find("integrators[0].cox.means[1] must be a number, got null"), std::string::npos) << b;
+  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["means"][0] = nullptr; }));
+  EXPECT_NE(b.find("integrators[0].cox.means[0] must be a number, got null"), std::string::npos) << b;
   const std::string c = loadError(tampered([](json& d) { d["modalities"][2]["features"][0]["scale"] = 0.0; }));
   EXPECT_NE(c.find("modalities[2].features[0].scale must be > 0"), std::string::npos) << c;
   const std::string h = loadError(tampered([](json& d) { d["horizons"] = {24, 12}; }));
@@ -316,7 +349,7 @@ TEST(ModelJson, UnknownModalityInPattern) {
             std::string::npos)
       << e;
   const std::string o = loadError(tampered([](json& d) {
-    auto& p = d["integrators"][0]["pattern"];
+    auto& p = d["integrators"][2]["pattern"];  // radiomics+histopathology (bitmask 3)
     std::swap(p[0], p[1]);
   }));
   EXPECT_NE(o.find("is repeated or out of order"), std::string::npos) << o;
@@ -368,10 +401,19 @@ TEST(ModelJson, TrainingExtras) {
   int events = 0;
   for (int r : f.train) events += static_cast<int>(f.cohort.event(r));
   EXPECT_EQ(ex.trainingEvents, events);
-  ASSERT_EQ(ex.fusedLpPercentiles.size(), 101u);
+  ASSERT_EQ(ex.riskPercentiles.size(), 101u);
+  // The percentiles are of the training patients' predicted risks at the middle horizon, each from
+  // the integrator that scores their own pattern.
   const FusionScores s = scoreFusion(f.model, f.cohort, f.train);
-  EXPECT_EQ(ex.fusedLpPercentiles.front(), s.fused.minCoeff());
-  EXPECT_EQ(ex.fusedLpPercentiles.back(), s.fused.maxCoeff());
+  ASSERT_EQ(ex.referenceHorizon, ex.horizons[(ex.horizons.size() - 1) / 2]);
+  Eigen::VectorXd risk(s.fused.size());
+  for (Eigen::Index k = 0; k < risk.size(); ++k) {
+    const Integrator& in = f.model.integrators[static_cast<size_t>(s.integrator(k))];
+    risk(k) = 1 - survivalAtTimes(in.fit, Eigen::VectorXd::Constant(1, s.fused(k)), Eigen::VectorXi(),
+                                  Eigen::VectorXd::Constant(1, ex.referenceHorizon))(0, 0);
+  }
+  EXPECT_EQ(ex.riskPercentiles.front(), risk.minCoeff());
+  EXPECT_EQ(ex.riskPercentiles.back(), risk.maxCoeff());
   // Default horizons: the event-time quartiles, 3 significant digits, increasing.
   ASSERT_FALSE(ex.horizons.empty());
   for (size_t k = 1; k < ex.horizons.size(); ++k) EXPECT_GT(ex.horizons[k], ex.horizons[k - 1]);

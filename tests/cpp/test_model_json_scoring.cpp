@@ -105,8 +105,8 @@ TEST(ModelScoring, TimesGiveTheSameSurvivalAsHorizons) {
   expectSame(s.timesLower, h.survLower, "lower");
   expectSame(s.timesUpper, h.survUpper, "upper");
   int single = 0;
-  for (Eigen::Index k = 0; k < s.integrator.size(); ++k) single += s.integrator(k) < 0;
-  EXPECT_GT(single, 0) << "the fixture should have patients scored by one modality";
+  for (Eigen::Index k = 0; k < s.integrator.size(); ++k) single += __builtin_popcount(static_cast<unsigned>(s.usedPattern(k))) == 1;
+  EXPECT_GT(single, 0) << "the fixture should have patients scored by a single-modality integrator";
   // A time equal to a horizon gives the horizon's value; S(0) = 1; S is non-increasing in t.
   for (Eigen::Index k = 0; k < s.fused.size(); ++k) {
     EXPECT_EQ(s.timesSurv(k, 2), s.surv(k, 0));
@@ -287,7 +287,7 @@ TEST(ModelValidation, BadEntriesNameTheField) {
             "cannot attach the validation: the entry has c_lower and c_upper: give both or neither (null)");
   EXPECT_EQ(attach([](json& e) { e["c_lower"] = 0.7; e["c_upper"] = 0.65; }), "cannot attach the validation: c_lower is above c_upper");
   EXPECT_EQ(attach([](json& e) { e["auc"] = json::array({{{"time", 1}, {"auc", 2}}}); }), "cannot attach the validation: auc[0].auc must be in [0, 1]");
-  EXPECT_EQ(attach([](json& e) { e["harrell"] = 1; }), "cannot attach the validation: harrell is not a field of a LateFuse model (schema_version 1)");
+  EXPECT_EQ(attach([](json& e) { e["harrell"] = 1; }), "cannot attach the validation: harrell is not a field of a LateFuse model (schema_version 2)");
   EXPECT_EQ(errorOf([&] { withValidation(doc, json::array()); }), "cannot attach the validation: the entry must be an object, got a list");
   // A damaged section in a file: the loader names its path.
   json bad = withValidation(doc, ok);

@@ -208,12 +208,13 @@ describe('Score tab: one patient', () => {
     await context.close();
   });
 
-  it('scores from typed per-modality risk scores, and explains the fallback when a modality is left empty', async () => {
+  it('scores from typed per-modality risk scores, and says which integrator scored a patient with modalities left empty', async () => {
     const { context, page, problems } = await openApp(env, { query: '?demo=0' });
     await openScore(page);
     await pickModel(page, 'hgsoc-synthetic');
 
-    // P016 has radiomics and clinical only: that pattern had 15 training patients (< 20), so no integrator.
+    // P016 has radiomics and clinical only: few training patients have exactly that pattern, but
+    // every training patient with radiomics has both, so the combination has an integrator of its own.
     const p16 = hgsocRows.find((r) => r.id === 'P016');
     const present = Object.fromEntries(hgsocColumns.filter((c) => p16[c] !== '').map((c) => [c, p16[c]]));
     expect(Object.keys(present).every((c) => /^(radiomics|clinical)_/.test(c))).toBe(true);
@@ -223,14 +224,14 @@ describe('Score tab: one patient', () => {
     await scoreOne(page);
     const ref16 = cliScore(HGSOC, file('p16.csv', oneRowCsv(hgsocColumns, present))).rows[0];
     expect(ref16.pattern).toBe('radiomics+clinical');
+    expect(ref16.integrator).toBe('radiomics+clinical');
+    expect(ref16.note).toBe('');
     const shown16 = await shownResult(page);
     expectSameAsCli(shown16, ref16, ['radiomics', 'histopathology', 'genomic', 'clinical']);
-    expect(ref16.note).toMatch(/had 15 training patients \(fewer than 20\)/);
-    expect(shown16.pattern).toContain(`Pattern used: ${ref16.integrator.split('+').join(' + ')}.`);
-    expect(shown16.pattern).toContain('No integrator for this patient’s pattern radiomics + clinical (15 training patients, fewer than 20)');
-    expect(shown16.pattern).toContain(`no sub-pattern has an integrator, so the ${ref16.integrator} score alone is used`);
+    const n16 = JSON.parse(readFileSync(HGSOC, 'utf8')).integrators.find((i) => i.pattern.join('+') === 'radiomics+clinical').patients;
+    expect(shown16.pattern).toContain(`Pattern used: radiomics + clinical (integrator fitted on ${n16} training patients).`);
     await page.locator('#score-pattern').scrollIntoViewIfNeeded();
-    await screenshot(page, 'score-fallback', { locator: '#score-one-result' });
+    await screenshot(page, 'score-pattern', { locator: '#score-one-result' });
 
     // P011 (radiomics, genomic, clinical) from its features, then from the standardised scores the
     // CLI printed for it, typed directly: the same fused score, percentile, group and S(t).

@@ -110,7 +110,7 @@ describe('latefuse fuse', () => {
       for (let b = 0; b < 4; b++) expect(tau[a][b]).toBeCloseTo(tau[b][a], 12);
     }
     // Delta C = C(a) - C(b), inside its interval.
-    expect(report.comparisons.map((k) => k.name)).toEqual(['late_vs_early', 'late_vs_best_unimodal']);
+    expect(report.comparisons.map((k) => k.name)).toEqual(['late_vs_early', 'late_vs_best_unimodal', 'late_vs_late_complete_case']);
     for (const k of report.comparisons) {
       expect(k.delta_c).toBeCloseTo(k.c_a - k.c_b, 12);
       expect(k.lower).toBeLessThanOrEqual(k.delta_c);
@@ -135,11 +135,16 @@ describe('latefuse fuse', () => {
     expect(single.models[0].test_c).toBeCloseTo(report.models[0].test.c, 4);
     // The model file.
     const model = JSON.parse(readFileSync(modelOut, 'utf8'));
-    expect(model.schema_version).toBe(1);
+    expect(model.schema_version).toBe(2);
     expect(model.modalities.map((m) => m.name)).toEqual(MODALITIES);
     expect(model.outcome.time_unit).toBe('months');
     expect(model.horizons).toEqual(report.horizons);
     expect(model.risk_groups.cut_points).toEqual(report.risk_groups.cutpoints);
+    expect(model.reference_horizon).toBe(report.horizons[1]);
+    expect(report.reference_horizon).toBe(report.horizons[1]);
+    // Every integrator of the model file is in the report with the same patients.
+    expect(report.integrators.map((g) => [g.pattern, g.patients])).toEqual(model.integrators.map((g) => [g.pattern, g.patients]));
+    expect(report.models.find((m) => m.kind === 'late-complete-case').common.n).toBe(report.split.common_test);
   });
 
   it('several files joined on --id give exactly the same report as one file', () => {

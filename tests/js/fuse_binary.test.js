@@ -126,7 +126,7 @@ describe('latefuse simulate/fuse/score with a binary outcome', () => {
     expect(s.code, s.stderr).toBe(0);
     expect(s.json.outcome_type).toBe('binary');
     const lines = readFileSync(out('p.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe(`id,pattern,${MODALITIES.map((m) => `${m}_score`).join(',')},fused_lp,risk_group,probability,percentile,integrator,note`);
+    expect(lines[0]).toBe(`id,pattern,${MODALITIES.map((m) => `${m}_score`).join(',')},fused_lp,risk_group,probability,percentile,integrator,note,${MODALITIES.map((m) => `${m}_contribution`).join(',')}`);
     expect(lines).toHaveLength(301);
     const h = lines[0].split(',');
     for (const line of lines.slice(1)) {

@@ -122,12 +122,16 @@ describe('latefuse fuse engine flags', () => {
     }
   });
 
-  it('--min-pattern-size gives integrators only to patterns that large', () => {
-    const f = fuse('minpattern', ['--min-pattern-size', '40']);
-    expect(f.report.settings.min_pattern_size).toBe(40);
+  it('--min-pattern-size gives integrators only to combinations that many training patients have in full', () => {
+    const f = fuse('minpattern', ['--min-pattern-size', '90']);
+    expect(f.report.settings.min_pattern_size).toBe(90);
     expect(f.model.integrators.length).toBeGreaterThan(0);
     expect(f.model.integrators.length).toBeLessThan(base.model.integrators.length);
-    expect(f.model.integrators.every((i) => i.patients >= 40)).toBe(true);
+    expect(f.model.integrators.every((i) => i.patients >= 90)).toBe(true);
+    // Every combination that at least 90 training patients have in full is fitted.
+    const have = (combination) => f.model.training.patterns
+      .filter((p) => combination.every((m) => p.modalities.includes(m))).reduce((a, p) => a + p.patients, 0);
+    for (const i of base.model.integrators) expect(f.model.integrators.some((g) => g.pattern.join() === i.pattern.join())).toBe(have(i.pattern) >= 90);
   });
 
   it('--early-fusion imputed | none', () => {

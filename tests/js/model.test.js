@@ -46,7 +46,7 @@ describe('model file (WASM)', () => {
     expect(checkSchema(schema, doc)).toEqual([]);
     // A document with every optional part too.
     const full = edit((d) => {
-      d.risk_groups = { cut_points: [-0.5, 0.5], labels: ['low', 'intermediate', 'high'] };
+      d.risk_groups = { cut_points: [0.25, 0.5], labels: ['low', 'intermediate', 'high'] };
       d.evaluation = { harrell_c: 0.7 };
     });
     expect(checkSchema(schema, JSON.parse(full))).toEqual([]);
@@ -55,7 +55,7 @@ describe('model file (WASM)', () => {
     expect(await roundTripModel(canonical)).toBe(canonical);
     // The checker catches what the schema forbids.
     expect(checkSchema(schema, { ...doc, created: '2024-01-01' })).toContain('$.created: is not in the schema');
-    expect(checkSchema(schema, { ...doc, schema_version: 2 })).toContain('$.schema_version: must be 1');
+    expect(checkSchema(schema, { ...doc, schema_version: 1 })).toContain('$.schema_version: must be 2');
     // Every top-level field is documented.
     for (const [key, sub] of Object.entries(schema.properties)) expect(sub.description, key).toBeTruthy();
     expect(schema.description).toMatch(/higher = higher risk/);
@@ -63,7 +63,7 @@ describe('model file (WASM)', () => {
 
   it('summarises a valid model', async () => {
     const s = await validateModel(example.model);
-    expect(s.schemaVersion).toBe(1);
+    expect(s.schemaVersion).toBe(2);
     expect(s.software.name).toBe('latefuse');
     expect(s.kind).toBe('late-fusion');
     expect(s.timeUnit).toBe('months');
@@ -79,7 +79,8 @@ describe('model file (WASM)', () => {
 
   it('rejects damaged files with an InputError naming the JSON path', async () => {
     const cases = [
-      [edit((d) => { d.schema_version = 2; }), /^model file was written by a newer LateFuse \(schema_version 2 > 1\); update LateFuse$/],
+      [edit((d) => { d.schema_version = 3; }), /^model file was written by a newer LateFuse \(schema_version 3 > 2\); update LateFuse$/],
+      [edit((d) => { d.schema_version = 1; }), /^model file has schema_version 1, written by an earlier LateFuse .* Rebuild the model from its training data with `latefuse fuse \.\.\. --model-out`/],
       [edit((d) => { d.integrators[0].cox.coef.push(0.1); }), /integrators\[0\]\.cox\.coef has \d+ values but the pattern has \d+ modalities/],
       [edit((d) => { d.modalities[2].score.sd = null; }), /modalities\[2\]\.score\.sd must be a number, got null/],
       [example.model.replace(/"sd": [0-9.e+-]+/, '"sd": 1e999'), /not valid JSON \(number overflow parsing '1e999'\)/],
@@ -189,8 +190,9 @@ describe('latefuse score', () => {
     expect(pred.header).toEqual(['id', 'pattern', 'radiomics_score', 'histopathology_score', 'genomic_score', 'clinical_score',
       'fused_lp', 'hazard_ratio', 'percentile', 'risk_group',
       'surv_12', 'surv_12_lower', 'surv_12_upper', 'surv_24', 'surv_24_lower', 'surv_24_upper', 'surv_60', 'surv_60_lower', 'surv_60_upper',
-      'integrator', 'note']);
+      'integrator', 'note', 'risk_24', 'radiomics_contribution', 'histopathology_contribution', 'genomic_contribution', 'clinical_contribution']);
     expect(r.json.columns).toEqual(pred.header);
+    expect(r.json.reference_horizon).toBe(24);
     const s = await validateModel(example.model);
     const ids = Array.from(table.columns.get('id').raw);
     const p = await scoreModel(example.model, { columns: featureColumns(table, s.columns), ids });
@@ -200,12 +202,14 @@ describe('latefuse score', () => {
     expect(pred.columns.get('pattern').raw).toEqual(p.pattern);
     expect(readFileSync(out, 'utf8')).toBe(predictionsCsv(p));
     // With cut-points in the file: the risk group column is filled.
-    writeFileSync(file('grouped.json'), edit((d) => { d.risk_groups = { cut_points: [0], labels: ['low', 'high'] }; }));
+    writeFileSync(file('grouped.json'), edit((d) => { d.risk_groups = { cut_points: [0.5], labels: ['low', 'high'] }; }));
     const g = latefuse(['score', '--model', file('grouped.json'), '--data', file('cohort.csv'), '--out', file('grouped.csv')]);
     expect(g.code).toBe(0);
     const groups = parseTable(readFileSync(file('grouped.csv'), 'utf8'), { file: 'grouped.csv' });
-    const fused = groups.columns.get('fused_lp').values;
-    groups.columns.get('risk_group').raw.forEach((label, i) => expect(label).toBe(fused[i] > 0 ? 'high' : 'low'));
+    // ... on the predicted risk at the reference horizon (24), not on the fused lp.
+    const risk = groups.columns.get('risk_24').values;
+    groups.columns.get('risk_group').raw.forEach((label, i) => expect(label).toBe(risk[i] > 0.5 ? 'high' : 'low'));
+    expect(new Set(groups.columns.get('risk_group').raw).size).toBe(2);
   });
 
   it('exits 2 with one line for each kind of bad input', () => {
@@ -218,7 +222,7 @@ describe('latefuse score', () => {
     const run = (...args) => latefuse(['score', ...args, '--out', file('x.csv')]);
     const cases = [
       [run('--model', file('absent.json'), '--data', file('cohort.csv')), /cannot read the model .*absent\.json: no such file/],
-      [run('--model', file('newer.json'), '--data', file('cohort.csv')), /newer\.json: model file was written by a newer LateFuse \(schema_version 3 > 1\); update LateFuse/],
+      [run('--model', file('newer.json'), '--data', file('cohort.csv')), /newer\.json: model file was written by a newer LateFuse \(schema_version 3 > 2\); update LateFuse/],
       [run('--model', file('broken.json'), '--data', file('cohort.csv')), /broken\.json: model file: integrators\[0\]\.cox\.means has \d+ values? but the pattern has \d+ modalities/],
       [run('--model', file('cohort.csv'), '--data', file('cohort.csv')), /model file is not valid JSON/],
       [run('--model', file('model.json'), '--data', file('lacking.csv')), /lacking\.csv: no column "radiomics_03" \(radiomics\) of the model/],

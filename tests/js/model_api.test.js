@@ -90,7 +90,7 @@ describe('scoring at given times', () => {
     const rewritten = await scoreModel(withHorizons(example.model, TIMES), input);
     expect(p.survivalAtTimes.map((h) => h.time)).toEqual(TIMES);
     expect(arrays({ survival: p.survivalAtTimes })).toEqual(arrays(rewritten));
-    expect(p.fallback.some(Boolean) || p.integratorIndex.some((i) => i < 0)).toBe(true);  // one-modality patients too
+    expect(p.integrator.some((x) => !x.includes('+'))).toBe(true);  // patients scored by a single-modality integrator too
     // Typed scores: the same (no CI for one-modality patients, as at the horizons).
     const scores = Object.fromEntries(p.modalities.map((m) => [m, p.scores[m]]));
     const t = model.scoreFromScores({ scores }, { times: TIMES });

@@ -9,12 +9,13 @@
 #    by the column's training median (the data have none), z-score each column with its training
 #    mean and sample SD, fit the logistic submodel; score = Z beta (no intercept), standardised with
 #    the mean and sample SD of the training scores;
-#  * per availability pattern with >= 2 modalities, >= 20 training patients and both outcomes:
-#    an integrator, logistic on the standardised scores of the patients with exactly that pattern;
-#  * a test patient is scored by their pattern's integrator (log-odds, intercept included), by the
-#    modality's standardised score when they have one modality, else by the fallback of fusion.hpp
-#    (the integrator of the richest sub-pattern: most modalities, then most training patients, then
-#    lowest bitmask; else the modality whose submodel had the most training patients);
+#  * per combination S of modalities (every non-empty subset, single modalities included) that
+#    >= 20 training patients have in full, with both outcomes among them: an integrator, logistic on
+#    the standardised scores of S's modalities of ALL those patients (the intersection);
+#  * a test patient is scored by their pattern's integrator (log-odds, intercept included), else by
+#    the fallback of fusion.hpp (the integrator of the sub-combination with the most modalities, then
+#    most training patients, then lowest bitmask; else the standardised score of the modality whose
+#    submodel had the most training patients);
 #  * the probability of a test patient: 1 / (1 + exp(-log-odds)) of whichever model scored them
 #    (for one modality: intercept + Z beta of its submodel);
 #  * AUC of the fused score on the test patients (Mann-Whitney, ties 1/2).
@@ -49,8 +50,13 @@ fit_logistic <- function(x, yy, penalizer) {
     f <- glm(yy ~ x, family = binomial, control = glm.control(epsilon = 1e-14, maxit = 100))
     return(unname(coef(f)))
   }
+  # glmnet needs two columns: a one-covariate model gets an all-zero column, whose coefficient is 0
+  # and which leaves the penalised likelihood of the other unchanged.
+  one <- ncol(x) == 1
+  if (one) x <- cbind(x, 0)
   f <- glmnet(x, yy, family = "binomial", alpha = 0, lambda = penalizer, standardize = FALSE, thresh = 1e-14, maxit = 1e7)
-  c(unname(f$a0), unname(as.vector(f$beta)))
+  b <- unname(as.vector(f$beta))
+  c(unname(f$a0), if (one) b[1] else b)
 }
 
 run_case <- function(penalizer) {
@@ -73,11 +79,9 @@ run_case <- function(penalizer) {
   }
   # integrators
   integrators <- list()
-  counts <- table(mask[train])
-  for (pm in sort(as.integer(names(counts)))) {
+  for (pm in seq_len(2^M - 1)) {
     bits <- which(bitwAnd(pm, 2^(seq_len(M) - 1)) > 0)
-    if (length(bits) < 2) next
-    rows <- train[mask[train] == pm]
+    rows <- train[bitwAnd(mask[train], pm) == pm]
     if (length(rows) < min_pattern) next
     if (sum(y[rows]) == 0 || sum(y[rows]) == length(rows)) next
     coef <- fit_logistic(train_std[rows, bits, drop = FALSE], y[rows], penalizer)
@@ -98,7 +102,7 @@ run_case <- function(penalizer) {
     s <- rep(NA_real_, M)
     for (m in which(present[i, ])) s[m] <- std_score(i, m)
     k <- which(sapply(integrators, function(g) g$pattern) == pm)
-    if (length(k) == 0 && popcount(pm) > 1) {
+    if (length(k) == 0) {
       best <- NA
       for (j in seq_along(integrators)) {
         g <- integrators[[j]]

@@ -36,6 +36,7 @@ const words = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0,
 export function modelLabel(m) {
   if (m.kind === 'integrator') return `pattern ${m.modalities.join(' + ')}`;
   if (m.kind === 'late') return 'Late fusion';
+  if (m.kind === 'late-complete-case') return 'Late fusion, complete-case training';
   if (m.kind === 'early') return m.name.charAt(0).toUpperCase() + m.name.slice(1);
   return m.name;
 }
@@ -47,8 +48,9 @@ export function chartLabel(m, all) {
   return m.modalities.map((x) => x.slice(0, 4)).join('+');
 }
 
-const KIND_TEXT = { unimodal: 'single modality', integrator: 'pattern integrator', late: 'late fusion', early: 'early fusion' };
-const KIND_ORDER = { unimodal: 0, integrator: 1, early: 2, late: 3 };
+const KIND_TEXT = { unimodal: 'single modality', integrator: 'combination integrator', late: 'late fusion', early: 'early fusion',
+  'late-complete-case': 'late fusion trained on complete cases only' };
+const KIND_ORDER = { unimodal: 0, integrator: 1, early: 2, 'late-complete-case': 3, late: 4 };
 
 function sortedModels(rep) {
   return rep.models.map((m, i) => ({ m, i })).sort((a, b) => (KIND_ORDER[a.m.kind] ?? 9) - (KIND_ORDER[b.m.kind] ?? 9) || a.i - b.i).map((x) => x.m);

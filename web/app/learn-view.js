@@ -22,7 +22,7 @@ const c3 = (x) => fixed(x, 3);
 const signed = (x) => (finite(x) ? `${x >= 0 ? '+' : '−'}${fixed(Math.abs(x), 3)}` : '—');
 
 /** Kinds shown in the Learn comparison (integrators are parts of late fusion; the demo shows them). */
-const LEARN_KINDS = ['unimodal', 'late', 'early'];
+const LEARN_KINDS = ['unimodal', 'late', 'early', 'late-complete-case'];
 
 /** The models of one seed's row that the Learn tab compares, in display order. */
 function learnModels(row) {
@@ -60,7 +60,7 @@ export function summarize(rows) {
     return { ...s, mean: mean(v), min: v.length ? Math.min(...v) : null, max: v.length ? Math.max(...v) : null };
   });
   // Order: unimodal, then early, then late (late at the bottom, nearest the axis, as the headline).
-  const rank = { unimodal: 0, early: 1, late: 2 };
+  const rank = { unimodal: 0, early: 1, 'late-complete-case': 2, late: 3 };
   models.sort((a, b) => rank[a.kind] - rank[b.kind] || names.indexOf(a.key) - names.indexOf(b.key));
   const late = models.find((m) => m.kind === 'late') ?? null;
   const early = models.filter((m) => m.kind === 'early');

@@ -267,10 +267,11 @@ export class PatientForm {
   headline(r) {
     if (r.outcomeType === 'binary') {
       return `Predicted probability of the outcome ${fixed(r.probability * 100, 1)}%` +
-        (finite(r.percentile) ? `, a higher risk score than ${fixed(r.percentile, 0)}% of the training patients` : '') +
+        (finite(r.percentile) ? `, higher than ${fixed(r.percentile, 0)}% of the training patients` : '') +
         (r.riskLabel ? `; ${r.riskLabel} risk group` : '') + '.';
     }
     return `Fused risk score ${fixed(r.fusedLp, 3)}` +
+      (finite(r.risk) ? `; predicted risk of the event by ${timeText(r.referenceHorizon)} ${r.timeUnit ?? 'time units'} ${fixed(r.risk * 100, 1)}%` : '') +
       (finite(r.percentile) ? `, higher than ${fixed(r.percentile, 0)}% of the training patients` : '') +
       (r.riskLabel ? `; ${r.riskLabel} risk group` : '') + '.';
   }
@@ -286,12 +287,12 @@ export class PatientForm {
       parts.push(h('p', {}, h('strong', {}, 'One modality present: '),
         `${usedText}. The fused score is its standardised risk score; ${r.outcomeType === 'binary' ? 'the probability' : 'S(t)'} comes from the ${usedText} submodel (fitted on ${count(r.submodelPatients)} training patients).`));
     } else {
-      const why = r.patternPatients === 0 ? 'this pattern was not seen in training'
-        : r.patternPatients < r.minPatternSize ? `${count(r.patternPatients)} training patients, fewer than ${r.minPatternSize}`
+      const why = r.patternPatients === 0 ? 'no training patient had all of these modalities'
+        : r.patternPatients < r.minPatternSize ? `${count(r.patternPatients)} training patients had all of them, fewer than ${r.minPatternSize}`
           : `no events among its ${count(r.patternPatients)} training patients`;
       const used = r.integratorIndex >= 0
-        ? `used the richest sub-pattern with an integrator: ${usedText} (integrator fitted on ${count(r.integratorPatients)} training patients)`
-        : `no sub-pattern has an integrator, so the ${usedText} score alone is used (the modality whose submodel had the most training patients)`;
+        ? `used the integrator of the sub-combination with the most modalities that has one: ${usedText} (fitted on ${count(r.integratorPatients)} training patients)`
+        : `no sub-combination has an integrator, so the ${usedText} submodel alone is used (the modality whose submodel had the most training patients)`;
       parts.push(h('p', {}, h('strong', {}, 'Pattern used: '), `${usedText}. `,
         `No integrator for this patient’s pattern ${patternText(r.pattern)} (${why}); ${used}.`));
     }
@@ -320,7 +321,7 @@ export class PatientForm {
       h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
         h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
           finite(r.percentile) ? ordinal(r.percentile) : '—',
-          h('small', {}, finite(r.percentile) ? `fused score higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
+          h('small', {}, finite(r.percentile) ? `predicted probability higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
       h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
         h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
           h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));
@@ -355,11 +356,13 @@ export class PatientForm {
       h('div', { class: 'stat' }, h('dt', {}, 'Fused risk score (linear predictor)'),
         h('dd', { id: 'score-lp', 'data-value': String(r.fusedLp) }, fixed(r.fusedLp, 3), h('small', {}, 'higher = higher hazard'))),
       h('div', { class: 'stat' }, h('dt', {}, 'Hazard ratio vs the average training patient'),
-        h('dd', { id: 'score-hr', 'data-value': String(r.hazardRatio) }, finite(r.hazardRatio) ? r.hazardRatio.toPrecision(3) : '—', h('small', {}, '1 = a patient at the training average'))),
+        h('dd', { id: 'score-hr', 'data-value': String(r.hazardRatio) }, finite(r.hazardRatio) ? r.hazardRatio.toPrecision(3) : '—',
+          h('small', {}, '1 = the average training patient of the integrator used (those with its modalities)'))),
       h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
         h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
           finite(r.percentile) ? ordinal(r.percentile) : '—',
-          h('small', {}, finite(r.percentile) ? `risk higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
+          h('small', {}, finite(r.percentile) ? `predicted risk by ${timeText(r.referenceHorizon)} ${unit} higher than ${fixed(r.percentile, 1)}% of ` +
+            `${count(s.training.patients)} training patients (each by their own pattern’s integrator)` : 'not in the model file'))),
       h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
         h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
           h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));

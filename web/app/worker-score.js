@@ -109,6 +109,9 @@ const PATIENT_FIELDS = {
 function patientResult(p, entry, family, typed) {
   const s = entry.summary;
   const index = p.integratorIndex[0];
+  // Training patients who have every modality of the patient's pattern (the integrators' rule).
+  const own = p.pattern[0].split('+');
+  const patternPatients = s.training.patterns.filter((x) => own.every((m) => x.modalities.includes(m))).reduce((a, x) => a + x.patients, 0);
   return {
     id: p.ids[0],
     modalities: p.modalities,
@@ -118,12 +121,15 @@ function patientResult(p, entry, family, typed) {
     integratorIndex: index,
     integratorPatients: index >= 0 ? s.integrators[index].patients : null,
     submodelPatients: index < 0 ? s.modalities.find((m) => m.name === p.integrator[0])?.patients ?? null : null,
-    patternPatients: s.training.patterns.find((x) => x.modalities.join('+') === p.pattern[0])?.patients ?? 0,
+    patternPatients,
     minPatternSize: s.training.minPatternSize,
     fallback: p.fallback[0],
     note: p.note[0],
     fusedLp: first(p.fusedLp),
     percentile: first(p.percentile),
+    risk: first(p.risk),
+    referenceHorizon: p.referenceHorizon,
+    contributions: Object.fromEntries(p.modalities.map((m) => [m, first(p.contributions[m])])),
     riskGroup: p.riskGroup[0],
     riskLabel: p.riskLabel[0],
     riskLabels: s.riskGroups?.labels ?? null,

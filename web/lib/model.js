@@ -107,6 +107,7 @@ export async function modelWithoutValidation(model) {
  * @typedef {{ids: string[], modalities: string[], pattern: string[], patternMask: Int32Array, integrator: string[],
  *   integratorMask: Int32Array, integratorIndex: Int32Array, fallback: boolean[], note: string[],
  *   scores: Record<string, Float64Array>, fusedLp: Float64Array, coxLp: Float64Array, hazardRatio: Float64Array,
+ *   risk: Float64Array, referenceHorizon: number|null, contributions: Record<string, Float64Array>,
  *   percentile: Float64Array, riskGroup: Int32Array, riskLabel: (string|null)[], earlyLp: Float64Array,
  *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
  *   outcomeType: 'survival'|'binary', probability: Float64Array,
@@ -116,9 +117,15 @@ export async function modelWithoutValidation(model) {
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
  *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
- *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to a patient at its training means;
- *   `percentile` = 0..100 among the training patients' fused lps (NaN if the file has no table);
- *   `riskGroup` = 0-based (-1 without cut-points); `survival[h]` = S(t) with 95% CI at each horizon;
+ *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to the average training patient of
+ *   that integrator (its training means); `risk` = the predicted risk 1 - S(t_ref) at the model's
+ *   reference horizon `referenceHorizon` (binary: the probability; null horizon), the one scale of
+ *   `percentile` (0..100 among the training patients' risks, each from their own pattern's
+ *   integrator; NaN if the file has no table) and `riskGroup` (0-based, cut-points = training
+ *   quantiles of that risk; -1 without cut-points); `contributions[m]` = modality m's share
+ *   beta_m * (s_m - centre_m) of `fusedLp` for the integrator used (NaN for modalities it does not
+ *   use; they sum to fusedLp; binary: beta_m * s_m, summing to fusedLp minus the intercept);
+ *   `survival[h]` = S(t) with 95% CI at each horizon;
  *   `survivalAtTimes[k]` = the same at the k-th requested time (options.times); `rows[i]` = the
  *   position of patient i among the patients given (differs from i when unscorable ones were skipped).
  *   Binary models: `probability` = P(y = 1) from whichever model scored the patient (the integrator's
@@ -476,9 +483,10 @@ function csvCell(value) {
 
 /**
  * Predictions as CSV: id, pattern, <modality>_score..., fused_lp, hazard_ratio, percentile,
- * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note.
+ * risk_group, surv_<t>, surv_<t>_lower, surv_<t>_upper (per horizon), integrator, note,
+ * risk_<t_ref>, <modality>_contribution....
  * Binary models: id, pattern, <modality>_score..., fused_lp, risk_group, probability, percentile,
- * integrator, note.
+ * integrator, note, <modality>_contribution....
  * Empty cell = not available. "\n" line ends. Patients skipped as unscorable (skipUnscorable) have a
  * row in their place among the patients given: the id, every value empty, and the note
  * "not scored: <reason>", so the file accounts for every patient (withSkippedRows).
@@ -487,23 +495,23 @@ function csvCell(value) {
 export function predictionsCsv(p) {
   if (p.outcomeType === 'binary') {
     const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile',
-      'integrator', 'note'];
+      'integrator', 'note', ...p.modalities.map((m) => `${m}_contribution`)];
     const lines = [header.map(csvCell).join(',')];
     for (let i = 0; i < p.ids.length; i++) {
       lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
-        p.percentile[i], p.integrator[i], p.note[i]].map(csvCell).join(','));
+        p.percentile[i], p.integrator[i], p.note[i], ...p.modalities.map((m) => p.contributions[m][i])].map(csvCell).join(','));
     }
     return withSkippedRows(lines, p);
   }
   const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
   for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
-  header.push('integrator', 'note');
+  header.push('integrator', 'note', `risk_${p.referenceHorizon}`, ...p.modalities.map((m) => `${m}_contribution`));
   const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < p.ids.length; i++) {
     const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.hazardRatio[i], p.percentile[i],
       p.riskLabel[i]];
     for (const h of p.survival) row.push(h.surv[i], h.lower[i], h.upper[i]);
-    row.push(p.integrator[i], p.note[i]);
+    row.push(p.integrator[i], p.note[i], p.risk[i], ...p.modalities.map((m) => p.contributions[m][i]));
     lines.push(row.map(csvCell).join(','));
   }
   return withSkippedRows(lines, p);
