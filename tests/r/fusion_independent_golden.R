@@ -1,0 +1,279 @@
+# An independent implementation of LateFuse's late-fusion pipeline (cpp/latefuse/fusion.hpp) in R,
+# written from the pipeline's description and survival::coxph, never from LateFuse's outputs: it
+# reads only the committed data files and the settings below. tests/js/fuse_independent.test.js
+# runs `latefuse fuse` / `latefuse score` on the same files and settings and compares every number.
+#
+# The pipeline (in-sample integrator inputs, fixed split from a committed column):
+#  * patients: the rows of the outcome file; a patient HAS a modality when any of its cells is
+#    present (a patient left out of a modality file has none); training = split "train".
+#  * per modality m, on the training patients that have m:
+#     a. imputation of missing cells: a column whose training values are all 0 or 1 by its training
+#        mode (a tie gives 0), any other column by its training median;
+#     b. optional outlier step (outlier_z > 0) on the columns that are NOT 0/1 only: after
+#        imputation, z = (x - mean) / sd with the training mean and sample SD; |z| > outlier_z is
+#        replaced by the training median of step a;
+#     c. scaling with training parameters: z-score (mean, sample SD) or min-max ((x - min) / range);
+#     d. submodel: coxph(Surv ~ ridge(Z, theta = n * penalizer, scale = TRUE)) with n the number of
+#        training patients that have m — lifelines' CoxPHFitter(penalizer) (README "Conventions");
+#        unimodal score = (z - fit$means)' beta; standardised with the mean and sample SD of the
+#        training patients' scores.
+#  * integrators: for every non-empty combination S of the modalities (singles included) that at
+#    least min_pattern_size training patients have in full (the intersection: every training
+#    patient with all of S, whatever else they have), a ridge Cox model with the integrator
+#    penalizer on those patients' standardised scores of S's modalities (columns in modality
+#    order); its score is (s - fit$means)' beta.
+#  * every patient (training and test) is scored by the integrator of their own pattern P; when P
+#    has none, by the integrator of the sub-combination of P with the most modalities, then the
+#    most training patients, then the lowest bitmask (bit k = k-th modality); when no
+#    sub-combination has one, by the standardised score of P's modality with the most training
+#    patients (ties: the first).
+#  * Harrell's C of the fused score on the test patients: survival::concordance(reverse = TRUE).
+#
+# Cases: the simulated study-shaped cohort tests/data/fusion_sim.csv (+ fusion_sim_split.csv) and
+# pbc split into liver / blood / clinical with knock-outs (tests/r/fusion_independent_data.R), with
+# minimum pattern sizes chosen on the training counts printed below: exactly the size of the
+# 3-modality combination (it gets an integrator), one more (it falls back to the richest
+# 2-modality combination), and large enough that a single modality has no integrator (its
+# patients fall back to the submodel's standardised score).
+#
+# Run from the repository root:  Rscript tests/r/fusion_independent_golden.R
+suppressPackageStartupMessages({
+  library(survival)
+  library(jsonlite)
+})
+
+cox_control <- coxph.control(eps = 1e-14, iter.max = 200, toler.chol = 1e-15)
+
+read_study <- function(outcome_file, time, event, split_file, modality_files) {
+  d <- read.csv(outcome_file, check.names = FALSE, colClasses = c(id = "character"))
+  if (!is.null(split_file)) d <- merge(d, read.csv(split_file, colClasses = c(id = "character")), by = "id", sort = FALSE)
+  modalities <- list()
+  for (f in modality_files) {
+    part <- read.csv(f$file, check.names = FALSE, colClasses = c(id = "character"))
+    cols <- f$columns
+    x <- part[match(d$id, part$id), cols, drop = FALSE]
+    modalities[[f$name]] <- cols
+    d <- cbind(d, x)
+  }
+  list(d = d, time = d[[time]], event = d[[event]], test = d$split == "test", modalities = modalities)
+}
+
+ridge_cox <- function(time, event, X, penalizer, ties) {
+  X <- as.matrix(X)
+  n <- nrow(X)
+  fit <- coxph(Surv(time, event) ~ ridge(X, theta = n * penalizer, scale = TRUE), ties = ties, control = cox_control)
+  list(coef = unname(coef(fit)), means = unname(fit$means), loglik = fit$loglik[2], iter = fit$iter[2], n = n,
+       events = sum(event))
+}
+
+is_zero_one <- function(v) all(v %in% c(0, 1))
+mode01 <- function(v) if (sum(v == 1) > sum(v == 0)) 1 else 0
+
+run_case <- function(study, settings) {
+  d <- study$d
+  n <- nrow(d)
+  mods <- names(study$modalities)
+  M <- length(mods)
+  present <- sapply(mods, function(m) rowSums(!is.na(d[, study$modalities[[m]], drop = FALSE])) > 0)
+  mask <- as.vector(present %*% (2^(seq_len(M) - 1)))
+  train <- which(!study$test & mask > 0)
+  test <- which(study$test & mask > 0)
+  stopifnot(all(mask > 0))
+  scored <- sort(c(train, test))
+
+  # --- submodels
+  models <- list()
+  std <- matrix(NA_real_, n, M)   # standardised unimodal scores of every patient with the modality
+  for (m in seq_len(M)) {
+    cols <- study$modalities[[m]]
+    rows <- train[present[train, m]]
+    raw <- as.matrix(d[, cols, drop = FALSE])
+    X <- raw[rows, , drop = FALSE]
+    binary <- apply(X, 2, function(v) is_zero_one(v[!is.na(v)]))
+    impute <- sapply(seq_along(cols), function(j) {
+      v <- X[!is.na(X[, j]), j]
+      if (binary[j]) mode01(v) else median(v)
+    })
+    impute_all <- function(A) {
+      for (j in seq_along(cols)) A[is.na(A[, j]), j] <- impute[j]
+      A
+    }
+    X <- impute_all(X)
+    outlier <- NULL
+    if (settings$outlier_z > 0) {
+      o_mean <- colMeans(X)
+      o_sd <- apply(X, 2, sd)
+      o_sd[binary] <- 0   # the step is off on 0/1 columns
+      outlier <- list(mean = o_mean, sd = o_sd, median = impute)
+    }
+    apply_outlier <- function(A) {
+      if (is.null(outlier)) return(A)
+      for (j in seq_along(cols)) {
+        if (outlier$sd[j] == 0) next
+        z <- (A[, j] - outlier$mean[j]) / outlier$sd[j]
+        A[abs(z) > settings$outlier_z, j] <- outlier$median[j]
+      }
+      A
+    }
+    X <- apply_outlier(X)
+    if (settings$scaling == "zscore") {
+      center <- colMeans(X)
+      scale <- apply(X, 2, sd)
+    } else if (settings$scaling == "minmax") {
+      center <- apply(X, 2, min)
+      scale <- apply(X, 2, max) - center
+    } else {
+      center <- rep(0, length(cols))
+      scale <- rep(1, length(cols))
+    }
+    stopifnot(all(scale > 0))
+    preprocess <- function(A) sweep(sweep(apply_outlier(impute_all(A)), 2, center), 2, scale, "/")
+    Z <- preprocess(X <- raw[rows, , drop = FALSE])
+    fit <- ridge_cox(study$time[rows], study$event[rows], Z, settings$penalizer, settings$ties)
+    score_of <- function(A) as.vector(sweep(A, 2, fit$means) %*% fit$coef)
+    s <- score_of(Z)
+    score_mean <- mean(s)
+    score_sd <- sd(s)
+    have <- scored[present[scored, m]]
+    std[have, m] <- (score_of(preprocess(raw[have, , drop = FALSE])) - score_mean) / score_sd
+    models[[m]] <- list(name = mods[m], columns = cols, binary = unname(binary), impute = unname(impute),
+                        center = unname(center), scale = unname(scale), coef = I(fit$coef), means = I(fit$means),
+                        loglik = fit$loglik, score_mean = score_mean, score_sd = score_sd,
+                        patients = length(rows), events = fit$events)
+    # With the outlier step: its parameters, and how many training cells it changed (the test
+    # checks the case design with these counts).
+    if (!is.null(outlier)) {
+      models[[m]]$outlier_mean <- unname(outlier$mean)
+      models[[m]]$outlier_sd <- unname(outlier$sd)
+      Xi <- impute_all(raw[rows, , drop = FALSE])
+      models[[m]]$outliers_replaced <- unname(colSums(Xi != apply_outlier(Xi)))
+    }
+  }
+
+  # --- integrators, one per combination with >= min_pattern_size training patients
+  popcount <- function(v) sum(bitwAnd(v, 2^(0:(M - 1))) > 0)
+  bits_of <- function(v) which(bitwAnd(v, 2^(seq_len(M) - 1)) > 0)
+  integrators <- list()
+  combination_patients <- integer(0)
+  for (S in seq_len(2^M - 1)) {
+    rows <- train[bitwAnd(mask[train], S) == S]
+    combination_patients[S] <- length(rows)
+    if (length(rows) < settings$min_pattern_size) next
+    stopifnot(sum(study$event[rows]) > 0)
+    bits <- bits_of(S)
+    fit <- ridge_cox(study$time[rows], study$event[rows], std[rows, bits, drop = FALSE], settings$integrator_penalizer,
+                     settings$ties)
+    integrators[[length(integrators) + 1]] <- list(mask = S, pattern = I(mods[bits]), patients = length(rows),
+                                                   events = fit$events, coef = I(fit$coef), means = I(fit$means),
+                                                   loglik = fit$loglik)
+  }
+
+  resolve <- function(P) {
+    best <- NULL
+    for (g in integrators) {
+      if (bitwAnd(g$mask, bitwNot(P)) != 0) next
+      if (g$mask == P) return(g)
+      if (is.null(best) || popcount(g$mask) > popcount(best$mask) ||
+          (popcount(g$mask) == popcount(best$mask) && g$patients > best$patients)) best <- g
+    }
+    best   # integrators are in ascending bitmask order, so ties keep the lowest bitmask
+  }
+
+  # --- every patient's fused score
+  fused <- rep(NA_real_, n)
+  used <- rep(NA_character_, n)
+  for (i in scored) {
+    g <- resolve(mask[i])
+    if (!is.null(g)) {
+      bits <- bits_of(g$mask)
+      fused[i] <- sum((std[i, bits] - g$means) * g$coef)
+      used[i] <- paste(mods[bits], collapse = "+")
+    } else {
+      have <- bits_of(mask[i])
+      m <- have[which.max(sapply(have, function(h) models[[h]]$patients))]
+      fused[i] <- std[i, m]
+      used[i] <- mods[m]
+    }
+  }
+
+  tt <- test
+  cc <- concordance(Surv(study$time[tt], study$event[tt]) ~ fused[tt], reverse = TRUE)
+  pattern_names <- sapply(mask, function(v) paste(mods[bits_of(v)], collapse = "+"))
+  training_patterns <- table(pattern_names[train])
+  list(
+    settings = settings,
+    modalities = mods,
+    split = list(train = length(train), test = length(test), train_events = sum(study$event[train]),
+                 test_events = sum(study$event[test])),
+    training_patterns = as.list(training_patterns),
+    combination_patients = setNames(as.list(combination_patients),
+                                    sapply(seq_len(2^M - 1), function(S) paste(mods[bits_of(S)], collapse = "+"))),
+    models = models,
+    integrators = integrators,
+    patients = list(
+      id = d$id[scored], test = as.integer(study$test[scored]), pattern = unname(pattern_names[scored]),
+      scored_by = used[scored], fused = fused[scored],
+      unimodal = setNames(lapply(seq_len(M), function(m) std[scored, m]), mods)
+    ),
+    test_c = list(c = unname(cc$concordance), n = length(tt), events = sum(study$event[tt]),
+                  concordant = unname(cc$count["concordant"]), discordant = unname(cc$count["discordant"]),
+                  tied_risk = unname(cc$count["tied.x"]), tied_time = unname(cc$count["tied.y"]))
+  )
+}
+
+sim_modalities <- c("radiomics", "histopathology", "genomic", "clinical")
+sim_header <- names(read.csv("tests/data/fusion_sim.csv", check.names = FALSE, nrows = 1))
+sim <- read_study("tests/data/fusion_sim.csv", "time", "event", "tests/data/fusion_sim_split.csv",
+                  lapply(sim_modalities, function(m) list(name = m, file = "tests/data/fusion_sim.csv",
+                                                          columns = grep(paste0("^", m, "_"), sim_header, value = TRUE))))
+# The outcome file also holds the features: read_study adds them again, so drop the duplicates.
+sim$d <- sim$d[, !duplicated(names(sim$d))]
+
+pbc <- read_study("tests/data/fusion_pbc_outcome.csv", "time", "death", NULL, list(
+  list(name = "liver", file = "tests/data/fusion_pbc_liver.csv", columns = c("alk.phos", "ast", "copper", "chol", "trig")),
+  list(name = "blood", file = "tests/data/fusion_pbc_blood.csv", columns = c("bili", "albumin", "platelet", "protime")),
+  list(name = "clinical", file = "tests/data/fusion_pbc_clinical.csv",
+       columns = c("age", "male", "ascites", "hepato", "spiders", "edema", "stage"))))
+
+settings <- function(...) {
+  s <- list(scaling = "zscore", outlier_z = 0, penalizer = 0.1, integrator_penalizer = 0.1, min_pattern_size = 20,
+            ties = "efron", integrator_inputs = "in-sample")
+  modifyList(s, list(...))
+}
+
+cases <- list(
+  sim_defaults = list(data = "sim", run = function() run_case(sim, settings())),
+  sim_no_complete_integrator = list(data = "sim", run = function() {
+    # one more than the training patients with all four modalities: they fall back to a 3-modality integrator
+    full <- sum(bitwAnd(as.vector(sapply(sim_modalities, function(m) rowSums(!is.na(sim$d[, sim$modalities[[m]], drop = FALSE])) > 0) %*% 2^(0:3))[!sim$test], 15) == 15)
+    run_case(sim, settings(min_pattern_size = full + 1, penalizer = 0.5, integrator_penalizer = 0.5, ties = "breslow"))
+  }),
+  pbc_outlier_boundary = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 131))),
+  pbc_fallback_two = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 132))),
+  pbc_minmax_single_fallback = list(data = "pbc", run = function() {
+    run_case(pbc, settings(scaling = "minmax", outlier_z = 5, penalizer = 0.5, integrator_penalizer = 0.5, min_pattern_size = 180))
+  })
+)
+
+out <- list(
+  description = "Late fusion (in-sample integrator inputs, fixed split) reproduced independently in R; see tests/r/fusion_independent_golden.R",
+  R_version = R.version.string,
+  survival_version = as.character(packageVersion("survival")),
+  jsonlite_version = as.character(packageVersion("jsonlite")),
+  data = list(
+    sim = list(files = c("tests/data/fusion_sim.csv", "tests/data/fusion_sim_split.csv"), id = "id", time = "time",
+               event = "event", split = "split", modalities = sim$modalities),
+    pbc = list(files = c("tests/data/fusion_pbc_outcome.csv", "tests/data/fusion_pbc_liver.csv", "tests/data/fusion_pbc_blood.csv",
+                         "tests/data/fusion_pbc_clinical.csv"), id = "id", time = "time", event = "death", split = "split",
+               modalities = pbc$modalities)
+  ),
+  cases = lapply(cases, function(k) c(list(data = k$data), k$run()))
+)
+for (name in names(out$cases)) {
+  k <- out$cases[[name]]
+  cat(sprintf("%-28s train %d test %d, %d integrators, test C %.6f; combinations: %s\n", name, k$split$train, k$split$test,
+              length(k$integrators), k$test_c$c,
+              paste(names(k$combination_patients), unlist(k$combination_patients), sep = " ", collapse = ", ")))
+}
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"), "tests/golden/fusion_independent.json")
+cat("wrote tests/golden/fusion_independent.json\n")
