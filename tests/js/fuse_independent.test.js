@@ -77,9 +77,10 @@ for (const [name, g] of Object.entries(golden.cases)) {
         const fitted = g.integrators.some((i) => patternName(i.pattern) === combination);
         expect(fitted, combination).toBe(patients >= g.settings.min_pattern_size);
       }
-      if (name === 'pbc_outlier_boundary') expect(sizes).toContain(g.settings.min_pattern_size);
+      // a "boundary" case has a combination with exactly min_pattern_size training patients
+      if (name.endsWith('_boundary')) expect(sizes).toContain(g.settings.min_pattern_size);
       const fallbacks = g.patients.pattern.filter((p, i) => p !== g.patients.scored_by[i]).length;
-      if (name === 'sim_defaults' || name === 'pbc_outlier_boundary') expect(fallbacks).toBe(0);
+      if (name === 'sim_defaults' || name.endsWith('_boundary')) expect(fallbacks).toBe(0);
       else expect(fallbacks).toBeGreaterThan(0);
       if (g.data === 'pbc') {
         const clinical = g.models.find((m) => m.name === 'clinical');
@@ -89,6 +90,39 @@ for (const [name, g] of Object.entries(golden.cases)) {
         if (g.settings.outlier_z > 0) expect(clinical.outliers_replaced.filter((v, j) => clinical.binary[j])).toEqual([0, 0, 0, 0]);
       }
     });
+
+    if (g.data === 'tiny') {
+      it('tiny cohort: preprocessing and the pattern-size boundary worked out by hand (tests/data/fusion_tiny.csv)', () => {
+        const [lab, clin] = model.modalities;
+        const feature = (m, col) => m.features.find((f) => f.column === col);
+        // a: training values 1 2 3 4 6 7 9 10 -> median 5; b: four 0s, four 1s -> the tie gives 0, not 0.5
+        expect(feature(lab, 'a').impute_median).toBe(5);
+        expect(feature(lab, 'b').impute_median).toBe(0);
+        // after imputation a = 1 2 3 4 5 6 7 9 10 and b = 0 1 0 1 0 0 1 0 1 (z-score centres)
+        close(feature(lab, 'a').center, 47 / 9, 'a centre');
+        close(feature(lab, 'b').center, 4 / 9, 'b centre');
+        // c: one 1 among nine -> mode 0; its 1 (z = 2.85 > 2.5) is kept: the outlier step skips 0/1 columns
+        expect(feature(clin, 'c').impute_median).toBe(0);
+        close(feature(clin, 'c').center, 0.1, 'c centre');
+        close(feature(clin, 'c').scale, Math.sqrt(0.1), 'c scale');
+        // d: 2 3 4 5 3 _ 100 4 2 5 -> median 4; mean 13.2, SD sqrt(8381.6 / 9) after imputation;
+        // 100 (z = 2.84) becomes 4, so the z-score centre is 36 / 10 and the SD sqrt(10.4 / 9)
+        expect(feature(clin, 'd').impute_median).toBe(4);
+        close(feature(clin, 'd').outlier.mean, 13.2, 'd outlier mean');
+        close(feature(clin, 'd').outlier.sd, Math.sqrt(8381.6 / 9), 'd outlier sd');
+        close(feature(clin, 'd').center, 3.6, 'd centre');
+        close(feature(clin, 'd').scale, Math.sqrt(10.4 / 9), 'd scale');
+        // 8 training patients have lab and clin: an integrator at min pattern size 8, none at 9, where
+        // the test patients with both (S01, S04) fall back to clin (10 training patients, lab has 9)
+        const both = model.integrators.find((i) => patternName(i.pattern) === 'lab+clin');
+        if (g.settings.min_pattern_size === 8) expect(both?.patients).toBe(8);
+        else expect(both).toBeUndefined();
+        const at = new Map(predictions.columns.get('id').raw.map((id, i) => [id, i]));
+        for (const id of ['S01', 'S04']) {
+          expect(predictions.columns.get('integrator').raw[at.get(id)]).toBe(g.settings.min_pattern_size === 8 ? 'lab+clin' : 'clin');
+        }
+      });
+    }
 
     it('split and training counts as R', () => {
       expect(report.split.train).toBe(g.split.train);

@@ -51,9 +51,9 @@ read_study <- function(outcome_file, time, event, split_file, modality_files) {
   for (f in modality_files) {
     part <- read.csv(f$file, check.names = FALSE, colClasses = c(id = "character"))
     cols <- f$columns
-    x <- part[match(d$id, part$id), cols, drop = FALSE]
     modalities[[f$name]] <- cols
-    d <- cbind(d, x)
+    if (f$file == outcome_file) next   # the outcome file holds these columns already
+    d <- cbind(d, part[match(d$id, part$id), cols, drop = FALSE])
   }
   list(d = d, time = d[[time]], event = d[[event]], test = d$split == "test", modalities = modalities)
 }
@@ -226,14 +226,27 @@ sim_header <- names(read.csv("tests/data/fusion_sim.csv", check.names = FALSE, n
 sim <- read_study("tests/data/fusion_sim.csv", "time", "event", "tests/data/fusion_sim_split.csv",
                   lapply(sim_modalities, function(m) list(name = m, file = "tests/data/fusion_sim.csv",
                                                           columns = grep(paste0("^", m, "_"), sim_header, value = TRUE))))
-# The outcome file also holds the features: read_study adds them again, so drop the duplicates.
-sim$d <- sim$d[, !duplicated(names(sim$d))]
 
 pbc <- read_study("tests/data/fusion_pbc_outcome.csv", "time", "death", NULL, list(
   list(name = "liver", file = "tests/data/fusion_pbc_liver.csv", columns = c("alk.phos", "ast", "copper", "chol", "trig")),
   list(name = "blood", file = "tests/data/fusion_pbc_blood.csv", columns = c("bili", "albumin", "platelet", "protime")),
   list(name = "clinical", file = "tests/data/fusion_pbc_clinical.csv",
        columns = c("age", "male", "ascites", "hepato", "spiders", "edema", "stage"))))
+
+# A tiny cohort whose preprocessing is worked out by hand (tests/data/fusion_tiny.csv; the test
+# asserts the same hand values): 11 training patients, lab = {a, b} for T01-T09, clin = {c, d} for
+# T01-T08, T10, T11; 8 have both.
+#  * a: training values 1 2 3 4 6 7 9 10 -> median (4 + 6) / 2 = 5 (imputed for T05);
+#  * b: four 0s and four 1s -> a tie -> mode 0 (imputed for T06; a median would give 0.5);
+#  * c: one 1 among nine -> mode 0 (T11); at Z = 2.5 its 1 has z = 2.85 and would be erased if the
+#    outlier step touched 0/1 columns;
+#  * d: 2 3 4 5 3 _ 100 4 2 5 -> median 4 (T06); after imputation mean 13.2, SD sqrt(8381.6 / 9), and
+#    T07's 100 has z = 2.84 > 2.5 -> replaced by 4;
+#  * min pattern 8: lab+clin (exactly 8) gets its integrator; 9: it does not, and S01 / S04 fall back
+#    to clin (10 training patients) rather than lab (9).
+tiny <- read_study("tests/data/fusion_tiny.csv", "time", "event", NULL, list(
+  list(name = "lab", file = "tests/data/fusion_tiny.csv", columns = c("a", "b")),
+  list(name = "clin", file = "tests/data/fusion_tiny.csv", columns = c("c", "d"))))
 
 settings <- function(...) {
   s <- list(scaling = "zscore", outlier_z = 0, penalizer = 0.1, integrator_penalizer = 0.1, min_pattern_size = 20,
@@ -248,6 +261,15 @@ cases <- list(
     full <- sum(bitwAnd(as.vector(sapply(sim_modalities, function(m) rowSums(!is.na(sim$d[, sim$modalities[[m]], drop = FALSE])) > 0) %*% 2^(0:3))[!sim$test], 15) == 15)
     run_case(sim, settings(min_pattern_size = full + 1, penalizer = 0.5, integrator_penalizer = 0.5, ties = "breslow"))
   }),
+  tiny_boundary = list(data = "tiny", run = function() {
+    k <- run_case(tiny, settings(outlier_z = 2.5, min_pattern_size = 8))
+    hand <- function(m, field) k$models[[m]][[field]]
+    stopifnot(hand(1, "impute") == c(5, 0), abs(hand(1, "center") - c(47 / 9, 4 / 9)) < 1e-15, hand(2, "impute") == c(0, 4), hand(2, "outliers_replaced") == c(0, 1),
+              hand(1, "outliers_replaced") == c(0, 0), abs(hand(2, "outlier_sd")[2] - sqrt(8381.6 / 9)) < 1e-12,
+              abs(hand(2, "center") - c(0.1, 3.6)) < 1e-15)
+    k
+  }),
+  tiny_below = list(data = "tiny", run = function() run_case(tiny, settings(outlier_z = 2.5, min_pattern_size = 9))),
   pbc_outlier_boundary = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 131))),
   pbc_fallback_two = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 132))),
   pbc_minmax_single_fallback = list(data = "pbc", run = function() {
@@ -263,6 +285,8 @@ out <- list(
   data = list(
     sim = list(files = c("tests/data/fusion_sim.csv", "tests/data/fusion_sim_split.csv"), id = "id", time = "time",
                event = "event", split = "split", modalities = sim$modalities),
+    tiny = list(files = I("tests/data/fusion_tiny.csv"), id = "id", time = "time", event = "event", split = "split",
+                modalities = tiny$modalities),
     pbc = list(files = c("tests/data/fusion_pbc_outcome.csv", "tests/data/fusion_pbc_liver.csv", "tests/data/fusion_pbc_blood.csv",
                          "tests/data/fusion_pbc_clinical.csv"), id = "id", time = "time", event = "death", split = "split",
                modalities = pbc$modalities)
