@@ -44,7 +44,7 @@ function fuseArgs(data, s, modelOut, reportOut) {
   return [
     'fuse', ...data.files.flatMap((f) => ['--data', f]), '--id', data.id, '--time', data.time, '--event', data.event,
     '--split', data.split, ...Object.entries(data.modalities).flatMap(([m, cols]) => ['--modality', `${m}=${cols.join(',')}`]),
-    '--integrator-inputs', s.integrator_inputs, '--scaling', s.scaling, '--outlier-z', String(s.outlier_z),
+    '--integrator-inputs', s.integrator_inputs, ...(s.cross_fit_folds ? ['--cross-fit-folds', String(s.cross_fit_folds)] : []), '--scaling', s.scaling, '--outlier-z', String(s.outlier_z),
     '--penalizer', String(s.penalizer), '--integrator-penalizer', String(s.integrator_penalizer),
     '--min-pattern-size', String(s.min_pattern_size), '--ties', s.ties, '--early-fusion', 'none',
     '--bootstrap', '0', '--permutations', '0', '--model-out', modelOut, '--report-out', reportOut,
@@ -52,6 +52,13 @@ function fuseArgs(data, s, modelOut, reportOut) {
 }
 
 const patternName = (modalities) => modalities.join('+');
+
+// The cross-fitting fold (0-based) of each training patient from report.json, by patient id.
+function reportFolds(report) {
+  const cf = report.cross_fitting;
+  if (!cf) return undefined;
+  return new Map(cf.ids.map((id, i) => [String(id), cf.fold[i]]));
+}
 
 for (const [name, g] of Object.entries(golden.cases)) {
   const data = golden.data[g.data];
@@ -121,6 +128,15 @@ for (const [name, g] of Object.entries(golden.cases)) {
         for (const id of ['S01', 'S04']) {
           expect(predictions.columns.get('integrator').raw[at.get(id)]).toBe(g.settings.min_pattern_size === 8 ? 'lab+clin' : 'clin');
         }
+      });
+    }
+
+    if (g.folds) {
+      it('cross-fitting: report.json gives every training patient the committed (event-stratified) fold', () => {
+        const folds = reportFolds(report);
+        expect(folds, 'report.json has no cross-fitting fold assignment').toBeDefined();
+        expect(folds.size).toBe(g.folds.id.length);
+        g.folds.id.forEach((id, k) => expect(folds.get(id), `fold of ${id}`).toBe(g.folds.fold[k]));
       });
     }
 

@@ -58,6 +58,24 @@ read_study <- function(outcome_file, time, event, split_file, modality_files) {
   list(d = d, time = d[[time]], event = d[[event]], test = d$split == "test", modalities = modalities)
 }
 
+# The cross-fitting folds of the training patients (id, fold 0..K-1), as LateFuse draws them
+# (tests/data/README.md); the test checks that LateFuse's report.json gives the same. Checked here
+# to be stratified on the event: every fold holds floor(E / K) or ceil(E / K) of the E training
+# events, and fold sizes differ by at most one.
+with_folds <- function(study, file) {
+  f <- read.csv(file, colClasses = c(id = "character"))
+  study$fold <- f$fold[match(study$d$id, f$id)]
+  train <- !study$test
+  stopifnot(!anyNA(study$fold[train]), all(is.na(study$fold[!train])))
+  K <- max(f$fold) + 1
+  E <- sum(study$event[train])
+  per_fold_events <- tabulate(study$fold[train & study$event == 1] + 1, K)
+  sizes <- tabulate(study$fold[train] + 1, K)
+  stopifnot(all(per_fold_events %in% c(floor(E / K), ceiling(E / K))), max(sizes) - min(sizes) <= 1)
+  study$fold_file <- file
+  study
+}
+
 ridge_cox <- function(time, event, X, penalizer, ties) {
   X <- as.matrix(X)
   n <- nrow(X)
@@ -68,6 +86,66 @@ ridge_cox <- function(time, event, X, penalizer, ties) {
 
 is_zero_one <- function(v) all(v %in% c(0, 1))
 mode01 <- function(v) if (sum(v == 1) > sum(v == 0)) 1 else 0
+
+# Steps a-d for modality m on the given training rows: returns the fitted parameters (summary)
+# and score(rows), the unstandardised unimodal score (z - fit$means)' beta of any rows with m.
+fit_modality <- function(study, m, rows, settings) {
+  cols <- study$modalities[[m]]
+  raw <- as.matrix(study$d[, cols, drop = FALSE])
+  X <- raw[rows, , drop = FALSE]
+  binary <- apply(X, 2, function(v) is_zero_one(v[!is.na(v)]))
+  impute <- sapply(seq_along(cols), function(j) {
+    v <- X[!is.na(X[, j]), j]
+    if (binary[j]) mode01(v) else median(v)
+  })
+  impute_all <- function(A) {
+    for (j in seq_along(cols)) A[is.na(A[, j]), j] <- impute[j]
+    A
+  }
+  X <- impute_all(X)
+  outlier <- NULL
+  if (settings$outlier_z > 0) {
+    o_sd <- apply(X, 2, sd)
+    o_sd[binary] <- 0   # the step is off on 0/1 columns
+    outlier <- list(mean = colMeans(X), sd = o_sd, median = impute)
+  }
+  apply_outlier <- function(A) {
+    if (is.null(outlier)) return(A)
+    for (j in seq_along(cols)) {
+      if (outlier$sd[j] == 0) next
+      z <- (A[, j] - outlier$mean[j]) / outlier$sd[j]
+      A[abs(z) > settings$outlier_z, j] <- outlier$median[j]
+    }
+    A
+  }
+  X <- apply_outlier(X)
+  if (settings$scaling == "zscore") {
+    center <- colMeans(X)
+    scale <- apply(X, 2, sd)
+  } else if (settings$scaling == "minmax") {
+    center <- apply(X, 2, min)
+    scale <- apply(X, 2, max) - center
+  } else {
+    center <- rep(0, length(cols))
+    scale <- rep(1, length(cols))
+  }
+  stopifnot(all(scale > 0))
+  preprocess <- function(A) sweep(sweep(apply_outlier(impute_all(A)), 2, center), 2, scale, "/")
+  fit <- ridge_cox(study$time[rows], study$event[rows], preprocess(raw[rows, , drop = FALSE]), settings$penalizer, settings$ties)
+  summary <- list(columns = cols, binary = unname(binary), impute = unname(impute), center = unname(center),
+                  scale = unname(scale), coef = I(fit$coef), means = I(fit$means), loglik = fit$loglik,
+                  patients = length(rows), events = fit$events)
+  # With the outlier step: its parameters, and how many training cells it changed (the test checks
+  # the case design with these counts).
+  if (!is.null(outlier)) {
+    summary$outlier_mean <- unname(outlier$mean)
+    summary$outlier_sd <- unname(outlier$sd)
+    Xi <- impute_all(raw[rows, , drop = FALSE])
+    summary$outliers_replaced <- unname(colSums(Xi != apply_outlier(Xi)))
+  }
+  list(summary = summary,
+       score = function(r) as.vector(sweep(preprocess(raw[r, , drop = FALSE]), 2, fit$means) %*% fit$coef))
+}
 
 run_case <- function(study, settings) {
   d <- study$d
@@ -81,72 +159,43 @@ run_case <- function(study, settings) {
   stopifnot(all(mask > 0))
   scored <- sort(c(train, test))
 
-  # --- submodels
+  # --- submodels (on all training patients with the modality); std = standardised unimodal scores
+  # of every patient with the modality
   models <- list()
-  std <- matrix(NA_real_, n, M)   # standardised unimodal scores of every patient with the modality
+  std <- matrix(NA_real_, n, M)
   for (m in seq_len(M)) {
-    cols <- study$modalities[[m]]
     rows <- train[present[train, m]]
-    raw <- as.matrix(d[, cols, drop = FALSE])
-    X <- raw[rows, , drop = FALSE]
-    binary <- apply(X, 2, function(v) is_zero_one(v[!is.na(v)]))
-    impute <- sapply(seq_along(cols), function(j) {
-      v <- X[!is.na(X[, j]), j]
-      if (binary[j]) mode01(v) else median(v)
-    })
-    impute_all <- function(A) {
-      for (j in seq_along(cols)) A[is.na(A[, j]), j] <- impute[j]
-      A
-    }
-    X <- impute_all(X)
-    outlier <- NULL
-    if (settings$outlier_z > 0) {
-      o_mean <- colMeans(X)
-      o_sd <- apply(X, 2, sd)
-      o_sd[binary] <- 0   # the step is off on 0/1 columns
-      outlier <- list(mean = o_mean, sd = o_sd, median = impute)
-    }
-    apply_outlier <- function(A) {
-      if (is.null(outlier)) return(A)
-      for (j in seq_along(cols)) {
-        if (outlier$sd[j] == 0) next
-        z <- (A[, j] - outlier$mean[j]) / outlier$sd[j]
-        A[abs(z) > settings$outlier_z, j] <- outlier$median[j]
-      }
-      A
-    }
-    X <- apply_outlier(X)
-    if (settings$scaling == "zscore") {
-      center <- colMeans(X)
-      scale <- apply(X, 2, sd)
-    } else if (settings$scaling == "minmax") {
-      center <- apply(X, 2, min)
-      scale <- apply(X, 2, max) - center
-    } else {
-      center <- rep(0, length(cols))
-      scale <- rep(1, length(cols))
-    }
-    stopifnot(all(scale > 0))
-    preprocess <- function(A) sweep(sweep(apply_outlier(impute_all(A)), 2, center), 2, scale, "/")
-    Z <- preprocess(X <- raw[rows, , drop = FALSE])
-    fit <- ridge_cox(study$time[rows], study$event[rows], Z, settings$penalizer, settings$ties)
-    score_of <- function(A) as.vector(sweep(A, 2, fit$means) %*% fit$coef)
-    s <- score_of(Z)
+    f <- fit_modality(study, m, rows, settings)
+    s <- f$score(rows)
     score_mean <- mean(s)
     score_sd <- sd(s)
     have <- scored[present[scored, m]]
-    std[have, m] <- (score_of(preprocess(raw[have, , drop = FALSE])) - score_mean) / score_sd
-    models[[m]] <- list(name = mods[m], columns = cols, binary = unname(binary), impute = unname(impute),
-                        center = unname(center), scale = unname(scale), coef = I(fit$coef), means = I(fit$means),
-                        loglik = fit$loglik, score_mean = score_mean, score_sd = score_sd,
-                        patients = length(rows), events = fit$events)
-    # With the outlier step: its parameters, and how many training cells it changed (the test
-    # checks the case design with these counts).
-    if (!is.null(outlier)) {
-      models[[m]]$outlier_mean <- unname(outlier$mean)
-      models[[m]]$outlier_sd <- unname(outlier$sd)
-      Xi <- impute_all(raw[rows, , drop = FALSE])
-      models[[m]]$outliers_replaced <- unname(colSums(Xi != apply_outlier(Xi)))
+    std[have, m] <- (f$score(have) - score_mean) / score_sd
+    models[[m]] <- c(list(name = mods[m]), f$summary, list(score_mean = score_mean, score_sd = score_sd))
+  }
+
+  # --- integrator inputs of the training patients: the in-sample standardised scores, or the
+  # cross-fitted ones: for each fold k of the given assignment, every modality's preprocessing and
+  # submodel refitted on its training patients outside k and applied to those in k; each
+  # modality's out-of-fold scores standardised by their own mean and sample SD over its training
+  # patients (new patients keep the in-sample standardisation above).
+  inputs <- std
+  if (settings$integrator_inputs == "cross-fitted") {
+    fold <- study$fold[train]
+    stopifnot(!anyNA(fold))
+    inputs[] <- NA_real_
+    for (m in seq_len(M)) {
+      oof <- rep(NA_real_, n)
+      for (k in sort(unique(fold))) {
+        out_rows <- train[fold == k & present[train, m]]
+        if (length(out_rows) == 0) next
+        f <- fit_modality(study, m, train[fold != k & present[train, m]], settings)
+        oof[out_rows] <- f$score(out_rows)
+      }
+      rows <- train[present[train, m]]
+      oof_sd <- sd(oof[rows])
+      if (!(oof_sd > 0)) oof_sd <- 1
+      inputs[rows, m] <- (oof[rows] - mean(oof[rows])) / oof_sd
     }
   }
 
@@ -161,7 +210,7 @@ run_case <- function(study, settings) {
     if (length(rows) < settings$min_pattern_size) next
     stopifnot(sum(study$event[rows]) > 0)
     bits <- bits_of(S)
-    fit <- ridge_cox(study$time[rows], study$event[rows], std[rows, bits, drop = FALSE], settings$integrator_penalizer,
+    fit <- ridge_cox(study$time[rows], study$event[rows], inputs[rows, bits, drop = FALSE], settings$integrator_penalizer,
                      settings$ties)
     integrators[[length(integrators) + 1]] <- list(mask = S, pattern = I(mods[bits]), patients = length(rows),
                                                    events = fit$events, coef = I(fit$coef), means = I(fit$means),
@@ -202,6 +251,7 @@ run_case <- function(study, settings) {
   training_patterns <- table(pattern_names[train])
   list(
     settings = settings,
+    folds = if (is.null(study$fold)) NULL else list(file = study$fold_file, id = d$id[train], fold = study$fold[train]),
     modalities = mods,
     split = list(train = length(train), test = length(test), train_events = sum(study$event[train]),
                  test_events = sum(study$event[test])),
@@ -261,6 +311,9 @@ cases <- list(
     full <- sum(bitwAnd(as.vector(sapply(sim_modalities, function(m) rowSums(!is.na(sim$d[, sim$modalities[[m]], drop = FALSE])) > 0) %*% 2^(0:3))[!sim$test], 15) == 15)
     run_case(sim, settings(min_pattern_size = full + 1, penalizer = 0.5, integrator_penalizer = 0.5, ties = "breslow"))
   }),
+  sim_cross_fitted = list(data = "sim", run = function() {
+    run_case(with_folds(sim, "tests/data/fusion_sim_folds.csv"), settings(integrator_inputs = "cross-fitted", cross_fit_folds = 5))
+  }),
   tiny_boundary = list(data = "tiny", run = function() {
     k <- run_case(tiny, settings(outlier_z = 2.5, min_pattern_size = 8))
     hand <- function(m, field) k$models[[m]][[field]]
@@ -272,6 +325,10 @@ cases <- list(
   tiny_below = list(data = "tiny", run = function() run_case(tiny, settings(outlier_z = 2.5, min_pattern_size = 9))),
   pbc_outlier_boundary = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 131))),
   pbc_fallback_two = list(data = "pbc", run = function() run_case(pbc, settings(outlier_z = 2.5, min_pattern_size = 132))),
+  pbc_cross_fitted = list(data = "pbc", run = function() {
+    run_case(with_folds(pbc, "tests/data/fusion_pbc_folds.csv"),
+             settings(integrator_inputs = "cross-fitted", cross_fit_folds = 5, outlier_z = 2.5, min_pattern_size = 132))
+  }),
   pbc_minmax_single_fallback = list(data = "pbc", run = function() {
     run_case(pbc, settings(scaling = "minmax", outlier_z = 5, penalizer = 0.5, integrator_penalizer = 0.5, min_pattern_size = 180))
   })
