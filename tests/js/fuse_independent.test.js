@@ -53,11 +53,11 @@ function fuseArgs(data, s, modelOut, reportOut) {
 
 const patternName = (modalities) => modalities.join('+');
 
-// The cross-fitting fold (0-based) of each training patient from report.json, by patient id.
+// The cross-fitting fold (1-based) of each training patient from report.json, by patient id.
 function reportFolds(report) {
   const cf = report.cross_fitting;
   if (!cf) return undefined;
-  return new Map(cf.ids.map((id, i) => [String(id), cf.fold[i]]));
+  return new Map(cf.train_ids.map((id, i) => [String(id), cf.fold[i]]));
 }
 
 for (const [name, g] of Object.entries(golden.cases)) {
@@ -135,6 +135,8 @@ for (const [name, g] of Object.entries(golden.cases)) {
       it('cross-fitting: report.json gives every training patient the committed (event-stratified) fold', () => {
         const folds = reportFolds(report);
         expect(folds, 'report.json has no cross-fitting fold assignment').toBeDefined();
+        expect(report.cross_fitting.folds).toBe(g.settings.cross_fit_folds);
+        expect(report.cross_fitting.stratified_on).toBe('event');
         expect(folds.size).toBe(g.folds.id.length);
         g.folds.id.forEach((id, k) => expect(folds.get(id), `fold of ${id}`).toBe(g.folds.fold[k]));
       });

@@ -58,8 +58,8 @@ read_study <- function(outcome_file, time, event, split_file, modality_files) {
   list(d = d, time = d[[time]], event = d[[event]], test = d$split == "test", modalities = modalities)
 }
 
-# The cross-fitting folds of the training patients (id, fold 0..K-1), as LateFuse draws them
-# (tests/data/README.md); the test checks that LateFuse's report.json gives the same. Checked here
+# The cross-fitting folds of the training patients (id, fold 1..K), as LateFuse draws them
+# (tests/data/README.md); the test checks that report.json's cross_fitting gives the same. Checked here
 # to be stratified on the event: every fold holds floor(E / K) or ceil(E / K) of the E training
 # events, and fold sizes differ by at most one.
 with_folds <- function(study, file) {
@@ -67,10 +67,10 @@ with_folds <- function(study, file) {
   study$fold <- f$fold[match(study$d$id, f$id)]
   train <- !study$test
   stopifnot(!anyNA(study$fold[train]), all(is.na(study$fold[!train])))
-  K <- max(f$fold) + 1
+  K <- max(f$fold)
   E <- sum(study$event[train])
-  per_fold_events <- tabulate(study$fold[train & study$event == 1] + 1, K)
-  sizes <- tabulate(study$fold[train] + 1, K)
+  per_fold_events <- tabulate(study$fold[train & study$event == 1], K)
+  sizes <- tabulate(study$fold[train], K)
   stopifnot(all(per_fold_events %in% c(floor(E / K), ceiling(E / K))), max(sizes) - min(sizes) <= 1)
   study$fold_file <- file
   study
