@@ -249,9 +249,8 @@ run_case <- function(study, settings) {
   cc <- concordance(Surv(study$time[tt], study$event[tt]) ~ fused[tt], reverse = TRUE)
   pattern_names <- sapply(mask, function(v) paste(mods[bits_of(v)], collapse = "+"))
   training_patterns <- table(pattern_names[train])
-  list(
+  out <- list(
     settings = settings,
-    folds = if (is.null(study$fold)) NULL else list(file = study$fold_file, id = d$id[train], fold = study$fold[train]),
     modalities = mods,
     split = list(train = length(train), test = length(test), train_events = sum(study$event[train]),
                  test_events = sum(study$event[test])),
@@ -269,6 +268,8 @@ run_case <- function(study, settings) {
                   concordant = unname(cc$count["concordant"]), discordant = unname(cc$count["discordant"]),
                   tied_risk = unname(cc$count["tied.x"]), tied_time = unname(cc$count["tied.y"]))
   )
+  if (!is.null(study$fold)) out$folds <- list(file = study$fold_file, id = d$id[train], fold = study$fold[train])
+  out
 }
 
 sim_modalities <- c("radiomics", "histopathology", "genomic", "clinical")
