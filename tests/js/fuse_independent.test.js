@@ -196,6 +196,22 @@ for (const [name, g] of Object.entries(golden.cases)) {
       }
     });
 
+    it("report.json's integrators: patients, events, coefficients and the test patients each one scored", () => {
+      expect(report.integrators.map((i) => patternName(i.pattern)).sort()).toEqual(g.integrators.map((i) => patternName(i.pattern)).sort());
+      const testRows = g.patients.id.map((_, k) => k).filter((k) => g.patients.test[k] === 1);
+      for (const r of g.integrators) {
+        const name = patternName(r.pattern);
+        const i = report.integrators.find((x) => patternName(x.pattern) === name);
+        expect(i.patients, `${name} patients`).toBe(r.patients);
+        expect(i.events, `${name} events`).toBe(r.events);
+        closeAll(i.coef, r.coef, `${name} coefficients`);
+        const scored = testRows.filter((k) => g.patients.scored_by[k] === name);
+        expect(i.scored_test_patients, `${name}: test patients scored`).toBe(scored.length);
+        expect(i.scored_test_fallback, `${name}: test patients scored as a fallback`)
+          .toBe(scored.filter((k) => g.patients.pattern[k] !== name).length);
+      }
+    });
+
     it("every patient's unimodal scores, fused score and scoring integrator (latefuse score)", () => {
       const col = (c) => predictions.columns.get(c).raw;
       const at = new Map(col('id').map((id, i) => [id, i]));
@@ -221,6 +237,10 @@ for (const [name, g] of Object.entries(golden.cases)) {
       const byId = new Map(report.test_patients.ids.map((id, i) => [String(id), report.test_patients.late_score[i]]));
       expect(byId.size).toBe(testIds.length);
       testIds.forEach((id, k) => close(byId.get(id), testFused[k], `test patient ${id} late score`));
+      const scoredBy = new Map(report.test_patients.ids.map((id, i) => [String(id), patternName(report.test_patients.scored_by[i])]));
+      g.patients.id.forEach((id, k) => {
+        if (g.patients.test[k] === 1) expect(scoredBy.get(id), `test patient ${id} scored by`).toBe(g.patients.scored_by[k]);
+      });
       const late = report.models.find((m) => m.kind === 'late');
       expect(late.test.n).toBe(g.test_c.n);
       expect(late.test.events).toBe(g.test_c.events);
