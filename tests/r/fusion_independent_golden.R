@@ -1,9 +1,11 @@
 # An independent implementation of LateFuse's late-fusion pipeline (cpp/latefuse/fusion.hpp) in R,
 # written from the pipeline's description and survival::coxph, never from LateFuse's outputs: it
-# reads only the committed data files and the settings below. tests/js/fuse_independent.test.js
-# runs `latefuse fuse` / `latefuse score` on the same files and settings and compares every number.
+# reads only the committed data files, the settings below and, for the cross-fitted cases, the
+# committed fold of each training patient. tests/js/fuse_independent.test.js runs `latefuse fuse` /
+# `latefuse score` on the same files and settings and compares every number;
+# tests/cpp/test_fusion_independent.cpp does the same natively.
 #
-# The pipeline (in-sample integrator inputs, fixed split from a committed column):
+# The pipeline (fixed split from a committed column):
 #  * patients: the rows of the outcome file; a patient HAS a modality when any of its cells is
 #    present (a patient left out of a modality file has none); training = split "train".
 #  * per modality m, on the training patients that have m:
@@ -21,7 +23,9 @@
 #    least min_pattern_size training patients have in full (the intersection: every training
 #    patient with all of S, whatever else they have), a ridge Cox model with the integrator
 #    penalizer on those patients' standardised scores of S's modalities (columns in modality
-#    order); its score is (s - fit$means)' beta.
+#    order); its score is (s - fit$means)' beta. The scores it is fitted on are in-sample (the
+#    submodels' own, standardised as above) or cross-fitted (run_case: out-of-fold scores from
+#    submodels refitted without each fold, standardised by their own mean and sample SD).
 #  * every patient (training and test) is scored by the integrator of their own pattern P; when P
 #    has none, by the integrator of the sub-combination of P with the most modalities, then the
 #    most training patients, then the lowest bitmask (bit k = k-th modality); when no
@@ -29,8 +33,9 @@
 #    patients (ties: the first).
 #  * Harrell's C of the fused score on the test patients: survival::concordance(reverse = TRUE).
 #
-# Cases: the simulated study-shaped cohort tests/data/fusion_sim.csv (+ fusion_sim_split.csv) and
-# pbc split into liver / blood / clinical with knock-outs (tests/r/fusion_independent_data.R), with
+# Cases (tests/r/README.md has the table): the simulated study-shaped cohort tests/data/fusion_sim.csv
+# (+ fusion_sim_split.csv), a hand-worked 15-patient cohort tests/data/fusion_tiny.csv, and pbc
+# split into liver / blood / clinical with knock-outs (tests/r/fusion_independent_data.R), with
 # minimum pattern sizes chosen on the training counts printed below: exactly the size of the
 # 3-modality combination (it gets an integrator), one more (it falls back to the richest
 # 2-modality combination), and large enough that a single modality has no integrator (its
