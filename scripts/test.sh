@@ -77,10 +77,11 @@ count "ctest (GoogleTest, ASan + UBSan)" "$((atotal - afail))" "$afail" 0
 # short seeded run from its committed corpus, then the CLI mutation driver; one test per run.
 fuzz_seconds="${LATEFUSE_FUZZ_SECONDS:-20}"
 fuzz_pass=0; fuzz_fail=0
+fuzz_targets=$(for f in tests/fuzz/fuzz_*.cpp; do basename "$f" .cpp; done)
 if cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DBUILD_TESTING=OFF -DLATEFUSE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
      "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" >/dev/null &&
-   cmake --build build/fuzz -j"$(nproc)" >/dev/null; then
+   cmake --build build/fuzz -j"$(nproc)" --target $fuzz_targets >/dev/null; then
   for target in tests/fuzz/fuzz_*.cpp; do
     name=$(basename "$target" .cpp)
     rm -rf "build/fuzz/found-$name"; mkdir -p "build/fuzz/found-$name"

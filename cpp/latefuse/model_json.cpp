@@ -1278,13 +1278,19 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
   s.timesSurv.resize(n, T);
   s.timesLower.resize(n, T);
   s.timesUpper.resize(n, T);
+  // No horizons or no extra times: the matrix has no columns, and row() of a matrix without storage
+  // offsets a null pointer (undefined behaviour, found by tests/fuzz): skip the empty block.
   auto store = [&](Eigen::Index k, const SurvivalPrediction& p) {
-    s.surv.row(k) = p.surv.head(H).transpose();
-    s.survLower.row(k) = p.lower.head(H).transpose();
-    s.survUpper.row(k) = p.upper.head(H).transpose();
-    s.timesSurv.row(k) = p.surv.tail(T).transpose();
-    s.timesLower.row(k) = p.lower.tail(T).transpose();
-    s.timesUpper.row(k) = p.upper.tail(T).transpose();
+    if (H > 0) {
+      s.surv.row(k) = p.surv.head(H).transpose();
+      s.survLower.row(k) = p.lower.head(H).transpose();
+      s.survUpper.row(k) = p.upper.head(H).transpose();
+    }
+    if (T > 0) {
+      s.timesSurv.row(k) = p.surv.tail(T).transpose();
+      s.timesLower.row(k) = p.lower.tail(T).transpose();
+      s.timesUpper.row(k) = p.upper.tail(T).transpose();
+    }
   };
   s.fallback.assign(static_cast<size_t>(n), false);
   s.note.assign(static_cast<size_t>(n), "");

@@ -73,8 +73,9 @@ describe('event coding: 1/2 only when the values are exactly {1, 2}', () => {
     const cox = latefuse(['cox', '--data', path, '--time', 'time', '--event', 'status', '--covariates', 'age,sex']);
     expect(cox.code, cox.stderr).toBe(0);
     expect(cox.json.events).toBe(golden.all_events.cox_age_sex.events);
-    expectClose(cox.json.coef, golden.all_events.cox_age_sex.coef, 1e-9, 'coef');
-    expectClose(cox.json.se, golden.all_events.cox_age_sex.se, 1e-9, 'se');
+    expectClose(cox.json.coef, golden.all_events.cox_age_sex.coef, 1e-12, 'coef');
+    expectClose(cox.json.se, golden.all_events.cox_age_sex.se, 1e-12, 'se');
+    expectClose(cox.json.loglik, golden.all_events.cox_age_sex.loglik, 1e-13, 'loglik');
   });
 
   it('lung\'s own 1/2 coding still reads 2 = event; 0/1/2 is an error naming the row', () => {
