@@ -195,7 +195,7 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
     cliIn(dir, ['score', '--model', 'model.json', ...DATA.flatMap((f) => ['--data', f]), '--id', 'id', '--out', 'predictions.csv']);
     const predictions = readFileSync((await download(page, 'Predictions CSV (every patient)')).path, 'utf8');
     expect(predictions).toBe(readFileSync(join(dir, 'predictions.csv'), 'utf8'));
-    expect(predictions.split('\n')[0]).toBe(`id,pattern,${MODALITIES.map((m) => `${m}_score`).join(',')},fused_lp,risk_group,probability,percentile,integrator,note`);
+    expect(predictions.split('\n')[0]).toBe(`id,pattern,${MODALITIES.map((m) => `${m}_score`).join(',')},fused_lp,risk_group,probability,percentile,integrator,note,${MODALITIES.map((m) => `${m}_contribution`).join(',')}`);
     // Per-patient test scores: id, y, score, group, probability = the CLI's predictions for those patients.
     const scores = readFileSync((await download(page, 'Per-patient scores CSV')).path, 'utf8').trim().split('\n');
     expect(scores[0]).toBe('id,y,late_fusion_score,risk_group,probability');

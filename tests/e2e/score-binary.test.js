@@ -116,7 +116,8 @@ describe('Score tab with a binary model', () => {
     await screenshot(page, 'score-binary-result', { locator: '#score-one-result' });
     await screenshot(page, 'score-binary-desktop', { fullPage: true });
 
-    // Histopathology and genomic without clinical: a pattern never seen in training -> a fallback, explained.
+    // Histopathology and genomic without clinical: a pattern never seen in training, but every
+    // training patient with all three modalities has these two, so the combination has its own integrator.
     await page.click('#btn-score-clear');
     const p2 = rows.find((r) => r.histopathology_01 !== '' && r.genomic_01 !== '');
     const v2 = valuesOf(p2, ['histopathology', 'genomic']);
@@ -126,7 +127,8 @@ describe('Score tab with a binary model', () => {
     expect(ref2.pattern).toBe('histopathology+genomic');
     const s2 = await shown(page);
     expectSame(s2, ref2);
-    expect(s2.pattern).toContain('No integrator for this patient’s pattern histopathology + genomic (this pattern was not seen in training)');
+    expect(ref2.integrator).toBe('histopathology+genomic');
+    expect(s2.pattern).toContain('Pattern used: histopathology + genomic (integrator fitted on');
 
     // Many patients: the cohort file with its ID column -> `latefuse score --id id`'s predictions.csv.
     await scoreAct(page, () => page.setInputFiles('#score-batch-files', join(dir, 'cohort.csv')));
