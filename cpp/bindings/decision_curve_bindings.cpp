@@ -1,9 +1,9 @@
 // embind entry point for decision curve analysis (cpp/latefuse/decision_curve.hpp): conversion only.
 // The result is the core's JSON (decisionCurveToJson; NaN -> null); a bootstrap cancelled through
 // `onProgress` returning false gives {cancelled: true} (web/lib/decision_curve.js throws CancelledError).
-#include "survival_convert.hpp"
 #include "latefuse/decision_curve.hpp"
 #include "latefuse/resampling.hpp"
+#include "survival_convert.hpp"
 
 namespace latefuse::bindings {
 namespace {

@@ -56,23 +56,23 @@ Eigen::VectorXd binaryTreatAll(const Eigen::VectorXd& outcome, const Eigen::Vect
 
 struct DecisionCurve {
   bool binary = false;
-  double horizon = 0;              // NaN for a binary outcome
+  double horizon = 0;  // NaN for a binary outcome
   int n = 0;
-  double events = 0;               // events (survival) or cases (binary)
+  double events = 0;  // events (survival) or cases (binary)
   Eigen::VectorXd thresholds, netBenefit, treatAll;
-  Eigen::VectorXi treated;         // patients with risk >= p_t
-  Eigen::VectorXd lower, upper;    // bootstrap band (empty when no bootstrap)
-  int bootstrap = 0, failed = 0;   // replicates asked for; replicates with no finite value anywhere
+  Eigen::VectorXi treated;        // patients with risk >= p_t
+  Eigen::VectorXd lower, upper;   // bootstrap band (empty when no bootstrap)
+  int bootstrap = 0, failed = 0;  // replicates asked for; replicates with no finite value anywhere
   std::vector<std::string> warnings;
 };
 
 struct DecisionCurveOptions {
   Eigen::VectorXd thresholds = decisionThresholds();
-  int bootstrap = 0;               // replicates for the band (0 = none)
+  int bootstrap = 0;  // replicates for the band (0 = none)
   uint64_t seed = 1;
   double confLevel = 0.95;
   int chunk = 50;
-  ProgressCallback progress;       // fraction of the bootstrap done; false cancels (Cancelled)
+  ProgressCallback progress;  // fraction of the bootstrap done; false cancels (Cancelled)
 };
 
 // Validate the input (InputError naming the row of a risk outside [0, 1], a bad horizon, ...) and

@@ -37,11 +37,11 @@ struct ModelDecisionCurve {
 struct FusionDecisionCurves {
   bool computed = false;
   bool binary = false;
-  double horizon = 0;              // NaN for a binary outcome
+  double horizon = 0;  // NaN for a binary outcome
   Eigen::VectorXd thresholds;
   std::vector<ModelDecisionCurve> models;
   std::vector<ThresholdRange> lateBeatsDefaults;  // late fusion on its test patients
-  std::string summary;             // the sentence stating those ranges
+  std::string summary;                            // the sentence stating those ranges
   std::vector<std::string> warnings;
 };
 

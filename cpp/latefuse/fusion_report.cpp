@@ -14,6 +14,7 @@
 #include "latefuse/logistic.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
+#include "latefuse/follow_up.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logrank.hpp"
 #include "latefuse/random.hpp"
@@ -1394,6 +1395,28 @@ json crossFittingJson(const FusionReport& rep, const Cohort& c) {
           {"fold", folds}};
 }
 
+// Median follow-up (reverse Kaplan–Meier, follow_up.hpp) of the training and test patients.
+json followUpJson(const Cohort& c, const std::vector<int>& rows) {
+  if (rows.empty()) return nullptr;
+  const FollowUp f = medianFollowUp(survivalRows(c, rows));
+  return {{"n", f.n}, {"censored", f.censored}, {"median", num(f.median)}, {"lower", num(f.lower)}, {"upper", num(f.upper)},
+          {"max_time", num(f.maxTime)}};
+}
+
+// Missing cells of each modality's columns among the training and test patients who have it.
+json missingCellsJson(const FusionReport& rep, const Cohort& c) {
+  const Eigen::MatrixXi presence = modalityPresence(c, rep.options.fusion.presence);
+  const int m = static_cast<int>(c.modalities.size());
+  const auto train = missingCellsByModality(c.x, c.columnModality, presence, rep.trainRows, m);
+  const auto test = missingCellsByModality(c.x, c.columnModality, presence, rep.testRows, m);
+  auto one = [](const MissingCells& mc) { return json{{"patients", mc.patients}, {"cells", mc.cells}, {"missing", mc.missing}}; };
+  json out = json::array();
+  for (int k = 0; k < m; ++k)
+    out.push_back({{"modality", c.modalities[static_cast<size_t>(k)]}, {"train", one(train[static_cast<size_t>(k)])},
+                   {"test", one(test[static_cast<size_t>(k)])}});
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
@@ -1412,6 +1435,11 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   out["tau"] = num(rep.tau);
   out["ibs_times"] = numbers(rep.ibsTimes);
   const bool binary = c.outcome == OutcomeType::Binary;
+  out["follow_up"] = binary ? json(nullptr)
+                            : json{{"method", "reverse Kaplan-Meier"},
+                                   {"train", followUpJson(c, rep.trainRows)},
+                                   {"test", followUpJson(c, rep.testRows)}};
+  out["missing_cells"] = missingCellsJson(rep, c);
   if (binary)
     out["survival_metrics_note"] =
         "binary outcome: Uno's C, AUC(t), the integrated Brier score, horizons and tau are survival metrics and are null; "

@@ -2,13 +2,11 @@
 // the net-benefit formula with survival::survfit's Kaplan–Meier; agreement to 1e-10.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-
 #include "latefuse/decision_curve.hpp"
-#include "latefuse/fusion_decision_curve.hpp"
 #include "latefuse/error.hpp"
+#include "latefuse/fusion_decision_curve.hpp"
 #include "latefuse/random.hpp"
+#include "native_goldens.hpp"
 #include "test_stats_support.hpp"
 
 using namespace latefuse;
@@ -177,34 +175,17 @@ TEST(DecisionCurve, RangesAtTheirBoundaries) {
   EXPECT_EQ(r[0].to, 0.4);
 }
 
-// Native-vs-WASM agreement of the seeded band: this test compares the native band on lung_cox_365
-// (seed 5, 200 replicates) and on the binary case with tests/golden/decision_curve_seeded_native.json;
-// with LATEFUSE_WRITE_SEEDED=1 it (re)writes that file instead. tests/js/decision_curve.test.js
-// computes the same bands in WebAssembly and requires equality with the committed file.
+// Native-vs-WASM agreement of the seeded band: the native bands (native_goldens.hpp, the one
+// definition shared with their writer tests/tools/write_native_goldens.cpp) must equal the committed
+// tests/golden/decision_curve_seeded_native.json; tests/js/decision_curve.test.js requires the
+// WebAssembly build to reproduce the same file.
 TEST(DecisionCurve, SeededBandNativeFile) {
-  DecisionCurveOptions o;
-  o.bootstrap = 200;
-  o.seed = 5;
-  const auto& l = dcaCase("lung_cox_365");
-  const DecisionCurve s = survivalDecisionCurve(survivalOf(l.at("data")), vec(l.at("data").at("risk")), 365, o);
-  const auto& b = dcaCase("lung_death_1y_glm");
-  const DecisionCurve bc = binaryDecisionCurve(vec(b.at("data").at("outcome")), vec(b.at("data").at("probability")), o);
-  nlohmann::json j;
-  j["generator"] = "tests/cpp/test_decision_curve.cpp DecisionCurve.SeededBandNativeFile (LATEFUSE_WRITE_SEEDED=1)";
-  j["seed"] = 5;
-  j["bootstrap"] = 200;
-  j["survival"] = {{"case", "lung_cox_365"}, {"curve", decisionCurveToJson(s)}};
-  j["binary"] = {{"case", "lung_death_1y_glm"}, {"curve", decisionCurveToJson(bc)}};
-  const std::string path = sourcePath("tests/golden/decision_curve_seeded_native.json");
-  const char* write = std::getenv("LATEFUSE_WRITE_SEEDED");
-  if (write && std::string(write) == "1") {
-    std::ofstream(path) << j.dump(1) << "\n";
-    GTEST_SKIP() << "wrote " << path;
-  }
-  const nlohmann::json stored = readJson("tests/golden/decision_curve_seeded_native.json");
+  const nlohmann::json j = decisionCurveSeededJson();
+  const nlohmann::json stored = readJson(kDecisionCurveSeededPath);
   for (const char* kind : {"survival", "binary"}) {
     EXPECT_EQ(stored.at(kind).at("curve").at("lower"), j.at(kind).at("curve").at("lower")) << kind;
     EXPECT_EQ(stored.at(kind).at("curve").at("upper"), j.at(kind).at("curve").at("upper")) << kind;
+    EXPECT_EQ(stored.at(kind).at("curve").at("net_benefit"), j.at(kind).at("curve").at("net_benefit")) << kind;
   }
 }
 

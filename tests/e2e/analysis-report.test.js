@@ -2,8 +2,8 @@
 //  * `latefuse fuse --html-report` on the committed cohort tests/data/sim_survival.csv opens in
 //    Chromium with the network cut: no request leaves the file, no console error, every section, and
 //    the numbers on the page (C-index table, decision-curve sentence, risk-group at-risk table) are
-//    report.json's; the first page rendered to PNG is docs/report-example.png (LATEFUSE_WRITE_EXAMPLE=1
-//    rewrites it, a test never does otherwise);
+//    report.json's (the first page rendered to PNG, docs/report-example.png, is made by
+//    scripts/render-report-example.mjs, never by a test);
 //  * the page, run on the same file as a user would, downloads the same bytes: its "Analysis report
 //    (HTML)" equals the CLI's file written by the command the report itself states; its decision-curve
 //    panel shows report.json's numbers.
@@ -76,9 +76,6 @@ describe('the HTML analysis report', () => {
       const [r, g, b] = colour.startsWith('#') ? [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16)) : colour.match(/\d+/g).map(Number);
       expect(r === g && g === b, colour).toBe(true);
     }
-    if (process.env.LATEFUSE_WRITE_EXAMPLE === '1') {
-      await page.screenshot({ path: join(ROOT, 'docs', 'report-example.png'), clip: { x: 0, y: 0, width: 1000, height: 1300 } });
-    }
     await context.close();
   }, 120_000);
 
@@ -108,6 +105,17 @@ describe('the HTML analysis report', () => {
     const every = report.decision_curve.thresholds.map((t, k) => k).filter((k) => Math.round(report.decision_curve.thresholds[k] * 100) % 5 === 0 || k === 0);
     expect(shown).toEqual(every.map((k) => (late.net_benefit[k] === null ? null : String(late.net_benefit[k]))));
     if (report.decision_curve.summary) expect(await page.textContent('#fusion-dca-summary')).toBe(report.decision_curve.summary);
+    // The common-patients view: the same table from report.json's "common" curves (no bootstrap band there).
+    expect(await page.$eval('#fusion-dca-table', (t) => t.dataset.subset)).toBe('test');
+    await page.check('#fusion-dca-subset input[value="common"]');
+    const common = report.decision_curve.models.find((m) => m.kind === 'late' && m.subset === 'common');
+    expect(await page.$eval('#fusion-dca-table', (t) => t.dataset.subset)).toBe('common');
+    const shownCommon = await page.$$eval('#fusion-dca-table tbody tr', (trs) => trs.map((tr) => [tr.children[1].querySelector('[data-value]')?.dataset.value ?? null, tr.children[2].textContent]));
+    expect(shownCommon.map((r) => r[0])).toEqual(every.map((k) => (common.net_benefit[k] === null ? null : String(common.net_benefit[k]))));
+    expect(shownCommon.every((r) => r[1] === '—')).toBe(true);
+    expect(await page.textContent('#fusion-dca figcaption')).toContain(`Common test patients (n = ${common.n})`);
+    await page.check('#fusion-dca-subset input[value="test"]');
+    expect(await page.$eval('#fusion-dca-table', (t) => t.dataset.subset)).toBe('test');
     expect(await page.$$eval('#fusion-dca .downloads button', (bs) => bs.map((b) => b.textContent))).toEqual(['Download SVG', 'Download PNG']);
     expect(problems).toEqual([]);
     await context.close();

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { analysisReportHtml, summarySentences, limitationSentences, sha256Hex, contributionsFromPredictions, REPORT_SECTIONS } from '../../web/lib/analysis_report.js';
+import { analysisReportHtml, summarySentences, limitationSentences, sha256Hex, contributionsFromPredictions, followUpSentence, REPORT_SECTIONS } from '../../web/lib/analysis_report.js';
+import { kaplanMeier } from '../../web/lib/stats.js';
 import { latefuse, path } from './helpers.js';
 
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
@@ -77,6 +78,73 @@ describe('latefuse fuse --html-report', () => {
     expect(report.decision_curve.summary).toMatch(/^Late fusion had a higher net benefit|^At no threshold/);
     expect(html).toContain(report.decision_curve.summary);
     expect(html).toContain('latefuse fuse --data sim_survival.csv --id id --time time --event event --modality radiomics=radiomics_01,');
+  });
+});
+
+describe('follow-up and missing cells (report.json, computed by the core)', () => {
+  // The committed cohort read here, independently of the engine: its rows by id.
+  const lines = readFileSync(path('tests/data/sim_survival.csv'), 'utf8').trim().split('\n');
+  const head = lines[0].split(',');
+  const rows = new Map(lines.slice(1).map((l) => { const c = l.split(','); return [c[0], c]; }));
+  const col = (name) => head.indexOf(name);
+
+  it('the median follow-up of the training and test patients is the reverse Kaplan–Meier median of those patients', async () => {
+    const testIds = new Set(report.test_patients.ids);
+    const trainIds = [...rows.keys()].filter((id) => !testIds.has(id) && MODALITIES.some((m) => head.some((h, j) => h.startsWith(`${m}_`) && rows.get(id)[j] !== '')));
+    for (const [who, ids] of [['train', trainIds], ['test', report.test_patients.ids]]) {
+      const time = ids.map((id) => Number(rows.get(id)[col('time')]));
+      const censored = ids.map((id) => 1 - Number(rows.get(id)[col('event')]));
+      const km = (await kaplanMeier({ time, event: censored })).groups[0];
+      const f = report.follow_up[who];
+      expect(f.n, who).toBe(ids.length);
+      expect(f.n, who).toBe(report.split[who]);
+      expect(f.median, who).toBe(km.median);
+      expect(f.lower, who).toBe(km.medianLower);
+      expect(f.upper, who).toBe(km.medianUpper);
+      expect(f.max_time, who).toBe(Math.max(...time));
+    }
+    expect(report.follow_up.method).toBe('reverse Kaplan-Meier');
+    expect(html).toContain(followUpSentence(report.follow_up));
+    expect(followUpSentence(report.follow_up)).toContain(`${report.follow_up.test.median.toFixed(2)} (95% CI ${report.follow_up.test.lower.toFixed(2)} to ${report.follow_up.test.upper.toFixed(2)}) in the ${report.split.test} test patients`);
+  });
+
+  it('missing cells per modality count the empty cells of the patients who have the modality', () => {
+    const testIds = new Set(report.test_patients.ids);
+    expect(report.missing_cells.map((e) => e.modality)).toEqual(report.modalities);
+    for (const e of report.missing_cells) {
+      const at = head.map((h, j) => (h.startsWith(`${e.modality}_`) ? j : -1)).filter((j) => j >= 0);
+      for (const who of ['train', 'test']) {
+        let patients = 0;
+        let missing = 0;
+        for (const [id, r] of rows) {
+          if (testIds.has(id) !== (who === 'test') || !at.some((j) => r[j] !== '')) continue;
+          patients += 1;
+          missing += at.filter((j) => r[j] === '').length;
+        }
+        expect(e[who], `${e.modality} ${who}`).toEqual({ patients, cells: patients * at.length, missing });
+        const cell = e[who].cells > 0 ? `${e[who].missing} of ${e[who].cells} (${((100 * e[who].missing) / e[who].cells).toFixed(1)}%)` : '—';
+        expect(html).toContain(`<td>${cell}</td>`);
+      }
+    }
+  });
+
+  it('the decision curves of the common test patients are tabulated from report.json\'s "common" curves', () => {
+    const dc = report.decision_curve;
+    const late = dc.models.find((m) => m.kind === 'late' && m.subset === 'common');
+    const table = html.match(/<table class="dca-common">(.*?)<\/table>/s);
+    expect(table).not.toBeNull();
+    expect(table[1]).toContain(`on the ${late.n} common test patients`);
+    const rows = [...table[1].matchAll(/<tr><th scope="row">(\d+%)<\/th><td>(.*?)<\/td><td>(.*?)<\/td>/g)].map((m) => [m[1], m[2], m[3]]);
+    const k = dc.thresholds.findIndex((t) => Math.round(t * 100) === 10);
+    expect(rows.find((r) => r[0] === '10%')).toEqual(['10%', late.net_benefit[k] === null ? '—' : late.net_benefit[k].toFixed(4), late.treat_all[k].toFixed(4)]);
+    expect(rows.length).toBe(dc.thresholds.filter((t, i) => Math.round(t * 100) % 5 === 0 || i === 0).length);
+  });
+
+  it('the follow-up sentence says "not reached" when the reverse Kaplan–Meier median is null, and only then', () => {
+    const f = { train: { n: 10, median: null, lower: null, upper: null, max_time: 5 }, test: { n: 4, median: 3, lower: 2, upper: null, max_time: 4 } };
+    const s = followUpSentence(f);
+    expect(s).toContain('not reached (the reverse Kaplan–Meier curve stays above 0.5) in the 10 training patients (longest 5.00)');
+    expect(s).toContain('3.00 (95% CI 2.00 to not reached) in the 4 test patients (longest 4.00)');
   });
 });
 

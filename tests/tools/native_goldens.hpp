@@ -1,6 +1,6 @@
-// The two golden files that are not made by R but by the native build itself, so that the
+// The golden files that are not made by R but by the native build itself, so that the
 // WebAssembly build can be required to reproduce them exactly (tests/js/stats.test.js,
-// tests/js/simulate.test.js). One definition of what each file holds, shared by the program that
+// tests/js/simulate.test.js, tests/js/decision_curve.test.js). One definition of what each file holds, shared by the program that
 // writes them (tests/tools/write_native_goldens.cpp) and the GoogleTests that compare against them;
 // a test never writes its own oracle.
 #pragma once
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "latefuse/concordance.hpp"
+#include "latefuse/decision_curve.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/resample_statistics.hpp"
 #include "latefuse/resampling.hpp"
@@ -20,6 +21,7 @@ namespace latefuse::testing {
 
 inline constexpr const char* kSeededNativePath = "tests/golden/seeded_native.json";
 inline constexpr const char* kSimulateSeed7Path = "tests/golden/simulate_seed7.csv";
+inline constexpr const char* kDecisionCurveSeededPath = "tests/golden/decision_curve_seeded_native.json";
 
 // Settings of tests/golden/seeded_native.json: Harrell's C of R's lung Cox lp (stats_golden.json
 // bootstrap.data), 200 BCa bootstrap replicates and 200 permutations with seed 42.
@@ -82,5 +84,37 @@ inline SimulationOptions simulateSeed7Options() {
 }
 
 inline std::string simulateSeed7Csv() { return cohortCsv(simulate(simulateSeed7Options())); }
+
+// tests/golden/decision_curve_seeded_native.json: the seeded bootstrap bands (seed 5, 200 replicates)
+// of two R cases of tests/golden/decision_curve.json, lung_cox_365 (survival at 365) and
+// lung_death_1y_glm (binary), as the native build computes them.
+inline nlohmann::json decisionCurveSeededJson() {
+  const nlohmann::json golden = readJson("tests/golden/decision_curve.json");
+  const nlohmann::json& cases = golden.at("cases");
+  auto dcaCase = [&](const std::string& name) -> const nlohmann::json& {
+    for (const auto& c : cases)
+      if (c.at("name") == name) return c;
+    throw std::runtime_error("no decision-curve golden case " + name);
+  };
+  DecisionCurveOptions o;
+  o.bootstrap = 200;
+  o.seed = 5;
+  const nlohmann::json& l = dcaCase("lung_cox_365").at("data");
+  SurvivalData d;
+  d.time = vec(l.at("time"));
+  d.event = vec(l.at("event"));
+  const DecisionCurve s = survivalDecisionCurve(d, vec(l.at("risk")), 365, o);
+  const nlohmann::json& b = dcaCase("lung_death_1y_glm").at("data");
+  const DecisionCurve bc = binaryDecisionCurve(vec(b.at("outcome")), vec(b.at("probability")), o);
+  nlohmann::json j;
+  j["generator"] = "tests/tools/write_native_goldens.cpp (build/native/latefuse_write_goldens decision-curve)";
+  j["seed"] = 5;
+  j["bootstrap"] = 200;
+  j["survival"] = {{"case", "lung_cox_365"}, {"curve", decisionCurveToJson(s)}};
+  j["binary"] = {{"case", "lung_death_1y_glm"}, {"curve", decisionCurveToJson(bc)}};
+  return j;
+}
+
+inline std::string decisionCurveSeededText() { return decisionCurveSeededJson().dump(1) + "\n"; }
 
 }  // namespace latefuse::testing

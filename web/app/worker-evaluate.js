@@ -11,6 +11,7 @@ import {
   concordance, bootstrap, permutationTest, unoConcordance, timeDependentAuc, kaplanMeier, logRank,
   coxSurvivalAt, survivalCalibration, quantileType7, defaultHorizons, InputError, ModelError,
 } from '../lib/index.js';
+import { atRiskTimes } from '../lib/risk_group_curves.js';
 
 export const SPLITS = {
   median: { probs: [0.5], labels: ['Low risk', 'High risk'], short: ['low', 'high'], text: 'the median' },
@@ -39,20 +40,6 @@ export async function riskGroups(score, split) {
     short = k === 1 ? ['all'] : [short[0], short[short.length - 1]];
   }
   return { codes, breaks, labels, short, k };
-}
-
-/** A few round times across the follow-up for the number-at-risk table (0 and 4-6 more). */
-export function atRiskTimes(tmax, count = 5) {
-  if (!(tmax > 0)) return [0];
-  const raw = tmax / count;
-  let step = 10 ** Math.floor(Math.log10(raw));
-  const err = raw / step;
-  if (err >= 7.5) step *= 10;
-  else if (err >= 3.5) step *= 5;
-  else if (err >= 1.5) step *= 2;
-  const out = [];
-  for (let k = 0; k * step <= tmax * (1 + 1e-12); k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
 }
 
 function wholeNumber(value, { name, role, min, max }) {

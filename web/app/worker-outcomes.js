@@ -10,10 +10,7 @@ import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
 import { readReport } from './fusion-model.js';
 import { fusionData, outcomeJoin, splitLabels, withRole, checkModalities, modalityColumns } from './worker-data.js';
-import { atRiskTimes } from './worker-evaluate.js';
-
-/** Groups of predicted risk in the calibration plot (5 as models/build.sh; fewer for small test sets). */
-export const CALIBRATION_GROUPS = 5;
+import { riskGroupCurves, testCalibration } from '../lib/risk_group_curves.js';
 
 /** Lookup of each patient's outcome in the engine's input by id (null for an unknown id). */
 function outcomeLookup(input, value) {
@@ -47,89 +44,18 @@ async function scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 
 // ---- survival: time + event -----------------------------------------------------------------
 
 /**
- * Kaplan–Meier curves (with the number at risk) and the log-rank test of the late-fusion risk groups
- * of the TEST patients: the groups are the report's (training cut-points applied to the test
- * scores); time and event are the patients' own (`outcomeOf(id)` -> {time, event}). The report itself
- * has each group's median and S at the horizons; the curves for the chart are computed here by the
- * core (`latefuse km --group`).
- */
-async function testRiskGroupCurves(report, outcomeOf) {
-  const rep = readReport(report);
-  const { ids, riskGroup } = rep.testPatients;
-  const labels = (rep.riskGroups.test?.groups ?? []).map((g) => g.label);
-  if (!ids.length || !labels.length) return null;
-  const keep = ids.map((id, k) => ({ o: outcomeOf(id), group: riskGroup[k] })).filter((x) => x.o && Number.isInteger(x.group) && labels[x.group] !== undefined);
-  if (keep.length !== ids.length) return null;
-  const time = Float64Array.from(keep, (x) => x.o.time);
-  const event = Float64Array.from(keep, (x) => x.o.event);
-  const group = keep.map((x) => labels[x.group]);
-  let tmax = 0;
-  for (const t of time) tmax = Math.max(tmax, t);
-  const atTimes = atRiskTimes(tmax);
-  const km = await lib.kaplanMeier({ time, event, group, times: atTimes, curve: true });
-  const groups = [...km.groups].sort((a, b) => labels.indexOf(a.group) - labels.indexOf(b.group)).map((g) => ({
-    label: g.group,
-    n: g.n,
-    events: g.events,
-    median: g.median,
-    medianLower: g.medianLower,
-    medianUpper: g.medianUpper,
-    atRisk: Array.from(g.at.nRisk),
-    curve: {
-      time: Array.from(g.curve.time), surv: Array.from(g.curve.surv), lower: Array.from(g.curve.lower), upper: Array.from(g.curve.upper),
-      nRisk: Array.from(g.curve.nRisk), nEvent: Array.from(g.curve.nEvent), nCensor: Array.from(g.curve.nCensor),
-    },
-  }));
-  let test = null;
-  if (new Set(group).size >= 2) {
-    const lr = await lib.logRank({ time, event, group });
-    test = { chisq: lr.chisq, df: lr.df, p: lr.p };
-  }
-  return { atTimes, groups, logRank: test, ids, time: Array.from(time), event: Array.from(event) };
-}
-
-/**
  * Score every patient of `tables` with the model the engine wrote (web/lib scoreTables: the same
  * call and options as `latefuse score --model M --data F ... [--id COL]`, so predictionsCsv(p) is
- * that command's CSV), then calibration of the TEST patients at the report's middle horizon: mean
- * predicted S(t) vs Kaplan–Meier S(t) by groups of predicted risk, and the calibration slope (the
- * core's survivalCalibration, as `latefuse evaluate --predicted-survival surv_<t>
- * --calibration-horizon t --calibration-groups 5` on the test patients in the report's order).
+ * that command's CSV), then the calibration of the TEST patients at the report's middle horizon
+ * (web/lib testCalibration, the same call as `latefuse fuse --html-report`).
  * @returns {{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null}}
  */
 async function survivalScoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
   const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testSurvival: null };
   const p = await scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 'survival');
   if (!p) return out;
-  const rep = readReport(result);
-  const horizons = rep.horizons.filter((t) => Number.isFinite(t));
-  if (!horizons.length) { out.calibrationNote = 'the report has no horizon'; return out; }
-  const horizon = horizons[Math.floor((horizons.length - 1) / 2)];
-  const at = p.survival.find((s) => s.time === horizon);
-  if (!at) { out.calibrationNote = `the model predicts no survival at t = ${horizon}`; return out; }
-  const index = new Map(p.ids.map((id, i) => [id, i]));
-  const { ids } = rep.testPatients;
-  const time = [];
-  const event = [];
-  const predicted = [];
-  for (const id of ids) {
-    const i = index.get(idOf(id));
-    const o = outcomeOf(id);
-    if (i === undefined || !o) { out.calibrationNote = `test patient "${id}" was not scored`; return out; }
-    if (!Number.isFinite(at.surv[i])) continue;
-    time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
-  }
-  out.testSurvival = { horizon, values: ids.map((id) => at.surv[index.get(idOf(id))]) };
-  if (predicted.length < 2 * CALIBRATION_GROUPS) { out.calibrationNote = `too few test patients with a predicted survival at t = ${horizon}`; return out; }
-  try {
-    const c = await lib.survivalCalibration({
-      time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
-    });
-    out.calibration = { n: predicted.length, horizon, ...c };
-  } catch (error) {
-    out.calibrationNote = error.message;
-  }
-  return out;
+  const c = await testCalibration(result, p, outcomeOf, idOf);
+  return { ...out, calibration: c.calibration, calibrationNote: c.note, testSurvival: c.testSurvival };
 }
 
 // ---- binary: one 0/1 column -------------------------------------------------------------------
@@ -235,7 +161,7 @@ export const OUTCOMES = {
     userData: (list, roles, modalities) => fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities }),
     simulatedOutcome: (table) => ({ time: lib.numericColumn(table, 'time', 'time'), event: lib.eventColumn(table, 'event') }),
     outcomeOf: (input) => outcomeLookup(input, (k) => ({ time: input.time[k], event: input.event[k] })),
-    curves: testRiskGroupCurves,
+    curves: riskGroupCurves,
     scoreAndCalibrate: survivalScoreAndCalibrate,
     extras: () => ({}),
     stages: {

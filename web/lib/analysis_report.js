@@ -141,7 +141,12 @@ function niceTicks(lo, hi, count = 5) {
   return out;
 }
 
-function axes({ x, y, xTicks, yTicks, left, right, top, bottom, xLabel, yLabel, xFormat = String, yFormat = String }) {
+/**
+ * The x and y axes with their ticks and labels.
+ * @param {{x: (v: number) => number, y: (v: number) => number, xTicks: number[], yTicks: number[], left: number, right: number,
+ *          top: number, bottom: number, xLabel: string, yLabel: string, xFormat?: (t: number) => string, yFormat?: (t: number) => string}} a
+ */
+function axes({ x, y, xTicks, yTicks, left, right, top, bottom, xLabel, yLabel, xFormat = (t) => String(t), yFormat = (t) => String(t) }) {
   let s = `<g class="axis" font-size="11" fill="#000">`;
   s += `<line x1="${c(left)}" y1="${c(bottom)}" x2="${c(right)}" y2="${c(bottom)}" stroke="#000"/>`;
   s += `<line x1="${c(left)}" y1="${c(top)}" x2="${c(left)}" y2="${c(bottom)}" stroke="#000"/>`;
@@ -326,7 +331,20 @@ function decisionFigure(dc) {
     ['threshold', 'late fusion', '95% band', 'treat all', ...others.map((m) => m.name)],
     every.map((k) => [pct(th[k]), fx(late.net_benefit[k], 4), ci(late.lower?.[k], late.upper?.[k], 4), fx(dc.treat_all?.[k], 4), ...others.map((m) => fx(m.net_benefit[k], 4))]));
   const horizon = finite(dc.horizon) ? ` at t = ${dc.horizon}` : '';
-  return figure('fig-dca', `Decision curves${horizon}`, dc.summary ?? 'Net benefit of treating the patients at or above each threshold probability.', body, W, H, table);
+  return figure('fig-dca', `Decision curves${horizon}`, dc.summary ?? 'Net benefit of treating the patients at or above each threshold probability.', body, W, H, table) +
+    commonDecisionTable(dc, every);
+}
+
+/** The decision curves on the common test patients (every modality: the same patients for every model), as a table. */
+function commonDecisionTable(dc, every) {
+  const common = dc.models.filter((m) => m.subset === 'common');
+  const late = common.find((m) => m.kind === 'late');
+  if (!late) return '';
+  const others = common.filter((m) => m !== late);
+  const treatAll = late.treat_all ?? dc.treat_all_common ?? [];
+  return tableHtml(`Net benefit at every 5th threshold on the ${late.n} common test patients (every modality; the same patients for every model)`,
+    ['threshold', 'late fusion', 'treat all', ...others.map((m) => m.name)],
+    every.map((k) => [pct(dc.thresholds[k]), fx(late.net_benefit[k], 4), fx(treatAll[k], 4), ...others.map((m) => fx(m.net_benefit[k], 4))]), 'dca-common');
 }
 
 /** Calibration: mean predicted vs Kaplan–Meier observed S(t) by group of predicted risk, with the diagonal. */
@@ -511,6 +529,23 @@ export function summarySentences(report) {
   return out;
 }
 
+/**
+ * The follow-up sentence of the Data section from report.json's `follow_up` (reverse Kaplan–Meier
+ * medians of the training and test patients, computed by the core).
+ * @param {{train?: any, test?: any}} followUp
+ * @returns {string}
+ */
+export function followUpSentence(followUp) {
+  const one = (f, who) => {
+    if (!f) return null;
+    const median = finite(f.median) ? `${fx(f.median, 2)} (95% CI ${finite(f.lower) ? fx(f.lower, 2) : 'not estimable'} to ${finite(f.upper) ? fx(f.upper, 2) : 'not reached'})`
+      : 'not reached (the reverse Kaplan–Meier curve stays above 0.5)';
+    return `${median} in the ${f.n} ${who} patients (longest ${fx(f.max_time, 2)})`;
+  };
+  const parts = [one(followUp.train, 'training'), one(followUp.test, 'test')].filter(Boolean);
+  return `Median follow-up by the reverse Kaplan–Meier method ${ref('followup')}: ${parts.join('; ')}.`;
+}
+
 function dataSection(report, model, study) {
   const files = study.files ?? [];
   const split = report.split ?? {};
@@ -520,12 +555,16 @@ function dataSection(report, model, study) {
   s += `<p>${study.patients ?? split.train + split.test + (split.excluded_no_modality ?? 0)} patients with an outcome${study.droppedMissingOutcome ? ` (${study.droppedMissingOutcome} rows without an outcome were dropped)` : ''}; ` +
     `${split.train} training and ${split.test} test patients (${report.settings?.split === 'random' ? `a random split stratified on the ${binary ? 'outcome' : 'event'}, test fraction ${report.settings?.test_fraction}` : 'the split given in the data'}); ` +
     `${split.common_test} test patients have every modality${split.excluded_no_modality ? `; ${split.excluded_no_modality} patients have no modality and were left out` : ''}.</p>\n`;
+  if (!binary && report.follow_up) s += `<p>${esc(followUpSentence(report.follow_up))}</p>\n`;
   const modCols = study.modalities ?? {};
   // Patients with each modality: the availability patterns that include it (training + test).
   const having = (list, m) => (list ?? []).filter((p) => p.modalities.includes(m)).reduce((a, p) => a + p.patients, 0);
-  s += tableHtml('Modalities: columns and patients who have them', ['modality', 'columns', 'first columns', 'training patients', 'test patients'],
+  const missing = new Map((report.missing_cells ?? []).map((e) => [e.modality, e]));
+  const missingText = (x) => (x && x.cells > 0 ? `${x.missing} of ${x.cells} (${fx((100 * x.missing) / x.cells, 1)}%)` : '—');
+  s += tableHtml('Modalities: columns, patients who have them, and missing cells among those patients', ['modality', 'columns', 'first columns', 'training patients', 'test patients', 'missing cells (training)', 'missing cells (test)'],
     (report.modalities ?? []).map((m) => [m, String((modCols[m] ?? []).length || '—'), (modCols[m] ?? []).slice(0, 4).join(', '),
-      `${having(report.patterns?.train, m)} of ${split.train}`, `${having(report.patterns?.test, m)} of ${split.test}`]));
+      `${having(report.patterns?.train, m)} of ${split.train}`, `${having(report.patterns?.test, m)} of ${split.test}`,
+      missingText(missing.get(m)?.train), missingText(missing.get(m)?.test)]));
   const pat = (list) => (list ?? []).map((p) => [p.modalities.join(' + '), String(p.patients), String(p.events), p.integrator ? 'own integrator' : p.fallback ? `fallback: ${(p.scored_by ?? []).join(' + ')}` : `scored by ${(p.scored_by ?? p.modalities).join(' + ')}`]);
   s += tableHtml('Availability patterns of the training patients', ['modalities present', 'patients', binary ? 'cases' : 'events', 'model used'], pat(report.patterns?.train));
   s += tableHtml('Availability patterns of the test patients', ['modalities present', 'patients', binary ? 'cases' : 'events', 'model used'], pat(report.patterns?.test));
@@ -547,6 +586,7 @@ const REFERENCES = [
   ['auc', 'Hung H, Chiang CT. Estimation methods for time-dependent AUC models with survival data. Can J Stat 2010;38:8–26.'],
   ['bootstrap', 'Efron B, Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall; 1993.'],
   ['permutation', 'Phipson B, Smyth GK. Permutation P-values should never be zero. Stat Appl Genet Mol Biol 2010;9:39.'],
+  ['followup', 'Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time. Control Clin Trials 1996;17:343–6.'],
   ['km', 'Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc 1958;53:457–81.'],
   ['logrank', 'Mantel N. Evaluation of survival data and two new rank order statistics arising in its consideration. Cancer Chemother Rep 1966;50:163–70.'],
   ['kendall', 'Kendall MG. A new measure of rank correlation. Biometrika 1938;30:81–93.'],
@@ -696,15 +736,17 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;border:1px soli
 
 /**
  * The analysis report as one HTML string.
- * @param {{report: object, model?: object|null, files?: Array<{name, bytes, sha256}>,
- *          study: {files: Array<{name, bytes, sha256}>, roles: {id?, time?, event?, outcome?, split?},
- *                  modalities: Record<string, string[]>, patients?: number, droppedMissingOutcome?: number},
- *          km?: object|null,   (risk_group_curves.js; the page's worker gives the same)
- *          predictions?: string|null, calibration?: object|null,
- *          title?: string, generated?: string}} input
+ *   study: the input files' facts (name, bytes, SHA-256), roles and modality columns;
+ *   km: risk_group_curves.js riskGroupCurves (the page's worker gives the same);
+ *   calibration: risk_group_curves.js testCalibration's `calibration`;
  *   predictions: the predictions CSV of the run's patients (`latefuse score`'s), for the modality
  *   contributions; `generated` (a timestamp) is printed only when given, so the default output is
  *   reproducible.
+ * @param {{report: any, model?: any, study?: {files?: Array<{name: string, bytes: number, sha256: string}>,
+ *          roles?: {id?: string, time?: string, event?: string, outcome?: string, split?: string},
+ *          modalities?: Record<string, string[]>, patients?: number, droppedMissingOutcome?: number},
+ *          km?: any, predictions?: string|null, calibration?: any, title?: string, generated?: string}} input
+ * @returns {string}
  */
 export function analysisReportHtml({ report, model = null, study = {}, km = null, predictions = null, calibration = null, title, generated }) {
   // Contributions: report.json's own per-test-patient list when the engine writes one

@@ -22,6 +22,10 @@ export function requireColumn(table, name, role = 'column') {
  * first row after the header is row 1) and column. With `nonNumeric: 'missing'` stray non-numeric
  * cells of a mostly numeric column are read as missing instead, and `warnings` (an array) gets one
  * line naming them; `missingHint` says how the caller offers that (e.g. a CLI flag).
+ * @param {any} table
+ * @param {string} name
+ * @param {string} [role]
+ * @param {{nonNumeric?: 'error'|'missing', warnings?: string[], missingHint?: string}} [options]
  */
 export function numericColumn(table, name, role = 'column', { nonNumeric = 'error', warnings, missingHint } = {}) {
   const col = requireColumn(table, name, role);
@@ -216,6 +220,9 @@ export function featureKind(table, name, role = 'feature') {
  * Time points (AUC(t), S(t), Brier) must lie within the follow-up [shortest, longest) of the
  * patients' times: beyond it there is nobody at risk to evaluate, and a survival curve beyond its
  * last time is an extrapolation. The core applies the same interval to the test data.
+ * @param {number[]} horizons
+ * @param {Iterable<number>} times
+ * @param {{file?: string, column?: string, flag?: string}} [where]
  */
 export function checkHorizons(horizons, times, { file, column, flag = '--horizons' } = {}) {
   let tmin = Infinity;

@@ -6,9 +6,16 @@
 import { loadModule } from './module.js';
 import { callCore, InputError, CancelledError } from './errors.js';
 
+/**
+ * @param {unknown} values an array or typed array of numbers (null / undefined = missing)
+ * @param {string} name
+ * @returns {Float64Array}
+ */
 function toF64(values, name) {
   if (values instanceof Float64Array) return values;
-  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v)));
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) {
+    return Float64Array.from(/** @type {ArrayLike<unknown>} */ (values), (v) => (v === null || v === undefined ? NaN : Number(v)));
+  }
   throw new InputError(`${name} must be an array of numbers`);
 }
 

@@ -15,7 +15,7 @@ export {
 export { simulate } from './fusion.js';
 export { decisionCurve } from './decision_curve.js';
 export { analysisReportHtml, equivalentCommand, fileFacts, sha256Hex, REPORT_SECTIONS } from './analysis_report.js';
-export { riskGroupCurves } from './risk_group_curves.js';
+export { riskGroupCurves, testCalibration, atRiskTimes } from './risk_group_curves.js';
 export { fitAndEvaluateFusion } from './fusion_report.js';
 export {
   validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel, loadScoringModel, ScoringModel,

@@ -1,13 +1,16 @@
-// The test patients' data the analysis report (analysis_report.js) draws beside report.json, computed
-// by the core exactly as the page's worker does (web/app/worker-fusion.js): the Kaplan–Meier curves
-// (R survfit) and log-rank test (R survdiff) of the late-fusion risk groups, and the calibration of
-// the late-fusion predicted survival at the middle horizon.
+// What is computed of the TEST patients beside report.json, once for the page's worker
+// (web/app/worker-outcomes.js) and for `latefuse fuse --html-report` (web/cli/commands/fuse.js), so
+// the page and the command draw the same numbers: the Kaplan–Meier curves (R survfit) and log-rank
+// test (R survdiff) of the late-fusion risk groups, and the calibration of the late-fusion predicted
+// survival at the middle horizon. Every number comes from the core; this module orders the calls.
 import { kaplanMeier, logRank, survivalCalibration } from './stats.js';
 
 /**
  * Times of the number-at-risk table: 0 and round steps (1, 2, 5 x 10^k) up to the longest follow-up,
- * about `count` of them. The same rule as the page's Kaplan–Meier charts (web/app/worker-evaluate.js
- * atRiskTimes), so the page and the command draw the same table.
+ * about `count` of them (every Kaplan–Meier chart of the page and of the report).
+ * @param {number} tmax the longest follow-up
+ * @param {number} [count]
+ * @returns {number[]}
  */
 export function atRiskTimes(tmax, count = 5) {
   if (!(tmax > 0)) return [0];
@@ -23,71 +26,117 @@ export function atRiskTimes(tmax, count = 5) {
 }
 
 /**
+ * @typedef {{time: number, event: number}} SurvivalOutcome
+ * @typedef {(id: string) => (SurvivalOutcome|null|undefined)} OutcomeOf
+ */
+
+/**
  * Kaplan–Meier curves (core: R survfit) and the log-rank test (R survdiff) of the late-fusion risk
- * groups of the TEST patients, for the report's KM chart and at-risk table: {atTimes, groups: [{label,
- * n, events, atRisk, curve: {time, surv}}], logRank: {p}} (the shape of the page's worker result).
- * `outcomeOf(id)` gives {time, event} of a test patient. Null for a binary outcome or when a test
- * patient has no outcome.
+ * groups of the TEST patients: the groups are report.json's (training cut-points applied to the test
+ * scores), time and event the patients' own (`outcomeOf(id)`). Returns {atTimes, groups: [{label, n,
+ * events, median, medianLower, medianUpper, atRisk, curve: {time, surv, lower, upper, nRisk, nEvent,
+ * nCensor}}], logRank: {chisq, df, p} | null, ids, time, event}; null for a binary outcome or when a
+ * test patient has no outcome or no group.
+ * @param {any} report report.json (snake_case keys, as fitAndEvaluateFusion returns it)
+ * @param {OutcomeOf} outcomeOf
  */
 export async function riskGroupCurves(report, outcomeOf) {
   if (report?.settings?.outcome_type === 'binary') return null;
-  const ids = report?.test_patients?.ids ?? [];
+  /** @type {string[]} */
+  const ids = (report?.test_patients?.ids ?? []).map(String);
+  /** @type {Array<number|null>} */
   const codes = report?.test_patients?.risk_group ?? [];
-  const labels = (report?.risk_groups?.test?.groups ?? []).map((g) => g.label);
+  /** @type {string[]} */
+  const labels = (report?.risk_groups?.test?.groups ?? []).map((/** @type {{label: string}} */ g) => g.label);
   if (!ids.length || !labels.length) return null;
-  const time = [];
-  const event = [];
+  const time = new Float64Array(ids.length);
+  const event = new Float64Array(ids.length);
+  /** @type {string[]} */
   const group = [];
   for (let k = 0; k < ids.length; k++) {
     const o = outcomeOf(ids[k]);
-    if (!o || labels[codes[k]] === undefined) return null;
-    time.push(o.time);
-    event.push(o.event);
-    group.push(labels[codes[k]]);
+    const code = codes[k];
+    if (!o || !Number.isInteger(code) || labels[/** @type {number} */ (code)] === undefined) return null;
+    time[k] = o.time;
+    event[k] = o.event;
+    group.push(labels[/** @type {number} */ (code)]);
   }
   let tmax = 0;
   for (const t of time) tmax = Math.max(tmax, t);
   const atTimes = atRiskTimes(tmax);
   const km = await kaplanMeier({ time, event, group, times: atTimes, curve: true });
-  const groups = labels
-    .map((label) => km.groups.find((g) => g.group === label))
-    .filter(Boolean)
-    .map((g) => ({ label: g.group, n: g.n, events: g.events, atRisk: Array.from(g.at.nRisk), curve: { time: Array.from(g.curve.time), surv: Array.from(g.curve.surv) } }));
-  const test = new Set(group).size >= 2 ? await logRank({ time, event, group }) : null;
-  return { atTimes, groups, logRank: test ? { p: test.p } : null };
+  const groups = [...km.groups].sort((a, b) => labels.indexOf(a.group) - labels.indexOf(b.group)).map((g) => ({
+    label: g.group,
+    n: g.n,
+    events: g.events,
+    median: g.median,
+    medianLower: g.medianLower,
+    medianUpper: g.medianUpper,
+    atRisk: Array.from(g.at.nRisk),
+    curve: {
+      time: Array.from(g.curve.time), surv: Array.from(g.curve.surv), lower: Array.from(g.curve.lower), upper: Array.from(g.curve.upper),
+      nRisk: Array.from(g.curve.nRisk), nEvent: Array.from(g.curve.nEvent), nCensor: Array.from(g.curve.nCensor),
+    },
+  }));
+  let test = null;
+  if (new Set(group).size >= 2) {
+    const lr = await logRank({ time, event, group });
+    test = { chisq: lr.chisq, df: lr.df, p: lr.p };
+  }
+  return { atTimes, groups, logRank: test, ids, time: Array.from(time), event: Array.from(event) };
 }
 
-/** Groups of predicted risk in the calibration (the page's CALIBRATION_GROUPS). */
+/** Groups of predicted risk in the calibration (5 as models/build.sh). */
 export const CALIBRATION_GROUPS = 5;
 
 /**
- * Calibration of the TEST patients' predicted survival at the report's middle horizon: mean predicted
- * S(t) vs Kaplan–Meier S(t) in groups of predicted risk and the calibration slope (the core's
- * survivalCalibration; `latefuse evaluate --predicted-survival surv_<t> --calibration-horizon t
- * --calibration-groups 5`). `scored`: scoreTables' result for the patients (S(t) at the model's
- * horizons); `idOf(reportId)` its ID; `outcomeOf(reportId)` -> {time, event}. Null when it cannot be
- * computed (no horizon, a test patient not scored, too few patients).
+ * Calibration of the TEST patients' predicted survival at report.json's middle horizon: mean
+ * predicted S(t) vs Kaplan–Meier S(t) in groups of predicted risk and the calibration slope (the
+ * core's survivalCalibration; `latefuse evaluate --predicted-survival surv_<t> --calibration-horizon t
+ * --calibration-groups 5` on the test patients in the report's order).
+ * `scored`: scoreTables' result for the patients (S(t) at the model's horizons); `idOf(reportId)` its
+ * ID; `outcomeOf(reportId)` -> {time, event}.
+ * Returns {calibration, note, testSurvival}: calibration = {n, horizon, ...survivalCalibration} or
+ * null with `note` saying why; testSurvival = {horizon, values} (each test patient's predicted S at
+ * the horizon, report order) once every test patient was scored.
+ * @param {any} report
+ * @param {{ids: string[], survival: Array<{time: number, surv: ArrayLike<number>}>}|null} scored
+ * @param {OutcomeOf} outcomeOf
+ * @param {(id: string) => string} [idOf]
+ * @returns {Promise<{calibration: object|null, note: string|null, testSurvival: {horizon: number, values: number[]}|null}>}
  */
 export async function testCalibration(report, scored, outcomeOf, idOf = (id) => id) {
-  const horizons = (report?.horizons ?? []).filter((t) => Number.isFinite(t));
-  if (!scored || !horizons.length) return null;
+  const out = { calibration: null, note: null, testSurvival: null };
+  if (!scored) return { ...out, note: 'the patients were not scored' };
+  const horizons = (report?.horizons ?? []).filter((/** @type {unknown} */ t) => Number.isFinite(t));
+  if (!horizons.length) return { ...out, note: 'the report has no horizon' };
   const horizon = horizons[Math.floor((horizons.length - 1) / 2)];
   const at = scored.survival.find((s) => s.time === horizon);
-  if (!at) return null;
+  if (!at) return { ...out, note: `the model predicts no survival at t = ${horizon}` };
   const index = new Map(scored.ids.map((id, i) => [id, i]));
+  /** @type {string[]} */
+  const ids = (report.test_patients?.ids ?? []).map(String);
   const time = [];
   const event = [];
   const predicted = [];
-  for (const id of report.test_patients?.ids ?? []) {
+  /** @type {number[]} */
+  const values = [];
+  for (const id of ids) {
     const i = index.get(idOf(id));
     const o = outcomeOf(id);
-    if (i === undefined || !o) return null;
+    if (i === undefined || !o) return { ...out, note: `test patient "${id}" was not scored` };
+    values.push(at.surv[i]);
     if (!Number.isFinite(at.surv[i])) continue;
     time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
   }
-  if (predicted.length < 2 * CALIBRATION_GROUPS) return null;
-  const c = await survivalCalibration({
-    time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
-  });
-  return { n: predicted.length, horizon, ...c };
+  const testSurvival = { horizon, values };
+  if (predicted.length < 2 * CALIBRATION_GROUPS) return { ...out, testSurvival, note: `too few test patients with a predicted survival at t = ${horizon}` };
+  try {
+    const c = await survivalCalibration({
+      time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
+    });
+    return { calibration: { n: predicted.length, horizon, ...c }, note: null, testSurvival };
+  } catch (error) {
+    return { ...out, testSurvival, note: /** @type {Error} */ (error).message };
+  }
 }

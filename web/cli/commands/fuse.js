@@ -7,7 +7,7 @@ import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
 import { analysisReportHtml, fileFacts } from '../../lib/analysis_report.js';
 import { riskGroupCurves, testCalibration } from '../../lib/risk_group_curves.js';
 import { scoreTables, predictionsCsv } from '../../lib/model.js';
-import { numericColumn, eventColumn, binaryColumn, requireColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, binaryColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
 import { outcomeJoin } from '../../lib/join.js';
 import { InputError, ModelError } from '../../lib/errors.js';
 import { readTableFile, readFeatureInfo, DECIMAL_OPTION } from '../data.js';
@@ -101,7 +101,7 @@ async function htmlReportOf(report, modelJson, { files, tables, roles, modalitie
     const scored = await scoreTables(modelJson, tables, { idColumn: roles.id ?? 'id', idRequired: roles.id !== undefined });
     predictions = predictionsCsv(scored);
     // Without an ID column the engine's IDs are "row N" and latefuse score's are "N" (as the page).
-    if (outcomeOf) calibration = await testCalibration(report, scored, outcomeOf, roles.id ? (id) => id : (id) => id.replace(/^row /, ''));
+    if (outcomeOf) calibration = (await testCalibration(report, scored, outcomeOf, roles.id ? (id) => id : (id) => id.replace(/^row /, ''))).calibration;
   } catch (error) {
     if (!(error instanceof InputError || error instanceof ModelError)) throw error;
   }
