@@ -18,7 +18,7 @@ export default [
   },
   { files: ['web/app/**/*.js'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },
   { files: ['web/app/sw.js'], languageOptions: { globals: { ...globals.serviceworker } } },
-  { files: ['web/cli/**/*.js', 'web/vite.config.js', 'bench/**/*.js', 'scripts/**/*.js', 'tests/**/*.js', 'eslint.config.js'],
+  { files: ['web/cli/**/*.js', 'web/vite.config.js', 'bench/**/*.js', 'scripts/**/*.js', 'tests/**/*.js', 'tests/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } } },
   // The page-side callbacks of the browser tests (page.evaluate) run in the page.
   { files: ['tests/e2e/**/*.js'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },

@@ -67,7 +67,7 @@ async function fitCoxRequest(payload, ctx) {
   ctx.progress('Checking the columns', null);
   await ctx.checkpoint();
   const time = dataset.numeric(timeName, 'time');
-  const event = dataset.event(eventName);
+  const event = dataset.event(eventName, payload.censored === true);
   const covs = covNames.map((c) => dataset.numeric(c, 'covariate'));
   const used = [time, event, ...covs];
   let strata;

@@ -18,7 +18,7 @@
 import { loadModule } from './module.js';
 import { indexIds, checkIdCase } from './join.js';
 import { callCore, InputError } from './errors.js';
-import { requireColumn, numericColumn } from './columns.js';
+import { numericColumn } from './columns.js';
 import { parseNumber } from './decimal.js';
 import { checkFeatureValue } from './features.js';
 

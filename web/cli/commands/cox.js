@@ -1,19 +1,19 @@
 // latefuse cox: fit a Cox proportional-hazards model to one CSV file and print JSON.
 import { fitCox } from '../../lib/cox.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
-import { readTableFile, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
   name: 'cox',
   summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
-  usage: 'latefuse cox --data FILE.csv --time COL --event COL --covariates A,B,C [options]',
+  usage: 'latefuse cox --data FILE.csv --time COL (--event COL | --censored COL) --covariates A,B,C [options]',
   options: [
     DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
+    ...EVENT_OPTIONS,
     { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true, help: 'numeric covariate columns' },
     { flag: 'ties', arg: 'METHOD', type: 'string', default: 'efron', choices: ['efron', 'breslow'], help: 'handling of tied event times' },
     { flag: 'strata', arg: 'COL', type: 'string', help: 'stratify the baseline hazard by this column' },
@@ -30,6 +30,7 @@ export default {
     'Output: one JSON object (coef, se, hr with 95% CI, z, p, loglik, LR/score/Wald tests, concordance, fit_ms, ...).',
   ],
   async run(o) {
+    eventOrCensored(o);
     if (o.penalizer !== undefined && o.ridgeTheta !== undefined) {
       throw new UsageError('give either --penalizer or --ridge-theta, not both');
     }
@@ -37,7 +38,7 @@ export default {
     if (o.maxIter < 0) throw new UsageError('--max-iter must be >= 0');
     const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event);
+    const event = eventColumn(table, o.event, { censored: o.eventCensored });
     const covs = o.covariates.map((c) => numericColumn(table, c, 'covariate'));
     const used = [time, event, ...covs];
     let weights;
