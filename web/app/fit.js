@@ -599,7 +599,10 @@ export class FitFlow {
           this.updateCovCount();
         });
         let note = '';
-        if (c.kind === 'text' || c.nonNumeric) {  // mostly text, or a numeric column with stray text cells
+        if (c.kind === 'text' && !c.tooManyLevels) {
+          // Categorical, as late fusion reads it (web/lib columns.js): the core one-hot encodes it.
+          note = 'categorical: one-hot encoded against its most frequent level';
+        } else if (c.kind === 'text' || c.nonNumeric) {  // mostly text, or a numeric column with stray text cells
           note = c.firstNonNumericRow
             ? `text, not a number (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${clip(c.firstNonNumericRow.value)}”)`
             : 'text, not a number';

@@ -8,6 +8,7 @@ import {
   parseTable, numericColumn, eventColumn, categoricalColumn, categoricalLevels, checkTimes, InputError, CancelledError,
 } from '../lib/index.js';
 import { outcomeJoin as joinOnOutcome, innerJoin } from '../lib/join.js';
+import { featureKind } from '../lib/columns.js';
 
 /** Files above this size are parsed by streaming, with a progress event per chunk. */
 export const STREAM_THRESHOLD = 4 * 1024 * 1024;
@@ -238,6 +239,19 @@ export class Dataset {
   /** The event indicator; `censored`: the column marks censoring (1 = censored), the event is 1 - censored. */
   event(name, censored = false) {
     return this.withContext(name, 'event', (src) => this.reindex(src, eventColumn(src.table, src.name, { censored })));
+  }
+
+  /**
+   * A covariate by the one numeric-vs-categorical rule (columns.js featureKind, as late fusion and
+   * `latefuse cox`): {kind: 'number', values} or {kind: 'categorical', cells} (text per patient, null = missing).
+   */
+  feature(name, role = 'covariate') {
+    return this.withContext(name, role, (src) => {
+      const { kind } = featureKind(src.table, src.name, role);
+      if (kind === 'number') return { kind, values: this.reindex(src, numericColumn(src.table, src.name, role)) };
+      const raw = src.table.columns.get(src.name).raw;
+      return { kind, cells: Array.from({ length: this.rowCount }, (_, k) => raw[src.rows ? src.rows[k] : k]) };
+    });
   }
 
   categorical(name, role = 'strata') {

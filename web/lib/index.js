@@ -7,6 +7,7 @@ export { DECIMAL_MARKS, detectDecimalMark, parseNumber, describeDecimalMark } fr
 export { checkFeatureValue, checkTypedScore, featureHint, trainingRange, featureNumber, featureInfoFromTable, TYPED_SCORE_LIMIT } from './features.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes, categoricalLevels } from './columns.js';
 export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
+export { encodeCategorical } from './categorical.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
