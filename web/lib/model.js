@@ -363,7 +363,8 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     const t = owner.get(name);
     const rows = rowOf.get(t);
     const col = t.columns.get(name);
-    if (col.kind !== 'number' && skipUnscorable) {
+    // A text column, or a numeric one with stray text cells (table.js `nonNumeric`): skip those patients.
+    if ((col.kind !== 'number' || col.nonNumeric > 0) && skipUnscorable) {
       columns[name] = Float64Array.from(rows, (r, i) => {
         if (r < 0 || col.raw[r] === null) return NaN;
         const v = parseNumber(col.raw[r], t.decimalMark ?? '.');
