@@ -80,8 +80,8 @@ describe('Fit & evaluate', () => {
     // Guessed roles, editable.
     expect(await page.inputValue('#role-time')).toBe('time');
     expect(await page.inputValue('#role-event')).toBe('status');
-    // The text column is listed with what makes it unusable.
-    expect(await page.textContent('#cov-groups')).toMatch(/celltype\s*text, not a number/);
+    // The text column is offered as categorical (one-hot encoded as late fusion does).
+    expect(await page.textContent('#cov-groups')).toMatch(/celltype\s*categorical: one-hot encoded against its most frequent level/);
     await chooseCovariates(page, ['trt', 'karno', 'age']);
     await page.selectOption('#set-ties', 'breslow');
     await screenshot(page, 'upload-mapped', { locator: '#setup' });

@@ -3,8 +3,7 @@
 // (not the red ⚠ of an error) and focus returns to the button that started the run; each
 // modality-name box is labelled with its modality; a settings message says its range once.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { join } from 'node:path';
-import { launch, openApp, act, upload, EXAMPLE_DATA } from './helpers.js';
+import { launch, openApp, act } from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });

@@ -1,8 +1,9 @@
 // Column-role guesses from the names people use (web/app/detect.js): time, event and ID columns
-// such as patient;months;died, os/os_status, pfs; a censoring indicator (1 = censored) is never
-// taken for the event (it runs the other way) nor offered as a covariate.
+// such as patient;months;died, os/os_status, pfs; a censoring indicator (1 = censored) is taken for
+// the event only when no event column is there, marked to be read the other way round, and never
+// offered as a covariate.
 import { describe, it, expect } from 'vitest';
-import { guessRoles } from '../../web/app/detect.js';
+import { guessRoles, looksLikeCensoring } from '../../web/app/detect.js';
 
 const num = (name, { levels = null, distinct = 50, unique = false, nonNegative = true } = {}) => ({ name, kind: 'number', missing: 0, levels, distinct, unique, nonNegative, integer: false });
 const binary = (name) => num(name, { levels: ['0', '1'], distinct: 2 });
@@ -24,11 +25,22 @@ describe('guessRoles', () => {
     expect(g.time).toBe('survival_months');
     expect(g.event).toBe('os');
   });
-  it('a censoring indicator is not the event and not a covariate', () => {
+  it('a censoring indicator is offered as the event read the other way round, never as a covariate', () => {
     const g = guessRoles({ columns: [text('case_id', { unique: true }), num('futime'), binary('censored'), num('age')] });
     expect(g.time).toBe('futime');
-    expect(g.event).toBeNull();
+    expect(g.event).toBe('censored');
+    expect(g.eventCensored).toBe(true);
     expect(g.covariates).toEqual(['age']);
     expect(g.outcomeLike.has('censored')).toBe(true);
+  });
+  it('an event column wins over a censoring indicator', () => {
+    const g = guessRoles({ columns: [num('futime'), binary('censor'), binary('status'), num('age')] });
+    expect(g.event).toBe('status');
+    expect(g.eventCensored).toBe(false);
+    expect(g.covariates).toEqual(['age']);
+  });
+  it('a censoring name is recognised in its usual spellings, not inside other words', () => {
+    for (const n of ['censored', 'Censor', 'os_censor', 'cens', 'censoring_flag']) expect(looksLikeCensoring(n), n).toBe(true);
+    for (const n of ['census_tract', 'licensed', 'status']) expect(looksLikeCensoring(n), n).toBe(false);
   });
 });

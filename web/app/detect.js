@@ -16,8 +16,16 @@ const EVENT_EXACT = ['status', 'event', 'death', 'dead', 'died', 'deceased', 'os
 const ID_EXACT = ['id', 'pid', 'patient', 'patient_id', 'patientid', 'subject', 'subject_id', 'subjectid', 'sample',
   'sample_id', 'sampleid', 'case', 'case_id', 'caseid', 'record_id', 'participant', 'participant_id', 'bcr_patient_barcode',
   'barcode', 'mrn', 'uid', 'ptid', 'pt_id', 'eid', 'patient_no', 'patient_number', 'pat_id', 'study_id', 'person_id', 'subject_no'];
-/** A censoring indicator (1 = censored) is the event indicator the other way round: never guessed as the event. */
+/**
+ * A censoring indicator (1 = censored) is the event indicator the other way round: guessed as the
+ * event only when no column looks like an event, and then read flipped (the event is 1 - censored).
+ */
 const CENSORING = /(^|_)(censor|censored|censoring|cens)(_|$)/;
+
+/** The name says the column marks censoring (1 = censored): the page reads it flipped by default. */
+export function looksLikeCensoring(name) {
+  return CENSORING.test(norm(name));
+}
 /** Never offered as default covariates: centre/site codes and outcome-like columns. */
 const NOT_PREDICTOR = /^(inst|institution|site|centre|center|hospital|study|batch|index|row|rownames|x)$/;
 
@@ -76,12 +84,15 @@ const best = (columns, score) => {
 
 /**
  * @param {{columns: Array<{name, kind, missing, distinct, levels, unique, nonNegative}>}} summary
- * @returns {{time: string|null, event: string|null, id: string|null, covariates: string[], outcomeLike: Set<string>}}
+ * @returns {{time: string|null, event: string|null, eventCensored: boolean, id: string|null, covariates: string[], outcomeLike: Set<string>}}
+ *   eventCensored: the guessed event column is a censoring indicator (the event is 1 - its value)
  */
 export function guessRoles(summary) {
   const columns = summary.columns;
   const time = best(columns, timeScore);
-  const event = best(columns, (c) => (c === time ? 0 : eventScore(c) + (time && eventScore(c) > 0 ? pairingBonus(time.name, c.name) : 0)));
+  const eventLike = best(columns, (c) => (c === time ? 0 : eventScore(c) + (time && eventScore(c) > 0 ? pairingBonus(time.name, c.name) : 0)));
+  const censoring = eventLike ? null : best(columns, (c) => (c !== time && isBinaryLike(c) && CENSORING.test(norm(c.name)) ? 1 : 0));
+  const event = eventLike ?? censoring;
   const id = best(columns, (c) => (c === time || c === event ? 0 : idScore(c)));
   // Other outcome columns (e.g. rtime/recur beside dtime/death) would leak the outcome: not default covariates.
   const outcomeLike = new Set(columns.filter((c) => timeScore(c) > 40 || eventScore(c) >= 40 || (isBinaryLike(c) && CENSORING.test(norm(c.name)))).map((c) => c.name));
@@ -90,7 +101,7 @@ export function guessRoles(summary) {
     .filter((c) => c.kind === 'number' && !taken.has(c.name) && !outcomeLike.has(c.name) && c.distinct !== 1 &&
       !NOT_PREDICTOR.test(norm(c.name)))
     .map((c) => c.name);
-  return { time: time?.name ?? null, event: event?.name ?? null, id: id?.name ?? null, covariates, outcomeLike };
+  return { time: time?.name ?? null, event: event?.name ?? null, eventCensored: Boolean(censoring), id: id?.name ?? null, covariates, outcomeLike };
 }
 
 /** A likely ID column shared by every file (for joining several files). */
@@ -188,11 +199,12 @@ export function defaultExclusion(column, guess) {
 }
 
 /**
- * A text column with too many different values to be one-hot encoded as categories (more than the
- * summary counts, or one per row): left out by default, and refused in a modality (modalities.js).
+ * A text column with too many different values to be one-hot encoded as categories: left out by
+ * default, and refused in a modality (modalities.js). The rule and its reason are web/lib's
+ * (columns.js categoricalLevels), which the worker's column summary carries as `tooManyLevels`.
  */
 export function tooManyLevels(column) {
-  return column.kind === 'text' && (column.distinct === null || column.unique);
+  return column.kind === 'text' && Boolean(column.tooManyLevels);
 }
 
 /** A text column whose first non-number looks like a number with a decimal comma (0,32). */

@@ -6,7 +6,7 @@
 // The user's choices (model, roles, modalities, covariates, settings) live here, keyed by column,
 // file or modality name, so they survive loading a corrected version of a file.
 import { h, $, replace, tableWrap } from './dom.js';
-import { guessRoles, guessJoinColumn, modalityGroups } from './detect.js';
+import { guessRoles, guessJoinColumn, modalityGroups, looksLikeCensoring } from './detect.js';
 import { renderCoxResults } from './results.js';
 import { EvaluateStage } from './evaluate.js';
 import { ModalityEditor } from './modalities.js';
@@ -85,6 +85,7 @@ export class FitFlow {
     this.join = { value: '', user: false };
     this.roles = Object.fromEntries(ROLE_FIELDS.map((f) => [f.role, { value: '', user: false }]));
     this.covChoice = new Map();   // column -> boolean (what the user or an example chose)
+    this.eventCensored = false;   // the event column marks censoring (1 = censored): the event is 1 - its value
     this.guess = null;
     this.settings = { ties: 'efron', penalizer: '0', robust: false };
     this.result = null;
@@ -253,6 +254,7 @@ export class FitFlow {
       }
       // The example's own column choices.
       for (const [role, value] of Object.entries(example.roles)) this.roles[role] = { value, user: true };
+      this.eventCensored = false;  // every example codes its event 1 = event
       this.covChoice = new Map(example.covariates.map((c) => [c, true]));
       this.mode = { value: example.model ?? 'cox', user: true };
       if (example.modalities) this.modalities.preset(example.modalities);
@@ -360,6 +362,7 @@ export class FitFlow {
       r.value = f.role === 'strata' ? '' : (this.guess[f.role] ?? '');
       if (f.role === 'id' && ready.length > 1 && !r.value) r.value = this.join.value;
       r.user = false;
+      if (f.role === 'event') this.eventCensored = Boolean(this.guess.eventCensored);
     }
     if (presetCovariates) for (const c of this.guess.covariates) if (!this.covChoice.has(c)) this.covChoice.set(c, false);
     this.renderPreview();
@@ -490,6 +493,8 @@ export class FitFlow {
       const guessed = !this.roles[f.role].user && this.roles[f.role].value ? h('span', { class: 'guess' }, 'guessed') : null;
       select.addEventListener('change', () => {
         this.roles[f.role] = { value: select.value, user: true };
+        // A column named as a censoring indicator is read the other way round unless the user says otherwise.
+        if (f.role === 'event') this.setEventCensored(looksLikeCensoring(select.value));
         guessed?.remove();  // the user's choice now, not a guess
         this.fieldError(f.role, null);
         this.renderCovariates();
@@ -501,6 +506,7 @@ export class FitFlow {
       return h('div', { class: f.cox ? 'field cox-only' : 'field', 'data-outcome': f.outcome },
         h('label', { for: id }, f.label, guessed),
         select,
+        f.role === 'event' ? this.eventDirection() : null,
         h('p', { class: 'help', id: `${id}-help` }, f.help),
         h('p', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.role, hidden: true }));
     });
@@ -512,6 +518,36 @@ export class FitFlow {
       this.mode = { value: this.modalities.groups().length >= 2 ? 'fusion' : 'cox', user: false };
     }
     this.applyMode();
+  }
+
+  /**
+   * The control beside the event column: it marks censoring (1 = censored), so the event is read as
+   * 1 - its value (columns.js eventColumn `censored`, as `latefuse --censored`), with a sentence
+   * saying so whenever it is ticked.
+   */
+  eventDirection() {
+    const box = h('input', { type: 'checkbox', id: 'role-event-censored', checked: this.eventCensored, 'aria-describedby': 'role-event-direction' });
+    box.addEventListener('change', () => {
+      this.setEventCensored(box.checked);
+      this.markFusionStale();
+      if (this.mode.value === 'fusion') this.enqueue(() => this.checkFusion());
+    });
+    return h('div', { class: 'event-direction' },
+      h('label', { class: 'check', for: 'role-event-censored' }, box, ' This column marks censoring (1 = censored, 0 = event)'),
+      h('p', { class: 'hint', id: 'role-event-direction', 'aria-live': 'polite' }, this.eventDirectionText()));
+  }
+
+  eventDirectionText() {
+    const name = this.roles.event.value;
+    return this.eventCensored && name ? `“${name}” is read as a censoring indicator: the event is 1 − ${name}.` : '';
+  }
+
+  setEventCensored(value) {
+    this.eventCensored = value;
+    const box = document.getElementById('role-event-censored');
+    if (box) box.checked = value;
+    const note = document.getElementById('role-event-direction');
+    if (note) note.textContent = this.eventDirectionText();
   }
 
   /** Problems visible from the column summaries alone, shown beside the role before any fit. */
@@ -563,7 +599,10 @@ export class FitFlow {
           this.updateCovCount();
         });
         let note = '';
-        if (c.kind === 'text' || c.nonNumeric) {  // mostly text, or a numeric column with stray text cells
+        if (c.kind === 'text' && !c.tooManyLevels) {
+          // Categorical, as late fusion reads it (web/lib columns.js): the core one-hot encodes it.
+          note = 'categorical: one-hot encoded against its most frequent level';
+        } else if (c.kind === 'text' || c.nonNumeric) {  // mostly text, or a numeric column with stray text cells
           note = c.firstNonNumericRow
             ? `text, not a number (${c.file ?? ''} row ${c.firstNonNumericRow.row}: “${clip(c.firstNonNumericRow.value)}”)`
             : 'text, not a number';
@@ -682,6 +721,7 @@ export class FitFlow {
     const payload = {
       time: this.roles.time.value,
       event: this.roles.event.value,
+      censored: this.eventCensored,
       id: this.roles.id.value || undefined,
       strata: this.roles.strata.value || undefined,
       covariates: this.selectedCovariates(),
@@ -855,7 +895,7 @@ export class FitFlow {
     const s = this.fusionSettings;
     return {
       id: this.fusionId() || undefined,
-      ...outcomeRoles(s.outcome, { time: this.roles.time.value, event: this.roles.event.value, outcome: this.roles.outcome.value }),
+      ...outcomeRoles(s.outcome, { time: this.roles.time.value, event: this.roles.event.value, censored: this.eventCensored, outcome: this.roles.outcome.value }),
       split: s.splitMode === 'column' && s.splitColumn ? s.splitColumn : undefined,
     };
   }

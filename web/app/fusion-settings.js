@@ -28,7 +28,7 @@ export const OUTCOMES = Object.freeze({
 
 /** The request's outcome columns for the chosen kind (survival: time and event; binary: the 0/1 column). */
 export function outcomeRoles(kind, roles) {
-  if (kind === 'survival') return { time: roles.time, event: roles.event };
+  if (kind === 'survival') return { time: roles.time, event: roles.event, ...(roles.censored ? { censored: true } : {}) };
   if (kind === 'binary') return { outcome: roles.outcome };
   throw new Error(`unknown outcome kind ${kind}`);
 }

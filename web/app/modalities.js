@@ -123,7 +123,7 @@ export class ModalityEditor {
       // encode hundreds of levels): refused here, with the likely cause when it is one.
       const bad = g.columns.map((c) => this.info.get(c)).find((c) => c && tooManyLevels(c));
       if (bad) {
-        out[g.id] = `“${bad.name}” is text with too many different values to be categories; leave it out` +
+        out[g.id] = `“${bad.name}” is text with ${bad.tooManyLevels}; leave it out` +
           (looksLikeDecimalComma(bad) ? ` — its values look like numbers with a decimal comma (“${bad.firstNonNumericRow.value}”): choose “decimal comma” beside its file.` : '.');
       }
     }

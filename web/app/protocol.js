@@ -22,7 +22,7 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  * @typedef {{key: string}} DropPayload             -> {dropped: boolean}
  * @typedef {{keys: string[], idColumn?: string}} DatasetPayload
  *   -> DatasetSummary (one table, or several joined on idColumn)
- * @typedef {{time: string, event: string, covariates: string[], id?: string, strata?: string,
+ * @typedef {{time: string, event: string, censored?: boolean, covariates: string[], id?: string, strata?: string,
  *            ties?: 'efron'|'breslow', robust?: boolean, penalizer?: number}} FitCoxPayload
  *   -> {fit, prep} (see worker.js)
  * @typedef {{time: Float64Array, event: Float64Array, score: Float64Array, higherIsRisk?: boolean,
@@ -40,7 +40,7 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  * @typedef {{files: Array<{name: string, file?: Blob, text?: string}>}} ScoreInspectPayload  -> headers of patient files
  * @typedef {{model: string, files: Array<{name: string, file?: Blob, text?: string}>, idColumn?: string, idRequired?: boolean}} ScoreBatchPayload
  *   -> predictions, their CSV (= `latefuse score`) and the patients that could not be scored (worker-score.js)
- * @typedef {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ * @typedef {{keys: string[], roles: {id?: string, time: string, event: string, censored?: boolean, split?: string},
  *            modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} FuseDataPayload
  *   -> late fusion on the loaded files: {result, km, summary, computeMs, predictions, calibration, ...}
  *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join

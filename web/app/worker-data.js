@@ -5,9 +5,10 @@
 import Papa from 'papaparse';
 import { TableReader, parseOptions } from '../lib/table.js';
 import {
-  parseTable, numericColumn, eventColumn, categoricalColumn, checkTimes, InputError, CancelledError,
+  parseTable, numericColumn, eventColumn, categoricalColumn, categoricalLevels, checkTimes, InputError, CancelledError,
 } from '../lib/index.js';
 import { outcomeJoin as joinOnOutcome, innerJoin } from '../lib/join.js';
+import { featureKind } from '../lib/columns.js';
 
 /** Files above this size are parsed by streaming, with a progress event per chunk. */
 export const STREAM_THRESHOLD = 4 * 1024 * 1024;
@@ -81,8 +82,11 @@ export async function readTable({ name, file, text, decimal = 'auto' }, ctx) {
   return parseTable(body, { file: name, delimiter: delimiterFor(name), decimal });
 }
 
-/** What the page needs to know about one column (for display and role detection). */
-function describeColumn(name, col, rowCount) {
+/**
+ * What the page needs to know about one column (for display and role detection). `fileColumn` is
+ * the column over its whole file, which the fit's feature rule (columns.js featureKind) judges.
+ */
+function describeColumn(name, col, rowCount, fileColumn = col) {
   const out = { name, kind: col.kind, missing: col.missing };
   const distinct = new Set();
   let saturated = false;
@@ -106,6 +110,8 @@ function describeColumn(name, col, rowCount) {
       if (distinct.size > DISTINCT_CAP) { saturated = true; break; }
     }
     out.firstNonNumericRow = col.firstNonNumericRow;
+    // Why it cannot be categories (null: it can), in the words `latefuse fuse` refuses it with.
+    out.tooManyLevels = categoricalLevels(fileColumn).reason;
   }
   out.distinct = saturated ? null : distinct.size;
   out.levels = !saturated && distinct.size <= 4 ? [...distinct].map(String).sort() : null;
@@ -230,8 +236,22 @@ export class Dataset {
     return this.withContext(name, role, (src) => this.reindex(src, numericColumn(src.table, src.name, role)));
   }
 
-  event(name) {
-    return this.withContext(name, 'event', (src) => this.reindex(src, eventColumn(src.table, src.name)));
+  /** The event indicator; `censored`: the column marks censoring (1 = censored), the event is 1 - censored. */
+  event(name, censored = false) {
+    return this.withContext(name, 'event', (src) => this.reindex(src, eventColumn(src.table, src.name, { censored })));
+  }
+
+  /**
+   * A covariate by the one numeric-vs-categorical rule (columns.js featureKind, as late fusion and
+   * `latefuse cox`): {kind: 'number', values} or {kind: 'categorical', cells} (text per patient, null = missing).
+   */
+  feature(name, role = 'covariate') {
+    return this.withContext(name, role, (src) => {
+      const { kind } = featureKind(src.table, src.name, role);
+      if (kind === 'number') return { kind, values: this.reindex(src, numericColumn(src.table, src.name, role)) };
+      const raw = src.table.columns.get(src.name).raw;
+      return { kind, cells: Array.from({ length: this.rowCount }, (_, k) => raw[src.rows ? src.rows[k] : k]) };
+    });
   }
 
   categorical(name, role = 'strata') {
@@ -266,7 +286,7 @@ export class Dataset {
         ? { kind: 'number', raw, values: Float64Array.from(src.rows, (i) => col.values[i]), missing: raw.filter((s) => s === null).length,
           nonNumeric: col.nonNumeric, firstNonNumericRow: col.firstNonNumericRow }
         : { kind: 'text', raw, missing: raw.filter((s) => s === null).length, firstNonNumericRow: col.firstNonNumericRow };
-      return { ...describeColumn(name, restricted, this.rowCount), file: src.table.file, sourceName: src.name };
+      return { ...describeColumn(name, restricted, this.rowCount, col), file: src.table.file, sourceName: src.name };
     });
     return {
       files: this.tables.map(({ table }) => table.file),
@@ -418,10 +438,11 @@ export function modalityColumns(join, modalities, names, keep = null) {
  * time and an event; feature columns per modality (text columns are passed as text: categorical,
  * one-hot encoded by the core); the ids; an optional split column.
  * @param {Array<{key, table}>} list
- * @param {{id?: string, time: string, event: string, split?: string, modalities: Record<string, string[]>}} spec
+ * @param {{id?: string, time: string, event: string, censored?: boolean, split?: string, modalities: Record<string, string[]>}} spec
+ *   censored: `event` is a censoring indicator (1 = censored; columns.js eventColumn)
  * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, time, event, ids, split?}
  */
-export function fusionData(list, { id, time: timeName, event: eventName, split, modalities }) {
+export function fusionData(list, { id, time: timeName, event: eventName, censored = false, split, modalities }) {
   const join = outcomeJoin(list, { id, time: timeName });
   if (!eventName) throw new InputError('choose the event column', { role: 'event' });
   if (eventName === timeName) throw new InputError('time and event must be two different columns', { role: 'event' });
@@ -431,7 +452,7 @@ export function fusionData(list, { id, time: timeName, event: eventName, split, 
   }
   const names = checkModalities(join, modalities, [id, timeName, eventName, split]);
   const timeAll = withRole('time', () => numericColumn(join.outcome, timeName, 'time'));
-  const eventAll = withRole('event', () => eventColumn(join.outcome, eventName));
+  const eventAll = withRole('event', () => eventColumn(join.outcome, eventName, { censored }));
   const keep = [];
   for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
   if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${timeName}" and "${eventName}"`, { role: 'time' });

@@ -158,7 +158,7 @@ async function binaryScoreAndCalibrate(result, tables, { idColumn, idRequired, i
  */
 export const OUTCOMES = {
   survival: {
-    userData: (list, roles, modalities) => fusionData(list, { id: roles.id, time: roles.time, event: roles.event, split: roles.split, modalities }),
+    userData: (list, roles, modalities) => fusionData(list, { id: roles.id, time: roles.time, event: roles.event, censored: roles.censored === true, split: roles.split, modalities }),
     simulatedOutcome: (table) => ({ time: lib.numericColumn(table, 'time', 'time'), event: lib.eventColumn(table, 'event') }),
     outcomeOf: (input) => outcomeLookup(input, (k) => ({ time: input.time[k], event: input.event[k] })),
     curves: riskGroupCurves,

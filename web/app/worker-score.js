@@ -126,6 +126,9 @@ function patientResult(p, entry, family, typed) {
     fallback: p.fallback[0],
     note: p.note[0],
     fusedLp: first(p.fusedLp),
+    // Each modality's share of the fused score (web/lib/model.js predictions `contributions`:
+    // {modality: Float64Array}, = `latefuse score`'s <modality>_contribution columns), when the core gives them.
+    ...(p.contributions ? { contributions: Object.fromEntries(p.modalities.map((m) => [m, first(p.contributions[m])])) } : {}),
     percentile: first(p.percentile),
     risk: first(p.risk),
     referenceHorizon: p.referenceHorizon,

@@ -4,7 +4,7 @@
 // the page and the command line give identical numbers for the same file and options.
 import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable, Dataset } from './worker-data.js';
-import { loadModule, coreVersion, fitCox, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
+import { loadModule, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
@@ -67,8 +67,11 @@ async function fitCoxRequest(payload, ctx) {
   ctx.progress('Checking the columns', null);
   await ctx.checkpoint();
   const time = dataset.numeric(timeName, 'time');
-  const event = dataset.event(eventName);
-  const covs = covNames.map((c) => dataset.numeric(c, 'covariate'));
+  const event = dataset.event(eventName, payload.censored === true);
+  // A text covariate is categorical (the one rule, as late fusion and `latefuse cox`): its level
+  // codes' missing cells take part in the complete-row rule, its dummies are made after it.
+  const features = covNames.map((c) => dataset.feature(c, 'covariate'));
+  const covs = features.map((f) => (f.kind === 'number' ? f.values : Float64Array.from(f.cells, (s) => (s === null ? NaN : 0))));
   const used = [time, event, ...covs];
   let strata;
   if (strataName) { strata = dataset.categorical(strataName, 'strata'); used.push(strata.codes); }
@@ -92,7 +95,17 @@ async function fitCoxRequest(payload, ctx) {
     throw new ModelError(`the event column "${eventName}" has no events among the ${rows.keep.length} usable rows; a Cox model needs at least one event (1 = event)`,
       { datasetColumn: eventName, role: 'event' });
   }
-  const covariates = Object.fromEntries(covNames.map((c, j) => [c, rows.select(covs[j])]));
+  /** @type {Record<string, Float64Array>} */
+  const covariates = {};
+  const categorical = [];
+  for (const [j, c] of covNames.entries()) {
+    const f = features[j];
+    if (f.kind === 'number') { covariates[c] = rows.select(f.values); continue; }
+    // One-hot dummies "<column>=<level>" by the core's encoding on the patients fitted (late fusion's reference rule).
+    const e = await encodeCategorical(c, Array.from(rows.keep, (k) => f.cells[k]));
+    e.dummies.forEach((d, k) => { covariates[d] = e.values[k]; });
+    categorical.push({ column: c, reference: e.reference, levels: e.levels, dummies: e.dummies });
+  }
   const input = { time: t, event: e, covariates, ties, robust: !!payload.robust };
   if (strata) input.strata = rows.select(strata.codes);
   if (penalizer !== undefined && penalizer > 0) input.penalizer = penalizer;
@@ -118,6 +131,7 @@ async function fitCoxRequest(payload, ctx) {
       time: timeName,
       event: eventName,
       covariates: covNames,
+      categorical,
       id: idName || null,
       strata: strataName || null,
       strataLevels: strata ? strata.levels.map(String) : null,

@@ -7,6 +7,32 @@ import { parseTable } from '../lib/table.js';
 import { UsageError } from './options.js';
 import { DECIMAL_MARKS } from '../lib/decimal.js';
 import { featureInfoFromTable } from '../lib/features.js';
+import { EVENT_CODING_RULE, CENSORED_CODING_RULE } from '../lib/columns.js';
+
+/**
+ * The event indicator's two options (one spec, one help text): --event COL, or --censored COL for
+ * a censoring indicator, read by columns.js eventColumn as the event 1 - censored.
+ */
+export const EVENT_OPTIONS = [
+  { flag: 'event', arg: 'COL', type: 'string', help: `event column (or --censored); ${EVENT_CODING_RULE}` },
+  { flag: 'censored', arg: 'COL', type: 'string', help: `censoring column, instead of --event; ${CENSORED_CODING_RULE}` },
+];
+
+/**
+ * --event or --censored, exclusive: sets o.event to the column and o.eventCensored (eventColumn's
+ * `censored`), so the commands read both with `eventColumn(table, o.event, { censored: o.eventCensored })`.
+ * Without `required`, neither is fine (e.g. fuse's binary outcome).
+ */
+export function eventOrCensored(o, { required = true } = {}) {
+  if (o.event !== undefined && o.censored !== undefined) {
+    throw new UsageError('give either --event COL (1 = event) or --censored COL (1 = censored), not both');
+  }
+  o.eventCensored = o.censored !== undefined;
+  if (o.eventCensored) o.event = o.censored;
+  if (required && o.event === undefined) {
+    throw new UsageError('missing --event COL (1 = event, 0 = censored); give --censored COL instead when the column marks censoring (1 = censored)');
+  }
+}
 
 /** The --decimal option of every command that reads data files (one spec, one help text). */
 export const DECIMAL_OPTION = {

@@ -71,24 +71,35 @@ export function isOneTwoCoding(values) {
   return ones && twos;
 }
 
+/** The censoring-indicator rule (`latefuse --censored`, the page's "marks censoring"): the event is 1 - censored. */
+export const CENSORED_CODING_RULE = '1 = censored, 0 = event (TRUE/FALSE also work); the event is 1 - censored';
+
 /**
  * Event indicator (EVENT_CODING_RULE). Returns Float64Array of 0/1 with NaN for missing.
+ * With `censored: true` the column is a censoring indicator (CENSORED_CODING_RULE: 0/1 or
+ * TRUE/FALSE, 1 = censored) and the event returned is 1 - censored; R's 1/2 coding is refused
+ * there, as it would be ambiguous which of the two is the censoring.
  */
-export function eventColumn(table, name) {
-  const col = requireColumn(table, name, 'event');
+export function eventColumn(table, name, { censored = false } = {}) {
+  const role = censored ? 'censoring' : 'event';
+  const col = requireColumn(table, name, role);
   const out = new Float64Array(table.rowCount);
-  const wrong = (i, shown) => new InputError(`${table.file}: event column ${quote(name)} must be 0/1 or TRUE/FALSE (or 1/2, 2 = event) ` +
-    `but row ${i + 1} has ${shown}; recode it (1 = event, 0 = censored)`, { file: table.file, row: i + 1, column: name });
+  const wrong = (i, shown) => new InputError(censored
+    ? `${table.file}: censoring column ${quote(name)} must be 0/1 or TRUE/FALSE (1 = censored) but row ${i + 1} has ${shown}; ` +
+      'recode it (1 = censored, 0 = event), or give it as the event column'
+    : `${table.file}: event column ${quote(name)} must be 0/1 or TRUE/FALSE (or 1/2, 2 = event) ` +
+      `but row ${i + 1} has ${shown}; recode it (1 = event, 0 = censored)`, { file: table.file, row: i + 1, column: name });
+  const flip = (x) => (censored ? 1 - x : x);
   if (col.kind === 'number' && col.nonNumeric) throw wrong(col.firstNonNumericRow.row - 1, quote(col.firstNonNumericRow.value));
   if (col.kind === 'number') {
     const v = col.values;
-    const oneTwo = isOneTwoCoding(v);
+    const oneTwo = !censored && isOneTwoCoding(v);
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
       if (Number.isNaN(x)) { out[i] = NaN; continue; }
       if (oneTwo) { out[i] = x === 2 ? 1 : 0; continue; }
       if (x !== 0 && x !== 1) throw wrong(i, x);
-      out[i] = x;
+      out[i] = flip(x);
     }
     return out;
   }
@@ -97,8 +108,8 @@ export function eventColumn(table, name) {
     const s = raw[i];
     if (s === null) { out[i] = NaN; continue; }
     const t = s.trim().toLowerCase();
-    if (t === 'true' || t === 't' || t === 'yes' || t === '1') out[i] = 1;
-    else if (t === 'false' || t === 'f' || t === 'no' || t === '0') out[i] = 0;
+    if (t === 'true' || t === 't' || t === 'yes' || t === '1') out[i] = flip(1);
+    else if (t === 'false' || t === 'f' || t === 'no' || t === '0') out[i] = flip(0);
     else throw wrong(i, quote(s));
   }
   return out;
@@ -182,22 +193,16 @@ export function checkTimes(table, name, values, rows) {
   }
 }
 
-/**
- * The feature-column rule, in one place (latefuse fuse and the page's worker): a column whose
- * cells are mostly text (web/lib/table.js) is categorical and is one-hot encoded by the core —
- * unless it has too many levels to be categories (more than MAX_LEVELS, or more than half of its
- * non-empty cells distinct once there are MIN_CELLS_FOR_UNIQUE_RULE of them), which is refused:
- * such a column is an identifier or free text, and encoding it would make hundreds of dummies.
- * Any other column is numeric (numericColumn: stray text cells are errors unless `nonNumeric:
- * 'missing'`). `cells` is the column's text per row (null = missing).
- * @returns {{kind: 'categorical', levels: number} | {kind: 'number'}}
- */
 export const MAX_LEVELS = 50;
 export const MIN_CELLS_FOR_UNIQUE_RULE = 20;
 
-export function featureKind(table, name, role = 'feature') {
-  const col = requireColumn(table, name, role);
-  if (col.kind !== 'text') return { kind: 'number' };
+/**
+ * Whether a text column (a table.js column with `raw` cells, null = missing) can be categories:
+ * `reason` is null when it can, else why not — featureKind refuses the column with it, and the
+ * page's Modalities step shows the same words (one rule for the CLI and the page).
+ * @returns {{levels: number, present: number, reason: string | null}}
+ */
+export function categoricalLevels(col) {
   const levels = new Set();
   let present = 0;
   for (const s of col.raw) {
@@ -206,14 +211,34 @@ export function featureKind(table, name, role = 'feature') {
     levels.add(s.trim());
   }
   const tooMany = levels.size > MAX_LEVELS || (present >= MIN_CELLS_FOR_UNIQUE_RULE && 2 * levels.size > present);
-  if (tooMany) {
+  return {
+    levels: levels.size, present,
+    reason: tooMany ? `${levels.size} different values in ${present} cells, too many to be categories (at most ${MAX_LEVELS}, ` +
+      'and at most half of the cells)' : null,
+  };
+}
+
+/**
+ * The feature-column rule, in one place (latefuse fuse and the page's worker): a column whose
+ * cells are mostly text (web/lib/table.js) is categorical and is one-hot encoded by the core —
+ * unless it has too many levels to be categories (categoricalLevels: more than MAX_LEVELS, or more
+ * than half of its non-empty cells distinct once there are MIN_CELLS_FOR_UNIQUE_RULE of them),
+ * which is refused: such a column is an identifier or free text, and encoding it would make
+ * hundreds of dummies. Any other column is numeric (numericColumn: stray text cells are errors
+ * unless `nonNumeric: 'missing'`).
+ * @returns {{kind: 'categorical', levels: number} | {kind: 'number'}}
+ */
+export function featureKind(table, name, role = 'feature') {
+  const col = requireColumn(table, name, role);
+  if (col.kind !== 'text') return { kind: 'number' };
+  const { levels, reason } = categoricalLevels(col);
+  if (reason) {
     const example = col.firstNonNumericRow;
     throw new InputError(`${table.file}: ${role} ${quote(name)} has text cells (row ${example.row}: ${quote(example.value)}) with ` +
-      `${levels.size} different values in ${present} cells, too many to be categories (at most ${MAX_LEVELS}, and at most half ` +
-      'of the cells); if it is numeric, fix its text cells; if it is an identifier or free text, leave it out of the modality',
+      `${reason}; if it is numeric, fix its text cells; if it is an identifier or free text, leave it out of the modality`,
     { file: table.file, row: example.row, column: name });
   }
-  return { kind: 'categorical', levels: levels.size };
+  return { kind: 'categorical', levels };
 }
 
 /**

@@ -18,7 +18,7 @@
 import { loadModule } from './module.js';
 import { indexIds, checkIdCase } from './join.js';
 import { callCore, InputError } from './errors.js';
-import { requireColumn, numericColumn } from './columns.js';
+import { numericColumn } from './columns.js';
 import { parseNumber } from './decimal.js';
 import { checkFeatureValue } from './features.js';
 
@@ -370,7 +370,8 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     const t = owner.get(name);
     const rows = rowOf.get(t);
     const col = t.columns.get(name);
-    if (col.kind !== 'number' && skipUnscorable) {
+    // A text column, or a numeric one with stray text cells (table.js `nonNumeric`): skip those patients.
+    if ((col.kind !== 'number' || col.nonNumeric > 0) && skipUnscorable) {
       columns[name] = Float64Array.from(rows, (r, i) => {
         if (r < 0 || col.raw[r] === null) return NaN;
         const v = parseNumber(col.raw[r], t.decimalMark ?? '.');

@@ -21,6 +21,11 @@ const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '.']);
  * Build typed columns from a header and rows of strings. Number cells are read with the file's
  * decimal mark (decimal.js: detected unless `decimal` forces one; `delimiter` is what the file was
  * split on, which the detection needs).
+ * @param {string} file
+ * @param {string[]} header
+ * @param {string[][]} rows
+ * @param {{decimal?: 'auto'|'.'|',', delimiter?: string}} [options]
+ * @returns {Table}
  */
 export function tableFromRows(file, header, rows, { decimal = 'auto', delimiter = ',' } = {}) {
   const seen = new Set();
@@ -72,6 +77,7 @@ export class TableReader {
   /** @param {string} file @param {{decimal?: 'auto'|'.'|','}} [options] */
   constructor(file, { decimal = 'auto' } = {}) {
     this.file = file;
+    /** @type {'auto'|'.'|','} */
     this.decimal = decimal;
     this.delimiter = undefined;
     this.header = null;

@@ -1,18 +1,18 @@
 // latefuse concordance: Harrell's C of an existing score column, with R's pair counts.
 import { concordance } from '../../lib/cox.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
-import { readTableFile, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 
 export default {
   name: 'concordance',
   summary: "Harrell's concordance index of a score, O(n log n), with R's counts",
-  usage: 'latefuse concordance --data FILE.csv --time COL --event COL --score COL [--higher risk|survival]',
+  usage: 'latefuse concordance --data FILE.csv --time COL (--event COL | --censored COL) --score COL [--higher risk|survival]',
   options: [
     DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
+    ...EVENT_OPTIONS,
     { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
     { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
       help: 'what a higher score predicts: risk (shorter survival; R reverse=TRUE) or survival (lifelines)' },
@@ -21,9 +21,10 @@ export default {
   ],
   details: ['C = (concordant + tied_score/2) / comparable; two events at the same time are not comparable (tied_time).'],
   async run(o) {
+    eventOrCensored(o);
     const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event);
+    const event = eventColumn(table, o.event, { censored: o.eventCensored });
     const score = numericColumn(table, o.score, 'score');
     const used = [time, event, score];
     let weights;

@@ -1,20 +1,22 @@
 // latefuse cox: fit a Cox proportional-hazards model to one CSV file and print JSON.
 import { fitCox } from '../../lib/cox.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, featureKind } from '../../lib/columns.js';
+import { encodeCategorical } from '../../lib/categorical.js';
 import { ModelError } from '../../lib/errors.js';
-import { readTableFile, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
   name: 'cox',
   summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
-  usage: 'latefuse cox --data FILE.csv --time COL --event COL --covariates A,B,C [options]',
+  usage: 'latefuse cox --data FILE.csv --time COL (--event COL | --censored COL) --covariates A,B,C [options]',
   options: [
     DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
-    { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true, help: 'numeric covariate columns' },
+    ...EVENT_OPTIONS,
+    { flag: 'covariates', arg: 'A,B,C', type: 'list', required: true,
+      help: 'covariate columns; a text column is one-hot encoded as late fusion does (reference: its most frequent level; dummies "<column>=<level>")' },
     { flag: 'ties', arg: 'METHOD', type: 'string', default: 'efron', choices: ['efron', 'breslow'], help: 'handling of tied event times' },
     { flag: 'strata', arg: 'COL', type: 'string', help: 'stratify the baseline hazard by this column' },
     { flag: 'weights', arg: 'COL', type: 'string', help: 'case weights column (> 0)' },
@@ -30,6 +32,7 @@ export default {
     'Output: one JSON object (coef, se, hr with 95% CI, z, p, loglik, LR/score/Wald tests, concordance, fit_ms, ...).',
   ],
   async run(o) {
+    eventOrCensored(o);
     if (o.penalizer !== undefined && o.ridgeTheta !== undefined) {
       throw new UsageError('give either --penalizer or --ridge-theta, not both');
     }
@@ -37,8 +40,13 @@ export default {
     if (o.maxIter < 0) throw new UsageError('--max-iter must be >= 0');
     const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event);
-    const covs = o.covariates.map((c) => numericColumn(table, c, 'covariate'));
+    const event = eventColumn(table, o.event, { censored: o.eventCensored });
+    // One rule for numeric vs categorical (columns.js featureKind, as latefuse fuse); a categorical
+    // covariate takes part in the missing-row rule through its level codes (NaN = missing).
+    const kinds = o.covariates.map((c) => featureKind(table, c, 'covariate').kind);
+    const covs = o.covariates.map((c, j) => (kinds[j] === 'categorical'
+      ? Float64Array.from(table.columns.get(c).raw, (s) => (s === null ? NaN : 0))
+      : numericColumn(table, c, 'covariate')));
     const used = [time, event, ...covs];
     let weights;
     let strata;
@@ -54,7 +62,17 @@ export default {
     if (!e.some((v) => v === 1)) {
       throw new ModelError(`${o.data}: the event column "${o.event}" has no events among the ${rows.keep.length} usable rows; a Cox model needs at least one event (1 = event)`);
     }
-    const covariates = Object.fromEntries(o.covariates.map((c, j) => [c, rows.select(covs[j])]));
+    /** @type {Record<string, Float64Array>} */
+    const covariates = {};
+    const encodings = [];
+    for (const [j, c] of o.covariates.entries()) {
+      if (kinds[j] !== 'categorical') { covariates[c] = rows.select(covs[j]); continue; }
+      // The dummies take the column's place, encoded on the patients fitted (late fusion's training rows).
+      const raw = table.columns.get(c).raw;
+      const e = await encodeCategorical(c, Array.from(rows.keep, (i) => raw[i]));
+      e.dummies.forEach((d, k) => { covariates[d] = e.values[k]; });
+      encodings.push({ column: c, reference: e.reference, levels: e.levels, dummies: e.dummies });
+    }
     const input = {
       time: t, event: e, covariates, ties: o.ties, robust: o.robust, maxIter: o.maxIter, eps: o.eps,
     };
@@ -73,7 +91,7 @@ export default {
       n: fit.n,
       events: fit.events,
       dropped: rows.dropped,
-      covariates: o.covariates,
+      covariates: Object.keys(covariates),
       ties: fit.ties,
       coef: fit.coef,
       se: fit.se,
@@ -97,6 +115,7 @@ export default {
     }
     if (fit.theta) out.penalty = { theta: fit.theta, value: fit.penalty, penalized_loglik: fit.loglik - fit.penalty };
     if (strata) out.strata = { column: o.strata, levels: strata.levels };
+    if (encodings.length) out.categorical = encodings;
     Object.assign(out, {
       means: fit.means,
       iterations: fit.iterations,

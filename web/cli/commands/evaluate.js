@@ -7,7 +7,7 @@ import { ModelError } from '../../lib/errors.js';
 import { finiteOrNull } from '../../lib/numbers.js';
 import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile, readTextFile, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, readTextFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadModule } from '../../lib/module.js';
@@ -15,14 +15,14 @@ import { loadModule } from '../../lib/module.js';
 export default {
   name: 'evaluate',
   summary: "discrimination of a risk score: Harrell's C (bootstrap CI, permutation p), Uno's C, time-dependent AUC",
-  usage: 'latefuse evaluate --data FILE.csv --time COL --event COL --score COL [--higher risk|survival] [--tau T] ' +
+  usage: 'latefuse evaluate --data FILE.csv --time COL (--event COL | --censored COL) --score COL [--higher risk|survival] [--tau T] ' +
     '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
     '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
     DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
+    ...EVENT_OPTIONS,
     { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
     { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
       help: 'what a higher score predicts: risk (shorter survival) or survival' },
@@ -63,6 +63,7 @@ export default {
     'its canonical form; the rest of the file is unchanged byte for byte. Scoring never reads this section.',
   ],
   async run(o) {
+    eventOrCensored(o);
     if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
     if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
     if (!(o.confLevel > 0 && o.confLevel < 1)) throw new UsageError('--conf-level must lie strictly between 0 and 1');
@@ -88,7 +89,7 @@ export default {
     }
     const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event);
+    const event = eventColumn(table, o.event, { censored: o.eventCensored });
     const score = numericColumn(table, o.score, 'score');
     const rows = completeRows([time, event, score]);
     if (rows.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and score all present`);

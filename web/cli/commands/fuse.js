@@ -7,10 +7,10 @@ import { fitAndEvaluateFusion } from '../../lib/fusion_report.js';
 import { analysisReportHtml, fileFacts } from '../../lib/analysis_report.js';
 import { riskGroupCurves, testCalibration } from '../../lib/risk_group_curves.js';
 import { scoreTables, predictionsCsv } from '../../lib/model.js';
-import { numericColumn, eventColumn, binaryColumn, checkTimes, checkHorizons, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, binaryColumn, checkTimes, checkHorizons, EVENT_CODING_RULE, CENSORED_CODING_RULE } from '../../lib/columns.js';
 import { outcomeJoin } from '../../lib/join.js';
 import { InputError, ModelError } from '../../lib/errors.js';
-import { readTableFile, readFeatureInfo, DECIMAL_OPTION } from '../data.js';
+import { readTableFile, readFeatureInfo, DECIMAL_OPTION, eventOrCensored } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 
 // --modality NAME=COL,COL,... | NAME=PREFIX* (items may mix columns and prefixes)
@@ -114,7 +114,7 @@ const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v
 export default {
   name: 'fuse',
   summary: 'fit late fusion (per-modality Cox or logistic + per-pattern integrators) on training patients; evaluate it on held-out patients',
-  usage: 'latefuse fuse --data F.csv [--data G.csv ...] [--id COL] (--time COL --event COL | --outcome COL) ' +
+  usage: 'latefuse fuse --data F.csv [--data G.csv ...] [--id COL] (--time COL (--event COL | --censored COL) | --outcome COL) ' +
     '--modality NAME=COL,COL,... | --modality NAME=PREFIX* (repeatable) [--split COL | --test-fraction F] [--folds K] [--seed S] ' +
     '[--bootstrap N] [--permutations N] [--selection none|screen|elasticnet [--alpha A] [--lambda-rule min|1se] [--selection-folds K]] ' +
     '[--reference-compatible] [--presence any|all] [--scaling zscore|minmax|none] [--outlier-z Z] [--penalizer P] ' +
@@ -126,7 +126,8 @@ export default {
     { flag: 'data', arg: 'FILE', type: 'repeat', required: true, help: 'CSV or TSV file (repeatable: the files are joined on --id)' },
     { flag: 'id', arg: 'COL', type: 'string', help: 'patient ID column, in every file (required with several --data files)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'follow-up time column (>= 0); its file is the outcome file' },
-    { flag: 'event', arg: 'COL', type: 'string', help: `event column in the outcome file; ${EVENT_CODING_RULE}` },
+    { flag: 'event', arg: 'COL', type: 'string', help: `event column in the outcome file (or --censored); ${EVENT_CODING_RULE}` },
+    { flag: 'censored', arg: 'COL', type: 'string', help: `censoring column in the outcome file, instead of --event; ${CENSORED_CODING_RULE}` },
     { flag: 'outcome', arg: 'COL', type: 'string',
       help: 'binary outcome column (0/1 or TRUE/FALSE, 1 = case) instead of --time/--event: logistic submodels and integrators, c = AUC' },
     { flag: 'modality', arg: 'NAME=COLS', type: 'repeat', required: true,
@@ -224,6 +225,7 @@ export default {
     'override its choices. Each is recorded in report.json "settings" and in the model file.',
   ],
   async run(o) {
+    eventOrCensored(o, { required: false });
     const binary = o.outcome !== undefined;
     if (binary && (o.time !== undefined || o.event !== undefined)) {
       throw new UsageError('give either --outcome COL (binary) or --time COL --event COL (survival), not both');
@@ -290,7 +292,7 @@ export default {
       keep = Array.from({ length: rowCount }, (_, i) => i);
     } else {
       const timeAll = numericColumn(join.outcome, o.time, 'time');
-      const eventAll = eventColumn(join.outcome, o.event);
+      const eventAll = eventColumn(join.outcome, o.event, { censored: o.eventCensored });
       rowCount = timeAll.length;
       keep = [];
       for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
@@ -367,7 +369,7 @@ export default {
         files: o.data,
         outcome_file: join.outcome.file,
         id: o.id ?? null,
-        ...(binary ? { outcome: o.outcome } : { time: o.time, event: o.event }),
+        ...(binary ? { outcome: o.outcome } : { time: o.time, ...(o.eventCensored ? { censored: o.event } : { event: o.event }) }),
         patients: keep.length,
         dropped_missing_outcome: rowCount - keep.length,
         modalities,

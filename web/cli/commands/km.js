@@ -1,19 +1,19 @@
 // latefuse km: Kaplan–Meier curves by group (R survfit), medians with CIs, S at given times, and
 // the log-rank test between groups (R survdiff).
 import { kaplanMeier, logRank } from '../../lib/stats.js';
-import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
-import { readTableFile, DECIMAL_OPTION } from '../data.js';
+import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { readTableFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError } from '../options.js';
 
 export default {
   name: 'km',
   summary: 'Kaplan–Meier survival by group, medians with CIs, and the log-rank test (R survfit/survdiff)',
-  usage: 'latefuse km --data FILE.csv --time COL --event COL [--group COL] [--times t1,t2,...] [--conf-type log|log-log]',
+  usage: 'latefuse km --data FILE.csv --time COL (--event COL | --censored COL) [--group COL] [--times t1,t2,...] [--conf-type log|log-log]',
   options: [
     DECIMAL_OPTION,
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
     { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', required: true, help: `event column; ${EVENT_CODING_RULE}` },
+    ...EVENT_OPTIONS,
     { flag: 'group', arg: 'COL', type: 'string', help: 'one curve per value of this column, plus the log-rank test' },
     { flag: 'times', arg: 't1,t2,...', type: 'numbers', help: 'report S, its CI and the number at risk at these times' },
     { flag: 'conf-type', arg: 'TYPE', type: 'string', default: 'log', choices: ['log', 'log-log', 'plain'], help: 'confidence interval of S (R conf.type)' },
@@ -29,10 +29,11 @@ export default {
     'At times past the last follow-up S keeps its last value and n_risk is 0 (R summary(extend = TRUE)).',
   ],
   async run(o) {
+    eventOrCensored(o);
     if (!(o.confLevel > 0 && o.confLevel < 1)) throw new UsageError('--conf-level must lie strictly between 0 and 1');
     const table = readTableFile(o.data, { decimal: o.decimal });
     const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event);
+    const event = eventColumn(table, o.event, { censored: o.eventCensored });
     const used = [time, event];
     let group;
     let strata;

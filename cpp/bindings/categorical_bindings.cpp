@@ -1,0 +1,53 @@
+// embind entry point for one categorical column's one-hot encoding (cpp/latefuse/categorical.hpp):
+// conversion only. The single Cox model uses it so that a text column gets the reference level and
+// dummies late fusion gives it (encodeCohort, the same code).
+#include "guard.hpp"
+#include "latefuse/categorical.hpp"
+#include "latefuse/fusion.hpp"
+
+namespace latefuse::bindings {
+namespace {
+
+// input: {column, levels: [text...] sorted and distinct, codes: Float64Array (NaN = missing),
+// rows?: Int32Array (the patients the encoding is fitted on; default all)}
+// -> {column, levels, reference, dummies: [name...], values: [Float64Array per dummy]}
+val encodeCategoricalJs(val input) {
+  Cohort c;
+  const Eigen::VectorXd codes = toVector(input["codes"]);
+  const Eigen::Index n = codes.size();
+  c.x = Eigen::MatrixXd(n, 1);
+  c.x.col(0) = codes;
+  c.time = Eigen::VectorXd::Zero(n);
+  c.event = Eigen::VectorXd::Zero(n);
+  c.ids.resize(static_cast<size_t>(n));
+  c.columns = {input["column"].as<std::string>()};
+  c.columnModality = {0};
+  c.modalities = {"m"};
+  std::vector<int> rows;
+  if (has(input, "rows")) {
+    const Eigen::VectorXi r = toIntVector(input["rows"]);
+    rows.assign(r.data(), r.data() + r.size());
+  } else {
+    for (Eigen::Index i = 0; i < n; ++i) rows.push_back(static_cast<int>(i));
+  }
+  std::vector<CategoricalEncoding> encodings;
+  const Cohort encoded = encodeCohort(c, {CategoricalColumn{0, toStrings(input["levels"])}}, rows, encodings);
+  const CategoricalEncoding& e = encodings.at(0);
+  val out = val::object();
+  out.set("column", e.column);
+  out.set("levels", toStringArray(e.levels));
+  out.set("reference", e.reference);
+  out.set("dummies", toStringArray(e.dummies()));
+  val values = val::array();
+  for (Eigen::Index j = 0; j < encoded.x.cols(); ++j) values.call<void>("push", toFloat64Array(Eigen::VectorXd(encoded.x.col(j))));
+  out.set("values", values);
+  return out;
+}
+
+}  // namespace
+}  // namespace latefuse::bindings
+
+EMSCRIPTEN_BINDINGS(latefuse_categorical) {
+  using namespace latefuse::bindings;
+  emscripten::function("encodeCategorical", &Guard<&encodeCategoricalJs>::call);
+}
