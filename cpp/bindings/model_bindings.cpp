@@ -51,7 +51,9 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     mo.set("scoreMean", mm.scoreMean);
     mo.set("scoreSd", mm.scoreSd);
     mo.set("warnings", toStringArray(mm.warnings));
-    mo.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(mm.fit)));
+    // No baseline in the file (the modality has an integrator of its own): its submodel draws no S(t).
+    const bool curve = fm.outcome != OutcomeType::Binary && mm.fit.baseline.time.size() > 0;
+    mo.set("lastEventTime", curve ? val(lastEventTime(mm.fit)) : val::null());
     if (mm.elasticNet.used) {
       val en = val::object();
       en.set("lambda", mm.elasticNet.lambda);

@@ -79,15 +79,23 @@ json names(const FusionModel& fm, int mask) {
   return a;
 }
 
-json coxToJson(const CoxFit& f) {
+// Whether a Cox model's baseline hazard and covariance matrix go into the file. They serve only
+// S(t) and its interval for the patients that model scores; scoring reads nothing else of them.
+enum class Baseline {
+  Keep,
+  Omit
+};
+
+json coxToJson(const CoxFit& f, Baseline keep) {
   json j;
   j["coef"] = vecOrNull(f.coef);
   j["se"] = vecOrNull(f.se);
   j["means"] = vec(f.means);
-  j["var"] = rows(f.var);
+  if (keep == Baseline::Keep) j["var"] = rows(f.var);
   j["n"] = static_cast<long long>(f.n);
   j["events"] = f.events;
   j["ties"] = tiesName(f.ties);
+  if (keep == Baseline::Omit) return j;
   const CoxBaseline& b = f.baseline;
   json base;
   base["time"] = vec(b.time);
@@ -114,9 +122,18 @@ json logisticToJson(const LogisticFit& f) {
 }
 
 // The submodel / integrator / early-fusion model under its key ("cox" or "logistic").
-void putModel(json& j, bool binary, const CoxFit& cox, const LogisticFit& logit) {
+void putModel(json& j, bool binary, const CoxFit& cox, const LogisticFit& logit, Baseline keep = Baseline::Keep) {
   if (binary) j["logistic"] = logisticToJson(logit);
-  else j["cox"] = coxToJson(cox);
+  else j["cox"] = coxToJson(cox, keep);
+}
+
+// A submodel scores patients on its own (with its own S(t)) only when no sub-combination of their
+// pattern has an integrator (resolvePattern); a modality with a single-modality integrator is such a
+// sub-combination of every pattern that has it, so that submodel never scores anyone.
+bool hasSingleModalityIntegrator(const FusionModel& fm, int m) {
+  for (const Integrator& in : fm.integrators)
+    if (in.pattern == (1 << m)) return true;
+  return false;
 }
 
 json ridgeToJson(const RidgeOptions& r) { return {{"penalizer", r.penalizer}, {"theta", r.theta}, {"scale", r.scale}}; }
@@ -213,7 +230,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     json selected = json::array();
     for (int s : mm.selected) selected.push_back(fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
     json sub = {{"features", selected}};
-    putModel(sub, binary, mm.fit, mm.logit);
+    putModel(sub, binary, mm.fit, mm.logit, hasSingleModalityIntegrator(fm, m) ? Baseline::Omit : Baseline::Keep);
     jm["submodel"] = sub;
     if (mm.elasticNet.used)
       jm["elastic_net"] = {{"lambda", mm.elasticNet.lambda}, {"lambda_min", mm.elasticNet.lambdaMin},
@@ -250,7 +267,8 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     json ef = {{"mode", fm.options.earlyImpute ? "impute" : "complete-case"},
                {"patients", fm.early.trainingPatients},
                {"features", features}};
-    putModel(ef, binary, fm.early.fit, fm.early.logit);
+    // Scoring gives early fusion's linear predictor only (no S(t)): its baseline is never read.
+    putModel(ef, binary, fm.early.fit, fm.early.logit, Baseline::Omit);
     doc["early_fusion"] = ef;
   } else {
     doc["early_fusion"] = nullptr;
@@ -424,8 +442,15 @@ void checkCovariance(const Node& var, const Eigen::MatrixXd& v) {
   }
 }
 
-CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
+// `baselineOptional`: the model may come without `var` and `baseline` (the writer leaves them out
+// where scoring never reads them: coxToJson); both or neither. Elsewhere a missing baseline is
+// refused with its JSON path. A fit read without them has an empty baseline.
+CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool baselineOptional = false) {
   node.object({"coef", "se", "means", "var", "n", "events", "ties", "baseline"});
+  if (!node.has("baseline") && !baselineOptional)
+    node.fail(node.child("baseline") + " is missing: scoring needs this model's baseline hazard for S(t)");
+  if (node.has("baseline") != node.has("var"))
+    node.fail(node.child(node.has("baseline") ? "var" : "baseline") + " is missing: a Cox model keeps its baseline and var together (S(t) and its interval need both), or leaves both out where scoring does not use them");
   const size_t P = static_cast<size_t>(p);
   CoxFit f;
   f.p = p;
@@ -441,6 +466,11 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
     if (!missing && f.se(j) < 0) node["se"].at(static_cast<size_t>(j)).failHere("must be >= 0");
   }
   f.means = node["means"].vector(P, what);
+  f.n = node["n"].integer(1);
+  f.events = node["events"].integer32(1);
+  if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
+  f.ties = node["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
+  if (!node.has("baseline")) return f;
   const Node var = node["var"];
   // [] = not kept (a ridge fit with more covariates than patients, cox.hpp): no S(t) interval.
   const bool keptVar = var.array() != 0;
@@ -450,10 +480,6 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what) {
     for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
     checkCovariance(var, f.var);
   }
-  f.n = node["n"].integer(1);
-  f.events = node["events"].integer32(1);
-  if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
-  f.ties = node["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
   const Node b = node["baseline"];
   b.object({"time", "stratum", "hazard", "var_hazard", "xbar_hazard", "n_risk", "n_event"});
   const size_t K = b["time"].array();
@@ -867,6 +893,7 @@ LoadedModel readDocument(const json& doc) {
   std::vector<int> offset(M, 0);
   for (size_t m = 1; m < M; ++m) offset[m] = offset[m - 1] + static_cast<int>(modalityColumns[m - 1].size());
 
+  std::vector<std::pair<size_t, std::string>> submodelsWithoutBaseline;  // modality, JSON path of the missing baseline
   for (size_t m = 0; m < M; ++m) {
     const Node jm = mods.at(m);
     ModalityModel mm;
@@ -950,7 +977,9 @@ LoadedModel readDocument(const json& doc) {
       for (int sel : mm.selected) featureNames.push_back(used[static_cast<size_t>(sel)]);
       mm.logit = readLogistic(sub["logistic"], static_cast<Eigen::Index>(p), featureNames, because);
     } else {
-      mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p), because);
+      // Optional here; whether this modality may do without it is known once the integrators are read.
+      mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p), because, true);
+      if (!mm.fit.baseline.time.size()) submodelsWithoutBaseline.emplace_back(m, sub["cox"].child("baseline"));
     }
     if (jm.has("elastic_net")) {
       const Node en = jm["elastic_net"];
@@ -1065,6 +1094,12 @@ LoadedModel readDocument(const json& doc) {
       fm.integrators.push_back(std::move(in));
     }
   }
+  // The writer leaves a submodel's baseline out only when its modality has an integrator of its own
+  // (then the submodel never scores a patient alone); without one, the submodel's S(t) is needed.
+  for (const auto& [m, path] : submodelsWithoutBaseline)
+    if (!hasSingleModalityIntegrator(fm, static_cast<int>(m)))
+      root.fail(path + " is missing: modality " + fm.modalities[m] + " has no integrator of its own, so its submodel scores the " +
+                "patients no integrator covers and needs its baseline hazard (and var) for S(t)");
 
   // Early fusion
   {
@@ -1104,7 +1139,7 @@ LoadedModel readDocument(const json& doc) {
         e.logit = readLogistic(ef["logistic"], static_cast<Eigen::Index>(e.columns.size()), efNames, because);
         fitted = e.logit.n;
       } else {
-        e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()), because);
+        e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()), because, true);
         fitted = e.fit.n;
       }
       if (fitted != e.trainingPatients)

@@ -3,6 +3,7 @@
 // damaged file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -314,10 +315,10 @@ TEST(ModelJson, WrongArrayLength) {
             std::string::npos)
       << e;
   EXPECT_NE(e.find("export the model again"), std::string::npos) << e;
-  const std::string v = loadError(tampered([](json& d) { d["modalities"][1]["submodel"]["cox"]["var"][0].erase(0); }));
-  EXPECT_NE(v.find("modalities[1].submodel.cox.var[0] has"), std::string::npos) << v;
-  const std::string b = loadError(tampered([](json& d) { d["modalities"][0]["submodel"]["cox"]["baseline"]["hazard"].erase(0); }));
-  EXPECT_NE(b.find("modalities[0].submodel.cox.baseline.hazard has"), std::string::npos) << b;
+  const std::string v = loadError(tampered([](json& d) { d["integrators"][1]["cox"]["var"][0].erase(0); }));
+  EXPECT_NE(v.find("integrators[1].cox.var[0] has"), std::string::npos) << v;
+  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["baseline"]["hazard"].erase(0); }));
+  EXPECT_NE(b.find("integrators[0].cox.baseline.hazard has"), std::string::npos) << b;
   const std::string p = loadError(tampered([](json& d) { d["risk_percentiles"].erase(3); }));
   EXPECT_NE(p.find("risk_percentiles has 100 values but it needs the 0th to 100th percentiles"), std::string::npos) << p;
 }
@@ -431,36 +432,143 @@ TEST(ModelJson, TrainingExtras) {
 TEST(ModelJson, CovarianceMustBeSymmetricAndPositiveSemiDefinite) {
   EXPECT_EQ(loadError(parseModelText(savedText())), "");
   const json doc = parseModelText(savedText());
-  // The first integrator with two or more modalities (single-modality integrators have a 1 x 1 var).
-  size_t k = 0;
-  while (k < doc["integrators"].size() && doc["integrators"][k]["cox"]["var"].size() < 2) ++k;
-  ASSERT_LT(k, doc["integrators"].size());
-  const std::string at = "integrators[" + std::to_string(k) + "]";
-  const std::string a = loadError(tampered([k](json& d) {
-    json& v = d["integrators"][k]["cox"]["var"];
+  // The last integrator is the one of every modality (a 4 x 4 covariance); the first has one.
+  const json& var = doc["integrators"].back()["cox"]["var"];
+  ASSERT_GE(var.size(), 2u);
+  const std::string last = "integrators[" + std::to_string(doc["integrators"].size() - 1) + "]";
+  const std::string a = loadError(tampered([](json& d) {
+    json& v = d["integrators"].back()["cox"]["var"];
     v[0][1] = v[0][1].get<double>() + 0.5 * std::abs(v[0][0].get<double>());
   }));
-  EXPECT_NE(a.find("model file: " + at + ".cox.var[0][1] is "), std::string::npos) << a;
+  EXPECT_NE(a.find("model file: " + last + ".cox.var[0][1] is "), std::string::npos) << a;
   EXPECT_NE(a.find("but [1][0] is"), std::string::npos) << a;
   EXPECT_NE(a.find("symmetric"), std::string::npos) << a;
   // Symmetric but with a negative variance on the diagonal: not positive semi-definite.
   const std::string n = loadError(tampered([](json& d) {
-    json& v = d["modalities"][0]["submodel"]["cox"]["var"];
+    json& v = d["integrators"][0]["cox"]["var"];
     v[0][0] = -std::abs(v[0][0].get<double>()) - 1.0;
   }));
-  EXPECT_NE(n.find("modalities[0].submodel.cox.var is not positive semi-definite (smallest variance, [0][0], is -"), std::string::npos) << n;
+  EXPECT_NE(n.find("integrators[0].cox.var is not positive semi-definite (smallest variance, [0][0], is -"), std::string::npos) << n;
   // Every variance positive but a correlation above 1: not positive semi-definite either.
-  const std::string r = loadError(tampered([k](json& d) {
-    json& v = d["integrators"][k]["cox"]["var"];
+  const std::string r = loadError(tampered([](json& d) {
+    json& v = d["integrators"].back()["cox"]["var"];
     const double c = 2 * std::sqrt(v[0][0].get<double>() * v[1][1].get<double>());
     v[0][1] = c;
     v[1][0] = c;
   }));
-  EXPECT_NE(r.find(at + ".cox.var is not positive semi-definite"), std::string::npos) << r;
+  EXPECT_NE(r.find(last + ".cox.var is not positive semi-definite"), std::string::npos) << r;
   // A change far below the tolerance (the rounding of a rewritten file) is accepted.
-  EXPECT_EQ(loadError(tampered([k](json& d) {
-              json& v = d["integrators"][k]["cox"]["var"];
+  EXPECT_EQ(loadError(tampered([](json& d) {
+              json& v = d["integrators"].back()["cox"]["var"];
               v[0][1] = v[0][1].get<double>() * (1 + 1e-13);
             })),
             "");
+}
+
+// The file keeps a Cox model's baseline hazard and covariance only where scoring reads them: every
+// integrator, and the submodel of a modality without an integrator of its own (it scores the
+// patients no integrator covers, with its own S(t)); not early fusion (linear predictor only) nor
+// the submodel of a modality that has one. Scores, S(t) and its CI are those of the model in memory.
+TEST(ModelJson, FileKeepsTheBaselinesScoringReads) {
+  const Fixture& f = fixture();
+  const int M = static_cast<int>(f.model.modalities.size());
+  // The threshold one above the rarest modality's training patients: that modality (and every
+  // combination with it) has no integrator, the others keep their single-modality integrators.
+  std::vector<int> have(static_cast<size_t>(M), 0);
+  for (const auto& [mask, count] : f.model.trainingPatterns)
+    for (int m = 0; m < M; ++m) have[static_cast<size_t>(m)] += (mask >> m) & 1 ? count : 0;
+  const int rare = static_cast<int>(std::min_element(have.begin(), have.end()) - have.begin());
+  FusionOptions o = f.model.options;
+  o.minPatternSize = have[static_cast<size_t>(rare)] + 1;
+  const FusionModel model = fitFusion(f.cohort, f.train, o);
+  const ModelExtras extras = trainingExtras(model, f.cohort, f.train, {12, 24, 60});
+  const std::string text = modelText(fusionModelToJson(model, extras));
+  const json doc = parseModelText(text);
+  int withIntegrator = 0;
+  for (int m = 0; m < M; ++m) {
+    bool own = false;
+    for (const Integrator& in : model.integrators) own = own || in.pattern == (1 << m);
+    withIntegrator += own;
+    const json& cox = doc["modalities"][static_cast<size_t>(m)]["submodel"]["cox"];
+    EXPECT_EQ(cox.contains("baseline"), !own) << model.modalities[static_cast<size_t>(m)];
+    EXPECT_EQ(cox.contains("var"), !own) << model.modalities[static_cast<size_t>(m)];
+    EXPECT_TRUE(cox.contains("coef") && cox.contains("means"));
+  }
+  ASSERT_GE(withIntegrator, 1);
+  ASSERT_LT(withIntegrator, M);  // the rare modality has none
+  for (const json& in : doc["integrators"]) EXPECT_TRUE(in["cox"].contains("baseline") && in["cox"].contains("var"));
+  ASSERT_TRUE(doc["early_fusion"].is_object());
+  EXPECT_FALSE(doc["early_fusion"]["cox"].contains("baseline"));
+  EXPECT_FALSE(doc["early_fusion"]["cox"].contains("var"));
+
+  // Byte-identical round trip, and the same scores, S(t) and CI as the model in memory, for every
+  // patient and for one scored by the rare modality alone (the submodel's own S(t)).
+  const LoadedModel loaded = loadModel(doc);
+  EXPECT_EQ(modelText(fusionModelToJson(loaded.model, loaded.extras)), text);
+  std::vector<int> everyone(200);
+  std::iota(everyone.begin(), everyone.end(), 0);
+  ScoringData data = scoringData(f.cohort, everyone);
+  ScoringData alone = scoringData(f.cohort, {f.test[0]});
+  for (Eigen::Index j = 0; j < alone.x.cols(); ++j)
+    alone.x(0, j) = model.columnModality[static_cast<size_t>(j)] == rare ? 0.5 : std::nan("");
+  ScoringOptions so;
+  so.times = {6, 30, 1000};
+  for (const ScoringData* d : {&data, &alone}) {
+    const ModelScores a = scoreWithModel(LoadedModel{model, extras}, *d, so);
+    const ModelScores b = scoreWithModel(loaded, *d, so);
+    expectSame(a.fused, b.fused, "fused");
+    expectSame(a.early, b.early, "early");
+    expectSame(a.surv, b.surv, "surv");
+    expectSame(a.survLower, b.survLower, "survLower");
+    expectSame(a.survUpper, b.survUpper, "survUpper");
+    expectSame(a.timesSurv, b.timesSurv, "timesSurv");
+    expectSame(a.timesLower, b.timesLower, "timesLower");
+    expectSame(a.timesUpper, b.timesUpper, "timesUpper");
+    expectSame(a.risk, b.risk, "risk");
+    EXPECT_EQ(a.integrator, b.integrator);
+  }
+  const ModelScores single = scoreWithModel(loaded, alone, so);
+  ASSERT_EQ(single.integrator(0), -1);
+  EXPECT_LT(single.survLower(0, 1), single.surv(0, 1));  // the submodel's S(t) keeps its interval
+
+  // A file that still has a baseline where it may be left out (written before) loads and scores the
+  // same; writing it again leaves that baseline out. The submodels do not depend on the threshold,
+  // so those of a model without any integrator (every baseline kept) are the same fits.
+  FusionOptions noneOptions = o;
+  noneOptions.minPatternSize = 100000;
+  const FusionModel none = fitFusion(f.cohort, f.train, noneOptions);
+  const json full = fusionModelToJson(none, trainingExtras(none, f.cohort, f.train, {12, 24, 60}));
+  json older = doc;
+  for (int m = 0; m < M; ++m) {
+    const size_t k = static_cast<size_t>(m);
+    ASSERT_EQ(full["modalities"][k]["submodel"]["cox"]["coef"], doc["modalities"][k]["submodel"]["cox"]["coef"]);
+    older["modalities"][k]["submodel"]["cox"] = full["modalities"][k]["submodel"]["cox"];
+  }
+  const LoadedModel olderLoaded = loadModel(older);
+  EXPECT_EQ(modelText(fusionModelToJson(olderLoaded.model, olderLoaded.extras)), text);
+  expectSame(scoreWithModel(olderLoaded, data, so).survUpper, scoreWithModel(loaded, data, so).survUpper, "survUpper, older file");
+
+  // A baseline scoring needs is refused with its JSON path; baseline and var go together.
+  const std::string r = "modalities[" + std::to_string(rare) + "].submodel.cox";
+  json lacking = doc;
+  lacking["modalities"][static_cast<size_t>(rare)]["submodel"]["cox"].erase("baseline");
+  lacking["modalities"][static_cast<size_t>(rare)]["submodel"]["cox"].erase("var");
+  const std::string e = loadError(lacking);
+  EXPECT_NE(e.find("model file: " + r + ".baseline is missing: modality " + model.modalities[static_cast<size_t>(rare)] +
+                   " has no integrator of its own, so its submodel scores the patients no integrator covers"),
+            std::string::npos)
+      << e;
+  json noVar = doc;
+  noVar["modalities"][static_cast<size_t>(rare)]["submodel"]["cox"].erase("var");
+  const std::string v = loadError(noVar);
+  EXPECT_NE(v.find("model file: " + r + ".var is missing: a Cox model keeps its baseline and var together"), std::string::npos) << v;
+  json noIntegratorBaseline = doc;
+  noIntegratorBaseline["integrators"][0]["cox"].erase("baseline");
+  noIntegratorBaseline["integrators"][0]["cox"].erase("var");
+  const std::string i = loadError(noIntegratorBaseline);
+  EXPECT_NE(i.find("model file: integrators[0].cox.baseline is missing: scoring needs this model's baseline hazard for S(t)"), std::string::npos) << i;
+  json earlyVarOnly = doc;
+  earlyVarOnly["early_fusion"]["cox"]["var"] = json::array();
+  const std::string ev = loadError(earlyVarOnly);
+  EXPECT_NE(ev.find("model file: early_fusion.cox.baseline is missing: a Cox model keeps its baseline and var together"), std::string::npos) << ev;
 }

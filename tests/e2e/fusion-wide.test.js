@@ -69,11 +69,15 @@ describe('Late fusion of a wide cohort in the page', () => {
     }));
     expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
     for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
-    // The genomic submodel and early fusion are p > n ridge fits: no covariance kept in the model file.
+    // The genomic submodel and early fusion are p > n ridge fits; neither keeps a covariance or a
+    // baseline in the model file, since scoring never reads them (genomic has an integrator of its own,
+    // early fusion is scored by its linear predictor only).
     const doc = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     const genomic = doc.modalities.find((m) => m.name === 'genomic');
     expect(genomic.submodel.cox.coef).toHaveLength(1500);
-    expect(genomic.submodel.cox.var).toEqual([]);
+    expect(doc.integrators.some((i) => i.pattern.length === 1 && i.pattern[0] === 'genomic')).toBe(true);
+    expect(genomic.submodel.cox).not.toHaveProperty('var');
+    expect(doc.early_fusion.cox).not.toHaveProperty('baseline');
     expect(problems).toEqual([]);
     await context.close();
   });

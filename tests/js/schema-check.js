@@ -1,10 +1,10 @@
 // A small dependency-free JSON Schema (2020-12) checker for the keywords models/schema.json uses:
 // type, properties, required, additionalProperties, items, minItems, maxItems, enum, const,
-// minimum, exclusiveMinimum, maximum, exclusiveMaximum, minLength, uniqueItems, $ref (to "#/$defs/..."), anyOf. Any other
+// minimum, exclusiveMinimum, maximum, exclusiveMaximum, minLength, uniqueItems, $ref (to "#/$defs/..."), anyOf, dependentRequired. Any other
 // keyword is an error, so the schema cannot silently use something this checker ignores.
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$comment', '$defs']);
 const KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'enum', 'const',
-  'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'minLength', 'uniqueItems', '$ref', 'anyOf']);
+  'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'minLength', 'uniqueItems', '$ref', 'anyOf', 'dependentRequired']);
 
 function typeOf(v) {
   if (v === null) return 'null';
@@ -62,6 +62,9 @@ export function checkSchema(schema, value) {
     }
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       for (const key of s.required ?? []) if (!(key in v)) out.push(`${path}.${key}: is required`);
+      for (const [key, needed] of Object.entries(s.dependentRequired ?? {})) {
+        if (key in v) for (const other of needed) if (!(other in v)) out.push(`${path}.${other}: is required with ${key}`);
+      }
       for (const [key, x] of Object.entries(v)) {
         if (s.properties && key in s.properties) visit(s.properties[key], x, `${path}.${key}`, out);
         else if (s.additionalProperties === false) out.push(`${path}.${key}: is not in the schema`);

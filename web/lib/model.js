@@ -61,7 +61,9 @@ function summaryFromCore(summary) {
  * Check a model file and summarise it (modalities, columns, integrators, horizons, training,
  * evaluation, external validation). Survival models also give `baselineTimes` (every event time of
  * the integrators' and submodels' baselines, sorted) and, per integrator and modality,
- * `lastEventTime` (beyond it S(t) is not estimated); null for a binary model.
+ * `lastEventTime` (beyond it S(t) is not estimated); null for a binary model, and for a modality
+ * whose submodel keeps no baseline in the file (it has an integrator of its own, so the submodel
+ * never gives anyone's S(t)).
  * Throws InputError naming the JSON path of the first problem, or "written by a newer LateFuse".
  * @param {string|object} model  the model file's text (or its parsed JSON)
  */
