@@ -11,7 +11,7 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 # for the browser tests, clang with libFuzzer and the sanitizer runtimes for the fuzz targets
 # (tests/fuzz), and Node.js/npm only when no node is installed.
 packages=(cmake g++ make emscripten libeigen3-dev nlohmann-json3-dev googletest libgtest-dev chromium python3
-  clang libfuzzer-14-dev libclang-rt-14-dev)
+  clang clang-format libfuzzer-14-dev libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -46,7 +46,11 @@ val fitCoxJs(val input) {
     Eigen::VectorXd hr(f.p), lower(f.p), upper(f.p), z(f.p), pv(f.p);
     for (Eigen::Index j = 0; j < f.p; ++j) {
       const auto& r = rows[static_cast<size_t>(j)];
-      hr(j) = r.hr; lower(j) = r.hrLower; upper(j) = r.hrUpper; z(j) = r.z; pv(j) = r.p;
+      hr(j) = r.hr;
+      lower(j) = r.hrLower;
+      upper(j) = r.hrUpper;
+      z(j) = r.z;
+      pv(j) = r.p;
     }
     out.set("hr", toArray(hr));
     out.set("hrLower", toArray(lower));

@@ -41,8 +41,9 @@ struct Guard<Fn> {
     } catch (const std::bad_alloc&) {
       // Not an internal error: the user can act on it (the CLI exits 2, the page shows it by Run).
       // The fits themselves report which modality was too wide (cox.cpp, logistic.cpp).
-      err = makeJsError("ModelError", "out of memory: the data are too large for this browser tab; use fewer features "
-                                      "(feature screening, elastic-net selection, or a smaller feature set) or fewer patients");
+      err = makeJsError("ModelError",
+                        "out of memory: the data are too large for this browser tab; use fewer features "
+                        "(feature screening, elastic-net selection, or a smaller feature set) or fewer patients");
     } catch (const std::exception& e) {
       err = makeJsError("LateFuseError", e.what());
     }

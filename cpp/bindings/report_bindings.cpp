@@ -203,8 +203,7 @@ std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::
   nlohmann::json evaluation = {{"split", report["split"]}, {"settings", report["settings"]}};
   nlohmann::json models = nlohmann::json::array();
   for (const auto& m : report["models"])
-    models.push_back({{"name", m["name"]}, {"kind", m["kind"]}, {"test_c", m["test"]["c"]}, {"test_c_lower", m["test"]["c_lower"]},
-                      {"test_c_upper", m["test"]["c_upper"]}, {"common_c", m["common"]["c"]}});
+    models.push_back({{"name", m["name"]}, {"kind", m["kind"]}, {"test_c", m["test"]["c"]}, {"test_c_lower", m["test"]["c_lower"]}, {"test_c_upper", m["test"]["c_upper"]}, {"common_c", m["common"]["c"]}});
   evaluation["models"] = models;
   ex.evaluation = evaluation;
   return modelText(fusionModelToJson(rep.model, ex));

@@ -7,7 +7,6 @@
 #include <limits>
 #include <memory>
 
-#include "survival_convert.hpp"
 #include "latefuse/calibration.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logistic.hpp"
@@ -19,6 +18,7 @@
 #include "latefuse/resample_statistics.hpp"
 #include "latefuse/resampling.hpp"
 #include "latefuse/survival_metrics.hpp"
+#include "survival_convert.hpp"
 
 namespace latefuse::bindings {
 namespace {

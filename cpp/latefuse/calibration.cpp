@@ -63,24 +63,30 @@ SurvivalCalibration survivalCalibration(const SurvivalData& data, const Eigen::V
   const size_t nGroups = breaks.size() < 2 ? 1 : breaks.size() - 1;
   Eigen::VectorXi group(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    if (breaks.size() < 2) { group(i) = 0; continue; }
+    if (breaks.size() < 2) {
+      group(i) = 0;
+      continue;
+    }
     // interval k: (b_k, b_{k+1}], the first one closed on the left too
     const auto it = std::lower_bound(breaks.begin() + 1, breaks.end(), risk(i));
     group(i) = static_cast<int>(std::min<size_t>(static_cast<size_t>(it - breaks.begin()) - 1, nGroups - 1));
   }
   for (size_t g = 0; g < nGroups; ++g) {
     std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < n; ++i) if (group(i) == static_cast<int>(g)) rows.push_back(i);
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (group(i) == static_cast<int>(g)) rows.push_back(i);
     if (rows.empty()) continue;
     SurvivalData sub;
     const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-    sub.time.resize(m); sub.event.resize(m);
+    sub.time.resize(m);
+    sub.event.resize(m);
     if (data.weighted()) sub.weight.resize(m);
     CalibrationGroup cg;
     double sumW = 0, sumPred = 0;
     for (Eigen::Index k = 0; k < m; ++k) {
       const Eigen::Index i = rows[static_cast<size_t>(k)];
-      sub.time(k) = data.time(i); sub.event(k) = data.event(i);
+      sub.time(k) = data.time(i);
+      sub.event(k) = data.event(i);
       if (data.weighted()) sub.weight(k) = data.weight(i);
       sumW += data.w(i);
       sumPred += data.w(i) * predictedSurvival(i);

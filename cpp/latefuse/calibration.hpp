@@ -22,12 +22,12 @@ namespace latefuse {
 
 struct CalibrationGroup {
   Eigen::Index n = 0;
-  double events = 0;             // events observed at any time in the group
+  double events = 0;                 // events observed at any time in the group
   double riskLow = 0, riskHigh = 0;  // the group's break interval of predicted risk 1 - S(t)
-  double predicted = 0;          // mean predicted survival S_i(t)
-  double observed = 0;           // Kaplan–Meier S(t) of the group
-  double lower = 0, upper = 0;   // its confidence interval (NaN where R gives NA)
-  double nRisk = 0;              // number still at risk at t
+  double predicted = 0;              // mean predicted survival S_i(t)
+  double observed = 0;               // Kaplan–Meier S(t) of the group
+  double lower = 0, upper = 0;       // its confidence interval (NaN where R gives NA)
+  double nRisk = 0;                  // number still at risk at t
 };
 
 struct SurvivalCalibration {
@@ -38,7 +38,7 @@ struct SurvivalCalibration {
 
 struct CalibrationOptions {
   int groups = 10;
-  KaplanMeierOptions km;          // CI type and level for the observed survival
+  KaplanMeierOptions km;            // CI type and level for the observed survival
   Eigen::VectorXd linearPredictor;  // optional; default log(-log S_i(t))
 };
 

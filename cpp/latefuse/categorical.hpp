@@ -21,9 +21,9 @@ namespace latefuse {
 struct Cohort;
 
 struct CategoricalEncoding {
-  std::string column;                 // the raw column's name
-  std::vector<std::string> levels;    // sorted, distinct, at least 2
-  std::string reference;              // one of levels; has no dummy
+  std::string column;               // the raw column's name
+  std::vector<std::string> levels;  // sorted, distinct, at least 2
+  std::string reference;            // one of levels; has no dummy
   // "<column>=<level>" for every non-reference level, in `levels` order.
   std::vector<std::string> dummies() const;
 };
@@ -31,7 +31,7 @@ struct CategoricalEncoding {
 // A categorical column of a Cohort: its index in Cohort::columns (the x column holds level codes).
 struct CategoricalColumn {
   int column = 0;
-  std::vector<std::string> levels;    // sorted, distinct
+  std::vector<std::string> levels;  // sorted, distinct
 };
 
 // Fit the encoding on `rows` (codes: NaN = missing, else 0..levels-1). Throws InputError when the

@@ -90,8 +90,13 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
         const double above = total - below - equal;
         const double wi = wt[k];
         out.tiedScore += wi * equal;
-        if (higherIsRisk) { out.concordant += wi * below; out.discordant += wi * above; }
-        else { out.concordant += wi * above; out.discordant += wi * below; }
+        if (higherIsRisk) {
+          out.concordant += wi * below;
+          out.discordant += wi * above;
+        } else {
+          out.concordant += wi * above;
+          out.discordant += wi * below;
+        }
         deathW += wi;
         deathW2 += wi * wi;
       }
@@ -103,7 +108,9 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
           size_t b = a;
           double sw = 0, sw2 = 0;
           while (b < deaths.size() && rk[deaths[b]] == rk[deaths[a]]) {
-            sw += wt[deaths[b]]; sw2 += wt[deaths[b]] * wt[deaths[b]]; ++b;
+            sw += wt[deaths[b]];
+            sw2 += wt[deaths[b]] * wt[deaths[b]];
+            ++b;
           }
           both += (sw * sw - sw2) / 2;
           a = b;
@@ -127,8 +134,9 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
   }
   const double denom = out.comparable();
   if (denom <= 0)
-    throw ModelError("concordance: no comparable pairs (an event followed by a longer follow-up); "
-                     "the C-index is undefined for these data");
+    throw ModelError(
+        "concordance: no comparable pairs (an event followed by a longer follow-up); "
+        "the C-index is undefined for these data");
   out.c = (out.concordant + out.tiedScore / 2) / denom;
   return out;
 }

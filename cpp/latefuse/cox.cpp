@@ -29,16 +29,16 @@ struct TimeGroup {
 // (p x n) so that one subject's covariates are contiguous.
 struct Prepared {
   Eigen::Index n = 0, p = 0;
-  std::vector<Eigen::Index> order;      // sorted position -> input row
-  Eigen::MatrixXd xt;                   // p x n, (x - means) * scale, sorted (subject-major)
-  Eigen::MatrixXd xc;                   // the same, n x p (covariate-major), for Gram products
-  Eigen::VectorXd w, delta, time;       // sorted
-  Eigen::VectorXi stratumLabel;         // sorted
+  std::vector<Eigen::Index> order;  // sorted position -> input row
+  Eigen::MatrixXd xt;               // p x n, (x - means) * scale, sorted (subject-major)
+  Eigen::MatrixXd xc;               // the same, n x p (covariate-major), for Gram products
+  Eigen::VectorXd w, delta, time;   // sorted
+  Eigen::VectorXi stratumLabel;     // sorted
   Eigen::VectorXd means, scale;
-  std::vector<TimeGroup> groups;                   // ascending time within stratum
-  std::vector<std::pair<size_t, size_t>> strata;   // [first group, last group + 1) per stratum
+  std::vector<TimeGroup> groups;                  // ascending time within stratum
+  std::vector<std::pair<size_t, size_t>> strata;  // [first group, last group + 1) per stratum
   size_t deathGroups = 0, tiedDeathGroups = 0;
-  Eigen::VectorXd deathSum;             // sum over deaths of w_i x_i (the score's constant part)
+  Eigen::VectorXd deathSum;  // sum over deaths of w_i x_i (the score's constant part)
 };
 
 // Transpose in 32 x 32 tiles so both the reads and the writes stay within cache lines.
@@ -94,10 +94,14 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   SortedSurvival sorted = sortSurvival(data, useTimefix);
   P.order = std::move(sorted.order);
   P.time = std::move(sorted.time);
-  P.w.resize(P.n); P.delta.resize(P.n); P.stratumLabel.resize(P.n);
+  P.w.resize(P.n);
+  P.delta.resize(P.n);
+  P.stratumLabel.resize(P.n);
   for (Eigen::Index k = 0; k < P.n; ++k) {
     const Eigen::Index i = P.order[static_cast<size_t>(k)];
-    P.w(k) = data.w(i); P.delta(k) = data.event(i); P.stratumLabel(k) = data.stratum(i);
+    P.w(k) = data.w(i);
+    P.delta(k) = data.event(i);
+    P.stratumLabel(k) = data.stratum(i);
   }
   coxCentring(data, x, center, P.means, P.scale);
   // Subject-major copy in sorted order: transpose x (cache-blocked), then gather whole subjects
@@ -158,11 +162,19 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
     const double frac = static_cast<double>(l) / deaths;
     const double den = s0 - frac * t0;
     const double inv = 1.0 / den, inv2 = inv * inv;
-    f.a += inv; f.b += frac * inv;
-    f.alpha += inv2; f.beta += frac * inv2; f.gamma += frac * frac * inv2;
+    f.a += inv;
+    f.b += frac * inv;
+    f.alpha += inv2;
+    f.beta += frac * inv2;
+    f.gamma += frac * frac * inv2;
     f.logTerm += std::log(den);
   }
-  f.a *= wbar; f.b *= wbar; f.alpha *= wbar; f.beta *= wbar; f.gamma *= wbar; f.logTerm *= wbar;
+  f.a *= wbar;
+  f.b *= wbar;
+  f.alpha *= wbar;
+  f.beta *= wbar;
+  f.gamma *= wbar;
+  f.logTerm *= wbar;
   return f;
 }
 
@@ -206,15 +218,20 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   Eigen::Index zCount = 0;
   if (baseline) {
     const Eigen::Index m = static_cast<Eigen::Index>(P.deathGroups);
-    baseline->time.resize(m); baseline->stratum.resize(m); baseline->hazard.resize(m);
-    baseline->varHazard.resize(m); baseline->xbarHazard.resize(m, p);
-    baseline->nRisk.resize(m); baseline->nEvent.resize(m);
+    baseline->time.resize(m);
+    baseline->stratum.resize(m);
+    baseline->hazard.resize(m);
+    baseline->varHazard.resize(m);
+    baseline->xbarHazard.resize(m, p);
+    baseline->nRisk.resize(m);
+    baseline->nEvent.resize(m);
   }
   // Baseline rows are written in ascending order; count them per stratum first.
   std::vector<Eigen::Index> baseRow(nGroups, -1);
   if (baseline) {
     Eigen::Index row = 0;
-    for (size_t g = 0; g < nGroups; ++g) if (P.groups[g].deaths > 0) baseRow[g] = row++;
+    for (size_t g = 0; g < nGroups; ++g)
+      if (P.groups[g].deaths > 0) baseRow[g] = row++;
   }
   Eigen::VectorXd s1(p), t1(p);
   for (const auto& [g0, g1] : P.strata) {
@@ -328,7 +345,11 @@ Eigen::MatrixXd scoreResidualsScaled(const Prepared& P, const Eigen::VectorXd& b
         const Eigen::Index i = static_cast<Eigen::Index>(k);
         s0 += r(i);
         s1.noalias() += r(i) * P.xt.col(i);
-        if (P.delta(i) == 1) { t0 += r(i); t1.noalias() += r(i) * P.xt.col(i); deathWeight += P.w(i); }
+        if (P.delta(i) == 1) {
+          t0 += r(i);
+          t1.noalias() += r(i) * P.xt.col(i);
+          deathWeight += P.w(i);
+        }
       }
       if (G.deaths == 0) continue;
       const int d = G.deaths;
@@ -375,7 +396,8 @@ double chiSquareP(double stat, double df) { return df > 0 ? chiSquareUpper(stat,
 double waldStatistic(const Eigen::MatrixXd& var, const Eigen::VectorXd& beta, double toler) {
   const Cholesky2 chol(var, toler);
   Eigen::VectorXd b = beta;
-  for (Eigen::Index i = 0; i < b.size(); ++i) if (!std::isfinite(b(i))) b(i) = 0;
+  for (Eigen::Index i = 0; i < b.size(); ++i)
+    if (!std::isfinite(b(i))) b(i) = 0;
   return b.dot(chol.solve(b));
 }
 
@@ -393,8 +415,9 @@ void attachConcordance(const SurvivalData& data, CoxFit& fit) {
   } catch (const ModelError&) {
     fit.concordance = Concordance{};
     fit.concordance.c = kNaN;
-    fit.warnings.push_back("concordance is undefined (reported as NaN): no pair of subjects is comparable "
-                           "(no event is followed by a longer follow-up in the same stratum)");
+    fit.warnings.push_back(
+        "concordance is undefined (reported as NaN): no pair of subjects is comparable "
+        "(no event is followed by a longer follow-up in the same stratum)");
   }
 }
 
@@ -457,7 +480,8 @@ CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const C
   rotated.ridgeTheta = 1;  // the isotropic penalty (1/2)||theta||^2
   const CoxFit z = fitCox(data, rotation.z, rotated);
   Eigen::VectorXd theta = z.coef;
-  for (Eigen::Index k = 0; k < theta.size(); ++k) if (!std::isfinite(theta(k))) theta(k) = 0;
+  for (Eigen::Index k = 0; k < theta.size(); ++k)
+    if (!std::isfinite(theta(k))) theta(k) = 0;
   const Eigen::VectorXd u = rotateBack(rotation, xtT, theta);
   const Eigen::VectorXd varU = rotatedVarianceDiagonal(rotation, xtT, z.var, 1.0);
   fit.coef.resize(p);
@@ -479,7 +503,8 @@ CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const C
   fit.iterations = z.iterations;
   fit.converged = z.converged;
   Eigen::VectorXd b = fit.coef;
-  for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  for (Eigen::Index j = 0; j < p; ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
   fit.penalty = 0.5 * (fit.penaltyWeights.array() * b.array().square()).sum();
   fit.linearPredictor = (x * b).array() - fit.means.dot(b);
   // Log-likelihoods and the baseline hazard at x = means from the linear predictor alone (a
@@ -525,8 +550,9 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
                          "; remove the row or fix the value");
   const int events = static_cast<int>(data.event.sum());
   if (events == 0)
-    throw ModelError("Cox model: there are no events (every subject is censored), so no hazard ratio "
-                     "can be estimated; check the event column and its coding (1 = event)");
+    throw ModelError(
+        "Cox model: there are no events (every subject is censored), so no hazard ratio "
+        "can be estimated; check the event column and its coding (1 = event)");
   if (options.maxIter < 0) throw InputError("Cox model: max iterations must be >= 0");
   if (!(options.eps > 0)) throw InputError("Cox model: eps must be > 0");
   if (options.penalizer < 0 || options.ridgeTheta < 0)
@@ -535,7 +561,10 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
     throw InputError("Cox model: init must have one value per covariate (" + std::to_string(p) + ")");
 
   CoxFit fit;
-  fit.n = n; fit.p = p; fit.events = events; fit.ties = options.ties;
+  fit.n = n;
+  fit.p = p;
+  fit.events = events;
+  fit.ties = options.ties;
 
   // Ridge penalty weights in original units, then in scaled units (beta_orig = scale * beta_s).
   const bool lifelinesPenalty = options.penalizer > 0;
@@ -576,8 +605,9 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   Evaluation E = evaluate(P, beta, options.ties, true);
   fit.loglikInit = E.loglik;
   if (!E.finite)
-    throw ModelError("Cox model: the log-likelihood is not finite at the initial coefficients; "
-                     "check init and the scale of the covariates");
+    throw ModelError(
+        "Cox model: the log-likelihood is not finite at the initial coefficients; "
+        "check init and the scale of the covariates");
   penalise(E, beta);
   double best = E.loglik - penaltyAt(beta);
   Cholesky2 chol(E.imat, options.tolerChol);
@@ -645,7 +675,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   // var_jj = scale_j^2 V_jj underflows to 0 for a covariate of extreme magnitude (x ~ 1e298 gives
   // var ~ 1e-601), which would report se = 0 although se ~ 1e-301 is representable.
   fit.se = P.scale.array() * varScaled.diagonal().array().sqrt();
-  for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.se(j) = kNaN;
+  for (Eigen::Index j = 0; j < p; ++j)
+    if (fit.redundant[static_cast<size_t>(j)]) fit.se(j) = kNaN;
   fit.loglik = last.loglik;
   fit.penalty = penaltyAt(beta);
 
@@ -689,7 +720,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
     fit.robustVar = P.scale.asDiagonal() * robustScaled * P.scale.asDiagonal();
     // As for the model SEs: scale after the square root, and the Wald test in scaled units.
     fit.robustSe = P.scale.array() * robustScaled.diagonal().array().sqrt();
-    for (Eigen::Index j = 0; j < p; ++j) if (fit.redundant[static_cast<size_t>(j)]) fit.robustSe(j) = kNaN;
+    for (Eigen::Index j = 0; j < p; ++j)
+      if (fit.redundant[static_cast<size_t>(j)]) fit.robustSe(j) = kNaN;
     fit.robustWaldTest = waldStatistic(robustScaled, beta, options.tolerChol);
     fit.robustWaldP = chiSquareP(fit.robustWaldTest, rank);
     // Robust score test at the initial coefficients: U' (sum u_i u_i')^- U.
@@ -704,7 +736,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
 
   // Linear predictor per input row, centred at the means; redundant columns contribute nothing.
   Eigen::VectorXd b = fit.coef;
-  for (Eigen::Index j = 0; j < p; ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  for (Eigen::Index j = 0; j < p; ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
   fit.linearPredictor = (x * b).array() - fit.means.dot(b);
   attachConcordance(data, fit);
   if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
@@ -719,7 +752,8 @@ CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptio
   } catch (const std::bad_alloc&) {
     // A ModelError (not an internal error), so that callers add the modality and the CLI exits 2.
     throw ModelError("Cox model: out of memory for " + std::to_string(x.cols()) + " covariates and " +
-                     std::to_string(x.rows()) + " subjects; use fewer covariates (feature screening, "
+                     std::to_string(x.rows()) +
+                     " subjects; use fewer covariates (feature screening, "
                      "elastic-net selection, or a smaller feature set)");
   }
 }
@@ -732,7 +766,8 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
   if (!x.allFinite()) throw InputError("predict survival: covariate values must be finite numbers");
   if (!(confLevel > 0 && confLevel < 1)) throw InputError("predict survival: confidence level must be in (0, 1)");
   Eigen::VectorXd b = fit.coef;
-  for (Eigen::Index j = 0; j < b.size(); ++j) if (!std::isfinite(b(j))) b(j) = 0;
+  for (Eigen::Index j = 0; j < b.size(); ++j)
+    if (!std::isfinite(b(j))) b(j) = 0;
   const Eigen::VectorXd xc = x - fit.means;
   const double risk = std::exp(xc.dot(b));
   const double z = normalQuantile(1 - (1 - confLevel) / 2);
@@ -744,7 +779,12 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
   const bool withInterval = fit.var.size() != 0 && B.xbarHazard.cols() == fit.p;
   SurvivalPrediction out;
   const Eigen::Index m = times.size();
-  out.time = times; out.surv.resize(m); out.se.resize(m); out.lower.resize(m); out.upper.resize(m); out.cumhaz.resize(m);
+  out.time = times;
+  out.surv.resize(m);
+  out.se.resize(m);
+  out.lower.resize(m);
+  out.upper.resize(m);
+  out.cumhaz.resize(m);
   for (Eigen::Index t = 0; t < m; ++t) {
     if (!std::isfinite(times(t)) || times(t) < 0) throw InputError("predict survival: times must be finite and >= 0");
     double h0 = 0, varh = 0;
@@ -755,7 +795,8 @@ SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, 
       varh += B.varHazard(k);
       if (withInterval) q += xc * B.hazard(k) - B.xbarHazard.row(k).transpose();
     }
-    for (Eigen::Index j = 0; j < fit.p; ++j) if (!std::isfinite(fit.coef(j))) q(j) = 0;
+    for (Eigen::Index j = 0; j < fit.p; ++j)
+      if (!std::isfinite(fit.coef(j))) q(j) = 0;
     // q' var q, with each diagonal term as (q_j se_j)^2: for a covariate of extreme magnitude
     // (x ~ 1e298) var_jj underflows to 0 while q_j ~ 1e299 and q_j se_j ~ 1e-2 are representable.
     // Off-diagonal terms are summed as (q_j var_jk) q_k.

@@ -19,22 +19,23 @@
 
 namespace latefuse {
 
-enum class Ties { Efron, Breslow };
+enum class Ties { Efron,
+                  Breslow };
 
 struct CoxOptions {
   Ties ties = Ties::Efron;
-  int maxIter = 20;            // R coxph.control iter.max
-  double eps = 1e-9;           // R coxph.control eps: stop when |1 - loglik_old / loglik_new| <= eps
+  int maxIter = 20;                           // R coxph.control iter.max
+  double eps = 1e-9;                          // R coxph.control eps: stop when |1 - loglik_old / loglik_new| <= eps
   double tolerChol = 1.8189894035458565e-12;  // .Machine$double.eps^0.75
-  double tolerInf = -1;        // < 0: sqrt(eps), as R
-  bool robust = false;         // also compute the Lin–Wei sandwich variance
-  double ridgeTheta = 0;       // R ridge(theta = ...)
-  bool ridgeScale = false;     // R ridge(scale = TRUE)
-  double penalizer = 0;        // lifelines penalizer (l1_ratio 0): theta = n * penalizer, scale = TRUE
-  bool timefix = true;         // R's aeqSurv merging of nearly equal times
-  Eigen::VectorXd init;        // starting coefficients (original units); empty = 0
-  bool allowRotation = true;   // ridge with p > n: the exact rotated fit (see fitCox); false = direct p x p
-  std::vector<std::string> columnNames;  // optional, for messages
+  double tolerInf = -1;                       // < 0: sqrt(eps), as R
+  bool robust = false;                        // also compute the Lin–Wei sandwich variance
+  double ridgeTheta = 0;                      // R ridge(theta = ...)
+  bool ridgeScale = false;                    // R ridge(scale = TRUE)
+  double penalizer = 0;                       // lifelines penalizer (l1_ratio 0): theta = n * penalizer, scale = TRUE
+  bool timefix = true;                        // R's aeqSurv merging of nearly equal times
+  Eigen::VectorXd init;                       // starting coefficients (original units); empty = 0
+  bool allowRotation = true;                  // ridge with p > n: the exact rotated fit (see fitCox); false = direct p x p
+  std::vector<std::string> columnNames;       // optional, for messages
 };
 
 // One row per distinct event time in a stratum: the baseline hazard increment at x = means and
@@ -53,12 +54,12 @@ struct CoxBaseline {
 struct CoxFit {
   Eigen::Index n = 0, p = 0;
   int events = 0;
-  std::vector<bool> redundant;     // collinear columns: coefficient reported as missing (NaN)
-  Eigen::VectorXd coef;            // NaN where redundant
+  std::vector<bool> redundant;  // collinear columns: coefficient reported as missing (NaN)
+  Eigen::VectorXd coef;         // NaN where redundant
   Eigen::VectorXd means;
-  Eigen::MatrixXd var;             // model-based: I^-1, or (I + P)^-1 with a penalty
+  Eigen::MatrixXd var;  // model-based: I^-1, or (I + P)^-1 with a penalty
   Eigen::VectorXd se;
-  Eigen::MatrixXd robustVar;       // empty unless options.robust
+  Eigen::MatrixXd robustVar;  // empty unless options.robust
   Eigen::VectorXd robustSe;
   double loglikInit = 0;           // at the initial coefficients (0 by default: the null model)
   double loglik = 0;               // at the estimate, unpenalised
@@ -68,12 +69,12 @@ struct CoxFit {
   double lrTest = 0, lrDf = 0, lrP = 1;
   double scoreTest = 0, scoreP = 1;
   double waldTest = 0, waldP = 1;
-  double robustWaldTest = 0, robustWaldP = 1;      // with robust
-  double robustScoreTest = 0, robustScoreP = 1;    // with robust
+  double robustWaldTest = 0, robustWaldP = 1;    // with robust
+  double robustScoreTest = 0, robustScoreP = 1;  // with robust
   int iterations = 0;
   bool converged = false;
   std::vector<std::string> warnings;
-  Eigen::VectorXd linearPredictor; // per input row, (x - means)' beta
+  Eigen::VectorXd linearPredictor;  // per input row, (x - means)' beta
   Concordance concordance;
   CoxBaseline baseline;
   Ties ties = Ties::Efron;

@@ -54,12 +54,17 @@ double betaFraction(double a, double b, double x) {
   for (int m = 1; m < 100000; ++m) {
     const int m2 = 2 * m;
     double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d; h *= d * c;
+    d = 1 + aa * d;
+    if (std::fabs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
     aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
+    d = 1 + aa * d;
+    if (std::fabs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < tiny) c = tiny;
     d = 1 / d;
     const double delta = d * c;
     h *= delta;

@@ -5,9 +5,9 @@
 namespace latefuse {
 
 double normalCdf(double z);
-double normalUpper(double z);            // 1 - Phi(z)
-double normalQuantile(double p);         // Phi^{-1}(p), Acklam's algorithm + one Newton step
-double chiSquareUpper(double x, double df);  // P(X > x), X ~ chi-square(df)
+double normalUpper(double z);                       // 1 - Phi(z)
+double normalQuantile(double p);                    // Phi^{-1}(p), Acklam's algorithm + one Newton step
+double chiSquareUpper(double x, double df);         // P(X > x), X ~ chi-square(df)
 double studentTUpperTwoSided(double t, double df);  // P(|T| > |t|)
 
 }  // namespace latefuse

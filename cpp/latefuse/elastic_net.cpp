@@ -14,13 +14,13 @@ namespace latefuse {
 namespace {
 
 // glmnet's internal constants (get_int_parms; coxnet1 multiplies sml by 100 and rescales devmax).
-constexpr double kFdev = 1e-5 * 100.0;          // minimum relative change of dev.ratio over mnl steps
+constexpr double kFdev = 1e-5 * 100.0;            // minimum relative change of dev.ratio over mnl steps
 constexpr double kDevMax = 0.999 * 0.99 / 0.999;  // stop when dev.ratio exceeds this
-constexpr double kMinFlmin = 1e-6;              // smallest lambda.min.ratio
-constexpr double kBig = 9.9e35;                 // "infinite" lambda of the first path step
-constexpr int kMinLambdas = 5;                  // mnlam
-constexpr int kAndersonK = 5;                   // Newton solver: passes per Anderson extrapolation
-constexpr double kMaxExp = 707.4801278003899;       // exp() argument cap: log(DBL_MAX / 10)
+constexpr double kMinFlmin = 1e-6;                // smallest lambda.min.ratio
+constexpr double kBig = 9.9e35;                   // "infinite" lambda of the first path step
+constexpr int kMinLambdas = 5;                    // mnlam
+constexpr int kAndersonK = 5;                     // Newton solver: passes per Anderson extrapolation
+constexpr double kMaxExp = 707.4801278003899;     // exp() argument cap: log(DBL_MAX / 10)
 
 // Dot product with four interleaved accumulators: several times faster than a single running sum
 // (instruction-level parallelism and SIMD; WebAssembly gets no SIMD from Eigen 3.4), and the same summation
@@ -78,7 +78,7 @@ inline double expFixed(double x) {
   const double k = std::floor(x * 1.44269504088896340736 + 0.5);
   const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| <= ln 2 / 2 (plus rounding)
   // Taylor polynomial of degree 13: truncation < 5e-18 relative for |r| <= 0.35.
-  double q = 1.0 / 6227020800.0;                  // 1/13!
+  double q = 1.0 / 6227020800.0;  // 1/13!
   q = q * r + 1.0 / 479001600.0;
   q = q * r + 1.0 / 39916800.0;
   q = q * r + 1.0 / 3628800.0;
@@ -90,7 +90,7 @@ inline double expFixed(double x) {
   q = q * r + 1.0 / 24.0;
   q = q * r + 1.0 / 6.0;
   q = q * r + 0.5;
-  q = q * r * r + r;                               // e^r - 1, then + 1 last (keeps small r accurate)
+  q = q * r * r + r;  // e^r - 1, then + 1 last (keeps small r accurate)
   return std::ldexp(1.0 + q, static_cast<int>(k));
 }
 
@@ -100,7 +100,10 @@ inline double logFixed(double x) {
   constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
   int e = 0;
   double m = std::frexp(x, &e);  // exact
-  if (m < 0.70710678118654752440) { m *= 2; --e; }
+  if (m < 0.70710678118654752440) {
+    m *= 2;
+    --e;
+  }
   // log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^25/25), |s| <= 0.1716: truncation < 1e-20.
   const double s = (m - 1) / (m + 1), s2 = s * s;
   double q = 1.0 / 25;
@@ -146,13 +149,13 @@ std::vector<Eigen::Index> sortRows(const SurvivalData& data) {
 // One coordinate-descent problem: a subset of rows in sorted order, standardised columns.
 struct Problem {
   Eigen::Index m = 0, p = 0;
-  Eigen::MatrixXd x;             // m x p, centred (and scaled when standardising), sorted rows
-  Eigen::VectorXd xs;            // column scales (1 without standardisation)
-  Eigen::VectorXd q, d, dq;      // normalised weights (sum 1), event, q * d
-  std::vector<char> ju;          // column usable (not constant)
-  Eigen::Index first = 0;        // first sorted position inside the risk sets (earlier rows: t < t0)
+  Eigen::MatrixXd x;                   // m x p, centred (and scaled when standardising), sorted rows
+  Eigen::VectorXd xs;                  // column scales (1 without standardisation)
+  Eigen::VectorXd q, d, dq;            // normalised weights (sum 1), event, q * d
+  std::vector<char> ju;                // column usable (not constant)
+  Eigen::Index first = 0;              // first sorted position inside the risk sets (earlier rows: t < t0)
   std::vector<Eigen::Index> groupEnd;  // death group k covers [end_{k-1}, end_k), risk set [start_k, m)
-  Eigen::VectorXd dk;            // death weight per group
+  Eigen::VectorXd dk;                  // death weight per group
 };
 
 // glmnet's cstandard + groups + died. `rows` are input row indices in sorted order.
@@ -161,7 +164,8 @@ Problem makeProblem(const SurvivalData& data, const Eigen::MatrixXd& x, const st
   Problem P;
   P.m = static_cast<Eigen::Index>(rows.size());
   P.p = x.cols();
-  P.q.resize(P.m); P.d.resize(P.m);
+  P.q.resize(P.m);
+  P.d.resize(P.m);
   for (Eigen::Index k = 0; k < P.m; ++k) {
     const Eigen::Index i = rows[static_cast<size_t>(k)];
     P.q(k) = data.w(i);
@@ -260,9 +264,9 @@ bool working(const Problem& P, const Eigen::VectorXd& e, Eigen::VectorXd& w, Eig
 }
 
 struct CoxnetResult {
-  Eigen::MatrixXd ao;           // p x lmu, standardised units
+  Eigen::MatrixXd ao;  // p x lmu, standardised units
   std::vector<double> alm, dev;
-  double dev0 = 0;              // null deviance / (2 sum w)
+  double dev0 = 0;  // null deviance / (2 sum w)
   double lambdaMax = 0;
   long nlp = 0;
   std::vector<std::string> warnings;
@@ -341,7 +345,10 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   // ---- glmnet's outer loop for one lambda ------------------------------------------------------
   auto solveGlmnet = [&](int ilm, double sa, double omal) -> bool {
     for (;;) {
-      if (R.nlp > maxit) { truncated(ilm, passLimit); return false; }
+      if (R.nlp > maxit) {
+        truncated(ilm, passLimit);
+        return false;
+      }
       for (Eigen::Index j : active) as(j) = a(j);
       for (Eigen::Index j = 0; j < p; ++j)
         if (ixx[static_cast<size_t>(j)]) {
@@ -364,7 +371,10 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
         }
         if (R.nlp > maxit) break;
       }
-      if (R.nlp > maxit) { truncated(ilm, passLimit); return false; }
+      if (R.nlp > maxit) {
+        truncated(ilm, passLimit);
+        return false;
+      }
       setRisk();
       if (!working(P, e, w, wr, u)) {
         truncated(ilm, "the Hessian became singular (a subject dominates its risk set; the fit is saturating)");
@@ -372,12 +382,18 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       }
       bool again = false;
       for (Eigen::Index k : active)
-        if (v(k) * (a(k) - as(k)) * (a(k) - as(k)) >= cthr) { again = true; break; }
+        if (v(k) * (a(k) - as(k)) * (a(k) - as(k)) >= cthr) {
+          again = true;
+          break;
+        }
       if (!again) {
         for (Eigen::Index k = 0; k < p; ++k) {
           if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
           ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
-          if (ga(k) > sa * vp(k)) { ixx[static_cast<size_t>(k)] = 1; again = true; }
+          if (ga(k) > sa * vp(k)) {
+            ixx[static_cast<size_t>(k)] = 1;
+            again = true;
+          }
         }
         if (!again) return true;
       }
@@ -554,7 +570,10 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   auto solveNewton = [&](int ilm, double sa, double omal) -> bool {
     double loglik = logLik(P, f, e, u);
     for (;;) {
-      if (R.nlp > maxit) { truncated(ilm, passLimit); return false; }
+      if (R.nlp > maxit) {
+        truncated(ilm, passLimit);
+        return false;
+      }
       hessianColumns();
       aStart = a;
       rho = wr;
@@ -581,7 +600,10 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
         }
         if (R.nlp > maxit) break;
       }
-      if (R.nlp > maxit) { truncated(ilm, passLimit); return false; }
+      if (R.nlp > maxit) {
+        truncated(ilm, passLimit);
+        return false;
+      }
       // Newton direction in eta, then backtracking until the penalised objective does not increase.
       step.setZero();
       double moved = 0;
@@ -611,13 +633,16 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
         t *= 0.5;
       }
       if (!accepted) a = aStart;  // no descent left at this precision: converged
-      working(P, e, w, wr, u);   // gradient wr at the new point (w unused here)
+      working(P, e, w, wr, u);    // gradient wr at the new point (w unused here)
       bool again = accepted && t * t * moved >= cthr;
       if (!again) {
         for (Eigen::Index k = 0; k < p; ++k) {
           if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
           ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
-          if (ga(k) > sa * vp(k)) { ixx[static_cast<size_t>(k)] = 1; again = true; }
+          if (ga(k) > sa * vp(k)) {
+            ixx[static_cast<size_t>(k)] = 1;
+            again = true;
+          }
         }
         if (!again) return true;
       }
@@ -755,7 +780,10 @@ double devianceSorted(const SurvivalData& data, const std::vector<Eigen::Index>&
       if (!include.empty() && !include[static_cast<size_t>(i)]) continue;
       const double wi = data.w(i) * scale, ei = eta(i) - shift;
       s0 += wi * expFixed(std::copysign(std::min(std::fabs(ei), kMaxExp), ei));
-      if (data.event(i) == 1) { deathW += wi; deathEta += wi * ei; }
+      if (data.event(i) == 1) {
+        deathW += wi;
+        deathEta += wi * ei;
+      }
     }
     if (deathW > 0) {
       loglik += deathEta - deathW * logFixed(s0);
@@ -842,7 +870,10 @@ ElasticNetCv cvElasticNetCox(const SurvivalData& data, const Eigen::MatrixXd& x,
     std::vector<char> inFold(static_cast<size_t>(n), 0), outFold(static_cast<size_t>(n), 0);
     for (Eigen::Index i : order) {
       if (out.foldId(i) == k) inFold[static_cast<size_t>(i)] = 1;
-      else { rows.push_back(i); outFold[static_cast<size_t>(i)] = 1; }
+      else {
+        rows.push_back(i);
+        outFold[static_cast<size_t>(i)] = 1;
+      }
     }
     const std::string context = "elastic-net Cox cross-validation (fit without fold " + std::to_string(k + 1) + ")";
     const ElasticNetPath fk = runPath(data, x, rows, options, vp, lambda, context.c_str());

@@ -64,11 +64,12 @@ namespace latefuse {
 // give bit-identical paths and cross-validation results.
 //  * Glmnet: glmnet 4.1's coxnet1 step for step (diagonal Hessian, no line search): identical
 //    iterates, hence the same answer as R even at a loose threshold.
-enum class ElasticNetSolver { Newton, Glmnet };
+enum class ElasticNetSolver { Newton,
+                              Glmnet };
 
 struct ElasticNetOptions {
-  double alpha = 1.0;             // 1 = lasso, 0 = ridge
-  bool standardize = true;        // glmnet's standardize (population SD)
+  double alpha = 1.0;       // 1 = lasso, 0 = ridge
+  bool standardize = true;  // glmnet's standardize (population SD)
   int nLambda = 100;
   double lambdaMinRatio = 0;      // 0 = glmnet's default (1e-4 if n >= p, else 1e-2)
   Eigen::VectorXd lambda;         // user sequence, strictly decreasing, > 0; empty = automatic path
@@ -80,12 +81,12 @@ struct ElasticNetOptions {
 };
 
 struct ElasticNetPath {
-  Eigen::VectorXd lambda;         // decreasing; as glmnet reports it
-  Eigen::MatrixXd beta;           // p x lambda.size(), original units
-  Eigen::VectorXd devRatio;       // fraction of null deviance explained at each lambda
-  Eigen::VectorXi df;             // non-zero coefficients at each lambda
-  double nullDeviance = 0;        // 2 (l_saturated - l(0)) with the case weights as given
-  long passes = 0;                // coordinate passes used (glmnet's npasses)
+  Eigen::VectorXd lambda;    // decreasing; as glmnet reports it
+  Eigen::MatrixXd beta;      // p x lambda.size(), original units
+  Eigen::VectorXd devRatio;  // fraction of null deviance explained at each lambda
+  Eigen::VectorXi df;        // non-zero coefficients at each lambda
+  double nullDeviance = 0;   // 2 (l_saturated - l(0)) with the case weights as given
+  long passes = 0;           // coordinate passes used (glmnet's npasses)
   double alpha = 1;
   bool standardize = true;
   std::vector<std::string> warnings;  // e.g. path truncated (no convergence)
@@ -108,14 +109,15 @@ Eigen::VectorXd interpolateCoefficients(const ElasticNetPath& path, double lambd
 // -sum_k D_k log D_k over distinct event times.
 double coxnetDeviance(const SurvivalData& data, const Eigen::VectorXd& eta);
 
-enum class LambdaRule { Min, OneSE };
+enum class LambdaRule { Min,
+                        OneSE };
 
 struct ElasticNetCvOptions {
   int folds = 10;
   uint64_t seed = 1;
-  bool stratified = true;         // assignFoldsStratified on the event indicator (folds.hpp)
-  Eigen::VectorXi foldId;         // 0-based fold per row; overrides folds/seed/stratified
-  bool grouped = true;            // grouped deviance (cv.glmnet default) or ungrouped
+  bool stratified = true;  // assignFoldsStratified on the event indicator (folds.hpp)
+  Eigen::VectorXi foldId;  // 0-based fold per row; overrides folds/seed/stratified
+  bool grouped = true;     // grouped deviance (cv.glmnet default) or ungrouped
   LambdaRule rule = LambdaRule::Min;
 };
 
@@ -131,11 +133,11 @@ struct ElasticNetCvOptions {
 // cvm <= cvm(lambda_min) + cvsd(lambda_min). Lower cvm = better.
 // Throws ModelError when a fold has no events (use fewer folds).
 struct ElasticNetCv {
-  ElasticNetPath fit;             // full data
-  Eigen::VectorXd cvm, cvsd;      // per lambda of fit
-  Eigen::MatrixXd cvraw;          // folds x lambda, per unit event weight
-  Eigen::VectorXd foldWeight;     // W_k
-  Eigen::VectorXi foldId;         // 0-based
+  ElasticNetPath fit;          // full data
+  Eigen::VectorXd cvm, cvsd;   // per lambda of fit
+  Eigen::MatrixXd cvraw;       // folds x lambda, per unit event weight
+  Eigen::VectorXd foldWeight;  // W_k
+  Eigen::VectorXi foldId;      // 0-based
   Eigen::Index indexMin = 0, index1se = 0, indexChosen = 0;
   double lambdaMin = 0, lambda1se = 0, lambdaChosen = 0;
   bool grouped = true;

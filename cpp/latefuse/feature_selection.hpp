@@ -48,13 +48,14 @@
 
 namespace latefuse {
 
-enum class UnivariateTest { Wald, LikelihoodRatio };
+enum class UnivariateTest { Wald,
+                            LikelihoodRatio };
 
 enum class FeatureStatus {
-  LowVariability,      // dropped by the IQR filter
-  NotTestable,         // univariate Cox impossible (see warnings)
-  NotSignificant,      // q >= maxQ
-  RejectedForward,     // p >= forwardP in the forward model
+  LowVariability,   // dropped by the IQR filter
+  NotTestable,      // univariate Cox impossible (see warnings)
+  NotSignificant,   // q >= maxQ
+  RejectedForward,  // p >= forwardP in the forward model
   Selected,
   SelectedByFallback,  // added to reach minSelected (or the elastic-net fallback)
   ElasticNetZero,      // coefficient 0 at the chosen lambda of the elastic-net selection
@@ -63,13 +64,13 @@ const char* featureStatusName(FeatureStatus status);  // "low_variability", "not
 
 struct ScreeningOptions {
   bool iqrFilter = true;
-  double minIqr = 0.1;                 // drop when IQR of the min–max scaled column <= this
+  double minIqr = 0.1;  // drop when IQR of the min–max scaled column <= this
   UnivariateTest test = UnivariateTest::Wald;
   PAdjustMethod adjust = PAdjustMethod::BH;
-  double maxQ = 0.05;                  // keep q < maxQ
+  double maxQ = 0.05;  // keep q < maxQ
   bool forward = false;
-  double forwardPenalizer = 0.01;      // lifelines penalizer of the forward models
-  double forwardP = 0.05;              // keep p < forwardP in the forward model
+  double forwardPenalizer = 0.01;  // lifelines penalizer of the forward models
+  double forwardP = 0.05;          // keep p < forwardP in the forward model
   int minSelected = 0;
   Ties ties = Ties::Efron;
 };
@@ -81,12 +82,12 @@ struct UnivariateCox {
 
 struct FeatureScreen {
   std::vector<std::string> names;
-  Eigen::VectorXd iqr;                 // of the min–max scaled column (NaN if constant/empty)
+  Eigen::VectorXd iqr;                    // of the min–max scaled column (NaN if constant/empty)
   std::vector<UnivariateCox> univariate;  // coef etc. NaN when not fitted
-  Eigen::VectorXd p, q;                // NaN when not tested
-  Eigen::VectorXd forwardP;            // p in the forward model when offered, else NaN
+  Eigen::VectorXd p, q;                   // NaN when not tested
+  Eigen::VectorXd forwardP;               // p in the forward model when offered, else NaN
   std::vector<FeatureStatus> status;
-  std::vector<int> selected;           // column indices, in order of selection (increasing p)
+  std::vector<int> selected;  // column indices, in order of selection (increasing p)
   std::vector<std::string> warnings;
 };
 
@@ -106,17 +107,17 @@ UnivariateCox univariateLogistic(const Eigen::VectorXd& y, const Eigen::VectorXd
 
 struct ElasticNetSelectionOptions {
   bool enabled = false;
-  double alpha = 1;                    // 1 = lasso; (0, 1]
+  double alpha = 1;  // 1 = lasso; (0, 1]
   LambdaRule rule = LambdaRule::Min;
-  int folds = 5;                       // K of the cross-validation
+  int folds = 5;  // K of the cross-validation
 };
 
 struct ElasticNetSelection {
   bool used = false;
-  std::vector<int> selected;           // column indices, ascending
-  bool fallback = false;               // no column was non-zero: the first to enter the path
+  std::vector<int> selected;                        // column indices, ascending
+  bool fallback = false;                            // no column was non-zero: the first to enter the path
   double lambda = 0, lambdaMin = 0, lambda1se = 0;  // the chosen one, and both rules' values
-  Eigen::VectorXd coef;                // at the chosen lambda (original units)
+  Eigen::VectorXd coef;                             // at the chosen lambda (original units)
   std::vector<std::string> warnings;
 };
 

@@ -21,16 +21,18 @@
 
 namespace latefuse {
 
-enum class FeatureType { Continuous, Binary, Categorical };
+enum class FeatureType { Continuous,
+                         Binary,
+                         Categorical };
 
 struct FeatureSummary {
-  std::string name;                  // the raw column (for a categorical column: its name, not a dummy's)
+  std::string name;  // the raw column (for a categorical column: its name, not a dummy's)
   std::string modality;
   FeatureType type = FeatureType::Continuous;
-  int patients = 0;                  // training patients with a value
+  int patients = 0;                           // training patients with a value
   double min = 0, max = 0, p01 = 0, p99 = 0;  // binary/continuous only
-  std::vector<std::string> levels;   // categorical only (the encoding's levels)
-  std::string unit, description;     // optional (empty = not stated)
+  std::vector<std::string> levels;            // categorical only (the encoding's levels)
+  std::string unit, description;              // optional (empty = not stated)
 };
 
 // What a person says about a feature (a row of the feature-info file).

@@ -82,7 +82,6 @@ void meanSd(const Eigen::VectorXd& v, double& mean, double& sd) {
   sd = n > 1 ? std::sqrt((v.array() - mean).square().sum() / (n - 1)) : 0.0;
 }
 
-
 CoxOptions ridgeCox(const RidgeOptions& r, Ties ties) {
   CoxOptions o;
   o.ties = ties;
@@ -283,7 +282,6 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   return mm;
 }
 
-
 }  // namespace
 
 std::vector<int> patternModalities(int mask, int modalityCount) {
@@ -468,7 +466,7 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
   const Eigen::MatrixXi present = modalityPresence(c, o.presence);
   const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
   std::vector<int> mask(static_cast<size_t>(nt), 0);
-  std::vector<std::vector<int>> withModality(static_cast<size_t>(M));    // cohort rows
+  std::vector<std::vector<int>> withModality(static_cast<size_t>(M));       // cohort rows
   std::vector<std::vector<Eigen::Index>> position(static_cast<size_t>(M));  // their positions in trainRows
   for (Eigen::Index k = 0; k < nt; ++k) {
     const int r = trainRows[static_cast<size_t>(k)];
@@ -630,7 +628,10 @@ std::pair<int, int> resolvePattern(const FusionModel& fm, int mask) {
     const Integrator& in = fm.integrators[k];
     if (in.pattern & ~mask) continue;  // not a sub-combination
     if (in.pattern == mask) return {static_cast<int>(k), mask};
-    if (best < 0) { best = static_cast<int>(k); continue; }
+    if (best < 0) {
+      best = static_cast<int>(k);
+      continue;
+    }
     const Integrator& b = fm.integrators[static_cast<size_t>(best)];
     const int pi = popcount(in.pattern), pb = popcount(b.pattern);
     if (pi > pb || (pi == pb && (in.patients > b.patients || (in.patients == b.patients && in.pattern < b.pattern))))
@@ -708,7 +709,7 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
         col += xm.cols();
       }
       const Eigen::VectorXd lp = fm.outcome == OutcomeType::Binary ? logisticLinearPredictor(fm.early.logit, x, true)
-                                                                    : coxLinearPredictor(fm.early.fit, x);
+                                                                   : coxLinearPredictor(fm.early.fit, x);
       for (size_t k = 0; k < at.size(); ++k) {
         s.early(at[k]) = lp(static_cast<Eigen::Index>(k));
         s.earlyScored[static_cast<size_t>(at[k])] = true;

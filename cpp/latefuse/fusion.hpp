@@ -103,16 +103,17 @@ namespace latefuse {
 
 struct SimulatedCohort;
 
-enum class OutcomeType { Survival, Binary };
+enum class OutcomeType { Survival,
+                         Binary };
 const char* outcomeTypeName(OutcomeType type);  // "survival", "binary"
 
 struct Cohort {
-  std::vector<std::string> ids;            // one per patient (for messages)
+  std::vector<std::string> ids;  // one per patient (for messages)
   OutcomeType outcome = OutcomeType::Survival;
-  Eigen::VectorXd time, event;             // needed for the training rows only; Binary: event = y (0/1), time unused
-  Eigen::MatrixXd x;                       // patients x columns, NaN = missing
+  Eigen::VectorXd time, event;  // needed for the training rows only; Binary: event = y (0/1), time unused
+  Eigen::MatrixXd x;            // patients x columns, NaN = missing
   std::vector<std::string> columns;
-  std::vector<int> columnModality;         // index into modalities, one per column
+  std::vector<int> columnModality;  // index into modalities, one per column
   std::vector<std::string> modalities;
 };
 
@@ -122,23 +123,26 @@ Cohort cohortFromSimulation(const SimulatedCohort& simulated);
 // The largest number of modalities: 2^8 - 1 = 255 possible integrators.
 constexpr int kMaxModalities = 8;
 
-enum class PresenceRule { Any, All };
-enum class Scaling { ZScore, MinMax, None };
+enum class PresenceRule { Any,
+                          All };
+enum class Scaling { ZScore,
+                     MinMax,
+                     None };
 
 // n x M, 1 where the patient has the modality. Throws InputError for an inconsistent cohort.
 Eigen::MatrixXi modalityPresence(const Cohort& cohort, PresenceRule rule);
 
 struct RidgeOptions {
-  double penalizer = 0.1;    // lifelines CoxPHFitter(penalizer = ..., l1_ratio = 0); used when > 0
-  double theta = 0;          // R ridge(theta = ...) when penalizer == 0
-  bool scale = false;        // R ridge(scale = ...)
+  double penalizer = 0.1;  // lifelines CoxPHFitter(penalizer = ..., l1_ratio = 0); used when > 0
+  double theta = 0;        // R ridge(theta = ...) when penalizer == 0
+  bool scale = false;      // R ridge(scale = ...)
 };
 
 struct FusionOptions {
   PresenceRule presence = PresenceRule::Any;
-  double outlierZ = 0;                 // 0 = no outlier step
+  double outlierZ = 0;  // 0 = no outlier step
   Scaling scaling = Scaling::ZScore;
-  bool selectFeatures = false;         // univariate screening (exclusive with elasticNet.enabled)
+  bool selectFeatures = false;  // univariate screening (exclusive with elasticNet.enabled)
   ScreeningOptions screening = [] { ScreeningOptions s; s.minSelected = 1; return s; }();
   ElasticNetSelectionOptions elasticNet;  // enabled = cross-validated elastic-net selection (survival only)
   RidgeOptions submodel;
@@ -155,37 +159,37 @@ struct FusionOptions {
 struct ModalityModel {
   std::string name;
   int index = 0;
-  std::vector<int> columns;            // cohort columns of the modality that are used (non-empty in training)
-  Eigen::VectorXd imputeMedian;        // per used column: raw training median (0/1 columns: the mode)
-  std::vector<bool> binaryColumn;      // per used column: every training value is 0 or 1 (no outlier step)
+  std::vector<int> columns;        // cohort columns of the modality that are used (non-empty in training)
+  Eigen::VectorXd imputeMedian;    // per used column: raw training median (0/1 columns: the mode)
+  std::vector<bool> binaryColumn;  // per used column: every training value is 0 or 1 (no outlier step)
   double outlierZ = 0;
   Eigen::VectorXd outlierMean, outlierSd, outlierMedian;  // outlier step (empty when off)
-  Eigen::VectorXd center, scale;       // scaling: (x - center) / scale
-  std::vector<int> selected;           // positions in `columns` fed to the submodel
-  std::vector<FeatureStatus> status;   // screening outcome per used column (Selected when no screening)
-  ElasticNetSelection elasticNet;      // the selection's lambdas (elasticNet.used = false otherwise)
-  CoxFit fit;                          // survival: the submodel on the selected, preprocessed columns
-  LogisticFit logit;                   // binary: the submodel (coef = intercept, then the selected columns)
-  double scoreMean = 0, scoreSd = 1;   // of the in-sample training scores (standardises new patients)
+  Eigen::VectorXd center, scale;                          // scaling: (x - center) / scale
+  std::vector<int> selected;                              // positions in `columns` fed to the submodel
+  std::vector<FeatureStatus> status;                      // screening outcome per used column (Selected when no screening)
+  ElasticNetSelection elasticNet;                         // the selection's lambdas (elasticNet.used = false otherwise)
+  CoxFit fit;                                             // survival: the submodel on the selected, preprocessed columns
+  LogisticFit logit;                                      // binary: the submodel (coef = intercept, then the selected columns)
+  double scoreMean = 0, scoreSd = 1;                      // of the in-sample training scores (standardises new patients)
   int trainingPatients = 0, trainingEvents = 0;
   std::vector<std::string> warnings;
 };
 
 struct Integrator {
-  int pattern = 0;                     // bitmask over modalities
-  std::vector<int> modalities;         // ascending
-  CoxFit fit;                          // survival: on standardised scores, columns in `modalities` order
-  LogisticFit logit;                   // binary: the same, with an intercept first
-  int patients = 0;                    // training patients with every modality of the pattern
+  int pattern = 0;              // bitmask over modalities
+  std::vector<int> modalities;  // ascending
+  CoxFit fit;                   // survival: on standardised scores, columns in `modalities` order
+  LogisticFit logit;            // binary: the same, with an intercept first
+  int patients = 0;             // training patients with every modality of the pattern
 };
 
 struct EarlyFusionModel {
   bool fitted = false;
-  std::vector<int> columns;            // cohort columns, modality by modality
-  std::vector<int> columnOwner;        // modality of each column
-  std::vector<int> columnPosition;     // position of the column in its ModalityModel::columns
-  CoxFit fit;                          // survival
-  LogisticFit logit;                   // binary (intercept first)
+  std::vector<int> columns;         // cohort columns, modality by modality
+  std::vector<int> columnOwner;     // modality of each column
+  std::vector<int> columnPosition;  // position of the column in its ModalityModel::columns
+  CoxFit fit;                       // survival
+  LogisticFit logit;                // binary (intercept first)
   int trainingPatients = 0;
 };
 
@@ -194,7 +198,7 @@ struct FusionModel {
   std::vector<std::string> modalities, columns;
   std::vector<int> columnModality;
   FusionOptions options;
-  std::vector<ModalityModel> models;   // one per modality
+  std::vector<ModalityModel> models;  // one per modality
   std::vector<Integrator> integrators;
   EarlyFusionModel early;
   // Cross-fitting fold (0-based) of each training patient, in the order of fitFusion's trainRows;
@@ -213,13 +217,13 @@ struct FusionModel {
 FusionModel fitFusion(const Cohort& cohort, const std::vector<int>& trainRows, const FusionOptions& options = {});
 
 struct FusionScores {
-  Eigen::VectorXd fused;               // late-fusion score per requested row (higher = higher risk)
-  Eigen::MatrixXd unimodal;            // rows x M standardised unimodal scores, NaN where absent
-  Eigen::VectorXi pattern;             // bitmask of present modalities
-  Eigen::VectorXi integrator;          // index into FusionModel::integrators, -1 = single modality
-  Eigen::VectorXi usedPattern;         // the modalities actually combined (differs on fallback)
-  Eigen::MatrixXd contribution;        // rows x M: modalityContributions, NaN for modalities not used
-  Eigen::VectorXd early;               // early-fusion score, NaN where not scored
+  Eigen::VectorXd fused;         // late-fusion score per requested row (higher = higher risk)
+  Eigen::MatrixXd unimodal;      // rows x M standardised unimodal scores, NaN where absent
+  Eigen::VectorXi pattern;       // bitmask of present modalities
+  Eigen::VectorXi integrator;    // index into FusionModel::integrators, -1 = single modality
+  Eigen::VectorXi usedPattern;   // the modalities actually combined (differs on fallback)
+  Eigen::MatrixXd contribution;  // rows x M: modalityContributions, NaN for modalities not used
+  Eigen::VectorXd early;         // early-fusion score, NaN where not scored
   std::vector<bool> earlyScored;
 };
 

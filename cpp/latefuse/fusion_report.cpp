@@ -11,11 +11,11 @@
 #include "latefuse/calibration.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/distributions.hpp"
-#include "latefuse/logistic.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/follow_up.hpp"
 #include "latefuse/kaplan_meier.hpp"
+#include "latefuse/logistic.hpp"
 #include "latefuse/logrank.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/rank_correlation.hpp"
@@ -57,7 +57,6 @@ std::string patientLabel(const Cohort& c, int row) {
   return number;
 }
 
-
 SurvivalData subsetData(const SurvivalData& d, const std::vector<Eigen::Index>& at) {
   SurvivalData out;
   out.time.resize(static_cast<Eigen::Index>(at.size()));
@@ -80,7 +79,6 @@ Eigen::MatrixXd subsetRows(const Eigen::MatrixXd& m, const std::vector<Eigen::In
   for (size_t k = 0; k < at.size(); ++k) out.row(static_cast<Eigen::Index>(k)) = m.row(at[k]);
   return out;
 }
-
 
 double meanOf(const std::vector<double>& v) {
   if (v.empty()) return kNaN;
@@ -130,7 +128,7 @@ class Progress {
 struct ScoredModel {
   std::string name, kind;
   int pattern = 0;
-  int integrator = -1;      // kind "integrator": its index in FusionModel::integrators
+  int integrator = -1;  // kind "integrator": its index in FusionModel::integrators
   Eigen::VectorXd score;
   Eigen::MatrixXd survival;
   Eigen::VectorXd logOdds;  // binary outcomes: the log-odds of the model behind each patient's probability
@@ -1256,9 +1254,7 @@ json groupSetJson(const RiskGroupSet& set, const Eigen::VectorXd& horizons) {
                         {"proportion", num(g.proportion)},
                         {"proportion_lower", num(g.proportionLower)},
                         {"proportion_upper", num(g.proportionUpper)}});
-    return {{"groups", groups}, {"test", "chi-square test of equal proportions (Pearson, no continuity correction)"},
-            {"chisq", num(set.chisq)}, {"chisq_df", set.df}, {"chisq_p", num(set.proportionP)},
-            {"logrank_chisq", nullptr}, {"logrank_df", nullptr}, {"logrank_p", nullptr}, {"warnings", set.warnings}};
+    return {{"groups", groups}, {"test", "chi-square test of equal proportions (Pearson, no continuity correction)"}, {"chisq", num(set.chisq)}, {"chisq_df", set.df}, {"chisq_p", num(set.proportionP)}, {"logrank_chisq", nullptr}, {"logrank_df", nullptr}, {"logrank_p", nullptr}, {"warnings", set.warnings}};
   }
   for (const auto& g : set.groups) {
     json at = json::array();
@@ -1275,8 +1271,7 @@ json groupSetJson(const RiskGroupSet& set, const Eigen::VectorXd& horizons) {
                       {"median_upper", num(g.medianUpper)},
                       {"survival_at", at}});
   }
-  return {{"groups", groups}, {"logrank_chisq", num(set.chisq)}, {"logrank_df", set.df}, {"logrank_p", num(set.logRankP)},
-          {"warnings", set.warnings}};
+  return {{"groups", groups}, {"logrank_chisq", num(set.chisq)}, {"logrank_df", set.df}, {"logrank_p", num(set.logRankP)}, {"warnings", set.warnings}};
 }
 
 json ridgeJson(const RidgeOptions& r) {
@@ -1319,7 +1314,8 @@ json settingsJson(const EvaluationOptions& o, const FusionReport& rep) {
           {"presence", f.presence == PresenceRule::Any ? "any" : "all"},
           {"outlier_z", f.outlierZ},
           {"scaling", scalingName(f.scaling)},
-          {"selection", f.elasticNet.enabled ? "elasticnet" : f.selectFeatures ? "screen" : "none"},
+          {"selection", f.elasticNet.enabled ? "elasticnet" : f.selectFeatures ? "screen"
+                                                                               : "none"},
           {"screening", screening},
           {"elastic_net", elasticNet},
           {"submodel", ridgeJson(f.submodel)},
@@ -1340,8 +1336,7 @@ json settingsJson(const EvaluationOptions& o, const FusionReport& rep) {
 json patternsJson(const std::vector<PatternSummary>& ps, const std::vector<std::string>& modalities) {
   json a = json::array();
   for (const auto& p : ps) {
-    json e = {{"modalities", names(modalities, p.pattern)}, {"patients", p.patients}, {"events", p.events},
-              {"integrator", p.integrator}};
+    json e = {{"modalities", names(modalities, p.pattern)}, {"patients", p.patients}, {"events", p.events}, {"integrator", p.integrator}};
     e["scored_by"] = names(modalities, p.usedPattern);
     e["fallback"] = p.usedPattern != p.pattern;
     a.push_back(e);
@@ -1399,8 +1394,7 @@ json crossFittingJson(const FusionReport& rep, const Cohort& c) {
 json followUpJson(const Cohort& c, const std::vector<int>& rows) {
   if (rows.empty()) return nullptr;
   const FollowUp f = medianFollowUp(survivalRows(c, rows));
-  return {{"n", f.n}, {"censored", f.censored}, {"median", num(f.median)}, {"lower", num(f.lower)}, {"upper", num(f.upper)},
-          {"max_time", num(f.maxTime)}};
+  return {{"n", f.n}, {"censored", f.censored}, {"median", num(f.median)}, {"lower", num(f.lower)}, {"upper", num(f.upper)}, {"max_time", num(f.maxTime)}};
 }
 
 // Missing cells of each modality's columns among the training and test patients who have it.
@@ -1412,8 +1406,7 @@ json missingCellsJson(const FusionReport& rep, const Cohort& c) {
   auto one = [](const MissingCells& mc) { return json{{"patients", mc.patients}, {"cells", mc.cells}, {"missing", mc.missing}}; };
   json out = json::array();
   for (int k = 0; k < m; ++k)
-    out.push_back({{"modality", c.modalities[static_cast<size_t>(k)]}, {"train", one(train[static_cast<size_t>(k)])},
-                   {"test", one(test[static_cast<size_t>(k)])}});
+    out.push_back({{"modality", c.modalities[static_cast<size_t>(k)]}, {"train", one(train[static_cast<size_t>(k)])}, {"test", one(test[static_cast<size_t>(k)])}});
   return out;
 }
 
@@ -1447,25 +1440,23 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
   out["modalities"] = mods;
   json models = json::array();
   for (const auto& m : rep.models)
-    models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test, binary)},
-                      {"common", subsetJson(m.common, binary)}, {"scored", m.hasScored ? subsetJson(m.scored, binary) : json(nullptr)}});
+    models.push_back({{"name", m.name}, {"kind", m.kind}, {"modalities", names(mods, m.pattern)}, {"test", subsetJson(m.test, binary)}, {"common", subsetJson(m.common, binary)}, {"scored", m.hasScored ? subsetJson(m.scored, binary) : json(nullptr)}});
   out["models"] = models;
   out["reference_horizon"] = num(rep.referenceHorizon);
   out["integrators"] = integratorsJson(rep, c);
   out["cross_fitting"] = crossFittingJson(rep, c);
   json cmp = json::array();
   for (const auto& k : rep.comparisons)
-    cmp.push_back({{"name", k.name}, {"a", k.a}, {"b", k.b.empty() ? json(nullptr) : json(k.b)}, {"n", k.n}, {"c_a", num(k.cA)},
-                   {"c_b", num(k.cB)}, {"delta_c", num(k.delta)}, {"lower", num(k.lower)}, {"upper", num(k.upper)},
-                   {"bootstrap_failed", k.failed}, {"warnings", k.warnings}});
+    cmp.push_back({{"name", k.name}, {"a", k.a}, {"b", k.b.empty() ? json(nullptr) : json(k.b)}, {"n", k.n}, {"c_a", num(k.cA)}, {"c_b", num(k.cB)}, {"delta_c", num(k.delta)}, {"lower", num(k.lower)}, {"upper", num(k.upper)}, {"bootstrap_failed", k.failed}, {"warnings", k.warnings}});
   out["comparisons"] = cmp;
   const RiskGroupReport& rg = rep.riskGroups;
   out["risk_groups"] = {
       {"method", riskGroupingName(rg.method)},
       {"optimistic", rg.optimistic},
       {"note", rg.optimistic ? std::string(binary ? "cut-point chosen to minimise the TRAINING chi-square p" : "cut-point chosen to minimise the TRAINING log-rank p") + " over the 33rd-67th training percentiles "
-                               "(the reference study's search): optimistic; only the test p is honest" : std::string(
-                               "cut-points from the training patients' late-fusion scores only, applied unchanged to the test patients")},
+                                                                                                                                                                         "(the reference study's search): optimistic; only the test p is honest"
+                             : std::string(
+                                   "cut-points from the training patients' late-fusion scores only, applied unchanged to the test patients")},
       {"cutpoints", numbers(rg.cutpoints)},
       {"chosen_percentile", num(rg.chosenPercentile)},
       {"train", groupSetJson(rg.train, rep.horizons)},
@@ -1483,11 +1474,9 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
     for (size_t k = 0; k < t.terms.size(); ++k) {
       const CoefficientRow& r = t.rows[k];
       if (binary)
-        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"or", num(r.hr)}, {"or_lower", num(r.hrLower)},
-                         {"or_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
+        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"or", num(r.hr)}, {"or_lower", num(r.hrLower)}, {"or_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
       else
-        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"hr", num(r.hr)}, {"hr_lower", num(r.hrLower)},
-                         {"hr_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
+        terms.push_back({{"name", t.terms[k]}, {"coef", num(r.coef)}, {"se", num(r.se)}, {"hr", num(r.hr)}, {"hr_lower", num(r.hrLower)}, {"hr_upper", num(r.hrUpper)}, {"z", num(r.z)}, {"p", num(r.p)}});
     }
     coef.push_back({{"model", t.model}, {"kind", t.kind}, {"terms", terms}});
   }
@@ -1521,8 +1510,7 @@ nlohmann::json fusionReportToJson(const FusionReport& rep, const Cohort& c) {
     for (size_t k = 0; k < rep.testRows.size(); ++k) col.push_back(num(rep.testScores.contribution(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(m))));
     contributions[mods[m]] = col;
   }
-  out["test_patients"] = {{"ids", ids},   {"late_score", late}, {"risk_group", group},
-                          {"risk", risk}, {"scored_by", by},    {"contributions", contributions}};
+  out["test_patients"] = {{"ids", ids}, {"late_score", late}, {"risk_group", group}, {"risk", risk}, {"scored_by", by}, {"contributions", contributions}};
   out["decision_curve"] = fusionDecisionCurvesToJson(rep.decisionCurve, rep.options.seed);
   out["warnings"] = rep.warnings;
   return out;

@@ -112,32 +112,34 @@
 
 namespace latefuse {
 
-enum class RiskGrouping { Median, Tertiles, OptimisticSearch };
+enum class RiskGrouping { Median,
+                          Tertiles,
+                          OptimisticSearch };
 RiskGrouping parseRiskGrouping(const std::string& name);  // "median", "tertiles", "optimistic"; InputError otherwise
 const char* riskGroupingName(RiskGrouping grouping);
 
 struct EvaluationOptions {
   FusionOptions fusion;
-  Eigen::VectorXi testIndicator;   // one per patient: 1 = test, 0 = train; empty = seeded random split
-  double testFraction = 0.3;       // random split: fraction of the events and of the censored in test
+  Eigen::VectorXi testIndicator;  // one per patient: 1 = test, 0 = train; empty = seeded random split
+  double testFraction = 0.3;      // random split: fraction of the events and of the censored in test
   // Categorical columns of the cohort (their x columns hold level codes): one-hot encoded with an
   // encoding fitted on the training rows of the split (categorical.hpp), before anything else is
   // fitted. Each repeated-CV fold is encoded afresh on ITS training rows (only the reference level,
   // hence which dummy is dropped, can differ from the holdout encoding).
   std::vector<CategoricalColumn> categorical;
   uint64_t seed = 1;
-  int cvFolds = 0;                 // 0 = no cross-validation; else >= 2
+  int cvFolds = 0;  // 0 = no cross-validation; else >= 2
   int cvRepeats = 1;
-  int bootstrap = 1000;            // replicates for the CI of C (0 = no interval)
-  int permutations = 1000;         // permutations for the p of C (0 = no p)
+  int bootstrap = 1000;     // replicates for the CI of C (0 = no interval)
+  int permutations = 1000;  // permutations for the p of C (0 = no p)
   double confLevel = 0.95;
-  Eigen::VectorXd horizons;        // empty = quartiles (type 7) of the training event times, 3 significant digits (as model_json.hpp)
-  double tau = 0;                  // Uno's C truncation; 0 = the largest horizon; +inf = none
-  int ibsPoints = 20;              // IBS grid: this many times from the 10th to the 80th training event-time percentile
+  Eigen::VectorXd horizons;  // empty = quartiles (type 7) of the training event times, 3 significant digits (as model_json.hpp)
+  double tau = 0;            // Uno's C truncation; 0 = the largest horizon; +inf = none
+  int ibsPoints = 20;        // IBS grid: this many times from the 10th to the 80th training event-time percentile
   RiskGrouping riskGroups = RiskGrouping::Median;
   bool referenceCompatible = false;  // label only: the caller put referenceCompatibleFusionOptions() in `fusion`
-  int chunk = 50;                  // resampling replicates between progress reports
-  double decisionHorizon = 0;      // decision curves (fusion_decision_curve.hpp): 0 = the middle of `horizons`
+  int chunk = 50;                    // resampling replicates between progress reports
+  double decisionHorizon = 0;        // decision curves (fusion_decision_curve.hpp): 0 = the middle of `horizons`
 };
 
 // The reference study's settings (see above), starting from `base`.
@@ -152,7 +154,7 @@ struct SubsetMetrics {
   double c = 0, cLower = 0, cUpper = 0, permutationP = 0;  // NaN when not available
   int bootstrapFailed = 0;
   double unoC = 0;
-  std::vector<AucAt> auc;          // one per horizon (NaN where outside the subset's follow-up)
+  std::vector<AucAt> auc;  // one per horizon (NaN where outside the subset's follow-up)
   double ibs = 0;
   // Binary outcomes only (NaN otherwise): cases/controls, DeLong SE and CI of the AUC (= c), Brier
   // score of the predicted probabilities, logistic calibration intercept and slope.
@@ -162,17 +164,17 @@ struct SubsetMetrics {
 };
 
 struct ModelEvaluation {
-  std::string name;                // "radiomics", "integrator radiomics+genomic", "late fusion", "early fusion"
-  std::string kind;                // "unimodal", "integrator", "late", "early"
+  std::string name;  // "radiomics", "integrator radiomics+genomic", "late fusion", "early fusion"
+  std::string kind;  // "unimodal", "integrator", "late", "early"
   std::vector<std::string> modalities;
-  int pattern = 0;                 // bitmask of the modalities
+  int pattern = 0;  // bitmask of the modalities
   SubsetMetrics test, common;
-  bool hasScored = false;          // integrators: `scored` = the test patients this integrator scored
+  bool hasScored = false;  // integrators: `scored` = the test patients this integrator scored
   SubsetMetrics scored;
 };
 
 struct CIndexComparison {
-  std::string name, a, b;          // delta = C(a) - C(b)
+  std::string name, a, b;  // delta = C(a) - C(b)
   int n = 0;
   double cA = 0, cB = 0, delta = 0, lower = 0, upper = 0;  // NaN when not available
   int failed = 0;
@@ -180,11 +182,11 @@ struct CIndexComparison {
 };
 
 struct RiskGroupSummary {
-  std::string label;               // "low", "high" / "low", "intermediate", "high"
+  std::string label;  // "low", "high" / "low", "intermediate", "high"
   int n = 0;
   double events = 0;
   double median = 0, medianLower = 0, medianUpper = 0;
-  std::vector<double> survival, lower, upper;  // at the horizons
+  std::vector<double> survival, lower, upper;                       // at the horizons
   double proportion = 0, proportionLower = 0, proportionUpper = 0;  // binary: cases / n with its Wilson CI
 };
 
@@ -200,8 +202,8 @@ struct RiskGroupSet {
 struct RiskGroupReport {
   RiskGrouping method = RiskGrouping::Median;
   bool optimistic = false;
-  std::vector<double> cutpoints;   // on the late-fusion score, from training patients only
-  double chosenPercentile = 0;     // the optimistic search's percentile (NaN otherwise)
+  std::vector<double> cutpoints;  // on the late-fusion score, from training patients only
+  double chosenPercentile = 0;    // the optimistic search's percentile (NaN otherwise)
   RiskGroupSet train, test;
 };
 
@@ -219,13 +221,13 @@ struct CoefficientTable {
 struct PatternSummary {
   int pattern = 0;
   int patients = 0, events = 0;
-  bool integrator = false;         // train: an integrator was fitted for exactly this pattern
-  int usedPattern = 0;             // test: the modalities actually combined (differs on fallback)
+  bool integrator = false;  // train: an integrator was fitted for exactly this pattern
+  int usedPattern = 0;      // test: the modalities actually combined (differs on fallback)
 };
 
 struct CrossValidationModel {
   std::string name, kind;
-  Eigen::MatrixXd testC, commonC;  // repeats x folds, NaN where not available
+  Eigen::MatrixXd testC, commonC;                    // repeats x folds, NaN where not available
   Eigen::VectorXd testRepeatMean, commonRepeatMean;  // per repeat: mean over folds with a value
   double testMean = 0, testSd = 0, commonMean = 0, commonSd = 0;
 };
@@ -237,21 +239,21 @@ struct CrossValidationReport {
 };
 
 struct FusionReport {
-  EvaluationOptions options;       // as used
+  EvaluationOptions options;  // as used
   bool randomSplit = true;
-  bool encoded = false;            // categorical columns were encoded: use `cohort` (the dummies) with this report
+  bool encoded = false;  // categorical columns were encoded: use `cohort` (the dummies) with this report
   Cohort cohort;
   std::vector<int> trainRows, testRows;  // testRows: all test patients (incl. unscorable ones)
   int trainEvents = 0, testEvents = 0;
-  std::vector<int> excluded;       // rows without any modality: in neither set (nothing can score them)
-  std::vector<int> commonTest;     // test rows with every modality
+  std::vector<int> excluded;    // rows without any modality: in neither set (nothing can score them)
+  std::vector<int> commonTest;  // test rows with every modality
   Eigen::VectorXd horizons, ibsTimes;
   double tau = 0;
   FusionModel model;
-  FusionScores trainScores, testScores;  // of trainRows / testRows (scoreFusion)
-  double referenceHorizon = 0;           // t_ref: the middle horizon (NaN for binary)
-  Eigen::VectorXd trainRisk, testRisk;   // predicted risk at t_ref (binary: probability) per train / test row
-  Eigen::VectorXi trainGroup, testGroup; // risk group code (0 = lowest risk) per train / test row
+  FusionScores trainScores, testScores;   // of trainRows / testRows (scoreFusion)
+  double referenceHorizon = 0;            // t_ref: the middle horizon (NaN for binary)
+  Eigen::VectorXd trainRisk, testRisk;    // predicted risk at t_ref (binary: probability) per train / test row
+  Eigen::VectorXi trainGroup, testGroup;  // risk group code (0 = lowest risk) per train / test row
   std::vector<ModelEvaluation> models;
   std::vector<CIndexComparison> comparisons;
   RiskGroupReport riskGroups;
@@ -259,7 +261,7 @@ struct FusionReport {
   std::vector<CoefficientTable> coefficients;
   std::vector<PatternSummary> trainPatterns, testPatterns;
   CrossValidationReport crossValidation;
-  FusionDecisionCurves decisionCurve;   // net benefit of each model on the test patients
+  FusionDecisionCurves decisionCurve;  // net benefit of each model on the test patients
   std::vector<std::string> warnings;
 };
 

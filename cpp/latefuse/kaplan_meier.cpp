@@ -22,7 +22,8 @@ double approxConstantRight(const std::vector<double>& x, const std::vector<doubl
   size_t i = 0, j = n - 1;
   while (i + 1 < j) {
     const size_t ij = (i + j) / 2;
-    if (v < x[ij]) j = ij; else i = ij;
+    if (v < x[ij]) j = ij;
+    else i = ij;
   }
   if (v == x[j]) return y[j];
   if (v == x[i]) return y[i];
@@ -32,7 +33,8 @@ double approxConstantRight(const std::vector<double>& x, const std::vector<doubl
 // survival:::findq(x, y, p, tol) for one p (the x, y given already include the (firstx, 0) point).
 double findq(const std::vector<double>& xIn, const std::vector<double>& yIn, double p, double tol) {
   double ymax = -std::numeric_limits<double>::infinity();
-  for (double v : yIn) if (!std::isnan(v)) ymax = std::max(ymax, v);
+  for (double v : yIn)
+    if (!std::isnan(v)) ymax = std::max(ymax, v);
   if (ymax < p) return kNaN;
   const double xmax = xIn.back();
   // Drop duplicated y values (NaN counts as one value), keeping the first occurrence.
@@ -41,8 +43,12 @@ double findq(const std::vector<double>& xIn, const std::vector<double>& yIn, dou
   std::set<double> seen;
   for (size_t k = 0; k < yIn.size(); ++k) {
     const double v = yIn[k];
-    if (std::isnan(v)) { if (seenNaN) continue; seenNaN = true; }
-    else { if (!seen.insert(v).second) continue; }
+    if (std::isnan(v)) {
+      if (seenNaN) continue;
+      seenNaN = true;
+    } else {
+      if (!seen.insert(v).second) continue;
+    }
     x.push_back(xIn[k]);
     y.push_back(v);
   }
@@ -57,7 +63,10 @@ double findq(const std::vector<double>& xIn, const std::vector<double>& yIn, dou
     for (size_t k = 0; k < pts.size();) {
       size_t e = k;
       double sum = 0;
-      while (e < pts.size() && pts[e].first == pts[k].first) { sum += pts[e].second; ++e; }
+      while (e < pts.size() && pts[e].first == pts[k].first) {
+        sum += pts[e].second;
+        ++e;
+      }
       ax.push_back(pts[k].first);
       ay.push_back(sum / static_cast<double>(e - k));
       k = e;
@@ -105,13 +114,19 @@ void survivalConfidence(const Eigen::VectorXd& surv, const Eigen::VectorXd& sigm
     const double p = surv(k), se = sigma(k);
     switch (type) {
       case ConfType::Log: {
-        if (p == 0) { lower(k) = upper(k) = kNaN; break; }
+        if (p == 0) {
+          lower(k) = upper(k) = kNaN;
+          break;
+        }
         lower(k) = std::exp(std::log(p) - z * se);
         upper(k) = std::min(std::exp(std::log(p) + z * se), 1.0);
         break;
       }
       case ConfType::LogLog: {
-        if (p == 0 || p == 1) { lower(k) = upper(k) = kNaN; break; }
+        if (p == 0 || p == 1) {
+          lower(k) = upper(k) = kNaN;
+          break;
+        }
         const double se2 = z * se / std::log(p);
         lower(k) = std::exp(-std::exp(std::log(-std::log(p)) - se2));
         upper(k) = std::exp(-std::exp(std::log(-std::log(p)) + se2));
@@ -146,7 +161,8 @@ KaplanMeierCurve kaplanMeier(const SurvivalData& data, const KaplanMeierOptions&
     size_t e = k;
     while (e < order.size() && time(order[e]) == tk) {
       const Eigen::Index i = order[e];
-      if (data.event(i) == 1) d += data.w(i); else c += data.w(i);
+      if (data.event(i) == 1) d += data.w(i);
+      else c += data.w(i);
       ++e;
     }
     if (d > 0) {
@@ -154,8 +170,12 @@ KaplanMeierCurve kaplanMeier(const SurvivalData& data, const KaplanMeierOptions&
       surv *= (atRisk - d) / atRisk;
       greenwood += (atRisk - d > 0) ? d / (atRisk * (atRisk - d)) : std::numeric_limits<double>::infinity();
     }
-    t.push_back(tk); nr.push_back(atRisk); ne.push_back(d); nc.push_back(c);
-    s.push_back(surv); se.push_back(std::sqrt(greenwood));
+    t.push_back(tk);
+    nr.push_back(atRisk);
+    ne.push_back(d);
+    nc.push_back(c);
+    s.push_back(surv);
+    se.push_back(std::sqrt(greenwood));
     atRisk -= d + c;
     if (atRisk < 0) atRisk = 0;  // rounding of fractional weights
     k = e;
@@ -164,8 +184,12 @@ KaplanMeierCurve kaplanMeier(const SurvivalData& data, const KaplanMeierOptions&
   auto toVec = [](const std::vector<double>& v) {
     return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size())).eval();
   };
-  out.time = toVec(t); out.nRisk = toVec(nr); out.nEvent = toVec(ne); out.nCensor = toVec(nc);
-  out.surv = toVec(s); out.stdErr = toVec(se);
+  out.time = toVec(t);
+  out.nRisk = toVec(nr);
+  out.nEvent = toVec(ne);
+  out.nCensor = toVec(nc);
+  out.surv = toVec(s);
+  out.stdErr = toVec(se);
   out.records = n;
   out.n = total;
   for (double v : ne) out.events += v;
@@ -195,14 +219,17 @@ std::vector<KaplanMeierCurve> kaplanMeierByGroup(const SurvivalData& data, const
   std::vector<KaplanMeierCurve> out;
   for (int code : distinctCodes(groups)) {
     std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < groups.size(); ++i) if (groups(i) == code) rows.push_back(i);
+    for (Eigen::Index i = 0; i < groups.size(); ++i)
+      if (groups(i) == code) rows.push_back(i);
     SurvivalData sub;
     const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-    sub.time.resize(m); sub.event.resize(m);
+    sub.time.resize(m);
+    sub.event.resize(m);
     if (data.weighted()) sub.weight.resize(m);
     for (Eigen::Index k = 0; k < m; ++k) {
       const Eigen::Index i = rows[static_cast<size_t>(k)];
-      sub.time(k) = time(i); sub.event(k) = data.event(i);
+      sub.time(k) = time(i);
+      sub.event(k) = data.event(i);
       if (data.weighted()) sub.weight(k) = data.weight(i);
     }
     out.push_back(kaplanMeier(sub, perGroup));
@@ -233,7 +260,9 @@ KaplanMeierAt kaplanMeierAt(const KaplanMeierCurve& curve, const Eigen::VectorXd
   const Eigen::Index m = times.size(), rows = curve.time.size();
   KaplanMeierAt out;
   out.time = times;
-  out.surv.resize(m); out.stdErr.resize(m); out.nRisk.resize(m);
+  out.surv.resize(m);
+  out.stdErr.resize(m);
+  out.nRisk.resize(m);
   Eigen::VectorXd sigma(m);
   for (Eigen::Index j = 0; j < m; ++j) {
     const double t = times(j);
@@ -241,8 +270,13 @@ KaplanMeierAt kaplanMeierAt(const KaplanMeierCurve& curve, const Eigen::VectorXd
     // last row with time <= t
     const double* begin = curve.time.data();
     const Eigen::Index k = static_cast<Eigen::Index>(std::upper_bound(begin, begin + rows, t) - begin) - 1;
-    if (k < 0) { out.surv(j) = 1; sigma(j) = 0; }
-    else { out.surv(j) = curve.surv(k); sigma(j) = curve.stdErr(k); }
+    if (k < 0) {
+      out.surv(j) = 1;
+      sigma(j) = 0;
+    } else {
+      out.surv(j) = curve.surv(k);
+      sigma(j) = curve.stdErr(k);
+    }
     // first row with time >= t: everyone from there on is at risk at t
     const Eigen::Index r = static_cast<Eigen::Index>(std::lower_bound(begin, begin + rows, t) - begin);
     out.nRisk(j) = r < rows ? curve.nRisk(r) : 0.0;
@@ -253,7 +287,10 @@ KaplanMeierAt kaplanMeierAt(const KaplanMeierCurve& curve, const Eigen::VectorXd
   // R's summary.survfit fills times before the first row with S = 1 and limits [1, 1] (even for
   // log-log, whose limits on a row with S = 1 are NA).
   for (Eigen::Index j = 0; j < m; ++j)
-    if (rows == 0 || times(j) < curve.time(0)) { out.lower(j) = 1; out.upper(j) = 1; }
+    if (rows == 0 || times(j) < curve.time(0)) {
+      out.lower(j) = 1;
+      out.upper(j) = 1;
+    }
   return out;
 }
 

@@ -22,7 +22,9 @@
 
 namespace latefuse {
 
-enum class ConfType { Log, LogLog, Plain };
+enum class ConfType { Log,
+                      LogLog,
+                      Plain };
 ConfType parseConfType(const std::string& name);  // "log", "log-log", "plain"; InputError otherwise
 std::string confTypeName(ConfType type);
 
@@ -35,11 +37,11 @@ struct KaplanMeierOptions {
 // One row per distinct observed time (event or censoring), ascending: R's survfit rows.
 struct KaplanMeierCurve {
   Eigen::VectorXd time;
-  Eigen::VectorXd nRisk;    // weighted number at risk just before time (sum of w with T >= time)
-  Eigen::VectorXd nEvent;   // weighted events at time
-  Eigen::VectorXd nCensor;  // weighted censorings at time (the censoring marks of a plot)
-  Eigen::VectorXd surv;     // S(time)
-  Eigen::VectorXd stdErr;   // sigma: SE of log S (R fit$std.err); +inf once S = 0
+  Eigen::VectorXd nRisk;         // weighted number at risk just before time (sum of w with T >= time)
+  Eigen::VectorXd nEvent;        // weighted events at time
+  Eigen::VectorXd nCensor;       // weighted censorings at time (the censoring marks of a plot)
+  Eigen::VectorXd surv;          // S(time)
+  Eigen::VectorXd stdErr;        // sigma: SE of log S (R fit$std.err); +inf once S = 0
   Eigen::VectorXd lower, upper;  // confidence limits of S (NaN where undefined, as R's NA)
   Eigen::Index records = 0;      // rows used (unweighted)
   double n = 0;                  // weighted number of subjects

@@ -65,7 +65,10 @@ Eigen::MatrixXd Cholesky2::inverse() const {
   }
   // Redundant rows/columns are exactly zero, as in R's chinv2.
   for (Eigen::Index i = 0; i < n; ++i)
-    if (factor(i, i) == 0) { inv.row(i).setZero(); inv.col(i).setZero(); }
+    if (factor(i, i) == 0) {
+      inv.row(i).setZero();
+      inv.col(i).setZero();
+    }
   return 0.5 * (inv + inv.transpose());
 }
 
@@ -117,7 +120,10 @@ inline void gramTile(const double* const* col, const double* w, Eigen::Index i0,
     s10 += u1 * xk0[i];
     s11 += u1 * xk1[i];
   }
-  out[0] = s00; out[1] = s01; out[2] = s10; out[3] = s11;
+  out[0] = s00;
+  out[1] = s01;
+  out[2] = s10;
+  out[3] = s11;
 }
 
 }  // namespace

@@ -10,14 +10,14 @@ namespace latefuse {
 // In-place generalised LDL' factorisation of a symmetric matrix (lower triangle used).
 // Returns the rank; redundant columns get a zero pivot.
 struct Cholesky2 {
-  Eigen::MatrixXd factor;       // L below the diagonal, D on it (0 for redundant columns)
+  Eigen::MatrixXd factor;  // L below the diagonal, D on it (0 for redundant columns)
   int rank = 0;
-  bool nonPositive = false;     // a clearly negative pivot was seen (matrix not semi-definite)
+  bool nonPositive = false;  // a clearly negative pivot was seen (matrix not semi-definite)
 
   Cholesky2() = default;
   Cholesky2(const Eigen::MatrixXd& matrix, double toler);
-  Eigen::VectorXd solve(const Eigen::VectorXd& rhs) const;   // zero for redundant components
-  Eigen::MatrixXd inverse() const;                           // zero rows/cols for redundant ones
+  Eigen::VectorXd solve(const Eigen::VectorXd& rhs) const;  // zero for redundant components
+  Eigen::MatrixXd inverse() const;                          // zero rows/cols for redundant ones
   std::vector<bool> redundant() const;
 };
 

@@ -35,7 +35,11 @@ double devianceOf(const Eigen::VectorXd& y, const Eigen::VectorXd& mu, const Eig
 // Wald z, two-sided p and odds ratios with their limits from coef and se.
 void fillWaldColumns(LogisticFit& f, double zq) {
   const Eigen::Index p = f.coef.size();
-  f.z.resize(p); f.pValue.resize(p); f.oddsRatio.resize(p); f.orLower.resize(p); f.orUpper.resize(p);
+  f.z.resize(p);
+  f.pValue.resize(p);
+  f.oddsRatio.resize(p);
+  f.orLower.resize(p);
+  f.orUpper.resize(p);
   for (Eigen::Index j = 0; j < p; ++j) {
     const double b = f.coef(j);
     f.z(j) = b / f.se(j);
@@ -65,7 +69,10 @@ LogisticFit fitLogisticRotated(const Eigen::VectorXd& y, const Eigen::MatrixXd& 
   const Eigen::VectorXd beta = rotateBack(rotation, xT, theta);
   const Eigen::VectorXd varBeta = rotatedVarianceDiagonal(rotation, xT, f.var.bottomRightCorner(r, r), o.ridge);
   Eigen::VectorXd coef(first + k), se(first + k);
-  if (o.intercept) { coef(0) = f.coef(0); se(0) = f.se(0); }
+  if (o.intercept) {
+    coef(0) = f.coef(0);
+    se(0) = f.se(0);
+  }
   coef.tail(k) = beta;
   se.tail(k) = varBeta.cwiseSqrt();
   f.coef = coef;
@@ -169,7 +176,10 @@ LogisticFit fitLogisticUnguarded(const Eigen::VectorXd& y, const Eigen::MatrixXd
     f.penalty = 0.5 * (penalty.array() * beta.array().square()).sum();
     const double devPen = devianceOf(y, mu, w) + 2 * f.penalty;
     f.iterations = iter;
-    if (std::fabs(devPen - devOld) / (std::fabs(devPen) + 0.1) < o.eps) { f.converged = true; break; }
+    if (std::fabs(devPen - devOld) / (std::fabs(devPen) + 0.1) < o.eps) {
+      f.converged = true;
+      break;
+    }
     devOld = devPen;
   }
   // Information at the estimate.
@@ -206,16 +216,18 @@ LogisticFit fitLogisticUnguarded(const Eigen::VectorXd& y, const Eigen::MatrixXd
       else maxControl = std::max(maxControl, eta(i));
     }
     if (maxControl < minCase)
-      f.warnings.push_back("the covariates completely separate the outcomes (every y = 1 row has a higher linear "
-                           "predictor than every y = 0 row): the maximum likelihood estimates are infinite, so the "
-                           "coefficients, SEs and p-values are meaningless; add a ridge penalty or drop the separating covariate");
+      f.warnings.push_back(
+          "the covariates completely separate the outcomes (every y = 1 row has a higher linear "
+          "predictor than every y = 0 row): the maximum likelihood estimates are infinite, so the "
+          "coefficients, SEs and p-values are meaningless; add a ridge penalty or drop the separating covariate");
   }
   const double tiny = 10 * kEps;
   for (Eigen::Index i = 0; i < n; ++i) {
     if (mu(i) > 1 - tiny || mu(i) < tiny) {
-      f.warnings.push_back("fitted probabilities numerically 0 or 1 occurred: the covariates (almost) perfectly "
-                           "separate the outcomes, so some coefficients tend to infinity and their SEs and p-values "
-                           "are meaningless; add a ridge penalty or drop the separating covariate");
+      f.warnings.push_back(
+          "fitted probabilities numerically 0 or 1 occurred: the covariates (almost) perfectly "
+          "separate the outcomes, so some coefficients tend to infinity and their SEs and p-values "
+          "are meaningless; add a ridge penalty or drop the separating covariate");
       break;
     }
   }
@@ -262,7 +274,10 @@ BinaryAuc binaryAuc(const Eigen::VectorXd& y, const Eigen::VectorXd& score, doub
   };
   std::vector<double> v10(cases.size()), v01(controls.size());
   double sum10 = 0;
-  for (size_t i = 0; i < cases.size(); ++i) { v10[i] = placement(sortedControls, cases[i]) / c; sum10 += v10[i]; }
+  for (size_t i = 0; i < cases.size(); ++i) {
+    v10[i] = placement(sortedControls, cases[i]) / c;
+    sum10 += v10[i];
+  }
   for (size_t j = 0; j < controls.size(); ++j) {
     // cases above control_j plus half the ties = m - (cases below) - ties/2
     const auto lo = std::lower_bound(sortedCases.begin(), sortedCases.end(), controls[j]);

@@ -21,20 +21,20 @@
 namespace latefuse {
 
 struct LogisticOptions {
-  double ridge = 0;             // lambda >= 0
+  double ridge = 0;  // lambda >= 0
   bool intercept = true;
-  Eigen::VectorXd offset;       // optional, one per row (R's offset())
+  Eigen::VectorXd offset;  // optional, one per row (R's offset())
   int maxIter = 100;
   double eps = 1e-10;
   double confLevel = 0.95;
   std::vector<std::string> names;  // covariate names for messages and output
-  bool allowRotation = true;    // ridge with more covariates than rows: the exact rotated fit (below)
+  bool allowRotation = true;       // ridge with more covariates than rows: the exact rotated fit (below)
 };
 
 struct LogisticFit {
-  Eigen::Index n = 0, p = 0;             // rows; coefficients (including the intercept)
-  double cases = 0, controls = 0;        // weighted counts of y = 1 and y = 0
-  std::vector<std::string> names;        // "(Intercept)" first when fitted
+  Eigen::Index n = 0, p = 0;       // rows; coefficients (including the intercept)
+  double cases = 0, controls = 0;  // weighted counts of y = 1 and y = 0
+  std::vector<std::string> names;  // "(Intercept)" first when fitted
   Eigen::VectorXd coef, se, z, pValue, oddsRatio, orLower, orUpper;
   Eigen::MatrixXd var;
   double loglik = 0, deviance = 0, penalty = 0, ridge = 0;

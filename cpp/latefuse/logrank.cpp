@@ -27,7 +27,10 @@ LogRankTest logRankTest(const SurvivalData& data, const Eigen::VectorXi& groups,
   for (Eigen::Index i = 0; i < n; ++i) index.emplace(groups(i), 0);
   if (index.size() < 2)
     throw InputError("log-rank test: there is only one group; the test compares two or more groups");
-  for (auto& kv : index) { kv.second = static_cast<Eigen::Index>(out.groups.size()); out.groups.push_back(kv.first); }
+  for (auto& kv : index) {
+    kv.second = static_cast<Eigen::Index>(out.groups.size());
+    out.groups.push_back(kv.first);
+  }
   const Eigen::Index G = static_cast<Eigen::Index>(out.groups.size());
   out.n = Eigen::VectorXd::Zero(G);
   out.observed = Eigen::VectorXd::Zero(G);
@@ -62,7 +65,10 @@ LogRankTest logRankTest(const SurvivalData& data, const Eigen::VectorXi& groups,
       for (size_t k = start; k < end;) {
         size_t e = k;
         double d = 0;
-        while (e < end && time(order[e]) == time(order[k])) { d += data.event(order[e]); ++e; }
+        while (e < end && time(order[e]) == time(order[k])) {
+          d += data.event(order[e]);
+          ++e;
+        }
         kmBefore.push_back(km);
         const double atRisk = m - static_cast<double>(k - start);
         km *= (atRisk - d) / atRisk;
@@ -107,7 +113,8 @@ LogRankTest logRankTest(const SurvivalData& data, const Eigen::VectorXi& groups,
   }
   // R survdiff: keep groups with E > 0, drop the first of them, solve.
   std::vector<Eigen::Index> keep;
-  for (Eigen::Index a = 0; a < G; ++a) if (out.expected(a) > 0) keep.push_back(a);
+  for (Eigen::Index a = 0; a < G; ++a)
+    if (out.expected(a) > 0) keep.push_back(a);
   out.df = static_cast<int>(keep.size()) - 1;
   if (keep.size() < 2) {
     out.chisq = 0;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -32,11 +32,11 @@ constexpr const char* kFallbackDescription =
     "Percentiles and risk groups are on the predicted risk at the reference horizon (binary: the probability).";
 constexpr const char* kFix = "the file is damaged or was edited; export the model again from LateFuse or restore the original file";
 
-
 // ---- enum names -------------------------------------------------------------------------------
 const char* tiesName(Ties t) { return t == Ties::Efron ? "efron" : "breslow"; }
 const char* presenceName(PresenceRule p) { return p == PresenceRule::Any ? "any" : "all"; }
-const char* scalingName(Scaling s) { return s == Scaling::ZScore ? "zscore" : s == Scaling::MinMax ? "minmax" : "none"; }
+const char* scalingName(Scaling s) { return s == Scaling::ZScore ? "zscore" : s == Scaling::MinMax ? "minmax"
+                                                                                                   : "none"; }
 const char* testName(UnivariateTest t) { return t == UnivariateTest::Wald ? "wald" : "likelihood_ratio"; }
 const char* adjustName(PAdjustMethod m) {
   switch (m) {
@@ -145,10 +145,7 @@ json settingsToJson(const FusionOptions& o) {
   s["scaling"] = scalingName(o.scaling);
   s["select_features"] = o.selectFeatures;
   const ScreeningOptions& sc = o.screening;
-  s["screening"] = {{"iqr_filter", sc.iqrFilter}, {"min_iqr", sc.minIqr}, {"test", testName(sc.test)},
-                    {"adjust", adjustName(sc.adjust)}, {"max_q", sc.maxQ}, {"forward", sc.forward},
-                    {"forward_penalizer", sc.forwardPenalizer}, {"forward_p", sc.forwardP},
-                    {"min_selected", sc.minSelected}, {"ties", tiesName(sc.ties)}};
+  s["screening"] = {{"iqr_filter", sc.iqrFilter}, {"min_iqr", sc.minIqr}, {"test", testName(sc.test)}, {"adjust", adjustName(sc.adjust)}, {"max_q", sc.maxQ}, {"forward", sc.forward}, {"forward_penalizer", sc.forwardPenalizer}, {"forward_p", sc.forwardP}, {"min_selected", sc.minSelected}, {"ties", tiesName(sc.ties)}};
   s["submodel_ridge"] = ridgeToJson(o.submodel);
   s["integrator_ridge"] = ridgeToJson(o.integrator);
   s["min_pattern_size"] = o.minPatternSize;
@@ -233,8 +230,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     putModel(sub, binary, mm.fit, mm.logit, hasSingleModalityIntegrator(fm, m) ? Baseline::Omit : Baseline::Keep);
     jm["submodel"] = sub;
     if (mm.elasticNet.used)
-      jm["elastic_net"] = {{"lambda", mm.elasticNet.lambda}, {"lambda_min", mm.elasticNet.lambdaMin},
-                           {"lambda_1se", mm.elasticNet.lambda1se}, {"fallback", mm.elasticNet.fallback}};
+      jm["elastic_net"] = {{"lambda", mm.elasticNet.lambda}, {"lambda_min", mm.elasticNet.lambdaMin}, {"lambda_1se", mm.elasticNet.lambda1se}, {"fallback", mm.elasticNet.fallback}};
     jm["score"] = {{"mean", mm.scoreMean}, {"sd", mm.scoreSd}};
     jm["training"] = {{"patients", mm.trainingPatients}, {"events", mm.trainingEvents}};
     jm["warnings"] = mm.warnings;
@@ -461,8 +457,7 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool b
     const bool missing = std::isnan(f.coef(j));
     f.redundant[static_cast<size_t>(j)] = missing;
     if (missing != std::isnan(f.se(j)))
-      node["se"].at(static_cast<size_t>(j)).failHere(missing ? "must be null because its coefficient is null (not estimated)"
-                                                             : "is null but its coefficient is not; give both or neither");
+      node["se"].at(static_cast<size_t>(j)).failHere(missing ? "must be null because its coefficient is null (not estimated)" : "is null but its coefficient is not; give both or neither");
     if (!missing && f.se(j) < 0) node["se"].at(static_cast<size_t>(j)).failHere("must be >= 0");
   }
   f.means = node["means"].vector(P, what);
@@ -560,7 +555,8 @@ FusionOptions readSettings(const Node& s) {
   o.presence = s["presence"].choice({"any", "all"}) == "any" ? PresenceRule::Any : PresenceRule::All;
   o.outlierZ = s["outlier_z"].number(0, false, ">= 0 (0 = no outlier step)");
   const std::string scaling = s["scaling"].choice({"zscore", "minmax", "none"});
-  o.scaling = scaling == "zscore" ? Scaling::ZScore : scaling == "minmax" ? Scaling::MinMax : Scaling::None;
+  o.scaling = scaling == "zscore" ? Scaling::ZScore : scaling == "minmax" ? Scaling::MinMax
+                                                                          : Scaling::None;
   o.selectFeatures = s["select_features"].boolean();
   const Node sc = s["screening"];
   sc.object({"iqr_filter", "min_iqr", "test", "adjust", "max_q", "forward", "forward_penalizer", "forward_p", "min_selected", "ties"});
@@ -568,8 +564,10 @@ FusionOptions readSettings(const Node& s) {
   o.screening.minIqr = sc["min_iqr"].number();
   o.screening.test = sc["test"].choice({"wald", "likelihood_ratio"}) == "wald" ? UnivariateTest::Wald : UnivariateTest::LikelihoodRatio;
   const std::string adjust = sc["adjust"].choice({"BH", "BY", "holm", "hochberg", "bonferroni"});
-  o.screening.adjust = adjust == "BH" ? PAdjustMethod::BH : adjust == "BY" ? PAdjustMethod::BY : adjust == "holm" ? PAdjustMethod::Holm
-                       : adjust == "hochberg" ? PAdjustMethod::Hochberg : PAdjustMethod::Bonferroni;
+  o.screening.adjust = adjust == "BH" ? PAdjustMethod::BH : adjust == "BY"     ? PAdjustMethod::BY
+                                                        : adjust == "holm"     ? PAdjustMethod::Holm
+                                                        : adjust == "hochberg" ? PAdjustMethod::Hochberg
+                                                                               : PAdjustMethod::Bonferroni;
   o.screening.maxQ = sc["max_q"].number();
   o.screening.forward = sc["forward"].boolean();
   o.screening.forwardPenalizer = sc["forward_penalizer"].number(0, false, ">= 0");
@@ -731,7 +729,8 @@ std::vector<FeatureSummary> readFeatures(const Node& node, const FusionModel& fm
     f.modality = e["modality"].string();
     if (f.modality != raw.modality) e["modality"].failHere("is '" + f.modality + "' but '" + raw.name + "' is in the modality '" + raw.modality + "'");
     const std::string type = e["type"].choice({"continuous", "binary", "categorical"});
-    f.type = type == "binary" ? FeatureType::Binary : type == "categorical" ? FeatureType::Categorical : FeatureType::Continuous;
+    f.type = type == "binary" ? FeatureType::Binary : type == "categorical" ? FeatureType::Categorical
+                                                                            : FeatureType::Continuous;
     if ((f.type == FeatureType::Categorical) != (raw.encoding != nullptr))
       e["type"].failHere(raw.encoding ? "must be 'categorical' (the column has an encoding)" : "is 'categorical' but the column has no encoding");
     f.patients = static_cast<int>(e["patients"].integer(0, trainingPatients));
@@ -780,9 +779,11 @@ LoadedModel readDocument(const json& doc) {
     throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads " +
                      std::to_string(kModelSchemaVersion) + "); " + kFix);
   if (version.get<long long>() < kModelSchemaVersion)
-    throw InputError("model file has schema_version " + version.dump() + ", written by an earlier LateFuse whose integrators were fitted per "
+    throw InputError("model file has schema_version " + version.dump() +
+                     ", written by an earlier LateFuse whose integrators were fitted per "
                      "exact availability pattern and whose percentiles were on the fused linear predictor; this LateFuse (schema_version " +
-                     std::to_string(kModelSchemaVersion) + ") cannot score it on the same scale. Rebuild the model from its training data "
+                     std::to_string(kModelSchemaVersion) +
+                     ") cannot score it on the same scale. Rebuild the model from its training data "
                      "with `latefuse fuse ... --model-out` (or the page's Fusion tab); the shipped models are rebuilt by models/build.sh");
 
   const Node root(doc, "");
@@ -1050,7 +1051,7 @@ LoadedModel readDocument(const json& doc) {
     for (size_t m = 0; m < M; ++m)
       if (perModality[m] != fm.models[m].trainingPatients)
         mods.at(m)["training"]["patients"].failHere("is " + std::to_string(fm.models[m].trainingPatients) + " but training.patterns give " +
-                                                      std::to_string(perModality[m]) + " patients with '" + fm.modalities[m] + "'");
+                                                    std::to_string(perModality[m]) + " patients with '" + fm.modalities[m] + "'");
   }
   fm.warnings = training["warnings"].strings();
 
@@ -1379,7 +1380,8 @@ void checkScoringOptions(const FusionModel& fm, const ScoringOptions& o) {
     throw InputError("scoring: times apply to survival models only; this is a binary model (it predicts a probability, not S(t)), so give no times");
   for (size_t k = 0; k < o.times.size(); ++k)
     if (!std::isfinite(o.times[k]) || o.times[k] < 0)
-      throw InputError("scoring: times[" + std::to_string(k) + "] is " + (std::isnan(o.times[k]) ? std::string("missing") : std::isinf(o.times[k]) ? std::string("infinite") : json(o.times[k]).dump()) +
+      throw InputError("scoring: times[" + std::to_string(k) + "] is " + (std::isnan(o.times[k]) ? std::string("missing") : std::isinf(o.times[k]) ? std::string("infinite")
+                                                                                                                                                   : json(o.times[k]).dump()) +
                        "; times must be finite and >= 0");
 }
 
@@ -1492,7 +1494,10 @@ void writeModelJson(const json& j, int depth, std::string& out) {
   const auto scalar = [](const json& v) { return !v.is_structured(); };
   const std::string pad(static_cast<size_t>(2 * (depth + 1)), ' '), closePad(static_cast<size_t>(2 * depth), ' ');
   if (j.is_object()) {
-    if (j.empty()) { out += "{}"; return; }
+    if (j.empty()) {
+      out += "{}";
+      return;
+    }
     out += "{\n";
     bool first = true;
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -1503,8 +1508,14 @@ void writeModelJson(const json& j, int depth, std::string& out) {
     }
     out += "\n" + closePad + "}";
   } else if (j.is_array()) {
-    if (j.empty()) { out += "[]"; return; }
-    if (std::all_of(j.begin(), j.end(), scalar)) { out += j.dump(); return; }
+    if (j.empty()) {
+      out += "[]";
+      return;
+    }
+    if (std::all_of(j.begin(), j.end(), scalar)) {
+      out += j.dump();
+      return;
+    }
     out += "[\n";
     for (size_t k = 0; k < j.size(); ++k) {
       if (k) out += ",\n";

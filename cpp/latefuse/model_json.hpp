@@ -71,8 +71,8 @@
 // entry (latefuse evaluate --attach-to); withoutValidation() removes the section (the model as fitted).
 #pragma once
 #include <Eigen/Dense>
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -84,23 +84,23 @@ namespace latefuse {
 constexpr int kModelSchemaVersion = 2;
 
 struct RiskGroups {
-  std::vector<double> cutPoints;     // strictly increasing, on the predicted risk (predictedRisk, fusion.hpp)
-  std::vector<std::string> labels;   // cutPoints.size() + 1 labels, lowest risk first
+  std::vector<double> cutPoints;    // strictly increasing, on the predicted risk (predictedRisk, fusion.hpp)
+  std::vector<std::string> labels;  // cutPoints.size() + 1 labels, lowest risk first
 };
 
 // What the model file holds beyond FusionModel.
 struct ModelExtras {
-  std::string timeUnit;                    // e.g. "months"; empty = not stated
-  std::vector<double> horizons;            // times at which S(t) is reported, strictly increasing
-  int trainingPatients = -1;               // -1 = not set (fusionModelToJson refuses)
+  std::string timeUnit;          // e.g. "months"; empty = not stated
+  std::vector<double> horizons;  // times at which S(t) is reported, strictly increasing
+  int trainingPatients = -1;     // -1 = not set (fusionModelToJson refuses)
   int trainingEvents = -1;
   double referenceHorizon = std::numeric_limits<double>::quiet_NaN();  // t_ref (survival); NaN for binary
-  std::vector<double> riskPercentiles;     // 101 values (0th..100th percentile, R type 7) of the training predicted risks, or empty
+  std::vector<double> riskPercentiles;                                 // 101 values (0th..100th percentile, R type 7) of the training predicted risks, or empty
   bool hasRiskGroups = false;
   RiskGroups riskGroups;
-  nlohmann::json evaluation;               // free object; null = absent
-  nlohmann::json validation;               // list of external-validation entries (validated); null = absent
-  std::vector<FeatureSummary> features;    // "features" (feature_summary.hpp); empty = absent (files written before it)
+  nlohmann::json evaluation;             // free object; null = absent
+  nlohmann::json validation;             // list of external-validation entries (validated); null = absent
+  std::vector<FeatureSummary> features;  // "features" (feature_summary.hpp); empty = absent (files written before it)
 };
 
 // Training summary for the extras: patients, events, the percentiles of the in-sample fused lp of
@@ -136,41 +136,41 @@ nlohmann::json withoutValidation(const nlohmann::json& document);
 
 // New patients' raw feature columns, by name (any order; extra columns are ignored). NaN = missing.
 struct ScoringData {
-  std::vector<std::string> ids;      // one per row (may be empty: rows are numbered)
+  std::vector<std::string> ids;  // one per row (may be empty: rows are numbered)
   std::vector<std::string> columns;
-  Eigen::MatrixXd x;                 // rows x columns
+  Eigen::MatrixXd x;  // rows x columns
 };
 
 struct ModelScores {
   std::vector<std::string> ids;
-  Eigen::MatrixXd unimodal;          // rows x M standardised scores, NaN where absent
-  Eigen::VectorXi pattern;           // bitmask of the modalities present
-  Eigen::VectorXi usedPattern;       // bitmask of the modalities combined (differs on fallback)
-  Eigen::VectorXi integrator;        // index into integrators, -1 = one modality's score
-  std::vector<bool> fallback;        // the patient's own pattern has no integrator (and > 1 modality)
-  std::vector<std::string> note;     // why the fallback (empty when none)
-  Eigen::VectorXd fused;             // late-fusion linear predictor, higher = higher risk
-  Eigen::VectorXd coxLp;             // lp of the Cox model behind S(t) (= fused for an integrator);
-                                     // binary: the log-odds behind `probability`
-  Eigen::VectorXd hazardRatio;       // exp(coxLp); NaN for a binary model
-  Eigen::VectorXd probability;       // binary: predicted P(y = 1) from whichever model scored the patient; NaN for survival
-  Eigen::VectorXd risk;              // predicted risk 1 - S(t_ref) (binary: the probability), the one scale below
-  double referenceHorizon = 0;       // t_ref (NaN for binary)
-  Eigen::MatrixXd contribution;      // rows x M: each modality's share of `fused` (NaN where not used; fusion.hpp)
-  Eigen::VectorXd percentile;        // 0..100 of `risk` among the training patients' risks (NaN without the table)
-  Eigen::VectorXi riskGroup;         // 0-based on `risk`, -1 without cut-points
-  Eigen::VectorXd early;             // early-fusion lp, NaN where not scored (raw features only)
+  Eigen::MatrixXd unimodal;       // rows x M standardised scores, NaN where absent
+  Eigen::VectorXi pattern;        // bitmask of the modalities present
+  Eigen::VectorXi usedPattern;    // bitmask of the modalities combined (differs on fallback)
+  Eigen::VectorXi integrator;     // index into integrators, -1 = one modality's score
+  std::vector<bool> fallback;     // the patient's own pattern has no integrator (and > 1 modality)
+  std::vector<std::string> note;  // why the fallback (empty when none)
+  Eigen::VectorXd fused;          // late-fusion linear predictor, higher = higher risk
+  Eigen::VectorXd coxLp;          // lp of the Cox model behind S(t) (= fused for an integrator);
+                                  // binary: the log-odds behind `probability`
+  Eigen::VectorXd hazardRatio;    // exp(coxLp); NaN for a binary model
+  Eigen::VectorXd probability;    // binary: predicted P(y = 1) from whichever model scored the patient; NaN for survival
+  Eigen::VectorXd risk;           // predicted risk 1 - S(t_ref) (binary: the probability), the one scale below
+  double referenceHorizon = 0;    // t_ref (NaN for binary)
+  Eigen::MatrixXd contribution;   // rows x M: each modality's share of `fused` (NaN where not used; fusion.hpp)
+  Eigen::VectorXd percentile;     // 0..100 of `risk` among the training patients' risks (NaN without the table)
+  Eigen::VectorXi riskGroup;      // 0-based on `risk`, -1 without cut-points
+  Eigen::VectorXd early;          // early-fusion lp, NaN where not scored (raw features only)
   Eigen::VectorXd horizons;
-  Eigen::MatrixXd surv, survLower, survUpper;  // rows x horizons; CI NaN when not computable
-  Eigen::VectorXd times;                       // ScoringOptions::times
+  Eigen::MatrixXd surv, survLower, survUpper;         // rows x horizons; CI NaN when not computable
+  Eigen::VectorXd times;                              // ScoringOptions::times
   Eigen::MatrixXd timesSurv, timesLower, timesUpper;  // rows x times, as surv/survLower/survUpper
-  std::vector<int> rows;                       // input row (0-based) of each scored patient
+  std::vector<int> rows;                              // input row (0-based) of each scored patient
   struct Unscorable {
     std::string id;
-    int row;                                   // 0-based input row
+    int row;  // 0-based input row
     std::string reason;
   };
-  std::vector<Unscorable> unscorable;          // skipUnscorable: the patients left out, in input order
+  std::vector<Unscorable> unscorable;  // skipUnscorable: the patients left out, in input order
 };
 
 struct ScoringOptions {

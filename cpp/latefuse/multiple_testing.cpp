@@ -53,7 +53,10 @@ Eigen::VectorXd adjustPValues(const Eigen::VectorXd& p, PAdjustMethod method) {
     case PAdjustMethod::BH:
     case PAdjustMethod::BY: {
       double q = 1;
-      if (method == PAdjustMethod::BY) { q = 0; for (size_t k = 1; k <= m; ++k) q += 1.0 / static_cast<double>(k); }
+      if (method == PAdjustMethod::BY) {
+        q = 0;
+        for (size_t k = 1; k <= m; ++k) q += 1.0 / static_cast<double>(k);
+      }
       double run = std::numeric_limits<double>::infinity();
       for (size_t r = m; r-- > 0;) {  // from the largest p down (R: i <- lp:1, cummin)
         const double i = static_cast<double>(r + 1);

@@ -13,7 +13,11 @@
 
 namespace latefuse {
 
-enum class PAdjustMethod { BH, BY, Holm, Hochberg, Bonferroni };
+enum class PAdjustMethod { BH,
+                           BY,
+                           Holm,
+                           Hochberg,
+                           Bonferroni };
 PAdjustMethod parsePAdjustMethod(const std::string& name);  // "BH"/"fdr", "BY", "holm", "hochberg", "bonferroni"
 
 // Throws InputError when a (non-missing) p-value lies outside [0, 1].

@@ -24,7 +24,8 @@ void radixSort(std::vector<uint64_t>& keys, std::vector<Eigen::Index>& index, in
     std::array<size_t, 257> count{};
     for (size_t i = 0; i < n; ++i) ++count[((keys[i] >> shift) & 0xff) + 1];
     bool constant = false;
-    for (size_t c = 1; c < 257; ++c) if (count[c] == n) constant = true;
+    for (size_t c = 1; c < 257; ++c)
+      if (count[c] == n) constant = true;
     if (constant) continue;  // every key has the same byte here: the pass would not move anything
     for (size_t c = 1; c < 257; ++c) count[c] += count[c - 1];
     for (size_t i = 0; i < n; ++i) {

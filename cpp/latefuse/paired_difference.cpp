@@ -19,7 +19,8 @@ double studentTQuantile(double p, double df) {
   for (int it = 0; it < 2000 && hi - lo > 0; ++it) {
     const double mid = lo + (hi - lo) / 2;
     if (mid == lo || mid == hi) break;
-    if (studentTUpperTwoSided(mid, df) / 2 > tail) lo = mid; else hi = mid;
+    if (studentTUpperTwoSided(mid, df) / 2 > tail) lo = mid;
+    else hi = mid;
   }
   const double t = lo + (hi - lo) / 2;
   return p > 0.5 ? t : -t;

@@ -9,11 +9,11 @@
 namespace latefuse {
 
 struct PairedDifference {
-  int n = 0;            // complete pairs
-  double mean = 0;      // NaN when n = 0
-  double sd = 0;        // NaN when n < 2
+  int n = 0;                    // complete pairs
+  double mean = 0;              // NaN when n = 0
+  double sd = 0;                // NaN when n < 2
   double lower = 0, upper = 0;  // NaN when n < 2; both = mean when sd = 0
-  double p = 0;         // NaN when n < 2 or sd = 0
+  double p = 0;                 // NaN when n < 2 or sd = 0
 };
 
 // Throws InputError when the lengths differ or confLevel is not in (0, 1).

@@ -63,7 +63,10 @@ double Random::uniformOpen() {
 }
 
 double Random::normal() {
-  if (hasSpare_) { hasSpare_ = false; return spare_; }
+  if (hasSpare_) {
+    hasSpare_ = false;
+    return spare_;
+  }
   for (;;) {
     const double u = 2 * uniform() - 1, v = 2 * uniform() - 1;
     const double s = u * u + v * v;
@@ -89,7 +92,10 @@ double portableLog(double x) {
   if (std::isinf(x)) return x;
   int e = 0;
   double m = std::frexp(x, &e);  // x = m 2^e, m in [0.5, 1); exact
-  if (m < 0.70710678118654752440) { m *= 2; --e; }
+  if (m < 0.70710678118654752440) {
+    m *= 2;
+    --e;
+  }
   // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: series converges fast.
   const double s = (m - 1) / (m + 1), s2 = s * s;
   double term = s, sum = 0;

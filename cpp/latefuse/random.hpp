@@ -15,12 +15,12 @@ namespace latefuse {
 class Random {
  public:
   explicit Random(uint64_t seed);
-  uint64_t next();                     // 64 random bits
-  uint64_t below(uint64_t bound);      // uniform integer in [0, bound), unbiased (rejection)
-  double uniform();                    // uniform in [0, 1), 53-bit resolution
-  double uniformOpen();                // uniform in (0, 1)
-  double normal();                     // standard normal (Marsaglia polar method)
-  double exponential();                // rate 1
+  uint64_t next();                         // 64 random bits
+  uint64_t below(uint64_t bound);          // uniform integer in [0, bound), unbiased (rejection)
+  double uniform();                        // uniform in [0, 1), 53-bit resolution
+  double uniformOpen();                    // uniform in (0, 1)
+  double normal();                         // standard normal (Marsaglia polar method)
+  double exponential();                    // rate 1
   void shuffle(std::vector<int>& values);  // Fisher–Yates
   // Independent stream for parallel/chunked work: a generator seeded from (seed, stream).
   static Random stream(uint64_t seed, uint64_t streamIndex);

@@ -52,7 +52,10 @@ int64_t mergeSortSwaps(std::vector<double>& y) {
       size_t i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
         if (y[i] <= y[j]) buf[k++] = y[i++];
-        else { swaps += static_cast<int64_t>(mid - i); buf[k++] = y[j++]; }
+        else {
+          swaps += static_cast<int64_t>(mid - i);
+          buf[k++] = y[j++];
+        }
       }
       while (i < mid) buf[k++] = y[i++];
       while (j < hi) buf[k++] = y[j++];
@@ -144,13 +147,18 @@ RankCorrelation spearmanRho(const Eigen::VectorXd& x, const Eigen::VectorXd& y) 
   const Eigen::VectorXd rx = averageRanks(x), ry = averageRanks(y);
   const Eigen::Index n = x.size();
   double mx = 0, my = 0;
-  for (Eigen::Index i = 0; i < n; ++i) { mx += rx(i); my += ry(i); }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mx += rx(i);
+    my += ry(i);
+  }
   mx /= static_cast<double>(n);
   my /= static_cast<double>(n);
   double sxy = 0, sxx = 0, syy = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
     const double a = rx(i) - mx, b = ry(i) - my;
-    sxy += a * b; sxx += a * a; syy += b * b;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
   }
   if (sxx == 0) throw ModelError("Spearman's rho: x is constant; rho is undefined");
   if (syy == 0) throw ModelError("Spearman's rho: y is constant; rho is undefined");
@@ -190,7 +198,8 @@ CorrelationMatrix rankCorrelationMatrix(const Eigen::MatrixXd& columns, RankMeth
   out.n = Eigen::MatrixXd::Zero(p, p);
   for (Eigen::Index a = 0; a < p; ++a) {
     double count = 0;
-    for (Eigen::Index i = 0; i < rows; ++i) if (!std::isnan(columns(i, a))) ++count;
+    for (Eigen::Index i = 0; i < rows; ++i)
+      if (!std::isnan(columns(i, a))) ++count;
     out.n(a, a) = count;
     out.estimate(a, a) = 1;
     for (Eigen::Index b = a + 1; b < p; ++b) {
@@ -200,7 +209,10 @@ CorrelationMatrix rankCorrelationMatrix(const Eigen::MatrixXd& columns, RankMeth
       const Eigen::Index m = static_cast<Eigen::Index>(keep.size());
       out.n(a, b) = out.n(b, a) = static_cast<double>(m);
       Eigen::VectorXd x(m), y(m);
-      for (Eigen::Index k = 0; k < m; ++k) { x(k) = columns(keep[static_cast<size_t>(k)], a); y(k) = columns(keep[static_cast<size_t>(k)], b); }
+      for (Eigen::Index k = 0; k < m; ++k) {
+        x(k) = columns(keep[static_cast<size_t>(k)], a);
+        y(k) = columns(keep[static_cast<size_t>(k)], b);
+      }
       try {
         const RankCorrelation r = method == RankMethod::Kendall ? kendallTau(x, y) : spearmanRho(x, y);
         out.estimate(a, b) = out.estimate(b, a) = r.estimate;

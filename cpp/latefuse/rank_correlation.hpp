@@ -23,9 +23,9 @@
 namespace latefuse {
 
 struct RankCorrelation {
-  double estimate = 0;    // tau_b or rho
-  double statistic = 0;   // z (Kendall) or t (Spearman)
-  double p = 1;           // two-sided; NaN (with a warning) when undefined (n < 3)
+  double estimate = 0;   // tau_b or rho
+  double statistic = 0;  // z (Kendall) or t (Spearman)
+  double p = 1;          // two-sided; NaN (with a warning) when undefined (n < 3)
   Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
@@ -35,7 +35,8 @@ struct RankCorrelation {
 RankCorrelation kendallTau(const Eigen::VectorXd& x, const Eigen::VectorXd& y);
 RankCorrelation spearmanRho(const Eigen::VectorXd& x, const Eigen::VectorXd& y);
 
-enum class RankMethod { Kendall, Spearman };
+enum class RankMethod { Kendall,
+                        Spearman };
 
 // Column-by-column matrices over pairwise-complete rows. Diagonal: estimate 1, p NaN (a variable is
 // not tested against itself), n = non-missing count. A pair with fewer than 2 complete rows or a

@@ -82,8 +82,13 @@ double HarrellEngine::evaluate(const int* counts, const int* perm) const {
         const double below = prefix(r), upTo = prefix(r + 1);
         const double equal = upTo - below, above = inTree - upTo;
         tied += wi * equal;
-        if (higherIsRisk_) { concordant += wi * below; discordant += wi * above; }
-        else { concordant += wi * above; discordant += wi * below; }
+        if (higherIsRisk_) {
+          concordant += wi * below;
+          discordant += wi * above;
+        } else {
+          concordant += wi * above;
+          discordant += wi * below;
+        }
       }
       for (size_t k = tg.firstEvent; k < tg.end; ++k) {
         const Eigen::Index i = order_[k];
@@ -98,8 +103,9 @@ double HarrellEngine::evaluate(const int* counts, const int* perm) const {
   }
   const double denom = concordant + discordant + tied;
   if (denom <= 0)
-    throw ModelError("concordance: no comparable pairs (an event followed by a longer follow-up); "
-                     "the C-index is undefined for these data");
+    throw ModelError(
+        "concordance: no comparable pairs (an event followed by a longer follow-up); "
+        "the C-index is undefined for these data");
   return (concordant + tied / 2) / denom;
 }
 
@@ -115,10 +121,13 @@ SurvivalData withFrequencyWeights(const SurvivalData& data, const std::vector<in
   if (static_cast<Eigen::Index>(counts.size()) != data.size())
     throw InputError("resample: " + std::to_string(counts.size()) + " counts for " + std::to_string(data.size()) + " rows");
   std::vector<Eigen::Index> keep;
-  for (Eigen::Index i = 0; i < data.size(); ++i) if (counts[static_cast<size_t>(i)] > 0) keep.push_back(i);
+  for (Eigen::Index i = 0; i < data.size(); ++i)
+    if (counts[static_cast<size_t>(i)] > 0) keep.push_back(i);
   const Eigen::Index m = static_cast<Eigen::Index>(keep.size());
   SurvivalData out;
-  out.time.resize(m); out.event.resize(m); out.weight.resize(m);
+  out.time.resize(m);
+  out.event.resize(m);
+  out.weight.resize(m);
   if (data.stratified()) out.strata.resize(m);
   for (Eigen::Index k = 0; k < m; ++k) {
     const Eigen::Index i = keep[static_cast<size_t>(k)];
@@ -144,10 +153,15 @@ void expand(const Eigen::VectorXd& x, const Eigen::VectorXd& y, const std::vecto
             Eigen::VectorXd& yo) {
   Eigen::Index m = 0;
   for (int c : counts) m += c;
-  xo.resize(m); yo.resize(m);
+  xo.resize(m);
+  yo.resize(m);
   Eigen::Index k = 0;
   for (size_t i = 0; i < counts.size(); ++i)
-    for (int c = 0; c < counts[i]; ++c) { xo(k) = x(static_cast<Eigen::Index>(i)); yo(k) = y(static_cast<Eigen::Index>(i)); ++k; }
+    for (int c = 0; c < counts[i]; ++c) {
+      xo(k) = x(static_cast<Eigen::Index>(i));
+      yo(k) = y(static_cast<Eigen::Index>(i));
+      ++k;
+    }
 }
 
 Eigen::VectorXd permuted(const Eigen::VectorXd& v, const std::vector<int>& perm) {

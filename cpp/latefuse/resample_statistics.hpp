@@ -32,16 +32,18 @@ class HarrellEngine {
   Eigen::Index size() const { return n_; }
 
  private:
-  struct TimeGroup { size_t begin, firstEvent, end; };
+  struct TimeGroup {
+    size_t begin, firstEvent, end;
+  };
   Eigen::Index n_ = 0;
   bool higherIsRisk_ = true;
-  std::vector<Eigen::Index> order_;             // rows by (stratum, time), censored before events in a tie group
-  std::vector<TimeGroup> groups_;               // ascending
-  std::vector<size_t> strataEnd_;               // group index one past each stratum's last group
-  std::vector<size_t> rank_;                    // dense score rank per row
+  std::vector<Eigen::Index> order_;  // rows by (stratum, time), censored before events in a tie group
+  std::vector<TimeGroup> groups_;    // ascending
+  std::vector<size_t> strataEnd_;    // group index one past each stratum's last group
+  std::vector<size_t> rank_;         // dense score rank per row
   size_t nRanks_ = 0;
-  std::vector<double> weight_;                  // case weight per row
-  mutable Fenwick tree_{0};   // reused by every evaluate()
+  std::vector<double> weight_;  // case weight per row
+  mutable Fenwick tree_{0};     // reused by every evaluate()
 };
 
 ResampleStatistic harrellStatistic(std::shared_ptr<const HarrellEngine> engine);

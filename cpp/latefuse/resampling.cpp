@@ -37,7 +37,8 @@ double tryEval(const F& f, const A& arg) {
 
 std::vector<double> finite(const Eigen::VectorXd& v) {
   std::vector<double> out;
-  for (Eigen::Index i = 0; i < v.size(); ++i) if (std::isfinite(v(i))) out.push_back(v(i));
+  for (Eigen::Index i = 0; i < v.size(); ++i)
+    if (std::isfinite(v(i))) out.push_back(v(i));
   return out;
 }
 
@@ -97,13 +98,17 @@ BcaInterval bcaInterval(double t0, const Eigen::VectorXd& replicates, const Eige
   const std::vector<double> t = finite(replicates);
   if (t.empty()) throw ModelError("BCa interval: no finite bootstrap replicates");
   double below = 0;
-  for (double v : t) if (v < t0) below += 1;
+  for (double v : t)
+    if (v < t0) below += 1;
   BcaInterval out;
   out.z0 = normalQuantile(below / static_cast<double>(t.size()));
   if (!std::isfinite(out.z0))
     throw ModelError("BCa interval: the bias correction z0 is infinite (every replicate lies on one side of the estimate)");
   double s2 = 0, s3 = 0;
-  for (Eigen::Index i = 0; i < L.size(); ++i) { s2 += L(i) * L(i); s3 += L(i) * L(i) * L(i); }
+  for (Eigen::Index i = 0; i < L.size(); ++i) {
+    s2 += L(i) * L(i);
+    s3 += L(i) * L(i) * L(i);
+  }
   out.acceleration = s3 / (6 * std::pow(s2, 1.5));
   if (!std::isfinite(out.acceleration))
     throw ModelError("BCa interval: the acceleration is undefined (all jackknife influence values are 0)");
@@ -158,7 +163,10 @@ void addBca(BootstrapResult& r, Eigen::Index n, const ResampleStatistic& statist
   try {
     r.influence = jackknifeInfluence(n, statistic, scaled, o.chunk);
     const BcaInterval b = bcaInterval(r.estimate, r.replicates, r.influence, o.confLevel);
-    r.bcaLower = b.lower; r.bcaUpper = b.upper; r.z0 = b.z0; r.acceleration = b.acceleration;
+    r.bcaLower = b.lower;
+    r.bcaUpper = b.upper;
+    r.z0 = b.z0;
+    r.acceleration = b.acceleration;
   } catch (const ModelError& e) {
     r.warnings.push_back(std::string("no BCa interval: ") + e.what());
   }

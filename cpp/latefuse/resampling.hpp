@@ -55,20 +55,20 @@ struct BootstrapOptions {
   int replicates = 1000;
   uint64_t seed = 1;
   double confLevel = 0.95;
-  bool bca = false;        // also the BCa interval (costs n extra evaluations for the jackknife)
+  bool bca = false;  // also the BCa interval (costs n extra evaluations for the jackknife)
   int chunk = 50;
   ProgressCallback progress;
 };
 
 struct BootstrapResult {
-  double estimate = 0;                 // statistic on the original data
-  Eigen::VectorXd replicates;          // in draw order (NaN where the statistic failed)
+  double estimate = 0;         // statistic on the original data
+  Eigen::VectorXd replicates;  // in draw order (NaN where the statistic failed)
   int failed = 0;
-  double se = 0, bias = 0;             // sd (n - 1) and mean - estimate of the finite replicates
-  double lower = 0, upper = 0;         // percentile interval
-  double bcaLower = 0, bcaUpper = 0;   // NaN unless options.bca (and defined)
-  double z0 = 0, acceleration = 0;     // BCa constants (NaN unless bca)
-  Eigen::VectorXd influence;           // jackknife L (empty unless bca)
+  double se = 0, bias = 0;            // sd (n - 1) and mean - estimate of the finite replicates
+  double lower = 0, upper = 0;        // percentile interval
+  double bcaLower = 0, bcaUpper = 0;  // NaN unless options.bca (and defined)
+  double z0 = 0, acceleration = 0;    // BCa constants (NaN unless bca)
+  Eigen::VectorXd influence;          // jackknife L (empty unless bca)
   double confLevel = 0.95;
   uint64_t seed = 0;
   std::vector<std::string> warnings;
@@ -94,9 +94,9 @@ struct PermutationOptions {
 };
 struct PermutationResult {
   double observed = 0;
-  int extreme = 0;          // b
-  int permutations = 0;     // m (permutations whose statistic existed)
-  double p = 1;             // (b + 1) / (m + 1)
+  int extreme = 0;             // b
+  int permutations = 0;        // m (permutations whose statistic existed)
+  double p = 1;                // (b + 1) / (m + 1)
   Eigen::VectorXd statistics;  // T* in draw order (NaN where undefined)
   uint64_t seed = 0;
   std::vector<std::string> warnings;

@@ -31,10 +31,10 @@ constexpr double kRotationRankTolerance = 1e-12;
 inline bool preferRidgeRotation(Eigen::Index n, Eigen::Index p) { return p > n; }
 
 struct RidgeRotation {
-  Eigen::MatrixXd z;          // n x r rotated design, U Lambda^(1/2)
-  Eigen::MatrixXd toCoef;     // n x r, U Lambda^(-1/2): u = Xt' (toCoef theta)
-  Eigen::MatrixXd u;          // n x r kept eigenvectors
-  Eigen::VectorXd lambda;     // r kept eigenvalues
+  Eigen::MatrixXd z;       // n x r rotated design, U Lambda^(1/2)
+  Eigen::MatrixXd toCoef;  // n x r, U Lambda^(-1/2): u = Xt' (toCoef theta)
+  Eigen::MatrixXd u;       // n x r kept eigenvectors
+  Eigen::VectorXd lambda;  // r kept eigenvalues
 };
 
 // `xtT` is the p x n transposed design (column i = subject i's p values).

@@ -17,7 +17,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Independent generator streams of one seed, one per part of the model (see simulator.hpp), so
 // that e.g. changing the censoring leaves the features unchanged.
-enum Stream : uint64_t { kAvailability = 0, kLatent = 1, kFeatures = 2, kSurvival = 3, kCensoring = 4, kCells = 5, kLayout = 6, kMissingness = 7 };
+enum Stream : uint64_t { kAvailability = 0,
+                         kLatent = 1,
+                         kFeatures = 2,
+                         kSurvival = 3,
+                         kCensoring = 4,
+                         kCells = 5,
+                         kLayout = 6,
+                         kMissingness = 7 };
 
 // Round to `decimals` places with exact operations (round() is exact; * and / correctly rounded).
 double roundTo(double x, double scale) { return std::round(x * scale) / scale; }

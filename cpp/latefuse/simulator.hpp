@@ -43,32 +43,33 @@
 namespace latefuse {
 
 struct ModalitySimulation {
-  std::string name;         // letters and digits only (columns are "<name>_<nn>")
-  int available = 0;        // patients with this modality
-  int features = 10;        // columns
-  int signalFeatures = 3;   // informative columns (<= features)
-  double signal = 0.5;      // log hazard ratio per SD of the modality's latent factor
-  double noise = 1.0;       // noise SD of an informative column (its latent part has SD 1)
+  std::string name;        // letters and digits only (columns are "<name>_<nn>")
+  int available = 0;       // patients with this modality
+  int features = 10;       // columns
+  int signalFeatures = 3;  // informative columns (<= features)
+  double signal = 0.5;     // log hazard ratio per SD of the modality's latent factor
+  double noise = 1.0;      // noise SD of an informative column (its latent part has SD 1)
 };
 
-enum class SimulatedOutcome { Survival, Binary };
+enum class SimulatedOutcome { Survival,
+                              Binary };
 
 struct SimulationOptions {
   SimulatedOutcome outcome = SimulatedOutcome::Survival;
-  double binaryIntercept = 0;                // log-odds of y = 1 at eta = 0 (binary outcome)
+  double binaryIntercept = 0;  // log-odds of y = 1 at eta = 0 (binary outcome)
   int n = 0;
-  int complete = 0;                          // patients with every modality
+  int complete = 0;  // patients with every modality
   std::vector<ModalitySimulation> modalities;
   // Explicit pattern counts indexed by bitmask (bit m = modality m present), size 2^M, sum n.
   // Empty: built from `available` and `complete` (see above).
   std::vector<int> patternCounts;
-  double correlation = 0.1;                  // rho between latent factors, in [0, 1)
-  double interaction = 0;                    // coefficient of z_a z_b in eta
-  std::string interactionA, interactionB;    // modality names (used when interaction != 0)
-  double censoring = 0.4;                    // fraction censored, in [0, 1)
-  double medianSurvival = 40;                // months at eta = 0
+  double correlation = 0.1;                // rho between latent factors, in [0, 1)
+  double interaction = 0;                  // coefficient of z_a z_b in eta
+  std::string interactionA, interactionB;  // modality names (used when interaction != 0)
+  double censoring = 0.4;                  // fraction censored, in [0, 1)
+  double medianSurvival = 40;              // months at eta = 0
   double weibullShape = 1.3;
-  double cellMissing = 0;                    // per-cell missing probability within measured modalities
+  double cellMissing = 0;  // per-cell missing probability within measured modalities
   // Modalities missing not at random: 0 = who has which pattern is drawn independently of risk.
   // s > 0: patients are ranked by s * eta + N(0, 1) noise (its own seeded stream) and the patterns,
   // fullest first, go to the lowest ranks: the higher a patient's risk, the fewer modalities they
@@ -85,16 +86,16 @@ SimulationOptions simulationPreset(const std::string& name);
 void setCohortSize(SimulationOptions& options, int n);
 
 struct SimulatedCohort {
-  std::vector<std::string> ids;              // "P001", ...
-  bool binary = false;                       // binary outcome: `event` holds y (0/1), `time` is empty
+  std::vector<std::string> ids;  // "P001", ...
+  bool binary = false;           // binary outcome: `event` holds y (0/1), `time` is empty
   Eigen::VectorXd time, event;
   std::vector<std::string> modalities;
-  std::vector<std::string> columns;          // "<modality>_<nn>"
-  std::vector<int> columnModality;           // index into modalities
-  Eigen::MatrixXd features;                  // n x columns, NaN = missing
-  Eigen::MatrixXi available;                 // n x modalities, 0/1
-  Eigen::VectorXd linearPredictor;           // the true eta (not written to the CSV)
-  Eigen::MatrixXd latent;                    // n x modalities, the z_m (not written)
+  std::vector<std::string> columns;  // "<modality>_<nn>"
+  std::vector<int> columnModality;   // index into modalities
+  Eigen::MatrixXd features;          // n x columns, NaN = missing
+  Eigen::MatrixXi available;         // n x modalities, 0/1
+  Eigen::VectorXd linearPredictor;   // the true eta (not written to the CSV)
+  Eigen::MatrixXd latent;            // n x modalities, the z_m (not written)
 };
 
 // Throws InputError for impossible settings (counts out of range, infeasible availability, ...).

@@ -7,10 +7,10 @@
 namespace latefuse {
 
 struct SurvivalData {
-  Eigen::VectorXd time;     // >= 0, finite
-  Eigen::VectorXd event;    // 1 = event (death), 0 = censored
-  Eigen::VectorXd weight;   // case weights > 0; empty means all 1
-  Eigen::VectorXi strata;   // stratum label per row; empty means one stratum
+  Eigen::VectorXd time;    // >= 0, finite
+  Eigen::VectorXd event;   // 1 = event (death), 0 = censored
+  Eigen::VectorXd weight;  // case weights > 0; empty means all 1
+  Eigen::VectorXi strata;  // stratum label per row; empty means one stratum
 
   Eigen::Index size() const { return time.size(); }
   bool weighted() const { return weight.size() > 0; }

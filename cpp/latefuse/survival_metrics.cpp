@@ -93,7 +93,8 @@ double CensoringDistribution::operator()(double t) const {
   if (!time_.empty() && t > time_.back()) {
     if (prob_.back() > 0)
       throw InputError("censoring distribution: time " + fmt(t) + " is beyond the largest training time " +
-                       fmt(time_.back()) + " (where the censoring survival is still > 0); restrict the test data "
+                       fmt(time_.back()) +
+                       " (where the censoring survival is still > 0); restrict the test data "
                        "or the time points to the training follow-up");
     return 0;
   }
@@ -156,7 +157,10 @@ UnoConcordance unoConcordance(const SurvivalData& train, const SurvivalData& tes
     // A subject censored at t is comparable to the events at t.
     for (size_t k = lo; k < hi; ++k) {
       const Eigen::Index j = order[k];
-      if (test.event(j) == 0) { tree.add(pos(risk(j)), test.w(j)); inTree += test.w(j); }
+      if (test.event(j) == 0) {
+        tree.add(pos(risk(j)), test.w(j));
+        inTree += test.w(j);
+      }
     }
     for (size_t k = lo; k < hi; ++k) {
       const Eigen::Index i = order[k];
@@ -177,14 +181,18 @@ UnoConcordance unoConcordance(const SurvivalData& train, const SurvivalData& tes
     }
     for (size_t k = lo; k < hi; ++k) {
       const Eigen::Index i = order[k];
-      if (test.event(i) == 1) { tree.add(pos(risk(i)), test.w(i)); inTree += test.w(i); }
+      if (test.event(i) == 1) {
+        tree.add(pos(risk(i)), test.w(i));
+        inTree += test.w(i);
+      }
     }
     hi = lo;
   }
   out.comparableWeight = denominator;
   if (denominator == 0)
-    throw ModelError("Uno's C: no comparable pairs (an event before tau followed by a longer follow-up); "
-                     "the C-index is undefined for these data");
+    throw ModelError(
+        "Uno's C: no comparable pairs (an event before tau followed by a longer follow-up); "
+        "the C-index is undefined for these data");
   out.c = numerator / denominator;
   return out;
 }
@@ -198,7 +206,8 @@ TimeDependentAuc cumulativeDynamicAuc(const SurvivalData& train, const SurvivalD
   const Eigen::Index n = test.size();
   if (timesIn.size() == 0) throw InputError("time-dependent AUC: give at least one time point");
   std::vector<double> times(timesIn.data(), timesIn.data() + timesIn.size());
-  for (double t : times) if (!std::isfinite(t)) throw InputError("time-dependent AUC: time points must be finite numbers");
+  for (double t : times)
+    if (!std::isfinite(t)) throw InputError("time-dependent AUC: time points must be finite numbers");
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   const double tmin = test.time.minCoeff(), tmax = test.time.maxCoeff();

@@ -8,8 +8,8 @@
 // The CSV must be plain numbers with a header (no quotes, no missing values).
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -37,7 +37,8 @@ std::map<std::string, std::vector<double>> readCsv(const std::string& path, std:
   std::string line;
   std::getline(in, line);
   auto names = split(line, ',');
-  for (auto& n : names) if (n.size() >= 2 && n.front() == '"') n = n.substr(1, n.size() - 2);
+  for (auto& n : names)
+    if (n.size() >= 2 && n.front() == '"') n = n.substr(1, n.size() - 2);
   if (order) *order = names;
   std::map<std::string, std::vector<double>> cols;
   while (std::getline(in, line)) {
@@ -92,11 +93,15 @@ int main(int argc, char** argv) {
       const Eigen::Index n = std::atol(argv[2]), p = std::atol(argv[3]);
       latefuse::Random rng(7);
       latefuse::SurvivalData d;
-      d.time.resize(n); d.event.resize(n);
+      d.time.resize(n);
+      d.event.resize(n);
       Eigen::MatrixXd x(n, p);
       for (Eigen::Index i = 0; i < n; ++i) {
         double lp = 0;
-        for (Eigen::Index j = 0; j < p; ++j) { x(i, j) = rng.normal(); lp += (j % 3 == 0 ? 0.3 : -0.1) * x(i, j); }
+        for (Eigen::Index j = 0; j < p; ++j) {
+          x(i, j) = rng.normal();
+          lp += (j % 3 == 0 ? 0.3 : -0.1) * x(i, j);
+        }
         d.time(i) = std::ceil(1000 * rng.exponential() * latefuse::portableExp(-lp));
         d.event(i) = rng.uniform() < 0.7 ? 1 : 0;
       }

@@ -46,9 +46,9 @@ TEST(Categorical, TiesGoToTheFirstLevelInSortedOrderAndMissingIsIgnored) {
 
 TEST(Categorical, BadInputIsAnInputError) {
   const Eigen::VectorXd x = codes({0, 1, 1});
-  EXPECT_THROW(fitCategoricalEncoding("g", {"b", "a"}, x, {0, 1, 2}), InputError);   // not sorted
-  EXPECT_THROW(fitCategoricalEncoding("g", {"a"}, codes({0, 0}), {0, 1}), InputError);  // one level
-  EXPECT_THROW(fitCategoricalEncoding("g", {"a", "b"}, codes({0, 3}), {0, 1}), InputError);  // code out of range
+  EXPECT_THROW(fitCategoricalEncoding("g", {"b", "a"}, x, {0, 1, 2}), InputError);                 // not sorted
+  EXPECT_THROW(fitCategoricalEncoding("g", {"a"}, codes({0, 0}), {0, 1}), InputError);             // one level
+  EXPECT_THROW(fitCategoricalEncoding("g", {"a", "b"}, codes({0, 3}), {0, 1}), InputError);        // code out of range
   EXPECT_THROW(fitCategoricalEncoding("g", {"a", "b"}, codes({kNaN, kNaN}), {0, 1}), InputError);  // no value
 }
 

@@ -94,7 +94,9 @@ Lung lung() {
     if (!std::isnan(t.numeric.at("ph.ecog")[i])) keep.push_back(i);
   Lung L;
   const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  L.data.time.resize(n); L.data.event.resize(n); L.x.resize(n, 3);
+  L.data.time.resize(n);
+  L.data.event.resize(n);
+  L.x.resize(n, 3);
   for (Eigen::Index k = 0; k < n; ++k) {
     const size_t i = keep[static_cast<size_t>(k)];
     L.data.time(k) = t.numeric.at("time")[i];
@@ -134,7 +136,8 @@ void expectThrowWith(F&& call, const std::vector<std::string>& needles, const st
 TEST(CoxDegenerate, PerfectlySeparatingCovariate) {
   SurvivalData d;
   const Eigen::Index n = 20;
-  d.time.resize(n); d.event.resize(n);
+  d.time.resize(n);
+  d.event.resize(n);
   Eigen::MatrixXd x(n, 2);
   for (Eigen::Index i = 0; i < n; ++i) {
     d.time(i) = static_cast<double>(i + 1);
@@ -341,7 +344,8 @@ TEST(CoxDegenerate, SingleSubject) {
   expectThrowWith<InputError>([&] { fitCox(d, x); }, {"at least 2"}, "n = 1");
   // n = 0 is the same error.
   SurvivalData e;
-  e.time.resize(0); e.event.resize(0);
+  e.time.resize(0);
+  e.event.resize(0);
   expectThrowWith<InputError>([&] { fitCox(e, Eigen::MatrixXd(0, 1)); }, {"at least 2"}, "n = 0");
 }
 

@@ -213,8 +213,7 @@ TEST_P(CoxGolden, MatchesR) {
   const Concordance& C = f.concordance;
   checkAbs(name, "concordance C", C.c, cc.at("C").get<double>(), 1e-12);
   const std::vector<std::pair<std::string, double>> counts = {
-      {"concordant", C.concordant}, {"discordant", C.discordant}, {"tied_x", C.tiedScore},
-      {"tied_y", C.tiedTime}, {"tied_xy", C.tiedTimeScore}};
+      {"concordant", C.concordant}, {"discordant", C.discordant}, {"tied_x", C.tiedScore}, {"tied_y", C.tiedTime}, {"tied_xy", C.tiedTimeScore}};
   for (const auto& [label, ours] : counts) {
     const double theirs = cc.at(label).get<double>();
     if (k.data.weighted()) {

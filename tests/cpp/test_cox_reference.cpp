@@ -22,7 +22,9 @@ Lung lung() {
     if (!std::isnan(t.numeric.at("ph.ecog")[i])) keep.push_back(i);
   Lung L;
   const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  L.data.time.resize(n); L.data.event.resize(n); L.x.resize(n, 3);
+  L.data.time.resize(n);
+  L.data.event.resize(n);
+  L.x.resize(n, 3);
   for (Eigen::Index k = 0; k < n; ++k) {
     const size_t i = keep[static_cast<size_t>(k)];
     L.data.time(k) = t.numeric.at("time")[i];

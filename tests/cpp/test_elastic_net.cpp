@@ -224,7 +224,8 @@ CaseData lungData() {
   }
   CaseData d;
   const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  d.data.time.resize(n); d.data.event.resize(n);
+  d.data.time.resize(n);
+  d.data.event.resize(n);
   d.x.resize(n, static_cast<Eigen::Index>(covs.size()));
   for (Eigen::Index k = 0; k < n; ++k) {
     const size_t i = static_cast<size_t>(keep[static_cast<size_t>(k)]);
@@ -381,7 +382,10 @@ TEST(Folds, PlainAndStratified) {
   for (int i = 0; i < 50; i += 4) event(i) = 1;  // 13 events
   const Eigen::VectorXi g = assignFoldsStratified(event, 4, 3);
   std::vector<int> ev(4, 0), all(4, 0);
-  for (Eigen::Index i = 0; i < 50; ++i) { ++all[static_cast<size_t>(g(i))]; ev[static_cast<size_t>(g(i))] += event(i) == 1; }
+  for (Eigen::Index i = 0; i < 50; ++i) {
+    ++all[static_cast<size_t>(g(i))];
+    ev[static_cast<size_t>(g(i))] += event(i) == 1;
+  }
   for (int k = 0; k < 4; ++k) {
     EXPECT_TRUE(ev[static_cast<size_t>(k)] == 3 || ev[static_cast<size_t>(k)] == 4);
     EXPECT_TRUE(all[static_cast<size_t>(k)] == 12 || all[static_cast<size_t>(k)] == 13);
@@ -401,7 +405,8 @@ TEST(ElasticNet, CvSpeedSmoke) {
   for (Eigen::Index j = 0; j < p; ++j)
     for (Eigen::Index i = 0; i < n; ++i) x(i, j) = rng.normal();
   SurvivalData d;
-  d.time.resize(n); d.event.resize(n);
+  d.time.resize(n);
+  d.event.resize(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     const double lp = 0.5 * x(i, 0) - 0.4 * x(i, 1) + 0.3 * x(i, 2);
     d.time(i) = rng.exponential() * portableExp(-lp);

@@ -211,7 +211,10 @@ TEST(Fusion, RarePatternFallsBack) {
     int want = -1;  // the definition, spelled out
     for (int sub : fitted) {
       if (sub & ~mask) continue;
-      if (want < 0) { want = sub; continue; }
+      if (want < 0) {
+        want = sub;
+        continue;
+      }
       const int ps = __builtin_popcount(static_cast<unsigned>(sub)), pw = __builtin_popcount(static_cast<unsigned>(want));
       const int ns = patients[static_cast<size_t>(sub)], nw = patients[static_cast<size_t>(want)];
       if (ps > pw || (ps == pw && (ns > nw || (ns == nw && sub < want)))) want = sub;
@@ -428,7 +431,8 @@ TEST(FusionSimulation, LateFusionBeatsBestUnimodalAndEarlyFusion) {
             xb.push_back(sc.unimodal(k, m));
           }
         tau[a][m] += kendallTau(Eigen::Map<Eigen::VectorXd>(xa.data(), static_cast<Eigen::Index>(xa.size())),
-                                Eigen::Map<Eigen::VectorXd>(xb.data(), static_cast<Eigen::Index>(xb.size()))).estimate;
+                                Eigen::Map<Eigen::VectorXd>(xb.data(), static_cast<Eigen::Index>(xb.size())))
+                         .estimate;
       }
   }
   late /= seeds;

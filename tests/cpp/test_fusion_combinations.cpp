@@ -253,7 +253,7 @@ TEST(FusionRiskScale, PercentileFollowsRiskAndGroupsDoNotOverlap) {
     int present = 0;
     for (int m = 0; m < 4; ++m) present |= has(i, m) << m;
     int keep = present & (1 + static_cast<int>(rng.below(15)));  // knock out a random subset ...
-    if (keep == 0) keep = present;                                // ... keeping at least one modality
+    if (keep == 0) keep = present;                               // ... keeping at least one modality
     for (Eigen::Index j = 0; j < d.x.cols(); ++j)
       if (!(keep & (1 << c.columnModality[static_cast<size_t>(j)]))) d.x(i, j) = std::nan("");
   }

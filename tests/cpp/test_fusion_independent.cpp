@@ -93,7 +93,8 @@ FusionOptions caseOptions(const nlohmann::json& s) {
   o.presence = PresenceRule::Any;
   o.outlierZ = s["outlier_z"].get<double>();
   const std::string scaling = s["scaling"].get<std::string>();
-  o.scaling = scaling == "zscore" ? Scaling::ZScore : scaling == "minmax" ? Scaling::MinMax : Scaling::None;
+  o.scaling = scaling == "zscore" ? Scaling::ZScore : scaling == "minmax" ? Scaling::MinMax
+                                                                          : Scaling::None;
   o.submodel = RidgeOptions{};
   o.submodel.penalizer = s["penalizer"].get<double>();
   o.integrator = RidgeOptions{};

@@ -212,7 +212,8 @@ TEST(FusionCategorical, RepeatedCvEncodesEachFoldOnItsTrainingRows) {
     raw.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
     for (size_t j = 0; j < cols.size(); ++j) raw.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(cols[j])[i];
     const double u = rng.uniform();
-    const double level = u < 0.4 ? 0 : u < 0.8 ? 1 : 2;  // "a" and "b" about equally frequent
+    const double level = u < 0.4 ? 0 : u < 0.8 ? 1
+                                               : 2;  // "a" and "b" about equally frequent
     raw.x(k, 4) = level;
     raw.time(k) *= 1 + 0.3 * level;  // the site matters
   }

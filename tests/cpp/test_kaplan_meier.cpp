@@ -40,7 +40,8 @@ void checkKmCase(const nlohmann::json& c) {
     expectVecAbs("km.curve.surv", k.surv, rc.at("surv"), kTol);
     // R's std.err is +inf where S drops to 0: null in JSON, +inf here.
     Eigen::VectorXd se = k.stdErr;
-    for (Eigen::Index i = 0; i < se.size(); ++i) if (std::isinf(se(i))) se(i) = std::nan("");
+    for (Eigen::Index i = 0; i < se.size(); ++i)
+      if (std::isinf(se(i))) se(i) = std::nan("");
     expectVecAbs("km.curve.std_err", se, rc.at("std_err"), kTol);
     expectVecAbs("km.curve.lower", k.lower, rc.at("lower"), kTol);
     expectVecAbs("km.curve.upper", k.upper, rc.at("upper"), kTol);

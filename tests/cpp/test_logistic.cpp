@@ -81,7 +81,10 @@ TEST(StatsLogistic, DeLongWithTies) {
 
 TEST(StatsLogistic, SeparationWarnsNotCrashes) {
   Eigen::VectorXd y(10), x(10);
-  for (int i = 0; i < 10; ++i) { x(i) = i + 1; y(i) = i >= 5 ? 1 : 0; }
+  for (int i = 0; i < 10; ++i) {
+    x(i) = i + 1;
+    y(i) = i >= 5 ? 1 : 0;
+  }
   const LogisticFit f = fitLogistic(y, x);
   ASSERT_FALSE(f.warnings.empty());
   bool mentions = false;

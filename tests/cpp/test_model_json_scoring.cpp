@@ -234,14 +234,7 @@ TEST(ModelValidation, AttachReplaceRemoveAndRoundTrip) {
   const Fixture& f = survival();
   const json doc = fusionModelToJson(f.model.model, f.model.extras);
   const std::string text = modelText(doc);
-  const json entry = {{"cohort", "GBSG"},     {"description", "external"}, {"n", 686},         {"events", 299},
-                      {"c", 0.664},           {"c_lower", 0.63},           {"c_upper", 0.696}, {"conf_level", 0.95},
-                      {"bootstrap", 1000},    {"permutation_p", nullptr},  {"uno_c", 0.65},    {"uno_c_lower", 0.62},
-                      {"uno_c_upper", 0.685}, {"tau", 1826},               {"mean_auc", 0.72}, {"seed", 2024},
-                      {"auc", json::array({{{"time", 1096}, {"auc", 0.724}}, {{"time", 1826}, {"auc", 0.723}}})},
-                      {"calibration", {{"horizon", 1826}, {"n", 686}, {"slope", 0.91}, {"slope_lower", 0.73}, {"slope_upper", 1.08},
-                                       {"groups", json::array({{{"n", 138}, {"events", 35}, {"predicted", 0.71}, {"observed", 0.70},
-                                                                 {"lower", 0.615}, {"upper", 0.797}}})}}}};
+  const json entry = {{"cohort", "GBSG"}, {"description", "external"}, {"n", 686}, {"events", 299}, {"c", 0.664}, {"c_lower", 0.63}, {"c_upper", 0.696}, {"conf_level", 0.95}, {"bootstrap", 1000}, {"permutation_p", nullptr}, {"uno_c", 0.65}, {"uno_c_lower", 0.62}, {"uno_c_upper", 0.685}, {"tau", 1826}, {"mean_auc", 0.72}, {"seed", 2024}, {"auc", json::array({{{"time", 1096}, {"auc", 0.724}}, {{"time", 1826}, {"auc", 0.723}}})}, {"calibration", {{"horizon", 1826}, {"n", 686}, {"slope", 0.91}, {"slope_lower", 0.73}, {"slope_upper", 1.08}, {"groups", json::array({{{"n", 138}, {"events", 35}, {"predicted", 0.71}, {"observed", 0.70}, {"lower", 0.615}, {"upper", 0.797}}})}}}};
   const json with = withValidation(doc, entry);
   const std::string withText = modelText(with);
   // Byte-identical round trip; the section is the last key, the rest of the file unchanged.

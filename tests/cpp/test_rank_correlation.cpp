@@ -19,8 +19,12 @@ double naiveTauB(const Eigen::VectorXd& x, const Eigen::VectorXd& y) {
   for (Eigen::Index i = 0; i < x.size(); ++i)
     for (Eigen::Index j = i + 1; j < x.size(); ++j) {
       const double a = (x(i) - x(j)) * (y(i) - y(j));
-      if (a > 0) ++conc; else if (a < 0) ++disc;
-      else { if (x(i) == x(j) && y(i) != y(j)) ++tx; if (y(i) == y(j) && x(i) != x(j)) ++ty; }
+      if (a > 0) ++conc;
+      else if (a < 0) ++disc;
+      else {
+        if (x(i) == x(j) && y(i) != y(j)) ++tx;
+        if (y(i) == y(j) && x(i) != x(j)) ++ty;
+      }
     }
   return (conc - disc) / std::sqrt((conc + disc + tx) * (conc + disc + ty));
 }
@@ -58,7 +62,10 @@ TEST(StatsRankCorrelation, KnightEqualsDefinition) {
   for (int rep = 0; rep < 20; ++rep) {
     const Eigen::Index n = 2 + static_cast<Eigen::Index>(rng.below(200));
     Eigen::VectorXd x(n), y(n);
-    for (Eigen::Index i = 0; i < n; ++i) { x(i) = static_cast<double>(rng.below(7)); y(i) = static_cast<double>(rng.below(5)) + (rep % 2 ? rng.uniform() : 0); }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      x(i) = static_cast<double>(rng.below(7));
+      y(i) = static_cast<double>(rng.below(5)) + (rep % 2 ? rng.uniform() : 0);
+    }
     if (x.minCoeff() == x.maxCoeff() || y.minCoeff() == y.maxCoeff()) continue;
     EXPECT_NEAR(kendallTau(x, y).estimate, naiveTauB(x, y), 1e-14) << "rep " << rep;
   }
@@ -108,7 +115,10 @@ TEST(StatsRankCorrelation, LargeN) {
   const Eigen::Index n = 100000;
   Random rng(3);
   Eigen::VectorXd x(n), y(n);
-  for (Eigen::Index i = 0; i < n; ++i) { x(i) = static_cast<double>(rng.below(1000)); y(i) = x(i) + static_cast<double>(rng.below(500)); }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    x(i) = static_cast<double>(rng.below(1000));
+    y(i) = x(i) + static_cast<double>(rng.below(500));
+  }
   const RankCorrelation k = kendallTau(x, y);
   EXPECT_GT(k.estimate, 0.5);
   EXPECT_LT(k.estimate, 1);

@@ -46,15 +46,20 @@ ResampleStatistic harrell(const LungScore& l) {
 // Rows repeated by counts, as an explicit data set.
 LungScore expand(const LungScore& l, const std::vector<int>& counts) {
   std::vector<Eigen::Index> rows;
-  for (size_t i = 0; i < counts.size(); ++i) for (int k = 0; k < counts[i]; ++k) rows.push_back(static_cast<Eigen::Index>(i));
+  for (size_t i = 0; i < counts.size(); ++i)
+    for (int k = 0; k < counts[i]; ++k) rows.push_back(static_cast<Eigen::Index>(i));
   LungScore out;
   const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-  out.data.time.resize(m); out.data.event.resize(m); out.score.resize(m);
+  out.data.time.resize(m);
+  out.data.event.resize(m);
+  out.score.resize(m);
   if (l.data.stratified()) out.data.strata.resize(m);
   if (l.data.weighted()) out.data.weight.resize(m);
   for (Eigen::Index k = 0; k < m; ++k) {
     const Eigen::Index i = rows[static_cast<size_t>(k)];
-    out.data.time(k) = l.data.time(i); out.data.event(k) = l.data.event(i); out.score(k) = l.score(i);
+    out.data.time(k) = l.data.time(i);
+    out.data.event(k) = l.data.event(i);
+    out.score(k) = l.score(i);
     if (l.data.stratified()) out.data.strata(k) = l.data.strata(i);
     if (l.data.weighted()) out.data.weight(k) = l.data.weight(i);
   }
@@ -107,7 +112,10 @@ TEST(StatsResampling, HarrellEngineEqualsConcordanceOnResampledRows) {
   LungScore sw = l;
   sw.data.strata.resize(sw.data.size());
   sw.data.weight.resize(sw.data.size());
-  for (Eigen::Index i = 0; i < sw.data.size(); ++i) { sw.data.strata(i) = static_cast<int>(i % 3); sw.data.weight(i) = 1 + (i % 4) * 0.25; }
+  for (Eigen::Index i = 0; i < sw.data.size(); ++i) {
+    sw.data.strata(i) = static_cast<int>(i % 3);
+    sw.data.weight(i) = 1 + (i % 4) * 0.25;
+  }
   for (const LungScore* base : {&l, &sw}) {
     for (bool higher : {true, false}) {
       const auto engine = std::make_shared<const HarrellEngine>(base->data, base->score, higher);

@@ -88,12 +88,15 @@ class RidgeRotationCox : public ::testing::TestWithParam<CoxShape> {};
 TEST_P(RidgeRotationCox, EqualsTheDirectFit) {
   const CoxShape s = GetParam();
   WideData d = simulateWide(s.n, s.p, 1000 + static_cast<uint64_t>(s.p), s.strata, s.weights);
-  d.x.col(5).setConstant(3.0);                                                     // constant
+  d.x.col(5).setConstant(3.0);                                                 // constant
   for (Eigen::Index i = 0; i < s.n; ++i) d.x(i, 7) = d.x(i, 7) > 1.4 ? 1 : 0;  // 0/1: not centred by coxph
   CoxOptions o;
   o.ties = s.ties;
   if (s.lifelines) o.penalizer = 0.1;
-  else { o.ridgeTheta = s.scale ? 5 : 50; o.ridgeScale = s.scale; }  // well inside convergence in 20 steps
+  else {
+    o.ridgeTheta = s.scale ? 5 : 50;
+    o.ridgeScale = s.scale;
+  }  // well inside convergence in 20 steps
   const CoxFit rotated = fitCox(d.data, d.x, o);
   o.allowRotation = false;
   const CoxFit direct = fitCox(d.data, d.x, o);
@@ -121,7 +124,7 @@ TEST(RidgeRotationCox, NotTakenWhenThePathNeedsTheFullMatrix) {
   EXPECT_EQ(fitCox(d.data, d.x, o).var.rows(), 80);
   o.robust = false;
   EXPECT_EQ(fitCox(d.data, d.x, o).var.rows(), 0);
-  o.penalizer = 0;   // no ridge: no rotation (and no unique optimum)
+  o.penalizer = 0;  // no ridge: no rotation (and no unique optimum)
   o.maxIter = 0;
   EXPECT_EQ(fitCox(d.data, d.x, o).var.rows(), 80);
 }

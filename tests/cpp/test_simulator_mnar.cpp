@@ -27,8 +27,14 @@ double riskGap(const SimulatedCohort& c) {
   int nFull = 0, nOne = 0;
   for (Eigen::Index i = 0; i < c.available.rows(); ++i) {
     const int k = c.available.row(i).sum();
-    if (k == c.available.cols()) { full += c.linearPredictor(i); ++nFull; }
-    if (k == 1) { one += c.linearPredictor(i); ++nOne; }
+    if (k == c.available.cols()) {
+      full += c.linearPredictor(i);
+      ++nFull;
+    }
+    if (k == 1) {
+      one += c.linearPredictor(i);
+      ++nOne;
+    }
   }
   return full / nFull - one / nOne;
 }

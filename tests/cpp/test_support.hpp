@@ -32,8 +32,10 @@ inline std::vector<std::string> splitCsvLine(const std::string& line) {
   bool quoted = false;
   for (char ch : line) {
     if (ch == '"') quoted = !quoted;
-    else if (ch == ',' && !quoted) { out.push_back(cur); cur.clear(); }
-    else if (ch != '\r') cur += ch;
+    else if (ch == ',' && !quoted) {
+      out.push_back(cur);
+      cur.clear();
+    } else if (ch != '\r') cur += ch;
   }
   out.push_back(cur);
   return out;
@@ -88,9 +90,9 @@ inline bool closeRel3(double a, double b, double rel) { return closeRel(a, b, re
 }  // namespace latefuse::testing
 
 #define EXPECT_REL(a, b, rel) EXPECT_PRED3(::latefuse::testing::closeRel3, (a), (b), (rel))
-#define EXPECT_VEC_REL(a, b, rel)                                                        \
-  do {                                                                                   \
-    const Eigen::VectorXd _a = (a), _b = (b);                                            \
-    ASSERT_EQ(_a.size(), _b.size());                                                     \
+#define EXPECT_VEC_REL(a, b, rel)                                                                      \
+  do {                                                                                                 \
+    const Eigen::VectorXd _a = (a), _b = (b);                                                          \
+    ASSERT_EQ(_a.size(), _b.size());                                                                   \
     for (Eigen::Index _i = 0; _i < _a.size(); ++_i) EXPECT_REL(_a(_i), _b(_i), rel) << "index " << _i; \
   } while (0)

@@ -74,7 +74,8 @@ TEST(StatsMetrics, FrequencyWeightsEqualRepeatedRows) {
   }
   SurvivalData expanded;
   const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
-  expanded.time.resize(m); expanded.event.resize(m);
+  expanded.time.resize(m);
+  expanded.event.resize(m);
   Eigen::VectorXd riskExpanded(m);
   for (Eigen::Index k = 0; k < m; ++k) {
     expanded.time(k) = d.time(rows[static_cast<size_t>(k)]);
@@ -116,7 +117,8 @@ TEST(StatsMetrics, Degenerate) {
   EXPECT_THROW(unoConcordance(d, late, risk, kInf), ModelError);
   SurvivalData train = d, test = d;
   const double last = d.time.maxCoeff();
-  for (Eigen::Index i = 0; i < train.size(); ++i) if (train.time(i) == last) train.event(i) = 1;  // G(last) > 0
+  for (Eigen::Index i = 0; i < train.size(); ++i)
+    if (train.time(i) == last) train.event(i) = 1;  // G(last) > 0
   test.time(0) = 5000;
   test.event(0) = 1;
   EXPECT_THROW(unoConcordance(train, test, risk, kInf), InputError);
