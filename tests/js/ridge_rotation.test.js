@@ -62,7 +62,7 @@ describe('p > n ridge through WASM: the rotated fit equals the direct fit', () =
   ];
   for (const s of coxShapes) {
     it(`Cox n = ${s.n}, p = ${s.p}, ${JSON.stringify(s.penalty)}, ${s.ties}${s.strata ? ', strata' : ''}${s.weights ? ', weights' : ''}`, async () => {
-      const { y, ...d } = wideData(s.n, s.p, s);
+      const { y: _y, ...d } = wideData(s.n, s.p, s);
       const rotated = await fitCox({ ...d, ...s.penalty, ties: s.ties });
       const direct = await fitCox({ ...d, ...s.penalty, ties: s.ties, rotation: false });
       expect(direct.var).toHaveLength(s.p);

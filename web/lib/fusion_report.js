@@ -130,6 +130,10 @@ function featureNotes(list, modalities) {
   });
 }
 
+/**
+ * @param {object} input
+ * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [options]
+ */
 export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
   if (!input || typeof input !== 'object') throw new InputError('fitAndEvaluateFusion: give an input object');
   if (signal?.aborted) throw new CancelledError('the fusion evaluation was cancelled');

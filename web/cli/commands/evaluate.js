@@ -2,7 +2,7 @@
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
 import { concordance } from '../../lib/cox.js';
 import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration, defaultHorizons } from '../../lib/stats.js';
-import { numericColumn, eventColumn, completeRows, checkTimes, EVENT_CODING_RULE } from '../../lib/columns.js';
+import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
 import { finiteOrNull } from '../../lib/numbers.js';
 import { writeFileSync } from 'node:fs';
