@@ -63,7 +63,7 @@ describe('latefuse fuse --html-report', () => {
     expect(html).toContain(`<td>${hex}</td>`);
     for (const m of report.models) {
       const name = m.kind === 'late' ? 'late fusion' : m.kind === 'integrator' ? `integrator ${m.modalities.join(' + ')}` : m.name;
-      const row = html.match(new RegExp(`<tr><th scope="row">${name.replace(/[+]/g, '\\+')}</th><td>${m.kind}</td>(.*?)</tr>`));
+      const row = html.match(new RegExp(`<tr><th scope="row">${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</th><td>${m.kind}</td>(.*?)</tr>`));
       expect(row, name).not.toBeNull();
       const cells = [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((x) => x[1]);
       expect(Number(cells[0])).toBe(m.test.n);
