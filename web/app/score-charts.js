@@ -81,7 +81,10 @@ export function contributionChart(rows, { fused, width = 640, title = 'What push
     marks: [
       Plot.barX(shown, { y: 'modality', x1: 0, x2: 'contribution', fill: (r) => (r.contribution > 0 ? '#b4461e' : '#1f4e79') }),
       Plot.ruleX([0], { stroke: '#17202c' }),
-      Plot.text(shown, { y: 'modality', x: 'contribution', text: (r) => fixed(r.contribution, 3), textAnchor: (r) => (r.contribution >= 0 ? 'start' : 'end'), dx: (r) => (r.contribution >= 0 ? 5 : -5), fill: '#17202c', fontSize: 11 }),
+      // Plot's textAnchor and dx are constants per mark (a function gives translate(NaN, ...)): one
+      // mark for the labels right of 0 and one for those left of it.
+      Plot.text(shown.filter((r) => r.contribution >= 0), { y: 'modality', x: 'contribution', text: (r) => fixed(r.contribution, 3), textAnchor: 'start', dx: 5, fill: '#17202c', fontSize: 11 }),
+      Plot.text(shown.filter((r) => r.contribution < 0), { y: 'modality', x: 'contribution', text: (r) => fixed(r.contribution, 3), textAnchor: 'end', dx: -5, fill: '#17202c', fontSize: 11 }),
       Plot.text(rows.filter((r) => !finite(r.contribution)), { y: 'modality', x: () => 0, text: () => 'absent', textAnchor: 'start', dx: 5, fill: '#556170', fontSize: 11 }),
     ],
   });
