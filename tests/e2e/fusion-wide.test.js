@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT } from './helpers.js';
+import { launch, openApp, act, upload, ROOT, splitCohortFiles } from './helpers.js';
 
 let env;
 let dir;
@@ -25,14 +25,7 @@ beforeAll(async () => {
   env = await launch();
   dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-wide-'));
   cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES, '--out', 'cohort.csv']);
-  const [head, ...rows] = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
-  const write = (name, cols) => {
-    const idx = cols.map((c) => head.indexOf(c));
-    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
-  };
-  write('outcome', ['id', 'time', 'event']);
-  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
+  splitCohortFiles(dir, MODALITIES);
 });
 afterAll(async () => { await env?.close(); });
 

@@ -1,6 +1,6 @@
 // Shared set-up for the end-to-end tests: the built site served under /latefuse/ on loopback,
 // headless Chromium through playwright-core, screenshots, and the `latefuse` CLI for reference numbers.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -129,4 +129,20 @@ export async function chooseCovariates(page, names) {
 
 export async function fit(page) {
   await act(page, () => page.click('#btn-fit'));
+}
+
+/**
+ * Split a simulated cohort CSV (written by `latefuse simulate` into `dir/cohort.csv`) into one file per
+ * modality (`<modality>_*` columns, only the patients with any of its cells) and `outcome.csv` (id,
+ * time, event: every patient) — the shape real multi-file data arrive in.
+ */
+export function splitCohortFiles(dir, modalities) {
+  const [head, ...rows] = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const write = (name, cols) => {
+    const idx = cols.map((c) => head.indexOf(c));
+    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
+    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
+  };
+  write('outcome', ['id', 'time', 'event']);
+  for (const m of modalities) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
 }
