@@ -6,7 +6,7 @@
 // the report document), and the λ chosen per modality is shown as the model file records it.
 // Screenshots of the settings and the selection table at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
 // and can be cancelled; run again it completes and equals `latefuse fuse` on the same files and
 // seed (every C on screen and the report document). The size keeps the test well under a minute.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
