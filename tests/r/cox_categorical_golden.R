@@ -5,11 +5,9 @@
 #
 # Run from the repository root:   Rscript tests/r/cox_categorical_golden.R
 # Writes tests/golden/cox_categorical.json (versions recorded in it and in tests/r/README.md).
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 if (!file.exists("tests/data/veteran.csv")) stop("run from the repository root: Rscript tests/r/cox_categorical_golden.R")
+source("tests/r/golden_json.R")
 
 vet <- read.csv("tests/data/veteran.csv", stringsAsFactors = FALSE)
 counts <- table(vet$celltype)
@@ -21,10 +19,7 @@ fit <- coxph(Surv(time, status) ~ trt + celltype + karno, data = vet, ties = "ef
 s <- summary(fit)
 names_ours <- c("trt", paste0("celltype=", setdiff(levels_sorted, reference)), "karno")
 
-out <- list(
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+out <- c(golden_versions("survival"), list(
   veteran_trt_celltype_karno = list(
     reference = reference,
     levels = levels_sorted,
@@ -36,5 +31,5 @@ out <- list(
     loglik = unname(fit$loglik),
     concordance = unname(fit$concordance["concordance"])
   )
-)
+))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "tests/golden/cox_categorical.json")

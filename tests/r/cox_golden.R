@@ -8,13 +8,11 @@
 # C++ test never re-derives data from the CSV files. Rows with NA in any used column are dropped
 # before fitting (as R's na.action does). Numbers are written with the shortest of 15 or 17 significant
 # digits that reproduces the double exactly, so the C++ side sees bit-identical data.
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 
 out_file <- "tests/golden/cox_golden.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/cox_golden.R")
+source("tests/r/golden_json.R")
 
 # ---- JSON helpers ------------------------------------------------------------------------------
 # A numeric vector as a verbatim JSON array: %.15g when that round-trips, else %.17g; NA -> null.
@@ -232,11 +230,7 @@ lcase <- make_case("lung_strata_sex_ridge_lifelines05",
 lcase$options$ridge$lifelines_penalizer <- sc(0.5)
 cases[[length(cases) + 1]] <- lcase
 
-golden <- list(
-  generator = "tests/r/cox_golden.R",
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(list(generator = "tests/r/cox_golden.R"), golden_versions("survival"), list(
   notes = paste(
     "se = sqrt(diag(naive (model) variance)); robust_se = sqrt(diag(sandwich)).",
     "loglik = [at init (beta = 0), at estimate], unpenalised. Tests: stat, df, p (chi-square upper tail).",
@@ -245,7 +239,7 @@ golden <- list(
     "always with the MODEL-based coefficient variance (for robust fits R's survfit default would plug in",
     "the sandwich; that std.err is given as std_err_robust_var, not compared);",
     "stratum is the integer stratum label of that row."),
-  cases = cases)
+  cases = cases))
 dir.create(dirname(out_file), showWarnings = FALSE, recursive = TRUE)
 write_json(golden, out_file, auto_unbox = TRUE, digits = NA, na = "null", json_verbatim = TRUE, pretty = FALSE)
 cat("wrote", out_file, "with", length(cases), "cases;", R.version.string, "survival", as.character(packageVersion("survival")), "\n")

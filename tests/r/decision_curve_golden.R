@@ -17,16 +17,12 @@
 # Thresholds are (1:99) / 100, the same doubles as LateFuse's k / 100.0. Every case carries its own
 # data; risks are rounded to 15 significant digits BEFORE anything is computed (write_json with
 # digits = NA writes 15), so the file holds exactly the numbers R used.
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 
 out_file <- "tests/golden/decision_curve.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/decision_curve_golden.R")
+source("tests/r/golden_json.R")
 
-s15 <- function(x) signif(x, 15)
-A <- function(x) I(as.numeric(x))
 thresholds <- (1:99) / 100
 
 km_at <- function(time, event, t) {
@@ -102,12 +98,9 @@ lb$y <- as.integer(lb$time < 365 & lb$event == 1)
 gl <- glm(y ~ age + sex + ph.ecog, family = binomial, data = lb, control = glm.control(epsilon = 1e-14))
 cases[[length(cases) + 1]] <- binary_case("lung_death_1y_glm", lb$y, fitted(gl))
 
-golden <- list(
-  R_version = R.version$version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(golden_versions("survival"), list(
   cases = cases
-)
+))
 write_json(golden, out_file, digits = NA, auto_unbox = TRUE, pretty = FALSE, na = "null")
 cat("wrote", out_file, "with", length(cases), "cases\n")
 for (cs in cases) cat(sprintf("  %-22s n = %4d  NA net benefit at %d thresholds\n", cs$name,

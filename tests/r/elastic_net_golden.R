@@ -13,11 +13,11 @@
 suppressPackageStartupMessages({
   library(survival)
   library(glmnet)
-  library(jsonlite)
 })
 
 out_file <- "tests/golden/elastic_net.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/elastic_net_golden.R")
+source("tests/r/golden_json.R")
 
 lung <- read.csv("tests/data/lung.csv")
 covs <- c("age", "sex", "ph.ecog", "ph.karno", "pat.karno", "meal.cal", "wt.loss")
@@ -130,15 +130,10 @@ cases <- c(cases, list(
           foldid_wide, alpha = 0.5, lambda_min_ratio = 0.05)
 ))
 
-golden <- list(
-  generator = "tests/r/elastic_net_golden.R",
-  R_version = R.version.string,
-  glmnet_version = as.character(packageVersion("glmnet")),
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(list(generator = "tests/r/elastic_net_golden.R"), golden_versions(c("glmnet", "survival")), list(
   notes = paste("lung complete cases over", paste(covs, collapse = ", "),
                 "; time jittered by U(0, 0.01) (set.seed(2)) and rounded to 6 decimals; event = status == 2."),
   cases = cases
-)
+))
 write_json(golden, out_file, digits = NA, auto_unbox = TRUE, null = "null", pretty = FALSE)
 cat("wrote", out_file, "with", length(cases), "cases;", R.version.string, "glmnet", as.character(packageVersion("glmnet")), "\n")

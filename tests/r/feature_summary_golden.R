@@ -9,7 +9,7 @@
 # its levels in byte order), the number of patients with a value, min, max and
 # quantile(type = 7, probs = c(0.01, 0.99)). Numbers are rounded to 4 decimals before anything is
 # computed, so the file holds exactly the data R used. R and package versions are recorded in the file.
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/golden_json.R")
 
 set.seed(20261207)
 n <- 150
@@ -39,9 +39,7 @@ summarise <- function(name, modality, x) {
        patients = length(v), min = min(v), max = max(v), p01 = q[1], p99 = q[2])
 }
 
-golden <- list(
-  R_version = R.version.string,
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(golden_versions(), list(
   seed = 20261207,
   cohort = list(id = id, time = time, event = event, test = test,
                 age = age, er = er, grade = grade, nodes = nodes, ki67 = ki67),
@@ -53,6 +51,6 @@ golden <- list(
     summarise("nodes", "pathology", nodes),
     summarise("ki67", "pathology", ki67)
   )
-)
+))
 writeLines(toJSON(golden, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE), "tests/golden/feature_summary.json")
 cat("wrote tests/golden/feature_summary.json\n")

@@ -9,15 +9,12 @@
 # censoring times, survfit(Surv(time, 1 - event) ~ 1), and its median with quantile(fit, 0.5)
 # (conf.type "log", 95%). Missing cells: for each modality (columns <modality>_*), the patients with
 # at least one non-missing cell of it, their cells and how many of those are NA.
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 
 out_file <- "tests/golden/follow_up.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/follow_up_golden.R")
+source("tests/r/golden_json.R")
 
-A <- function(x) I(as.numeric(x))
 follow_up_case <- function(name, time, event) {
   keep <- !is.na(time) & !is.na(event)
   time <- time[keep]
@@ -52,12 +49,9 @@ missing <- lapply(names(groups), function(m) {
 missing_data <- lapply(unlist(groups), function(col) A(lung[[col]]))
 names(missing_data) <- unlist(groups)
 
-out <- list(
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+out <- c(golden_versions("survival"), list(
   cases = cases,
   missing_cells = list(data = missing_data, modalities = missing)
-)
+))
 write_json(out, out_file, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote", out_file, "\n")

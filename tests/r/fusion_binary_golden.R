@@ -25,10 +25,8 @@
 #    covariates as given, i.e. glmnet(alpha = 0, lambda = 0.1, standardize = FALSE, thresh = 1e-14).
 #
 # Run from the repository root:  Rscript tests/r/fusion_binary_golden.R
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(glmnet)
-})
+suppressPackageStartupMessages(library(glmnet))
+source("tests/r/golden_json.R")
 
 d <- read.csv("tests/data/sim_binary.csv", check.names = FALSE)
 n <- nrow(d)
@@ -135,16 +133,14 @@ run_case <- function(penalizer) {
        test_brier = mean((prob - yt)^2))
 }
 
-out <- list(
+out <- c(list(
   description = "Binary late fusion reproduced in R (see tests/r/fusion_binary_golden.R)",
   data = "tests/data/sim_binary.csv",
   split = "test = every third row (1-based rows 3, 6, ...)",
   modalities = modalities,
-  min_pattern_size = min_pattern,
-  R_version = R.version.string,
-  glmnet_version = as.character(packageVersion("glmnet")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+  min_pattern_size = min_pattern
+), golden_versions("glmnet"), list(
   cases = list(glm = run_case(0), ridge = run_case(0.1))
-)
+))
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/golden/fusion_binary.json")
 cat("wrote tests/golden/fusion_binary.json\n")

@@ -11,10 +11,10 @@
 #
 # Run from the repository root:  Rscript tests/r/fusion_elastic_net_golden.R
 suppressPackageStartupMessages({
-  library(jsonlite)
   library(glmnet)
   library(survival)
 })
+source("tests/r/golden_json.R")
 
 d <- read.csv("tests/data/sim_survival.csv", check.names = FALSE)
 cols <- grep("^genomic_", names(d), value = TRUE)
@@ -39,13 +39,10 @@ case <- function(alpha) {
        selected_min = I(nz("lambda.min")), selected_1se = I(nz("lambda.1se")), cvm = unname(cv$cvm))
 }
 
-out <- list(
+out <- c(list(
   description = "cv.glmnet(family = 'cox') selection on one modality (see tests/r/fusion_elastic_net_golden.R)",
-  data = "tests/data/sim_survival.csv, modality genomic, tied times removed, z-scored",
-  R_version = R.version.string,
-  glmnet_version = as.character(packageVersion("glmnet")),
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+  data = "tests/data/sim_survival.csv, modality genomic, tied times removed, z-scored"
+), golden_versions(c("glmnet", "survival")), list(
   ids = d$id,
   columns = cols,
   time = d$time,
@@ -53,6 +50,6 @@ out <- list(
   x = lapply(seq_len(nrow(Z)), function(i) unname(Z[i, ])),
   foldid = foldid - 1,
   cases = list(lasso = case(1), enet05 = case(0.5))
-)
+))
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/golden/fusion_elastic_net.json")
 cat("wrote tests/golden/fusion_elastic_net.json\n")

@@ -42,10 +42,8 @@
 # patients fall back to the submodel's standardised score).
 #
 # Run from the repository root:  Rscript tests/r/fusion_independent_golden.R
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
+source("tests/r/golden_json.R")
 
 cox_control <- coxph.control(eps = 1e-14, iter.max = 200, toler.chol = 1e-15)
 
@@ -340,11 +338,9 @@ cases <- list(
   })
 )
 
-out <- list(
-  description = "Late fusion (in-sample integrator inputs, fixed split) reproduced independently in R; see tests/r/fusion_independent_golden.R",
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+out <- c(list(
+  description = "Late fusion (in-sample integrator inputs, fixed split) reproduced independently in R; see tests/r/fusion_independent_golden.R"
+), golden_versions("survival"), list(
   data = list(
     sim = list(files = c("tests/data/fusion_sim.csv", "tests/data/fusion_sim_split.csv"), id = "id", time = "time",
                event = "event", split = "split", modalities = sim$modalities),
@@ -355,7 +351,7 @@ out <- list(
                modalities = pbc$modalities)
   ),
   cases = lapply(cases, function(k) c(list(data = k$data), k$run()))
-)
+))
 for (name in names(out$cases)) {
   k <- out$cases[[name]]
   cat(sprintf("%-28s train %d test %d, %d integrators, test C %.6f; combinations: %s\n", name, k$split$train, k$split$test,

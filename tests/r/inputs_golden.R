@@ -7,11 +7,9 @@
 # all_events: tests/data/lung.csv with its status column replaced by 1 for every patient (every
 # patient had the event, coded 0/1). R's Surv() reads an all-1 status as 0/1 coding (1/2 coding
 # only when the values are exactly 1 and 2), so every patient is an event.
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/inputs_golden.R")
+source("tests/r/golden_json.R")
 
 lung <- read.csv("tests/data/lung.csv")
 lung$status <- 1
@@ -22,10 +20,7 @@ at <- summary(km, times = c(180, 365))
 
 fit <- coxph(Surv(time, status) ~ age + sex, data = lung, ties = "efron")
 
-out <- list(
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+out <- c(golden_versions("survival"), list(
   all_events = list(
     data = "tests/data/lung.csv, status set to 1 for every row",
     km = list(
@@ -45,5 +40,5 @@ out <- list(
       loglik = fit$loglik
     )
   )
-)
+))
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/golden/inputs.json")

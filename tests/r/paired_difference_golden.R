@@ -6,7 +6,7 @@
 # fixed seed, rounded to 6 decimals before R computes anything) with R's t.test(a, b, paired = TRUE)
 # mean difference, SD, 95% (and one 90%) interval and p; and qt(p, df) values. R and package
 # versions are recorded in the file.
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/golden_json.R")
 set.seed(42)
 case <- function(name, a, b, conf = 0.95) {
   a <- round(a, 6); b <- round(b, 6)
@@ -23,11 +23,9 @@ cases <- list(
   case("five_seeds_negative", late[1:5], late[1:5] + 0.01 + rnorm(5, 0, 0.005))
 )
 grid <- expand.grid(p = c(0.975, 0.995, 0.9, 0.6, 0.025), df = c(1, 2, 4, 9, 29, 200))
-golden <- list(
-  R_version = R.version.string,
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(golden_versions(), list(
   cases = cases,
   qt = lapply(seq_len(nrow(grid)), function(i) list(p = grid$p[i], df = grid$df[i], q = qt(grid$p[i], grid$df[i])))
-)
+))
 writeLines(toJSON(golden, auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/golden/paired_difference.json")
 cat("wrote tests/golden/paired_difference.json\n")

@@ -5,16 +5,13 @@
 # Run from the repository root:   Rscript tests/r/spot_checks_golden.R
 # Writes tests/golden/spot_checks.json (R and package versions recorded in the file and in
 # tests/r/README.md). Reads only tests/data/lung.csv.
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+suppressPackageStartupMessages(library(survival))
 
 out_file <- "tests/golden/spot_checks.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/spot_checks_golden.R")
+source("tests/r/golden_json.R")
 lung <- read.csv("tests/data/lung.csv")
 lung$event <- as.integer(lung$status == 2)
-A <- function(x) I(as.numeric(x))
 
 # `latefuse cox --covariates age,sex,ph.ecog --robust`: every field of the output. With robust = TRUE,
 # summary.coxph's z, p and HR interval use the robust SE (Lin & Wei 1989).
@@ -58,14 +55,11 @@ sf <- suppressWarnings(coxph(Surv(time, event) ~ g + z, data = sep, robust = TRU
 separation <- list(coef = A(coef(sf)), se = A(sqrt(diag(sf$naive.var))), iterations = sf$iter,
                    loglik = A(sf$loglik))
 
-golden <- list(
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(golden_versions("survival"), list(
   cox_lung_robust = cox_lung_robust,
   concordance_ecog = concordance_ecog,
   univariate_age = univariate_age,
   separation = separation
-)
+))
 write_json(golden, out_file, digits = NA, auto_unbox = TRUE, na = "null", null = "null", pretty = TRUE)
 cat("wrote", out_file, "\n")

@@ -25,16 +25,14 @@
 #    glmnet(alpha = 0, lambda = lambda / n, standardize = FALSE); DeLong's variance by its formula.
 suppressPackageStartupMessages({
   library(survival)
-  library(jsonlite)
   library(boot)
   library(glmnet)
 })
 
 out_file <- "tests/golden/stats_golden.json"
 if (!file.exists("tests/data/lung.csv")) stop("run from the repository root: Rscript tests/r/stats_golden.R")
+source("tests/r/golden_json.R")
 
-s15 <- function(x) signif(x, 15)
-A <- function(x) I(as.numeric(x))  # always a JSON array, even of length 1
 num_or_null <- function(x) if (is.na(x)) NULL else x
 arr_na <- function(x) I(ifelse(is.finite(x), x, NA))  # NA / Inf -> null
 
@@ -429,13 +427,7 @@ auc_ties_case <- list(y = A(lg$y), score = A(lg$ph.ecog), auc = auc_ties$auc, se
                       upper = auc_ties$upper)
 
 # ================================ write =========================================================
-golden <- list(
-  generator = "tests/r/stats_golden.R",
-  R_version = R.version.string,
-  survival_version = as.character(packageVersion("survival")),
-  boot_version = as.character(packageVersion("boot")),
-  glmnet_version = as.character(packageVersion("glmnet")),
-  jsonlite_version = as.character(packageVersion("jsonlite")),
+golden <- c(list(generator = "tests/r/stats_golden.R"), golden_versions(c("survival", "boot", "glmnet")), list(
   notes = paste(
     "Inputs are rounded to 15 significant digits before computing. KM std_err is R's fit$std.err (SE of log S);",
     "at$std_err is summary()'s S*sigma. Weighted KM uses robust = FALSE (weighted Greenwood).",
@@ -445,6 +437,6 @@ golden <- list(
     "bca95_default_reg is boot.ci's default (regression L), for information only."),
   km = km_cases, logrank = lr_cases, metrics = metric_cases, calibration = calib_cases,
   correlation = corr_cases, correlation_matrix = corr_matrix, p_adjust = padj, bootstrap = bootstrap,
-  logistic = logit_cases, auc_ties = auc_ties_case)
+  logistic = logit_cases, auc_ties = auc_ties_case))
 write_json(golden, out_file, digits = NA, auto_unbox = TRUE, na = "null", null = "null", pretty = FALSE)
 cat("wrote", out_file, "\n")
