@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 
+#include "fixtures.hpp"
 #include "latefuse/categorical.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/fusion.hpp"
@@ -15,6 +16,7 @@
 #include "latefuse/simulator.hpp"
 
 using namespace latefuse;
+using latefuse::testing::hgsocCohort;
 using nlohmann::json;
 
 namespace {
@@ -91,10 +93,7 @@ struct CatFixture {
 const CatFixture& catFixture() {
   static const CatFixture f = [] {
     CatFixture fx;
-    SimulationOptions so = simulationPreset("hgsoc");
-    setCohortSize(so, 240);
-    so.seed = 8;
-    Cohort c = cohortFromSimulation(simulate(so));
+    Cohort c = hgsocCohort(8, 240);
     const Eigen::Index n = c.x.rows();
     Eigen::MatrixXd x(n, c.x.cols() + 1);
     x.leftCols(c.x.cols()) = c.x;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/error.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
 using namespace latefuse::testing;
@@ -83,29 +83,19 @@ void expectPredictionFinite(const CoxFit& f, const Eigen::VectorXd& x, const Eig
 }
 
 // lung complete cases (227 rows), columns age, sex, ph.ecog, as in test_cox_reference.cpp.
-struct Lung {
-  SurvivalData data;
-  Eigen::MatrixXd x;
+LungCases lung() { return lungCompleteCases({"age", "sex", "ph.ecog"}); }
+
+// The robust lung fit, and the same fit with age multiplied by `factor`: one model in other units.
+struct RescaledFits {
+  CoxFit base, scaled;
 };
-Lung lung() {
-  const Table t = readCsv("tests/data/lung.csv");
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < t.rows; ++i)
-    if (!std::isnan(t.numeric.at("ph.ecog")[i])) keep.push_back(i);
-  Lung L;
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  L.data.time.resize(n);
-  L.data.event.resize(n);
-  L.x.resize(n, 3);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = keep[static_cast<size_t>(k)];
-    L.data.time(k) = t.numeric.at("time")[i];
-    L.data.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    L.x(k, 0) = t.numeric.at("age")[i];
-    L.x(k, 1) = t.numeric.at("sex")[i];
-    L.x(k, 2) = t.numeric.at("ph.ecog")[i];
-  }
-  return L;
+RescaledFits robustFitsWithAgeTimes(double factor) {
+  const LungCases L = lung();
+  CoxOptions o;
+  o.robust = true;
+  Eigen::MatrixXd x = L.x;
+  x.col(0) *= factor;
+  return {fitCox(L.data, L.x, o), fitCox(L.data, x, o)};
 }
 
 Eigen::MatrixXd appendColumn(const Eigen::MatrixXd& x, const Eigen::VectorXd& col) {
@@ -184,7 +174,7 @@ TEST(CoxDegenerate, PerfectlySeparatingCovariate) {
 // Exactly collinear columns: the later one is redundant (R: NA coefficient, "X matrix deemed to be
 // singular"); the others equal the fit without it.
 TEST(CoxDegenerate, CollinearColumns) {
-  const Lung L = lung();
+  const LungCases L = lung();
   CoxOptions o;
   o.robust = true;
   const CoxFit base = fitCox(L.data, L.x, o);
@@ -224,7 +214,7 @@ TEST(CoxDegenerate, CollinearColumns) {
 // A constant column carries no information: redundant, coefficient missing, warning; the others
 // equal the fit without it. Both a centred constant (5) and one R leaves uncentred (1).
 TEST(CoxDegenerate, ConstantColumn) {
-  const Lung L = lung();
+  const LungCases L = lung();
   const CoxFit base = fitCox(L.data, L.x);
   for (double value : {5.0, 1.0, 0.0}) {
     SCOPED_TRACE("constant " + std::to_string(value));
@@ -352,13 +342,7 @@ TEST(CoxDegenerate, SingleSubject) {
 // A covariate multiplied by 1e298 (values ~ 7e299, near the top of the double range): the fit is
 // the same model, so its coefficient (and SE) scale by 1e-298 and nothing overflows to Inf / NaN.
 TEST(CoxDegenerate, HugeCovariateValues) {
-  const Lung L = lung();
-  CoxOptions o;
-  o.robust = true;
-  const CoxFit base = fitCox(L.data, L.x, o);
-  Eigen::MatrixXd x = L.x;
-  x.col(0) *= 1e298;
-  const CoxFit f = fitCox(L.data, x, o);
+  const auto [base, f] = robustFitsWithAgeTimes(1e298);
   expectAllFinite(f, "1e298");
   EXPECT_TRUE(f.warnings.empty()) << allWarnings(f);
   // Compare after scaling back: EXPECT_REL's 1e-12 floor would make a check at ~1e-301 vacuous.
@@ -390,13 +374,7 @@ TEST(CoxDegenerate, HugeCovariateValues) {
 // (~1e296) and SE (~9e295) are representable and must scale by 1e298; its variance (~9e591) is not,
 // so var(0, 0) alone may be +Inf (never NaN). Everything else is finite and equals the unscaled fit.
 TEST(CoxDegenerate, TinyCovariateValues) {
-  const Lung L = lung();
-  CoxOptions o;
-  o.robust = true;
-  const CoxFit base = fitCox(L.data, L.x, o);
-  Eigen::MatrixXd x = L.x;
-  x.col(0) *= 1e-298;
-  const CoxFit f = fitCox(L.data, x, o);
+  const auto [base, f] = robustFitsWithAgeTimes(1e-298);
   EXPECT_TRUE(f.warnings.empty()) << allWarnings(f);
   EXPECT_FALSE(isRedundant(f, 0));
   EXPECT_TRUE(f.converged);
@@ -424,7 +402,7 @@ TEST(CoxDegenerate, TinyCovariateValues) {
 
 // NaN / Inf in a covariate or in time: InputError naming the row (1-based) and the column.
 TEST(CoxDegenerate, NonFiniteInputs) {
-  const Lung L = lung();
+  const LungCases L = lung();
   CoxOptions o;
   o.columnNames = {"age", "sex", "ph.ecog"};
   for (double bad : {kNaN, kInf, -kInf}) {

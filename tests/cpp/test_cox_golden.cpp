@@ -48,10 +48,7 @@ const std::vector<std::string>& caseNames() {
   return names;
 }
 
-const json& golden() {
-  static const json g = readJson(kGoldenFile);
-  return g;
-}
+const json& golden() { return goldenJson(kGoldenFile); }
 
 const json& findCase(const std::string& name) {
   for (const json& c : golden().at("cases"))

@@ -1,54 +1,56 @@
 // Cox parity with the R 4.2.2 / survival 3.5-3 output in tests/golden/ref_lung_veteran.txt.
 #include <gtest/gtest.h>
 
+#include "fixtures.hpp"
 #include "latefuse/cox.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
 using namespace latefuse::testing;
 
 namespace {
 
-struct Lung {
-  SurvivalData data;
-  Eigen::MatrixXd x;
+// lung complete cases on time, status, age, sex, ph.ecog (227 rows; row 14 dropped), event = status == 2.
+LungCases lung() { return lungCompleteCases({"age", "sex", "ph.ecog"}); }
+
+// coxph(Surv(time, status == 2) ~ age + sex + ph.ecog, lung, ties = ..., robust = TRUE).
+CoxFit robustLungFit(Ties ties) {
+  const LungCases L = lung();
+  CoxOptions o;
+  o.ties = ties;
+  o.robust = true;
+  return fitCox(L.data, L.x, o);
+}
+
+// What R gives for both ties methods: the fit, and survfit of it at x = (60, 2, 1), t = 180 and 365.
+struct LungRobustReference {
+  Eigen::Vector3d coef, se, robustSe;
+  double loglikInit, loglik;
+  Eigen::Vector2d surv, survSe;  // at x = (60, 2, 1)
 };
 
-// lung complete cases on time, status, age, sex, ph.ecog (227 rows; row 14 dropped), event = status == 2.
-Lung lung() {
-  const Table t = readCsv("tests/data/lung.csv");
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < t.rows; ++i)
-    if (!std::isnan(t.numeric.at("ph.ecog")[i])) keep.push_back(i);
-  Lung L;
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  L.data.time.resize(n);
-  L.data.event.resize(n);
-  L.x.resize(n, 3);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = keep[static_cast<size_t>(k)];
-    L.data.time(k) = t.numeric.at("time")[i];
-    L.data.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    L.x(k, 0) = t.numeric.at("age")[i];
-    L.x(k, 1) = t.numeric.at("sex")[i];
-    L.x(k, 2) = t.numeric.at("ph.ecog")[i];
-  }
-  return L;
+void expectMatchesR(const CoxFit& f, const LungRobustReference& r) {
+  EXPECT_VEC_REL(f.coef, r.coef, 1e-6);
+  EXPECT_VEC_REL(f.se, r.se, 1e-6);
+  EXPECT_VEC_REL(f.robustSe, r.robustSe, 1e-6);
+  EXPECT_NEAR(f.loglikInit, r.loglikInit, 1e-6);
+  EXPECT_NEAR(f.loglik, r.loglik, 1e-6);
+  const auto s = predictSurvival(f, Eigen::Vector3d(60, 2, 1), Eigen::Vector2d(180, 365));
+  EXPECT_VEC_REL(s.surv, r.surv, 1e-8);
+  EXPECT_VEC_REL(s.se, r.survSe, 1e-7);
 }
 
 }  // namespace
 
 TEST(CoxReference, LungEfron) {
-  const Lung L = lung();
-  ASSERT_EQ(L.data.size(), 227);
-  CoxOptions o;
-  o.robust = true;
-  const CoxFit f = fitCox(L.data, L.x, o);
-  EXPECT_VEC_REL(f.coef, (Eigen::Vector3d(0.01106676456, -0.5526123957, 0.4637284754)), 1e-6);
-  EXPECT_VEC_REL(f.se, (Eigen::Vector3d(0.009267411014, 0.1677390538, 0.1135772662)), 1e-6);
-  EXPECT_VEC_REL(f.robustSe, (Eigen::Vector3d(0.00988139278, 0.164748428, 0.1241588486)), 1e-6);
-  EXPECT_NEAR(f.loglikInit, -744.4804558, 1e-6);
-  EXPECT_NEAR(f.loglik, -729.2301214, 1e-6);
+  ASSERT_EQ(lung().data.size(), 227);
+  const CoxFit f = robustLungFit(Ties::Efron);
+  expectMatchesR(f, {{0.01106676456, -0.5526123957, 0.4637284754},
+                     {0.009267411014, 0.1677390538, 0.1135772662},
+                     {0.00988139278, 0.164748428, 0.1241588486},
+                     -744.4804558,
+                     -729.2301214,
+                     {0.804994342, 0.5337438342},
+                     {0.03103959577, 0.05150316978}});
   EXPECT_EQ(f.iterations, 3);
   EXPECT_REL(f.lrTest, 30.50066877, 1e-8);
   EXPECT_REL(f.scoreTest, 30.4999227, 1e-8);
@@ -64,8 +66,6 @@ TEST(CoxReference, LungEfron) {
   EXPECT_EQ(f.concordance.tiedTime, 28);
   EXPECT_EQ(f.concordance.tiedTimeScore, 0);
   const auto s = predictSurvival(f, Eigen::Vector3d(60, 2, 1), Eigen::Vector2d(180, 365));
-  EXPECT_VEC_REL(s.surv, (Eigen::Vector2d(0.804994342, 0.5337438342)), 1e-8);
-  EXPECT_VEC_REL(s.se, (Eigen::Vector2d(0.03103959577, 0.05150316978)), 1e-7);
   EXPECT_VEC_REL(s.lower, (Eigen::Vector2d(0.7463998424, 0.4417706735)), 1e-7);
   EXPECT_VEC_REL(s.upper, (Eigen::Vector2d(0.8681886756, 0.6448650796)), 1e-7);
   const auto m = predictSurvival(f, f.means, Eigen::Vector2d(180, 365));
@@ -73,23 +73,17 @@ TEST(CoxReference, LungEfron) {
 }
 
 TEST(CoxReference, LungBreslow) {
-  const Lung L = lung();
-  CoxOptions o;
-  o.ties = Ties::Breslow;
-  o.robust = true;
-  const CoxFit f = fitCox(L.data, L.x, o);
-  EXPECT_VEC_REL(f.coef, (Eigen::Vector3d(0.01104113635, -0.5518895698, 0.4629470406)), 1e-6);
-  EXPECT_VEC_REL(f.se, (Eigen::Vector3d(0.009266770114, 0.167742448, 0.1135740521)), 1e-6);
-  EXPECT_VEC_REL(f.robustSe, (Eigen::Vector3d(0.009861406193, 0.1644835494, 0.1239634528)), 1e-6);
-  EXPECT_NEAR(f.loglikInit, -744.6928193, 1e-6);
-  EXPECT_NEAR(f.loglik, -729.4887052, 1e-6);
-  const auto s = predictSurvival(f, Eigen::Vector3d(60, 2, 1), Eigen::Vector2d(180, 365));
-  EXPECT_VEC_REL(s.surv, (Eigen::Vector2d(0.8052372401, 0.5341173649)), 1e-8);
-  EXPECT_VEC_REL(s.se, (Eigen::Vector2d(0.03100851189, 0.05147655226)), 1e-7);
+  expectMatchesR(robustLungFit(Ties::Breslow), {{0.01104113635, -0.5518895698, 0.4629470406},
+                                                {0.009266770114, 0.167742448, 0.1135740521},
+                                                {0.009861406193, 0.1644835494, 0.1239634528},
+                                                -744.6928193,
+                                                -729.4887052,
+                                                {0.8052372401, 0.5341173649},
+                                                {0.03100851189, 0.05147655226}});
 }
 
 TEST(CoxReference, LungLifelinesPenalizer) {
-  const Lung L = lung();
+  const LungCases L = lung();
   CoxOptions o;
   o.penalizer = 0.5;
   const CoxFit f = fitCox(L.data, L.x, o);
@@ -105,7 +99,7 @@ TEST(CoxReference, LungLifelinesPenalizer) {
 
 TEST(CoxReference, LungSurvivalAtTimesEqualsPredictSurvival) {
   // The batch prediction equals R's survfit for the same x (checked through predictSurvival above).
-  const Lung L = lung();
+  const LungCases L = lung();
   const CoxFit f = fitCox(L.data, L.x, {});
   const Eigen::Vector2d times(180, 365);
   const Eigen::MatrixXd s = survivalAtTimes(f, f.linearPredictor, Eigen::VectorXi(), times);

@@ -16,10 +16,7 @@ namespace {
 
 constexpr double kTol = 1e-10;
 
-const nlohmann::json& dcaGolden() {
-  static const nlohmann::json g = readJson("tests/golden/decision_curve.json");
-  return g;
-}
+const nlohmann::json& dcaGolden() { return goldenJson("tests/golden/decision_curve.json"); }
 
 const nlohmann::json& dcaCase(const std::string& name) {
   for (const auto& c : dcaGolden().at("cases"))

@@ -7,24 +7,21 @@
 #include <cmath>
 #include <set>
 
+#include "fixtures.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/elastic_net.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/random.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
-using latefuse::testing::readCsv;
-using latefuse::testing::readJson;
+using latefuse::testing::goldenJson;
+using latefuse::testing::LungCases;
 using latefuse::testing::vec;
 
 namespace {
 
-const nlohmann::json& golden() {
-  static const nlohmann::json j = readJson("tests/golden/elastic_net.json");
-  return j;
-}
+const nlohmann::json& golden() { return goldenJson("tests/golden/elastic_net.json"); }
 
 const nlohmann::json& goldenCase(const std::string& name) {
   for (const auto& c : golden()["cases"])
@@ -214,26 +211,8 @@ TEST(ElasticNetGolden, CvWideElasticNet) {
 namespace {
 // lung complete cases (with its tied times) for the internal cross-checks.
 CaseData lungData() {
-  const auto t = readCsv("tests/data/lung.csv");
-  const std::vector<std::string> covs = {"age", "sex", "ph.ecog", "ph.karno", "meal.cal", "wt.loss"};
-  std::vector<Eigen::Index> keep;
-  for (size_t i = 0; i < t.rows; ++i) {
-    bool ok = true;
-    for (const auto& c : covs) ok = ok && std::isfinite(t.numeric.at(c)[i]);
-    if (ok) keep.push_back(static_cast<Eigen::Index>(i));
-  }
-  CaseData d;
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  d.data.time.resize(n);
-  d.data.event.resize(n);
-  d.x.resize(n, static_cast<Eigen::Index>(covs.size()));
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = static_cast<size_t>(keep[static_cast<size_t>(k)]);
-    d.data.time(k) = t.numeric.at("time")[i];
-    d.data.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    for (size_t j = 0; j < covs.size(); ++j) d.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(covs[j])[i];
-  }
-  return d;
+  LungCases l = latefuse::testing::lungCompleteCases({"age", "sex", "ph.ecog", "ph.karno", "meal.cal", "wt.loss"});
+  return {std::move(l.data), std::move(l.x)};
 }
 }  // namespace
 

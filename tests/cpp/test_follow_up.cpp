@@ -13,10 +13,7 @@ using namespace latefuse::testing;
 
 namespace {
 
-const nlohmann::json& followUpGolden() {
-  static const nlohmann::json g = readJson("tests/golden/follow_up.json");
-  return g;
-}
+const nlohmann::json& followUpGolden() { return goldenJson("tests/golden/follow_up.json"); }
 
 void expectSame(const char* what, double ours, const nlohmann::json& r) {
   if (r.is_null()) {

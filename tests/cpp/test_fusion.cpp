@@ -5,46 +5,18 @@
 #include <cmath>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/fusion.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/rank_correlation.hpp"
 #include "latefuse/simulator.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
-using latefuse::testing::readCsv;
+using namespace latefuse::testing;
 
 namespace {
-
-// lung complete cases as a one-modality cohort.
-Cohort lungCohort() {
-  const auto t = readCsv("tests/data/lung.csv");
-  const std::vector<std::string> cols = {"age", "sex", "ph.ecog", "ph.karno", "wt.loss"};
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < t.rows; ++i) {
-    bool ok = true;
-    for (const auto& c : cols) ok = ok && std::isfinite(t.numeric.at(c)[i]);
-    if (ok) keep.push_back(i);
-  }
-  Cohort c;
-  c.modalities = {"clinical"};
-  c.columns = cols;
-  c.columnModality.assign(cols.size(), 0);
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  c.time.resize(n);
-  c.event.resize(n);
-  c.x.resize(n, static_cast<Eigen::Index>(cols.size()));
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = keep[static_cast<size_t>(k)];
-    c.ids.push_back("L" + std::to_string(i + 1));
-    c.time(k) = t.numeric.at("time")[i];
-    c.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    for (size_t j = 0; j < cols.size(); ++j) c.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(cols[j])[i];
-  }
-  return c;
-}
 
 std::vector<int> range(int from, int to) {
   std::vector<int> v(static_cast<size_t>(to - from));
@@ -80,15 +52,9 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
   EXPECT_EQ(fm.integrators[0].pattern, 1);
   EXPECT_EQ(fm.integrators[0].patients, static_cast<int>(s.train.size()));
 
-  SurvivalData d;
+  const SurvivalData d = survivalOf(c, s.train);
   Eigen::MatrixXd x(static_cast<Eigen::Index>(s.train.size()), c.x.cols());
-  d.time.resize(x.rows());
-  d.event.resize(x.rows());
-  for (size_t k = 0; k < s.train.size(); ++k) {
-    d.time(static_cast<Eigen::Index>(k)) = c.time(s.train[k]);
-    d.event(static_cast<Eigen::Index>(k)) = c.event(s.train[k]);
-    x.row(static_cast<Eigen::Index>(k)) = c.x.row(s.train[k]);
-  }
+  for (size_t k = 0; k < s.train.size(); ++k) x.row(static_cast<Eigen::Index>(k)) = c.x.row(s.train[k]);
   CoxOptions co;
   co.penalizer = 0.1;
   const CoxFit direct = fitCox(d, x, co);
@@ -119,9 +85,7 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
 // unimodal scores of ALL training patients who have its modalities (the intersection), singles
 // included; every training pattern with enough patients is scored by its own integrator.
 TEST(Fusion, InSampleIntegratorEqualsCoxOnScoresOfTheIntersection) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = 11;
-  const Cohort c = cohortFromSimulation(simulate(so));
+  const Cohort c = hgsocCohort(11);
   const Split s = split(c.x.rows(), 12);
   FusionOptions o;
   o.crossFit = false;
@@ -143,16 +107,13 @@ TEST(Fusion, InSampleIntegratorEqualsCoxOnScoresOfTheIntersection) {
     for (Eigen::Index k = 0; k < train.pattern.size(); ++k)
       if ((train.pattern(k) & in.pattern) == in.pattern) rows.push_back(k);
     ASSERT_EQ(static_cast<int>(rows.size()), in.patients);
-    SurvivalData d;
-    d.time.resize(static_cast<Eigen::Index>(rows.size()));
-    d.event.resize(static_cast<Eigen::Index>(rows.size()));
+    std::vector<int> patients;  // their cohort rows
+    for (Eigen::Index k : rows) patients.push_back(s.train[static_cast<size_t>(k)]);
+    const SurvivalData d = survivalOf(c, patients);
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
-    for (size_t r = 0; r < rows.size(); ++r) {
-      d.time(static_cast<Eigen::Index>(r)) = c.time(s.train[static_cast<size_t>(rows[r])]);
-      d.event(static_cast<Eigen::Index>(r)) = c.event(s.train[static_cast<size_t>(rows[r])]);
+    for (size_t r = 0; r < rows.size(); ++r)
       for (size_t j = 0; j < in.modalities.size(); ++j)
         x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = train.unimodal(rows[r], in.modalities[j]);
-    }
     CoxOptions co;
     co.penalizer = 0.05;
     const CoxFit direct = fitCox(d, x, co);
@@ -190,9 +151,7 @@ TEST(Fusion, ModalityNobodyHasIsAnError) {
 // most modalities, then the most patients, then the lowest bitmask; if none, to its modality with
 // the most training patients; no modality -> InputError.
 TEST(Fusion, RarePatternFallsBack) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = 4;
-  Cohort c = cohortFromSimulation(simulate(so));
+  Cohort c = hgsocCohort(4);
   const Split s = split(c.x.rows(), 21);
   FusionOptions o;
   o.minPatternSize = 120;  // keeps only the most common combinations
@@ -259,9 +218,7 @@ TEST(Fusion, RarePatternFallsBack) {
 // The boundary: a combination with exactly minPatternSize training patients has its integrator,
 // one patient fewer has none.
 TEST(Fusion, CombinationWithExactlyMinPatternSizePatientsGetsItsIntegrator) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = 4;
-  const Cohort c = cohortFromSimulation(simulate(so));
+  const Cohort c = hgsocCohort(4);
   const Split s = split(c.x.rows(), 21);
   const Eigen::MatrixXi present = modalityPresence(c, PresenceRule::Any);
   int all = 0;  // training patients with all four modalities
@@ -300,9 +257,7 @@ TEST(Fusion, MoreThanEightModalitiesIsAnInputError) {
 }
 
 TEST(Fusion, CrossFittingIsSeededAndEarlyFusionUsesCompleteCases) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = 8;
-  const Cohort c = cohortFromSimulation(simulate(so));
+  const Cohort c = hgsocCohort(8);
   const Split s = split(c.x.rows(), 3);
   FusionOptions o;
   o.seed = 5;
@@ -365,9 +320,7 @@ TEST(Fusion, PresenceRuleAndPreprocessing) {
 }
 
 TEST(Fusion, ScreeningInsideSubmodels) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = 2;
-  const Cohort c = cohortFromSimulation(simulate(so));
+  const Cohort c = hgsocCohort(2);
   FusionOptions o;
   o.selectFeatures = true;
   o.crossFit = false;
@@ -393,9 +346,7 @@ TEST(FusionSimulation, LateFusionBeatsBestUnimodalAndEarlyFusion) {
   double late = 0, early = 0, best = 0;
   double tau[4][4] = {};
   for (int seed = 1; seed <= seeds; ++seed) {
-    SimulationOptions so = simulationPreset("hgsoc");
-    so.seed = static_cast<uint64_t>(seed);
-    const Cohort c = cohortFromSimulation(simulate(so));
+    const Cohort c = hgsocCohort(static_cast<uint64_t>(seed));
     const Split s = split(c.x.rows(), 1000 + static_cast<uint64_t>(seed));
     FusionOptions o;
     o.seed = static_cast<uint64_t>(seed);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/distributions.hpp"
 #include "latefuse/error.hpp"
@@ -15,48 +16,13 @@
 #include "latefuse/logistic.hpp"
 #include "latefuse/model_json.hpp"
 #include "latefuse/simulator.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
-using latefuse::testing::readCsv;
-using latefuse::testing::readJson;
-using latefuse::testing::vec;
+using namespace latefuse::testing;
 
 namespace {
 
-// A simulated cohort CSV (id, outcome columns, then <modality>_<nn> features) as a Cohort.
-Cohort csvCohort(const std::string& path, bool binary) {
-  const auto t = readCsv(path);
-  Cohort c;
-  c.outcome = binary ? OutcomeType::Binary : OutcomeType::Survival;
-  const Eigen::Index n = static_cast<Eigen::Index>(t.rows);
-  for (const auto& name : t.names) {
-    if (name == "id" || name == "y" || name == "time" || name == "event") continue;
-    const std::string modality = name.substr(0, name.rfind('_'));
-    auto it = std::find(c.modalities.begin(), c.modalities.end(), modality);
-    if (it == c.modalities.end()) {
-      c.modalities.push_back(modality);
-      it = c.modalities.end() - 1;
-    }
-    c.columns.push_back(name);
-    c.columnModality.push_back(static_cast<int>(it - c.modalities.begin()));
-  }
-  c.x.resize(n, static_cast<Eigen::Index>(c.columns.size()));
-  for (size_t j = 0; j < c.columns.size(); ++j) c.x.col(static_cast<Eigen::Index>(j)) = t.col(c.columns[j]);
-  c.ids = t.text.at("id");
-  if (binary) {
-    c.event = t.col("y");
-  } else {
-    c.time = t.col("time");
-    c.event = t.col("event");
-  }
-  return c;
-}
-
-const nlohmann::json& golden() {
-  static const nlohmann::json j = readJson("tests/golden/fusion_binary.json");
-  return j;
-}
+const nlohmann::json& golden() { return goldenJson("tests/golden/fusion_binary.json"); }
 
 // R's split: test = every third row (1-based rows 3, 6, ...).
 Eigen::VectorXi goldenSplit(Eigen::Index n) {
@@ -105,7 +71,7 @@ TEST_P(BinaryGolden, MatchesR) {
   const nlohmann::json& g = golden()["cases"][GetParam()];
   const double penalizer = g["penalizer"].get<double>();
   const double tol = penalizer == 0 ? 1e-8 : 1e-6;
-  const Cohort c = csvCohort("tests/data/sim_binary.csv", true);
+  const Cohort c = cohortFromCsv("tests/data/sim_binary.csv", OutcomeType::Binary);
   ASSERT_EQ(c.modalities, golden()["modalities"].get<std::vector<std::string>>());
   const Eigen::VectorXi split = goldenSplit(c.x.rows());
   const std::vector<int> train = rowsOf(split, 0), test = rowsOf(split, 1);
@@ -179,10 +145,8 @@ INSTANTIATE_TEST_SUITE_P(R, BinaryGolden, ::testing::Values("glm", "ridge"));
 
 // Every binary metric of the report against its definition, on a study-shaped simulated cohort.
 TEST(FusionBinaryReport, MetricsAndRiskGroupsAgainstDefinitions) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.outcome = SimulatedOutcome::Binary;
+  SimulationOptions so = hgsocOptions(4, 0, SimulatedOutcome::Binary);
   so.binaryIntercept = -0.3;
-  so.seed = 4;
   const Cohort c = cohortFromSimulation(simulate(so));
   ASSERT_EQ(c.outcome, OutcomeType::Binary);
   EvaluationOptions o;
@@ -285,15 +249,8 @@ TEST(FusionBinaryReport, MetricsAndRiskGroupsAgainstDefinitions) {
 
 // Repeated CV works for binary outcomes: each fold's AUC is that of a system fitted on the other folds.
 TEST(FusionBinaryReport, RepeatedCrossValidation) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.outcome = SimulatedOutcome::Binary;
-  so.seed = 6;
-  const Cohort c = cohortFromSimulation(simulate(so));
-  EvaluationOptions o;
-  o.bootstrap = 0;
-  o.permutations = 0;
-  o.cvFolds = 3;
-  o.cvRepeats = 2;
+  const Cohort c = hgsocCohort(6, 0, SimulatedOutcome::Binary);
+  const EvaluationOptions o = crossValidationOptions(3, 2);
   const FusionReport r = evaluateFusion(c, o);
   ASSERT_EQ(r.crossValidation.models.size(), r.models.size() - 1);  // not late-complete-case
   EXPECT_TRUE(r.crossValidation.failures.empty());
@@ -314,7 +271,7 @@ TEST(FusionBinaryReport, RepeatedCrossValidation) {
 }
 
 TEST(FusionBinary, ScreeningUsesUnivariateLogistic) {
-  const Cohort c = csvCohort("tests/data/sim_binary.csv", true);
+  const Cohort c = cohortFromCsv("tests/data/sim_binary.csv", OutcomeType::Binary);
   std::vector<int> rows;
   for (Eigen::Index i = 0; i < c.x.rows(); ++i)
     if (!std::isnan(c.x(i, 0))) rows.push_back(static_cast<int>(i));
@@ -340,7 +297,7 @@ TEST(FusionBinary, ScreeningUsesUnivariateLogistic) {
 }
 
 TEST(FusionBinary, Errors) {
-  Cohort c = csvCohort("tests/data/sim_binary.csv", true);
+  Cohort c = cohortFromCsv("tests/data/sim_binary.csv", OutcomeType::Binary);
   std::vector<int> all(static_cast<size_t>(c.x.rows()));
   std::iota(all.begin(), all.end(), 0);
   c.event(4) = std::nan("");
@@ -373,7 +330,7 @@ TEST(FusionBinary, Errors) {
 }
 
 TEST(FusionBinaryModel, RoundTripValidationAndTypedScores) {
-  const Cohort c = csvCohort("tests/data/sim_binary.csv", true);
+  const Cohort c = cohortFromCsv("tests/data/sim_binary.csv", OutcomeType::Binary);
   std::vector<int> all(static_cast<size_t>(c.x.rows()));
   std::iota(all.begin(), all.end(), 0);
   const FusionModel fm = fitFusion(c, all);
@@ -432,9 +389,7 @@ TEST(FusionBinaryModel, RoundTripValidationAndTypedScores) {
 }
 
 TEST(SimulatorBinary, SeededBernoulliOfTheSameRisk) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.outcome = SimulatedOutcome::Binary;
-  so.seed = 3;
+  SimulationOptions so = hgsocOptions(3, 0, SimulatedOutcome::Binary);
   const SimulatedCohort a = simulate(so), b = simulate(so);
   EXPECT_EQ(cohortCsv(a), cohortCsv(b));
   EXPECT_EQ(cohortCsv(a).substr(0, 5), "id,y,");

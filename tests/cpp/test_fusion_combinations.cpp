@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/fusion.hpp"
 #include "latefuse/model_json.hpp"
@@ -16,6 +17,7 @@
 #include "latefuse/simulator.hpp"
 
 using namespace latefuse;
+using namespace latefuse::testing;
 
 namespace {
 
@@ -23,13 +25,6 @@ std::vector<int> firstRows(int n) {
   std::vector<int> v(static_cast<size_t>(n));
   std::iota(v.begin(), v.end(), 0);
   return v;
-}
-
-Cohort studyShaped(uint64_t seed, int n) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  setCohortSize(so, n);
-  so.seed = seed;
-  return cohortFromSimulation(simulate(so));
 }
 
 void meanSd(const std::vector<double>& v, double& mean, double& sd) {
@@ -45,7 +40,7 @@ void meanSd(const std::vector<double>& v, double& mean, double& sd) {
 // the E training events (and sizes differ by at most one).
 TEST(FusionCrossFit, FoldsAreStratifiedOnTheEvent) {
   for (uint64_t seed : {1u, 2u, 3u}) {
-    const Cohort c = studyShaped(seed, 240);
+    const Cohort c = hgsocCohort(seed, 240);
     const std::vector<int> train = firstRows(180);
     FusionOptions o;
     o.seed = seed;
@@ -75,7 +70,7 @@ TEST(FusionCrossFit, FoldsAreStratifiedOnTheEvent) {
 // the out-of-fold scores are standardised to mean 0, SD 1 per modality; every integrator is a ridge
 // Cox on those scores of ALL training patients who have its modalities.
 TEST(FusionCrossFit, IntegratorsEqualCoxOnStandardisedOutOfFoldScoresOfTheIntersection) {
-  const Cohort c = studyShaped(8, 300);
+  const Cohort c = hgsocCohort(8, 300);
   const std::vector<int> train = firstRows(230);
   FusionOptions o;
   o.seed = 5;
@@ -94,16 +89,12 @@ TEST(FusionCrossFit, IntegratorsEqualCoxOnStandardisedOutOfFoldScoresOfTheInters
       std::vector<Eigen::Index> fit, out;
       for (Eigen::Index k = 0; k < nt; ++k)
         if (present(train[static_cast<size_t>(k)], m)) (fm.crossFitFold(k) == f ? out : fit).push_back(k);
-      SurvivalData d;
-      d.time.resize(static_cast<Eigen::Index>(fit.size()));
-      d.event.resize(static_cast<Eigen::Index>(fit.size()));
+      std::vector<int> patients;  // cohort rows of the fold's fitting patients
+      for (Eigen::Index k : fit) patients.push_back(train[static_cast<size_t>(k)]);
+      const SurvivalData d = survivalOf(c, patients);
       Eigen::MatrixXd x(static_cast<Eigen::Index>(fit.size()), static_cast<Eigen::Index>(cols.size()));
-      for (size_t r = 0; r < fit.size(); ++r) {
-        const int row = train[static_cast<size_t>(fit[r])];
-        d.time(static_cast<Eigen::Index>(r)) = c.time(row);
-        d.event(static_cast<Eigen::Index>(r)) = c.event(row);
-        for (size_t j = 0; j < cols.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.x(row, cols[j]);
-      }
+      for (size_t r = 0; r < fit.size(); ++r)
+        for (size_t j = 0; j < cols.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.x(patients[r], cols[j]);
       CoxOptions co;
       co.penalizer = o.submodel.penalizer;
       const CoxFit sub = fitCox(d, x, co);
@@ -127,15 +118,12 @@ TEST(FusionCrossFit, IntegratorsEqualCoxOnStandardisedOutOfFoldScoresOfTheInters
       if (all) rows.push_back(k);
     }
     ASSERT_EQ(static_cast<int>(rows.size()), in.patients);
-    SurvivalData d;
-    d.time.resize(static_cast<Eigen::Index>(rows.size()));
-    d.event.resize(static_cast<Eigen::Index>(rows.size()));
+    std::vector<int> patients;  // their cohort rows
+    for (Eigen::Index k : rows) patients.push_back(train[static_cast<size_t>(k)]);
+    const SurvivalData d = survivalOf(c, patients);
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.modalities.size()));
-    for (size_t r = 0; r < rows.size(); ++r) {
-      d.time(static_cast<Eigen::Index>(r)) = c.time(train[static_cast<size_t>(rows[r])]);
-      d.event(static_cast<Eigen::Index>(r)) = c.event(train[static_cast<size_t>(rows[r])]);
+    for (size_t r = 0; r < rows.size(); ++r)
       for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = oof(rows[r], in.modalities[j]);
-    }
     CoxOptions co;
     co.penalizer = o.integrator.penalizer;
     const CoxFit direct = fitCox(d, x, co);
@@ -234,7 +222,7 @@ TEST(FusionPreprocessing, MinPatternSizeBoundaryOnATinyCohort) {
 // scored by their own pattern's integrator, percentile order = order of predicted risk at t_ref,
 // and the risk groups do not overlap in predicted risk.
 TEST(FusionRiskScale, PercentileFollowsRiskAndGroupsDoNotOverlap) {
-  const Cohort c = studyShaped(3, 400);
+  const Cohort c = hgsocCohort(3, 400);
   const std::vector<int> train = firstRows(300);
   FusionOptions o;
   const FusionModel fm = fitFusion(c, train, o);

@@ -20,18 +20,15 @@
 #include "test_support.hpp"
 
 using namespace latefuse;
+using latefuse::testing::goldenJson;
 using latefuse::testing::readCsv;
-using latefuse::testing::readJson;
 using latefuse::testing::Table;
 
 namespace {
 
 constexpr double kTol = 1e-6;  // |LateFuse - R| <= kTol * max(1, |R|)
 
-const nlohmann::json& golden() {
-  static const nlohmann::json j = readJson("tests/golden/fusion_independent.json");
-  return j;
-}
+const nlohmann::json& golden() { return goldenJson("tests/golden/fusion_independent.json"); }
 
 void expectClose(double actual, double expected, const std::string& label) {
   EXPECT_LE(std::fabs(actual - expected), kTol * std::max(1.0, std::fabs(expected)))

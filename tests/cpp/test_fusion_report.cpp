@@ -7,52 +7,23 @@
 #include <cstdio>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/calibration.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/fusion.hpp"
 #include "latefuse/fusion_report.hpp"
 #include "latefuse/simulator.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
-using latefuse::testing::readCsv;
+using latefuse::testing::crossValidationOptions;
+using latefuse::testing::hgsocCohort;
+using latefuse::testing::lungCohort;
+using latefuse::testing::survivalOf;
 
 namespace {
 
-// lung complete cases as a one-modality cohort.
-Cohort lungCohort() {
-  const auto t = readCsv("tests/data/lung.csv");
-  const std::vector<std::string> cols = {"age", "sex", "ph.ecog", "ph.karno", "wt.loss"};
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < t.rows; ++i) {
-    bool ok = true;
-    for (const auto& c : cols) ok = ok && std::isfinite(t.numeric.at(c)[i]);
-    if (ok) keep.push_back(i);
-  }
-  Cohort c;
-  c.modalities = {"clinical"};
-  c.columns = cols;
-  c.columnModality.assign(cols.size(), 0);
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  c.time.resize(n);
-  c.event.resize(n);
-  c.x.resize(n, static_cast<Eigen::Index>(cols.size()));
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = keep[static_cast<size_t>(k)];
-    c.ids.push_back("L" + std::to_string(i + 1));
-    c.time(k) = t.numeric.at("time")[i];
-    c.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    for (size_t j = 0; j < cols.size(); ++j) c.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(cols[j])[i];
-  }
-  return c;
-}
-
-Cohort hgsoc(uint64_t seed) {
-  SimulationOptions so = simulationPreset("hgsoc");
-  so.seed = seed;
-  return cohortFromSimulation(simulate(so));
-}
+Cohort hgsoc(uint64_t seed) { return hgsocCohort(seed); }
 
 // Every third patient is a test patient.
 Eigen::VectorXi everyThird(Eigen::Index n) {
@@ -91,25 +62,15 @@ TEST(FusionReport, OneModalityLateEqualsDirectCox) {
   ASSERT_EQ(r.trainRows, train);
   ASSERT_EQ(r.testRows, test);
 
-  auto data = [&](const std::vector<int>& rows) {
-    SurvivalData d;
-    d.time.resize(static_cast<Eigen::Index>(rows.size()));
-    d.event.resize(static_cast<Eigen::Index>(rows.size()));
-    for (size_t k = 0; k < rows.size(); ++k) {
-      d.time(static_cast<Eigen::Index>(k)) = c.time(rows[k]);
-      d.event(static_cast<Eigen::Index>(k)) = c.event(rows[k]);
-    }
-    return d;
-  };
   Eigen::MatrixXd xTrain(static_cast<Eigen::Index>(train.size()), c.x.cols());
   for (size_t k = 0; k < train.size(); ++k) xTrain.row(static_cast<Eigen::Index>(k)) = c.x.row(train[k]);
   CoxOptions co;
   co.penalizer = 0.1;  // FusionOptions' default submodel penalty
-  const CoxFit direct = fitCox(data(train), xTrain, co);
+  const CoxFit direct = fitCox(survivalOf(c, train), xTrain, co);
   Eigen::VectorXd lp(static_cast<Eigen::Index>(test.size()));
   for (size_t k = 0; k < test.size(); ++k)
     lp(static_cast<Eigen::Index>(k)) = (c.x.row(test[k]).transpose() - direct.means).dot(direct.coef);
-  const double expected = harrellConcordance(data(test), lp).c;
+  const double expected = harrellConcordance(survivalOf(c, test), lp).c;
 
   const ModelEvaluation& late = model(r, "late");
   EXPECT_NEAR(late.test.c, expected, 1e-12);
@@ -284,11 +245,7 @@ TEST(FusionReport, RandomSplitStratifiedAndSeeded) {
 
 TEST(FusionReport, RepeatedCrossValidation) {
   const Cohort c = hgsoc(4);
-  EvaluationOptions o;
-  o.bootstrap = 0;
-  o.permutations = 0;
-  o.cvFolds = 3;
-  o.cvRepeats = 2;
+  const EvaluationOptions o = crossValidationOptions(3, 2);
   const FusionReport r = evaluateFusion(c, o);
   const CrossValidationReport& cv = r.crossValidation;
   EXPECT_EQ(cv.folds, 3);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
@@ -13,37 +14,11 @@
 #include "latefuse/fusion_report.hpp"
 #include "latefuse/model_json.hpp"
 #include "latefuse/random.hpp"
-#include "test_support.hpp"
 
 using namespace latefuse;
-using latefuse::testing::readCsv;
-using latefuse::testing::readJson;
-using latefuse::testing::vec;
+using namespace latefuse::testing;
 
 namespace {
-
-Cohort survivalCsv(const std::string& path) {
-  const auto t = readCsv(path);
-  Cohort c;
-  const Eigen::Index n = static_cast<Eigen::Index>(t.rows);
-  for (const auto& name : t.names) {
-    if (name == "id" || name == "time" || name == "event") continue;
-    const std::string modality = name.substr(0, name.rfind('_'));
-    auto it = std::find(c.modalities.begin(), c.modalities.end(), modality);
-    if (it == c.modalities.end()) {
-      c.modalities.push_back(modality);
-      it = c.modalities.end() - 1;
-    }
-    c.columns.push_back(name);
-    c.columnModality.push_back(static_cast<int>(it - c.modalities.begin()));
-  }
-  c.x.resize(n, static_cast<Eigen::Index>(c.columns.size()));
-  for (size_t j = 0; j < c.columns.size(); ++j) c.x.col(static_cast<Eigen::Index>(j)) = t.col(c.columns[j]);
-  c.ids = t.text.at("id");
-  c.time = t.col("time");
-  c.event = t.col("event");
-  return c;
-}
 
 std::vector<int> sortedSelection(std::vector<int> v) {
   std::sort(v.begin(), v.end());
@@ -95,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(R, ElasticNetSelectionGolden, ::testing::Values("lasso"
 // training columns (seeded stratified folds) and refits the ridge Cox submodel on them; the model
 // file records the settings and each modality's lambdas, and round-trips byte for byte.
 TEST(FusionElasticNet, SubmodelsUseTheSelectionAndTheModelFileRecordsIt) {
-  const Cohort c = survivalCsv("tests/data/sim_survival.csv");
+  const Cohort c = cohortFromCsv("tests/data/sim_survival.csv", OutcomeType::Survival);
   std::vector<int> all(static_cast<size_t>(c.x.rows()));
   std::iota(all.begin(), all.end(), 0);
   FusionOptions o;
@@ -187,30 +162,13 @@ TEST(FusionElasticNet, SubmodelsUseTheSelectionAndTheModelFileRecordsIt) {
 // training rows have another most frequent level than the holdout training rows gives a different
 // C than the holdout encoding would: this test fails with the old behaviour (holdout encoding reused).
 TEST(FusionCategorical, RepeatedCvEncodesEachFoldOnItsTrainingRows) {
-  const auto t = readCsv("tests/data/lung.csv");
-  const std::vector<std::string> cols = {"age", "sex", "ph.ecog", "ph.karno"};
-  std::vector<size_t> keep;
-  for (size_t i = 0; i < t.rows; ++i) {
-    bool ok = true;
-    for (const auto& col : cols) ok = ok && std::isfinite(t.numeric.at(col)[i]);
-    if (ok) keep.push_back(i);
-  }
-  Cohort raw;
-  raw.modalities = {"clinical"};
-  raw.columns = cols;
+  Cohort raw = lungCohort({"age", "sex", "ph.ecog", "ph.karno"});
   raw.columns.push_back("site");
-  raw.columnModality.assign(raw.columns.size(), 0);
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  raw.time.resize(n);
-  raw.event.resize(n);
-  raw.x.resize(n, static_cast<Eigen::Index>(raw.columns.size()));
+  raw.columnModality.push_back(0);
+  const Eigen::Index n = raw.x.rows();
+  raw.x.conservativeResize(n, 5);
   Random rng(17);
   for (Eigen::Index k = 0; k < n; ++k) {
-    const size_t i = keep[static_cast<size_t>(k)];
-    raw.ids.push_back("L" + std::to_string(i + 1));
-    raw.time(k) = t.numeric.at("time")[i];
-    raw.event(k) = t.numeric.at("status")[i] == 2 ? 1 : 0;
-    for (size_t j = 0; j < cols.size(); ++j) raw.x(k, static_cast<Eigen::Index>(j)) = t.numeric.at(cols[j])[i];
     const double u = rng.uniform();
     const double level = u < 0.4 ? 0 : u < 0.8 ? 1
                                                : 2;  // "a" and "b" about equally frequent
@@ -218,14 +176,10 @@ TEST(FusionCategorical, RepeatedCvEncodesEachFoldOnItsTrainingRows) {
     raw.time(k) *= 1 + 0.3 * level;  // the site matters
   }
   const std::vector<CategoricalColumn> categorical = {CategoricalColumn{4, {"a", "b", "c"}}};
-  EvaluationOptions o;
+  EvaluationOptions o = crossValidationOptions(5, 2);
   o.categorical = categorical;
   o.testIndicator = Eigen::VectorXi::Zero(n);
   for (Eigen::Index i = 0; i < n; i += 3) o.testIndicator(i) = 1;
-  o.bootstrap = 0;
-  o.permutations = 0;
-  o.cvFolds = 5;
-  o.cvRepeats = 2;
   o.fusion.submodel.penalizer = 0.5;
   const FusionReport rep = evaluateFusion(raw, o);
   ASSERT_TRUE(rep.encoded);

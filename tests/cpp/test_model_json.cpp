@@ -8,12 +8,14 @@
 #include <functional>
 #include <numeric>
 
+#include "fixtures.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/fusion.hpp"
 #include "latefuse/model_json.hpp"
 #include "latefuse/simulator.hpp"
 
 using namespace latefuse;
+using namespace latefuse::testing;
 using nlohmann::json;
 
 namespace {
@@ -30,9 +32,7 @@ struct Fixture {
 const Fixture& fixture() {
   static const Fixture f = [] {
     Fixture x;
-    SimulationOptions so = simulationPreset("hgsoc");
-    setCohortSize(so, 200);
-    so.seed = 21;
+    SimulationOptions so = hgsocOptions(21, 200);
     so.cellMissing = 0.03;
     x.cohort = cohortFromSimulation(simulate(so));
     for (int i = 0; i < 200; ++i) (i % 4 == 3 ? x.test : x.train).push_back(i);
@@ -54,26 +54,6 @@ const Fixture& fixture() {
 }
 
 std::string savedText() { return modelText(fusionModelToJson(fixture().model, fixture().extras)); }
-
-ScoringData scoringData(const Cohort& c, const std::vector<int>& rows) {
-  ScoringData d;
-  d.columns = c.columns;
-  d.x.resize(static_cast<Eigen::Index>(rows.size()), c.x.cols());
-  for (size_t k = 0; k < rows.size(); ++k) {
-    d.ids.push_back(c.ids[static_cast<size_t>(rows[k])]);
-    d.x.row(static_cast<Eigen::Index>(k)) = c.x.row(rows[k]);
-  }
-  return d;
-}
-
-// NaN-aware exact equality.
-bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
-void expectSame(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const char* what) {
-  ASSERT_EQ(a.rows(), b.rows()) << what;
-  ASSERT_EQ(a.cols(), b.cols()) << what;
-  for (Eigen::Index i = 0; i < a.rows(); ++i)
-    for (Eigen::Index j = 0; j < a.cols(); ++j) EXPECT_TRUE(same(a(i, j), b(i, j))) << what << " (" << i << ", " << j << "): " << a(i, j) << " vs " << b(i, j);
-}
 
 // The message of the InputError that loading `doc` throws ("" if none).
 std::string loadError(const json& doc) {
@@ -126,20 +106,7 @@ TEST(ModelJson, ReloadedModelScoresExactlyAsTheModelInMemory) {
   const ScoringData data = scoringData(f.cohort, everyone);
   const ModelScores a = scoreWithModel(memory, data);
   const ModelScores b = scoreWithModel(loaded, data);
-  expectSame(a.unimodal, b.unimodal, "unimodal");
-  expectSame(a.fused, b.fused, "fused");
-  expectSame(a.coxLp, b.coxLp, "coxLp");
-  expectSame(a.hazardRatio, b.hazardRatio, "hazardRatio");
-  expectSame(a.percentile, b.percentile, "percentile");
-  expectSame(a.early, b.early, "early");
-  expectSame(a.surv, b.surv, "surv");
-  expectSame(a.survLower, b.survLower, "survLower");
-  expectSame(a.survUpper, b.survUpper, "survUpper");
-  EXPECT_EQ(a.pattern, b.pattern);
-  EXPECT_EQ(a.usedPattern, b.usedPattern);
-  EXPECT_EQ(a.integrator, b.integrator);
-  EXPECT_EQ(a.riskGroup, b.riskGroup);
-  EXPECT_EQ(a.note, b.note);
+  expectSameScores(a, b);
   EXPECT_EQ(a.ids, data.ids);
   // ... and as fusion's own scoreFusion.
   const FusionScores direct = scoreFusion(f.model, f.cohort, everyone);
@@ -516,16 +483,7 @@ TEST(ModelJson, FileKeepsTheBaselinesScoringReads) {
   for (const ScoringData* d : {&data, &alone}) {
     const ModelScores a = scoreWithModel(LoadedModel{model, extras}, *d, so);
     const ModelScores b = scoreWithModel(loaded, *d, so);
-    expectSame(a.fused, b.fused, "fused");
-    expectSame(a.early, b.early, "early");
-    expectSame(a.surv, b.surv, "surv");
-    expectSame(a.survLower, b.survLower, "survLower");
-    expectSame(a.survUpper, b.survUpper, "survUpper");
-    expectSame(a.timesSurv, b.timesSurv, "timesSurv");
-    expectSame(a.timesLower, b.timesLower, "timesLower");
-    expectSame(a.timesUpper, b.timesUpper, "timesUpper");
-    expectSame(a.risk, b.risk, "risk");
-    EXPECT_EQ(a.integrator, b.integrator);
+    expectSameScores(a, b);
   }
   const ModelScores single = scoreWithModel(loaded, alone, so);
   ASSERT_EQ(single.integrator(0), -1);

@@ -8,12 +8,14 @@
 #include <functional>
 #include <limits>
 
+#include "fixtures.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/fusion.hpp"
 #include "latefuse/model_json.hpp"
 #include "latefuse/simulator.hpp"
 
 using namespace latefuse;
+using namespace latefuse::testing;
 using nlohmann::json;
 
 namespace {
@@ -26,11 +28,7 @@ struct Fixture {
 
 Fixture fit(SimulatedOutcome outcome, PresenceRule presence) {
   Fixture x;
-  SimulationOptions so = simulationPreset("hgsoc");
-  setCohortSize(so, 200);
-  so.seed = 33;
-  so.outcome = outcome;
-  x.cohort = cohortFromSimulation(simulate(so));
+  x.cohort = hgsocCohort(33, 200, outcome);
   for (int i = 0; i < 200; ++i) x.rows.push_back(i);
   FusionOptions o;
   o.minPatternSize = 10;
@@ -44,25 +42,6 @@ Fixture fit(SimulatedOutcome outcome, PresenceRule presence) {
 const Fixture& survival() {
   static const Fixture f = fit(SimulatedOutcome::Survival, PresenceRule::Any);
   return f;
-}
-
-ScoringData dataOf(const Cohort& c, const std::vector<int>& rows) {
-  ScoringData d;
-  d.columns = c.columns;
-  d.x.resize(static_cast<Eigen::Index>(rows.size()), c.x.cols());
-  for (size_t k = 0; k < rows.size(); ++k) {
-    d.ids.push_back(c.ids[static_cast<size_t>(rows[k])]);
-    d.x.row(static_cast<Eigen::Index>(k)) = c.x.row(rows[k]);
-  }
-  return d;
-}
-
-bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
-void expectSame(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std::string& what) {
-  ASSERT_EQ(a.rows(), b.rows()) << what;
-  ASSERT_EQ(a.cols(), b.cols()) << what;
-  for (Eigen::Index i = 0; i < a.rows(); ++i)
-    for (Eigen::Index j = 0; j < a.cols(); ++j) EXPECT_TRUE(same(a(i, j), b(i, j))) << what << " (" << i << ", " << j << "): " << a(i, j) << " vs " << b(i, j);
 }
 
 std::string errorOf(const std::function<void()>& fn) {
@@ -87,7 +66,7 @@ const std::vector<double> kTimes = {0, 3.5, 12, 30, 47.25, 80, 1e4};
 
 TEST(ModelScoring, TimesGiveTheSameSurvivalAsHorizons) {
   const Fixture& f = survival();
-  const ScoringData d = dataOf(f.cohort, f.rows);
+  const ScoringData d = scoringData(f.cohort, f.rows);
   ScoringOptions o;
   o.times = kTimes;
   const ModelScores s = scoreWithModel(f.model, d, o);
@@ -123,7 +102,7 @@ TEST(ModelScoring, TimesGiveTheSameSurvivalAsHorizons) {
 
 TEST(ModelScoring, TimesFromTypedScores) {
   const Fixture& f = survival();
-  const ScoringData d = dataOf(f.cohort, f.rows);
+  const ScoringData d = scoringData(f.cohort, f.rows);
   const ModelScores raw = scoreWithModel(f.model, d);
   ScoringOptions o;
   o.times = kTimes;
@@ -137,7 +116,7 @@ TEST(ModelScoring, TimesFromTypedScores) {
 
 TEST(ModelScoring, BadTimesAndBinaryModels) {
   const Fixture& f = survival();
-  const ScoringData d = dataOf(f.cohort, {0, 1});
+  const ScoringData d = scoringData(f.cohort, {0, 1});
   ScoringOptions o;
   o.times = {12, -1};
   EXPECT_EQ(errorOf([&] { scoreWithModel(f.model, d, o); }), "scoring: times[1] is -1.0; times must be finite and >= 0");
@@ -149,15 +128,15 @@ TEST(ModelScoring, BadTimesAndBinaryModels) {
   const Fixture b = fit(SimulatedOutcome::Binary, PresenceRule::Any);
   ScoringOptions t;
   t.times = {12};
-  EXPECT_NE(errorOf([&] { scoreWithModel(b.model, dataOf(b.cohort, {0, 1}), t); }).find("times apply to survival models only"), std::string::npos);
+  EXPECT_NE(errorOf([&] { scoreWithModel(b.model, scoringData(b.cohort, {0, 1}), t); }).find("times apply to survival models only"), std::string::npos);
   // No times: binary scoring as before.
-  const ModelScores s = scoreWithModel(b.model, dataOf(b.cohort, {0, 1}), ScoringOptions{});
+  const ModelScores s = scoreWithModel(b.model, scoringData(b.cohort, {0, 1}), ScoringOptions{});
   EXPECT_TRUE(std::isfinite(s.probability(0)));
 }
 
 TEST(ModelScoring, SkipUnscorableScoresTheOthersExactly) {
   const Fixture& f = survival();
-  ScoringData d = dataOf(f.cohort, f.rows);
+  ScoringData d = scoringData(f.cohort, f.rows);
   const std::vector<int> blank = {0, 17, 18, 150};
   for (int r : blank) d.x.row(r).setConstant(std::numeric_limits<double>::quiet_NaN());
   // Default: the first such patient is an InputError naming it.
@@ -177,7 +156,7 @@ TEST(ModelScoring, SkipUnscorableScoresTheOthersExactly) {
   std::vector<int> kept;
   for (int r : f.rows)
     if (std::find(blank.begin(), blank.end(), r) == blank.end()) kept.push_back(r);
-  const ModelScores ref = scoreWithModel(f.model, dataOf(f.cohort, kept), o);
+  const ModelScores ref = scoreWithModel(f.model, scoringData(f.cohort, kept), o);
   EXPECT_EQ(s.ids, ref.ids);
   EXPECT_EQ(s.rows, kept);
   EXPECT_TRUE(ref.unscorable.empty());
@@ -194,7 +173,7 @@ TEST(ModelScoring, SkipUnscorableScoresTheOthersExactly) {
   EXPECT_EQ(n.unscorable[1].id, "18");
   EXPECT_EQ(n.ids[0], "2");
   // Nobody scorable: still an error.
-  ScoringData none = dataOf(f.cohort, {3, 4});
+  ScoringData none = scoringData(f.cohort, {3, 4});
   none.x.setConstant(std::numeric_limits<double>::quiet_NaN());
   EXPECT_EQ(errorOf([&] { scoreWithModel(f.model, none, o); }),
             "scoring: no patient can be scored: every one of the 2 has no modality (every feature cell is empty)");
@@ -213,7 +192,7 @@ TEST(ModelScoring, SkipUnscorableScoresTheOthersExactly) {
 
 TEST(ModelScoring, SkipUnscorableFollowsThePresenceRule) {
   const Fixture f = fit(SimulatedOutcome::Survival, PresenceRule::All);
-  ScoringData d = dataOf(f.cohort, {0, 1, 2, 3, 4, 5});
+  ScoringData d = scoringData(f.cohort, {0, 1, 2, 3, 4, 5});
   // Patient 2: one cell of every present modality emptied -> under 'all' no modality is complete.
   for (int m = 0; m < static_cast<int>(f.model.model.modalities.size()); ++m)
     for (size_t j = 0; j < f.model.model.columns.size(); ++j)
@@ -247,7 +226,7 @@ TEST(ModelValidation, AttachReplaceRemoveAndRoundTrip) {
   EXPECT_EQ(modelText(withoutValidation(with)), text);
   EXPECT_EQ(modelText(withoutValidation(doc)), text);
   // Scoring ignores the section.
-  const ScoringData d = dataOf(f.cohort, {0, 5, 9});
+  const ScoringData d = scoringData(f.cohort, {0, 5, 9});
   expectSame(scoreWithModel(lm, d).surv, scoreWithModel(f.model, d).surv, "S with a validation section");
   // Same cohort: replaced in place; another cohort: appended.
   json second = entry;

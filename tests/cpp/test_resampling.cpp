@@ -39,9 +39,10 @@ LungScore lungScore() {
   return l;
 }
 
-ResampleStatistic harrell(const LungScore& l) {
-  return harrellStatistic(std::make_shared<const HarrellEngine>(l.data, l.score, true));
-}
+// Harrell's C of the lung score (higher = higher risk) as a resampling engine.
+std::shared_ptr<const HarrellEngine> harrellEngine(const LungScore& l) { return std::make_shared<const HarrellEngine>(l.data, l.score, true); }
+
+ResampleStatistic harrell(const LungScore& l) { return harrellStatistic(harrellEngine(l)); }
 
 // Rows repeated by counts, as an explicit data set.
 LungScore expand(const LungScore& l, const std::vector<int>& counts) {
@@ -138,13 +139,12 @@ TEST(StatsResampling, HarrellEngineEqualsConcordanceOnResampledRows) {
 }
 
 TEST(StatsResampling, SeededBootstrapAndPermutation) {
-  const LungScore l = lungScore();
-  const auto engine = std::make_shared<const HarrellEngine>(l.data, l.score, true);
+  const auto engine = harrellEngine(lungScore());
   BootstrapOptions o;
   o.replicates = 200;
   o.seed = 42;
   o.bca = true;
-  const BootstrapResult a = bootstrap(l.data.size(), harrellStatistic(engine), o);
+  const BootstrapResult a = bootstrap(engine->size(), harrellStatistic(engine), o);
   // a bootstrap CI contains its point estimate
   EXPECT_LE(a.lower, a.estimate);
   EXPECT_GE(a.upper, a.estimate);
@@ -154,11 +154,11 @@ TEST(StatsResampling, SeededBootstrapAndPermutation) {
   // same seed: identical; chunk size does not matter; another seed: different draws
   BootstrapOptions o2 = o;
   o2.chunk = 7;
-  const BootstrapResult b = bootstrap(l.data.size(), harrellStatistic(engine), o2);
+  const BootstrapResult b = bootstrap(engine->size(), harrellStatistic(engine), o2);
   for (Eigen::Index k = 0; k < a.replicates.size(); ++k) ASSERT_EQ(a.replicates(k), b.replicates(k));
   EXPECT_EQ(a.lower, b.lower);
   o2.seed = 43;
-  const BootstrapResult c = bootstrap(l.data.size(), harrellStatistic(engine), o2);
+  const BootstrapResult c = bootstrap(engine->size(), harrellStatistic(engine), o2);
   int same = 0;
   for (Eigen::Index k = 0; k < a.replicates.size(); ++k) same += a.replicates(k) == c.replicates(k);
   EXPECT_LT(same, 5);
@@ -166,7 +166,7 @@ TEST(StatsResampling, SeededBootstrapAndPermutation) {
   PermutationOptions po;
   po.permutations = 200;
   po.seed = 42;
-  const PermutationResult p = permutationTest(l.data.size(), harrellPermutation(engine), po);
+  const PermutationResult p = permutationTest(engine->size(), harrellPermutation(engine), po);
   EXPECT_EQ(p.p, (p.extreme + 1.0) / (p.permutations + 1.0));
   EXPECT_EQ(p.p, 1.0 / 201);  // C = 0.637 is far from every permuted C here
   EXPECT_NEAR(p.observed, 0.637135493, 1e-9);
@@ -185,26 +185,25 @@ TEST(StatsResampling, SeededBootstrapAndPermutation) {
 }
 
 TEST(StatsResampling, ProgressAndCancel) {
-  const LungScore l = lungScore();
-  const auto engine = std::make_shared<const HarrellEngine>(l.data, l.score, true);
+  const auto engine = harrellEngine(lungScore());
   BootstrapOptions o;
   o.replicates = 100;
   o.chunk = 10;
   std::vector<double> seen;
   o.progress = [&](double f) { seen.push_back(f); return true; };
-  bootstrap(l.data.size(), harrellStatistic(engine), o);
+  bootstrap(engine->size(), harrellStatistic(engine), o);
   ASSERT_EQ(seen.size(), 10u);
   EXPECT_DOUBLE_EQ(seen.back(), 1.0);
   for (size_t k = 1; k < seen.size(); ++k) EXPECT_GT(seen[k], seen[k - 1]);
   int calls = 0;
   o.progress = [&](double) { return ++calls < 3; };
-  EXPECT_THROW(bootstrap(l.data.size(), harrellStatistic(engine), o), Cancelled);
+  EXPECT_THROW(bootstrap(engine->size(), harrellStatistic(engine), o), Cancelled);
   EXPECT_EQ(calls, 3);
   PermutationOptions po;
   po.permutations = 50;
   po.chunk = 5;
   po.progress = [](double f) { return f < 0.5; };
-  EXPECT_THROW(permutationTest(l.data.size(), harrellPermutation(engine), po), Cancelled);
+  EXPECT_THROW(permutationTest(engine->size(), harrellPermutation(engine), po), Cancelled);
 }
 
 TEST(StatsResampling, PairedBootstrap) {

@@ -5,11 +5,13 @@
 
 #include <Eigen/Dense>
 
+#include "fixtures.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/simulator.hpp"
 
 namespace {
 using namespace latefuse;
+using latefuse::testing::hgsocOptions;
 
 std::vector<int> patternCounts(const SimulatedCohort& c) {
   std::vector<int> counts(size_t{1} << c.modalities.size(), 0);
@@ -40,8 +42,7 @@ double riskGap(const SimulatedCohort& c) {
 }
 
 TEST(SimulatorMissingNotAtRandom, ZeroIsMissingAtRandomAndUnchanged) {
-  SimulationOptions o = simulationPreset("hgsoc");
-  o.seed = 11;
+  SimulationOptions o = hgsocOptions(11);
   const SimulatedCohort before = simulate(o);
   o.missingNotAtRandom = 0;
   const SimulatedCohort zero = simulate(o);
@@ -49,8 +50,7 @@ TEST(SimulatorMissingNotAtRandom, ZeroIsMissingAtRandomAndUnchanged) {
 }
 
 TEST(SimulatorMissingNotAtRandom, KeepsTheCountsAndGivesHighRiskPatientsFewerModalities) {
-  SimulationOptions o = simulationPreset("hgsoc");
-  o.seed = 11;
+  SimulationOptions o = hgsocOptions(11);
   const SimulatedCohort mar = simulate(o);
   o.missingNotAtRandom = 2;
   const SimulatedCohort mnar = simulate(o);

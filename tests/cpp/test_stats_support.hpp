@@ -16,10 +16,7 @@
 
 namespace latefuse::testing {
 
-inline const nlohmann::json& statsGolden() {
-  static const nlohmann::json g = readJson("tests/golden/stats_golden.json");
-  return g;
-}
+inline const nlohmann::json& statsGolden() { return goldenJson("tests/golden/stats_golden.json"); }
 
 inline const nlohmann::json& goldenCase(const char* section, const std::string& name) {
   for (const auto& c : statsGolden().at(section))

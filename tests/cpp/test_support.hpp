@@ -73,6 +73,14 @@ inline nlohmann::json readJson(const std::string& relative) {
   return nlohmann::json::parse(in);
 }
 
+// A golden file of tests/golden, parsed on first use and kept for the rest of the run.
+inline const nlohmann::json& goldenJson(const std::string& relative) {
+  static std::map<std::string, nlohmann::json> parsed;
+  auto it = parsed.find(relative);
+  if (it == parsed.end()) it = parsed.emplace(relative, readJson(relative)).first;
+  return it->second;
+}
+
 inline Eigen::VectorXd vec(const nlohmann::json& j) {
   Eigen::VectorXd v(static_cast<Eigen::Index>(j.size()));
   for (size_t i = 0; i < j.size(); ++i) v(static_cast<Eigen::Index>(i)) = j[i].is_null() ? std::nan("") : j[i].get<double>();
