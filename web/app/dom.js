@@ -5,7 +5,13 @@
  * Create an element. `props`: class, text, and any attribute (aria-*, data-*, for, ...); keys
  * starting with "on" add event listeners; boolean true sets an empty attribute, false/null skips it.
  * Children: nodes, strings (text nodes), arrays, null/undefined/false (skipped).
- * @returns {HTMLElement}
+ * The element's type follows the tag ('input' gives an HTMLInputElement, 'svg:line' an SVGLineElement),
+ * so callers read `.value`/`.checked` without casts.
+ * @template {string} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [props]
+ * @param {...any} children
+ * @returns {ElementOf<K>}
  */
 export function h(tag, props = {}, ...children) {
   const el = tag.startsWith('svg:')
@@ -20,8 +26,14 @@ export function h(tag, props = {}, ...children) {
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
-  return el;
+  return /** @type {ElementOf<K>} */ (el);
 }
+
+/**
+ * @template {string} K
+ * @typedef {K extends `svg:${infer S}` ? (S extends keyof SVGElementTagNameMap ? SVGElementTagNameMap[S] : SVGElement)
+ *   : K extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[K] : HTMLElement} ElementOf
+ */
 
 export function append(el, children) {
   for (const child of children.flat(Infinity)) {
@@ -39,6 +51,30 @@ export function replace(el, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+/**
+ * Files chosen with a file input or dropped on its zone (the zone is marked `.over` while a file is
+ * dragged over it): `onFiles` gets the non-empty list. The input is cleared so that choosing the
+ * same file again reads it again.
+ * @param {HTMLInputElement} input
+ * @param {HTMLElement} zone
+ * @param {(files: File[]) => void} onFiles
+ */
+export function acceptFiles(input, zone, onFiles) {
+  input.addEventListener('change', () => {
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length) onFiles(files);
+  });
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) onFiles(files);
+  });
+}
 
 /** A scrollable, keyboard-focusable wrapper for a wide table (no page-level horizontal scroll). */
 export function tableWrap(table, label) {

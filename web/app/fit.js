@@ -5,7 +5,7 @@
 // a Cox fit, results, the Evaluate stage).
 // The user's choices (model, roles, modalities, covariates, settings) live here, keyed by column,
 // file or modality name, so they survive loading a corrected version of a file.
-import { h, $, replace, tableWrap } from './dom.js';
+import { h, $, replace, tableWrap, acceptFiles } from './dom.js';
 import { guessRoles, guessJoinColumn, modalityGroups, looksLikeCensoring } from './detect.js';
 import { renderCoxResults } from './results.js';
 import { EvaluateStage } from './evaluate.js';
@@ -134,21 +134,7 @@ export class FitFlow {
   }
 
   bind() {
-    const input = $('#file-input');
-    input.addEventListener('change', () => {
-      const files = [...input.files];
-      input.value = '';
-      if (files.length) this.addFiles(files);
-    });
-    const zone = $('#dropzone');
-    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('over');
-      const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length) this.addFiles(files);
-    });
+    acceptFiles(/** @type {HTMLInputElement} */ ($('#file-input')), $('#dropzone'), (files) => this.addFiles(files));
     // Dropping a file anywhere else must not navigate away (and lose the session).
     window.addEventListener('dragover', (e) => e.preventDefault());
     window.addEventListener('drop', (e) => e.preventDefault());

@@ -7,7 +7,7 @@
 // Every number is a field of the engine's report (fusion-model.js) or of the core's Kaplan–Meier
 // curves, predictions and calibration of the same patients (worker-fusion.js); this module only
 // formats and lays them out.
-// A binary outcome (settings.outcome_type "binary"; fusion-model-binary.js) shows the AUC in place of
+// A binary outcome (settings.outcome_type "binary"; fusion-model.js readBinaryReport) shows the AUC in place of
 // C (with DeLong CIs, Brier score and calibration intercept/slope per model), the risk groups as
 // observed proportions with Wilson CIs and the chi-square test (no Kaplan–Meier, no AUC(t)), the
 // calibration curve of the predicted probabilities, and odds ratios in the forest plots. With
@@ -17,8 +17,7 @@ import { fixed, sig, pValue, count } from './format.js';
 import { cIndexChart, kaplanMeierChart, kendallHeatmap, forestPlot, aucChart, calibrationChart, riskColors, timeText, proportionChart, binaryCalibrationChart } from './charts.js';
 import { chartFigure, pPhrase } from './evaluation-view.js';
 import { saveJSON, saveText, toCSV } from './download.js';
-import { readReport, reportDocumentOf, modelTextOf } from './fusion-model.js';
-import { readBinaryReport, readElasticNet } from './fusion-model-binary.js';
+import { readReport, readBinaryReport, readElasticNet, reportDocumentOf, modelTextOf } from './fusion-model.js';
 import { decisionCurveBlock, analysisReportButton } from './decision-view.js';
 import { differenceSentence } from './claims.js';
 
