@@ -48,7 +48,7 @@ const textWidth = (s) => Math.ceil(String(s).length * (PHONE ? 7.2 : 6.2));
  * Forest plot: one row per covariate, hazard ratio (dot) with 95% CI (line), log x axis, a dashed
  * line at HR = 1.
  * @param {Array<{name: string, hr: number, lower: number, upper: number, p: number}>} rows
- * @param {{width?: number, title?: string}} options
+ * @param {{width?: number, title?: string, ratio?: string, axisLabel?: string}} options  ratio: 'HR' or 'OR' (odds ratios)
  */
 export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% confidence intervals', ratio = 'HR', axisLabel = 'Hazard ratio (log scale) →' } = {}) {
   const shown = rows.filter((r) => Number.isFinite(r.hr) && r.hr > 0 && Number.isFinite(r.lower) && r.lower > 0 && Number.isFinite(r.upper));
@@ -152,7 +152,7 @@ function modelRowsPlot({ names, lows, highs, width, marginRight, label, title, d
  * line at 0.5 (chance), and the permutation p-value beside each row; a filled dot and "*" when
  * p < 0.05.
  * @param {Array<{name: string, kind?: string, c: number, lower?: number|null, upper?: number|null, p?: number|null}>} models
- * @param {{width?: number, title?: string, label?: string}} options
+ * @param {{width?: number, title?: string, label?: string, metric?: string}} options  metric: 'C' or 'AUC' (the text alternative's word)
  */
 export function cIndexChart(models, { width = 640, title = 'C-index with 95% bootstrap confidence interval', label = "Harrell's C-index →", metric = 'C' } = {}) {
   const shown = models.filter((m) => finite(m.c));
@@ -210,6 +210,7 @@ export function aucChart(series, { width = 640, title = 'Time-dependent AUC', ti
   } else {
     // Several series: each line is labelled at its last point (no legend: Plot's carry inline styles);
     // the values are in the text alternative and the table beside the chart.
+    /** @type {Array<{name: string, time: number, auc: number, labelY?: number}>} */
     const last = series.map((s) => points.filter((d) => d.name === s.name).at(-1)).filter(Boolean);
     // Spread labels that would overlap vertically (layout only).
     const sorted = [...last].sort((a, b) => b.auc - a.auc);

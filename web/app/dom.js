@@ -19,7 +19,7 @@ export function h(tag, props = {}, ...children) {
     : document.createElement(tag);
   for (const [key, value] of Object.entries(props ?? {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
+    if (key === 'class') el.setAttribute('class', String(value));
     else if (key === 'text') el.textContent = String(value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value);
     else if (key in el && typeof value !== 'string' && key !== 'list') el[key] = value;
@@ -75,6 +75,14 @@ export function acceptFiles(input, zone, onFiles) {
     if (files.length) onFiles(files);
   });
 }
+
+/**
+ * An element id made from a user's name (a column, file or modality): `prefix-name` with every
+ * character outside [A-Za-z0-9_-] written as `_<hex code point>`, so distinct names give distinct ids.
+ * @param {string} prefix
+ * @param {string} name
+ */
+export const fieldId = (prefix, name) => `${prefix}-${Array.from(name, (ch) => (/[A-Za-z0-9_-]/.test(ch) ? ch : `_${ch.codePointAt(0).toString(16)}`)).join('')}`;
 
 /** A scrollable, keyboard-focusable wrapper for a wide table (no page-level horizontal scroll). */
 export function tableWrap(table, label) {

@@ -215,7 +215,6 @@ const helpText = (f, s) => (typeof f.help === 'function' ? f.help(s) : f.help);
 /**
  * Check the settings. Returns {key: message} for every problem (empty = fine).
  * @param {object} s settings
- * @param {{columns?: string[]}} context the loaded columns (for the split column)
  */
 export function checkFusionSettings(s) {
   const problems = {};

@@ -37,7 +37,7 @@ function label(m) {
 
 /**
  * Summaries over seeds, all from the per-seed C on the common test patients.
- * @returns {{models: Array<{name, kind, values: number[], mean, min, max}>, perSeed: Array, late, early: Array, unimodal: Array}}
+ * @returns {{models: Array<{name, key: string, kind, values: number[], n: number[], mean, min, max}>, perSeed: Array, late, early: Array, unimodal: Array}}
  */
 export function summarize(rows) {
   const names = [];

@@ -53,7 +53,7 @@ export function survivalCurveChart(curve, { horizons = [], width = 640, title = 
  * @param {{fused: number, width?: number, title?: string}} options
  * @returns {{svg: SVGSVGElement, description: string}}
  */
-export function contributionChart(rows, { fused, width = 640, title = 'What pushed this patient’s risk up or down' } = {}) {
+export function contributionChart(rows, { fused, width = 640, title = 'What pushed this patient’s risk up or down' }) {
   const shown = rows.filter((r) => finite(r.contribution));
   const words = (c) => (c > 0 ? 'up' : c < 0 ? 'down' : 'neither up nor down');
   const description = rows.map((r) => (finite(r.contribution)

@@ -162,7 +162,7 @@ export class PatientForm {
         rawBox.hidden = toggle.checked;
         typedBox.hidden = !toggle.checked;
         this.changed(mi);
-        (toggle.checked ? typed : rawBox.querySelector('input, select'))?.focus();
+        (toggle.checked ? typed : /** @type {HTMLElement|null} */ (rawBox.querySelector('input, select')))?.focus();
       });
       const fs = h('fieldset', { class: 'modality', 'data-modality': m.name, 'aria-describedby': `score-status-${mi}` },
         h('legend', {}, m.name, h('span', { class: 'count' }, ` ${m.fields.length} ${m.fields.length === 1 ? 'field' : 'fields'}`)),
@@ -199,7 +199,8 @@ export class PatientForm {
       warning.hidden = !warn;
       warning.textContent = warn ?? '';
     }
-    if (check.ok) {
+    // `=== true` narrows the union for the type checker (truthiness does not without strictNullChecks).
+    if (check.ok === true) {
       box.hidden = true;
       box.textContent = '';
       control.removeAttribute('aria-invalid');

@@ -63,7 +63,7 @@ export class ScoreTab {
     this.client = client;
     this.progress = progress;
     this.announce = announce;
-    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, reason?: string}>} */
+    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, reason?: string, fileName?: string}>} */
     this.models = new Map();
     this.selected = null;
     this.shown = false;

@@ -61,6 +61,10 @@ function parseStreaming(file, name, ctx, decimal) {
 }
 
 /** Parse a File/Blob or text into a web/lib table (`decimal`: 'auto', '.' or ',', decimal.js). */
+/**
+ * @param {{name: string, file?: Blob, text?: string, decimal?: 'auto'|'.'|','}} source
+ * @param {any} ctx  the request's context (protocol.js serve)
+ */
 export async function readTable({ name, file, text, decimal = 'auto' }, ctx) {
   if (typeof name !== 'string' || name === '') throw new InputError('a file needs a name');
   if (text === undefined && file && file.size > STREAM_THRESHOLD) {
@@ -227,7 +231,7 @@ export class Dataset {
     try {
       return fn(src);
     } catch (error) {
-      if (error instanceof InputError) { error.datasetColumn = name; error.role = role; }
+      if (error instanceof InputError) Object.assign(error, { datasetColumn: name, role });
       throw error;
     }
   }
@@ -370,7 +374,7 @@ export const withRole = (role, fn) => {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof InputError && !error.role) error.role = role;
+    if (error instanceof InputError && !('role' in error && error.role)) Object.assign(error, { role });
     throw error;
   }
 };
@@ -440,7 +444,8 @@ export function modalityColumns(join, modalities, names, keep = null) {
  * @param {Array<{key, table}>} list
  * @param {{id?: string, time: string, event: string, censored?: boolean, split?: string, modalities: Record<string, string[]>}} spec
  *   censored: `event` is a censoring indicator (1 = censored; columns.js eventColumn)
- * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, time, event, ids, split?}
+ * @returns {{input: object, join: object, summary: object, keep: number[]}} input = {columns, modalities, time, event, ids, split?};
+ *   keep: the joined rows kept (an outcome present)
  */
 export function fusionData(list, { id, time: timeName, event: eventName, censored = false, split, modalities }) {
   const join = outcomeJoin(list, { id, time: timeName });

@@ -52,7 +52,7 @@ async function runEngine(input, ctx, { stage, from, to }) {
     const report = await lib.fitAndEvaluateFusion(input, {
       signal: ctx.signal,
       onProgress: (p) => {
-        const f = typeof p === 'number' ? p : p?.fraction;
+        const f = typeof p === 'number' ? p : /** @type {{fraction?: number}|null} */ (p)?.fraction;
         ctx.progress(stage, Number.isFinite(f) ? from + (to - from) * f : null);
         return !ctx.isCancelled();
       },
@@ -69,7 +69,7 @@ async function runEngine(input, ctx, { stage, from, to }) {
  * With `evaluation.bothEarly`, early fusion is fitted twice: on complete cases (the report's
  * "early fusion") and with imputation (added as "early fusion (imputed)", from a second run of the
  * engine on the same data, split and seed).
- * @returns {{cohort: object, result: object, table: object, input: object}} the simulated cohort summary (with
+ * @returns {Promise<{cohort: object, result: object, table: object, input: object}>} the simulated cohort summary (with
  *   its CSV), the report, the cohort's table and the engine's input
  */
 async function fitOne(family, simulation, evaluation, ctx, { label = '', from = 0, to = 1 } = {}) {
@@ -122,7 +122,7 @@ export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
  * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file
  * and a preview of that join ({summary, preview}: worker-data.js joinPreview).
  * @param {Map<string, object>} tables the worker's parsed tables by key
- * @param {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ * @param {{keys: string[], roles?: {id?: string, time?: string, event?: string, censored?: boolean, outcome?: string, split?: string},
  *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload
  *   options: the engine's evaluation options (fusion-settings.js engineOptions)
  */

@@ -220,7 +220,7 @@ export async function scoreInspectRequest({ files = [] }, ctx) {
 /**
  * Score the patients of one or more files: `latefuse score --data F [--data G ...] [--id COL]`
  * (idRequired = an ID column was chosen, as --id). Patients with no modality are skipped and listed.
- * @returns {{csv: string, predictions: object, unscorable: Array<{id: string, index: number, reason: string}>, patterns: object[]}}
+ * @returns {Promise<{csv: string, predictions: object, unscorable: Array<{id: string, index: number, reason: string}>, warnings: string[], patterns: object[], files: string[]}>}
  */
 export async function scoreBatchRequest({ model, files = [], idColumn = 'id', idRequired = false }, ctx) {
   const entry = await modelEntry(model, ctx);

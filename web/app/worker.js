@@ -61,6 +61,7 @@ async function fitCoxRequest(payload, ctx) {
   for (const c of covNames) {
     if (c === timeName || c === eventName) throw new InputError(`"${c}" is the ${c === timeName ? 'time' : 'event'} column; it cannot also be a covariate`, { role: 'covariate', datasetColumn: c });
   }
+  /** @type {'efron'|'breslow'} */
   const ties = payload.ties === 'breslow' ? 'breslow' : 'efron';
   const penalizer = finiteNumber(payload.penalizer, 'penalizer');
 
