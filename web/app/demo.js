@@ -66,8 +66,8 @@ export class FusionDemo {
         this.view = renderFusionResults(this.el.section, this.result);
         // The section now holds the demo: the Fit flow's own late-fusion results are gone from it.
         this.el.section.dataset.source = 'demo';
-        this.flow.fusionResult = null;
-        this.flow.fusionView = null;
+        this.flow.fusion.result = null;
+        this.flow.fusion.view = null;
         this.show();
         this.onResult(this.result);
         this.announce(this.view.headline);

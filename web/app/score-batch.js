@@ -8,14 +8,13 @@
 // is `latefuse score`'s binary layout: id, pattern, scores, fused_lp, risk_group, probability, ...).
 // Also the GBSG example: the bundled GBSG file prepared for the Rotterdam model, scored with it.
 import { h, replace, $, dataTable, tableWrap, acceptFiles } from './dom.js';
-import { fixed, sig, count } from './format.js';
+import { finite, fixed, sig, count } from './format.js';
 import { timeText } from './charts.js';
 import { saveText } from './download.js';
 import { CancelledError } from '../lib/errors.js';
 
 const PAGE_SIZE = 25;
 const NO_ID = '';   // "number the rows" (one file without an ID column)
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const num = (x, digits = 3) => h('span', { 'data-value': finite(x) ? String(x) : '' }, fixed(x, digits));
 const patternText = (p) => String(p).split('+').join(' + ');
 

@@ -10,7 +10,7 @@
 // predicted probability of the outcome with the fused log-odds, percentile, risk group and the
 // integrator used, instead of the hazard ratio and S(t).
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
-import { fixed, count } from './format.js';
+import { finite, fixed, count } from './format.js';
 import { timeText } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
 import { survivalCurveChart, contributionChart } from './score-charts.js';
@@ -19,7 +19,6 @@ import { saveText, toCSV } from './download.js';
 import { CancelledError } from '../lib/errors.js';
 import { checkFeatureValue, checkTypedScore, featureHint } from '../lib/features.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const patternText = (p) => String(p).split('+').join(' + ');
 const capital = (s) => (s ? `${s[0].toUpperCase()}${s.slice(1)}` : s);
 const num = (x, digits = 3) => h('span', { 'data-value': finite(x) ? String(x) : '' }, fixed(x, digits));

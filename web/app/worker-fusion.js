@@ -8,7 +8,8 @@ import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow } from './fusion-model.js';
 import { outcomeFamily, simulatedInput } from './worker-outcomes.js';
-import { withRole, joinPreview } from './worker-data.js';
+import { withRole } from './worker-input.js';
+import { joinPreview } from './worker-join.js';
 import { checkHorizons } from '../lib/columns.js';
 
 const PREVIEW_ROWS = 8;
@@ -116,11 +117,11 @@ export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
 
 /**
  * Late fusion on the user's loaded files (the "Fit & evaluate" flow): join them on the ID anchored on
- * the outcome file, build the engine's input as `latefuse fuse` does (worker-data.js fusionData), fit
+ * the outcome file, build the engine's input as `latefuse fuse` does (worker-input.js fusionData), fit
  * and evaluate, then the KM curves of the test risk groups, the predictions of every patient (as
  * `latefuse score`) and the calibration of the test patients.
  * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file
- * and a preview of that join ({summary, preview}: worker-data.js joinPreview).
+ * and a preview of that join ({summary, preview}: worker-join.js joinPreview).
  * @param {Map<string, object>} tables the worker's parsed tables by key
  * @param {{keys: string[], roles?: {id?: string, time?: string, event?: string, censored?: boolean, outcome?: string, split?: string},
  *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload

@@ -9,7 +9,8 @@ import * as lib from '../lib/index.js';
 import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
 import { readReport } from './fusion-model.js';
-import { fusionData, outcomeJoin, splitLabels, withRole, checkModalities, modalityColumns } from './worker-data.js';
+import { fusionData, withRole, checkModalities, modalityColumns } from './worker-input.js';
+import { outcomeJoin, splitLabels } from './worker-join.js';
 import { riskGroupCurves, testCalibration } from '../lib/risk_group_curves.js';
 
 /** Lookup of each patient's outcome in the engine's input by id (null for an unknown id). */

@@ -15,7 +15,7 @@
 // with the fused log-odds instead of the hazard ratio and S(t) (PATIENT_FIELDS).
 import { tableFromRows, InputError } from '../lib/index.js';
 import { loadScoringModel, predictionsCsv } from '../lib/model.js';
-import { readTable } from './worker-data.js';
+import { readTable } from './worker-read.js';
 import { modelInputs } from './score-inputs.js';
 
 /** Loaded models by text (a few: the shipped ones, the fitted one, an uploaded one). */
