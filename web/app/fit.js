@@ -153,12 +153,12 @@ export class FitFlow {
 
   /**
    * Run one worker request with the progress bar and Cancel.
-   * @param {string} type  a request type (worker.js handlers)
+   * @param {import('./protocol.js').RequestType} type  a key of worker.js `handlers`
    * @param {any} payload
    * @param {string} label  the progress bar's first stage
    */
   async run(type, payload, label, options = {}) {
-    const { id, promise } = this.client.request(/** @type {any} */ (type), payload, {
+    const { id, promise } = this.client.request(type, payload, {
       ...options,
       onProgress: (p) => this.progress.update(p.stage, p.fraction),
     });
