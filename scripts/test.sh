@@ -106,7 +106,7 @@ count "fuzz (libFuzzer targets + CLI mutation, ${fuzz_seconds} s each)" "$fuzz_p
 npx eslint . && lint_js=0 || lint_js=1
 count "eslint" $((1 - lint_js)) "$lint_js" 0
 npx tsc -p jsconfig.json && lint_ts=0 || lint_ts=1
-count "tsc (web/lib checkJs)" $((1 - lint_ts)) "$lint_ts" 0
+count "tsc (web/lib and web/app checkJs)" $((1 - lint_ts)) "$lint_ts" 0
 bash scripts/clang-format-check.sh && lint_cpp=0 || lint_cpp=1
 count "clang-format" $((1 - lint_cpp)) "$lint_cpp" 0
 

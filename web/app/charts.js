@@ -7,11 +7,26 @@ import { finite, sig, fixed, pValue } from './format.js';
 
 export const PLOT_CLASS = 'lf-plot';
 
+/**
+ * @template {Element} E
+ * @param {E} svg
+ * @returns {E}
+ */
 function finishSvg(svg) {
   for (const style of svg.querySelectorAll('style')) style.remove();
   svg.setAttribute('role', 'img');
   svg.setAttribute('focusable', 'false');
   return svg;
+}
+
+/**
+ * One Plot chart as the page shows it: the page's class, no inline style (removed, see above),
+ * role="img". Every chart of charts.js and score-charts.js is drawn through this.
+ * @param {Record<string, any>} options  Plot.plot options
+ * @returns {SVGSVGElement}
+ */
+export function plotSvg(options) {
+  return finishSvg(/** @type {SVGSVGElement} */ (Plot.plot({ className: PLOT_CLASS, style: null, ...options })));
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -33,7 +48,7 @@ const textWidth = (s) => Math.ceil(String(s).length * (PHONE ? 7.2 : 6.2));
  * Forest plot: one row per covariate, hazard ratio (dot) with 95% CI (line), log x axis, a dashed
  * line at HR = 1.
  * @param {Array<{name: string, hr: number, lower: number, upper: number, p: number}>} rows
- * @param {{width?: number, title?: string}} options
+ * @param {{width?: number, title?: string, ratio?: string, axisLabel?: string}} options  ratio: 'HR' or 'OR' (odds ratios)
  */
 export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% confidence intervals', ratio = 'HR', axisLabel = 'Hazard ratio (log scale) →' } = {}) {
   const shown = rows.filter((r) => Number.isFinite(r.hr) && r.hr > 0 && Number.isFinite(r.lower) && r.lower > 0 && Number.isFinite(r.upper));
@@ -58,15 +73,13 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
     for (let k = Math.ceil(lo / step); k * step <= hi; k++) ticks.push(Number((k * step).toPrecision(6)));
   }
   const description = shown.map((r) => `${r.name}: ${ratio} ${sig(r.hr)} (95% CI ${sig(r.lower)} to ${sig(r.upper)})`).join('; ');
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: 56 + 30 * Math.max(1, shown.length),
     marginLeft,
     marginRight: 24,
     marginTop: 16,
     marginBottom: 40,
-    style: null,
     x: { type: 'log', domain: [lo, hi], label: axisLabel, grid: true, ticks, tickFormat: (d) => String(Number(d.toPrecision(4))) },
     y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 32 ? `${name.slice(0, 31)}…` : name) },
     ariaLabel: title,
@@ -79,7 +92,7 @@ export function forestPlot(rows, { width = 640, title = 'Hazard ratios with 95% 
       Plot.dot(shown, { y: 'name', x: 'hr', r: 5, fill: (d) => (d.p < 0.05 ? '#b4461e' : '#1f4e79'), stroke: 'white', strokeWidth: 1 }),
     ],
   });
-  return { svg: finishSvg(svg), omitted: rows.filter((r) => !shown.includes(r)).map((r) => r.name), description };
+  return { svg, omitted: rows.filter((r) => !shown.includes(r)).map((r) => r.name), description };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,42 +108,67 @@ export const riskColors = (k) => RISK_COLORS[k] ?? Array.from({ length: k }, (_,
 export const timeText = (t) => (finite(t) ? String(Number(t.toPrecision(6))) : '—');
 
 /**
+ * The frame of a calibration chart (predicted against observed, both on [0, 1]): a square.
+ * @param {number} size
+ */
+const squareFrame = (size) => ({ width: size, height: size, marginLeft: 50, marginRight: 16, marginTop: 16, marginBottom: 42 });
+
+/**
+ * Axis layout only, for a chart with one row per model on the C-index scale: a domain around the
+ * values (lows: each row's lowest, highs: its highest) and 0.5, kept inside [0, 1].
+ * @param {number[]} lows
+ * @param {number[]} highs
+ */
+function modelRowsDomain(lows, highs) {
+  return { lo: Math.max(0, Math.min(0.45, ...lows) - 0.03), hi: Math.min(1, Math.max(0.55, ...highs) + 0.03) };
+}
+
+/**
+ * The frame shared by the C-index chart and the C-over-seeds chart: one row per model (names cut at
+ * 28 characters), the C-index axis of `modelRowsDomain`, a dashed line at 0.5, then `marks`.
+ * @param {{names: string[], lows: number[], highs: number[], width: number, marginRight: number,
+ *   label: string, title: string, description: string, marks: any[]}} frame
+ */
+function modelRowsPlot({ names, lows, highs, width, marginRight, label, title, description, marks }) {
+  const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
+  const { lo, hi } = modelRowsDomain(lows, highs);
+  return plotSvg({
+    width,
+    height: 56 + 34 * Math.max(1, names.length),
+    marginLeft,
+    marginRight,
+    marginTop: 16,
+    marginBottom: 40,
+    x: { domain: [lo, hi], label, grid: true, ticks: Math.max(3, Math.floor((width - marginLeft - marginRight) / 55)) },
+    y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name) },
+    ariaLabel: title,
+    ariaDescription: description || 'no C-index to show',
+    marks: [Plot.ruleX([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }), ...marks],
+  });
+}
+
+/**
  * C-index chart: one row per model, the C-index (dot) with its bootstrap CI (whisker), a dashed
  * line at 0.5 (chance), and the permutation p-value beside each row; a filled dot and "*" when
  * p < 0.05.
  * @param {Array<{name: string, kind?: string, c: number, lower?: number|null, upper?: number|null, p?: number|null}>} models
- * @param {{width?: number, title?: string, label?: string}} options
+ * @param {{width?: number, title?: string, label?: string, metric?: string}} options  metric: 'C' or 'AUC' (the text alternative's word)
  */
 export function cIndexChart(models, { width = 640, title = 'C-index with 95% bootstrap confidence interval', label = "Harrell's C-index →", metric = 'C' } = {}) {
   const shown = models.filter((m) => finite(m.c));
   const names = shown.map((m) => m.name);
-  const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
   const lows = shown.map((m) => (finite(m.lower) ? m.lower : m.c));
   const highs = shown.map((m) => (finite(m.upper) ? m.upper : m.c));
-  // Axis layout only: a domain around the intervals and 0.5, kept inside [0, 1].
-  const lo = Math.max(0, Math.min(0.45, ...lows) - 0.03);
-  const hi = Math.min(1, Math.max(0.55, ...highs) + 0.03);
+  const { hi } = modelRowsDomain(lows, highs);
   const labelText = (m) => (finite(m.p) ? `p ${pValue(m.p).startsWith('<') ? pValue(m.p) : `= ${pValue(m.p)}`}${m.p < 0.05 ? ' *' : ''}` : '');
   const marginRight = shown.some((m) => finite(m.p)) ? 92 : 20;
   const description = shown.map((m) => `${m.name}${m.kind ? ` (${m.kind})` : ''}: ${metric} ${fixed(m.c, 3)}` +
     (finite(m.lower) && finite(m.upper) ? `, 95% CI ${fixed(m.lower, 3)} to ${fixed(m.upper, 3)}` : '') +
     (finite(m.p) ? `, permutation p ${pValue(m.p)}` : '')).join('; ');
   const withCi = shown.filter((m) => finite(m.lower) && finite(m.upper));
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
-    width,
-    height: 56 + 34 * Math.max(1, shown.length),
-    marginLeft,
-    marginRight,
-    marginTop: 16,
-    marginBottom: 40,
-    style: null,
-    x: { domain: [lo, hi], label, grid: true, ticks: Math.max(3, Math.floor((width - marginLeft - marginRight) / 55)) },
-    y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name) },
-    ariaLabel: title,
-    ariaDescription: description || 'no C-index to show',
+  const svg = modelRowsPlot({
+    names, lows, highs, width, marginRight, label, title, description,
     marks: [
-      Plot.ruleX([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }),
       Plot.ruleY(withCi, { y: 'name', x1: 'lower', x2: 'upper', stroke: '#1f4e79', strokeWidth: 2 }),
       Plot.tickX(withCi, { y: 'name', x: 'lower', stroke: '#1f4e79', strokeWidth: 2, inset: 8 }),
       Plot.tickX(withCi, { y: 'name', x: 'upper', stroke: '#1f4e79', strokeWidth: 2, inset: 8 }),
@@ -138,7 +176,7 @@ export function cIndexChart(models, { width = 640, title = 'C-index with 95% boo
       Plot.text(shown, { y: 'name', x: () => hi, text: labelText, textAnchor: 'start', dx: 8, fill: '#17202c', fontSize: 11 }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /**
@@ -172,6 +210,7 @@ export function aucChart(series, { width = 640, title = 'Time-dependent AUC', ti
   } else {
     // Several series: each line is labelled at its last point (no legend: Plot's carry inline styles);
     // the values are in the text alternative and the table beside the chart.
+    /** @type {Array<{name: string, time: number, auc: number, labelY?: number}>} */
     const last = series.map((s) => points.filter((d) => d.name === s.name).at(-1)).filter(Boolean);
     // Spread labels that would overlap vertically (layout only).
     const sorted = [...last].sort((a, b) => b.auc - a.auc);
@@ -183,22 +222,20 @@ export function aucChart(series, { width = 640, title = 'Time-dependent AUC', ti
     marks.push(Plot.ruleY([mean], { stroke: '#1f4e79', strokeDasharray: '1,3', strokeWidth: 1.5 }));
     marks.push(Plot.text([mean], { y: (d) => d, x: () => 0, text: () => `mean AUC ${fixed(mean, 3)}`, textAnchor: 'start', dy: 9, dx: 4, fill: '#1f4e79', fontSize: 10.5 }));
   }
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: Math.round(Math.max(200, Math.min(300, width * 0.5))),
     marginLeft: 46,
     marginRight: single ? 24 : Math.min(180, 16 + Math.max(...series.map((x) => textWidth(x.name)))),
     marginTop: 22,
     marginBottom: 40,
-    style: null,
     x: { domain: [0, tmax * 1.06 || 1], label: `${timeLabel} →`, grid: true, ticks: Math.max(3, Math.floor(width / 90)) },
     y: { domain: [lo, 1], label: '↑ AUC(t)', grid: true },
     ariaLabel: title,
     ariaDescription: description || 'no AUC to show',
     marks,
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /**
@@ -214,15 +251,8 @@ export function calibrationChart(groups, { width = 480, title = 'Calibration', h
   const description = shown.map((g, i) => `group ${i + 1}: predicted ${fixed(g.predicted, 3)}, observed ${fixed(g.observed, 3)}` +
     (finite(g.lower) && finite(g.upper) ? ` (95% CI ${fixed(g.lower, 3)} to ${fixed(g.upper, 3)})` : '')).join('; ');
   const size = Math.min(width, 460);
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
-    width: size,
-    height: size,
-    marginLeft: 50,
-    marginRight: 16,
-    marginTop: 16,
-    marginBottom: 42,
-    style: null,
+  const svg = plotSvg({
+    ...squareFrame(size),
     x: { domain: [0, 1], label: `Predicted survival${at} →`, grid: true },
     y: { domain: [0, 1], label: `↑ Observed survival (Kaplan–Meier)${at}`, grid: true },
     ariaLabel: title,
@@ -233,7 +263,7 @@ export function calibrationChart(groups, { width = 480, title = 'Calibration', h
       Plot.dot(shown, { x: 'predicted', y: 'observed', r: 4.5, fill: '#1f4e79', stroke: 'white' }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /** Lay out legend entries (a short line in the group's colour, then its label) in rows within `width`. */
@@ -366,34 +396,20 @@ export function seedSummaryChart(models, { width = 640, title = 'C-index over se
     const v = m.values.filter(finite);
     return { name: m.name, lo: Math.min(...v), hi: Math.max(...v), mean: m.mean };
   });
-  const marginLeft = Math.min(200, Math.max(50, Math.max(0, ...names.map((n) => textWidth(n.slice(0, 28)))) + 14));
   const all = points.map((p) => p.c);
-  const lo = Math.max(0, Math.min(0.45, ...all) - 0.03);
-  const hi = Math.min(1, Math.max(0.55, ...all) + 0.03);
+  const { hi } = modelRowsDomain(all, all);
   const marginRight = 56;
   const description = ranges.map((r) => `${r.name}: mean C ${fixed(r.mean, 3)}, range ${fixed(r.lo, 3)} to ${fixed(r.hi, 3)} over ${shown.find((m) => m.name === r.name).values.filter(finite).length} seeds`).join('; ');
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
-    width,
-    height: 56 + 34 * Math.max(1, shown.length),
-    marginLeft,
-    marginRight,
-    marginTop: 16,
-    marginBottom: 40,
-    style: null,
-    x: { domain: [lo, hi], label, grid: true, ticks: Math.max(3, Math.floor((width - marginLeft - marginRight) / 55)) },
-    y: { domain: names, label: null, tickSize: 0, tickFormat: (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name) },
-    ariaLabel: title,
-    ariaDescription: description || 'no C-index to show',
+  const svg = modelRowsPlot({
+    names, lows: all, highs: all, width, marginRight, label, title, description,
     marks: [
-      Plot.ruleX([0.5], { stroke: '#6b7280', strokeDasharray: '4,3' }),
       Plot.ruleY(ranges, { y: 'name', x1: 'lo', x2: 'hi', stroke: '#9aa9bb', strokeWidth: 6, strokeLinecap: 'round' }),
       Plot.dot(points, { y: 'name', x: 'c', r: 3, fill: '#556170', fillOpacity: 0.75 }),
       Plot.dot(ranges, { y: 'name', x: 'mean', r: 6, fill: (r) => (/late/i.test(r.name) ? '#b4461e' : '#1f4e79'), stroke: 'white', strokeWidth: 1.5 }),
       Plot.text(ranges, { y: 'name', x: () => hi, text: (r) => fixed(r.mean, 3), textAnchor: 'start', dx: 8, fill: '#17202c', fontSize: 11 }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /** A diverging colour for Kendall's tau in [-1, 1] (blue negative, white 0, orange-red positive). */
@@ -424,15 +440,13 @@ export function kendallHeatmap({ names, tau, p, n }, { width = 520, title = "Ken
   const pairs = cells.filter((c) => c.i < c.j);
   const description = pairs.map((c) => `${c.a} and ${c.b}: tau ${fixed(c.tau, 2)}` + (finite(c.p) ? `, p ${pValue(c.p)}` : '') + (finite(c.n) ? `, ${c.n} patients` : '')).join('; ');
   const dark = (t) => finite(t) && Math.abs(t) > 0.55;
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width: plotWidth,
     height: 10 + marginBottom + cell * names.length,
     marginLeft,
     marginRight: 10,
     marginTop: 10,
     marginBottom,
-    style: null,
     x: { domain: names, label: null, tickSize: 0, tickRotate: -35 },
     y: { domain: names, label: null, tickSize: 0 },
     ariaLabel: title,
@@ -443,7 +457,7 @@ export function kendallHeatmap({ names, tau, p, n }, { width = 520, title = "Ken
       Plot.text(cells, { x: 'b', y: 'a', text: (d) => (finite(d.tau) ? fixed(d.tau, 2) : '—'), fill: (d) => (d.i !== d.j && dark(d.tau) ? 'white' : d.i === d.j ? '#556170' : '#17202c'), fontSize: 12, fontWeight: 600 }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,15 +483,13 @@ export function proportionChart(groups, { width = 640, title = 'Observed proport
   const withCi = rows.filter((g) => finite(g.lower) && finite(g.upper));
   const description = rows.map((g) => `${g.label}: ${g.cases} ${outcomeLabel} of ${g.n} patients, ${percent(g.proportion, 1)}` +
     (finite(g.lower) && finite(g.upper) ? ` (95% CI ${percent(g.lower, 1)} to ${percent(g.upper, 1)})` : '')).join('; ');
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: 60 + 40 * Math.max(1, rows.length),
     marginLeft,
     marginRight,
     marginTop: 16,
     marginBottom: 42,
-    style: null,
     x: { domain: [0, 1], label: `Observed proportion of ${outcomeLabel} (95% Wilson CI) →`, grid: true, tickFormat: (d) => `${Math.round(d * 100)}%`, ticks: Math.max(3, Math.min(6, Math.floor((width - marginLeft - marginRight) / 55))) },
     y: { domain: names, label: null, tickSize: 0 },
     ariaLabel: title,
@@ -490,7 +502,7 @@ export function proportionChart(groups, { width = 640, title = 'Observed proport
       Plot.text(rows, { y: 'label', x: () => 1, text: 'text', textAnchor: 'start', dx: 10, fill: '#17202c', fontSize: 11 }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /**
@@ -508,15 +520,8 @@ export function binaryCalibrationChart(points, { width = 480, title = 'Calibrati
   const description = `${shown.length} test patients (${cases} cases). Recalibration curve from ${fixed(shown[0]?.predicted, 3)} to ${fixed(shown.at(-1)?.predicted, 3)} predicted: ` +
     `observed ${fixed(shown[0]?.fitted, 3)} to ${fixed(shown.at(-1)?.fitted, 3)}` +
     (finite(intercept) ? `; calibration intercept ${fixed(intercept, 2)}` : '') + (finite(slope) ? `, slope ${fixed(slope, 2)}` : '') + '.';
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
-    width: size,
-    height: size,
-    marginLeft: 50,
-    marginRight: 16,
-    marginTop: 16,
-    marginBottom: 42,
-    style: null,
+  const svg = plotSvg({
+    ...squareFrame(size),
     x: { domain: [0, 1], label: 'Predicted probability →', grid: true },
     y: { domain: [0, 1], label: '↑ Observed probability (recalibrated)', grid: true },
     ariaLabel: title,
@@ -528,7 +533,7 @@ export function binaryCalibrationChart(points, { width = 480, title = 'Calibrati
       Plot.line(shown, { x: 'predicted', y: 'fitted', stroke: '#1f4e79', strokeWidth: 2.5 }),
     ],
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }
 
 /**
@@ -554,19 +559,17 @@ export function decisionCurveChart({ thresholds, treatAll, models }, { width = 6
     })),
   ].filter(Boolean);
   const description = `${main ? `${main.name}: net benefit ${thresholds.filter((_, k) => k % 10 === 9).map((t) => `${Math.round(t * 100)}% ${fixed(main.netBenefit[thresholds.indexOf(t)], 3)}`).join(', ')}` : ''}; treat all at 10% ${fixed(treatAll[9], 3)}`;
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: Math.round(Math.max(220, Math.min(320, width * 0.5))),
     marginLeft: 52,
     marginTop: 22,
     marginBottom: 40,
-    style: null,
     x: { domain: [0, 1], label: 'Threshold probability →', tickFormat: (t) => `${Math.round(t * 100)}%`, grid: true },
     y: { domain: [bottom, top], label: '↑ Net benefit', grid: true },
     ariaLabel: title,
     ariaDescription: description,
     marks,
   });
-  return { svg: finishSvg(svg), description };
+  return { svg, description };
 }

@@ -1,9 +1,8 @@
 // Sentences that state a claim about an interval. A claim is decided on the UNROUNDED numbers (an
 // interval whose upper bound is -0.0006 excludes 0, although it prints as -0.001), and a printed
 // bound never reads as 0 when it is not. Pure functions: the page and the tests call the same code.
-import { fixed, sig } from './format.js';
+import { finite, fixed, sig } from './format.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 /**
  * Where an interval lies relative to 0: 'above' (lower > 0), 'below' (upper < 0), 'includes'

@@ -2,13 +2,12 @@
 // the "Download report" button (the analysis report of web/lib/analysis_report.js, the same
 // generator as `latefuse fuse --html-report`). This module only lays the numbers out.
 import { h, dataTable, tableWrap, replace } from './dom.js';
-import { fixed } from './format.js';
+import { finite, fixed } from './format.js';
 import { decisionCurveChart } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
 import { saveText, toCSV } from './download.js';
 import { analysisReportHtml, fileFacts } from '../lib/analysis_report.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const pct = (t) => `${Math.round(t * 100)}%`;
 
 /** The two views of the curves: report.json's `subset` values and how the page names them. */

@@ -52,6 +52,7 @@ export class FusionDemo {
    * Run the demo (queued with the Fit flow's other tasks). Resolves to the result, or null.
    * `focus`: move focus to the results (after a user's click; not on the automatic run at opening,
    * where the first Tab must still reach the skip link and the tabs).
+   * @param {{simulation: object, evaluation: object, button?: string, label?: string}} [settings]  DEMO or BINARY_DEMO
    */
   run(settings = DEMO, { focus = true } = {}) {
     return this.flow.enqueue(async () => {
@@ -65,8 +66,8 @@ export class FusionDemo {
         this.view = renderFusionResults(this.el.section, this.result);
         // The section now holds the demo: the Fit flow's own late-fusion results are gone from it.
         this.el.section.dataset.source = 'demo';
-        this.flow.fusionResult = null;
-        this.flow.fusionView = null;
+        this.flow.fusion.result = null;
+        this.flow.fusion.view = null;
         this.show();
         this.onResult(this.result);
         this.announce(this.view.headline);

@@ -118,6 +118,28 @@ export function guessJoinColumn(summaries) {
 }
 
 /**
+ * Columns grouped by their name's prefix (`rna_x`, `mri.y` -> rna, mri): `big` the prefixes shared
+ * by at least `minColumns` columns, as [prefix, columns] in first-seen order; `rest` every other
+ * column, in file order.
+ * @param {string[]} names
+ * @param {number} minColumns
+ * @returns {{big: Array<[string, string[]]>, rest: string[]}}
+ */
+function prefixGroups(names, minColumns) {
+  /** @type {Map<string, string[]>} */
+  const byPrefix = new Map();
+  for (const name of names) {
+    const m = /^([A-Za-z][A-Za-z0-9]*)[._]/.exec(name);
+    const key = m ? m[1] : '';
+    if (!byPrefix.has(key)) byPrefix.set(key, []);
+    byPrefix.get(key).push(name);
+  }
+  const big = [...byPrefix.entries()].filter(([k, cols]) => k && cols.length >= minColumns);
+  const inBig = new Set(big.flatMap(([, cols]) => cols));
+  return { big, rest: names.filter((n) => !inBig.has(n)) };
+}
+
+/**
  * Modality groups for the covariate list: one per file when several files are joined; otherwise
  * by a shared column-name prefix (rna_*, mri.*) when that splits the columns into >= 2 groups of
  * >= 3 columns; otherwise a single group.
@@ -130,18 +152,9 @@ export function modalityGroups(summary, names) {
       .map((g) => ({ name: g.name, columns: g.columns.filter((c) => wanted.has(c)) }))
       .filter((g) => g.columns.length > 0);
   }
-  const byPrefix = new Map();
-  for (const name of names) {
-    const m = /^([A-Za-z][A-Za-z0-9]*)[._]/.exec(name);
-    const key = m ? m[1] : '';
-    if (!byPrefix.has(key)) byPrefix.set(key, []);
-    byPrefix.get(key).push(name);
-  }
-  const big = [...byPrefix.entries()].filter(([k, cols]) => k && cols.length >= 3);
+  const { big, rest } = prefixGroups(names, 3);
   if (big.length >= 2) {
-    const inBig = new Set(big.flatMap(([, cols]) => cols));
     const groups = big.map(([k, cols]) => ({ name: `${k}_*`, columns: cols }));
-    const rest = names.filter((n) => !inBig.has(n));
     if (rest.length) groups.push({ name: 'other', columns: rest });
     return groups;
   }
@@ -167,18 +180,9 @@ export function guessModalities(summary, names) {
       .map((g) => ({ id: `file:${g.name}`, name: stem(g.name), columns: g.columns.filter((c) => wanted.has(c)) }))
       .filter((g) => g.columns.length > 0);
   }
-  const byPrefix = new Map();
-  for (const name of names) {
-    const m = /^([A-Za-z][A-Za-z0-9]*)[._]/.exec(name);
-    const key = m ? m[1] : '';
-    if (!byPrefix.has(key)) byPrefix.set(key, []);
-    byPrefix.get(key).push(name);
-  }
-  const big = [...byPrefix.entries()].filter(([k, cols]) => k && cols.length >= 2);
+  const { big, rest } = prefixGroups(names, 2);
   if (big.length >= 2) {
-    const inBig = new Set(big.flatMap(([, cols]) => cols));
     const groups = big.map(([k, cols]) => ({ id: `prefix:${k}`, name: k, columns: cols }));
-    const rest = names.filter((n) => !inBig.has(n));
     if (rest.length) groups.push({ id: 'other', name: 'other', columns: rest });
     return groups;
   }

@@ -19,7 +19,7 @@ export function saveText(filename, text, type = 'text/plain') {
 }
 
 export function saveJSON(filename, value) {
-  saveText(filename, JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v), 2) + '\n', 'application/json');
+  saveText(filename, JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(/** @type {Float64Array} */ (v)) : v), 2) + '\n', 'application/json');
 }
 
 /** One CSV field (RFC 4180 quoting). Cells that a spreadsheet would run as a formula get a quote prefix. */

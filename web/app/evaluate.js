@@ -43,7 +43,7 @@ export class EvaluateStage {
 
   bind() {
     for (const key of ['bootstrap', 'permutations', 'seed']) {
-      const input = document.getElementById(FIELDS[key]);
+      const input = /** @type {HTMLInputElement} */ (document.getElementById(FIELDS[key]));
       input.value = this.settings[key];
       input.addEventListener('input', () => { this.settings[key] = input.value; this.fieldError(key, null); });
     }

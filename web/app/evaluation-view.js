@@ -127,22 +127,15 @@ export function chartFigure({ id, title, caption, build, basename, controls = nu
 }
 
 /**
- * Render an evaluation into `container`.
- * @param {HTMLElement} container
- * @param {object} ev the evaluation (worker-evaluate.js)
- * @param {{modelName: string, modelKind?: string, basename: string, timeColumn?: string, patientRows?: object, idPrefix?: string}} options
- *   patientRows: the per-patient columns for the risk-groups CSV (see riskGroupsCSV); idPrefix: prefix of
- *   the element ids (several evaluations on one page)
- * @returns {{redraw: () => void}}
+ * What every panel of an evaluation reads.
+ * @typedef {{ev: any, id: (name: string) => string, modelName: string, modelKind: string, basename: string,
+ *   timeColumn?: string, timeLabel: string, patientRows?: object, container: HTMLElement, draws: Array<() => void>}} EvaluationView
  */
-export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', basename, timeColumn, patientRows, idPrefix = '' }) {
-  const id = (name) => `${idPrefix}${name}`;
-  const { harrell, permutation, uno, auc, riskGroups: rg } = ev;
-  const timeLabel = timeColumn && !/^time$/i.test(timeColumn) ? `Time (${timeColumn})` : 'Time';
-  const draws = [];
-  const colors = riskColors(rg.groups.length);
 
-  const keyNumbers = h('dl', { class: 'key-numbers five' },
+/** Key numbers: Harrell's C with its CI, the permutation p, Uno's C, mean AUC(t), the log-rank p. @param {EvaluationView} v */
+function evaluationKeyNumbers({ ev, id }) {
+  const { harrell, permutation, uno, auc, riskGroups: rg } = ev;
+  return h('dl', { class: 'key-numbers five' },
     h('div', { class: 'stat' }, h('dt', {}, "Harrell's C (95% CI)"),
       h('dd', {}, num(fixed(harrell.c, 3), harrell.c, { id: id('eval-c') }),
         h('small', {}, finite(harrell.lower)
@@ -160,8 +153,12 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
     h('div', { class: 'stat' }, h('dt', {}, 'Log-rank test of the risk groups'),
       h('dd', {}, rg.logRank ? num(pPhrase(rg.logRank.p), rg.logRank.p, { id: id('eval-logrank-p') }) : '—',
         h('small', {}, rg.logRank ? `χ² = ${fixed(rg.logRank.chisq, 2)} on ${rg.logRank.df} df` : 'one group only'))));
+}
 
-  // (a) Kaplan–Meier curves of the risk groups.
+/** Kaplan–Meier curves of the risk groups with the number at risk, and the risk-group table. @param {EvaluationView} v */
+function riskGroupPanel({ ev, id, modelName, basename, timeLabel, container, draws }) {
+  const rg = ev.riskGroups;
+  const colors = riskColors(rg.groups.length);
   const kmTitle = `Kaplan–Meier survival by risk group (split at ${rg.splitText} of the ${modelName} score)`;
   const ciId = id('km-ci');
   const ciBox = h('input', { type: 'checkbox', id: ciId });
@@ -204,7 +201,13 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
   });
   kmTable.id = id('km-table');
 
-  // (b) C-index chart (one model here; fusion passes one row per model).
+  return h('div', { class: 'panel' }, h('h3', {}, 'Risk groups'), km.figure, tableWrap(kmTable, 'Risk group table'));
+}
+
+/** Harrell's C with its bootstrap CI and permutation p, and Uno's C. @param {EvaluationView} v */
+function discriminationPanel({ ev, id, modelName, modelKind, basename, container, draws }) {
+  const { harrell, permutation, uno } = ev;
+  // One model here (the chart takes a list: late fusion passes one row per model).
   const models = [{ name: modelName, kind: modelKind, c: harrell.c, lower: harrell.lower, upper: harrell.upper, p: permutation ? permutation.p : null }];
   const cTitle = "Harrell's C-index with 95% bootstrap confidence interval";
   const cFigure = chartFigure({
@@ -227,9 +230,13 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
   });
   cTable.id = id('cindex-table');
 
-  // (c) AUC(t).
+  return h('div', { class: 'panel' }, h('h3', {}, 'Discrimination'), cFigure.figure, tableWrap(cTable, 'C-index table'));
+}
+
+/** AUC(t) at the horizons, or why there is none. @param {EvaluationView} v */
+function aucPanel({ ev, id, modelName, basename, timeLabel, container, draws }) {
+  const { auc } = ev;
   const aucTitle = 'Time-dependent AUC (cumulative/dynamic)';
-  let aucBlock;
   if (auc.time.length) {
     const aFigure = chartFigure({
       id: id('auc-figure'),
@@ -246,13 +253,13 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
       rows: auc.time.map((t, k) => [num(timeText(t), t), num(fixed(auc.auc[k], 3), auc.auc[k])]),
     });
     aTable.id = id('auc-table');
-    aucBlock = h('div', { class: 'panel' }, h('h3', {}, 'Time-dependent AUC'), aFigure.figure, tableWrap(aTable, 'Time-dependent AUC table'));
-  } else {
-    aucBlock = h('div', { class: 'panel' }, h('h3', {}, 'Time-dependent AUC'), h('p', { class: 'notice', role: 'note' }, 'No horizon within the follow-up: give horizons above to get AUC(t).'));
+    return h('div', { class: 'panel' }, h('h3', {}, 'Time-dependent AUC'), aFigure.figure, tableWrap(aTable, 'Time-dependent AUC table'));
   }
+  return h('div', { class: 'panel' }, h('h3', {}, 'Time-dependent AUC'), h('p', { class: 'notice', role: 'note' }, 'No horizon within the follow-up: give horizons above to get AUC(t).'));
+}
 
-  // (d) Calibration: only when the core provides each patient's predicted survival.
-  let calibrationBlock;
+/** Calibration at the last horizon: only when the core provides each patient's predicted survival. @param {EvaluationView} v */
+function calibrationPanel({ ev, id, basename, container, draws }) {
   if (ev.calibration) {
     const cal = ev.calibration;
     const calTitle = `Calibration at t = ${timeText(cal.horizon)}`;
@@ -268,18 +275,32 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
     const slope = Number.isFinite(cal.slope)
       ? `Calibration slope ${cal.slope.toFixed(2)}` + (Number.isFinite(cal.slopeLower) ? ` (95% CI ${cal.slopeLower.toFixed(2)}–${cal.slopeUpper.toFixed(2)})` : '') + '; 1 = perfect.'
       : '';
-    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure,
+    return h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure,
       h('p', { class: 'hint', id: id('calibration-slope') }, slope));
-  } else {
-    calibrationBlock = h('div', { class: 'panel' }, h('h3', {}, 'Calibration'),
-      h('p', { class: 'notice', role: 'note', id: id('calibration-note') },
-        `Not shown: ${ev.calibrationNote ?? 'no calibration for this model'}.`));
   }
+  return h('div', { class: 'panel' }, h('h3', {}, 'Calibration'),
+    h('p', { class: 'notice', role: 'note', id: id('calibration-note') },
+      `Not shown: ${ev.calibrationNote ?? 'no calibration for this model'}.`));
+}
 
+/**
+ * Render an evaluation into `container`: summary, key numbers, risk groups, discrimination and
+ * AUC(t) side by side, calibration, downloads.
+ * @param {HTMLElement} container
+ * @param {any} ev the evaluation (worker-evaluate.js)
+ * @param {{modelName: string, modelKind?: string, basename: string, timeColumn?: string, patientRows?: object, idPrefix?: string}} options
+ *   patientRows: the per-patient columns for the risk-groups CSV (see riskGroupsCSV); idPrefix: prefix of
+ *   the element ids (several evaluations on one page)
+ * @returns {{redraw: () => void}}
+ */
+export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', basename, timeColumn, patientRows, idPrefix = '' }) {
+  const id = (name) => `${idPrefix}${name}`;
+  const timeLabel = timeColumn && !/^time$/i.test(timeColumn) ? `Time (${timeColumn})` : 'Time';
+  /** @type {EvaluationView} */
+  const v = { ev, id, modelName, modelKind, basename, timeColumn, timeLabel, patientRows, container, draws: [] };
   const warnings = ev.warnings?.length
     ? h('div', { class: 'notice warn', role: 'note' }, h('strong', {}, 'Notes: '), ev.warnings.join(' '))
     : null;
-
   const downloads = h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download evaluation results' },
     patientRows ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${basename}-risk-groups.csv`, riskGroupsCSV(ev, patientRows), 'text/csv') }, 'Risk groups CSV') : null,
     h('button', { type: 'button', class: 'small', onclick: () => saveText(`${basename}-km-curves.csv`, curvesCSV(ev), 'text/csv') }, 'Kaplan–Meier curves CSV'));
@@ -287,16 +308,14 @@ export function renderEvaluation(container, ev, { modelName, modelKind = 'Cox', 
   replace(container,
     h('p', { class: 'summary', id: id('eval-summary') }, evaluationSummary(ev, { timeColumn })),
     warnings,
-    keyNumbers,
-    h('div', { class: 'panel' }, h('h3', {}, 'Risk groups'), km.figure, tableWrap(kmTable, 'Risk group table')),
-    h('div', { class: 'results-grid' },
-      h('div', { class: 'panel' }, h('h3', {}, 'Discrimination'), cFigure.figure, tableWrap(cTable, 'C-index table')),
-      aucBlock),
-    calibrationBlock,
+    evaluationKeyNumbers(v),
+    riskGroupPanel(v),
+    h('div', { class: 'results-grid' }, discriminationPanel(v), aucPanel(v)),
+    calibrationPanel(v),
     h('h3', {}, 'Downloads'),
     h('p', { class: 'hint' }, 'The Report JSON above includes this evaluation.'),
     downloads);
-  const redraw = () => { for (const draw of draws) draw(); };
+  const redraw = () => { for (const draw of v.draws) draw(); };
   redraw();
   return { redraw };
 }

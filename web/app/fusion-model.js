@@ -17,7 +17,7 @@ export function pick(obj, key, fallback = null) {
   if (v === undefined) return fallback;
   return typeof v === 'number' && Number.isNaN(v) ? null : v;
 }
-const list = (v) => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v) : []);
+const list = (v) => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(/** @type {Float64Array} */ (v)) : []);
 
 /** The report inside whatever the engine returned ({report, model} or the report itself). */
 export function reportOf(result) {

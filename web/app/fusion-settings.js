@@ -26,7 +26,12 @@ export const OUTCOMES = Object.freeze({
   }),
 });
 
-/** The request's outcome columns for the chosen kind (survival: time and event; binary: the 0/1 column). */
+/**
+ * The request's outcome columns for the chosen kind (survival: time and event; binary: the 0/1 column).
+ * @param {string} kind
+ * @param {{time?: string, event?: string, censored?: boolean, outcome?: string}} roles
+ * @returns {{time?: string, event?: string, censored?: boolean, outcome?: string}}
+ */
 export function outcomeRoles(kind, roles) {
   if (kind === 'survival') return { time: roles.time, event: roles.event, ...(roles.censored ? { censored: true } : {}) };
   if (kind === 'binary') return { outcome: roles.outcome };
@@ -196,7 +201,13 @@ export const FUSION_GROUPS = Object.freeze([
   ['comparators', 'Comparison'],
 ]);
 
-/** The default settings (strings, as the controls hold them). */
+/**
+ * The settings form's values: the outcome kind, the reference-compatible preset, and one value per
+ * FUSION_FIELDS key (strings, as the controls hold them).
+ * @typedef {{outcome: string, referenceCompatible: boolean, [key: string]: any}} FusionSettings
+ */
+
+/** The default settings (strings, as the controls hold them). @returns {FusionSettings} */
 export function defaultFusionSettings() {
   return { outcome: 'survival', referenceCompatible: false, ...Object.fromEntries(FUSION_FIELDS.map((f) => [f.key, f.default])) };
 }
@@ -215,7 +226,6 @@ const helpText = (f, s) => (typeof f.help === 'function' ? f.help(s) : f.help);
 /**
  * Check the settings. Returns {key: message} for every problem (empty = fine).
  * @param {object} s settings
- * @param {{columns?: string[]}} context the loaded columns (for the split column)
  */
 export function checkFusionSettings(s) {
   const problems = {};

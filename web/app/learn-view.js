@@ -5,14 +5,13 @@
 // difference only when the 95% CI of the mean paired difference over the seeds (the core's
 // pairedDifference, computed in the worker) excludes 0.
 import { h, replace, dataTable, tableWrap } from './dom.js';
-import { fixed, pValue, count } from './format.js';
+import { finite, fixed, pValue, count } from './format.js';
 import { cIndexChart, seedSummaryChart } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
 import { saveText, toCSV } from './download.js';
 import { PRESET } from './presets.js';
 import { intervalSide, boundText } from './claims.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const mean = (xs) => {
   const v = xs.filter(finite);
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
@@ -37,7 +36,7 @@ function label(m) {
 
 /**
  * Summaries over seeds, all from the per-seed C on the common test patients.
- * @returns {{models: Array<{name, kind, values: number[], mean, min, max}>, perSeed: Array, late, early: Array, unimodal: Array}}
+ * @returns {{models: Array<{name, key: string, kind, values: number[], n: number[], mean, min, max}>, perSeed: Array, late, early: Array, unimodal: Array}}
  */
 export function summarize(rows) {
   const names = [];

@@ -183,7 +183,7 @@ export class LearnTab {
   applyPreset(preset = TEACHING_PRESETS[0]) {
     this.values = { ...presetValues(), ...preset.changes };
     for (const [key, value] of Object.entries(this.values)) {
-      const input = document.getElementById(inputId(key));
+      const input = /** @type {HTMLInputElement|null} */ (document.getElementById(inputId(key)));
       if (input) input.value = value;
       this.fieldError(key, null);
     }

@@ -5,7 +5,7 @@
 // column name, so it survives loading a corrected file again. Problems (a modality without columns,
 // two modalities with one name, a name the CLI cannot take) are shown beside the modality.
 // User strings reach the DOM as text only (dom.js h()).
-import { h, replace } from './dom.js';
+import { h, replace, fieldId } from './dom.js';
 import { guessModalities, defaultExclusion, tooManyLevels, looksLikeDecimalComma } from './detect.js';
 
 export const EXCLUDED = '';
@@ -19,12 +19,10 @@ export function nameProblem(name) {
   return null;
 }
 
-const domId = (prefix, key) => `${prefix}-${Array.from(key, (ch) => (/[A-Za-z0-9_-]/.test(ch) ? ch : `_${ch.codePointAt(0).toString(16)}`)).join('')}`;
-
 export class ModalityEditor {
   /**
    * @param {HTMLElement} box
-   * @param {{onChange: () => void}} options  called after every edit (results become stale)
+   * @param {{onChange: (message: string) => void}} options  called after every edit (results become stale), with the status message
    */
   constructor(box, { onChange }) {
     this.box = box;
@@ -67,7 +65,7 @@ export class ModalityEditor {
   update(summary, columns, guess) {
     this.columns = columns.map((c) => c.name);
     this.info = new Map(columns.map((c) => [c.name, c]));
-    this.excludedWhy = new Map(columns.map((c) => [c.name, defaultExclusion(c, guess)]).filter(([, why]) => why));
+    this.excludedWhy = new Map(columns.map((c) => /** @type {[string, string]} */ ([c.name, defaultExclusion(c, guess)])).filter(([, why]) => why));
     const usable = this.columns.filter((c) => !this.excludedWhy.has(c));
     // An example states its modalities; columns it does not name are left out.
     this.guess = this.presetOnly ? [] : guessModalities(summary, usable);
@@ -143,12 +141,12 @@ export class ModalityEditor {
   move(column, id) {
     this.adopt();
     this.choice.set(column, id);
-    this.changed(`“${column}” ${id === EXCLUDED ? 'left out' : `moved to ${this.list().find((m) => m.id === id)?.name ?? id}`}.`, domId('mod-col', column));
+    this.changed(`“${column}” ${id === EXCLUDED ? 'left out' : `moved to ${this.list().find((m) => m.id === id)?.name ?? id}`}.`, fieldId('mod-col', column));
   }
 
   rename(id, name) {
     this.names.set(id, name);
-    this.changed(null, domId('mod-name', id));
+    this.changed(null, fieldId('mod-name', id));
   }
 
   add() {
@@ -159,7 +157,7 @@ export class ModalityEditor {
     while (taken.has(`modality ${k}`)) k++;
     this.added.push({ id, name: `modality ${k}` });
     this.open.set(id, true);
-    this.changed(`Modality “modality ${k}” added: choose its columns with the selects.`, domId('mod-name', id));
+    this.changed(`Modality “modality ${k}” added: choose its columns with the selects.`, fieldId('mod-name', id));
   }
 
   remove(id) {
@@ -171,6 +169,10 @@ export class ModalityEditor {
     this.changed(`Modality “${name}” removed; its columns are left out.`, 'mod-add');
   }
 
+  /**
+   * @param {string} message
+   * @param {string} [focusId]
+   */
   changed(message, focusId) {
     this.render();
     if (focusId) document.getElementById(focusId)?.focus();
@@ -194,7 +196,7 @@ export class ModalityEditor {
     const list = this.list();
     const options = [...list.map((x) => [x.id, x.name.trim() || '(unnamed)']), [EXCLUDED, '— leave out —']];
     const rows = columns.map((name) => {
-      const id = domId('mod-col', name);
+      const id = fieldId('mod-col', name);
       const select = h('select', { id, 'aria-label': `Modality of the column ${name}`, 'data-column': name },
         options.map(([v, text]) => h('option', { value: v }, text)));
       select.value = this.assignment(name);
@@ -218,8 +220,8 @@ export class ModalityEditor {
       return h('section', { class: 'modality excluded', 'aria-labelledby': 'mod-excluded-h' },
         h('h4', { id: 'mod-excluded-h' }, 'Left out'), details);
     }
-    const nameId = domId('mod-name', m.id);
-    const errId = domId('mod-error', m.id);
+    const nameId = fieldId('mod-name', m.id);
+    const errId = fieldId('mod-error', m.id);
     const origin = m.id.startsWith('file:') ? `from ${m.id.slice(5)}` : m.id.startsWith('prefix:') ? `columns ${m.id.slice(7)}_…` : null;
     // Several name boxes sit on the page: each one's accessible name says which modality it names.
     const input = h('input', {
@@ -252,11 +254,11 @@ export class ModalityEditor {
   showError(name, message) {
     const g = this.groups().find((x) => x.name.trim() === name);
     if (!g) return false;
-    const el = document.getElementById(domId('mod-error', g.id));
+    const el = document.getElementById(fieldId('mod-error', g.id));
     if (!el) return false;
     el.textContent = message;
     el.hidden = false;
-    const input = document.getElementById(domId('mod-name', g.id));
+    const input = document.getElementById(fieldId('mod-name', g.id));
     input?.setAttribute('aria-invalid', 'true');
     return input ?? true;
   }

@@ -27,9 +27,12 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  *   -> {fit, prep} (see worker.js)
  * @typedef {{time: Float64Array, event: Float64Array, score: Float64Array, higherIsRisk?: boolean,
  *            bootstrap?: number, permutations?: number, seed?: number, split?: 'median'|'tertiles',
- *            horizons?: number[]|null}} EvaluatePayload
+ *            horizons?: number[]|null, confLevel?: number, baseline?: object}} EvaluatePayload
+ *   baseline: the Cox model's baseline hazard (calibration of an unstratified model)
  *   -> evaluation of the score (see worker-evaluate.js): Harrell's C with bootstrap CI, permutation p,
  *      Uno's C, AUC(t), Kaplan–Meier risk groups with the log-rank test
+ * @typedef {{preset?: string, seed?: number, outcome?: 'survival'|'binary', [setting: string]: unknown}} SimulationSettings
+ *   the simulator's settings (a preset and its overrides: web/lib fusion.js simulate)
  * @typedef {SimulationSettings} SimulatePayload   -> simulated cohort summary (worker-fusion.js)
  * @typedef {{simulation: SimulationSettings, evaluation?: object}} FusionPayload
  *   -> a late-fusion report of one simulated cohort (worker-fusion.js `fusionRequest`)
@@ -40,7 +43,7 @@ import { LateFuseError, InputError, ModelError, CancelledError } from '../lib/er
  * @typedef {{files: Array<{name: string, file?: Blob, text?: string}>}} ScoreInspectPayload  -> headers of patient files
  * @typedef {{model: string, files: Array<{name: string, file?: Blob, text?: string}>, idColumn?: string, idRequired?: boolean}} ScoreBatchPayload
  *   -> predictions, their CSV (= `latefuse score`) and the patients that could not be scored (worker-score.js)
- * @typedef {{keys: string[], roles: {id?: string, time: string, event: string, censored?: boolean, split?: string},
+ * @typedef {{keys: string[], roles: {id?: string, time?: string, event?: string, censored?: boolean, outcome?: string, split?: string},
  *            modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} FuseDataPayload
  *   -> late fusion on the loaded files: {result, km, summary, computeMs, predictions, calibration, ...}
  *      (worker-fusion.js `fuseDataRequest`); with checkOnly, only {summary} of the join
@@ -90,7 +93,7 @@ const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
  * @param {Record<string, (payload: any, ctx: {progress: Function, checkpoint: Function}) => any>} handlers
  * @param {DedicatedWorkerGlobalScope} scope
  */
-export function serve(handlers, scope = self) {
+export function serve(handlers, scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self))) {
   const cancelled = new Set();
   const controllers = new Map();
   scope.onmessage = async (event) => {

@@ -7,15 +7,14 @@
 // A binary model's predictions show the probability of the outcome instead of HR and S(t) (its CSV
 // is `latefuse score`'s binary layout: id, pattern, scores, fused_lp, risk_group, probability, ...).
 // Also the GBSG example: the bundled GBSG file prepared for the Rotterdam model, scored with it.
-import { h, replace, $, dataTable, tableWrap } from './dom.js';
-import { fixed, sig, count } from './format.js';
+import { h, replace, $, dataTable, tableWrap, acceptFiles } from './dom.js';
+import { finite, fixed, sig, count } from './format.js';
 import { timeText } from './charts.js';
 import { saveText } from './download.js';
 import { CancelledError } from '../lib/errors.js';
 
 const PAGE_SIZE = 25;
 const NO_ID = '';   // "number the rows" (one file without an ID column)
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const num = (x, digits = 3) => h('span', { 'data-value': finite(x) ? String(x) : '' }, fixed(x, digits));
 const patternText = (p) => String(p).split('+').join(' + ');
 
@@ -42,20 +41,7 @@ export class BatchScorer {
       input: $('#score-batch-files'), drop: $('#score-batch-drop'), list: $('#score-batch-list'), idRow: $('#score-batch-id-row'),
       id: $('#score-batch-id'), button: $('#btn-score-batch'), error: $('#score-batch-error'), result: $('#score-batch-result'),
     };
-    this.el.input.addEventListener('change', () => {
-      const files = [...(this.el.input.files ?? [])];
-      this.el.input.value = '';
-      if (files.length) this.addFiles(files.map((f) => ({ name: f.name, file: f })));
-    });
-    const zone = this.el.drop;
-    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('over');
-      const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length) this.addFiles(files.map((f) => ({ name: f.name, file: f })));
-    });
+    acceptFiles(this.el.input, this.el.drop, (files) => this.addFiles(files.map((f) => ({ name: f.name, file: f }))));
     this.el.id.addEventListener('change', () => { this.idChoice = this.el.id.value; });
     this.el.button.addEventListener('click', () => this.score());
     $('#btn-score-gbsg').addEventListener('click', () => this.gbsgExample());

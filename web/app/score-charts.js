@@ -3,7 +3,7 @@
 // numbers computed by the core -> an SVG with role="img", an aria-label and an aria-description
 // that states the values at the horizons; the page shows the same numbers in a table beside it.
 import * as Plot from '@observablehq/plot';
-import { PLOT_CLASS, timeText } from './charts.js';
+import { plotSvg, timeText } from './charts.js';
 import { finite, fixed } from './format.js';
 
 
@@ -28,24 +28,19 @@ export function survivalCurveChart(curve, { horizons = [], width = 640, title = 
     Plot.text(shown, { x: 'time', y: 'surv', text: (h) => fixed(h.surv, 2), dy: -12, fill: '#17202c', fontSize: 11, fontWeight: 600, stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }),
   );
   const ticks = Math.max(3, Math.floor(width / 90));
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: Math.round(Math.max(220, Math.min(320, width * 0.55))),
     marginLeft: 46,
     marginRight: 20,
     marginTop: 20,
     marginBottom: 40,
-    style: null,
     x: { domain: [0, tmax], label: `${timeLabel} →`, grid: true, ticks, tickFormat: (d) => timeText(d) },
     y: { domain: [0, 1], label: '↑ Survival probability', grid: true, ticks: 5 },
     ariaLabel: title,
     ariaDescription: description || 'no survival values to show',
     marks,
   });
-  for (const style of svg.querySelectorAll('style')) style.remove();
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('focusable', 'false');
   return { svg, description };
 }
 
@@ -58,22 +53,20 @@ export function survivalCurveChart(curve, { horizons = [], width = 640, title = 
  * @param {{fused: number, width?: number, title?: string}} options
  * @returns {{svg: SVGSVGElement, description: string}}
  */
-export function contributionChart(rows, { fused, width = 640, title = 'What pushed this patient’s risk up or down' } = {}) {
+export function contributionChart(rows, { fused, width = 640, title = 'What pushed this patient’s risk up or down' }) {
   const shown = rows.filter((r) => finite(r.contribution));
   const words = (c) => (c > 0 ? 'up' : c < 0 ? 'down' : 'neither up nor down');
   const description = rows.map((r) => (finite(r.contribution)
     ? `${r.modality} ${fixed(r.contribution, 3)} (${words(r.contribution)})`
     : `${r.modality} absent`)).join('; ') + `; total = the fused risk score ${fixed(fused, 3)}`;
   const extent = Math.max(0.1, ...shown.map((r) => Math.abs(r.contribution))) * 1.25;
-  const svg = Plot.plot({
-    className: PLOT_CLASS,
+  const svg = plotSvg({
     width,
     height: 40 + 34 * rows.length,
     marginLeft: Math.min(160, 14 + 7.5 * Math.max(...rows.map((r) => r.modality.length))),
     marginRight: 56,
     marginTop: 10,
     marginBottom: 36,
-    style: null,
     x: { domain: [-extent, extent], label: '← lowers risk · raises risk →', grid: true, ticks: Math.max(3, Math.floor(width / 110)) },
     y: { domain: rows.map((r) => r.modality), label: null },
     ariaLabel: title,
@@ -88,8 +81,5 @@ export function contributionChart(rows, { fused, width = 640, title = 'What push
       Plot.text(rows.filter((r) => !finite(r.contribution)), { y: 'modality', x: () => 0, text: () => 'absent', textAnchor: 'start', dx: 5, fill: '#556170', fontSize: 11 }),
     ],
   });
-  for (const style of svg.querySelectorAll('style')) style.remove();
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('focusable', 'false');
   return { svg, description };
 }

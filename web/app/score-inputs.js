@@ -11,6 +11,7 @@ export function modelInputs(summary) {
   const dummyOf = new Map();
   for (const e of summary.encodings ?? []) for (const d of e.dummies) dummyOf.set(d, e);
   return summary.modalities.map((mo) => {
+    /** @type {Array<{column: string, kind: 'number'|'category', levels?: string[], reference?: string}>} */
     const fields = [];
     const seen = new Set();
     for (const c of mo.columns) {

@@ -10,7 +10,7 @@
 // predicted probability of the outcome with the fused log-odds, percentile, risk group and the
 // integrator used, instead of the hazard ratio and S(t).
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
-import { fixed, count } from './format.js';
+import { finite, fixed, count } from './format.js';
 import { timeText } from './charts.js';
 import { chartFigure } from './evaluation-view.js';
 import { survivalCurveChart, contributionChart } from './score-charts.js';
@@ -19,7 +19,6 @@ import { saveText, toCSV } from './download.js';
 import { CancelledError } from '../lib/errors.js';
 import { checkFeatureValue, checkTypedScore, featureHint } from '../lib/features.js';
 
-const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 const patternText = (p) => String(p).split('+').join(' + ');
 const capital = (s) => (s ? `${s[0].toUpperCase()}${s.slice(1)}` : s);
 const num = (x, digits = 3) => h('span', { 'data-value': finite(x) ? String(x) : '' }, fixed(x, digits));
@@ -29,6 +28,51 @@ function ordinal(n) {
   const k = Math.round(n);
   const s = (k % 100 >= 11 && k % 100 <= 13) ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[k % 10] ?? 'th');
   return `${k}${s}`;
+}
+
+/**
+ * The key number "Percentile in the training cohort" of a scored patient; `text` says what the
+ * percentile ranks (the predicted risk by the horizon, or the predicted probability).
+ * @param {{percentile: number|null}} r
+ * @param {string} text
+ */
+function percentileStat(r, text) {
+  return h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
+    h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
+      finite(r.percentile) ? ordinal(r.percentile) : '—',
+      h('small', {}, finite(r.percentile) ? text : 'not in the model file')));
+}
+
+/**
+ * The key number "Risk group" of a scored patient (training cut-points), for every outcome family.
+ * @param {{riskLabel?: string|null, riskLabels?: string[]|null}} r
+ */
+function riskGroupStat(r) {
+  return h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
+    h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
+      h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file')));
+}
+
+/**
+ * The table of each modality's standardised risk score and how it was entered.
+ * @param {{modalities: string[], scores: Record<string, number|null>, typed?: string[]}} r
+ */
+function modalityScoresTable(r) {
+  const table = dataTable({
+    caption: 'Standardised risk score of each modality (0 = training average)',
+    columns: ['Modality', 'Entered as', 'Risk score'],
+    rows: r.modalities.map((m) => [m, !finite(r.scores[m]) ? 'absent' : r.typed?.includes(m) ? 'risk score' : 'features', num(r.scores[m])]),
+  });
+  table.id = 'score-modality-table';
+  return table;
+}
+
+/**
+ * The "Download this result (CSV)" button of one scored patient.
+ * @param {() => string} csv  the file's text, built when the button is pressed
+ */
+function patientCsvButton(csv) {
+  return h('button', { type: 'button', class: 'small', onclick: () => saveText('latefuse-patient.csv', csv(), 'text/csv') }, 'Download this result (CSV)');
 }
 
 export class PatientForm {
@@ -117,7 +161,7 @@ export class PatientForm {
         rawBox.hidden = toggle.checked;
         typedBox.hidden = !toggle.checked;
         this.changed(mi);
-        (toggle.checked ? typed : rawBox.querySelector('input, select'))?.focus();
+        (toggle.checked ? typed : /** @type {HTMLElement|null} */ (rawBox.querySelector('input, select')))?.focus();
       });
       const fs = h('fieldset', { class: 'modality', 'data-modality': m.name, 'aria-describedby': `score-status-${mi}` },
         h('legend', {}, m.name, h('span', { class: 'count' }, ` ${m.fields.length} ${m.fields.length === 1 ? 'field' : 'fields'}`)),
@@ -154,7 +198,8 @@ export class PatientForm {
       warning.hidden = !warn;
       warning.textContent = warn ?? '';
     }
-    if (check.ok) {
+    // `=== true` narrows the union for the type checker (truthiness does not without strictNullChecks).
+    if (check.ok === true) {
       box.hidden = true;
       box.textContent = '';
       control.removeAttribute('aria-invalid');
@@ -318,34 +363,28 @@ export class PatientForm {
           h('small', { id: 'score-log-odds', 'data-value': String(r.logOdds) }, r.logOdds === r.fusedLp
             ? 'the integrator’s log-odds; higher = higher odds of the outcome'
             : `the ${patternText(r.integrator)} standardised score; log-odds behind the probability ${fixed(r.logOdds, 3)}`))),
-      h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
-        h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
-          finite(r.percentile) ? ordinal(r.percentile) : '—',
-          h('small', {}, finite(r.percentile) ? `predicted probability higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients` : 'not in the model file'))),
-      h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
-        h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
-          h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));
-    const scoresTable = dataTable({
-      caption: 'Standardised risk score of each modality (0 = training average)',
-      columns: ['Modality', 'Entered as', 'Risk score'],
-      rows: r.modalities.map((m) => [m, !finite(r.scores[m]) ? 'absent' : r.typed?.includes(m) ? 'risk score' : 'features', num(r.scores[m])]),
-    });
-    scoresTable.id = 'score-modality-table';
-    const download = h('button', {
-      type: 'button', class: 'small',
-      onclick: () => saveText('latefuse-patient.csv', toCSV(
-        ['pattern', ...r.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile', 'integrator', 'note'],
-        [[r.pattern, ...r.modalities.map((m) => r.scores[m]), r.fusedLp, r.riskLabel ?? '', r.probability, r.percentile, r.integrator, r.note]]), 'text/csv'),
-    }, 'Download this result (CSV)');
+      percentileStat(r, `predicted probability higher than ${fixed(r.percentile, 1)}% of ${count(s.training.patients)} training patients`),
+      riskGroupStat(r));
+    const scoresTable = modalityScoresTable(r);
+    const download = patientCsvButton(() => toCSV(
+      ['pattern', ...r.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile', 'integrator', 'note'],
+      [[r.pattern, ...r.modalities.map((m) => r.scores[m]), r.fusedLp, r.riskLabel ?? '', r.probability, r.percentile, r.integrator, r.note]]));
     replace(this.el.result,
+      ...this.resultHead(r, stale, keyNumbers),
+      h('div', { class: 'panel' }, tableWrap(scoresTable, 'Modality risk scores'), h('div', { class: 'downloads' }, download)),
+      h('p', { class: 'hint' }, 'The probability comes from a model fitted on the training cohort; it is only as good as that cohort is like this patient. Not for clinical decisions.'));
+    this.el.result.classList.toggle('stale', !!stale);
+  }
+
+  /** The top of a result, the same for every outcome family: heading, stale notice, headline, key numbers, pattern. */
+  resultHead(r, stale, keyNumbers) {
+    return [
       h('h3', { id: 'score-one-result-h' }, 'Result'),
       h('p', { class: 'notice warn', id: 'score-one-stale', hidden: !stale }, 'The inputs have changed since this result: press “Score this patient” to update it.'),
       h('p', { class: 'summary', id: 'score-headline' }, this.headline(r)),
       keyNumbers,
       h('div', { class: 'score-pattern', id: 'score-pattern' }, this.patternExplanation(r)),
-      h('div', { class: 'panel' }, tableWrap(scoresTable, 'Modality risk scores'), h('div', { class: 'downloads' }, download)),
-      h('p', { class: 'hint' }, 'The probability comes from a model fitted on the training cohort; it is only as good as that cohort is like this patient. Not for clinical decisions.'));
-    this.el.result.classList.toggle('stale', !!stale);
+    ];
   }
 
   renderResult(r, stale) {
@@ -358,20 +397,10 @@ export class PatientForm {
       h('div', { class: 'stat' }, h('dt', {}, 'Hazard ratio vs the average training patient'),
         h('dd', { id: 'score-hr', 'data-value': String(r.hazardRatio) }, finite(r.hazardRatio) ? r.hazardRatio.toPrecision(3) : '—',
           h('small', {}, '1 = the average training patient of the integrator used (those with its modalities)'))),
-      h('div', { class: 'stat' }, h('dt', {}, 'Percentile in the training cohort'),
-        h('dd', { id: 'score-percentile', 'data-value': finite(r.percentile) ? String(r.percentile) : '' },
-          finite(r.percentile) ? ordinal(r.percentile) : '—',
-          h('small', {}, finite(r.percentile) ? `predicted risk by ${timeText(r.referenceHorizon)} ${unit} higher than ${fixed(r.percentile, 1)}% of ` +
-            `${count(s.training.patients)} training patients (each by their own pattern’s integrator)` : 'not in the model file'))),
-      h('div', { class: 'stat' }, h('dt', {}, 'Risk group'),
-        h('dd', { id: 'score-group', 'data-value': r.riskLabel ?? '' }, r.riskLabel ? capital(r.riskLabel) : '—',
-          h('small', {}, r.riskLabels ? `of ${r.riskLabels.join(' / ')} (training cut-point${r.riskLabels.length > 2 ? 's' : ''})` : 'no cut-points in the file'))));
-    const scoresTable = dataTable({
-      caption: 'Standardised risk score of each modality (0 = training average)',
-      columns: ['Modality', 'Entered as', 'Risk score'],
-      rows: r.modalities.map((m) => [m, !finite(r.scores[m]) ? 'absent' : r.typed?.includes(m) ? 'risk score' : 'features', num(r.scores[m])]),
-    });
-    scoresTable.id = 'score-modality-table';
+      percentileStat(r, `predicted risk by ${timeText(r.referenceHorizon)} ${unit} higher than ${fixed(r.percentile, 1)}% of ` +
+        `${count(s.training.patients)} training patients (each by their own pattern’s integrator)`),
+      riskGroupStat(r));
+    const scoresTable = modalityScoresTable(r);
     const horizonsTable = dataTable({
       caption: `Predicted survival S(t) at the model’s horizons (${unit}), with 95% confidence interval`,
       columns: [`t (${unit})`, 'S(t)', 'Lower 95%', 'Upper 95%'],
@@ -388,20 +417,13 @@ export class PatientForm {
       container: this.el.result,
       build: (width) => survivalCurveChart(r.curve, { horizons: r.horizons, width, title: 'Predicted survival of this patient', timeLabel: `Time (${unit})` }),
     });
-    const download = h('button', {
-      type: 'button', class: 'small',
-      onclick: () => saveText('latefuse-patient.csv', toCSV(
-        ['pattern', ...r.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group',
-          ...r.horizons.flatMap((x) => [`surv_${x.time}`, `surv_${x.time}_lower`, `surv_${x.time}_upper`]), 'integrator', 'note'],
-        [[r.pattern, ...r.modalities.map((m) => r.scores[m]), r.fusedLp, r.hazardRatio, r.percentile, r.riskLabel ?? '',
-          ...r.horizons.flatMap((x) => [x.surv, x.lower, x.upper]), r.integrator, r.note]]), 'text/csv'),
-    }, 'Download this result (CSV)');
+    const download = patientCsvButton(() => toCSV(
+      ['pattern', ...r.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group',
+        ...r.horizons.flatMap((x) => [`surv_${x.time}`, `surv_${x.time}_lower`, `surv_${x.time}_upper`]), 'integrator', 'note'],
+      [[r.pattern, ...r.modalities.map((m) => r.scores[m]), r.fusedLp, r.hazardRatio, r.percentile, r.riskLabel ?? '',
+        ...r.horizons.flatMap((x) => [x.surv, x.lower, x.upper]), r.integrator, r.note]]));
     replace(this.el.result,
-      h('h3', { id: 'score-one-result-h' }, 'Result'),
-      h('p', { class: 'notice warn', id: 'score-one-stale', hidden: !stale }, 'The inputs have changed since this result: press “Score this patient” to update it.'),
-      h('p', { class: 'summary', id: 'score-headline' }, this.headline(r)),
-      keyNumbers,
-      h('div', { class: 'score-pattern', id: 'score-pattern' }, this.patternExplanation(r)),
+      ...this.resultHead(r, stale, keyNumbers),
       h('div', { class: 'results-grid' },
         h('div', { class: 'panel' }, this.figure.figure),
         h('div', { class: 'panel' }, tableWrap(horizonsTable, 'Predicted survival at the horizons'), tableWrap(scoresTable, 'Modality risk scores'),

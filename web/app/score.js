@@ -3,7 +3,7 @@
 // Every number comes from the WebAssembly core in the worker (worker-score.js); the page only picks
 // and formats. A model file is checked by the core before use: a bad file gets the core's message
 // (naming the JSON path) beside the upload control, and the previous model stays selected.
-import { h, replace, $, dataTable, tableWrap } from './dom.js';
+import { h, replace, $, dataTable, tableWrap, acceptFiles } from './dom.js';
 import { fixed, count } from './format.js';
 import { timeText } from './charts.js';
 import { SHIPPED_MODELS } from './score-catalog.js';
@@ -63,7 +63,7 @@ export class ScoreTab {
     this.client = client;
     this.progress = progress;
     this.announce = announce;
-    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, reason?: string}>} */
+    /** @type {Map<string, {key: string, kind: string, title: string, text: string|null, summary: object|null, error: string|null, loading: boolean, catalog?: object, reason?: string, fileName?: string}>} */
     this.models = new Map();
     this.selected = null;
     this.shown = false;
@@ -220,21 +220,7 @@ export class ScoreTab {
   // ------------------------------------------------------------------ upload
 
   setupUpload() {
-    const input = $('#score-model-file');
-    input.addEventListener('change', () => {
-      const file = input.files?.[0];
-      input.value = '';
-      if (file) this.uploadModel(file);
-    });
-    const zone = $('#score-model-drop');
-    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('over');
-      const file = e.dataTransfer?.files?.[0];
-      if (file) this.uploadModel(file);
-    });
+    acceptFiles(/** @type {HTMLInputElement} */ ($('#score-model-file')), $('#score-model-drop'), (files) => this.uploadModel(files[0]));
   }
 
   async uploadModel(file) {

@@ -7,30 +7,32 @@
 const VERSION = '__VERSION__';
 const PRECACHE = '__PRECACHE__';
 const CACHE = `latefuse-${VERSION}`;
+// This file runs as a service worker: `self` is its global scope (the DOM lib types it as Window).
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     const urls = Array.isArray(PRECACHE) ? PRECACHE : [];
-    await cache.addAll(urls.map((u) => new Request(new URL(u, self.registration.scope), { cache: 'reload' })));
-    await self.skipWaiting();
+    await cache.addAll(urls.map((u) => new Request(new URL(u, sw.registration.scope), { cache: 'reload' })));
+    await sw.skipWaiting();
   })());
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) {
       if (key.startsWith('latefuse-') && key !== CACHE) await caches.delete(key);
     }
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return;
+  if (url.origin !== sw.location.origin) return;
   if (request.mode === 'navigate') {
     // Pages: the network first (to pick up a new build), the cached page when offline.
     event.respondWith((async () => {
@@ -39,7 +41,7 @@ self.addEventListener('fetch', (event) => {
       } catch {
         const cache = await caches.open(CACHE);
         return (await cache.match(request, { ignoreSearch: true })) ??
-          (await cache.match(new URL('./', self.registration.scope).href)) ??
+          (await cache.match(new URL('./', sw.registration.scope).href)) ??
           Response.error();
       }
     })());

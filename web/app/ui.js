@@ -3,6 +3,7 @@
 // status announcer, and the neutral "Cancelled." status shown in a run's message box.
 import { $, $$ } from './dom.js';
 
+/** @param {{onChange?: (name: string) => void}} [options]  onChange: the selected tab's name (its id without "tab-") */
 export function setupTabs({ onChange } = {}) {
   const tabs = $$('[role="tab"]');
   const select = (tab, { focus = false, push = true } = {}) => {

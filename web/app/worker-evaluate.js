@@ -54,7 +54,7 @@ function wholeNumber(value, { name, role, min, max }) {
  * Evaluate a risk score.
  * @param {{time: Float64Array, event: Float64Array, score: Float64Array, higherIsRisk?: boolean,
  *          bootstrap?: number, permutations?: number, seed?: number, split?: 'median'|'tertiles',
- *          horizons?: number[]|null, confLevel?: number}} payload
+ *          horizons?: number[]|null, confLevel?: number, baseline?: object}} payload
  * @param {{progress: Function, checkpoint: Function, isCancelled: Function}} ctx
  */
 export async function evaluateRiskScore(payload, ctx) {

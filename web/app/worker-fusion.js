@@ -8,7 +8,8 @@ import * as lib from '../lib/index.js';
 import { InputError, CancelledError } from '../lib/errors.js';
 import { learnRow } from './fusion-model.js';
 import { outcomeFamily, simulatedInput } from './worker-outcomes.js';
-import { withRole, joinPreview } from './worker-data.js';
+import { withRole } from './worker-input.js';
+import { joinPreview } from './worker-join.js';
 import { checkHorizons } from '../lib/columns.js';
 
 const PREVIEW_ROWS = 8;
@@ -52,7 +53,7 @@ async function runEngine(input, ctx, { stage, from, to }) {
     const report = await lib.fitAndEvaluateFusion(input, {
       signal: ctx.signal,
       onProgress: (p) => {
-        const f = typeof p === 'number' ? p : p?.fraction;
+        const f = typeof p === 'number' ? p : /** @type {{fraction?: number}|null} */ (p)?.fraction;
         ctx.progress(stage, Number.isFinite(f) ? from + (to - from) * f : null);
         return !ctx.isCancelled();
       },
@@ -69,7 +70,7 @@ async function runEngine(input, ctx, { stage, from, to }) {
  * With `evaluation.bothEarly`, early fusion is fitted twice: on complete cases (the report's
  * "early fusion") and with imputation (added as "early fusion (imputed)", from a second run of the
  * engine on the same data, split and seed).
- * @returns {{cohort: object, result: object, table: object, input: object}} the simulated cohort summary (with
+ * @returns {Promise<{cohort: object, result: object, table: object, input: object}>} the simulated cohort summary (with
  *   its CSV), the report, the cohort's table and the engine's input
  */
 async function fitOne(family, simulation, evaluation, ctx, { label = '', from = 0, to = 1 } = {}) {
@@ -116,13 +117,13 @@ export async function fusionRequest({ simulation, evaluation = {} }, ctx) {
 
 /**
  * Late fusion on the user's loaded files (the "Fit & evaluate" flow): join them on the ID anchored on
- * the outcome file, build the engine's input as `latefuse fuse` does (worker-data.js fusionData), fit
+ * the outcome file, build the engine's input as `latefuse fuse` does (worker-input.js fusionData), fit
  * and evaluate, then the KM curves of the test risk groups, the predictions of every patient (as
  * `latefuse score`) and the calibration of the test patients.
  * With `checkOnly`, only the join and the checks run (no model): the page shows who is in which file
- * and a preview of that join ({summary, preview}: worker-data.js joinPreview).
+ * and a preview of that join ({summary, preview}: worker-join.js joinPreview).
  * @param {Map<string, object>} tables the worker's parsed tables by key
- * @param {{keys: string[], roles: {id?: string, time: string, event: string, split?: string},
+ * @param {{keys: string[], roles?: {id?: string, time?: string, event?: string, censored?: boolean, outcome?: string, split?: string},
  *          modalities: Record<string, string[]>, options?: object, checkOnly?: boolean}} payload
  *   options: the engine's evaluation options (fusion-settings.js engineOptions)
  */

@@ -9,7 +9,8 @@ import * as lib from '../lib/index.js';
 import { binaryColumn } from '../lib/index.js';
 import { InputError } from '../lib/errors.js';
 import { readReport } from './fusion-model.js';
-import { fusionData, outcomeJoin, splitLabels, withRole, checkModalities, modalityColumns } from './worker-data.js';
+import { fusionData, withRole, checkModalities, modalityColumns } from './worker-input.js';
+import { outcomeJoin, splitLabels } from './worker-join.js';
 import { riskGroupCurves, testCalibration } from '../lib/risk_group_curves.js';
 
 /** Lookup of each patient's outcome in the engine's input by id (null for an unknown id). */
@@ -48,7 +49,7 @@ async function scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 
  * call and options as `latefuse score --model M --data F ... [--id COL]`, so predictionsCsv(p) is
  * that command's CSV), then the calibration of the TEST patients at the report's middle horizon
  * (web/lib testCalibration, the same call as `latefuse fuse --html-report`).
- * @returns {{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null}}
+ * @returns {Promise<{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null, testSurvival: object|null}>}
  */
 async function survivalScoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
   const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testSurvival: null };
@@ -67,7 +68,8 @@ async function survivalScoreAndCalibrate(result, tables, { idColumn, idRequired,
  * columns per modality (text columns as text: categorical); ids; split.
  * @param {Array<{key, table}>} list
  * @param {{id?: string, outcome: string, split?: string, modalities: Record<string, string[]>}} spec
- * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, outcome, ids, split?}
+ * @returns {{input: object, join: object, summary: object, keep?: number[]}} input = {columns, modalities, outcome, ids, split?};
+ *   no `keep`: the preview shows every joined row
  */
 function binaryFusionData(list, { id, outcome: outcomeName, split, modalities }) {
   if (!outcomeName) throw new InputError('choose the outcome column (1 = case, 0 = control)', { role: 'outcome' });
@@ -107,7 +109,7 @@ function binaryFusionData(list, { id, outcome: outcomeName, split, modalities })
  * the log-odds behind it (the core's scoring), and the logistic recalibration fit glm(y ~ log-odds)
  * (web/lib fitLogistic) whose fitted probabilities draw the calibration curve. Its slope is the
  * report's calibration_slope of late fusion on the test patients (the same model and patients).
- * @returns {{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null, testProbability: object|null}}
+ * @returns {Promise<{predictions: string|null, predictionsError: string|null, calibration: object|null, calibrationNote: string|null, testProbability: object|null}>}
  */
 async function binaryScoreAndCalibrate(result, tables, { idColumn, idRequired, idOf = (id) => id, outcomeOf }) {
   const out = { predictions: null, predictionsError: null, calibration: null, calibrationNote: null, testProbability: null };

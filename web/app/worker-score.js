@@ -15,7 +15,7 @@
 // with the fused log-odds instead of the hazard ratio and S(t) (PATIENT_FIELDS).
 import { tableFromRows, InputError } from '../lib/index.js';
 import { loadScoringModel, predictionsCsv } from '../lib/model.js';
-import { readTable } from './worker-data.js';
+import { readTable } from './worker-read.js';
 import { modelInputs } from './score-inputs.js';
 
 /** Loaded models by text (a few: the shipped ones, the fitted one, an uploaded one). */
@@ -220,7 +220,7 @@ export async function scoreInspectRequest({ files = [] }, ctx) {
 /**
  * Score the patients of one or more files: `latefuse score --data F [--data G ...] [--id COL]`
  * (idRequired = an ID column was chosen, as --id). Patients with no modality are skipped and listed.
- * @returns {{csv: string, predictions: object, unscorable: Array<{id: string, index: number, reason: string}>, patterns: object[]}}
+ * @returns {Promise<{csv: string, predictions: object, unscorable: Array<{id: string, index: number, reason: string}>, warnings: string[], patterns: object[], files: string[]}>}
  */
 export async function scoreBatchRequest({ model, files = [], idColumn = 'id', idRequired = false }, ctx) {
   const entry = await modelEntry(model, ctx);

@@ -3,7 +3,8 @@
 // Data preparation for a fit follows `latefuse cox` (web/cli/commands/cox.js) step for step, so
 // the page and the command line give identical numbers for the same file and options.
 import { serve, transfer } from './protocol.js';
-import { readTable, summarizeTable, Dataset } from './worker-data.js';
+import { readTable, summarizeTable } from './worker-read.js';
+import { Dataset } from './worker-join.js';
 import { loadModule, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest } from './worker-fusion.js';
@@ -61,6 +62,7 @@ async function fitCoxRequest(payload, ctx) {
   for (const c of covNames) {
     if (c === timeName || c === eventName) throw new InputError(`"${c}" is the ${c === timeName ? 'time' : 'event'} column; it cannot also be a covariate`, { role: 'covariate', datasetColumn: c });
   }
+  /** @type {'efron'|'breslow'} */
   const ties = payload.ties === 'breslow' ? 'breslow' : 'efron';
   const penalizer = finiteNumber(payload.penalizer, 'penalizer');
 

@@ -69,7 +69,7 @@ export const parseOptions = (delimiter) => ({ delimiter: delimiter ?? '', skipEm
 
 /**
  * The one CSV/TSV reader's checks, fed by PapaParse's output all at once (parseTable) or chunk by
- * chunk (streaming large files: web/app/worker-data.js): the header (a UTF-8 BOM dropped), unclosed
+ * chunk (streaming large files: web/app/worker-read.js): the header (a UTF-8 BOM dropped), unclosed
  * quotes, every row with as many cells as the header, and row numbers counted from the first data
  * row (row 1 = the row after the header) whatever the chunking.
  */
