@@ -87,7 +87,9 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
   }
 }
 
-Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center) {
+// `given`: use these means and scale (a recomputed baseline, coxBaselineFrom) instead of computing them.
+Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center,
+                 const std::pair<Eigen::VectorXd, Eigen::VectorXd>* given = nullptr) {
   Prepared P;
   P.n = data.size();
   P.p = x.cols();
@@ -103,7 +105,12 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
     P.delta(k) = data.event(i);
     P.stratumLabel(k) = data.stratum(i);
   }
-  coxCentring(data, x, center, P.means, P.scale);
+  if (given) {
+    P.means = given->first;
+    P.scale = given->second;
+  } else {
+    coxCentring(data, x, center, P.means, P.scale);
+  }
   // Subject-major copy in sorted order: transpose x (cache-blocked), then gather whole subjects
   // (p contiguous values each), centring and scaling on the way; then the covariate-major copy.
   const Eigen::MatrixXd xT = blockedTranspose(x);
@@ -664,6 +671,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   const Eigen::MatrixXd varScaled = chol.inverse();
   fit.var = P.scale.asDiagonal() * varScaled * P.scale.asDiagonal();
   fit.coef = beta.array() * P.scale.array();
+  fit.scale = P.scale;
+  fit.scaledCoef = beta;
   for (Eigen::Index j = 0; j < p; ++j) {
     if (fit.redundant[static_cast<size_t>(j)]) {
       fit.coef(j) = kNaN;
@@ -745,6 +754,15 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
 }
 
 }  // namespace
+
+CoxBaseline coxBaselineFrom(const SurvivalData& data, const Eigen::MatrixXd& x, const Eigen::VectorXd& means,
+                            const Eigen::VectorXd& scale, const Eigen::VectorXd& scaledCoef, Ties ties, bool timefix) {
+  const std::pair<Eigen::VectorXd, Eigen::VectorXd> given(means, scale);
+  const Prepared P = prepare(data, x, timefix, true, &given);
+  CoxBaseline baseline;
+  if (P.deathGroups > 0) evaluate(P, scaledCoef, ties, false, &baseline);
+  return baseline;
+}
 
 CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
   try {

@@ -78,6 +78,11 @@ struct CoxFit {
   Concordance concordance;
   CoxBaseline baseline;
   Ties ties = Ties::Efron;
+  // The fit's internal units (empty for the rotated p > n path): each covariate is scaled by
+  // `scale` (1 / mean absolute deviation, 1 where not centred) and `scaledCoef` is beta in those
+  // units (coef = scaledCoef .* scale up to rounding). With `means` they let coxBaselineFrom give
+  // `baseline` again bit for bit from the training data (model files recompute it on load).
+  Eigen::VectorXd scale, scaledCoef;
 };
 
 // Fit. `x` is n x p (rows = subjects). Throws InputError for unusable input, ModelError when no
@@ -88,6 +93,14 @@ struct CoxFit {
 // an EMPTY `var` and a baseline without `xbarHazard` columns (both would be p x p / K x p), so
 // predictSurvival gives S(t) without its confidence interval (se, lower, upper NaN).
 CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options = {});
+
+// The baseline hazard of a fitted model recomputed from its training data, its `means`, `scale` and
+// `scaledCoef` (CoxFit): the same arithmetic in the same order as the fit, so fit.baseline is given
+// again bit for bit when `data` and `x` hold the fit's rows in the order the fit sorted them (by
+// time, ties in input order) — as R's survfit.coxph recomputes a baseline from the y and linear
+// predictors a coxph object keeps. Unweighted, one stratum (the fusion models' fits).
+CoxBaseline coxBaselineFrom(const SurvivalData& data, const Eigen::MatrixXd& x, const Eigen::VectorXd& means,
+                            const Eigen::VectorXd& scale, const Eigen::VectorXd& scaledCoef, Ties ties, bool timefix = true);
 
 // Predicted survival S(t | x) at `times` for one covariate row, with R's log-type confidence
 // interval exp(-Lambda ± z se(Lambda)) (conf.type = "log", upper clipped at 1).

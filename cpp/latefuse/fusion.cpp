@@ -539,6 +539,16 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     }
   }
 
+  if (!binary) {
+    fm.trainingTime.resize(nt);
+    fm.trainingEvent.resize(nt);
+    for (Eigen::Index k = 0; k < nt; ++k) {
+      fm.trainingTime(k) = c.time(trainRows[static_cast<size_t>(k)]);
+      fm.trainingEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
+    }
+    fm.trainingScores = scores;
+  }
+
   // 3. integrators: one per combination S of modalities with >= minPatternSize training patients
   //    who have every modality of S (the intersection, whatever else they have).
   std::vector<int> patternCount(static_cast<size_t>(1) << M, 0);

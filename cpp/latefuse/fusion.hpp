@@ -204,6 +204,11 @@ struct FusionModel {
   // Cross-fitting fold (0-based) of each training patient, in the order of fitFusion's trainRows;
   // empty with in-sample integrator inputs.
   Eigen::VectorXi crossFitFold;
+  // Survival: what the integrators were fitted on — each training patient's time, event and
+  // standardised unimodal scores (NaN where absent), in the order of trainRows. A model file keeps
+  // it (sorted by time) to recompute the integrators' baselines on load (model_json.hpp).
+  Eigen::VectorXd trainingTime, trainingEvent;
+  Eigen::MatrixXd trainingScores;
   // Training diagnostics: pattern bitmask -> number of training patients with exactly that pattern.
   std::vector<std::pair<int, int>> trainingPatterns;
   std::vector<std::string> warnings;

@@ -5,12 +5,14 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "latefuse/error.hpp"
+#include "latefuse/survival_data.hpp"
 
 #ifndef LATEFUSE_VERSION
 #define LATEFUSE_VERSION "unknown"
@@ -30,6 +32,9 @@ constexpr const char* kFallbackDescription =
     "with the most modalities is used (then the most training patients, then the first in modality order); if no "
     "sub-combination has one, the submodel of the patient's modality with the most training patients (ties: the first). "
     "Percentiles and risk groups are on the predicted risk at the reference horizon (binary: the probability).";
+// Version 2 files (every baseline written out) are read as they are; version 3 adds
+// integrator_training and baseline_from (recomputed baselines), the same model in less space.
+constexpr int kOldestReadableVersion = 2;
 constexpr const char* kFix = "the file is damaged or was edited; export the model again from LateFuse or restore the original file";
 
 // ---- enum names -------------------------------------------------------------------------------
@@ -79,11 +84,96 @@ json names(const FusionModel& fm, int mask) {
   return a;
 }
 
+// ---- the integrators' training data (schema_version 3) --------------------------------------------
+// An integrator's baseline hazard is K rows x (p + 6) numbers; it is recomputed on load instead, from
+// one table shared by every integrator (time, event, standardised scores of each training patient,
+// sorted by time) and the fit's internal units (cox.hpp coxBaselineFrom), bit for bit.
+
+// Training patients in the order every Cox fit sorts them: by time, ties in training order. Each
+// integrator's rows, taken from this order, are in its own fit's sorted order.
+std::vector<Eigen::Index> trainingOrder(const FusionModel& fm) {
+  SurvivalData d;
+  d.time = fm.trainingTime;
+  d.event = fm.trainingEvent;
+  return sortByStratumTime(d, d.time);
+}
+
+// The table's rows (in `order`) that have every modality of the pattern, as the integrator's data.
+void integratorData(const FusionModel& fm, const std::vector<Eigen::Index>& order, const Integrator& in, SurvivalData& data,
+                    Eigen::MatrixXd& x) {
+  std::vector<Eigen::Index> rows;
+  for (Eigen::Index i : order) {
+    bool all = true;
+    for (int m : in.modalities) all = all && std::isfinite(fm.trainingScores(i, m));
+    if (all) rows.push_back(i);
+  }
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+  data.time.resize(n);
+  data.event.resize(n);
+  x.resize(n, static_cast<Eigen::Index>(in.modalities.size()));
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const Eigen::Index i = rows[static_cast<size_t>(r)];
+    data.time(r) = fm.trainingTime(i);
+    data.event(r) = fm.trainingEvent(i);
+    for (size_t j = 0; j < in.modalities.size(); ++j) x(r, static_cast<Eigen::Index>(j)) = fm.trainingScores(i, in.modalities[j]);
+  }
+}
+
+CoxBaseline recomputedBaseline(const FusionModel& fm, const std::vector<Eigen::Index>& order, const Integrator& in) {
+  SurvivalData data;
+  Eigen::MatrixXd x;
+  integratorData(fm, order, in, data, x);
+  return coxBaselineFrom(data, x, in.fit.means, in.fit.scale, in.fit.scaledCoef, in.fit.ties);
+}
+
+bool sameBits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  return a.size() == b.size() && std::equal(a.data(), a.data() + a.size(), b.data(),
+                                            [](double u, double v) { return std::memcmp(&u, &v, sizeof u) == 0; });
+}
+
+bool sameBaseline(const CoxBaseline& a, const CoxBaseline& b) {
+  const auto flat = [](const Eigen::MatrixXd& m) { return Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(m.data(), m.size())); };
+  return sameBits(a.time, b.time) && sameBits(a.hazard, b.hazard) && sameBits(a.varHazard, b.varHazard) &&
+         a.xbarHazard.rows() == b.xbarHazard.rows() && a.xbarHazard.cols() == b.xbarHazard.cols() &&
+         sameBits(flat(a.xbarHazard), flat(b.xbarHazard)) && a.stratum == b.stratum && a.nRisk == b.nRisk && a.nEvent == b.nEvent;
+}
+
+// Whether an integrator's baseline can be left to the loader: its fit kept its internal units and
+// recomputing from the table gives the fit's baseline bit for bit (checked here, so a file never
+// holds a baseline that differs from the fitted one); otherwise the baseline is written out.
+bool baselineRecomputable(const FusionModel& fm, const std::vector<Eigen::Index>& order, const Integrator& in) {
+  if (fm.trainingTime.size() == 0 || in.fit.scale.size() != in.fit.p || in.fit.scaledCoef.size() != in.fit.p) return false;
+  if (in.fit.var.size() == 0 || in.fit.baseline.xbarHazard.cols() != in.fit.p) return false;
+  return sameBaseline(recomputedBaseline(fm, order, in), in.fit.baseline);
+}
+
+json integratorTrainingToJson(const FusionModel& fm, const std::vector<Eigen::Index>& order) {
+  const Eigen::Index n = static_cast<Eigen::Index>(order.size());
+  Eigen::VectorXd time(n);
+  Eigen::VectorXi event(n);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    time(r) = fm.trainingTime(order[static_cast<size_t>(r)]);
+    event(r) = static_cast<int>(fm.trainingEvent(order[static_cast<size_t>(r)]));
+  }
+  json scores = json::array();
+  for (Eigen::Index m = 0; m < fm.trainingScores.cols(); ++m) {
+    Eigen::VectorXd col(n);
+    for (Eigen::Index r = 0; r < n; ++r) col(r) = fm.trainingScores(order[static_cast<size_t>(r)], m);
+    scores.push_back(vecOrNull(col));
+  }
+  json t;
+  t["time"] = vec(time);
+  t["event"] = ivec(event);
+  t["scores"] = std::move(scores);
+  return t;
+}
+
 // Whether a Cox model's baseline hazard and covariance matrix go into the file. They serve only
 // S(t) and its interval for the patients that model scores; scoring reads nothing else of them.
 enum class Baseline {
   Keep,
-  Omit
+  Omit,
+  Recompute  // var kept; the baseline is recomputed on load from integrator_training and baseline_from
 };
 
 json coxToJson(const CoxFit& f, Baseline keep) {
@@ -91,11 +181,15 @@ json coxToJson(const CoxFit& f, Baseline keep) {
   j["coef"] = vecOrNull(f.coef);
   j["se"] = vecOrNull(f.se);
   j["means"] = vec(f.means);
-  if (keep == Baseline::Keep) j["var"] = rows(f.var);
+  if (keep != Baseline::Omit) j["var"] = rows(f.var);
   j["n"] = static_cast<long long>(f.n);
   j["events"] = f.events;
   j["ties"] = tiesName(f.ties);
   if (keep == Baseline::Omit) return j;
+  if (keep == Baseline::Recompute) {
+    j["baseline_from"] = {{"scale", vec(f.scale)}, {"scaled_coef", vec(f.scaledCoef)}};
+    return j;
+  }
   const CoxBaseline& b = f.baseline;
   json base;
   base["time"] = vec(b.time);
@@ -245,12 +339,17 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   }
 
   json integrators = json::array();
+  const std::vector<Eigen::Index> order = binary || fm.trainingTime.size() == 0 ? std::vector<Eigen::Index>{} : trainingOrder(fm);
+  bool anyRecomputed = false;
   for (const Integrator& in : fm.integrators) {
     json ji = {{"pattern", names(fm, in.pattern)}, {"patients", in.patients}};
-    putModel(ji, binary, in.fit, in.logit);
+    const bool recompute = !binary && baselineRecomputable(fm, order, in);
+    anyRecomputed = anyRecomputed || recompute;
+    putModel(ji, binary, in.fit, in.logit, recompute ? Baseline::Recompute : Baseline::Keep);
     integrators.push_back(std::move(ji));
   }
   doc["integrators"] = integrators;
+  if (anyRecomputed) doc["integrator_training"] = integratorTrainingToJson(fm, order);
 
   if (fm.early.fitted) {
     json features = json::array();
@@ -378,22 +477,34 @@ class Node {
     }
     failHere("is '" + s + "' but must be one of " + list);
   }
+  // The list readers take valid elements straight from the JSON and build an element's path (a
+  // string per element, most of the load time of a large file) only to report a bad one.
   Eigen::VectorXd vector(size_t expected, const std::string& because, bool allowNull = false) const {
     array(expected, because);
     Eigen::VectorXd v(static_cast<Eigen::Index>(expected));
-    for (size_t i = 0; i < expected; ++i) v(static_cast<Eigen::Index>(i)) = allowNull ? at(i).numberOrNull() : at(i).number();
+    for (size_t i = 0; i < expected; ++i) v(static_cast<Eigen::Index>(i)) = element(i, allowNull);
     return v;
   }
   std::vector<double> numbers() const {
     const size_t n = array();
     std::vector<double> v(n);
-    for (size_t i = 0; i < n; ++i) v[i] = at(i).number();
+    for (size_t i = 0; i < n; ++i) v[i] = element(i, false);
     return v;
   }
-  Eigen::VectorXi ints(size_t expected, const std::string& because, int min) const {
+  Eigen::VectorXi ints(size_t expected, const std::string& because, int min, int max = 2147483647) const {
     array(expected, because);
     Eigen::VectorXi v(static_cast<Eigen::Index>(expected));
-    for (size_t i = 0; i < expected; ++i) v(static_cast<Eigen::Index>(i)) = at(i).integer32(min);
+    for (size_t i = 0; i < expected; ++i) {
+      const json& e = j_[i];
+      if (e.is_number_integer() && !e.is_number_unsigned() && e.get<long long>() >= min && e.get<long long>() <= max) {
+        v(static_cast<Eigen::Index>(i)) = static_cast<int>(e.get<long long>());
+      } else if (e.is_number_unsigned() && e.get<unsigned long long>() <= static_cast<unsigned long long>(max) &&
+                 static_cast<long long>(e.get<unsigned long long>()) >= min) {
+        v(static_cast<Eigen::Index>(i)) = static_cast<int>(e.get<unsigned long long>());
+      } else {
+        v(static_cast<Eigen::Index>(i)) = static_cast<int>(at(i).integer(min, max));
+      }
+    }
     return v;
   }
   std::vector<std::string> strings() const {
@@ -404,6 +515,17 @@ class Node {
   }
 
  private:
+  double element(size_t i, bool allowNull) const {
+    const json& e = j_[i];
+    if (e.is_number()) {
+      const double d = e.get<double>();
+      if (std::isfinite(d)) return d;
+    } else if (allowNull && e.is_null()) {
+      return kNaN;
+    }
+    return allowNull ? at(i).numberOrNull() : at(i).number();  // throws, naming the element
+  }
+
   const json& j_;
   std::string path_;
 };
@@ -441,11 +563,21 @@ void checkCovariance(const Node& var, const Eigen::MatrixXd& v) {
 // `baselineOptional`: the model may come without `var` and `baseline` (the writer leaves them out
 // where scoring never reads them: coxToJson); both or neither. Elsewhere a missing baseline is
 // refused with its JSON path. A fit read without them has an empty baseline.
-CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool baselineOptional = false) {
-  node.object({"coef", "se", "means", "var", "n", "events", "ties", "baseline"});
-  if (!node.has("baseline") && !baselineOptional)
-    node.fail(node.child("baseline") + " is missing: scoring needs this model's baseline hazard for S(t)");
-  if (node.has("baseline") != node.has("var"))
+// `recomputable` (an integrator of a schema_version 3 file): `baseline_from` may stand for the
+// baseline, which the caller then recomputes from integrator_training (readIntegratorTraining).
+CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool baselineOptional = false, bool recomputable = false) {
+  node.object({"coef", "se", "means", "var", "n", "events", "ties", "baseline", "baseline_from"});
+  if (node.has("baseline_from")) {
+    if (!recomputable) node["baseline_from"].failHere("is only allowed for an integrator (schema_version 3)");
+    if (node.has("baseline")) node["baseline_from"].failHere("is given together with baseline; give one of them");
+    if (!node.has("var")) node.fail(node.child("var") + " is missing: S(t)'s interval needs it with the recomputed baseline");
+  } else if (!node.has("baseline") && !baselineOptional) {
+    node.fail(node.child("baseline") + " is missing: scoring needs this model's baseline hazard for S(t)" +
+              (recomputable ? " (or baseline_from with integrator_training to recompute it)" : ""));
+  }
+  if (node.has("baseline_from")) {
+    // var as below; the baseline comes later.
+  } else if (node.has("baseline") != node.has("var"))
     node.fail(node.child(node.has("baseline") ? "var" : "baseline") + " is missing: a Cox model keeps its baseline and var together (S(t) and its interval need both), or leaves both out where scoring does not use them");
   const size_t P = static_cast<size_t>(p);
   CoxFit f;
@@ -465,7 +597,7 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool b
   f.events = node["events"].integer32(1);
   if (f.events > f.n) node["events"].failHere("is " + std::to_string(f.events) + ", more than the " + std::to_string(f.n) + " patients (n)");
   f.ties = node["ties"].choice({"efron", "breslow"}) == "efron" ? Ties::Efron : Ties::Breslow;
-  if (!node.has("baseline")) return f;
+  if (!node.has("baseline") && !node.has("baseline_from")) return f;
   const Node var = node["var"];
   // [] = not kept (a ridge fit with more covariates than patients, cox.hpp): no S(t) interval.
   const bool keptVar = var.array() != 0;
@@ -474,6 +606,16 @@ CoxFit readCox(const Node& node, Eigen::Index p, const std::string& what, bool b
     f.var.resize(p, p);
     for (size_t i = 0; i < P; ++i) f.var.row(static_cast<Eigen::Index>(i)) = var.at(i).vector(P, what).transpose();
     checkCovariance(var, f.var);
+  }
+  if (node.has("baseline_from")) {
+    if (!keptVar) var.failHere("is empty; a recomputed baseline comes with its covariance matrix");
+    const Node from = node["baseline_from"];
+    from.object({"scale", "scaled_coef"});
+    f.scale = from["scale"].vector(P, what);
+    f.scaledCoef = from["scaled_coef"].vector(P, what);
+    for (size_t j = 0; j < P; ++j)
+      if (!(f.scale(static_cast<Eigen::Index>(j)) > 0)) from["scale"].at(j).failHere("must be > 0");
+    return f;
   }
   const Node b = node["baseline"];
   b.object({"time", "stratum", "hazard", "var_hazard", "xbar_hazard", "n_risk", "n_event"});
@@ -538,6 +680,34 @@ LogisticFit readLogistic(const Node& node, Eigen::Index p, const std::vector<std
   f.converged = true;
   return f;
 }
+
+// The outcome family's model in the file, under its key: a Cox model ("cox", survival) or a ridge
+// logistic model ("logistic", binary). The reader's one place that tells the families apart (as
+// fitLinearModel in fusion.cpp is for fitting and putModel for writing); a third family is a case
+// here. `coxRule`: whether a Cox model may leave its baseline out (CoxBaseline below).
+enum class CoxBaselineRule {
+  Required,     // S(t) is read from it
+  Optional,     // submodels and early fusion: left out where scoring never reads it
+  Recomputable  // an integrator of a schema_version 3 file: baseline_from stands for it
+};
+
+struct FileFamily {
+  OutcomeType outcome;
+  bool binary() const { return outcome == OutcomeType::Binary; }
+  const char* key() const { return binary() ? "logistic" : "cox"; }
+  const char* eventsKey() const { return binary() ? "cases" : "events"; }
+  const char* eventsNote() const { return binary() ? " (the cases)" : ""; }
+  // Reads parent[key()] with p covariates (`names` for the logistic model's messages).
+  void read(const Node& parent, Eigen::Index p, const std::vector<std::string>& names, const std::string& because, CoxBaselineRule rule,
+            CoxFit& cox, LogisticFit& logit) const {
+    if (binary()) logit = readLogistic(parent[key()], p, names, because);
+    else cox = readCox(parent[key()], p, because, rule == CoxBaselineRule::Optional, rule == CoxBaselineRule::Recomputable);
+  }
+  long long patients(const CoxFit& cox, const LogisticFit& logit) const { return binary() ? static_cast<long long>(logit.n) : static_cast<long long>(cox.n); }
+  long long events(const CoxFit& cox, const LogisticFit& logit) const {
+    return binary() ? static_cast<long long>(logit.cases) : static_cast<long long>(cox.events);
+  }
+};
 
 RidgeOptions readRidge(const Node& n) {
   n.object({"penalizer", "theta", "scale"});
@@ -763,7 +933,68 @@ std::vector<FeatureSummary> readFeatures(const Node& node, const FusionModel& fm
   return out;
 }
 
-LoadedModel readDocument(const json& doc) {
+// integrator_training (schema_version 3): present exactly when an integrator has baseline_from;
+// every such integrator's baseline is recomputed from it (coxBaselineFrom), as the writer checked.
+void readIntegratorTraining(const Node& root, FusionModel& fm, const ModelExtras& ex) {
+  bool needed = false;
+  for (const Integrator& in : fm.integrators) needed = needed || (in.fit.scale.size() && !in.fit.baseline.time.size());
+  if (!root.has("integrator_training")) {
+    if (needed) root.fail("integrator_training is missing: the integrators with baseline_from need it to recompute their baseline hazards");
+    return;
+  }
+  const Node t = root["integrator_training"];
+  if (!needed) t.failHere("is given but no integrator has baseline_from; leave it out");
+  t.object({"time", "event", "scores"});
+  const size_t n = t["time"].array();
+  const std::string because = "training.patients is " + std::to_string(ex.trainingPatients);
+  t["time"].array(static_cast<size_t>(ex.trainingPatients), because);
+  const Eigen::Index N = static_cast<Eigen::Index>(n);
+  fm.trainingTime = t["time"].vector(n, because);
+  const Eigen::VectorXi event = t["event"].ints(n, because, 0, 1);
+  fm.trainingEvent = event.cast<double>();
+  for (Eigen::Index r = 0; r < N; ++r) {
+    if (fm.trainingTime(r) < 0) t["time"].at(static_cast<size_t>(r)).failHere("must be >= 0");
+    if (r > 0 && fm.trainingTime(r) < fm.trainingTime(r - 1))
+      t["time"].at(static_cast<size_t>(r)).failHere("is smaller than the time before it; the rows are sorted by time");
+  }
+  if (event.sum() != ex.trainingEvents)
+    t["event"].failHere("has " + std::to_string(event.sum()) + " events but training.events is " + std::to_string(ex.trainingEvents));
+  const Node scores = t["scores"];
+  const size_t M = fm.modalities.size();
+  scores.array(M, "the model has " + std::to_string(M) + " modalities (one list of scores each)");
+  fm.trainingScores.resize(N, static_cast<Eigen::Index>(M));
+  for (size_t m = 0; m < M; ++m) {
+    fm.trainingScores.col(static_cast<Eigen::Index>(m)) = scores.at(m).vector(n, because, true);
+    const long long present = (fm.trainingScores.col(static_cast<Eigen::Index>(m)).array() == fm.trainingScores.col(static_cast<Eigen::Index>(m)).array()).count();
+    if (present != fm.models[m].trainingPatients)
+      scores.at(m).failHere("has " + std::to_string(present) + " scores but modality " + fm.modalities[m] + " has " +
+                            std::to_string(fm.models[m].trainingPatients) + " training patients");
+  }
+  const std::vector<Eigen::Index> order = trainingOrder(fm);
+  for (size_t r = 0; r < order.size(); ++r)
+    if (order[r] != static_cast<Eigen::Index>(r)) t["time"].failHere("is not sorted");
+  for (size_t k = 0; k < fm.integrators.size(); ++k) {
+    Integrator& in = fm.integrators[k];
+    if (!in.fit.scale.size()) continue;
+    in.fit.baseline = recomputedBaseline(fm, order, in);
+    const Node ji = root["integrators"].at(k);
+    long long patients = 0;
+    for (Eigen::Index r = 0; r < N; ++r) {
+      bool all = true;
+      for (int m : in.modalities) all = all && std::isfinite(fm.trainingScores(r, m));
+      patients += all;
+    }
+    if (patients != in.patients)
+      ji["patients"].failHere("is " + std::to_string(in.patients) + " but integrator_training has " + std::to_string(patients) +
+                              " patients with every modality of " + patternLabel(fm, in.pattern));
+    if (in.fit.baseline.nEvent.sum() != in.fit.events)
+      ji["cox"]["events"].failHere("is " + std::to_string(in.fit.events) + " but integrator_training has " +
+                                   std::to_string(in.fit.baseline.nEvent.sum()) + " events among its patients");
+  }
+}
+
+// The schema_version of a document, refused with what to do when this LateFuse cannot read it.
+int readSchemaVersion(const json& doc) {
   if (!doc.is_object())
     throw InputError(std::string("model file: the document is ") + typeName(doc) + ", not a LateFuse model (a JSON object); open a model file written by LateFuse");
   if (!doc.contains("schema_version"))
@@ -778,7 +1009,8 @@ LoadedModel readDocument(const json& doc) {
   if (version.get<long long>() < 1)
     throw InputError("model file: schema_version " + version.dump() + " is not a version LateFuse ever wrote (this LateFuse reads " +
                      std::to_string(kModelSchemaVersion) + "); " + kFix);
-  if (version.get<long long>() < kModelSchemaVersion)
+  const int schemaVersion = static_cast<int>(version.get<long long>());
+  if (schemaVersion < kOldestReadableVersion)
     throw InputError("model file has schema_version " + version.dump() +
                      ", written by an earlier LateFuse whose integrators were fitted per "
                      "exact availability pattern and whose percentiles were on the fused linear predictor; this LateFuse (schema_version " +
@@ -786,116 +1018,165 @@ LoadedModel readDocument(const json& doc) {
                      ") cannot score it on the same scale. Rebuild the model from its training data "
                      "with `latefuse fuse ... --model-out` (or the page's Fusion tab); the shipped models are rebuilt by models/build.sh");
 
-  const Node root(doc, "");
-  root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
-               "fallback", "horizons", "reference_horizon", "risk_groups", "risk_percentiles", "training", "features", "evaluation", "validation"});
-  {
-    const std::string kind = root["kind"].string(false);
-    if (kind != "late-fusion")
-      root["kind"].failHere("is '" + kind + "'; this LateFuse scores 'late-fusion' models");
-  }
-  {
-    const Node sw = root["software"];
-    sw.object({"name", "version"});
-    if (sw["name"].string(false) != "latefuse") sw["name"].failHere("must be 'latefuse'");
-    sw["version"].string();
-  }
-  if (root["score_direction"].string(false) != kScoreDirection)
-    root["score_direction"].failHere(std::string("must be '") + kScoreDirection + "'");
+  return schemaVersion;
+}
 
+// One reader per section of the document, in the order the checks depend on each other (settings
+// before the modalities checked against them, modalities before integrators, ...); each reads its
+// section into the model and throws InputError naming the JSON path of the first problem.
+class DocumentReader {
+ public:
+  DocumentReader(const json& document, int version) : doc(document), schemaVersion(version), root(document, "") {}
+
+  LoadedModel read() {
+    header();
+    settingsAndColumns();
+    encodings();
+    modalities();
+    trainingPatterns();
+    integrators();
+    baselines();
+    earlyFusion();
+    riskScale();
+    sections();
+    return std::move(out);
+  }
+
+ private:
+  const json& doc;
+  const int schemaVersion;
+  const Node root;
   LoadedModel out;
   FusionModel& fm = out.model;
   ModelExtras& ex = out.extras;
-  {
+  bool binary = false;
+  FileFamily family{OutcomeType::Survival};
+  size_t M = 0;
+  std::map<std::string, std::pair<int, size_t>> columnOwner;  // column -> (modality, position in its list)
+  std::vector<std::vector<std::string>> modalityColumns;
+  std::vector<int> offset;                                               // global column index of (m, j) = offset[m] + j
+  std::vector<std::pair<size_t, std::string>> submodelsWithoutBaseline;  // modality, JSON path of the missing baseline
+
+  // Top-level fields, software, kind, score direction and the outcome family.
+  void header() {
+    const json& version = doc["schema_version"];
+    root.object({"schema_version", "software", "kind", "score_direction", "outcome", "modalities", "encodings", "integrators", "early_fusion",
+                 "fallback", "horizons", "reference_horizon", "risk_groups", "risk_percentiles", "training", "features", "evaluation", "validation",
+                 "integrator_training"});
+    if (schemaVersion < 3 && root.has("integrator_training"))
+      root["integrator_training"].failHere("is a schema_version 3 field but the file says schema_version " + version.dump());
+    {
+      const std::string kind = root["kind"].string(false);
+      if (kind != "late-fusion")
+        root["kind"].failHere("is '" + kind + "'; this LateFuse scores 'late-fusion' models");
+    }
+    {
+      const Node sw = root["software"];
+      sw.object({"name", "version"});
+      if (sw["name"].string(false) != "latefuse") sw["name"].failHere("must be 'latefuse'");
+      sw["version"].string();
+    }
+    if (root["score_direction"].string(false) != kScoreDirection)
+      root["score_direction"].failHere(std::string("must be '") + kScoreDirection + "'");
     const Node oc = root["outcome"];
     oc.object({"type", "time_unit"});
     fm.outcome = oc["type"].choice({"survival", "binary"}) == "binary" ? OutcomeType::Binary : OutcomeType::Survival;
     if (oc.has("time_unit")) ex.timeUnit = oc["time_unit"].string();
+    binary = fm.outcome == OutcomeType::Binary;
+    family = FileFamily{fm.outcome};
   }
-  const bool binary = fm.outcome == OutcomeType::Binary;
-  const char* modelKey = binary ? "logistic" : "cox";
 
-  // Training settings first: the modalities are checked against them.
-  const Node training = root["training"];
-  training.object({"patients", "events", "patterns", "settings", "warnings"});
-  fm.options = readSettings(training["settings"]);
-  const FusionOptions& o = fm.options;
+  // training.settings, then each modality's name, presence rule and columns.
+  void settingsAndColumns() {
+    // Training settings first: the modalities are checked against them.
+    const Node training = root["training"];
+    training.object({"patients", "events", "patterns", "settings", "warnings"});
+    fm.options = readSettings(training["settings"]);
+    const FusionOptions& o = fm.options;
 
-  // Modalities
-  const Node mods = root["modalities"];
-  const size_t M = mods.array();
-  if (M == 0) mods.failHere("is empty: a model has at least one modality");
-  if (M > 30) mods.failHere("has " + std::to_string(M) + " modalities; at most 30 are supported");
-  std::map<std::string, std::pair<int, size_t>> columnOwner;  // column -> (modality, position in its list)
-  std::vector<std::vector<std::string>> modalityColumns(M);
-  for (size_t m = 0; m < M; ++m) {
-    const Node jm = mods.at(m);
-    jm.object({"name", "presence", "columns", "outlier_z", "features", "submodel", "score", "training", "warnings", "elastic_net"});
-    const std::string name = jm["name"].string();
-    if (std::find(fm.modalities.begin(), fm.modalities.end(), name) != fm.modalities.end())
-      jm["name"].failHere("'" + name + "' is used by two modalities");
-    fm.modalities.push_back(name);
-    const std::string presence = jm["presence"].choice({"any", "all"});
-    if (presence != presenceName(o.presence))
-      jm["presence"].failHere("is '" + presence + "' but training.settings.presence is '" + presenceName(o.presence) +
-                              "' (one presence rule applies to every modality)");
-    const Node cols = jm["columns"];
-    const size_t nc = cols.array();
-    if (nc == 0) cols.failHere("is empty: a modality has at least one column");
-    for (size_t j = 0; j < nc; ++j) {
-      const std::string c = cols.at(j).string();
-      const auto it = columnOwner.find(c);
-      if (it != columnOwner.end())
-        cols.at(j).failHere("'" + c + "' also belongs to modality '" + fm.modalities[static_cast<size_t>(it->second.first)] +
-                            "'; a column belongs to one modality");
-      columnOwner[c] = {static_cast<int>(m), j};
-      modalityColumns[m].push_back(c);
-      fm.columns.push_back(c);
-      fm.columnModality.push_back(static_cast<int>(m));
+    // Modalities
+    const Node mods = root["modalities"];
+    M = mods.array();
+    if (M == 0) mods.failHere("is empty: a model has at least one modality");
+    if (M > 30) mods.failHere("has " + std::to_string(M) + " modalities; at most 30 are supported");
+    modalityColumns.assign(M, {});
+    for (size_t m = 0; m < M; ++m) {
+      const Node jm = mods.at(m);
+      jm.object({"name", "presence", "columns", "outlier_z", "features", "submodel", "score", "training", "warnings", "elastic_net"});
+      const std::string name = jm["name"].string();
+      if (std::find(fm.modalities.begin(), fm.modalities.end(), name) != fm.modalities.end())
+        jm["name"].failHere("'" + name + "' is used by two modalities");
+      fm.modalities.push_back(name);
+      const std::string presence = jm["presence"].choice({"any", "all"});
+      if (presence != presenceName(o.presence))
+        jm["presence"].failHere("is '" + presence + "' but training.settings.presence is '" + presenceName(o.presence) +
+                                "' (one presence rule applies to every modality)");
+      const Node cols = jm["columns"];
+      const size_t nc = cols.array();
+      if (nc == 0) cols.failHere("is empty: a modality has at least one column");
+      for (size_t j = 0; j < nc; ++j) {
+        const std::string c = cols.at(j).string();
+        const auto it = columnOwner.find(c);
+        if (it != columnOwner.end())
+          cols.at(j).failHere("'" + c + "' also belongs to modality '" + fm.modalities[static_cast<size_t>(it->second.first)] +
+                              "'; a column belongs to one modality");
+        columnOwner[c] = {static_cast<int>(m), j};
+        modalityColumns[m].push_back(c);
+        fm.columns.push_back(c);
+        fm.columnModality.push_back(static_cast<int>(m));
+      }
     }
   }
+
   // Categorical encodings: every non-reference level's dummy "<column>=<level>" is a column of one modality.
-  if (root.has("encodings")) {
-    const Node encs = root["encodings"];
-    const size_t ne = encs.array();
-    if (ne == 0) encs.failHere("is empty; leave it out when the model has no categorical column");
-    for (size_t k = 0; k < ne; ++k) {
-      const Node je = encs.at(k);
-      je.object({"column", "levels", "reference", "unseen_level"});
-      CategoricalEncoding e;
-      e.column = je["column"].string();
-      for (const auto& other : fm.encodings)
-        if (other.column == e.column) je["column"].failHere("'" + e.column + "' is encoded twice");
-      if (columnOwner.count(e.column)) je["column"].failHere("'" + e.column + "' is also a model column; a categorical column enters the model as its dummies only");
-      const Node lv = je["levels"];
-      const size_t nl = lv.array();
-      if (nl < 2) lv.failHere("has " + std::to_string(nl) + " level; a categorical column has at least 2");
-      for (size_t l = 0; l < nl; ++l) {
-        e.levels.push_back(lv.at(l).string(false));
-        if (l > 0 && !(e.levels[l - 1] < e.levels[l])) lv.at(l).failHere("must come after '" + e.levels[l - 1] + "' (levels are distinct and sorted)");
+  void encodings() {
+    if (root.has("encodings")) {
+      const Node encs = root["encodings"];
+      const size_t ne = encs.array();
+      if (ne == 0) encs.failHere("is empty; leave it out when the model has no categorical column");
+      for (size_t k = 0; k < ne; ++k) {
+        const Node je = encs.at(k);
+        je.object({"column", "levels", "reference", "unseen_level"});
+        CategoricalEncoding e;
+        e.column = je["column"].string();
+        for (const auto& other : fm.encodings)
+          if (other.column == e.column) je["column"].failHere("'" + e.column + "' is encoded twice");
+        if (columnOwner.count(e.column)) je["column"].failHere("'" + e.column + "' is also a model column; a categorical column enters the model as its dummies only");
+        const Node lv = je["levels"];
+        const size_t nl = lv.array();
+        if (nl < 2) lv.failHere("has " + std::to_string(nl) + " level; a categorical column has at least 2");
+        for (size_t l = 0; l < nl; ++l) {
+          e.levels.push_back(lv.at(l).string(false));
+          if (l > 0 && !(e.levels[l - 1] < e.levels[l])) lv.at(l).failHere("must come after '" + e.levels[l - 1] + "' (levels are distinct and sorted)");
+        }
+        e.reference = je["reference"].string(false);
+        if (std::find(e.levels.begin(), e.levels.end(), e.reference) == e.levels.end())
+          je["reference"].failHere("'" + e.reference + "' is not one of " + lv.path());
+        je["unseen_level"].choice({"reference"});
+        int owner = -1;
+        for (const std::string& d : e.dummies()) {
+          const auto it = columnOwner.find(d);
+          if (it == columnOwner.end()) je["column"].failHere("has the dummy '" + d + "', which is not a column of any modality");
+          if (owner >= 0 && it->second.first != owner) je["column"].failHere("has dummies in two modalities; all of a column's dummies belong to one modality");
+          owner = it->second.first;
+        }
+        if (columnOwner.count(e.column + "=" + e.reference))
+          je["reference"].failHere("'" + e.reference + "' is the reference level, so '" + e.column + "=" + e.reference + "' must not be a model column");
+        fm.encodings.push_back(std::move(e));
       }
-      e.reference = je["reference"].string(false);
-      if (std::find(e.levels.begin(), e.levels.end(), e.reference) == e.levels.end())
-        je["reference"].failHere("'" + e.reference + "' is not one of " + lv.path());
-      je["unseen_level"].choice({"reference"});
-      int owner = -1;
-      for (const std::string& d : e.dummies()) {
-        const auto it = columnOwner.find(d);
-        if (it == columnOwner.end()) je["column"].failHere("has the dummy '" + d + "', which is not a column of any modality");
-        if (owner >= 0 && it->second.first != owner) je["column"].failHere("has dummies in two modalities; all of a column's dummies belong to one modality");
-        owner = it->second.first;
-      }
-      if (columnOwner.count(e.column + "=" + e.reference))
-        je["reference"].failHere("'" + e.reference + "' is the reference level, so '" + e.column + "=" + e.reference + "' must not be a model column");
-      fm.encodings.push_back(std::move(e));
     }
   }
-  // Global column index of (modality m, position j) = offset[m] + j.
-  std::vector<int> offset(M, 0);
-  for (size_t m = 1; m < M; ++m) offset[m] = offset[m - 1] + static_cast<int>(modalityColumns[m - 1].size());
 
-  std::vector<std::pair<size_t, std::string>> submodelsWithoutBaseline;  // modality, JSON path of the missing baseline
-  for (size_t m = 0; m < M; ++m) {
+  void modalities() {
+    offset.assign(M, 0);
+    for (size_t m = 1; m < M; ++m) offset[m] = offset[m - 1] + static_cast<int>(modalityColumns[m - 1].size());
+    for (size_t m = 0; m < M; ++m) fm.models.push_back(modality(m));
+  }
+
+  // One modality: preprocessing of its features, its submodel, elastic-net selection, score scale, training counts.
+  ModalityModel modality(size_t m) {
+    const FusionOptions& o = fm.options;
+    const Node mods = root["modalities"];
     const Node jm = mods.at(m);
     ModalityModel mm;
     mm.name = fm.modalities[m];
@@ -947,7 +1228,7 @@ LoadedModel readDocument(const json& doc) {
         if (status == featureStatusName(s)) mm.status.push_back(s);
     }
     const Node sub = jm["submodel"];
-    sub.object({"features", modelKey});
+    sub.object({"features", family.key()});
     const Node sf = sub["features"];
     const size_t p = sf.array();
     if (p == 0) sf.failHere("is empty: a submodel has at least one feature");
@@ -973,15 +1254,11 @@ LoadedModel readDocument(const json& doc) {
                                              (inModel ? "" : "not ") + "in " + sub.child("features"));
     }
     const std::string because = "the submodel has " + std::to_string(p) + " features (" + sub.child("features") + ")";
-    if (binary) {
-      std::vector<std::string> featureNames;
-      for (int sel : mm.selected) featureNames.push_back(used[static_cast<size_t>(sel)]);
-      mm.logit = readLogistic(sub["logistic"], static_cast<Eigen::Index>(p), featureNames, because);
-    } else {
-      // Optional here; whether this modality may do without it is known once the integrators are read.
-      mm.fit = readCox(sub["cox"], static_cast<Eigen::Index>(p), because, true);
-      if (!mm.fit.baseline.time.size()) submodelsWithoutBaseline.emplace_back(m, sub["cox"].child("baseline"));
-    }
+    std::vector<std::string> featureNames;
+    for (int sel : mm.selected) featureNames.push_back(used[static_cast<size_t>(sel)]);
+    // Optional here; whether this modality may do without it is known once the integrators are read.
+    family.read(sub, static_cast<Eigen::Index>(p), featureNames, because, CoxBaselineRule::Optional, mm.fit, mm.logit);
+    if (!binary && !mm.fit.baseline.time.size()) submodelsWithoutBaseline.emplace_back(m, sub["cox"].child("baseline"));
     if (jm.has("elastic_net")) {
       const Node en = jm["elastic_net"];
       if (!o.elasticNet.enabled) en.failHere("is given but training.settings has no elastic_net selection");
@@ -1007,61 +1284,58 @@ LoadedModel readDocument(const json& doc) {
     mm.trainingPatients = tr["patients"].integer32(1);
     mm.trainingEvents = tr["events"].integer32(1);
     if (mm.trainingEvents > mm.trainingPatients) tr["events"].failHere("is more than " + tr.child("patients"));
-    if (binary) {
-      if (mm.logit.n != mm.trainingPatients)
-        sub["logistic"]["n"].failHere("is " + std::to_string(mm.logit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
-      if (mm.logit.cases != mm.trainingEvents)
-        sub["logistic"]["cases"].failHere("is " + std::to_string(static_cast<long long>(mm.logit.cases)) + " but " + tr.child("events") +
-                                          " (the cases) is " + std::to_string(mm.trainingEvents));
-    } else {
-      if (mm.fit.n != mm.trainingPatients)
-        sub["cox"]["n"].failHere("is " + std::to_string(mm.fit.n) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
-      if (mm.fit.events != mm.trainingEvents)
-        sub["cox"]["events"].failHere("is " + std::to_string(mm.fit.events) + " but " + tr.child("events") + " is " + std::to_string(mm.trainingEvents));
-    }
+    const long long fittedPatients = family.patients(mm.fit, mm.logit), fittedEvents = family.events(mm.fit, mm.logit);
+    if (fittedPatients != mm.trainingPatients)
+      sub[family.key()]["n"].failHere("is " + std::to_string(fittedPatients) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
+    if (fittedEvents != mm.trainingEvents)
+      sub[family.key()][family.eventsKey()].failHere("is " + std::to_string(fittedEvents) + " but " + tr.child("events") + family.eventsNote() + " is " +
+                                                     std::to_string(mm.trainingEvents));
     mm.warnings = jm["warnings"].strings();
-    fm.models.push_back(std::move(mm));
+    return mm;
   }
 
-  // Training patterns
-  const int patientsTotal = training["patients"].integer32(1);
-  const int eventsTotal = training["events"].integer32(1);
-  if (eventsTotal > patientsTotal) training["events"].failHere("is more than training.patients");
-  ex.trainingPatients = patientsTotal;
-  ex.trainingEvents = eventsTotal;
-  {
-    const Node pats = training["patterns"];
-    const size_t k = pats.array();
-    if (k == 0) pats.failHere("is empty: the training patients had at least one pattern");
-    long long sum = 0;
-    std::vector<long long> perModality(M, 0);
-    for (size_t i = 0; i < k; ++i) {
-      const Node pt = pats.at(i);
-      pt.object({"modalities", "patients"});
-      const int mask = readPattern(pt["modalities"], fm.modalities, 1);
-      for (const auto& [seen, count] : fm.trainingPatterns)
-        if (seen == mask) pt["modalities"].failHere("repeats the pattern " + patternLabel(fm, mask));
-      const int count = pt["patients"].integer32(1);
-      fm.trainingPatterns.emplace_back(mask, count);
-      sum += count;
-      for (int m : patternModalities(mask, static_cast<int>(M))) perModality[static_cast<size_t>(m)] += count;
+  void trainingPatterns() {
+    const Node training = root["training"];
+    const Node mods = root["modalities"];
+    const int patientsTotal = training["patients"].integer32(1);
+    const int eventsTotal = training["events"].integer32(1);
+    if (eventsTotal > patientsTotal) training["events"].failHere("is more than training.patients");
+    ex.trainingPatients = patientsTotal;
+    ex.trainingEvents = eventsTotal;
+    {
+      const Node pats = training["patterns"];
+      const size_t k = pats.array();
+      if (k == 0) pats.failHere("is empty: the training patients had at least one pattern");
+      long long sum = 0;
+      std::vector<long long> perModality(M, 0);
+      for (size_t i = 0; i < k; ++i) {
+        const Node pt = pats.at(i);
+        pt.object({"modalities", "patients"});
+        const int mask = readPattern(pt["modalities"], fm.modalities, 1);
+        for (const auto& [seen, count] : fm.trainingPatterns)
+          if (seen == mask) pt["modalities"].failHere("repeats the pattern " + patternLabel(fm, mask));
+        const int count = pt["patients"].integer32(1);
+        fm.trainingPatterns.emplace_back(mask, count);
+        sum += count;
+        for (int m : patternModalities(mask, static_cast<int>(M))) perModality[static_cast<size_t>(m)] += count;
+      }
+      if (sum != patientsTotal)
+        pats.failHere("count " + std::to_string(sum) + " patients but training.patients is " + std::to_string(patientsTotal));
+      for (size_t m = 0; m < M; ++m)
+        if (perModality[m] != fm.models[m].trainingPatients)
+          mods.at(m)["training"]["patients"].failHere("is " + std::to_string(fm.models[m].trainingPatients) + " but training.patterns give " +
+                                                      std::to_string(perModality[m]) + " patients with '" + fm.modalities[m] + "'");
     }
-    if (sum != patientsTotal)
-      pats.failHere("count " + std::to_string(sum) + " patients but training.patients is " + std::to_string(patientsTotal));
-    for (size_t m = 0; m < M; ++m)
-      if (perModality[m] != fm.models[m].trainingPatients)
-        mods.at(m)["training"]["patients"].failHere("is " + std::to_string(fm.models[m].trainingPatients) + " but training.patterns give " +
-                                                    std::to_string(perModality[m]) + " patients with '" + fm.modalities[m] + "'");
+    fm.warnings = training["warnings"].strings();
   }
-  fm.warnings = training["warnings"].strings();
 
-  // Integrators
-  {
+  void integrators() {
+    const FusionOptions& o = fm.options;
     const Node ins = root["integrators"];
     const size_t k = ins.array();
     for (size_t i = 0; i < k; ++i) {
       const Node ji = ins.at(i);
-      ji.object({"pattern", "patients", modelKey});
+      ji.object({"pattern", "patients", family.key()});
       Integrator in;
       in.pattern = readPattern(ji["pattern"], fm.modalities, 1);
       for (const Integrator& other : fm.integrators)
@@ -1081,32 +1355,32 @@ LoadedModel readDocument(const json& doc) {
                                 std::to_string(o.minPatternSize) + ")");
       const size_t np = in.modalities.size();
       const std::string because = "the pattern has " + std::to_string(np) + " modalities";
-      Eigen::Index fitted;
-      if (binary) {
-        std::vector<std::string> inNames;
-        for (int m : in.modalities) inNames.push_back(fm.modalities[static_cast<size_t>(m)]);
-        in.logit = readLogistic(ji["logistic"], static_cast<Eigen::Index>(np), inNames, because);
-        fitted = in.logit.n;
-      } else {
-        in.fit = readCox(ji["cox"], static_cast<Eigen::Index>(np), because);
-        fitted = in.fit.n;
-      }
-      if (fitted != in.patients) ji[modelKey]["n"].failHere("is " + std::to_string(fitted) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
+      std::vector<std::string> inNames;
+      for (int m : in.modalities) inNames.push_back(fm.modalities[static_cast<size_t>(m)]);
+      family.read(ji, static_cast<Eigen::Index>(np), inNames, because,
+                  schemaVersion >= 3 ? CoxBaselineRule::Recomputable : CoxBaselineRule::Required, in.fit, in.logit);
+      const long long fitted = family.patients(in.fit, in.logit);
+      if (fitted != in.patients) ji[family.key()]["n"].failHere("is " + std::to_string(fitted) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
       fm.integrators.push_back(std::move(in));
     }
   }
-  // The writer leaves a submodel's baseline out only when its modality has an integrator of its own
-  // (then the submodel never scores a patient alone); without one, the submodel's S(t) is needed.
-  for (const auto& [m, path] : submodelsWithoutBaseline)
-    if (!hasSingleModalityIntegrator(fm, static_cast<int>(m)))
-      root.fail(path + " is missing: modality " + fm.modalities[m] + " has no integrator of its own, so its submodel scores the " +
-                "patients no integrator covers and needs its baseline hazard (and var) for S(t)");
 
-  // Early fusion
-  {
+  // Integrators' recomputed baselines (schema_version 3); a submodel's baseline where scoring needs it.
+  void baselines() {
+    readIntegratorTraining(root, fm, ex);
+    // The writer leaves a submodel's baseline out only when its modality has an integrator of its own
+    // (then the submodel never scores a patient alone); without one, the submodel's S(t) is needed.
+    for (const auto& [m, path] : submodelsWithoutBaseline)
+      if (!hasSingleModalityIntegrator(fm, static_cast<int>(m)))
+        root.fail(path + " is missing: modality " + fm.modalities[m] + " has no integrator of its own, so its submodel scores the " +
+                  "patients no integrator covers and needs its baseline hazard (and var) for S(t)");
+  }
+
+  void earlyFusion() {
+    const FusionOptions& o = fm.options;
     const Node ef = root["early_fusion"];
     if (!ef.raw().is_null()) {
-      ef.object({"mode", "patients", "features", modelKey});
+      ef.object({"mode", "patients", "features", family.key()});
       if (!o.earlyFusion) ef.failHere("is given but training.settings.early_fusion is false");
       const std::string mode = ef["mode"].choice({"complete-case", "impute"});
       if ((mode == "impute") != o.earlyImpute)
@@ -1133,93 +1407,95 @@ LoadedModel readDocument(const json& doc) {
       }
       e.trainingPatients = ef["patients"].integer32(1);
       const std::string because = "early fusion has " + std::to_string(e.columns.size()) + " features";
-      Eigen::Index fitted;
-      if (binary) {
-        std::vector<std::string> efNames;
-        for (int j : e.columns) efNames.push_back(fm.columns[static_cast<size_t>(j)]);
-        e.logit = readLogistic(ef["logistic"], static_cast<Eigen::Index>(e.columns.size()), efNames, because);
-        fitted = e.logit.n;
-      } else {
-        e.fit = readCox(ef["cox"], static_cast<Eigen::Index>(e.columns.size()), because, true);
-        fitted = e.fit.n;
-      }
+      std::vector<std::string> efNames;
+      for (int j : e.columns) efNames.push_back(fm.columns[static_cast<size_t>(j)]);
+      family.read(ef, static_cast<Eigen::Index>(e.columns.size()), efNames, because, CoxBaselineRule::Optional, e.fit, e.logit);
+      const long long fitted = family.patients(e.fit, e.logit);
       if (fitted != e.trainingPatients)
-        ef[modelKey]["n"].failHere("is " + std::to_string(fitted) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
+        ef[family.key()]["n"].failHere("is " + std::to_string(fitted) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
       e.fitted = true;
     }
   }
 
-  {
-    const Node fb = root["fallback"];
-    fb.object({"rule", "description"});
-    fb["rule"].choice({kFallbackRule});
-    fb["description"].string(false);
-  }
-  {
-    const Node h = root["horizons"];
-    ex.horizons = h.numbers();
-    if (binary && !ex.horizons.empty()) h.failHere("must be empty for a binary outcome (there is no S(t))");
-    for (size_t k = 0; k < ex.horizons.size(); ++k) {
-      if (ex.horizons[k] < 0) h.at(k).failHere("must be >= 0");
-      if (k > 0 && !(ex.horizons[k] > ex.horizons[k - 1])) h.at(k).failHere("must be larger than the horizon before it");
+  // The fallback rule, horizons, risk groups, reference horizon and risk percentiles: the one risk scale.
+  void riskScale() {
+    {
+      const Node fb = root["fallback"];
+      fb.object({"rule", "description"});
+      fb["rule"].choice({kFallbackRule});
+      fb["description"].string(false);
+    }
+    {
+      const Node h = root["horizons"];
+      ex.horizons = h.numbers();
+      if (binary && !ex.horizons.empty()) h.failHere("must be empty for a binary outcome (there is no S(t))");
+      for (size_t k = 0; k < ex.horizons.size(); ++k) {
+        if (ex.horizons[k] < 0) h.at(k).failHere("must be >= 0");
+        if (k > 0 && !(ex.horizons[k] > ex.horizons[k - 1])) h.at(k).failHere("must be larger than the horizon before it");
+      }
+    }
+    if (root.has("risk_groups")) {
+      const Node rg = root["risk_groups"];
+      rg.object({"cut_points", "labels"});
+      ex.hasRiskGroups = true;
+      ex.riskGroups.cutPoints = rg["cut_points"].numbers();
+      const auto& cuts = ex.riskGroups.cutPoints;
+      if (cuts.empty()) rg["cut_points"].failHere("is empty; give at least one cut-point or leave risk_groups out");
+      for (size_t k = 0; k < cuts.size(); ++k)
+        if (!(cuts[k] >= 0 && cuts[k] <= 1)) rg["cut_points"].at(k).failHere("must be a predicted risk in [0, 1]");
+      for (size_t k = 1; k < cuts.size(); ++k)
+        if (!(cuts[k] > cuts[k - 1])) rg["cut_points"].at(k).failHere("must be larger than the cut-point before it");
+      const Node labels = rg["labels"];
+      labels.array(cuts.size() + 1, "there are " + std::to_string(cuts.size()) + " cut-points (" + std::to_string(cuts.size() + 1) + " groups)");
+      for (size_t k = 0; k < cuts.size() + 1; ++k) {
+        const std::string l = labels.at(k).string();
+        if (std::find(ex.riskGroups.labels.begin(), ex.riskGroups.labels.end(), l) != ex.riskGroups.labels.end())
+          labels.at(k).failHere("'" + l + "' is repeated");
+        ex.riskGroups.labels.push_back(l);
+      }
+    }
+    {
+      const Node rh = root["reference_horizon"];
+      if (binary) {
+        if (!rh.raw().is_null()) rh.failHere("must be null for a binary outcome (risks are probabilities, not 1 - S(t))");
+        ex.referenceHorizon = kNaN;
+      } else {
+        ex.referenceHorizon = rh.number(0, true, "> 0");
+      }
+    }
+    if (root.has("risk_percentiles")) {
+      const Node pc = root["risk_percentiles"];
+      pc.array(101, "it needs the 0th to 100th percentiles (101 values)");
+      ex.riskPercentiles = pc.numbers();
+      for (size_t k = 0; k < 101; ++k) {
+        if (ex.riskPercentiles[k] < 0 || ex.riskPercentiles[k] > 1) pc.at(k).failHere("must be a risk in [0, 1]");
+        if (k > 0 && ex.riskPercentiles[k] < ex.riskPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
+      }
     }
   }
-  if (root.has("risk_groups")) {
-    const Node rg = root["risk_groups"];
-    rg.object({"cut_points", "labels"});
-    ex.hasRiskGroups = true;
-    ex.riskGroups.cutPoints = rg["cut_points"].numbers();
-    const auto& cuts = ex.riskGroups.cutPoints;
-    if (cuts.empty()) rg["cut_points"].failHere("is empty; give at least one cut-point or leave risk_groups out");
-    for (size_t k = 0; k < cuts.size(); ++k)
-      if (!(cuts[k] >= 0 && cuts[k] <= 1)) rg["cut_points"].at(k).failHere("must be a predicted risk in [0, 1]");
-    for (size_t k = 1; k < cuts.size(); ++k)
-      if (!(cuts[k] > cuts[k - 1])) rg["cut_points"].at(k).failHere("must be larger than the cut-point before it");
-    const Node labels = rg["labels"];
-    labels.array(cuts.size() + 1, "there are " + std::to_string(cuts.size()) + " cut-points (" + std::to_string(cuts.size() + 1) + " groups)");
-    for (size_t k = 0; k < cuts.size() + 1; ++k) {
-      const std::string l = labels.at(k).string();
-      if (std::find(ex.riskGroups.labels.begin(), ex.riskGroups.labels.end(), l) != ex.riskGroups.labels.end())
-        labels.at(k).failHere("'" + l + "' is repeated");
-      ex.riskGroups.labels.push_back(l);
+
+  // Sections never read for scoring: features, evaluation, validation.
+  void sections() {
+    if (root.has("features")) ex.features = readFeatures(root["features"], fm, ex.trainingPatients);
+    if (root.has("evaluation")) {
+      if (!doc["evaluation"].is_object()) root["evaluation"].failHere("must be an object, got " + typeName(doc["evaluation"]));
+      ex.evaluation = doc["evaluation"];
+    }
+    if (root.has("validation")) {
+      const Node v = root["validation"];
+      const size_t k = v.array();
+      if (k == 0) v.failHere("is empty; leave it out when the model has no external validation");
+      std::set<std::string> cohorts;
+      for (size_t i = 0; i < k; ++i) {
+        const std::string cohort = readValidationEntry(v.at(i), binary);
+        if (!cohorts.insert(cohort).second) v.at(i)["cohort"].failHere("'" + cohort + "' has two entries; keep one per cohort");
+      }
+      ex.validation = doc["validation"];
     }
   }
-  {
-    const Node rh = root["reference_horizon"];
-    if (binary) {
-      if (!rh.raw().is_null()) rh.failHere("must be null for a binary outcome (risks are probabilities, not 1 - S(t))");
-      ex.referenceHorizon = kNaN;
-    } else {
-      ex.referenceHorizon = rh.number(0, true, "> 0");
-    }
-  }
-  if (root.has("risk_percentiles")) {
-    const Node pc = root["risk_percentiles"];
-    pc.array(101, "it needs the 0th to 100th percentiles (101 values)");
-    ex.riskPercentiles = pc.numbers();
-    for (size_t k = 0; k < 101; ++k) {
-      if (ex.riskPercentiles[k] < 0 || ex.riskPercentiles[k] > 1) pc.at(k).failHere("must be a risk in [0, 1]");
-      if (k > 0 && ex.riskPercentiles[k] < ex.riskPercentiles[k - 1]) pc.at(k).failHere("is smaller than the percentile before it");
-    }
-  }
-  if (root.has("features")) ex.features = readFeatures(root["features"], fm, ex.trainingPatients);
-  if (root.has("evaluation")) {
-    if (!doc["evaluation"].is_object()) root["evaluation"].failHere("must be an object, got " + typeName(doc["evaluation"]));
-    ex.evaluation = doc["evaluation"];
-  }
-  if (root.has("validation")) {
-    const Node v = root["validation"];
-    const size_t k = v.array();
-    if (k == 0) v.failHere("is empty; leave it out when the model has no external validation");
-    std::set<std::string> cohorts;
-    for (size_t i = 0; i < k; ++i) {
-      const std::string cohort = readValidationEntry(v.at(i), binary);
-      if (!cohorts.insert(cohort).second) v.at(i)["cohort"].failHere("'" + cohort + "' has two entries; keep one per cohort");
-    }
-    ex.validation = doc["validation"];
-  }
-  return out;
-}
+};
+
+LoadedModel readDocument(const json& doc) { return DocumentReader(doc, readSchemaVersion(doc)).read(); }
 
 // ---- scoring ----------------------------------------------------------------------------------
 // fusion.cpp's preprocessing of one modality for one row, then the submodel's selected columns.

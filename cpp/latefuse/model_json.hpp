@@ -5,12 +5,16 @@
 // files without categorical columns are unchanged); their dummies are ordinary model columns.
 // Format: models/schema.json (JSON Schema 2020-12) is the single source of truth; every field's
 // meaning is documented there. In short:
-//   schema_version (2), software {name, version}, kind "late-fusion", score_direction,
+//   schema_version (3), software {name, version}, kind "late-fusion", score_direction,
 //   outcome {type "survival", time_unit?}, modalities [per modality: name, presence, columns,
 //   features (imputation median, outlier parameters, centre/scale, screening status), submodel
 //   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
-//   integrators [pattern (modality names), patients (training patients with all of them), cox; one
-//   per combination of modalities fitted, fusion.hpp], early_fusion (or null), fallback, horizons,
+//   integrators [pattern (modality names), patients (training patients with all of them), cox with
+//   baseline_from instead of its baseline; one per combination of modalities fitted, fusion.hpp],
+//   integrator_training (each training patient's time, event and standardised modality scores,
+//   sorted by time: the integrators' baselines are recomputed from it on load with coxBaselineFrom,
+//   bit for bit as fitted — the writer checks it per integrator and otherwise writes that baseline
+//   out), early_fusion (or null), fallback, horizons,
 //   reference_horizon (t_ref; null for binary), risk_groups? (on the predicted risk at t_ref),
 //   risk_percentiles? (of the training patients' predicted risks), training {patients, events, patterns, settings,
 //   warnings}, evaluation? (free object), validation? (external validation, see below). There is no
@@ -23,8 +27,8 @@
 // Loading VALIDATES the whole document (types, sizes, finiteness, consistency between sections) and
 // throws InputError naming the JSON path of the first problem, e.g.
 //   "model file: integrators[2].cox.coef has 3 values but the pattern has 2 modalities; ...".
-// A schema_version above 2 is "written by a newer LateFuse (schema_version N > 2); update LateFuse".
-// Version 1 files (integrators per exact pattern, percentiles on the fused lp) are refused with a
+// A schema_version above 3 is "written by a newer LateFuse (schema_version N > 3); update LateFuse".
+// Version 2 files (every integrator's baseline stored) load as they are. Version 1 files (integrators per exact pattern, percentiles on the fused lp) are refused with a
 // message saying how to rebuild them (latefuse fuse; models/README.md): their scale differs.
 //
 // Binary outcomes (outcome.type "binary"; fusion.hpp): the submodels, integrators and early fusion
@@ -81,7 +85,7 @@
 
 namespace latefuse {
 
-constexpr int kModelSchemaVersion = 2;
+constexpr int kModelSchemaVersion = 3;
 
 struct RiskGroups {
   std::vector<double> cutPoints;    // strictly increasing, on the predicted risk (predictedRisk, fusion.hpp)

@@ -84,7 +84,7 @@ TEST(ModelJson, RoundTripIsByteIdentical) {
   // Saving twice gives the same bytes: no creation date or other varying field.
   EXPECT_EQ(savedText(), text);
   const json doc = parseModelText(text);
-  EXPECT_EQ(doc["schema_version"], 2);
+  EXPECT_EQ(doc["schema_version"], 3);
   EXPECT_EQ(doc["software"]["name"], "latefuse");
   EXPECT_EQ(doc["kind"], "late-fusion");
   EXPECT_FALSE(doc.contains("created"));
@@ -261,15 +261,15 @@ TEST(ModelJson, TypedScoresGiveTheSameResults) {
 }
 
 TEST(ModelJson, NewerSchemaVersion) {
-  const std::string e = loadError(tampered([](json& d) { d["schema_version"] = 3; }));
-  EXPECT_EQ(e, "model file was written by a newer LateFuse (schema_version 3 > 2); update LateFuse");
+  const std::string e = loadError(tampered([](json& d) { d["schema_version"] = 4; }));
+  EXPECT_EQ(e, "model file was written by a newer LateFuse (schema_version 4 > 3); update LateFuse");
   // A file of the earlier design is refused with the way to rebuild it, not scored on another scale.
   const std::string old = loadError(tampered([](json& d) { d["schema_version"] = 1; }));
   EXPECT_NE(old.find("schema_version 1, written by an earlier LateFuse"), std::string::npos) << old;
   EXPECT_NE(old.find("Rebuild the model from its training data with `latefuse fuse ... --model-out`"), std::string::npos) << old;
   // Even when the rest of the document is unknown.
   EXPECT_EQ(loadError(json{{"schema_version", 7}, {"something", "else"}}),
-            "model file was written by a newer LateFuse (schema_version 7 > 2); update LateFuse");
+            "model file was written by a newer LateFuse (schema_version 7 > 3); update LateFuse");
   EXPECT_NE(loadError(json{{"patients", 3}}).find("schema_version is missing"), std::string::npos);
   EXPECT_NE(loadError(tampered([](json& d) { d["schema_version"] = "1"; })).find("schema_version must be a whole number"), std::string::npos);
 }
@@ -284,8 +284,10 @@ TEST(ModelJson, WrongArrayLength) {
   EXPECT_NE(e.find("export the model again"), std::string::npos) << e;
   const std::string v = loadError(tampered([](json& d) { d["integrators"][1]["cox"]["var"][0].erase(0); }));
   EXPECT_NE(v.find("integrators[1].cox.var[0] has"), std::string::npos) << v;
-  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["baseline"]["hazard"].erase(0); }));
-  EXPECT_NE(b.find("integrators[0].cox.baseline.hazard has"), std::string::npos) << b;
+  const std::string b = loadError(tampered([](json& d) { d["integrators"][0]["cox"]["baseline_from"]["scale"].erase(0); }));
+  EXPECT_NE(b.find("integrators[0].cox.baseline_from.scale has"), std::string::npos) << b;
+  const std::string t = loadError(tampered([](json& d) { d["integrator_training"]["event"][0] = 2; }));
+  EXPECT_NE(t.find("integrator_training.event[0] must be a whole number from 0 to 1, got 2"), std::string::npos) << t;
   const std::string p = loadError(tampered([](json& d) { d["risk_percentiles"].erase(3); }));
   EXPECT_NE(p.find("risk_percentiles has 100 values but it needs the 0th to 100th percentiles"), std::string::npos) << p;
 }
@@ -463,7 +465,8 @@ TEST(ModelJson, FileKeepsTheBaselinesScoringReads) {
   }
   ASSERT_GE(withIntegrator, 1);
   ASSERT_LT(withIntegrator, M);  // the rare modality has none
-  for (const json& in : doc["integrators"]) EXPECT_TRUE(in["cox"].contains("baseline") && in["cox"].contains("var"));
+  // An integrator's baseline is recomputed on load from integrator_training (schema_version 3).
+  for (const json& in : doc["integrators"]) EXPECT_TRUE(in["cox"].contains("baseline_from") && in["cox"].contains("var"));
   ASSERT_TRUE(doc["early_fusion"].is_object());
   EXPECT_FALSE(doc["early_fusion"]["cox"].contains("baseline"));
   EXPECT_FALSE(doc["early_fusion"]["cox"].contains("var"));
@@ -521,7 +524,7 @@ TEST(ModelJson, FileKeepsTheBaselinesScoringReads) {
   const std::string v = loadError(noVar);
   EXPECT_NE(v.find("model file: " + r + ".var is missing: a Cox model keeps its baseline and var together"), std::string::npos) << v;
   json noIntegratorBaseline = doc;
-  noIntegratorBaseline["integrators"][0]["cox"].erase("baseline");
+  noIntegratorBaseline["integrators"][0]["cox"].erase("baseline_from");
   noIntegratorBaseline["integrators"][0]["cox"].erase("var");
   const std::string i = loadError(noIntegratorBaseline);
   EXPECT_NE(i.find("model file: integrators[0].cox.baseline is missing: scoring needs this model's baseline hazard for S(t)"), std::string::npos) << i;

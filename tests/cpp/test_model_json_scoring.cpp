@@ -259,7 +259,7 @@ TEST(ModelValidation, BadEntriesNameTheField) {
             "cannot attach the validation: the entry has c_lower and c_upper: give both or neither (null)");
   EXPECT_EQ(attach([](json& e) { e["c_lower"] = 0.7; e["c_upper"] = 0.65; }), "cannot attach the validation: c_lower is above c_upper");
   EXPECT_EQ(attach([](json& e) { e["auc"] = json::array({{{"time", 1}, {"auc", 2}}}); }), "cannot attach the validation: auc[0].auc must be in [0, 1]");
-  EXPECT_EQ(attach([](json& e) { e["harrell"] = 1; }), "cannot attach the validation: harrell is not a field of a LateFuse model (schema_version 2)");
+  EXPECT_EQ(attach([](json& e) { e["harrell"] = 1; }), "cannot attach the validation: harrell is not a field of a LateFuse model (schema_version 3)");
   EXPECT_EQ(errorOf([&] { withValidation(doc, json::array()); }), "cannot attach the validation: the entry must be an object, got a list");
   // A damaged section in a file: the loader names its path.
   json bad = withValidation(doc, ok);

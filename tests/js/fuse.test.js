@@ -135,7 +135,7 @@ describe('latefuse fuse', () => {
     expect(single.models[0].test_c).toBeCloseTo(report.models[0].test.c, 4);
     // The model file.
     const model = JSON.parse(readFileSync(modelOut, 'utf8'));
-    expect(model.schema_version).toBe(2);
+    expect(model.schema_version).toBe(3);
     expect(model.modalities.map((m) => m.name)).toEqual(MODALITIES);
     expect(model.outcome.time_unit).toBe('months');
     expect(model.horizons).toEqual(report.horizons);

@@ -55,7 +55,7 @@ describe('model file (WASM)', () => {
     expect(await roundTripModel(canonical)).toBe(canonical);
     // The checker catches what the schema forbids.
     expect(checkSchema(schema, { ...doc, created: '2024-01-01' })).toContain('$.created: is not in the schema');
-    expect(checkSchema(schema, { ...doc, schema_version: 1 })).toContain('$.schema_version: must be 2');
+    expect(checkSchema(schema, { ...doc, schema_version: 1 })).toContain('$.schema_version: must be one of [2,3]');
     // Every top-level field is documented.
     for (const [key, sub] of Object.entries(schema.properties)) expect(sub.description, key).toBeTruthy();
     expect(schema.description).toMatch(/higher = higher risk/);
@@ -63,7 +63,7 @@ describe('model file (WASM)', () => {
 
   it('summarises a valid model', async () => {
     const s = await validateModel(example.model);
-    expect(s.schemaVersion).toBe(2);
+    expect(s.schemaVersion).toBe(3);
     expect(s.software.name).toBe('latefuse');
     expect(s.kind).toBe('late-fusion');
     expect(s.timeUnit).toBe('months');
@@ -79,7 +79,7 @@ describe('model file (WASM)', () => {
 
   it('rejects damaged files with an InputError naming the JSON path', async () => {
     const cases = [
-      [edit((d) => { d.schema_version = 3; }), /^model file was written by a newer LateFuse \(schema_version 3 > 2\); update LateFuse$/],
+      [edit((d) => { d.schema_version = 4; }), /^model file was written by a newer LateFuse \(schema_version 4 > 3\); update LateFuse$/],
       [edit((d) => { d.schema_version = 1; }), /^model file has schema_version 1, written by an earlier LateFuse .* Rebuild the model from its training data with `latefuse fuse \.\.\. --model-out`/],
       [edit((d) => { d.integrators[0].cox.coef.push(0.1); }), /integrators\[0\]\.cox\.coef has \d+ values but the pattern has \d+ modalities/],
       [edit((d) => { d.modalities[2].score.sd = null; }), /modalities\[2\]\.score\.sd must be a number, got null/],
@@ -213,7 +213,7 @@ describe('latefuse score', () => {
   });
 
   it('exits 2 with one line for each kind of bad input', () => {
-    writeFileSync(file('newer.json'), edit((d) => { d.schema_version = 3; }));
+    writeFileSync(file('newer.json'), edit((d) => { d.schema_version = 4; }));
     writeFileSync(file('broken.json'), edit((d) => { d.integrators[0].cox.means.pop(); }));
     writeFileSync(file('lacking.csv'), example.csv.replace('radiomics_03', 'radiomics_3'));
     const lines = example.csv.trimEnd().split('\n');
@@ -222,7 +222,7 @@ describe('latefuse score', () => {
     const run = (...args) => latefuse(['score', ...args, '--out', file('x.csv')]);
     const cases = [
       [run('--model', file('absent.json'), '--data', file('cohort.csv')), /cannot read the model .*absent\.json: no such file/],
-      [run('--model', file('newer.json'), '--data', file('cohort.csv')), /newer\.json: model file was written by a newer LateFuse \(schema_version 3 > 2\); update LateFuse/],
+      [run('--model', file('newer.json'), '--data', file('cohort.csv')), /newer\.json: model file was written by a newer LateFuse \(schema_version 4 > 3\); update LateFuse/],
       [run('--model', file('broken.json'), '--data', file('cohort.csv')), /broken\.json: model file: integrators\[0\]\.cox\.means has \d+ values? but the pattern has \d+ modalities/],
       [run('--model', file('cohort.csv'), '--data', file('cohort.csv')), /model file is not valid JSON/],
       [run('--model', file('model.json'), '--data', file('lacking.csv')), /lacking\.csv: no column "radiomics_03" \(radiomics\) of the model/],

@@ -72,10 +72,15 @@ describe('loadScoringModel', () => {
     // A submodel keeps its baseline only when its modality has no integrator of its own (then it can
     // score a patient alone); this example has one per modality, so the integrators' baselines are all.
     expect(doc.modalities.every((m) => !('baseline' in m.submodel.cox) && !('var' in m.submodel.cox))).toBe(true);
-    const baselines = [...doc.integrators.map((i) => i.cox), ...doc.modalities.map((m) => m.submodel.cox).filter((c) => c.baseline)];
-    const expected = [...new Set(baselines.flatMap((c) => c.baseline.time))].sort((a, b) => a - b);
+    // The integrators' baselines are recomputed on load (schema_version 3): an integrator's event
+    // times are those of the training patients in integrator_training with every modality of its pattern.
+    const t = doc.integrator_training;
+    const column = (name) => t.scores[doc.modalities.findIndex((m) => m.name === name)];
+    const eventTimes = (i) => t.time.filter((x, r) => t.event[r] === 1 && i.pattern.every((name) => column(name)[r] !== null));
+    expect(doc.integrators.every((i) => !('baseline' in i.cox) && 'baseline_from' in i.cox)).toBe(true);
+    const expected = [...new Set(doc.integrators.flatMap(eventTimes))].sort((a, b) => a - b);
     expect(Array.from(summary.baselineTimes)).toEqual(expected);
-    expect(summary.integrators.map((i) => i.lastEventTime)).toEqual(doc.integrators.map((i) => Math.max(...i.cox.baseline.time)));
+    expect(summary.integrators.map((i) => i.lastEventTime)).toEqual(doc.integrators.map((i) => Math.max(...eventTimes(i))));
     expect(summary.modalities.map((m) => m.lastEventTime)).toEqual(doc.modalities.map(() => null));
     expect(summary.validation).toBeNull();
   });
