@@ -440,7 +440,7 @@ export function modalityColumns(join, modalities, names, keep = null) {
  * @param {Array<{key, table}>} list
  * @param {{id?: string, time: string, event: string, censored?: boolean, split?: string, modalities: Record<string, string[]>}} spec
  *   censored: `event` is a censoring indicator (1 = censored; columns.js eventColumn)
- * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, time, event, ids, split?}
+ * @returns {{input: object, join: object, summary: object}} input = {columns, modalities, time, event, ids, split?, censoringColumn?}
  */
 export function fusionData(list, { id, time: timeName, event: eventName, censored = false, split, modalities }) {
   const join = outcomeJoin(list, { id, time: timeName });
@@ -463,6 +463,7 @@ export function fusionData(list, { id, time: timeName, event: eventName, censore
   const ids = keep.map((i) => join.ids[i]);
   const { columns, present } = modalityColumns(join, modalities, names, keep);
   const input = { columns, modalities, time, event, ids };
+  if (censored) input.censoringColumn = eventName;  // recorded in the model file's outcome, as latefuse fuse --censored
   if (split) {
     const labels = splitLabels(join, split);
     input.split = keep.map((i) => labels[i]);
