@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT } from './helpers.js';
+import { launch, openApp, act, upload, ROOT, fusionCIndexRows } from './helpers.js';
 
 let env;
 let dir;
@@ -80,10 +80,7 @@ describe('semicolon / decimal-comma files', () => {
       '--model-out', 'model.json', '--report-out', 'report.json']);
     const ref = JSON.parse(readFileSync(join(dir, 'dot', 'report.json'), 'utf8'));
     expect(ref.modalities).toEqual(MODALITIES);
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
+    const rows = await fusionCIndexRows(page);
     expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
     for (const m of ref.models) {
       const r = rows.find((x) => x.name === m.name);

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT } from './helpers.js';
+import { launch, openApp, screenshot, act, upload, ROOT, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach } from './helpers.js';
 
 let env;
 let dir;
@@ -51,22 +51,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await env?.close(); });
 
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
 const value = (page, sel) => page.$eval(sel, (el) => Number(el.dataset.value));
 const f3 = (x) => x.toFixed(3);
 const pct = (x, d = 0) => `${(x * 100).toFixed(d)}%`;
 const p4 = (p) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const modalityNames = (page) => page.$$eval('#modalities .modality[data-modality] .modality-head input', (els) => els.map((e) => e.value));
-const noOverflow = (page, root) => page.evaluate((r) => ({
-  scrollWidth: document.documentElement.scrollWidth,
-  clientWidth: document.documentElement.clientWidth,
-  wide: [...document.querySelectorAll(`${r} *`)]
-    .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-    .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.getAttribute('class')} in ${el.closest('[id]')?.id}`).slice(0, 5),
-}), root);
 
 describe('Late fusion with a binary outcome on uploaded files', () => {
   it('guesses the binary outcome, runs, and shows `latefuse fuse --outcome`\'s numbers; downloads are the CLI\'s', async () => {
@@ -214,16 +203,11 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
       expect(await page.$$eval(`#${id} .downloads button`, (bs) => bs.map((b) => b.textContent)), id).toEqual(['Download SVG', 'Download PNG']);
     }
     expect(await page.$$eval('#fusion svg[role="img"]', (svgs) => svgs.filter((s) => !s.getAttribute('aria-label') || !s.getAttribute('aria-description')).length)).toBe(0);
-    const unlabelled = await page.$$eval('#setup button, #setup input, #setup select, #fusion button, #fusion input, #fusion select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
+    await expectLabelled(page, ['#setup', '#fusion'], { tables: false, charts: false });
 
     await screenshot(page, 'fusion-binary-desktop', { fullPage: true });
-    for (const [name, locator] of [['fusion-binary-summary', '#fusion .summary'], ['fusion-binary-auc', '#fusion-cindex-common'], ['fusion-binary-table', '#fusion-cindex-table'],
-      ['fusion-binary-groups', '#fusion-proportions'], ['fusion-binary-calibration', '#fusion-calibration'], ['fusion-binary-forest', '#fusion-forest-unimodal']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await screenshotEach(page, [['fusion-binary-summary', '#fusion .summary'], ['fusion-binary-auc', '#fusion-cindex-common'], ['fusion-binary-table', '#fusion-cindex-table'],
+      ['fusion-binary-groups', '#fusion-proportions'], ['fusion-binary-calibration', '#fusion-calibration'], ['fusion-binary-forest', '#fusion-forest-unimodal']]);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -275,23 +259,17 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
   });
 
   it('fits a 390 px screen: the outcome choice and the binary results', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await upload(page, DATA.map((f) => join(dir, f)));
-    let o = await noOverflow(page, '#setup');
-    expect(o.wide).toEqual([]);
+    await expectFitsWidth(page, '#setup');
     await page.locator('#outcome-choice').scrollIntoViewIfNeeded();
     await screenshot(page, 'mobile-fusion-binary-roles', { locator: '#roles' });
     await page.fill('#fs-bootstrap', '100');
     await page.fill('#fs-permutations', '100');
     await act(page, () => page.click('#btn-fuse'), 180_000);
-    o = await noOverflow(page, '#fusion');
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    for (const [name, locator] of [['mobile-fusion-binary-summary', '#fusion .summary'], ['mobile-fusion-binary-auc', '#fusion-cindex-common'],
-      ['mobile-fusion-binary-groups', '#fusion-proportions'], ['mobile-fusion-binary-calibration', '#fusion-calibration']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await expectFitsWidth(page, '#fusion');
+    await screenshotEach(page, [['mobile-fusion-binary-summary', '#fusion .summary'], ['mobile-fusion-binary-auc', '#fusion-cindex-common'],
+      ['mobile-fusion-binary-groups', '#fusion-proportions'], ['mobile-fusion-binary-calibration', '#fusion-calibration']]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -10,7 +10,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT, splitCohortFiles } from './helpers.js';
+import { launch, openApp, screenshot, act, upload, ROOT, splitCohortFiles, download, fusionCIndexRows } from './helpers.js';
 
 let env;
 let dir;
@@ -28,11 +28,6 @@ beforeAll(async () => {
   splitCohortFiles(dir, MODALITIES);
 });
 afterAll(async () => { await env?.close(); });
-
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-  return d.path();
-}
 
 describe('Late fusion with elastic-net selection', () => {
   it('shows the elastic-net settings, runs as `latefuse fuse --selection elasticnet`, and shows λ per modality', async () => {
@@ -67,10 +62,7 @@ describe('Late fusion with elastic-net selection', () => {
     const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     const refModel = readFileSync(join(dir, 'model.json'), 'utf8');
     expect(ref.settings.elastic_net).toEqual({ alpha: 0.5, lambda_rule: '1se', folds: 4 });
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
+    const rows = await fusionCIndexRows(page);
     expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
     for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
     expect(Number(await page.$eval('#fusion-late-c', (el) => el.dataset.value))).toBe(ref.models.find((m) => m.kind === 'late').common.c);
@@ -89,8 +81,8 @@ describe('Late fusion with elastic-net selection', () => {
     });
     expect(await page.textContent('#fusion-elasticnet-settings')).toContain('alpha 0.5, λ 1se rule, 4-fold cross-validation');
     // Downloads: the CLI's model file byte for byte; the report document but for its compute time.
-    expect(readFileSync(await download(page, 'Model JSON'), 'utf8')).toBe(refModel);
-    const report = JSON.parse(readFileSync(await download(page, 'Report JSON'), 'utf8'));
+    expect(readFileSync((await download(page, 'Model JSON')).path, 'utf8')).toBe(refModel);
+    const report = JSON.parse(readFileSync((await download(page, 'Report JSON')).path, 'utf8'));
     delete report.compute_ms;
     delete ref.compute_ms;
     expect(report).toEqual(ref);

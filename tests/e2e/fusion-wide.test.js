@@ -9,7 +9,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT, splitCohortFiles } from './helpers.js';
+import { launch, openApp, act, upload, ROOT, splitCohortFiles, fusionCIndexRows } from './helpers.js';
 
 let env;
 let dir;
@@ -56,10 +56,7 @@ describe('Late fusion of a wide cohort in the page', () => {
       ...MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]), '--seed', String(SEED), '--bootstrap', '50', '--permutations', '50',
       '--model-out', 'model.json', '--report-out', 'report.json']);
     const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
+    const rows = await fusionCIndexRows(page);
     expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
     for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
     // The genomic submodel and early fusion are p > n ridge fits; neither keeps a covariance or a

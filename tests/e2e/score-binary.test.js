@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { launch, openApp, screenshot, act, ROOT } from './helpers.js';
+import { launch, openApp, screenshot, act, ROOT, scoreAct, scoreIdle } from './helpers.js';
 
 let env;
 let dir;
@@ -50,14 +50,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await env?.close(); });
 
-async function scoreIdle(page) {
-  await page.waitForFunction(() => document.body.dataset.score === 'idle', null, { timeout: 60_000 });
-}
-async function scoreAct(page, action) {
-  const before = await page.evaluate(() => Number(document.body.dataset.scoreDone ?? 0));
-  await action();
-  await page.waitForFunction((b) => Number(document.body.dataset.scoreDone ?? 0) > b && document.body.dataset.score === 'idle', before, { timeout: 120_000 });
-}
 async function fillPatient(page, values) {
   for (const [column, value] of Object.entries(values)) await page.locator(`#score-form [data-column="${column}"]`).fill(value);
 }
