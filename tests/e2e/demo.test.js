@@ -9,8 +9,8 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  launch, openApp, screenshot, cli, act, shownC, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, fusionCIndexRows,
-  screenshotEach
+  launch, openApp, screenshot, cli, act, shownC, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach,
+  expectFusionCIndices,
 } from './helpers.js';
 
 let env;
@@ -57,8 +57,7 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
     expect(await page.textContent('#fusion .meta')).toContain(`seed ${SEED}`);
 
     // C-index table: every model on the common test patients and on all test patients it can score.
-    const rows = await fusionCIndexRows(page);
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+    const rows = await expectFusionCIndices(page, ref);
     for (const m of ref.models) {
       const r = rows.find((x) => x.name === m.name);
       expect(r.common).toBe(m.common.c);

@@ -7,19 +7,14 @@
 // Screenshots of the settings and the selection table at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT, splitCohortFiles, download, fusionCIndexRows } from './helpers.js';
+import { launch, openApp, screenshot, upload, splitCohortFiles, download, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
 
 let env;
 let dir;
 const SEED = 3;
 const MODALITIES = ['genomic', 'clinical'];
-
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
 
 beforeAll(async () => {
   env = await launch();
@@ -53,8 +48,7 @@ describe('Late fusion with elastic-net selection', () => {
     await page.fill('#fs-permutations', '200');
     await page.locator('[data-field="selection"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'fusion-elasticnet-settings', { locator: '#fusion-settings fieldset.fusion-group >> nth=0' });
-    await act(page, () => page.click('#btn-fuse'), 180_000);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page);
 
     cliIn(dir, ['fuse', '--data', 'outcome.csv', '--data', 'genomic.csv', '--data', 'clinical.csv', '--id', 'id', '--time', 'time', '--event', 'event',
       '--modality', 'genomic=genomic_*', '--modality', 'clinical=clinical_*', '--selection', 'elasticnet', '--alpha', '0.5', '--lambda-rule', '1se',
@@ -62,9 +56,7 @@ describe('Late fusion with elastic-net selection', () => {
     const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     const refModel = readFileSync(join(dir, 'model.json'), 'utf8');
     expect(ref.settings.elastic_net).toEqual({ alpha: 0.5, lambda_rule: '1se', folds: 4 });
-    const rows = await fusionCIndexRows(page);
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
-    for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
+    await expectFusionCIndices(page, ref);
     expect(Number(await page.$eval('#fusion-late-c', (el) => el.dataset.value))).toBe(ref.models.find((m) => m.kind === 'late').common.c);
     // λ per modality, as the model file records it; the kept columns are the submodel's.
     const doc = JSON.parse(refModel);

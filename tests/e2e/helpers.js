@@ -76,11 +76,13 @@ export async function screenshot(page, name, options = {}) {
   return path;
 }
 
-/** Run the `latefuse` CLI and parse its JSON output. */
-export function cli(args) {
-  const out = execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { encoding: 'utf8' });
-  return JSON.parse(out);
+/** Run the `latefuse` CLI in `cwd` (so --data names are the page's file names) and parse its JSON output. */
+export function cliIn(cwd, args) {
+  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
+
+/** Run the `latefuse` CLI and parse its JSON output. */
+export const cli = (args) => cliIn(undefined, args);
 
 const tmp = mkdtempSync(join(tmpdir(), 'latefuse-e2e-'));
 /** Write a file under a fresh temporary directory (its own sub-directory, so names can repeat). */
@@ -109,6 +111,13 @@ export async function act(page, action, timeout = 60_000) {
   const before = await page.evaluate(() => Number(document.body.dataset.tasksDone ?? 0));
   await action();
   await page.waitForFunction((b) => Number(document.body.dataset.tasksDone ?? 0) > b && document.body.dataset.flow === 'idle', before, { timeout });
+}
+
+/** Press Run on the late-fusion settings and wait for the run: the results are shown and no error is. */
+export async function runFusion(page, timeout = 180_000) {
+  await act(page, () => page.click('#btn-fuse'), timeout);
+  expect(await page.isHidden('#fuse-error'), await page.textContent('#fuse-error')).toBe(true);
+  expect(await page.isVisible('#fusion')).toBe(true);
 }
 
 /** Upload files through the page's file input (as a user choosing them), then wait for the flow to settle. */
@@ -211,6 +220,17 @@ export async function fusionCIndexRows(page) {
     const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
     return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value), text: [...tr.children].map((c) => c.textContent) };
   }));
+}
+
+/**
+ * The C-index table shows exactly the models of `latefuse fuse`'s report `ref`, each with its C on the
+ * common and on all test patients as the report has it (unrounded data-value); returns the rows.
+ */
+export async function expectFusionCIndices(page, ref) {
+  const rows = await fusionCIndexRows(page);
+  expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+  for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
+  return rows;
 }
 
 /** Every file of the built site (paths relative to dist/, with /). */
