@@ -5,11 +5,10 @@
 // column writes `latefuse fuse --censored`'s model file byte for byte (its outcome records the
 // censoring column), and the Score tab's card of the model just fitted says how the event was read.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  launch, openApp, cli, tmpFile, coefficientTable, shownC, upload, chooseCovariates, fit, download, splitCohortFiles, scoreIdle, TEST_DATA, ROOT, runFusion,
+  launch, openApp, cli, tmpFile, coefficientTable, shownC, upload, chooseCovariates, fit, download, simulatedCohortFiles, scoreIdle, TEST_DATA, ROOT, runFusion,
 } from './helpers.js';
 
 let env;
@@ -64,9 +63,7 @@ describe('a censoring indicator as the event', () => {
 describe('late fusion with a censoring indicator', () => {
   it('writes latefuse fuse --censored\'s model file (the outcome records the column) and the Score tab says how the event was read', async () => {
     const MODALITIES = ['genomic', 'clinical'];
-    const dir = mkdtempSync(join(tmpdir(), 'latefuse-censored-fusion-'));
-    cli(['simulate', '--preset', 'hgsoc', '--n', '200', '--seed', '5', '--out', join(dir, 'cohort.csv')]);
-    splitCohortFiles(dir, MODALITIES);
+    const { dir } = simulatedCohortFiles('latefuse-censored-fusion-', ['--preset', 'hgsoc', '--n', '200', '--seed', '5'], MODALITIES);
     // outcome.csv's event (1 = event) rewritten as censored (1 = censored).
     const [head, ...rows] = readFileSync(join(dir, 'outcome.csv'), 'utf8').trim().split('\n');
     expect(head).toBe('id,time,event');

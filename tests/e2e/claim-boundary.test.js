@@ -6,12 +6,11 @@
 // interval excludes 0 and the second includes it. The bounds are the ones `latefuse fuse` computes
 // on the same files, and the page's own report download carries them unrounded.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, upload, download, ROOT, runFusion } from './helpers.js';
-import { splitCohortFiles, claimCohortArgs, claimFuseArgs, CLAIM_MODALITIES } from './claim-cohort.js';
+import { launch, openApp, upload, download, simulatedCohortFiles, ROOT, runFusion } from './helpers.js';
+import { claimCohortArgs, claimFuseArgs, CLAIM_MODALITIES } from './claim-cohort.js';
 
 const SIM_SEED = 13;
 const FUSE_SEED = 4;
@@ -27,9 +26,7 @@ const latefuse = (args) => execFileSync(process.execPath, [join(ROOT, 'web', 'cl
 
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-claims-'));
-  latefuse(['simulate', ...claimCohortArgs(SIM_SEED), '--out', join(dir, 'cohort.csv')]);
-  splitCohortFiles(dir, CLAIM_MODALITIES);
+  ({ dir } = simulatedCohortFiles('latefuse-claims-', claimCohortArgs(SIM_SEED), CLAIM_MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 

@@ -11,10 +11,9 @@
 // outcome beside its setting. Screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  launch, openApp, screenshot, act, upload, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach, cliIn, runFusion,
+  launch, openApp, screenshot, act, upload, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach, cliIn, runFusion, simulatedCohortFiles,
 } from './helpers.js';
 
 let env;
@@ -24,27 +23,10 @@ const SEED = 5;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const DATA = ['outcome.csv', ...MODALITIES.map((m) => `${m}.csv`)];
 
-/** Split a binary cohort CSV (id, y, features) into outcome.csv (id, y) and <modality>.csv (rows only for patients with a value). */
-function splitCohort(csv, target) {
-  const [head, ...rows] = csv.trim().split('\n').map((l) => l.split(','));
-  const out = {};
-  const write = (name, cols) => {
-    const idx = cols.map((c) => head.indexOf(c));
-    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    const path = join(target, `${name}.csv`);
-    writeFileSync(path, [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
-    out[name] = path;
-  };
-  write('outcome', ['id', 'y']);
-  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
-  return out;
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-binary-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--outcome', 'binary', '--seed', String(SEED), '--out', 'cohort.csv']);
-  files = splitCohort(readFileSync(join(dir, 'cohort.csv'), 'utf8'), dir);
+  ({ dir, files } = simulatedCohortFiles('latefuse-fusion-binary-', ['--preset', 'hgsoc', '--outcome', 'binary', '--seed', String(SEED)], MODALITIES,
+    { outcome: ['id', 'y'] }));
 });
 afterAll(async () => { await env?.close(); });
 

@@ -11,11 +11,10 @@
 // reproduces the shipped model byte for byte; screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   launch, openApp, screenshot, act, upload, ROOT, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach, cliIn,
-  expectFusionCIndices, runFusion,
+  expectFusionCIndices, runFusion, simulatedCohortFiles,
 } from './helpers.js';
 import { modelWithoutValidation } from '../../web/lib/index.js';
 
@@ -26,29 +25,9 @@ let header;     // the cohort's header
 const SEED = 3;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 
-/** Run the CLI in `cwd` (so --data names are the page's file names) and parse its JSON output. */
-/** Split a cohort CSV into outcome.csv and <modality>.csv (rows only for patients with any value). */
-function splitCohort(csv, target) {
-  const lines = csv.trim().split('\n').map((l) => l.split(','));
-  const [head, ...rows] = lines;
-  const out = {};
-  const write = (name, cols) => {
-    const idx = cols.map((c) => head.indexOf(c));
-    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    const path = join(target, `${name}.csv`);
-    writeFileSync(path, [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
-    out[name] = path;
-  };
-  write('outcome', ['id', 'time', 'event']);
-  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
-  return { files: out, header: head };
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-data-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--out', 'cohort.csv']);
-  ({ files, header } = splitCohort(readFileSync(join(dir, 'cohort.csv'), 'utf8'), dir));
+  ({ dir, files, header } = simulatedCohortFiles('latefuse-fusion-data-', ['--preset', 'hgsoc', '--seed', String(SEED)], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 

@@ -6,10 +6,9 @@
 // the report document), and the λ chosen per modality is shown as the model file records it.
 // Screenshots of the settings and the selection table at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, upload, splitCohortFiles, download, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
+import { launch, openApp, screenshot, upload, simulatedCohortFiles, download, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
 
 let env;
 let dir;
@@ -18,9 +17,7 @@ const MODALITIES = ['genomic', 'clinical'];
 
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-en-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--out', 'cohort.csv']);
-  splitCohortFiles(dir, MODALITIES);
+  ({ dir } = simulatedCohortFiles('latefuse-fusion-en-', ['--preset', 'hgsoc', '--seed', String(SEED)], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 

@@ -5,10 +5,9 @@
 // and can be cancelled; run again it completes and equals `latefuse fuse` on the same files and
 // seed (every C on screen and the report document). The size keeps the test well under a minute.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, upload, splitCohortFiles, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
+import { launch, openApp, upload, simulatedCohortFiles, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
 
 let env;
 let dir;
@@ -18,9 +17,7 @@ const FEATURES = 'genomic=1500,radiomics=100,histopathology=100,clinical=10';
 
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-wide-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES, '--out', 'cohort.csv']);
-  splitCohortFiles(dir, MODALITIES);
+  ({ dir } = simulatedCohortFiles('latefuse-fusion-wide-', ['--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 

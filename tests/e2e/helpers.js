@@ -143,18 +143,29 @@ export async function fit(page) {
 
 /**
  * Split a simulated cohort CSV (written by `latefuse simulate` into `dir/cohort.csv`) into one file per
- * modality (`<modality>_*` columns, only the patients with any of its cells) and `outcome.csv` (id,
- * time, event: every patient) — the shape real multi-file data arrive in.
+ * modality (`<modality>_*` columns, only the patients with any of its cells) and `outcome.csv` (the
+ * `outcome` columns, default id, time, event; a binary cohort: id, y — every patient): the shape real
+ * multi-file data arrive in. Returns the paths by name (outcome and each modality) and the cohort's header.
  */
-export function splitCohortFiles(dir, modalities) {
+export function splitCohortFiles(dir, modalities, { outcome = ['id', 'time', 'event'] } = {}) {
   const [head, ...rows] = readFileSync(join(dir, 'cohort.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const files = {};
   const write = (name, cols) => {
     const idx = cols.map((c) => head.indexOf(c));
     const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
+    files[name] = join(dir, `${name}.csv`);
+    writeFileSync(files[name], [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
   };
-  write('outcome', ['id', 'time', 'event']);
+  write('outcome', outcome);
   for (const m of modalities) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
+  return { files, header: head };
+}
+
+/** `latefuse simulate ARGS` into cohort.csv of a fresh directory, split by splitCohortFiles: {dir, files, header}. */
+export function simulatedCohortFiles(prefix, simulateArgs, modalities, options) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cliIn(dir, ['simulate', ...simulateArgs, '--out', 'cohort.csv']);
+  return { dir, ...splitCohortFiles(dir, modalities, options) };
 }
 
 /** Click the download button named `name` (text: exact; a RegExp: matched) and return the file's path and suggested name. */
