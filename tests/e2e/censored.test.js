@@ -10,22 +10,13 @@ import { join } from 'node:path';
 import {
   launch, openApp, cli, tmpFile, coefficientTable, shownC, upload, chooseCovariates, fit, download, simulatedCohortFiles, scoreIdle, TEST_DATA, ROOT, runFusion,
 } from './helpers.js';
+import { withCensoredColumn } from '../js/helpers.js';
 
 let env;
 let file;
 beforeAll(async () => {
   env = await launch();
-  // lung.csv with status (1 = censored, 2 = dead) rewritten as censored (1 = censored, 0 = dead).
-  const [head, ...rows] = readFileSync(join(TEST_DATA, 'lung.csv'), 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  const s = cols.findIndex((c) => c.replace(/"/g, '') === 'status');
-  const lines = [cols.map((c, j) => (j === s ? 'censored' : c)).join(',')];
-  for (const line of rows) {
-    const cells = line.split(',');
-    cells[s] = cells[s] === '' ? '' : String(Number(cells[s]) === 1 ? 1 : 0);
-    lines.push(cells.join(','));
-  }
-  file = tmpFile('lung_censored.csv', lines.join('\n') + '\n');
+  file = tmpFile('lung_censored.csv', withCensoredColumn(readFileSync(join(TEST_DATA, 'lung.csv'), 'utf8')));
 });
 afterAll(async () => { await env?.close(); });
 

@@ -7,26 +7,12 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTable, eventColumn, InputError, validateModel, roundTripModel } from '../../web/lib/index.js';
-import { latefuse, readText, readJson, expectClose } from './helpers.js';
+import { latefuse, readText, readJson, expectClose, withCensoredColumn } from './helpers.js';
 import { checkSchema } from './schema-check.js';
 
 const spot = readJson('tests/golden/spot_checks.json');
 let dir;
 let lungCensored;
-
-/** lung.csv with `status` (1 = censored, 2 = dead) replaced by `censored` (1 = censored, 0 = dead). */
-function withCensoredColumn(text) {
-  const [head, ...rows] = text.trim().split('\n');
-  const cols = head.split(',');
-  const s = cols.findIndex((c) => c.replace(/"/g, '') === 'status');
-  const out = [cols.map((c, j) => (j === s ? 'censored' : c)).join(',')];
-  for (const line of rows) {
-    const cells = line.split(',');
-    cells[s] = cells[s] === '' ? '' : String(Number(cells[s]) === 1 ? 1 : 0);
-    out.push(cells.join(','));
-  }
-  return out.join('\n') + '\n';
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'latefuse-censored-'));
