@@ -30,6 +30,7 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   out.set("kind", doc["kind"].get<std::string>());
   out.set("scoreDirection", doc["score_direction"].get<std::string>());
   out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
+  out.set("censoringColumn", ex.censoringColumn.empty() ? val::null() : val(ex.censoringColumn));
   out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
   out.set("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"));
   out.set("columns", toStringArray(fm.columns));

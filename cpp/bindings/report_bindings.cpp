@@ -185,12 +185,14 @@ EvaluationOptions optionsOf(const val& input, const Cohort& c) {
 
 // The model file of the fitted system (model_json.hpp), with the report's horizons and risk-group
 // cut-points and a short evaluation summary. Throws InputError when the model cannot be written.
-// featureNotes: the units and descriptions of the features section (latefuse fuse --feature-info).
+// featureNotes: the units and descriptions of the features section (latefuse fuse --feature-info);
+// censoringColumn: the event was read as 1 - this column (latefuse --censored), "" = an event column.
 std::string modelFile(const FusionReport& rep, const Cohort& c, const nlohmann::json& report, const std::string& timeUnit,
-                      const std::vector<FeatureNote>& featureNotes) {
+                      const std::vector<FeatureNote>& featureNotes, const std::string& censoringColumn) {
   std::vector<double> horizons(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
   ModelExtras ex = trainingExtras(rep.model, c, rep.trainRows, horizons);
   ex.timeUnit = timeUnit;
+  ex.censoringColumn = censoringColumn;
   annotateFeatures(ex.features, featureNotes);
   const std::vector<double>& cuts = rep.riskGroups.cutpoints;
   bool increasing = !cuts.empty();
@@ -228,7 +230,8 @@ std::vector<FeatureNote> featureNotesOf(const val& input) {
 //         folds?, repeats?, seed?, bootstrap?, permutations?, confLevel?, horizons?, tau?,
 //         riskGroups?, selection?, referenceCompatible?, presence?, scaling?, outlierZ?, penalizer?,
 //         integratorPenalizer?, minPatternSize?, integratorInputs?, crossFitFolds?, earlyFusion?,
-//         earlyImpute?, ties?, timeUnit?, chunk?, alpha?, lambdaRule?, selectionFolds?, featureInfo?, onProgress?}
+//         earlyImpute?, ties?, timeUnit?, chunk?, alpha?, lambdaRule?, selectionFolds?, featureInfo?, onProgress?,
+//         censoringColumn? (the event is 1 - this column: recorded in the model file's outcome)}
 val fitAndEvaluateFusionJs(val input) {
   const Cohort c = cohortOf(input);
   const EvaluationOptions o = optionsOf(input, c);
@@ -246,7 +249,7 @@ val fitAndEvaluateFusionJs(val input) {
   std::string model;
   std::string modelError;
   try {
-    model = modelFile(rep, cohort, report, text(input, "timeUnit", ""), featureNotesOf(input));
+    model = modelFile(rep, cohort, report, text(input, "timeUnit", ""), featureNotesOf(input), text(input, "censoringColumn", ""));
   } catch (const InputError& e) {
     modelError = e.what();
   }

@@ -291,6 +291,11 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
   const bool binary = fm.outcome == OutcomeType::Binary;
   json outcome = {{"type", outcomeTypeName(fm.outcome)}};
   if (!ex.timeUnit.empty()) outcome["time_unit"] = ex.timeUnit;
+  if (!ex.censoringColumn.empty()) {  // only then, so files read from an event column are unchanged
+    if (binary) throw InputError("cannot save the model: a binary outcome has no censoring column");
+    outcome["event_from_censoring"] = true;
+    outcome["censoring_column"] = ex.censoringColumn;
+  }
   doc["outcome"] = outcome;
 
   json modalities = json::array();
@@ -1079,11 +1084,19 @@ class DocumentReader {
     if (root["score_direction"].string(false) != kScoreDirection)
       root["score_direction"].failHere(std::string("must be '") + kScoreDirection + "'");
     const Node oc = root["outcome"];
-    oc.object({"type", "time_unit"});
+    oc.object({"type", "time_unit", "event_from_censoring", "censoring_column"});
     fm.outcome = oc["type"].choice({"survival", "binary"}) == "binary" ? OutcomeType::Binary : OutcomeType::Survival;
     if (oc.has("time_unit")) ex.timeUnit = oc["time_unit"].string();
     binary = fm.outcome == OutcomeType::Binary;
     family = FileFamily{fm.outcome};
+    // The event came from a censoring indicator: both fields or neither, and only for survival.
+    if (oc.has("event_from_censoring") || oc.has("censoring_column")) {
+      if (fm.outcome == OutcomeType::Binary) oc["type"].failHere("is 'binary', which has no censoring column (event_from_censoring)");
+      if (!oc.has("censoring_column")) oc["event_from_censoring"].failHere("needs censoring_column: the name of the censoring column");
+      if (!oc.has("event_from_censoring")) oc["censoring_column"].failHere("needs event_from_censoring: true beside it");
+      if (!oc["event_from_censoring"].boolean()) oc["event_from_censoring"].failHere("must be true (leave both fields out for an event column)");
+      ex.censoringColumn = oc["censoring_column"].string();
+    }
   }
 
   // training.settings, then each modality's name, presence rule and columns.

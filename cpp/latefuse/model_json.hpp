@@ -6,7 +6,7 @@
 // Format: models/schema.json (JSON Schema 2020-12) is the single source of truth; every field's
 // meaning is documented there. In short:
 //   schema_version (3), software {name, version}, kind "late-fusion", score_direction,
-//   outcome {type "survival", time_unit?}, modalities [per modality: name, presence, columns,
+//   outcome {type "survival", time_unit?, event_from_censoring? + censoring_column?}, modalities [per modality: name, presence, columns,
 //   features (imputation median, outlier parameters, centre/scale, screening status), submodel
 //   (ridge Cox: coef, se, means, var, baseline), score standardisation, training n/events],
 //   integrators [pattern (modality names), patients (training patients with all of them), cox with
@@ -95,6 +95,7 @@ struct RiskGroups {
 // What the model file holds beyond FusionModel.
 struct ModelExtras {
   std::string timeUnit;          // e.g. "months"; empty = not stated
+  std::string censoringColumn;   // the event was read as 1 - this censoring indicator (latefuse --censored); empty = an event column
   std::vector<double> horizons;  // times at which S(t) is reported, strictly increasing
   int trainingPatients = -1;     // -1 = not set (fusionModelToJson refuses)
   int trainingEvents = -1;

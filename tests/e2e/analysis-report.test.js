@@ -9,18 +9,13 @@
 //    panel shows report.json's numbers.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, mkdtempSync, copyFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT, TEST_DATA } from './helpers.js';
+import { launch, openApp, act, upload, TEST_DATA, cliIn } from './helpers.js';
 
 let env;
 let dir;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
-
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
 
 /** The words of a POSIX command line as written by equivalentCommand (single quotes only). */
 function shellWords(line) {

@@ -8,7 +8,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, cli, act, shownC, EXAMPLE_DATA } from './helpers.js';
+import {
+  launch, openApp, screenshot, cli, act, shownC, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach,
+  expectFusionCIndices,
+} from './helpers.js';
 
 let env;
 let ref;        // the CLI's report for the demo cohort
@@ -35,11 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await env?.close(); });
 
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: typeof name === 'string' }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
-
 const demoButton = (page) => page.getByRole('button', { name: 'Run demo', exact: true });
 const f3 = (x) => x.toFixed(3);
 const p4 = (p) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
@@ -59,11 +57,7 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
     expect(await page.textContent('#fusion .meta')).toContain(`seed ${SEED}`);
 
     // C-index table: every model on the common test patients and on all test patients it can score.
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value), text: [...tr.children].map((c) => c.textContent) };
-    }));
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+    const rows = await expectFusionCIndices(page, ref);
     for (const m of ref.models) {
       const r = rows.find((x) => x.name === m.name);
       expect(r.common).toBe(m.common.c);
@@ -169,12 +163,9 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
     await page.click('#tab-fit');
 
     await screenshot(page, 'demo-desktop', { fullPage: true });
-    for (const [name, locator] of [['demo-summary', '#fusion .summary'], ['demo-cindex-common', '#fusion-cindex-common'], ['demo-cindex-all', '#fusion-cindex-all'],
+    await screenshotEach(page, [['demo-summary', '#fusion .summary'], ['demo-cindex-common', '#fusion-cindex-common'], ['demo-cindex-all', '#fusion-cindex-all'],
       ['demo-km', '#fusion-km'], ['demo-kendall', '#fusion-kendall'], ['demo-forest-submodel', '#fusion-forest-unimodal'], ['demo-forest-integrator', '#fusion-forest-integrator'],
-      ['demo-auc', '#fusion-auc'], ['demo-key-numbers', '#fusion .key-numbers']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+      ['demo-auc', '#fusion-auc'], ['demo-key-numbers', '#fusion .key-numbers']]);
 
     // The lung Cox example is still one click away, and replaces the demo on screen.
     await act(page, () => page.getByRole('button', { name: 'Load lung example' }).click());
@@ -209,27 +200,12 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
   });
 
   it('fits a 390 px screen, labels its controls and captions its tables', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await act(page, () => demoButton(page).click(), 180_000);
-    const o = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      clientWidth: document.documentElement.clientWidth,
-      wide: [...document.querySelectorAll('#fusion *')]
-        .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.getAttribute('class')}`).slice(0, 5),
-    }));
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    const unlabelled = await page.$$eval('#fusion button, #fusion input, #fusion select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
-    expect(await page.$$eval('#fusion table', (ts) => ts.filter((t) => !t.querySelector('caption')?.textContent.trim()).length)).toBe(0);
-    expect(await page.$$eval('#fusion svg[role="img"]', (svgs) => svgs.filter((s) => !s.getAttribute('aria-label') || !s.getAttribute('aria-description')).length)).toBe(0);
-    for (const [name, locator] of [['mobile-demo-summary', '#fusion .summary'], ['mobile-demo-cindex', '#fusion-cindex-common'], ['mobile-demo-km', '#fusion-km'],
-      ['mobile-demo-kendall', '#fusion-kendall'], ['mobile-demo-forest', '#fusion-forest-integrator']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await expectFitsWidth(page, '#fusion');
+    await expectLabelled(page, ['#fusion']);
+    await screenshotEach(page, [['mobile-demo-summary', '#fusion .summary'], ['mobile-demo-cindex', '#fusion-cindex-common'], ['mobile-demo-km', '#fusion-km'],
+      ['mobile-demo-kendall', '#fusion-kendall'], ['mobile-demo-forest', '#fusion-forest-integrator']]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT } from './helpers.js';
+import { launch, openApp, act, upload, ROOT, cliIn, expectFusionCIndices } from './helpers.js';
 
 let env;
 let dir;
@@ -16,10 +16,6 @@ let simulated;  // latefuse simulate's summary (availability per modality)
 const SEED = 4;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const FILES = ['outcome', ...MODALITIES];
-
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
 
 /** outcome + one file per modality (rows only for patients with the modality), with dots and the European way. */
 function splitCohort(csv) {
@@ -80,11 +76,7 @@ describe('semicolon / decimal-comma files', () => {
       '--model-out', 'model.json', '--report-out', 'report.json']);
     const ref = JSON.parse(readFileSync(join(dir, 'dot', 'report.json'), 'utf8'));
     expect(ref.modalities).toEqual(MODALITIES);
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+    const rows = await expectFusionCIndices(page, ref);
     for (const m of ref.models) {
       const r = rows.find((x) => x.name === m.name);
       expect(r.common, m.name).toBe(m.common.c);

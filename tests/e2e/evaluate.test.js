@@ -4,16 +4,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, cli, act, fit, shownC, EXAMPLE_DATA } from './helpers.js';
+import {
+  launch, openApp, screenshot, cli, act, fit, shownC, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach
+} from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
 afterAll(async () => { await env?.close(); });
-
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
 
 /** Set the evaluation settings (only those given) and press "Run evaluation". */
 async function evaluate(page, { bootstrap, permutations, seed, split, horizons } = {}) {
@@ -279,26 +276,12 @@ describe('Evaluate', () => {
   });
 
   it('fits a 390 px screen, works from the keyboard, and labels its controls', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=lung', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
-    const overflow = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      clientWidth: document.documentElement.clientWidth,
-      wide: [...document.querySelectorAll('#evaluate *')]
-        .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}#${el.id}`).slice(0, 5),
-    }));
-    expect(overflow.wide).toEqual([]);
-    expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth);
-    for (const [name, locator] of [['mobile-evaluate-settings', '#evaluate .eval-settings'], ['mobile-evaluate-summary', '#eval-summary'],
-      ['mobile-evaluate-km', '#km-figure'], ['mobile-evaluate-cindex', '#cindex-figure'], ['mobile-evaluate-auc', '#auc-figure']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung', ...PHONE });
+    await expectFitsWidth(page, '#evaluate');
+    await screenshotEach(page, [['mobile-evaluate-settings', '#evaluate .eval-settings'], ['mobile-evaluate-summary', '#eval-summary'],
+      ['mobile-evaluate-km', '#km-figure'], ['mobile-evaluate-cindex', '#cindex-figure'], ['mobile-evaluate-auc', '#auc-figure']]);
     // Every control in the stage has a name; every table a caption.
-    const unlabelled = await page.$$eval('#evaluate button, #evaluate input, #evaluate select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
-    expect(await page.$$eval('#evaluate table', (ts) => ts.filter((t) => !t.querySelector('caption')?.textContent.trim()).length)).toBe(0);
+    await expectLabelled(page, ['#evaluate'], { charts: false });
     // Keyboard: from "Run evaluation", Tab reaches the confidence-band switch; Space turns the bands on.
     await page.focus('#btn-evaluate');
     let reached = false;

@@ -11,10 +11,10 @@
 // outcome beside its setting. Screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT } from './helpers.js';
+import {
+  launch, openApp, screenshot, act, upload, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach, cliIn, runFusion, simulatedCohortFiles,
+} from './helpers.js';
 
 let env;
 let dir;
@@ -23,50 +23,18 @@ const SEED = 5;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const DATA = ['outcome.csv', ...MODALITIES.map((m) => `${m}.csv`)];
 
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
-
-/** Split a binary cohort CSV (id, y, features) into outcome.csv (id, y) and <modality>.csv (rows only for patients with a value). */
-function splitCohort(csv, target) {
-  const [head, ...rows] = csv.trim().split('\n').map((l) => l.split(','));
-  const out = {};
-  const write = (name, cols) => {
-    const idx = cols.map((c) => head.indexOf(c));
-    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    const path = join(target, `${name}.csv`);
-    writeFileSync(path, [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
-    out[name] = path;
-  };
-  write('outcome', ['id', 'y']);
-  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
-  return out;
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-binary-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--outcome', 'binary', '--seed', String(SEED), '--out', 'cohort.csv']);
-  files = splitCohort(readFileSync(join(dir, 'cohort.csv'), 'utf8'), dir);
+  ({ dir, files } = simulatedCohortFiles('latefuse-fusion-binary-', ['--preset', 'hgsoc', '--outcome', 'binary', '--seed', String(SEED)], MODALITIES,
+    { outcome: ['id', 'y'] }));
 });
 afterAll(async () => { await env?.close(); });
 
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
 const value = (page, sel) => page.$eval(sel, (el) => Number(el.dataset.value));
 const f3 = (x) => x.toFixed(3);
 const pct = (x, d = 0) => `${(x * 100).toFixed(d)}%`;
 const p4 = (p) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const modalityNames = (page) => page.$$eval('#modalities .modality[data-modality] .modality-head input', (els) => els.map((e) => e.value));
-const noOverflow = (page, root) => page.evaluate((r) => ({
-  scrollWidth: document.documentElement.scrollWidth,
-  clientWidth: document.documentElement.clientWidth,
-  wide: [...document.querySelectorAll(`${r} *`)]
-    .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-    .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.getAttribute('class')} in ${el.closest('[id]')?.id}`).slice(0, 5),
-}), root);
 
 describe('Late fusion with a binary outcome on uploaded files', () => {
   it('guesses the binary outcome, runs, and shows `latefuse fuse --outcome`\'s numbers; downloads are the CLI\'s', async () => {
@@ -90,9 +58,7 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
     await page.fill('#fs-permutations', '300');
     await screenshot(page, 'fusion-binary-setup', { locator: '#setup' });
 
-    await act(page, () => page.click('#btn-fuse'), 180_000);
-    expect(await page.isVisible('#fusion')).toBe(true);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page);
 
     const modalityArgs = MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]);
     cliIn(dir, ['fuse', ...DATA.flatMap((f) => ['--data', f]), '--id', 'id', '--outcome', 'y', ...modalityArgs, '--seed', String(SEED),
@@ -214,16 +180,11 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
       expect(await page.$$eval(`#${id} .downloads button`, (bs) => bs.map((b) => b.textContent)), id).toEqual(['Download SVG', 'Download PNG']);
     }
     expect(await page.$$eval('#fusion svg[role="img"]', (svgs) => svgs.filter((s) => !s.getAttribute('aria-label') || !s.getAttribute('aria-description')).length)).toBe(0);
-    const unlabelled = await page.$$eval('#setup button, #setup input, #setup select, #fusion button, #fusion input, #fusion select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
+    await expectLabelled(page, ['#setup', '#fusion'], { tables: false, charts: false });
 
     await screenshot(page, 'fusion-binary-desktop', { fullPage: true });
-    for (const [name, locator] of [['fusion-binary-summary', '#fusion .summary'], ['fusion-binary-auc', '#fusion-cindex-common'], ['fusion-binary-table', '#fusion-cindex-table'],
-      ['fusion-binary-groups', '#fusion-proportions'], ['fusion-binary-calibration', '#fusion-calibration'], ['fusion-binary-forest', '#fusion-forest-unimodal']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await screenshotEach(page, [['fusion-binary-summary', '#fusion .summary'], ['fusion-binary-auc', '#fusion-cindex-common'], ['fusion-binary-table', '#fusion-cindex-table'],
+      ['fusion-binary-groups', '#fusion-proportions'], ['fusion-binary-calibration', '#fusion-calibration'], ['fusion-binary-forest', '#fusion-forest-unimodal']]);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -267,31 +228,24 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
     await act(page, () => page.click('#btn-fuse'));
     expect(await page.textContent('[data-error-for="setting:selection"]')).toContain('Elastic-net selection needs a survival outcome');
     await page.selectOption('#fs-selection', 'none');
-    await act(page, () => page.click('#btn-fuse'), 180_000);
+    await runFusion(page);
     expect(await page.isVisible('#fusion-proportions-table')).toBe(true);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   });
 
   it('fits a 390 px screen: the outcome choice and the binary results', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await upload(page, DATA.map((f) => join(dir, f)));
-    let o = await noOverflow(page, '#setup');
-    expect(o.wide).toEqual([]);
+    await expectFitsWidth(page, '#setup');
     await page.locator('#outcome-choice').scrollIntoViewIfNeeded();
     await screenshot(page, 'mobile-fusion-binary-roles', { locator: '#roles' });
     await page.fill('#fs-bootstrap', '100');
     await page.fill('#fs-permutations', '100');
     await act(page, () => page.click('#btn-fuse'), 180_000);
-    o = await noOverflow(page, '#fusion');
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    for (const [name, locator] of [['mobile-fusion-binary-summary', '#fusion .summary'], ['mobile-fusion-binary-auc', '#fusion-cindex-common'],
-      ['mobile-fusion-binary-groups', '#fusion-proportions'], ['mobile-fusion-binary-calibration', '#fusion-calibration']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await expectFitsWidth(page, '#fusion');
+    await screenshotEach(page, [['mobile-fusion-binary-summary', '#fusion .summary'], ['mobile-fusion-binary-auc', '#fusion-cindex-common'],
+      ['mobile-fusion-binary-groups', '#fusion-proportions'], ['mobile-fusion-binary-calibration', '#fusion-calibration']]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -11,10 +11,11 @@
 // reproduces the shipped model byte for byte; screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT, EXAMPLE_DATA } from './helpers.js';
+import {
+  launch, openApp, screenshot, act, upload, ROOT, EXAMPLE_DATA, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach, cliIn,
+  expectFusionCIndices, runFusion, simulatedCohortFiles,
+} from './helpers.js';
 import { modelWithoutValidation } from '../../web/lib/index.js';
 
 let env;
@@ -24,51 +25,16 @@ let header;     // the cohort's header
 const SEED = 3;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 
-/** Run the CLI in `cwd` (so --data names are the page's file names) and parse its JSON output. */
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
-
-/** Split a cohort CSV into outcome.csv and <modality>.csv (rows only for patients with any value). */
-function splitCohort(csv, target) {
-  const lines = csv.trim().split('\n').map((l) => l.split(','));
-  const [head, ...rows] = lines;
-  const out = {};
-  const write = (name, cols) => {
-    const idx = cols.map((c) => head.indexOf(c));
-    const keep = name === 'outcome' ? rows : rows.filter((r) => idx.slice(1).some((j) => r[j] !== ''));
-    const path = join(target, `${name}.csv`);
-    writeFileSync(path, [cols.join(','), ...keep.map((r) => idx.map((j) => r[j]).join(','))].join('\n') + '\n');
-    out[name] = path;
-  };
-  write('outcome', ['id', 'time', 'event']);
-  for (const m of MODALITIES) write(m, ['id', ...head.filter((c) => c.startsWith(`${m}_`))]);
-  return { files: out, header: head };
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-data-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--out', 'cohort.csv']);
-  ({ files, header } = splitCohort(readFileSync(join(dir, 'cohort.csv'), 'utf8'), dir));
+  ({ dir, files, header } = simulatedCohortFiles('latefuse-fusion-data-', ['--preset', 'hgsoc', '--seed', String(SEED)], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
 const value = (page, sel) => page.$eval(sel, (el) => Number(el.dataset.value));
 const f3 = (x) => x.toFixed(3);
 const p4 = (p) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const modalityNames = (page) => page.$$eval('#modalities .modality[data-modality] .modality-head input', (els) => els.map((e) => e.value));
-const noOverflow = (page, root) => page.evaluate((r) => ({
-  scrollWidth: document.documentElement.scrollWidth,
-  clientWidth: document.documentElement.clientWidth,
-  wide: [...document.querySelectorAll(`${r} *`)]
-    .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-    .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.getAttribute('class')}`).slice(0, 5),
-}), root);
 
 describe('Late fusion on uploaded files', () => {
   it('joins per-modality files, lets the user edit a modality, runs, and shows `latefuse fuse`\'s numbers', async () => {
@@ -105,9 +71,7 @@ describe('Late fusion on uploaded files', () => {
     await page.fill('#fs-permutations', '200');
     await page.selectOption('#fs-riskGroups', 'tertiles');
 
-    await act(page, () => page.click('#btn-fuse'), 180_000);
-    expect(await page.isVisible('#fusion')).toBe(true);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page);
 
     // The same analysis with the command line, in the files' directory.
     const modalitiesArgs = ['--modality', 'radiomics=radiomics_*', '--modality', 'pathology=histopathology_*',
@@ -120,11 +84,7 @@ describe('Late fusion on uploaded files', () => {
     expect(ref.modalities).toEqual(['radiomics', 'pathology', 'genomic', 'clinical']);
 
     // Every model's C on the common and on all test patients, with CI and permutation p.
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value), text: [...tr.children].map((c) => c.textContent) };
-    }));
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
+    const rows = await expectFusionCIndices(page, ref);
     for (const m of ref.models) {
       const r = rows.find((x) => x.name === m.name);
       expect(r.common, m.name).toBe(m.common.c);
@@ -202,18 +162,13 @@ describe('Late fusion on uploaded files', () => {
     const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('#fusion-auc .downloads button:last-child')]);
     expect(readFileSync(await pngDl.path()).subarray(1, 4).toString()).toBe('PNG');
     // Accessible: labelled controls, captioned tables, described charts.
-    const unlabelled = await page.$$eval('#setup button, #setup input, #setup select, #fusion button, #fusion input, #fusion select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
-    expect(await page.$$eval('#fusion svg[role="img"]', (svgs) => svgs.filter((s) => !s.getAttribute('aria-label') || !s.getAttribute('aria-description')).length)).toBe(0);
+    await expectLabelled(page, ['#setup', '#fusion'], { tables: false, charts: false });
+    await expectLabelled(page, ['#fusion'], { tables: false });
 
     await screenshot(page, 'fusion-data-settings', { locator: '#fusion-settings' });
     await screenshot(page, 'fusion-data-desktop', { fullPage: true });
-    for (const [name, locator] of [['fusion-data-summary', '#fusion .summary'], ['fusion-data-cindex', '#fusion-cindex-common'], ['fusion-data-km', '#fusion-km'],
-      ['fusion-data-calibration', '#fusion-calibration'], ['fusion-data-auc', '#fusion-auc']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await screenshotEach(page, [['fusion-data-summary', '#fusion .summary'], ['fusion-data-cindex', '#fusion-cindex-common'], ['fusion-data-km', '#fusion-km'],
+      ['fusion-data-calibration', '#fusion-calibration'], ['fusion-data-auc', '#fusion-auc']]);
     // The single Cox model is still a choice on the same data.
     await page.check('#model-cox');
     expect(await page.isVisible('#cov-groups')).toBe(true);
@@ -321,9 +276,8 @@ describe('Late fusion on uploaded files', () => {
     expect(await page.textContent('#fuse-error')).toContain('Cancelled');
     expect(await page.inputValue('#fs-bootstrap')).toBe('20000');
     await page.fill('#fs-bootstrap', '50');
-    await act(page, () => page.click('#btn-fuse'), 180_000);
+    await runFusion(page);
     expect(await page.isVisible('#fusion-cindex-table')).toBe(true);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -359,25 +313,18 @@ describe('Late fusion on uploaded files', () => {
   });
 
   it('fits a 390 px screen: the Modalities step, the settings and the results', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await act(page, () => page.getByRole('button', { name: 'Load Rotterdam/GBSG example' }).click());
-    let o = await noOverflow(page, '#setup');
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
+    await expectFitsWidth(page, '#setup');
     await page.locator('#modalities').scrollIntoViewIfNeeded();
     await screenshot(page, 'mobile-fusion-modalities', { locator: 'fieldset.modalities' });
     await screenshot(page, 'mobile-fusion-settings', { locator: '#fusion-settings' });
     await page.fill('#fs-bootstrap', '100');
     await page.fill('#fs-permutations', '100');
     await act(page, () => page.click('#btn-fuse'), 180_000);
-    o = await noOverflow(page, '#fusion');
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    for (const [name, locator] of [['mobile-fusion-summary', '#fusion .summary'], ['mobile-fusion-cindex', '#fusion-cindex-common'], ['mobile-fusion-km', '#fusion-km'],
-      ['mobile-fusion-calibration', '#fusion-calibration']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await expectFitsWidth(page, '#fusion');
+    await screenshotEach(page, [['mobile-fusion-summary', '#fusion .summary'], ['mobile-fusion-cindex', '#fusion-cindex-common'], ['mobile-fusion-km', '#fusion-km'],
+      ['mobile-fusion-calibration', '#fusion-calibration']]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -6,33 +6,20 @@
 // the report document), and the λ chosen per modality is shown as the model file records it.
 // Screenshots of the settings and the selection table at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, act, upload, ROOT, splitCohortFiles } from './helpers.js';
+import { launch, openApp, screenshot, upload, simulatedCohortFiles, download, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
 
 let env;
 let dir;
 const SEED = 3;
 const MODALITIES = ['genomic', 'clinical'];
 
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-en-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--out', 'cohort.csv']);
-  splitCohortFiles(dir, MODALITIES);
+  ({ dir } = simulatedCohortFiles('latefuse-fusion-en-', ['--preset', 'hgsoc', '--seed', String(SEED)], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
-
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-  return d.path();
-}
 
 describe('Late fusion with elastic-net selection', () => {
   it('shows the elastic-net settings, runs as `latefuse fuse --selection elasticnet`, and shows λ per modality', async () => {
@@ -58,8 +45,7 @@ describe('Late fusion with elastic-net selection', () => {
     await page.fill('#fs-permutations', '200');
     await page.locator('[data-field="selection"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'fusion-elasticnet-settings', { locator: '#fusion-settings fieldset.fusion-group >> nth=0' });
-    await act(page, () => page.click('#btn-fuse'), 180_000);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page);
 
     cliIn(dir, ['fuse', '--data', 'outcome.csv', '--data', 'genomic.csv', '--data', 'clinical.csv', '--id', 'id', '--time', 'time', '--event', 'event',
       '--modality', 'genomic=genomic_*', '--modality', 'clinical=clinical_*', '--selection', 'elasticnet', '--alpha', '0.5', '--lambda-rule', '1se',
@@ -67,12 +53,7 @@ describe('Late fusion with elastic-net selection', () => {
     const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     const refModel = readFileSync(join(dir, 'model.json'), 'utf8');
     expect(ref.settings.elastic_net).toEqual({ alpha: 0.5, lambda_rule: '1se', folds: 4 });
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
-    for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
+    await expectFusionCIndices(page, ref);
     expect(Number(await page.$eval('#fusion-late-c', (el) => el.dataset.value))).toBe(ref.models.find((m) => m.kind === 'late').common.c);
     // λ per modality, as the model file records it; the kept columns are the submodel's.
     const doc = JSON.parse(refModel);
@@ -89,8 +70,8 @@ describe('Late fusion with elastic-net selection', () => {
     });
     expect(await page.textContent('#fusion-elasticnet-settings')).toContain('alpha 0.5, λ 1se rule, 4-fold cross-validation');
     // Downloads: the CLI's model file byte for byte; the report document but for its compute time.
-    expect(readFileSync(await download(page, 'Model JSON'), 'utf8')).toBe(refModel);
-    const report = JSON.parse(readFileSync(await download(page, 'Report JSON'), 'utf8'));
+    expect(readFileSync((await download(page, 'Model JSON')).path, 'utf8')).toBe(refModel);
+    const report = JSON.parse(readFileSync((await download(page, 'Report JSON')).path, 'utf8'));
     delete report.compute_ms;
     delete ref.compute_ms;
     expect(report).toEqual(ref);

@@ -5,11 +5,9 @@
 // and can be cancelled; run again it completes and equals `latefuse fuse` on the same files and
 // seed (every C on screen and the report document). The size keeps the test well under a minute.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, openApp, act, upload, ROOT, splitCohortFiles } from './helpers.js';
+import { launch, openApp, upload, simulatedCohortFiles, cliIn, expectFusionCIndices, runFusion } from './helpers.js';
 
 let env;
 let dir;
@@ -17,15 +15,9 @@ const SEED = 5;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const FEATURES = 'genomic=1500,radiomics=100,histopathology=100,clinical=10';
 
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }));
-}
-
 beforeAll(async () => {
   env = await launch();
-  dir = mkdtempSync(join(tmpdir(), 'latefuse-fusion-wide-'));
-  cliIn(dir, ['simulate', '--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES, '--out', 'cohort.csv']);
-  splitCohortFiles(dir, MODALITIES);
+  ({ dir } = simulatedCohortFiles('latefuse-fusion-wide-', ['--preset', 'hgsoc', '--seed', String(SEED), '--features', FEATURES], MODALITIES));
 });
 afterAll(async () => { await env?.close(); });
 
@@ -48,20 +40,14 @@ describe('Late fusion of a wide cohort in the page', () => {
     expect(await page.inputValue('#fs-bootstrap')).toBe('20000');
     await page.fill('#fs-bootstrap', '50');
 
-    await act(page, () => page.click('#btn-fuse'), 110_000);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page, 110_000);
     expect(await page.isVisible('#fusion-cindex-table')).toBe(true);
 
     cliIn(dir, ['fuse', '--data', 'outcome.csv', ...MODALITIES.flatMap((m) => ['--data', `${m}.csv`]), '--id', 'id', '--time', 'time', '--event', 'event',
       ...MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]), '--seed', String(SEED), '--bootstrap', '50', '--permutations', '50',
       '--model-out', 'model.json', '--report-out', 'report.json']);
     const ref = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    const rows = await page.$$eval('#fusion-cindex-table tbody tr', (trs) => trs.map((tr) => {
-      const get = (subset) => tr.querySelector(`[data-subset="${subset}"]`);
-      return { name: get('common').dataset.model, common: Number(get('common').dataset.value), test: Number(get('test').dataset.value) };
-    }));
-    expect(rows.map((r) => r.name).sort()).toEqual(ref.models.map((m) => m.name).sort());
-    for (const m of ref.models) expect(rows.find((r) => r.name === m.name), m.name).toMatchObject({ common: m.common.c, test: m.test.c });
+    await expectFusionCIndices(page, ref);
     // The genomic submodel and early fusion are p > n ridge fits; neither keeps a covariance or a
     // baseline in the model file, since scoring never reads them (genomic has an integrator of its own,
     // early fusion is scored by its linear predictor only).

@@ -1,7 +1,7 @@
 // Layout and accessibility: a 390 px phone screen without horizontal scrolling, every control
 // labelled, tabs operable from the keyboard, screenshots of each main screen.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { launch, openApp, screenshot } from './helpers.js';
+import { launch, openApp, screenshot, PHONE } from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
@@ -17,7 +17,7 @@ const noHorizontalOverflow = (page) => page.evaluate(() => ({
 
 describe('layout and accessibility', () => {
   it('fits a 390 px wide phone screen on every tab', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=lung', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=lung', ...PHONE });
     for (const tab of ['fit', 'score', 'learn']) {
       await page.click(`#tab-${tab}`);
       const o = await noHorizontalOverflow(page);

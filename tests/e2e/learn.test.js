@@ -9,17 +9,12 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openApp, screenshot, cli, act, tmpFile } from './helpers.js';
+import { launch, openApp, screenshot, cli, act, tmpFile, PHONE, download, expectFitsWidth, expectLabelled, screenshotEach } from './helpers.js';
 import { pairedDifference } from '../../web/lib/index.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
 afterAll(async () => { await env?.close(); });
-
-async function download(page, name) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
-  return { path: await d.path(), name: d.suggestedFilename() };
-}
 
 /** The page enables "Run comparison" once the worker has started: a disabled button is a failure, not a skip. */
 async function expectEngine(page) {
@@ -245,31 +240,17 @@ describe('Learn: late vs early fusion', () => {
   });
 
   it('fits a 390 px screen and labels every control', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await page.click('#tab-learn');
     await act(page, () => page.click('#btn-learn-simulate'));
     await expectEngine(page);
     await setFields(page, { seeds: 3 });
     await act(page, () => page.click('#btn-learn-run'), 180_000);
-    const o = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      clientWidth: document.documentElement.clientWidth,
-      wide: [...document.querySelectorAll('#panel-learn *')]
-        .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}#${el.id}`).slice(0, 5),
-    }));
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    const unlabelled = await page.$$eval('#panel-learn button, #panel-learn input, #panel-learn select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
-    expect(await page.$$eval('#panel-learn table', (ts) => ts.filter((t) => !t.querySelector('caption')?.textContent.trim()).length)).toBe(0);
+    await expectFitsWidth(page, '#panel-learn');
+    await expectLabelled(page, ['#panel-learn'], { charts: false });
     const shots = [['mobile-learn-settings', '#learn-form'], ['mobile-learn-cohort', '#learn-cohort'],
       ['mobile-learn-explanation', '#learn-explanation'], ['mobile-learn-chart', '#learn-chart']];
-    for (const [name, locator] of shots) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await screenshotEach(page, shots);
     expect(problems).toEqual([]);
     await context.close();
   });

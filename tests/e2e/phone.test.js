@@ -2,7 +2,7 @@
 // full width of the screen with text of at least 12 px, and the "Test patients by availability
 // pattern" table shows every column: it fits, or it scrolls inside its box with a visible shadow cue.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { launch, openApp } from './helpers.js';
+import { launch, openApp, PHONE } from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
@@ -10,7 +10,7 @@ afterAll(async () => { await env?.close(); });
 
 describe('phone (390 px)', () => {
   it('charts full width with text >= 12 px; the pattern table wraps or scrolls with a cue', async () => {
-    const { context, page, problems } = await openApp(env, { viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { ...PHONE });
     expect(await page.isVisible('#fusion')).toBe(true);
     const charts = await page.$$eval('#fusion .chart svg[role="img"]', (svgs) => svgs.filter((s) => s.getClientRects().length).map((svg) => ({
       label: svg.getAttribute('aria-label'),

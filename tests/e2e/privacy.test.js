@@ -2,38 +2,21 @@
 // load carries user data, the CSP admits only the page's own origin, and markup in a user's file
 // (column names, cell values) is shown as text and never executed.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { launch, openApp, waitReady, screenshot, tmpFile, upload, chooseCovariates, fit, act, DIST, TEST_DATA } from './helpers.js';
+import { join } from 'node:path';
+import { launch, openApp, waitReady, screenshot, tmpFile, upload, chooseCovariates, fit, act, download, recordingContext, expectOnlyOwnStaticRequests,
+  TEST_DATA, runFusion,
+} from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
 afterAll(async () => { await env?.close(); });
 
-function distFiles(dir = DIST) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...distFiles(path));
-    else out.push(relative(DIST, path).split(sep).join('/'));
-  }
-  return out;
-}
-
 describe('privacy', () => {
   it('makes no request to another origin and sends no user data during a full session', async () => {
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const requests = [];
-    let phase = 'load';
-    // context-level: includes the Web Worker's and the service worker's requests.
-    context.on('request', (r) => requests.push({ phase, url: r.url(), method: r.method(), body: r.postData(), type: r.resourceType() }));
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    const { context, page, problems, recorder } = await recordingContext(env);
     await page.goto(env.server.url);
     await waitReady(page);
-    phase = 'session';
+    recorder.phase = 'session';
     // A whole session: the user's own file, roles, a fit, every download, the other tabs, the examples.
     await upload(page, join(TEST_DATA, 'veteran.csv'));
     await chooseCovariates(page, ['trt', 'karno', 'age']);
@@ -41,7 +24,7 @@ describe('privacy', () => {
     await act(page, () => page.click('#btn-evaluate'));
     for (const name of ['Model JSON', 'Report JSON', 'Per-patient scores CSV', 'Coefficients CSV', /forest.*SVG/i, /forest.*PNG/i,
       'Risk groups CSV', 'Kaplan–Meier curves CSV', /Kaplan–Meier.*SVG/, /Kaplan–Meier.*PNG/, /C-index.*PNG/, /AUC.*PNG/]) {
-      await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      await download(page, name);
     }
     await page.click('#tab-score');
     await page.click('#tab-learn');
@@ -51,28 +34,9 @@ describe('privacy', () => {
     await page.reload();
     await waitReady(page);
 
-    const own = new URL(env.server.url).origin;
-    const files = new Set(distFiles());
-    expect(requests.length).toBeGreaterThan(3);
-    for (const r of requests) {
-      const url = new URL(r.url);
-      if (url.protocol === 'blob:' || url.protocol === 'data:') continue;   // in-page objects (downloads, PNG export)
-      expect(url.origin, `request to another origin: ${r.url}`).toBe(own);
-      expect(['127.0.0.1', 'localhost', '[::1]']).toContain(url.hostname);
-      expect(r.method, `${r.method} ${r.url}`).toBe('GET');
-      expect(r.body ?? null).toBeNull();
-      if (r.phase === 'session') {
-        // After load, only the site's own static files (no query string, no path built from user data).
-        const path = url.pathname.replace(/^\/latefuse\//, '');
-        expect(url.search, r.url).toBe('');
-        expect(path === '' || files.has(path), `unexpected request after load: ${r.url}`).toBe(true);
-      }
-    }
+    expect(recorder.requests.length).toBeGreaterThan(3);
     // Nothing that names the user's data reached the server either.
-    for (const r of env.server.requests) {
-      expect(r.method).toBe('GET');
-      expect(r.url).not.toMatch(/veteran|karno|celltype/);
-    }
+    expectOnlyOwnStaticRequests(env, recorder, /veteran|karno|celltype/);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -158,8 +122,7 @@ describe('privacy', () => {
     await page.fill('#fs-bootstrap', '20');
     await page.fill('#fs-permutations', '20');
     await page.fill('#fs-minPatternSize', '5');
-    await act(page, () => page.click('#btn-fuse'), 120_000);
-    expect(await page.isHidden('#fuse-error')).toBe(true);
+    await runFusion(page, 120_000);
     expect(await page.$$eval('#fusion-cindex-table tbody th', (ths) => ths.map((t) => t.textContent))).toContain(evilName);
     expect(await page.$eval('#fusion-cindex-common svg', (svg) => svg.getAttribute('aria-description'))).toContain(evilName);
     expect(await page.textContent('#fusion-summary')).toContain(evilName);

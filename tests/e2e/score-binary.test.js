@@ -8,11 +8,10 @@
 // patient as the CLI does with the downloaded file. Screenshots at desktop and 390 px widths.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { launch, openApp, screenshot, act, ROOT } from './helpers.js';
+import { launch, openApp, screenshot, act, scoreAct, scoreIdle, cliIn } from './helpers.js';
 
 let env;
 let dir;
@@ -21,9 +20,6 @@ let columns;
 const MODALITIES = ['radiomics', 'histopathology', 'genomic', 'clinical'];
 const modalityArgs = MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]);
 
-function cliIn(cwd, args) {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'web', 'cli', 'latefuse.js'), ...args], { cwd, encoding: 'utf8' }));
-}
 let n = 0;
 function file(name, text) {
   const sub = mkdtempSync(join(dir, `f${n++}-`));
@@ -50,14 +46,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await env?.close(); });
 
-async function scoreIdle(page) {
-  await page.waitForFunction(() => document.body.dataset.score === 'idle', null, { timeout: 60_000 });
-}
-async function scoreAct(page, action) {
-  const before = await page.evaluate(() => Number(document.body.dataset.scoreDone ?? 0));
-  await action();
-  await page.waitForFunction((b) => Number(document.body.dataset.scoreDone ?? 0) > b && document.body.dataset.score === 'idle', before, { timeout: 120_000 });
-}
 async function fillPatient(page, values) {
   for (const [column, value] of Object.entries(values)) await page.locator(`#score-form [data-column="${column}"]`).fill(value);
 }

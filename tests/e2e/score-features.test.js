@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { launch, openApp, ROOT } from './helpers.js';
+import { launch, openApp, ROOT, scoreAct } from './helpers.js';
 import { featureNumber } from '../../web/lib/features.js';
 
 let env;
@@ -22,11 +22,6 @@ const feature = (name) => features.find((f) => f.name === name);
 const COLUMNS = ['size', 'grade', 'nodes', 'pgr', 'er', 'age', 'meno', 'hormon', 'chemo'];
 const dir = mkdtempSync(join(tmpdir(), 'latefuse-score-features-'));
 
-async function scoreAct(page, action, timeout = 120_000) {
-  const before = await page.evaluate(() => Number(document.body.dataset.scoreDone ?? 0));
-  await action();
-  await page.waitForFunction((b) => Number(document.body.dataset.scoreDone ?? 0) > b && document.body.dataset.score === 'idle', before, { timeout });
-}
 async function openRotterdam(page) {
   await page.click('#tab-score');
   await page.waitForFunction(() => document.querySelector('#score-model .model-option[data-model="rotterdam"] dl.model-facts'), null, { timeout: 60_000 });

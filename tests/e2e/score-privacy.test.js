@@ -3,30 +3,14 @@
 // make no request outside the page's origin, and after load request only the site's own static files
 // (never the user's files or anything built from their data).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readdirSync, statSync, writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
-import { launch, waitReady, DIST, ROOT } from './helpers.js';
+import { join } from 'node:path';
+import { launch, waitReady, scoreAct, download, recordingContext, expectOnlyOwnStaticRequests, ROOT } from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
 afterAll(async () => { await env?.close(); });
-
-function distFiles(dir = DIST) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...distFiles(path));
-    else out.push(relative(DIST, path).split(sep).join('/'));
-  }
-  return out;
-}
-
-async function scoreAct(page, action, timeout = 120_000) {
-  const before = await page.evaluate(() => Number(document.body.dataset.scoreDone ?? 0));
-  await action();
-  await page.waitForFunction((b) => Number(document.body.dataset.scoreDone ?? 0) > b && document.body.dataset.score === 'idle', before, { timeout });
-}
 
 describe('Score tab privacy', () => {
   it('makes no request to another origin and sends no user data while scoring', async () => {
@@ -37,17 +21,10 @@ describe('Score tab privacy', () => {
     const modelFile = join(dir, 'private-model.latefuse.json');
     writeFileSync(modelFile, readFileSync(join(ROOT, 'models', 'hgsoc-synthetic.latefuse.json')));
 
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const requests = [];
-    let phase = 'load';
-    context.on('request', (r) => requests.push({ phase, url: r.url(), method: r.method(), body: r.postData() }));
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    const { context, page, problems, recorder } = await recordingContext(env);
     await page.goto(`${env.server.url}?demo=0`);
     await waitReady(page);
-    phase = 'session';
+    recorder.phase = 'session';
     await page.click('#tab-score');
     await page.waitForFunction(() => document.querySelectorAll('#score-model dl.model-facts').length === 2, null, { timeout: 60_000 });
     await page.waitForFunction(() => document.body.dataset.score === 'idle');
@@ -56,9 +33,7 @@ describe('Score tab privacy', () => {
     await page.fill('#score-form [data-column="clinical_01"]', '1.5');
     await scoreAct(page, () => page.click('#btn-score-one'));
     await page.waitForSelector('#score-curve svg');
-    for (const name of [/survival of this patient as SVG/, /survival of this patient as PNG/, 'Download this result (CSV)']) {
-      await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
-    }
+    for (const name of [/survival of this patient as SVG/, /survival of this patient as PNG/, 'Download this result (CSV)']) await download(page, name);
     await scoreAct(page, () => page.setInputFiles('#score-model-file', modelFile));
     await scoreAct(page, () => page.setInputFiles('#score-batch-files', patients));
     await page.selectOption('#score-batch-id', 'secret_id');
@@ -68,25 +43,8 @@ describe('Score tab privacy', () => {
     await page.waitForSelector('#score-batch-table');
     await Promise.all([page.waitForEvent('download'), page.click('#btn-score-download')]);
 
-    const own = new URL(env.server.url).origin;
-    const files = new Set(distFiles());
-    expect(requests.filter((r) => r.phase === 'session').length).toBeGreaterThan(0);  // the models and the GBSG file
-    for (const r of requests) {
-      const url = new URL(r.url);
-      if (url.protocol === 'blob:' || url.protocol === 'data:') continue;
-      expect(url.origin, `request to another origin: ${r.url}`).toBe(own);
-      expect(r.method, `${r.method} ${r.url}`).toBe('GET');
-      expect(r.body ?? null).toBeNull();
-      if (r.phase === 'session') {
-        const path = url.pathname.replace(/^\/latefuse\//, '');
-        expect(url.search, r.url).toBe('');
-        expect(files.has(path), `unexpected request after load: ${r.url}`).toBe(true);
-      }
-    }
-    for (const r of env.server.requests) {
-      expect(r.method).toBe('GET');
-      expect(r.url).not.toMatch(/secret|SECRET|private-model/);
-    }
+    expect(recorder.requests.filter((r) => r.phase === 'session').length).toBeGreaterThan(0);  // the models and the GBSG file
+    expectOnlyOwnStaticRequests(env, recorder, /secret|SECRET|private-model/);
     expect(problems).toEqual([]);
     await context.close();
   });

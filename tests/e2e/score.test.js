@@ -11,7 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { launch, openApp, screenshot, cli, ROOT, EXAMPLE_DATA } from './helpers.js';
+import {
+  launch, openApp, screenshot, cli, ROOT, EXAMPLE_DATA, PHONE, expectFitsWidth, expectLabelled, scoreAct, scoreIdle, screenshotEach
+} from './helpers.js';
 
 let env;
 beforeAll(async () => { env = await launch(); });
@@ -60,16 +62,6 @@ const hgsocRows = Papa.parse(readFileSync(join(MODELS, 'data', 'hgsoc-synthetic.
 const hgsocColumns = Object.keys(hgsocRows[0]).filter((c) => /^(radiomics|histopathology|genomic|clinical)_/.test(c));
 const ROTTERDAM_COLUMNS = ['size', 'grade', 'nodes', 'pgr', 'er', 'age', 'meno', 'hormon', 'chemo'];
 
-/** Wait until every Score task started so far has finished. */
-async function scoreIdle(page, timeout = 60_000) {
-  await page.waitForFunction(() => document.body.dataset.score === 'idle', null, { timeout });
-}
-/** Do something that runs Score tasks, then wait until they are done. */
-async function scoreAct(page, action, timeout = 120_000) {
-  const before = await page.evaluate(() => Number(document.body.dataset.scoreDone ?? 0));
-  await action();
-  await page.waitForFunction((b) => Number(document.body.dataset.scoreDone ?? 0) > b && document.body.dataset.score === 'idle', before, { timeout });
-}
 async function openScore(page) {
   await page.click('#tab-score');
   await page.waitForFunction(() => [...document.querySelectorAll('#score-model .model-option[data-model="rotterdam"], #score-model .model-option[data-model="hgsoc-synthetic"]')]
@@ -450,7 +442,7 @@ describe('Score tab: model files', () => {
 
 describe('Score tab: layout', () => {
   it('fits a 390 px screen, labels every control and gives the curve a text alternative', async () => {
-    const { context, page, problems } = await openApp(env, { query: '?demo=0', viewport: { width: 390, height: 844 }, contextOptions: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
+    const { context, page, problems } = await openApp(env, { query: '?demo=0', ...PHONE });
     await openScore(page);
     await screenshot(page, 'mobile-score-models', { fullPage: true });
     await pickModel(page, 'rotterdam');
@@ -458,20 +450,8 @@ describe('Score tab: layout', () => {
     await scoreOne(page);
     await scoreAct(page, () => page.click('#btn-score-gbsg'));
     await page.waitForSelector('#score-batch-table');
-    const o = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      clientWidth: document.documentElement.clientWidth,
-      wide: [...document.querySelectorAll('#panel-score *')]
-        .filter((el) => el.getClientRects().length && !el.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.getAttribute('class')}`).slice(0, 5),
-    }));
-    expect(o.wide).toEqual([]);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.clientWidth);
-    const unlabelled = await page.$$eval('#panel-score button, #panel-score input, #panel-score select', (els) => els.filter((el) =>
-      !(el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.textContent).trim()).map((el) => el.outerHTML.slice(0, 80)));
-    expect(unlabelled).toEqual([]);
-    expect(await page.$$eval('#panel-score table', (ts) => ts.filter((t) => !t.querySelector('caption')?.textContent.trim()).length)).toBe(0);
-    expect(await page.$$eval('#panel-score svg[role="img"]', (svgs) => svgs.filter((s) => !s.getAttribute('aria-label') || !s.getAttribute('aria-description')).length)).toBe(0);
+    await expectFitsWidth(page, '#panel-score');
+    await expectLabelled(page, ['#panel-score']);
     // Keyboard: the model radios and the form are reachable and operable.
     await page.focus('#score-model-opt-rotterdam');
     await page.keyboard.press('ArrowDown');
@@ -480,10 +460,7 @@ describe('Score tab: layout', () => {
     await page.keyboard.press('ArrowUp');
     await page.waitForFunction(() => document.querySelector('#score-model .model-option.selected[data-model="rotterdam"]'), null, { timeout: 60_000 });
     await scoreIdle(page);
-    for (const [name, locator] of [['mobile-score-form', '#score-one'], ['mobile-score-result', '#score-one-result'], ['mobile-score-batch', '#score-batch-result']]) {
-      await page.locator(locator).scrollIntoViewIfNeeded();
-      await screenshot(page, name, { locator });
-    }
+    await screenshotEach(page, [['mobile-score-form', '#score-one'], ['mobile-score-result', '#score-one-result'], ['mobile-score-batch', '#score-batch-result']]);
     expect(problems).toEqual([]);
     await context.close();
   });

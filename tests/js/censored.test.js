@@ -3,29 +3,16 @@
 // `latefuse` takes --censored COL instead of --event COL (exclusive). The lung data with its R
 // status (2 = dead) rewritten as `censored` = 1 when alive must fit exactly as R does on status.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTable, eventColumn, InputError } from '../../web/lib/index.js';
-import { latefuse, readText, readJson, expectClose } from './helpers.js';
+import { parseTable, eventColumn, InputError, validateModel, roundTripModel } from '../../web/lib/index.js';
+import { latefuse, readText, readJson, expectClose, withCensoredColumn } from './helpers.js';
+import { checkSchema } from './schema-check.js';
 
 const spot = readJson('tests/golden/spot_checks.json');
 let dir;
 let lungCensored;
-
-/** lung.csv with `status` (1 = censored, 2 = dead) replaced by `censored` (1 = censored, 0 = dead). */
-function withCensoredColumn(text) {
-  const [head, ...rows] = text.trim().split('\n');
-  const cols = head.split(',');
-  const s = cols.findIndex((c) => c.replace(/"/g, '') === 'status');
-  const out = [cols.map((c, j) => (j === s ? 'censored' : c)).join(',')];
-  for (const line of rows) {
-    const cells = line.split(',');
-    cells[s] = cells[s] === '' ? '' : String(Number(cells[s]) === 1 ? 1 : 0);
-    out.push(cells.join(','));
-  }
-  return out.join('\n') + '\n';
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'latefuse-censored-'));
@@ -82,10 +69,73 @@ describe('latefuse --censored', () => {
   });
 
   it('is documented in --help beside --event', () => {
-    for (const cmd of ['cox', 'km', 'concordance', 'evaluate', 'fuse']) {
+    for (const cmd of ['cox', 'km', 'concordance', 'evaluate', 'fuse', 'dca']) {
       const r = latefuse([cmd, '--help']);
       expect(r.stdout, cmd).toMatch(/--censored COL\s+censoring column/);
       expect(r.stdout, cmd).toContain('1 = censored, 0 = event (TRUE/FALSE also work); the event is 1 - censored');
     }
+  });
+});
+
+describe('the model file records a censoring column', () => {
+  const MODALITIES = ['genomic', 'clinical'];
+  let withEvent;     // the model of `fuse --event event`
+  let withCensored;  // the model of `fuse --censored censored` on the same patients, censored = 1 - event
+
+  beforeAll(() => {
+    const cohort = join(dir, 'cohort.csv');
+    const sim = latefuse(['simulate', '--preset', 'hgsoc', '--n', '200', '--seed', '5', '--out', cohort]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const [head, ...rows] = readFileSync(cohort, 'utf8').trim().split('\n');
+    const e = head.split(',').indexOf('event');
+    const flipped = join(dir, 'cohort_censored.csv');
+    writeFileSync(flipped, [head.replace(',event,', ',censored,'), ...rows.map((line) => {
+      const cells = line.split(',');
+      cells[e] = String(1 - Number(cells[e]));
+      return cells.join(',');
+    })].join('\n') + '\n');
+    const fuse = (data, outcome, name) => {
+      const model = join(dir, `${name}.json`);
+      const r = latefuse(['fuse', '--data', data, '--id', 'id', '--time', 'time', ...outcome, ...MODALITIES.flatMap((m) => ['--modality', `${m}=${m}_*`]),
+        '--seed', '2', '--bootstrap', '0', '--permutations', '0', '--model-out', model, '--report-out', join(dir, `${name}.report.json`)]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(model, 'utf8');
+    };
+    withEvent = fuse(cohort, ['--event', 'event'], 'event-model');
+    withCensored = fuse(flipped, ['--censored', 'censored'], 'censored-model');
+  }, 120_000);
+
+  it('fuse --censored writes event_from_censoring and the column; otherwise the same model as from the event column', () => {
+    const a = JSON.parse(withEvent);
+    const b = JSON.parse(withCensored);
+    expect(a.outcome).toEqual({ type: 'survival' });
+    expect(b.outcome).toEqual({ type: 'survival', event_from_censoring: true, censoring_column: 'censored' });
+    expect({ ...b, outcome: a.outcome }).toEqual(a);
+    const schema = JSON.parse(readText('models/schema.json'));
+    expect(checkSchema(schema, a)).toEqual([]);
+    expect(checkSchema(schema, b)).toEqual([]);
+  });
+
+  it('the core reads it back byte for byte and shows it in the summary (the model card)', async () => {
+    expect(await roundTripModel(withCensored)).toBe(withCensored);
+    expect((await validateModel(withCensored)).censoringColumn).toBe('censored');
+    expect((await validateModel(withEvent)).censoringColumn).toBeNull();
+  });
+
+  it('one field without the other, false, or a binary outcome is refused by the schema and the core', async () => {
+    const schema = JSON.parse(readText('models/schema.json'));
+    const b = JSON.parse(withCensored);
+    const tampered = (outcome) => ({ ...b, outcome });
+    const cases = [
+      [{ type: 'survival', event_from_censoring: true }, 'model file: outcome.event_from_censoring needs censoring_column: the name of the censoring column'],
+      [{ type: 'survival', censoring_column: 'censored' }, 'model file: outcome.censoring_column needs event_from_censoring: true beside it'],
+      [{ type: 'survival', event_from_censoring: false, censoring_column: 'censored' }, 'model file: outcome.event_from_censoring must be true (leave both fields out for an event column)'],
+    ];
+    for (const [outcome, message] of cases) {
+      expect(checkSchema(schema, tampered(outcome)).length, JSON.stringify(outcome)).toBeGreaterThan(0);
+      await expect(validateModel(tampered(outcome))).rejects.toThrow(message);
+    }
+    await expect(validateModel(tampered({ type: 'binary', event_from_censoring: true, censoring_column: 'censored' })))
+      .rejects.toThrow(/outcome\.type is 'binary', which has no censoring column/);
   });
 });

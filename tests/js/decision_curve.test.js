@@ -92,6 +92,35 @@ describe('latefuse dca', () => {
     expectAbs(s.json.treat_all, c.treat_all, 1e-10, 'treat_all');
   });
 
+  it('survival: --censored reads a censoring indicator (1 = censored) as the event 1 - censored: R\'s curve of the event coding', () => {
+    // R's golden (tests/r/decision_curve_golden.R) fed the flipped coding: censored = 1 - event.
+    for (const name of ['lung_cox_365', 'gbsg_cox_1825']) {
+      const c = byName(name);
+      const file = csv(`${name}_censored.csv`, { time: c.data.time, censored: c.data.event.map((e) => 1 - e), risk: c.data.risk });
+      const r = latefuse(['dca', '--data', file, '--time', 'time', '--censored', 'censored', '--risk', 'risk', '--horizon', String(c.horizon)]);
+      expect(r.code, r.stderr).toBe(0);
+      expectAbs(r.json.net_benefit, c.net_benefit, 1e-10, `${name} net_benefit`);
+      expectAbs(r.json.treat_all, c.treat_all, 1e-10, `${name} treat_all`);
+      expect(r.json.treated).toEqual(c.treated);
+      // The same column given as --event is the other coding: a different curve.
+      const asEvent = latefuse(['dca', '--data', file, '--time', 'time', '--event', 'censored', '--risk', 'risk', '--horizon', String(c.horizon)]);
+      expect(asEvent.code, asEvent.stderr).toBe(0);
+      expect(Math.abs(asEvent.json.treat_all[0] - c.treat_all[0])).toBeGreaterThan(0.01);
+    }
+    const file = csv('both.csv', { time: [1, 2, 3], event: [1, 0, 1], censored: [0, 1, 0], r: [0.2, 0.5, 0.9] });
+    const both = latefuse(['dca', '--data', file, '--time', 'time', '--event', 'event', '--censored', 'censored', '--risk', 'r', '--horizon', '2']);
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe('latefuse: give either --event COL (1 = event) or --censored COL (1 = censored), not both');
+    const twoCoded = csv('onetwo.csv', { time: [1, 2, 3], censored: [1, 2, 1], r: [0.2, 0.5, 0.9] });
+    const bad = latefuse(['dca', '--data', twoCoded, '--time', 'time', '--censored', 'censored', '--risk', 'r', '--horizon', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/onetwo\.csv: censoring column "censored" must be 0\/1 or TRUE\/FALSE \(1 = censored\) but row 2 has 2/);
+    const none = latefuse(['dca', '--data', file, '--time', 'time', '--risk', 'r', '--horizon', '2']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/give --event COL \(1 = event\), or --censored COL/);
+    expect(latefuse(['dca', '--help']).stdout).toMatch(/--censored COL/);
+  });
+
   it('binary: --outcome and --probability give R\'s curve', () => {
     const c = byName('lung_death_1y_glm');
     const file = csv('bin.csv', { y: c.data.outcome, p: c.data.probability });

@@ -28,3 +28,20 @@ export function latefuse(args, options = {}) {
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
 }
+
+/**
+ * lung.csv's text with `status` (R's 1 = censored, 2 = dead) replaced by `censored` (1 = censored,
+ * 0 = dead): a censoring indicator for the --censored tests (here and in tests/e2e/censored.test.js).
+ */
+export function withCensoredColumn(text) {
+  const [head, ...rows] = text.trim().split('\n');
+  const cols = head.split(',');
+  const s = cols.findIndex((c) => c.replace(/"/g, '') === 'status');
+  const out = [cols.map((c, j) => (j === s ? 'censored' : c)).join(',')];
+  for (const line of rows) {
+    const cells = line.split(',');
+    cells[s] = cells[s] === '' ? '' : String(Number(cells[s]) === 1 ? 1 : 0);
+    out.push(cells.join(','));
+  }
+  return out.join('\n') + '\n';
+}

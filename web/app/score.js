@@ -257,6 +257,8 @@ export class ScoreTab {
     const unit = s.timeUnit ? ` (${s.timeUnit})` : '';
     rows.push(['Trained on', `${plural(s.training.patients, 'patient')}, ${plural(s.training.events, binary ? 'case' : 'event')}${c || binary ? '' : unit}`]);
     if (binary) rows.push(['Outcome', 'binary (0/1): predicts the probability of the outcome']);
+    // The training data marked censoring instead of the event (latefuse fuse --censored): code new outcomes the same way.
+    if (s.censoringColumn) rows.push(['Event', `read from the censoring column “${s.censoringColumn}” (1 = censored): the event is 1 − ${s.censoringColumn}`]);
     rows.push(['Modalities', s.modalities.map((m) => `${m.name} (${count(m.patients)})`).join(', ')]);
     const late = s.evaluation?.models?.find((m) => m.kind === 'late');
     const split = s.evaluation?.split;

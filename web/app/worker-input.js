@@ -109,6 +109,7 @@ export function fusionData(list, { id, time: timeName, event: eventName, censore
   const ids = keep.map((i) => join.ids[i]);
   const { columns, present } = modalityColumns(join, modalities, names, keep);
   const input = { columns, modalities, time, event, ids };
+  if (censored) input.censoringColumn = eventName; // recorded in the model file's outcome, as latefuse fuse --censored
   if (split) {
     const labels = splitLabels(join, split);
     input.split = keep.map((i) => labels[i]);

@@ -38,7 +38,7 @@ function splitCodes(split, n) {
 
 const NUMBER_OPTIONS = ['testFraction', 'folds', 'repeats', 'seed', 'bootstrap', 'permutations', 'confLevel', 'tau', 'outlierZ',
   'penalizer', 'integratorPenalizer', 'minPatternSize', 'crossFitFolds', 'chunk', 'alpha', 'selectionFolds'];
-const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit', 'lambdaRule'];
+const STRING_OPTIONS = ['selection', 'riskGroups', 'presence', 'scaling', 'integratorInputs', 'ties', 'timeUnit', 'lambdaRule', 'censoringColumn'];
 const BOOLEAN_OPTIONS = ['referenceCompatible', 'earlyFusion', 'earlyImpute'];
 
 const utf8 = new TextEncoder();
@@ -104,8 +104,10 @@ function binaryOutcome(values, ids) {
  *          integratorInputs?: 'cross_fitted'|'in_sample', crossFitFolds?: number, earlyFusion?: boolean,
  *          earlyImpute?: boolean, ties?: 'efron'|'breslow', timeUnit?: string, alpha?: number,
  *          lambdaRule?: 'min'|'1se', selectionFolds?: number,
- *          featureInfo?: Array<{name: string, unit?: string, description?: string}>}} input
+ *          featureInfo?: Array<{name: string, unit?: string, description?: string}>, censoringColumn?: string}} input
  *   featureInfo: units and descriptions written into the model file's "features" section.
+ *   censoringColumn: `event` was read as 1 - this censoring column (`--censored`); the model file's
+ *   outcome records it (event_from_censoring, censoring_column).
  * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [control]
  * @returns {Promise<object>} the report (settings, split, horizons, models, comparisons, risk_groups, kendall,
  *   coefficients, patterns, cross_validation, test_patients, warnings, model_json, model_json_error)

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { decisionCurve } from '../../lib/decision_curve.js';
 import { numericColumn, eventColumn, binaryColumn, completeRows, checkTimes } from '../../lib/columns.js';
 import { InputError } from '../../lib/errors.js';
-import { readTableFile } from '../data.js';
+import { readTableFile, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError } from '../options.js';
 
 // A predicted probability column must lie in [0, 1]: the first bad cell named by file, row, column.
@@ -30,12 +30,12 @@ export function decisionCurveCsv(curve) {
 export default {
   name: 'dca',
   summary: 'decision curve analysis: net benefit of a risk prediction vs treat-all and treat-none',
-  usage: 'latefuse dca --data FILE.csv --time COL --event COL (--risk COL | --survival COL) --horizon T [--bootstrap N --seed S] [--out curve.csv]\n' +
+  usage: 'latefuse dca --data FILE.csv --time COL (--event COL | --censored COL) (--risk COL | --survival COL) --horizon T [--bootstrap N --seed S] [--out curve.csv]\n' +
     '  latefuse dca --data FILE.csv --outcome COL --probability COL [--bootstrap N --seed S] [--out curve.csv]',
   options: [
     { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV predictions file with a header row (e.g. latefuse score --out)' },
     { flag: 'time', arg: 'COL', type: 'string', help: 'survival: follow-up time column (>= 0)' },
-    { flag: 'event', arg: 'COL', type: 'string', help: 'survival: event column (1/0, TRUE/FALSE, or 2/1)' },
+    ...EVENT_OPTIONS,
     { flag: 'risk', arg: 'COL', type: 'string', help: 'survival: predicted probability of the event by the horizon, 1 - S(T) (0-1)' },
     { flag: 'survival', arg: 'COL', type: 'string', help: 'survival: predicted S(T) at the horizon instead of --risk (e.g. surv_730 of latefuse score)' },
     { flag: 'horizon', arg: 'T', type: 'number', help: 'survival: the horizon T of the prediction, within the follow-up' },
@@ -55,6 +55,7 @@ export default {
     'beats_defaults: the thresholds where the net benefit is above both treat-all and treat-none (unrounded).',
   ],
   async run(o) {
+    eventOrCensored(o, { required: false });
     const binary = o.outcome !== undefined || o.probability !== undefined;
     const survival = ['time', 'event', 'risk', 'survival', 'horizon'].some((k) => o[k] !== undefined);
     if (binary && survival) throw new UsageError('give either --outcome/--probability (binary) or --time/--event/--risk|--survival/--horizon (survival), not both');
@@ -73,11 +74,12 @@ export default {
       dropped = rows.dropped;
       curve = await decisionCurve({ outcomeType: 'binary', outcome: rows.select(y), probability: prob, ...options });
     } else {
-      for (const k of ['time', 'event', 'horizon']) if (o[k] === undefined) throw new UsageError(`survival decision curve: give --${k}`);
+      for (const k of ['time', 'horizon']) if (o[k] === undefined) throw new UsageError(`survival decision curve: give --${k}`);
+      if (o.event === undefined) throw new UsageError('survival decision curve: give --event COL (1 = event), or --censored COL when the column marks censoring (1 = censored)');
       if ((o.risk === undefined) === (o.survival === undefined)) throw new UsageError('survival decision curve: give exactly one of --risk COL and --survival COL');
       const column = o.risk ?? o.survival;
       const time = numericColumn(table, o.time, 'time');
-      const event = eventColumn(table, o.event);
+      const event = eventColumn(table, o.event, { censored: o.eventCensored });
       const pred = numericColumn(table, column, o.risk ? 'risk' : 'survival');
       const rows = completeRows([time, event, pred]);
       const t = rows.select(time);

@@ -353,6 +353,7 @@ export default {
     }
     if (o.ties !== undefined) request.ties = o.ties;
     if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+    if (o.eventCensored) request.censoringColumn = o.event;  // recorded in the model file's outcome
     if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
     if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
 
