@@ -343,6 +343,20 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
   };
 
   // ---- glmnet's outer loop for one lambda ------------------------------------------------------
+  // glmnet's KKT check after convergence on the strong set: every excluded column whose |gradient|
+  // exceeds sa * vp joins it (and the lambda is solved again); false when none does.
+  auto addKktViolators = [&](double sa) {
+    bool added = false;
+    for (Eigen::Index k = 0; k < p; ++k) {
+      if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
+      ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
+      if (ga(k) > sa * vp(k)) {
+        ixx[static_cast<size_t>(k)] = 1;
+        added = true;
+      }
+    }
+    return added;
+  };
   auto solveGlmnet = [&](int ilm, double sa, double omal) -> bool {
     for (;;) {
       if (R.nlp > maxit) {
@@ -387,14 +401,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
           break;
         }
       if (!again) {
-        for (Eigen::Index k = 0; k < p; ++k) {
-          if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
-          ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
-          if (ga(k) > sa * vp(k)) {
-            ixx[static_cast<size_t>(k)] = 1;
-            again = true;
-          }
-        }
+        again = addKktViolators(sa);
         if (!again) return true;
       }
     }
@@ -636,14 +643,7 @@ CoxnetResult coxnetPath(const Problem& P, double alpha, const Eigen::VectorXd& v
       working(P, e, w, wr, u);    // gradient wr at the new point (w unused here)
       bool again = accepted && t * t * moved >= cthr;
       if (!again) {
-        for (Eigen::Index k = 0; k < p; ++k) {
-          if (ixx[static_cast<size_t>(k)] || !P.ju[static_cast<size_t>(k)]) continue;
-          ga(k) = std::fabs(dot(wr.data(), P.x.col(k).data(), m));
-          if (ga(k) > sa * vp(k)) {
-            ixx[static_cast<size_t>(k)] = 1;
-            again = true;
-          }
-        }
+        again = addKktViolators(sa);
         if (!again) return true;
       }
     }

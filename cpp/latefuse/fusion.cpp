@@ -7,6 +7,7 @@
 
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
+#include "latefuse/outcome_family.hpp"
 #include "latefuse/simulator.hpp"
 
 namespace latefuse {
@@ -18,13 +19,6 @@ int popcount(int mask) {
   int c = 0;
   for (; mask; mask &= mask - 1) ++c;
   return c;
-}
-
-std::string patientLabel(const Cohort& c, Eigen::Index row) {
-  const std::string number = "row " + std::to_string(row + 1);
-  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
-    return "patient '" + c.ids[static_cast<size_t>(row)] + "' (" + number + ")";
-  return number;
 }
 
 void validateCohort(const Cohort& c) {
@@ -82,17 +76,6 @@ void meanSd(const Eigen::VectorXd& v, double& mean, double& sd) {
   sd = n > 1 ? std::sqrt((v.array() - mean).square().sum() / (n - 1)) : 0.0;
 }
 
-CoxOptions ridgeCox(const RidgeOptions& r, Ties ties) {
-  CoxOptions o;
-  o.ties = ties;
-  if (r.penalizer > 0) o.penalizer = r.penalizer;
-  else {
-    o.ridgeTheta = r.theta;
-    o.ridgeScale = r.scale;
-  }
-  return o;
-}
-
 // Raw cells of the model's columns for `rows`, imputed, outlier-treated and scaled.
 Eigen::MatrixXd preprocess(const ModalityModel& mm, const Cohort& c, const std::vector<int>& rows) {
   const Eigen::Index q = static_cast<Eigen::Index>(mm.columns.size());
@@ -123,28 +106,17 @@ Eigen::VectorXd rawScore(const ModalityModel& mm, const Cohort& c, const std::ve
   return submodelScore(mm, selectColumns(preprocess(mm, c, rows), mm.selected));
 }
 
-// The logistic ridge lambda for n rows (fusion.hpp: n * penalizer, or theta when penalizer is 0).
-LogisticOptions ridgeLogistic(const RidgeOptions& r, Eigen::Index n) {
-  LogisticOptions o;
-  o.ridge = r.penalizer > 0 ? static_cast<double>(n) * r.penalizer : r.theta;
-  return o;
-}
-
-bool isBinary(const Cohort& c) { return c.outcome == OutcomeType::Binary; }
-
-// The outcome family's fit: the one place where a submodel, integrator or early-fusion model
-// becomes a ridge Cox or a ridge logistic model (fusion.hpp: the parameterisations).
-void fitLinearModel(OutcomeType outcome, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x,
-                    const RidgeOptions& ridge, Ties ties, const std::vector<std::string>& names, CoxFit& cox, LogisticFit& logit) {
-  if (outcome == OutcomeType::Binary) {
-    LogisticOptions lo = ridgeLogistic(ridge, x.rows());
-    lo.names = names;
-    logit = fitLogistic(outcomeRows(c, rows), x, {}, lo);
-  } else {
-    CoxOptions co = ridgeCox(ridge, ties);
-    co.columnNames = names;
-    cox = fitCox(survivalRows(c, rows), x, co);
+// The early-fusion model's columns for `rows`: each modality's selected columns, preprocessed by
+// its submodel's steps, modality by modality.
+Eigen::MatrixXd earlyFusionColumns(const FusionModel& fm, const Cohort& c, const std::vector<int>& rows) {
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(fm.early.columns.size()));
+  Eigen::Index col = 0;
+  for (const ModalityModel& mm : fm.models) {
+    const Eigen::MatrixXd xm = selectColumns(preprocess(mm, c, rows), mm.selected);
+    x.middleCols(col, xm.cols()) = xm;
+    col += xm.cols();
   }
+  return x;
 }
 
 std::string joinNames(const std::vector<std::string>& names) {
@@ -159,25 +131,10 @@ std::vector<std::string> namesOf(const std::vector<std::string>& modalities, int
   return out;
 }
 
-// Steps 1a–1e for modality m on `rows` (training patients that have it).
-ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
-                          const std::string& context) {
-  ModalityModel mm;
-  mm.name = c.modalities[static_cast<size_t>(m)];
-  mm.index = m;
-  mm.outlierZ = o.outlierZ;
-  const bool binary = isBinary(c);
-  const SurvivalData d = binary ? SurvivalData{} : survivalRows(c, rows);
-  const Eigen::VectorXd y = outcomeRows(c, rows);
-  mm.trainingPatients = static_cast<int>(rows.size());
-  mm.trainingEvents = static_cast<int>(y.sum());
-  if (mm.trainingEvents == 0)
-    throw ModelError(context + ": none of the " + std::to_string(rows.size()) + " training patients with modality '" + mm.name +
-                     (binary ? "' has the outcome (y = 1), so its logistic model cannot be fitted"
-                             : "' has an event, so its survival model cannot be fitted"));
-  if (binary && mm.trainingEvents == static_cast<int>(rows.size()))
-    throw ModelError(context + ": all " + std::to_string(rows.size()) + " training patients with modality '" + mm.name +
-                     "' have the outcome (y = 1), so its logistic model cannot be fitted");
+// Steps 1a–1c for modality m on `rows`: the used columns, their imputation, outlier step and
+// scaling, fitted on these rows. Returns the preprocessed columns.
+Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
+                                 const std::string& context) {
   std::vector<double> medians;
   for (size_t j = 0; j < c.columns.size(); ++j) {
     if (c.columnModality[j] != m) continue;
@@ -231,14 +188,19 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
     mm.center(j) = center;
     mm.scale(j) = scale;
   }
-  x = preprocess(mm, c, rows);
-  // Screening or all columns.
+  return preprocess(mm, c, rows);
+}
+
+// Step 1d on the preprocessed columns x: mm.selected and mm.status.
+void selectModalityFeatures(ModalityModel& mm, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x,
+                            const FusionOptions& o, const std::string& context) {
+  const Eigen::Index q = x.cols();
   mm.status.assign(static_cast<size_t>(q), FeatureStatus::Selected);
   std::vector<std::string> names;
   for (int col : mm.columns) names.push_back(c.columns[static_cast<size_t>(col)]);
   if (o.elasticNet.enabled) {
     try {
-      mm.elasticNet = elasticNetSelection(d, x, o.elasticNet, o.seed, {}, names);
+      mm.elasticNet = elasticNetSelection(survivalRows(c, rows), x, o.elasticNet, o.seed, {}, names);
     } catch (const ModelError& e) {
       throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
     }
@@ -248,7 +210,7 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
       mm.status[static_cast<size_t>(j)] = mm.elasticNet.fallback ? FeatureStatus::SelectedByFallback : FeatureStatus::Selected;
     for (const auto& w : mm.elasticNet.warnings) mm.warnings.push_back(w);
   } else if (o.selectFeatures) {
-    const FeatureScreen s = binary ? screenFeaturesBinary(y, x, names, o.screening) : screenFeatures(d, x, names, o.screening);
+    const FeatureScreen s = outcomeFamily(c.outcome).screen(c, rows, x, names, o.screening);
     mm.status = s.status;
     mm.selected = s.selected;
     for (const auto& w : s.warnings) mm.warnings.push_back(w);
@@ -265,17 +227,33 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   } else {
     for (Eigen::Index j = 0; j < q; ++j) mm.selected.push_back(static_cast<int>(j));
   }
+}
+
+// Steps 1a–1e for modality m on `rows` (training patients that have it).
+ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
+                          const std::string& context) {
+  ModalityModel mm;
+  mm.name = c.modalities[static_cast<size_t>(m)];
+  mm.index = m;
+  mm.outlierZ = o.outlierZ;
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
+  const Eigen::VectorXd y = outcomeRows(c, rows);
+  mm.trainingPatients = static_cast<int>(rows.size());
+  mm.trainingEvents = static_cast<int>(y.sum());
+  family.checkSubmodelOutcome(y, context, mm.name);
+  const Eigen::MatrixXd x = fitPreprocessing(mm, c, m, rows, o, context);
+  selectModalityFeatures(mm, c, rows, x, o, context);
   std::vector<std::string> selectedNames;
   for (int s : mm.selected) selectedNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
   const Eigen::MatrixXd xs = selectColumns(x, mm.selected);
   try {
-    fitLinearModel(c.outcome, c, rows, xs, o.submodel, o.ties, selectedNames, mm.fit, mm.logit);
+    family.fit(fitSlots(mm), c, rows, xs, o.submodel, o.ties, selectedNames);
   } catch (const ModelError& e) {
     throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
   }
-  for (const auto& w : binary ? mm.logit.warnings : mm.fit.warnings) mm.warnings.push_back(w);
+  for (const auto& w : family.fitWarnings(fitSlots(mm))) mm.warnings.push_back(w);
   double mean, sd;
-  meanSd(binary ? submodelScore(mm, xs) : mm.fit.linearPredictor, mean, sd);
+  meanSd(family.trainingLinearPredictor(fitSlots(mm), xs), mean, sd);
   mm.scoreMean = mean;
   mm.scoreSd = sd > 0 ? sd : 1;
   if (!(sd > 0)) mm.warnings.push_back("the '" + mm.name + "' submodel gives every training patient the same score");
@@ -284,6 +262,13 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
 
 }  // namespace
 
+std::string patientLabel(const Cohort& c, Eigen::Index row) {
+  const std::string number = "row " + std::to_string(row + 1);
+  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
+    return "patient '" + c.ids[static_cast<size_t>(row)] + "' (" + number + ")";
+  return number;
+}
+
 std::vector<int> patternModalities(int mask, int modalityCount) {
   std::vector<int> out;
   for (int m = 0; m < modalityCount; ++m)
@@ -291,17 +276,15 @@ std::vector<int> patternModalities(int mask, int modalityCount) {
   return out;
 }
 
-const char* outcomeTypeName(OutcomeType type) { return type == OutcomeType::Binary ? "binary" : "survival"; }
-
 SurvivalData survivalRows(const Cohort& c, const std::vector<int>& rows) {
   SurvivalData d;
   const Eigen::Index m = static_cast<Eigen::Index>(rows.size());
   d.time.resize(m);
   d.event.resize(m);
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
   for (Eigen::Index k = 0; k < m; ++k) {
-    const double e = c.event(rows[static_cast<size_t>(k)]);
-    d.time(k) = isBinary(c) ? 2 - e : c.time(rows[static_cast<size_t>(k)]);
-    d.event(k) = e;
+    d.time(k) = family.survivalTime(c, rows[static_cast<size_t>(k)]);
+    d.event(k) = c.event(rows[static_cast<size_t>(k)]);
   }
   return d;
 }
@@ -327,15 +310,15 @@ Eigen::VectorXd logisticLinearPredictor(const LogisticFit& fit, const Eigen::Mat
 }
 
 Eigen::VectorXd submodelScore(const ModalityModel& mm, const Eigen::MatrixXd& x) {
-  return mm.logit.coef.size() ? logisticLinearPredictor(mm.logit, x, false) : coxLinearPredictor(mm.fit, x);
+  return familyOfFit(fitSlots(mm)).linearPredictor(fitSlots(mm), x, false);
 }
 
 double submodelLogOdds(const ModalityModel& mm, double standardisedScore) {
-  return mm.logit.coef(0) + standardisedScore * mm.scoreSd + mm.scoreMean;
+  return familyOfFit(fitSlots(mm)).intercept(fitSlots(mm)) + standardisedScore * mm.scoreSd + mm.scoreMean;
 }
 
 Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::MatrixXd& x) {
-  return in.logit.coef.size() ? logisticLinearPredictor(in.logit, x, true) : coxLinearPredictor(in.fit, x);
+  return familyOfFit(fitSlots(in)).linearPredictor(fitSlots(in), x, true);
 }
 
 double logistic(double lp) { return 1 / (1 + std::exp(-lp)); }
@@ -349,15 +332,10 @@ Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrato
     return out;
   }
   const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
+  const OutcomeFamily& family = outcomeFamily(model.outcome);
   for (size_t j = 0; j < in.modalities.size(); ++j) {
-    const Eigen::Index jj = static_cast<Eigen::Index>(j);
     const int m = in.modalities[j];
-    if (in.logit.coef.size()) {
-      out(m) = in.logit.coef(jj + 1) * unimodal(m);
-    } else {
-      const double b = std::isfinite(in.fit.coef(jj)) ? in.fit.coef(jj) : 0.0;
-      out(m) = b * (unimodal(m) - in.fit.means(jj));
-    }
+    out(m) = family.contribution(fitSlots(in), static_cast<Eigen::Index>(j), unimodal(m));
   }
   return out;
 }
@@ -365,9 +343,7 @@ Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrato
 double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
   // The sum of the contributions in modality order, so that they add up to it exactly.
   const Eigen::RowVectorXd part = modalityContributions(model, integrator, usedPattern, unimodal);
-  double lp = integrator >= 0 && model.integrators[static_cast<size_t>(integrator)].logit.coef.size()
-                  ? model.integrators[static_cast<size_t>(integrator)].logit.coef(0)
-                  : 0.0;
+  double lp = integrator >= 0 ? outcomeFamily(model.outcome).intercept(fitSlots(model.integrators[static_cast<size_t>(integrator)])) : 0.0;
   for (Eigen::Index m = 0; m < part.size(); ++m)
     if (!std::isnan(part(m))) lp += part(m);
   return lp;
@@ -375,16 +351,10 @@ double fusedScore(const FusionModel& model, int integrator, int usedPattern, con
 
 double predictedRisk(const FusionModel& model, int integrator, int usedPattern, double fused, double horizon) {
   const int M = static_cast<int>(model.modalities.size());
-  const bool binary = model.outcome == OutcomeType::Binary;
-  if (integrator >= 0) {
-    const Integrator& in = model.integrators[static_cast<size_t>(integrator)];
-    if (binary) return logistic(fused);
-    return 1 - survivalAtTimes(in.fit, Eigen::VectorXd::Constant(1, fused), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
-  }
+  const OutcomeFamily& family = outcomeFamily(model.outcome);
+  if (integrator >= 0) return family.risk(fitSlots(model.integrators[static_cast<size_t>(integrator)]), fused, horizon);
   const ModalityModel& mm = model.models[static_cast<size_t>(patternModalities(usedPattern, M).front())];
-  if (binary) return logistic(submodelLogOdds(mm, fused));
-  const double lp = fused * mm.scoreSd + mm.scoreMean;
-  return 1 - survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
+  return family.risk(fitSlots(mm), submodelLogOdds(mm, fused), horizon);
 }
 
 double referenceHorizon(const std::vector<double>& horizons) {
@@ -419,14 +389,21 @@ Eigen::MatrixXi modalityPresence(const Cohort& c, PresenceRule rule) {
   return rule == PresenceRule::Any ? any : all;
 }
 
-FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const FusionOptions& o) {
-  validateCohort(c);
+namespace {
+
+// Where the training patients' modalities are: the pattern bitmask of each training position, and
+// per modality the cohort rows that have it and their positions in trainRows.
+struct TrainingLayout {
+  std::vector<int> mask;
+  std::vector<std::vector<int>> withModality;
+  std::vector<std::vector<Eigen::Index>> position;
+};
+
+// Throws InputError for unusable training rows or options.
+void validateTraining(const Cohort& c, const std::vector<int>& trainRows, const FusionOptions& o) {
   const Eigen::Index n = c.x.rows();
-  const int M = static_cast<int>(c.modalities.size());
-  const bool binary = isBinary(c);
-  if (binary ? c.event.size() != n : (c.time.size() != n || c.event.size() != n))
-    throw InputError(binary ? "fusion: the cohort needs the 0/1 outcome for every patient to be trained on"
-                            : "fusion: the cohort needs time and event for every patient to be trained on");
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
+  family.checkCohortOutcome(c);
   if (trainRows.size() < 2) throw InputError("fusion: give at least 2 training patients");
   std::vector<char> seen(static_cast<size_t>(n), 0);
   for (int r : trainRows) {
@@ -434,17 +411,8 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     if (seen[static_cast<size_t>(r)]) throw InputError("fusion: training row " + std::to_string(r + 1) + " is given twice");
     seen[static_cast<size_t>(r)] = 1;
   }
-  if (binary) {
-    for (int r : trainRows)
-      if (!(c.event(r) == 0 || c.event(r) == 1))
-        throw InputError("fusion: the outcome of training " + patientLabel(c, r) + " is " +
-                         (std::isnan(c.event(r)) ? std::string("missing") : std::to_string(c.event(r))) +
-                         "; a binary outcome must be 0 or 1");
-  } else {
-    validateSurvivalData(survivalRows(c, trainRows), "fusion training data");
-  }
-  if (o.elasticNet.enabled && binary)
-    throw InputError("elastic-net selection needs a survival outcome; use --selection screen or none");
+  family.validateTraining(c, trainRows);
+  family.validateFusionOptions(o);
   if (o.elasticNet.enabled && o.selectFeatures)
     throw InputError("fusion: choose one feature selection, screening or elastic net, not both");
   if (o.elasticNet.enabled) {
@@ -456,18 +424,19 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
   if (o.outlierZ < 0) throw InputError("fusion: the outlier threshold must be >= 0 (0 = off)");
   if (o.submodel.penalizer < 0 || o.submodel.theta < 0 || o.integrator.penalizer < 0 || o.integrator.theta < 0)
     throw InputError("fusion: ridge penalties must be >= 0");
+}
 
-  FusionModel fm;
-  fm.outcome = c.outcome;
-  fm.modalities = c.modalities;
-  fm.columns = c.columns;
-  fm.columnModality = c.columnModality;
-  fm.options = o;
+TrainingLayout trainingLayout(const Cohort& c, const std::vector<int>& trainRows, const FusionOptions& o) {
+  const int M = static_cast<int>(c.modalities.size());
   const Eigen::MatrixXi present = modalityPresence(c, o.presence);
   const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
-  std::vector<int> mask(static_cast<size_t>(nt), 0);
-  std::vector<std::vector<int>> withModality(static_cast<size_t>(M));       // cohort rows
-  std::vector<std::vector<Eigen::Index>> position(static_cast<size_t>(M));  // their positions in trainRows
+  TrainingLayout t;
+  std::vector<int>& mask = t.mask;
+  std::vector<std::vector<int>>& withModality = t.withModality;   // cohort rows
+  std::vector<std::vector<Eigen::Index>>& position = t.position;  // their positions in trainRows
+  mask.assign(static_cast<size_t>(nt), 0);
+  withModality.resize(static_cast<size_t>(M));
+  position.resize(static_cast<size_t>(M));
   for (Eigen::Index k = 0; k < nt; ++k) {
     const int r = trainRows[static_cast<size_t>(k)];
     for (int m = 0; m < M; ++m)
@@ -485,72 +454,93 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     if (mask[static_cast<size_t>(k)] == 0)
       throw InputError("fusion: training " + patientLabel(c, trainRows[static_cast<size_t>(k)]) +
                        " has no modality (every feature cell is empty); remove the patient or fill in the data");
+  return t;
+}
 
-  // 1. submodels on all training patients with the modality
+// Step 2, in-sample inputs: each submodel's scores of its own training patients, standardised
+// (train positions x M).
+Eigen::MatrixXd inSampleScores(const FusionModel& fm, const Cohort& c, const TrainingLayout& t) {
+  const int M = static_cast<int>(c.modalities.size());
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
+  const auto& position = t.position;
+  Eigen::MatrixXd scores = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(t.mask.size()), M, kNaN);
   for (int m = 0; m < M; ++m) {
-    fm.models.push_back(fitModality(c, m, withModality[static_cast<size_t>(m)], o, "fusion"));
-    for (const auto& w : fm.models.back().warnings) fm.warnings.push_back(c.modalities[static_cast<size_t>(m)] + ": " + w);
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    const Eigen::MatrixXd x = selectColumns(preprocess(mm, c, t.withModality[static_cast<size_t>(m)]), mm.selected);
+    const Eigen::VectorXd raw = family.trainingLinearPredictor(fitSlots(mm), x);
+    for (size_t k = 0; k < position[static_cast<size_t>(m)].size(); ++k)
+      scores(position[static_cast<size_t>(m)][k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
   }
+  return scores;
+}
 
-  // 2. standardised unimodal scores of the training patients (train positions x M)
+// Step 2, cross-fitted inputs: out-of-fold scores on ONE event-stratified fold assignment of all
+// training patients (kept in fm.crossFitFold), standardised per modality (train positions x M).
+Eigen::MatrixXd crossFittedScores(FusionModel& fm, const Cohort& c, const std::vector<int>& trainRows, const TrainingLayout& t,
+                                  const FusionOptions& o) {
+  const int M = static_cast<int>(c.modalities.size());
+  const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
   Eigen::MatrixXd scores = Eigen::MatrixXd::Constant(nt, M, kNaN);
-  if (!o.crossFit) {
-    for (int m = 0; m < M; ++m) {
-      const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
-      const Eigen::VectorXd raw = binary ? rawScore(mm, c, withModality[static_cast<size_t>(m)]) : mm.fit.linearPredictor;
-      for (size_t k = 0; k < position[static_cast<size_t>(m)].size(); ++k)
-        scores(position[static_cast<size_t>(m)][k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
-    }
-  } else {
-    Eigen::VectorXd trainEvent(nt);
-    for (Eigen::Index k = 0; k < nt; ++k) trainEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
-    if (o.folds > nt)
-      throw InputError("fusion: " + std::to_string(o.folds) + " cross-fitting folds need at least that many training patients");
-    const Eigen::VectorXi fold = assignFoldsStratified(trainEvent, o.folds, o.seed);
-    fm.crossFitFold = fold;
-    for (int m = 0; m < M; ++m) {
-      const auto& rowsM = withModality[static_cast<size_t>(m)];
-      const auto& posM = position[static_cast<size_t>(m)];
-      Eigen::VectorXd oof = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(rowsM.size()), kNaN);
-      for (int f = 0; f < o.folds; ++f) {
-        std::vector<int> fitRows, outRows;
-        std::vector<Eigen::Index> outIndex;
-        for (size_t k = 0; k < rowsM.size(); ++k) {
-          if (fold(posM[k]) == f) {
-            outRows.push_back(rowsM[k]);
-            outIndex.push_back(static_cast<Eigen::Index>(k));
-          } else {
-            fitRows.push_back(rowsM[k]);
-          }
+  Eigen::VectorXd trainEvent(nt);
+  for (Eigen::Index k = 0; k < nt; ++k) trainEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
+  if (o.folds > nt)
+    throw InputError("fusion: " + std::to_string(o.folds) + " cross-fitting folds need at least that many training patients");
+  const Eigen::VectorXi fold = assignFoldsStratified(trainEvent, o.folds, o.seed);
+  fm.crossFitFold = fold;
+  for (int m = 0; m < M; ++m) {
+    const auto& rowsM = t.withModality[static_cast<size_t>(m)];
+    const auto& posM = t.position[static_cast<size_t>(m)];
+    Eigen::VectorXd oof = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(rowsM.size()), kNaN);
+    for (int f = 0; f < o.folds; ++f) {
+      std::vector<int> fitRows, outRows;
+      std::vector<Eigen::Index> outIndex;
+      for (size_t k = 0; k < rowsM.size(); ++k) {
+        if (fold(posM[k]) == f) {
+          outRows.push_back(rowsM[k]);
+          outIndex.push_back(static_cast<Eigen::Index>(k));
+        } else {
+          fitRows.push_back(rowsM[k]);
         }
-        if (outRows.empty()) continue;
-        const std::string context = "fusion cross-fitting (fold " + std::to_string(f + 1) + " of " + std::to_string(o.folds) + ")";
-        if (fitRows.size() < 2)
-          throw ModelError(context + ": modality '" + c.modalities[static_cast<size_t>(m)] +
-                           "' has too few training patients outside the fold; use fewer folds or in-sample scores");
-        const ModalityModel fmk = fitModality(c, m, fitRows, o, context);
-        const Eigen::VectorXd s = rawScore(fmk, c, outRows);
-        for (size_t k = 0; k < outIndex.size(); ++k) oof(outIndex[k]) = s(static_cast<Eigen::Index>(k));
       }
-      double mean, sd;
-      meanSd(oof, mean, sd);
-      if (!(sd > 0)) sd = 1;
-      for (size_t k = 0; k < posM.size(); ++k) scores(posM[k], m) = (oof(static_cast<Eigen::Index>(k)) - mean) / sd;
+      if (outRows.empty()) continue;
+      const std::string context = "fusion cross-fitting (fold " + std::to_string(f + 1) + " of " + std::to_string(o.folds) + ")";
+      if (fitRows.size() < 2)
+        throw ModelError(context + ": modality '" + c.modalities[static_cast<size_t>(m)] +
+                         "' has too few training patients outside the fold; use fewer folds or in-sample scores");
+      const ModalityModel fmk = fitModality(c, m, fitRows, o, context);
+      const Eigen::VectorXd s = rawScore(fmk, c, outRows);
+      for (size_t k = 0; k < outIndex.size(); ++k) oof(outIndex[k]) = s(static_cast<Eigen::Index>(k));
     }
+    double mean, sd;
+    meanSd(oof, mean, sd);
+    if (!(sd > 0)) sd = 1;
+    for (size_t k = 0; k < posM.size(); ++k) scores(posM[k], m) = (oof(static_cast<Eigen::Index>(k)) - mean) / sd;
   }
+  return scores;
+}
 
-  if (!binary) {
-    fm.trainingTime.resize(nt);
-    fm.trainingEvent.resize(nt);
-    for (Eigen::Index k = 0; k < nt; ++k) {
-      fm.trainingTime(k) = c.time(trainRows[static_cast<size_t>(k)]);
-      fm.trainingEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
-    }
-    fm.trainingScores = scores;
+// What a survival model file keeps so the integrators' baselines can be recomputed on load
+// (model_json.hpp, integrator_training): each training patient's time, event and standardised scores.
+void keepIntegratorTraining(FusionModel& fm, const Cohort& c, const std::vector<int>& trainRows, const Eigen::MatrixXd& scores) {
+  if (c.outcome != OutcomeType::Survival) return;
+  const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
+  fm.trainingTime.resize(nt);
+  fm.trainingEvent.resize(nt);
+  for (Eigen::Index k = 0; k < nt; ++k) {
+    fm.trainingTime(k) = c.time(trainRows[static_cast<size_t>(k)]);
+    fm.trainingEvent(k) = c.event(trainRows[static_cast<size_t>(k)]);
   }
+  fm.trainingScores = scores;
+}
 
-  // 3. integrators: one per combination S of modalities with >= minPatternSize training patients
-  //    who have every modality of S (the intersection, whatever else they have).
+// Step 3: one integrator per combination S of modalities with >= minPatternSize training patients
+// who have every modality of S (the intersection, whatever else they have); a warning for every
+// training pattern that has to use the fallback.
+void fitIntegrators(FusionModel& fm, const Cohort& c, const std::vector<int>& trainRows, const std::vector<int>& mask,
+                    const Eigen::MatrixXd& scores, const FusionOptions& o) {
+  const int M = static_cast<int>(c.modalities.size());
+  const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
   std::vector<int> patternCount(static_cast<size_t>(1) << M, 0);
   for (int mk : mask) ++patternCount[static_cast<size_t>(mk)];
   for (size_t pm = 1; pm < patternCount.size(); ++pm)
@@ -572,16 +562,15 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
     std::vector<std::string> inNames;
     for (int m : in.modalities) inNames.push_back(c.modalities[static_cast<size_t>(m)]);
     const std::string label = "integrator " + joinNames(inNames);
-    const Eigen::VectorXd y = outcomeRows(c, rows);
-    if (y.sum() == 0 || (binary && y.sum() == static_cast<double>(y.size()))) {
-      fm.warnings.push_back(label + ": its " + std::to_string(rows.size()) + " training patients have " +
-                            (binary ? (y.sum() == 0 ? "no cases (y = 1)" : "no controls (y = 0)") : "no events") +
+    const std::string missing = family.missingOutcome(outcomeRows(c, rows));
+    if (!missing.empty()) {
+      fm.warnings.push_back(label + ": its " + std::to_string(rows.size()) + " training patients have " + missing +
                             "; not fitted, patients use the fallback");
       continue;
     }
-    fitLinearModel(c.outcome, c, rows, x, o.integrator, o.ties, inNames, in.fit, in.logit);
+    family.fit(fitSlots(in), c, rows, x, o.integrator, o.ties, inNames);
     in.patients = static_cast<int>(rows.size());
-    for (const auto& w : binary ? in.logit.warnings : in.fit.warnings) fm.warnings.push_back(label + ": " + w);
+    for (const auto& w : family.fitWarnings(fitSlots(in))) fm.warnings.push_back(label + ": " + w);
     fm.integrators.push_back(std::move(in));
   }
   for (const auto& [pattern, count] : fm.trainingPatterns) {
@@ -591,41 +580,66 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
                           " training patients) has no integrator of its own; its patients use the fallback: " +
                           joinNames(namesOf(c.modalities, used)));
   }
+}
 
-  // Early fusion
-  if (o.earlyFusion) {
-    EarlyFusionModel& ef = fm.early;
-    for (int m = 0; m < M; ++m) {
-      const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
-      for (int s : mm.selected) {
-        ef.columns.push_back(mm.columns[static_cast<size_t>(s)]);
-        ef.columnOwner.push_back(m);
-        ef.columnPosition.push_back(s);
-      }
-    }
-    std::vector<int> rows;
-    for (Eigen::Index k = 0; k < nt; ++k)
-      if (o.earlyImpute || mask[static_cast<size_t>(k)] == (1 << M) - 1) rows.push_back(trainRows[static_cast<size_t>(k)]);
-    try {
-      if (rows.size() < 2) throw ModelError("only " + std::to_string(rows.size()) + " training patients have every modality");
-      Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(ef.columns.size()));
-      Eigen::Index col = 0;
-      for (int m = 0; m < M; ++m) {
-        const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
-        const Eigen::MatrixXd xm = selectColumns(preprocess(mm, c, rows), mm.selected);
-        x.middleCols(col, xm.cols()) = xm;
-        col += xm.cols();
-      }
-      std::vector<std::string> efNames;
-      for (int j : ef.columns) efNames.push_back(c.columns[static_cast<size_t>(j)]);
-      fitLinearModel(c.outcome, c, rows, x, o.submodel, o.ties, efNames, ef.fit, ef.logit);
-      ef.trainingPatients = static_cast<int>(rows.size());
-      ef.fitted = true;
-      for (const auto& w : binary ? ef.logit.warnings : ef.fit.warnings) fm.warnings.push_back("early fusion: " + w);
-    } catch (const ModelError& e) {
-      fm.warnings.push_back(std::string("early fusion not fitted: ") + e.what());
+// The early-fusion comparator: every modality's selected columns in one model, on the complete
+// cases (or every training patient with earlyImpute); not fitted -> a warning.
+void fitEarlyFusion(FusionModel& fm, const Cohort& c, const std::vector<int>& trainRows, const std::vector<int>& mask,
+                    const FusionOptions& o) {
+  const int M = static_cast<int>(c.modalities.size());
+  const Eigen::Index nt = static_cast<Eigen::Index>(trainRows.size());
+  const OutcomeFamily& family = outcomeFamily(c.outcome);
+  EarlyFusionModel& ef = fm.early;
+  for (int m = 0; m < M; ++m) {
+    const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
+    for (int s : mm.selected) {
+      ef.columns.push_back(mm.columns[static_cast<size_t>(s)]);
+      ef.columnOwner.push_back(m);
+      ef.columnPosition.push_back(s);
     }
   }
+  std::vector<int> rows;
+  for (Eigen::Index k = 0; k < nt; ++k)
+    if (o.earlyImpute || mask[static_cast<size_t>(k)] == (1 << M) - 1) rows.push_back(trainRows[static_cast<size_t>(k)]);
+  try {
+    if (rows.size() < 2) throw ModelError("only " + std::to_string(rows.size()) + " training patients have every modality");
+    const Eigen::MatrixXd x = earlyFusionColumns(fm, c, rows);
+    std::vector<std::string> efNames;
+    for (int j : ef.columns) efNames.push_back(c.columns[static_cast<size_t>(j)]);
+    family.fit(fitSlots(ef), c, rows, x, o.submodel, o.ties, efNames);
+    ef.trainingPatients = static_cast<int>(rows.size());
+    ef.fitted = true;
+    for (const auto& w : family.fitWarnings(fitSlots(ef))) fm.warnings.push_back("early fusion: " + w);
+  } catch (const ModelError& e) {
+    fm.warnings.push_back(std::string("early fusion not fitted: ") + e.what());
+  }
+}
+
+}  // namespace
+
+FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const FusionOptions& o) {
+  validateCohort(c);
+  const int M = static_cast<int>(c.modalities.size());
+  validateTraining(c, trainRows, o);
+  FusionModel fm;
+  fm.outcome = c.outcome;
+  fm.modalities = c.modalities;
+  fm.columns = c.columns;
+  fm.columnModality = c.columnModality;
+  fm.options = o;
+  const TrainingLayout layout = trainingLayout(c, trainRows, o);
+
+  // 1. submodels on all training patients with the modality
+  for (int m = 0; m < M; ++m) {
+    fm.models.push_back(fitModality(c, m, layout.withModality[static_cast<size_t>(m)], o, "fusion"));
+    for (const auto& w : fm.models.back().warnings) fm.warnings.push_back(c.modalities[static_cast<size_t>(m)] + ": " + w);
+  }
+  // 2. standardised unimodal scores of the training patients (train positions x M)
+  const Eigen::MatrixXd scores = o.crossFit ? crossFittedScores(fm, c, trainRows, layout, o) : inSampleScores(fm, c, layout);
+  keepIntegratorTraining(fm, c, trainRows, scores);
+  // 3. integrators
+  fitIntegrators(fm, c, trainRows, layout.mask, scores, o);
+  if (o.earlyFusion) fitEarlyFusion(fm, c, trainRows, layout.mask, o);
   return fm;
 }
 
@@ -710,16 +724,8 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
         at.push_back(k);
       }
     if (!scorable.empty()) {
-      Eigen::MatrixXd x(static_cast<Eigen::Index>(scorable.size()), static_cast<Eigen::Index>(fm.early.columns.size()));
-      Eigen::Index col = 0;
-      for (int m = 0; m < M; ++m) {
-        const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
-        const Eigen::MatrixXd xm = selectColumns(preprocess(mm, c, scorable), mm.selected);
-        x.middleCols(col, xm.cols()) = xm;
-        col += xm.cols();
-      }
-      const Eigen::VectorXd lp = fm.outcome == OutcomeType::Binary ? logisticLinearPredictor(fm.early.logit, x, true)
-                                                                   : coxLinearPredictor(fm.early.fit, x);
+      const Eigen::MatrixXd x = earlyFusionColumns(fm, c, scorable);
+      const Eigen::VectorXd lp = outcomeFamily(fm.outcome).linearPredictor(fitSlots(fm.early), x, true);
       for (size_t k = 0; k < at.size(); ++k) {
         s.early(at[k]) = lp(static_cast<Eigen::Index>(k));
         s.earlyScored[static_cast<size_t>(at[k])] = true;

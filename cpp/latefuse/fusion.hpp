@@ -256,12 +256,16 @@ Eigen::VectorXd coxLinearPredictor(const CoxFit& fit, const Eigen::MatrixXd& x);
 Eigen::VectorXd logisticLinearPredictor(const LogisticFit& fit, const Eigen::MatrixXd& x, bool withIntercept);
 // The unimodal score of a submodel (unstandardised) for preprocessed, selected columns.
 Eigen::VectorXd submodelScore(const ModalityModel& mm, const Eigen::MatrixXd& x);
-// Binary models: the log-odds of a patient scored by modality m alone, from the STANDARDISED score.
+// The full linear predictor of a patient scored by modality m alone, from the STANDARDISED score:
+// the submodel's intercept (binary: the log-odds; survival: no intercept, the Cox lp).
 double submodelLogOdds(const ModalityModel& mm, double standardisedScore);
 // The integrator's linear predictor (Cox: risk; logistic: log-odds with the intercept).
 Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::MatrixXd& x);
 // 1 / (1 + exp(-lp)).
 double logistic(double lp);
+
+// "patient 'ID' (row N)", or "row N" without an ID: how messages name a cohort row.
+std::string patientLabel(const Cohort& cohort, Eigen::Index row);
 
 // Modality indices (ascending) in a pattern bitmask.
 std::vector<int> patternModalities(int mask, int modalityCount);

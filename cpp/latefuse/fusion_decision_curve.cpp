@@ -6,28 +6,15 @@
 #include <sstream>
 
 #include "latefuse/error.hpp"
+#include "latefuse/fusion_report_internal.hpp"
 
 namespace latefuse {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-SurvivalData rowsOf(const SurvivalData& d, const std::vector<Eigen::Index>& at) {
-  SurvivalData s;
-  s.time.resize(static_cast<Eigen::Index>(at.size()));
-  s.event.resize(static_cast<Eigen::Index>(at.size()));
-  for (size_t k = 0; k < at.size(); ++k) {
-    s.time(static_cast<Eigen::Index>(k)) = d.time(at[k]);
-    s.event(static_cast<Eigen::Index>(k)) = d.event(at[k]);
-  }
-  return s;
-}
-
-Eigen::VectorXd valuesOf(const Eigen::VectorXd& v, const std::vector<Eigen::Index>& at) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(at.size()));
-  for (size_t k = 0; k < at.size(); ++k) out(static_cast<Eigen::Index>(k)) = v(at[k]);
-  return out;
-}
+using report::subsetData;
+using report::subsetVector;
 
 // A threshold as a percentage: whole percentages exactly ("12%"), others to 0.1.
 std::string percent(double t) {
@@ -86,8 +73,8 @@ FusionDecisionCurves fusionDecisionCurves(const SurvivalData& test, const std::v
         dco.chunk = o.chunk;
         dco.progress = o.progress;
       }
-      const SurvivalData d = rowsOf(test, at);
-      const Eigen::VectorXd r = valuesOf(m.risk, at);
+      const SurvivalData d = subsetData(test, at);
+      const Eigen::VectorXd r = subsetVector(m.risk, at);
       try {
         ModelDecisionCurve mc;
         mc.name = m.name;

@@ -186,8 +186,10 @@ std::vector<int> resolvePatternCounts(const SimulationOptions& o) {
   return counts;
 }
 
-SimulatedCohort simulate(const SimulationOptions& o) {
-  const size_t M = o.modalities.size();
+namespace {
+
+// Throws InputError for options the simulator cannot honour.
+void validateSimulationOptions(const SimulationOptions& o) {
   if (o.n < 10) throw InputError("simulate: n must be at least 10, got " + std::to_string(o.n));
   if (o.n > 1000000) throw InputError("simulate: n must be at most 1000000");
   std::set<std::string> seen;
@@ -215,6 +217,62 @@ SimulatedCohort simulate(const SimulationOptions& o) {
     throw InputError("simulate: the interaction must be between -5 and 5");
   if (!(o.missingNotAtRandom >= 0 && o.missingNotAtRandom <= 10))
     throw InputError("simulate: missing-not-at-random strength must be in [0, 10] (0 = missing at random)");
+}
+
+// The binary outcome of every patient from the linear predictor.
+void simulateBinaryOutcome(SimulatedCohort& c, const SimulationOptions& o) {
+  const Eigen::Index n = c.linearPredictor.size();
+  // y ~ Bernoulli(1 / (1 + exp(-(intercept + eta)))): y = 1 when U < p, U from the survival stream.
+  Random outcomeRng = Random::stream(o.seed, kSurvival);
+  c.binary = true;
+  c.event.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double u = outcomeRng.uniform();
+    const double p = 1 / (1 + portableExp(-(o.binaryIntercept + c.linearPredictor(i))));
+    c.event(i) = u < p ? 1 : 0;
+  }
+}
+
+// The survival outcome of every patient from the linear predictor, censored at the requested rate.
+void simulateSurvivalOutcome(SimulatedCohort& c, const SimulationOptions& o) {
+  const Eigen::Index n = c.linearPredictor.size();
+  // survival: Weibull PH, log T = (log(-log U) - log lambda0 - eta) / k
+  Random survivalRng = Random::stream(o.seed, kSurvival);
+  Random censorRng = Random::stream(o.seed, kCensoring);
+  const double k = o.weibullShape;
+  const double logLambda0 = portableLog(portableLog(2.0)) - k * portableLog(o.medianSurvival);
+  Eigen::VectorXd logT(n), logE(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double u = survivalRng.uniformOpen();
+    logT(i) = (portableLog(-portableLog(u)) - logLambda0 - c.linearPredictor(i)) / k;
+    logE(i) = portableLog(censorRng.exponential());
+  }
+  // Censoring scale: exactly `censored` patients have log C = logc + log E below log T.
+  const Eigen::Index censored = static_cast<Eigen::Index>(std::llround(o.censoring * static_cast<double>(n)));
+  std::vector<Eigen::Index> byRatio(static_cast<size_t>(n));
+  std::iota(byRatio.begin(), byRatio.end(), Eigen::Index{0});
+  auto ratio = [&](Eigen::Index i) { return logT(i) - logE(i); };
+  std::stable_sort(byRatio.begin(), byRatio.end(), [&](Eigen::Index a, Eigen::Index b) { return ratio(a) > ratio(b); });
+  double logc;
+  if (censored == 0) logc = ratio(byRatio.front()) + 1;
+  else if (censored >= n) logc = ratio(byRatio.back()) - 1;
+  else logc = 0.5 * (ratio(byRatio[static_cast<size_t>(censored - 1)]) + ratio(byRatio[static_cast<size_t>(censored)]));
+  c.time.resize(n);
+  c.event.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const bool event = ratio(i) <= logc;
+    const double logTime = event ? logT(i) : logc + logE(i);
+    const double t = std::min(1e6, portableExp(std::min(logTime, 14.0)));
+    c.time(i) = std::max(0.01, roundTo(t, 100));
+    c.event(i) = event ? 1 : 0;
+  }
+}
+
+}  // namespace
+
+SimulatedCohort simulate(const SimulationOptions& o) {
+  const size_t M = o.modalities.size();
+  validateSimulationOptions(o);
   int ia = -1, ib = -1;
   if (o.interaction != 0) {
     ia = modalityIndex(o, o.interactionA);
@@ -317,48 +375,8 @@ SimulatedCohort simulate(const SimulationOptions& o) {
     }
   }
 
-  if (o.outcome == SimulatedOutcome::Binary) {
-    // y ~ Bernoulli(1 / (1 + exp(-(intercept + eta)))): y = 1 when U < p, U from the survival stream.
-    Random outcomeRng = Random::stream(o.seed, kSurvival);
-    c.binary = true;
-    c.event.resize(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double u = outcomeRng.uniform();
-      const double p = 1 / (1 + portableExp(-(o.binaryIntercept + c.linearPredictor(i))));
-      c.event(i) = u < p ? 1 : 0;
-    }
-    return c;
-  }
-  // survival: Weibull PH, log T = (log(-log U) - log lambda0 - eta) / k
-  Random survivalRng = Random::stream(o.seed, kSurvival);
-  Random censorRng = Random::stream(o.seed, kCensoring);
-  const double k = o.weibullShape;
-  const double logLambda0 = portableLog(portableLog(2.0)) - k * portableLog(o.medianSurvival);
-  Eigen::VectorXd logT(n), logE(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double u = survivalRng.uniformOpen();
-    logT(i) = (portableLog(-portableLog(u)) - logLambda0 - c.linearPredictor(i)) / k;
-    logE(i) = portableLog(censorRng.exponential());
-  }
-  // Censoring scale: exactly `censored` patients have log C = logc + log E below log T.
-  const Eigen::Index censored = static_cast<Eigen::Index>(std::llround(o.censoring * static_cast<double>(n)));
-  std::vector<Eigen::Index> byRatio(static_cast<size_t>(n));
-  std::iota(byRatio.begin(), byRatio.end(), Eigen::Index{0});
-  auto ratio = [&](Eigen::Index i) { return logT(i) - logE(i); };
-  std::stable_sort(byRatio.begin(), byRatio.end(), [&](Eigen::Index a, Eigen::Index b) { return ratio(a) > ratio(b); });
-  double logc;
-  if (censored == 0) logc = ratio(byRatio.front()) + 1;
-  else if (censored >= n) logc = ratio(byRatio.back()) - 1;
-  else logc = 0.5 * (ratio(byRatio[static_cast<size_t>(censored - 1)]) + ratio(byRatio[static_cast<size_t>(censored)]));
-  c.time.resize(n);
-  c.event.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const bool event = ratio(i) <= logc;
-    const double logTime = event ? logT(i) : logc + logE(i);
-    const double t = std::min(1e6, portableExp(std::min(logTime, 14.0)));
-    c.time(i) = std::max(0.01, roundTo(t, 100));
-    c.event(i) = event ? 1 : 0;
-  }
+  if (o.outcome == SimulatedOutcome::Binary) simulateBinaryOutcome(c, o);
+  else simulateSurvivalOutcome(c, o);
   return c;
 }
 
