@@ -14,12 +14,14 @@
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/follow_up.hpp"
+#include "latefuse/horizons.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logistic.hpp"
 #include "latefuse/logrank.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/rank_correlation.hpp"
 #include "latefuse/resample_statistics.hpp"
+#include "latefuse/risk_groups.hpp"
 #include "latefuse/survival_metrics.hpp"
 
 namespace latefuse {
@@ -395,17 +397,6 @@ SubsetMetrics evaluateSubset(const MetricPlan& plan, const SurvivalData& d, cons
 
 // ---- risk groups ----------------------------------------------------------------------------
 
-Eigen::VectorXi groupCodes(const Eigen::VectorXd& score, const std::vector<double>& cuts) {
-  Eigen::VectorXi g(score.size());
-  for (Eigen::Index i = 0; i < score.size(); ++i) {
-    int k = 0;
-    for (double c : cuts)
-      if (score(i) > c) ++k;
-    g(i) = k;
-  }
-  return g;
-}
-
 RiskGroupSet summarizeGroups(const SurvivalData& d, const Eigen::VectorXi& g, int groups, const Eigen::VectorXd& horizons,
                              const std::string& what) {
   static const char* two[] = {"low", "high"};
@@ -639,28 +630,6 @@ void randomSplit(const Cohort& c, const std::vector<int>& usable, double fractio
   for (int r : usable) (inTest[static_cast<size_t>(r)] ? test : train).push_back(r);
 }
 
-// Quartiles (type 7) of the training event times, rounded to 3 significant digits, kept when > 0,
-// below the longest training follow-up and increasing (the same rule as model_json.hpp's
-// trainingExtras, so the model file and the report use the same horizons).
-Eigen::VectorXd defaultHorizons(const SurvivalData& train) {
-  std::vector<double> ev;
-  for (Eigen::Index i = 0; i < train.size(); ++i)
-    if (train.event(i) == 1) ev.push_back(train.time(i));
-  if (ev.empty()) return Eigen::VectorXd();
-  const double maxTime = train.time.maxCoeff();
-  Eigen::VectorXd p(3);
-  p << 0.25, 0.5, 0.75;
-  const Eigen::VectorXd q = quantileType7(Eigen::Map<const Eigen::VectorXd>(ev.data(), static_cast<Eigen::Index>(ev.size())), p);
-  std::vector<double> out;
-  for (Eigen::Index k = 0; k < q.size(); ++k) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3g", q(k));
-    const double t = std::strtod(buf, nullptr);
-    if (t > 0 && t < maxTime && (out.empty() || t > out.back())) out.push_back(t);
-  }
-  return Eigen::Map<const Eigen::VectorXd>(out.data(), static_cast<Eigen::Index>(out.size()));
-}
-
 Eigen::VectorXd ibsGrid(const SurvivalData& train, int points) {
   std::vector<double> ev;
   for (Eigen::Index i = 0; i < train.size(); ++i)
@@ -839,7 +808,7 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
     h.erase(std::unique(h.begin(), h.end()), h.end());
     rep.horizons = Eigen::Map<const Eigen::VectorXd>(h.data(), static_cast<Eigen::Index>(h.size()));
   } else {
-    rep.horizons = defaultHorizons(train);
+    rep.horizons = defaultHorizons(train.time, train.event);
   }
   if (!binary) {
     rep.tau = o.tau > 0 ? o.tau : (rep.horizons.size() ? rep.horizons.maxCoeff() : kInf);

@@ -8,7 +8,7 @@
 import { concordance, coxSurvivalAt } from './cox.js';
 import {
   bootstrap, permutationTest, unoConcordance, timeDependentAuc, kaplanMeier, logRank, survivalCalibration, defaultHorizons,
-  quantileType7,
+  quantileGroups,
 } from './stats.js';
 import { atRiskTimes } from './risk_group_curves.js';
 import { CancelledError, ModelError } from './errors.js';
@@ -20,29 +20,23 @@ export const RISK_SPLITS = Object.freeze({
 });
 
 /**
- * Risk groups: cut the score (higher = higher risk) at its quantiles like R's
- * cut(score, unique(quantile(score, c(0, probs, 1))), include.lowest = TRUE). Tied cut points merge
- * groups (then the outer labels are kept). Returns codes 0..k-1 (0 = lowest risk).
+ * Risk groups: the score (higher = higher risk) cut at its own quantiles as R's cut (the core's
+ * quantileGroups). Tied cut points merge groups (then the outer labels are kept). Returns codes
+ * 0..k-1 (0 = lowest risk) and the k - 1 cut points.
  * @param {ArrayLike<number>} score
  * @param {keyof RISK_SPLITS} split
  */
 export async function riskGroups(score, split) {
   const spec = RISK_SPLITS[split];
-  const breaks = [...new Set(await quantileType7(score, [0, ...spec.probs, 1]))];
-  const k = Math.max(1, breaks.length - 1);
-  const codes = new Int8Array(score.length);
-  for (let i = 0; i < score.length; i++) {
-    let g = 0;
-    while (g < k - 1 && score[i] > breaks[g + 1]) g++;
-    codes[i] = g;
-  }
+  const { cutpoints, codes } = await quantileGroups(score, spec.probs);
+  const k = cutpoints.length + 1;
   let labels = spec.labels;
   let short = spec.short;
   if (k < labels.length) {
     labels = k === 1 ? ['All patients'] : [labels[0], labels[labels.length - 1]];
     short = k === 1 ? ['all'] : [short[0], short[short.length - 1]];
   }
-  return { codes, breaks, labels, short, k };
+  return { codes, cutPoints: cutpoints, labels, short, k };
 }
 
 /** Let a queued cancel be delivered (a worker's message), then stop if the signal was aborted. */
@@ -208,7 +202,7 @@ async function riskGroupComparison(input, { time, event, score, higherIsRisk, co
   return {
     split,
     splitText: RISK_SPLITS[split].text,
-    cutPoints: risk.breaks.slice(1, -1),
+    cutPoints: risk.cutPoints,
     atTimes,
     confType: km.confType,
     groups,

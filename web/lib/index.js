@@ -11,7 +11,7 @@ export { encodeCategorical } from './categorical.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, pairedDifference, groupCodes, quantileType7, defaultHorizons,
+  permutationTest, randomDraws, pairedDifference, groupCodes, quantileType7, defaultHorizons, quantileGroups,
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { decisionCurve } from './decision_curve.js';

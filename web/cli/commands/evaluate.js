@@ -1,11 +1,12 @@
 // latefuse evaluate: how well a score predicts survival — Harrell's C with a seeded bootstrap CI and a
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
 import { evaluateScore } from '../../lib/evaluate.js';
-import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
+import { numericColumn, completeRows } from '../../lib/columns.js';
 import { finiteOrNull } from '../../lib/numbers.js';
 import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile, readTextFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
+import { readTextFile, eventOrCensored } from '../data.js';
+import { scoreDataOptions, readScoreData } from '../score_data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadModule } from '../../lib/module.js';
@@ -17,15 +18,9 @@ export default {
     '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
     '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
-    DECIMAL_OPTION,
-    { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
-    { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    ...EVENT_OPTIONS,
-    { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
-    { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
-      help: 'what a higher score predicts: risk (shorter survival) or survival' },
+    ...scoreDataOptions('what a higher score predicts: risk (shorter survival) or survival'),
     { flag: 'tau', arg: 'T', type: 'number', help: "truncation time of Uno's C (default: none)" },
-    { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times of the AUC (default: quartiles of the event times)' },
+    { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times of the AUC (default: quartiles of the event times to 3 significant digits, within the follow-up)' },
     { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: "bootstrap replicates for the CI of Harrell's C (0 = none)" },
     { flag: 'ci', arg: 'TYPE', type: 'string', default: 'percentile', choices: ['percentile', 'bca'], help: 'bootstrap interval' },
     { flag: 'conf-level', arg: 'X', type: 'number', default: 0.95, help: 'confidence level' },
@@ -92,17 +87,11 @@ export default {
       if (!(o.calibrationHorizon > 0)) throw new UsageError('--calibration-horizon must be a positive time');
       if (o.calibrationGroups < 2) throw new UsageError('--calibration-groups must be at least 2');
     }
-    const table = readTableFile(o.data, { decimal: o.decimal });
-    const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event, { censored: o.eventCensored });
-    const score = numericColumn(table, o.score, 'score');
-    const rows = completeRows([time, event, score]);
-    if (rows.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and score all present`);
-    const t = rows.select(time);
-    checkTimes(table, o.time, t, rows.keep);
+    const { table, rows, time: t, event: e, score: s, columns: { time, event } } = readScoreData(o);
     let calibrationInput = null;
     let calibrationRows = 0;
     if (o.predictedSurvival !== undefined) {
+      // Its own rows: a patient without a predicted survival still counts for discrimination.
       const predicted = numericColumn(table, o.predictedSurvival, 'predicted survival');
       const cal = completeRows([time, event, predicted]);
       if (cal.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and "${o.predictedSurvival}" all present`);
@@ -118,7 +107,7 @@ export default {
     // Progress on a terminal: every resample costs about one Harrell's C.
     const bar = progressBar(2 + 2 * o.bootstrap + o.permutations + (calibrationInput ? 1 : 0));
     const ev = await evaluateScore({
-      time: t, event: rows.select(event), score: rows.select(score), higherIsRisk: o.higher === 'risk',
+      time: t, event: e, score: s, higherIsRisk: o.higher === 'risk',
       bootstrap: o.bootstrap, ci: o.ci, confLevel: o.confLevel, permutations: o.permutations, seed: o.seed,
       unoInterval: true, tau: o.tau ?? null, horizons: o.horizons, calibration: calibrationInput,
       eventLabel: `${o.data}: the event column "${o.event}"`,
