@@ -46,16 +46,6 @@ Eigen::VectorXd riskOf(const val& input, const char* key = "score") {
 
 double tauOf(const val& input) { return has(input, "tau") ? input["tau"].as<double>() : kInf; }
 
-ProgressCallback progressOf(const val& input) {
-  if (!has(input, "onProgress")) return {};
-  val cb = input["onProgress"];
-  if (cb.typeOf().as<std::string>() != "function") throw InputError("onProgress must be a function");
-  return [cb](double fraction) {
-    const val r = cb(fraction);
-    return !r.isFalse();
-  };
-}
-
 val vectorOrNull(const Eigen::VectorXd& v) { return toArray(v); }
 
 val stringArray(const std::vector<std::string>& v) { return toStringArray(v); }
