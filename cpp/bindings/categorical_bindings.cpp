@@ -1,6 +1,7 @@
-// embind entry point for one categorical column's one-hot encoding (cpp/latefuse/categorical.hpp):
-// conversion only. The single Cox model uses it so that a text column gets the reference level and
-// dummies late fusion gives it (encodeCohort, the same code).
+// embind entry points for one categorical column's one-hot encoding (cpp/latefuse/categorical.hpp):
+// conversion only. The single Cox model uses encodeCategorical so that a text column gets the
+// reference level and dummies late fusion gives it (encodeCohort, the same code); scoring uses
+// applyEncoding for the dummies of a model file's encoding.
 #include "guard.hpp"
 #include "latefuse/categorical.hpp"
 #include "latefuse/fusion.hpp"
@@ -44,10 +45,28 @@ val encodeCategoricalJs(val input) {
   return out;
 }
 
+// input: {encoding: {column, levels, reference}, levels: [text...] (the cells' texts), codes: Float64Array
+// (index into levels, NaN = missing)} -> {dummies: [name...], values: [Float64Array per dummy], unseen: Int32Array}
+val applyEncodingJs(val input) {
+  const val e = input["encoding"];
+  const CategoricalEncoding encoding{e["column"].as<std::string>(), toStrings(e["levels"]), e["reference"].as<std::string>()};
+  const EncodedDummies d = applyEncoding(encoding, toStrings(input["levels"]), toVector(input["codes"]));
+  val out = val::object();
+  out.set("dummies", toStringArray(encoding.dummies()));
+  val values = val::array();
+  for (Eigen::Index j = 0; j < d.values.cols(); ++j) values.call<void>("push", toFloat64Array(Eigen::VectorXd(d.values.col(j))));
+  out.set("values", values);
+  Eigen::VectorXi unseen(static_cast<Eigen::Index>(d.unseen.size()));
+  for (size_t k = 0; k < d.unseen.size(); ++k) unseen(static_cast<Eigen::Index>(k)) = static_cast<int>(d.unseen[k]);
+  out.set("unseen", toInt32Array(unseen));
+  return out;
+}
+
 }  // namespace
 }  // namespace latefuse::bindings
 
 EMSCRIPTEN_BINDINGS(latefuse_categorical) {
   using namespace latefuse::bindings;
   emscripten::function("encodeCategorical", &Guard<&encodeCategoricalJs>::call);
+  emscripten::function("applyEncoding", &Guard<&applyEncodingJs>::call);
 }

@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,18 @@ struct Guard<Fn> {
 // ---- JS -> C++ -------------------------------------------------------------------------------
 inline bool has(const val& obj, const char* key) {
   return !obj.isUndefined() && !obj.isNull() && !obj[key].isUndefined() && !obj[key].isNull();
+}
+
+// input.onProgress(fraction) as the core's progress callback (resampling.hpp ProgressCallback):
+// returning false from JS cancels. None when the input has no onProgress.
+inline std::function<bool(double)> progressOf(const val& input) {
+  if (!has(input, "onProgress")) return {};
+  val cb = input["onProgress"];
+  if (cb.typeOf().as<std::string>() != "function") throw InputError("onProgress must be a function");
+  return [cb](double fraction) {
+    const val r = cb(fraction);
+    return !r.isFalse();
+  };
 }
 
 inline Eigen::VectorXd toVector(const val& array) {

@@ -45,16 +45,6 @@ std::string text(const val& input, const char* key, const std::string& fallback)
   return v.as<std::string>();
 }
 
-ProgressCallback progressOf(const val& input) {
-  if (!has(input, "onProgress")) return {};
-  val cb = input["onProgress"];
-  if (cb.typeOf().as<std::string>() != "function") throw InputError("onProgress must be a function");
-  return [cb](double fraction) {
-    const val r = cb(fraction);
-    return !r.isFalse();
-  };
-}
-
 // A binary cohort has `outcome` (0/1) instead of time and event.
 Cohort cohortOf(const val& input) {
   const bool binary = has(input, "outcome");

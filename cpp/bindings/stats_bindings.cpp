@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "latefuse/calibration.hpp"
+#include "latefuse/horizons.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logistic.hpp"
 #include "latefuse/logrank.hpp"
@@ -17,6 +18,7 @@
 #include "latefuse/rank_correlation.hpp"
 #include "latefuse/resample_statistics.hpp"
 #include "latefuse/resampling.hpp"
+#include "latefuse/risk_groups.hpp"
 #include "latefuse/survival_metrics.hpp"
 #include "survival_convert.hpp"
 
@@ -43,16 +45,6 @@ Eigen::VectorXd riskOf(const val& input, const char* key = "score") {
 }
 
 double tauOf(const val& input) { return has(input, "tau") ? input["tau"].as<double>() : kInf; }
-
-ProgressCallback progressOf(const val& input) {
-  if (!has(input, "onProgress")) return {};
-  val cb = input["onProgress"];
-  if (cb.typeOf().as<std::string>() != "function") throw InputError("onProgress must be a function");
-  return [cb](double fraction) {
-    const val r = cb(fraction);
-    return !r.isFalse();
-  };
-}
 
 val vectorOrNull(const Eigen::VectorXd& v) { return toArray(v); }
 
@@ -237,6 +229,19 @@ val quantileJs(val input) {
     if (!(probs(k) >= 0 && probs(k) <= 1)) throw InputError("quantile: probabilities must lie in [0, 1]");
   return toArray(quantileType7(x, probs));
 }
+
+// input: {score: Float64Array (finite), probs: Float64Array in (0, 1), increasing} -> {cutpoints: number[],
+// codes: Int32Array}: R's cut of the score at its own quantiles (risk_groups.hpp).
+val quantileGroupsJs(val input) {
+  const QuantileGroups g = quantileGroups(required(input, "score"), required(input, "probs"));
+  val out = val::object();
+  out.set("cutpoints", toArray(Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(g.cutpoints.data(), static_cast<Eigen::Index>(g.cutpoints.size())))));
+  out.set("codes", toInt32Array(g.codes));
+  return out;
+}
+
+// input: {time, event: Float64Array} -> number[]: the default horizons (horizons.hpp).
+val defaultHorizonsJs(val input) { return toArray(defaultHorizons(required(input, "time"), required(input, "event"))); }
 
 val kendallJs(val input) { return correlationObject(kendallTau(required(input, "x"), required(input, "y"))); }
 val spearmanJs(val input) { return correlationObject(spearmanRho(required(input, "x"), required(input, "y"))); }
@@ -520,6 +525,8 @@ EMSCRIPTEN_BINDINGS(latefuse_stats) {
   emscripten::function("brierScore", &Guard<&brierScoreJs>::call);
   emscripten::function("survivalCalibration", &Guard<&calibrationJs>::call);
   emscripten::function("quantileType7", &Guard<&quantileJs>::call);
+  emscripten::function("quantileGroups", &Guard<&quantileGroupsJs>::call);
+  emscripten::function("defaultHorizons", &Guard<&defaultHorizonsJs>::call);
   emscripten::function("kendall", &Guard<&kendallJs>::call);
   emscripten::function("spearman", &Guard<&spearmanJs>::call);
   emscripten::function("rankCorrelationMatrix", &Guard<&rankCorrelationMatrixJs>::call);

@@ -39,6 +39,38 @@ CategoricalEncoding fitCategoricalEncoding(const std::string& column, const std:
   return {column, levels, levels[best]};
 }
 
+EncodedDummies applyEncoding(const CategoricalEncoding& e, const std::vector<std::string>& levels, const Eigen::VectorXd& codes) {
+  // Each given text's dummy column (-1: the reference level or a text never seen, all dummies 0).
+  std::vector<Eigen::Index> dummyOf(levels.size(), -1);
+  std::vector<char> known(levels.size(), 0);
+  Eigen::Index k = 0;
+  for (const std::string& level : e.levels) {
+    const bool reference = level == e.reference;
+    for (size_t j = 0; j < levels.size(); ++j) {
+      if (levels[j] != level) continue;
+      known[j] = 1;
+      if (!reference) dummyOf[j] = k;
+    }
+    if (!reference) ++k;
+  }
+  EncodedDummies out;
+  out.values = Eigen::MatrixXd::Zero(codes.size(), k);
+  for (Eigen::Index i = 0; i < codes.size(); ++i) {
+    const double v = codes(i);
+    if (std::isnan(v)) {
+      out.values.row(i).setConstant(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    if (!(v >= 0 && v < static_cast<double>(levels.size())) || std::floor(v) != v)
+      throw InputError("categorical column '" + e.column + "': level code " + std::to_string(v) + " is not one of 0.." +
+                       std::to_string(levels.size() - 1));
+    const size_t j = static_cast<size_t>(v);
+    if (dummyOf[j] >= 0) out.values(i, dummyOf[j]) = 1;
+    else if (!known[j]) out.unseen.push_back(i);
+  }
+  return out;
+}
+
 Cohort encodeCohort(const Cohort& c, const std::vector<CategoricalColumn>& categorical, const std::vector<int>& trainRows,
                     std::vector<CategoricalEncoding>& encodings) {
   const Eigen::Index n = c.x.rows();
@@ -64,19 +96,11 @@ Cohort encodeCohort(const Cohort& c, const std::vector<CategoricalColumn>& categ
       continue;
     }
     CategoricalEncoding e = fitCategoricalEncoding(c.columns[j], spec[j]->levels, x, trainRows);
-    for (size_t k = 0; k < e.levels.size(); ++k) {
-      if (e.levels[k] == e.reference) continue;
-      Eigen::VectorXd d(n);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double v = x(i);
-        if (std::isnan(v)) d(i) = std::numeric_limits<double>::quiet_NaN();
-        else if (!(v >= 0 && v < static_cast<double>(e.levels.size())) || std::floor(v) != v)
-          throw InputError("categorical column '" + e.column + "': level code " + std::to_string(v) + " is not one of 0.." +
-                           std::to_string(e.levels.size() - 1));
-        else d(i) = static_cast<size_t>(v) == k ? 1.0 : 0.0;
-      }
-      cols.push_back(d);
-      out.columns.push_back(e.column + "=" + e.levels[k]);
+    const EncodedDummies d = applyEncoding(e, e.levels, x);
+    const std::vector<std::string> names = e.dummies();
+    for (size_t k = 0; k < names.size(); ++k) {
+      cols.push_back(d.values.col(static_cast<Eigen::Index>(k)));
+      out.columns.push_back(names[k]);
       out.columnModality.push_back(c.columnModality[j]);
     }
     encodings.push_back(std::move(e));

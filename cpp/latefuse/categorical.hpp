@@ -34,6 +34,16 @@ struct CategoricalColumn {
   std::vector<std::string> levels;  // sorted, distinct
 };
 
+// The dummies of a column by an encoding (fitted here or read from a model file): one column per
+// entry of e.dummies(), one row per cell. `levels` holds the cells' texts as given (no trimming);
+// codes index into it (NaN = missing: every dummy NaN). A text the encoding has never seen is
+// scored as the reference level (all dummies 0) and its row listed in `unseen`, increasing.
+struct EncodedDummies {
+  Eigen::MatrixXd values;
+  std::vector<Eigen::Index> unseen;
+};
+EncodedDummies applyEncoding(const CategoricalEncoding& e, const std::vector<std::string>& levels, const Eigen::VectorXd& codes);
+
 // Fit the encoding on `rows` (codes: NaN = missing, else 0..levels-1). Throws InputError when the
 // levels are not sorted and distinct, a code is out of range, fewer than 2 levels, or no row has a level.
 CategoricalEncoding fitCategoricalEncoding(const std::string& column, const std::vector<std::string>& levels,

@@ -12,10 +12,12 @@
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/fusion_report_internal.hpp"
+#include "latefuse/horizons.hpp"
 #include "latefuse/outcome_family.hpp"
 #include "latefuse/random.hpp"
 #include "latefuse/rank_correlation.hpp"
 #include "latefuse/resample_statistics.hpp"
+#include "latefuse/risk_groups.hpp"
 
 namespace latefuse {
 namespace {
@@ -256,17 +258,6 @@ SubsetMetrics evaluateSubset(const OutcomeFamily& family, const MetricPlan& plan
 }
 
 // ---- risk groups ----------------------------------------------------------------------------
-
-Eigen::VectorXi groupCodes(const Eigen::VectorXd& score, const std::vector<double>& cuts) {
-  Eigen::VectorXi g(score.size());
-  for (Eigen::Index i = 0; i < score.size(); ++i) {
-    int k = 0;
-    for (double c : cuts)
-      if (score(i) > c) ++k;
-    g(i) = k;
-  }
-  return g;
-}
 
 // The reference study's search: the cut among the 33rd..67th training percentiles with the
 // smallest training p of the family's group test (ties: the first).

@@ -133,7 +133,7 @@ struct EvaluationOptions {
   int bootstrap = 1000;     // replicates for the CI of C (0 = no interval)
   int permutations = 1000;  // permutations for the p of C (0 = no p)
   double confLevel = 0.95;
-  Eigen::VectorXd horizons;  // empty = quartiles (type 7) of the training event times, 3 significant digits (as model_json.hpp)
+  Eigen::VectorXd horizons;  // empty = the default horizons of the training patients (horizons.hpp)
   double tau = 0;            // Uno's C truncation; 0 = the largest horizon; +inf = none
   int ibsPoints = 20;        // IBS grid: this many times from the 10th to the 80th training event-time percentile
   RiskGrouping riskGroups = RiskGrouping::Median;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "latefuse/error.hpp"
+#include "latefuse/horizons.hpp"
 #include "latefuse/survival_data.hpp"
 
 #ifndef LATEFUSE_VERSION
@@ -1683,12 +1684,6 @@ std::string withoutFileWording(std::string what) {
   return what;
 }
 
-double roundSignificant3(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g", x);
-  return std::strtod(buf, nullptr);
-}
-
 }  // namespace
 
 std::string patternLabel(const FusionModel& fm, int mask) {
@@ -1701,20 +1696,10 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
   ModelExtras ex;
   ex.trainingPatients = static_cast<int>(trainRows.size());
   int events = 0;
-  std::vector<double> eventTimes;
-  double maxTime = 0;
   for (int r : trainRows) {
     if (r < 0 || r >= c.x.rows() || r >= c.event.size() || (fm.outcome == OutcomeType::Survival && r >= c.time.size()))
       throw InputError("model summary: training row " + std::to_string(r + 1) + " is outside the cohort");
-    if (fm.outcome == OutcomeType::Binary) {
-      events += c.event(r) == 1;
-      continue;
-    }
-    if (c.event(r) == 1) {
-      ++events;
-      eventTimes.push_back(c.time(r));
-    }
-    maxTime = std::max(maxTime, c.time(r));
+    events += c.event(r) == 1;
   }
   ex.trainingEvents = events;
   auto quantile7 = [](const std::vector<double>& v, double p) {
@@ -1724,12 +1709,14 @@ ModelExtras trainingExtras(const FusionModel& fm, const Cohort& c, const std::ve
   };
   if (fm.outcome == OutcomeType::Binary && !horizons.empty())
     throw InputError("model summary: horizons apply to survival outcomes only; a binary model has none");
-  if (fm.outcome == OutcomeType::Survival && horizons.empty() && !eventTimes.empty()) {
-    std::sort(eventTimes.begin(), eventTimes.end());
-    for (double p : {0.25, 0.5, 0.75}) {
-      const double t = roundSignificant3(quantile7(eventTimes, p));
-      if (t > 0 && t < maxTime && (horizons.empty() || t > horizons.back())) horizons.push_back(t);
+  if (fm.outcome == OutcomeType::Survival && horizons.empty()) {
+    Eigen::VectorXd time(static_cast<Eigen::Index>(trainRows.size())), event(time.size());
+    for (size_t k = 0; k < trainRows.size(); ++k) {
+      time(static_cast<Eigen::Index>(k)) = c.time(trainRows[k]);
+      event(static_cast<Eigen::Index>(k)) = c.event(trainRows[k]);
     }
+    const Eigen::VectorXd h = defaultHorizons(time, event);
+    horizons.assign(h.data(), h.data() + h.size());
   }
   ex.referenceHorizon = referenceHorizon(horizons);
   if (fm.outcome == OutcomeType::Survival && !std::isfinite(ex.referenceHorizon))

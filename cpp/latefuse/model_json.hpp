@@ -110,7 +110,7 @@ struct ModelExtras {
 
 // Training summary for the extras: patients, events, the percentiles of the in-sample fused lp of
 // the training rows, the features section (summarizeFeatures), and `horizons` (when empty: the
-// quartiles of the training event times, rounded to 3 significant digits, below the longest follow-up).
+// default horizons of the training patients, horizons.hpp).
 ModelExtras trainingExtras(const FusionModel& model, const Cohort& cohort, const std::vector<int>& trainRows,
                            std::vector<double> horizons = {});
 

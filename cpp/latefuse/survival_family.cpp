@@ -10,6 +10,7 @@
 #include "latefuse/error.hpp"
 #include "latefuse/follow_up.hpp"
 #include "latefuse/fusion_report_internal.hpp"
+#include "latefuse/horizons.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logrank.hpp"
 #include "latefuse/outcome_family.hpp"
@@ -32,28 +33,6 @@ CoxOptions ridgeCox(const RidgeOptions& r, Ties ties) {
     o.ridgeScale = r.scale;
   }
   return o;
-}
-
-// Quartiles (type 7) of the training event times, rounded to 3 significant digits, kept when > 0,
-// below the longest training follow-up and increasing (the same rule as model_json.hpp's
-// trainingExtras, so the model file and the report use the same horizons).
-Eigen::VectorXd defaultHorizons(const SurvivalData& train) {
-  std::vector<double> ev;
-  for (Eigen::Index i = 0; i < train.size(); ++i)
-    if (train.event(i) == 1) ev.push_back(train.time(i));
-  if (ev.empty()) return Eigen::VectorXd();
-  const double maxTime = train.time.maxCoeff();
-  Eigen::VectorXd p(3);
-  p << 0.25, 0.5, 0.75;
-  const Eigen::VectorXd q = quantileType7(Eigen::Map<const Eigen::VectorXd>(ev.data(), static_cast<Eigen::Index>(ev.size())), p);
-  std::vector<double> out;
-  for (Eigen::Index k = 0; k < q.size(); ++k) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3g", q(k));
-    const double t = std::strtod(buf, nullptr);
-    if (t > 0 && t < maxTime && (out.empty() || t > out.back())) out.push_back(t);
-  }
-  return Eigen::Map<const Eigen::VectorXd>(out.data(), static_cast<Eigen::Index>(out.size()));
 }
 
 Eigen::VectorXd ibsGrid(const SurvivalData& train, int points) {
@@ -203,7 +182,7 @@ class SurvivalFamily final : public OutcomeFamily {
       h.erase(std::unique(h.begin(), h.end()), h.end());
       rep.horizons = Eigen::Map<const Eigen::VectorXd>(h.data(), static_cast<Eigen::Index>(h.size()));
     } else {
-      rep.horizons = defaultHorizons(train);
+      rep.horizons = defaultHorizons(train.time, train.event);
     }
     rep.tau = o.tau > 0 ? o.tau : (rep.horizons.size() ? rep.horizons.maxCoeff() : kInf);
     rep.ibsTimes = ibsGrid(train, o.ibsPoints);

@@ -84,10 +84,12 @@ describe('categorical columns', () => {
     expect(lines[2]).toMatch(/^b,.*huge/);
   });
 
-  it('applyEncoding: 1 for the level, 0 for the reference, NaN when missing', () => {
-    const d = applyEncoding({ column: 'g', levels: ['a', 'b', 'c'], reference: 'b', dummies: ['g=a', 'g=c'] }, ['a', 'b', null, 'c', 'z']);
-    expect(Array.from(d['g=a'])).toEqual([1, 0, NaN, 0, 0]);
-    expect(Array.from(d['g=c'])).toEqual([0, 0, NaN, 1, 0]);
+  it('applyEncoding: 1 for the level, 0 for the reference, NaN when missing, an unseen level listed', async () => {
+    const d = await applyEncoding({ column: 'g', levels: ['a', 'b', 'c'], reference: 'b' }, ['a', 'b', null, ' c ', 'z', '']);
+    expect(Object.keys(d.dummies)).toEqual(['g=a', 'g=c']);
+    expect(Array.from(d.dummies['g=a'])).toEqual([1, 0, NaN, 0, 0, NaN]);
+    expect(Array.from(d.dummies['g=c'])).toEqual([0, 0, NaN, 1, 0, NaN]);
+    expect(d.unseen).toEqual([4]);
   });
 
   it('latefuse evaluate reports calibration at a horizon and a CI for Uno\'s C', () => {

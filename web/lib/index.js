@@ -11,12 +11,13 @@ export { encodeCategorical } from './categorical.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,
   rankCorrelationMatrix, adjustPValues, fitLogistic, binaryAuc, logisticCalibration, bootstrap, pairedBootstrap,
-  permutationTest, randomDraws, pairedDifference, groupCodes, quantileType7, defaultHorizons,
+  permutationTest, randomDraws, pairedDifference, groupCodes, quantileType7, defaultHorizons, quantileGroups,
 } from './stats.js';
 export { simulate } from './fusion.js';
 export { decisionCurve } from './decision_curve.js';
 export { analysisReportHtml, equivalentCommand, fileFacts, sha256Hex, REPORT_SECTIONS } from './analysis_report.js';
 export { riskGroupCurves, testCalibration, atRiskTimes } from './risk_group_curves.js';
+export { evaluateScore, riskGroups, RISK_SPLITS } from './evaluate.js';
 export { fitAndEvaluateFusion } from './fusion_report.js';
 export {
   validateModel, roundTripModel, scoreModel, scoreModelFromScores, scoreTables, predictionsCsv, exampleModel, loadScoringModel, ScoringModel,

@@ -213,7 +213,7 @@ export class ScoringModel {
   /** Score parsed tables (scoreTables). @returns {Predictions} */
   scoreTables(tables, options = {}) {
     this.#live();
-    return tablesPredictions(this.summary, tables, options, (input, o) => this.score(input, o));
+    return tablesPredictions(this.#module, this.summary, tables, options, (input, o) => this.score(input, o));
   }
 
   /** Free the core's copy of the model. Idempotent. */
@@ -307,7 +307,7 @@ export async function scoreTables(model, tables, options = {}) {
   const text = modelText(model);
   const summary = options.summary ?? await validateModel(text);
   const m = await loadModule();
-  return tablesPredictions(summary, tables, options, (input, o) => {
+  return tablesPredictions(m, summary, tables, options, (input, o) => {
     const { names, values, ids } = featureInput(input);
     const request = scoringOptions(o);
     return callCore(() => m.scoreModel(text, names, values, ids, request));
@@ -316,12 +316,13 @@ export async function scoreTables(model, tables, options = {}) {
 
 /**
  * The columns of the tables as the model takes them, scored by `score(input, options)`.
+ * @param {any} m the WebAssembly module (the dummies of categorical columns come from the core)
  * @param {any} summary the model's summary (validateModel)
  * @param {import('./table.js').Table[]} tables
  * @param {{idColumn?: string, idRequired?: boolean, skipUnscorable?: boolean, times?: ArrayLike<number>}} options
  * @param {(input: object, options: object) => any} score
  */
-function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = false, skipUnscorable = false, times } = {}, score) {
+function tablesPredictions(m, summary, tables, { idColumn = 'id', idRequired = false, skipUnscorable = false, times } = {}, score) {
   if (!tables.length) throw new InputError('scoring: give at least one data file');
   // Categorical columns enter the model as dummies; the data has the raw column instead.
   const encodings = summary.encodings ?? [];
@@ -416,10 +417,12 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
     const raw = t.columns.get(e.column).raw;
     const rows = rowOf.get(t);
     const cells = Array.from(rows, (r) => (r < 0 || raw[r] === null ? null : String(raw[r]).trim()));
-    Object.assign(columns, applyEncoding(e, cells, (i, level) => {
-      notes[i].push(`${e.column} "${level}" is not a level the model was trained on (${e.levels.map((l) => `"${l}"`).join(', ')}); ` +
+    const { dummies, unseen } = encodeCells(m, e, cells);
+    Object.assign(columns, dummies);
+    for (const i of unseen) {
+      notes[i].push(`${e.column} "${cells[i]}" is not a level the model was trained on (${e.levels.map((l) => `"${l}"`).join(', ')}); ` +
         `scored as the reference level "${e.reference}"`);
-    }));
+    }
   }
   if (rejected.size === 0) {
     const p = score({ columns, ids }, { skipUnscorable, times });
@@ -446,35 +449,32 @@ function tablesPredictions(summary, tables, { idColumn = 'id', idRequired = fals
 }
 
 /**
- * One-hot dummies of a categorical column by a model file's encoding (validateModel(...).encodings[k]):
- * {"<column>=<level>": Float64Array} with 1 for the patient's level; every dummy NaN (missing) for a
- * missing cell (null or ''); every dummy 0 for the reference level and for a level the model has
- * never seen (scored as the reference level), which also calls onUnseen(patientIndex, level).
- * @param {{column: string, levels: string[], reference: string, dummies: string[]}} encoding
+ * One-hot dummies of a categorical column by a model file's encoding (validateModel(...).encodings[k]),
+ * computed by the core (cpp/latefuse/categorical.hpp applyEncoding, the rule training used):
+ * `dummies` {"<column>=<level>": Float64Array} with 1 for the patient's level; every dummy NaN
+ * (missing) for a missing cell (null or ''); every dummy 0 for the reference level and for a level
+ * the model has never seen (scored as the reference level), whose patients are listed in `unseen`.
+ * Cells are trimmed.
+ * @param {{column: string, levels: string[], reference: string}} encoding
  * @param {(string|null)[]} cells
- * @param {(i: number, level: string) => void} [onUnseen]
+ * @returns {Promise<{dummies: Record<string, Float64Array>, unseen: number[]}>}
  */
-export function applyEncoding(encoding, cells, onUnseen = () => {}) {
-  const out = {};
-  const n = cells.length;
-  const byLevel = new Map();
-  for (const level of encoding.levels) {
-    if (level === encoding.reference) continue;
-    const name = `${encoding.column}=${level}`;
-    out[name] = new Float64Array(n);
-    byLevel.set(level, out[name]);
-  }
-  for (let i = 0; i < n; i++) {
-    const cell = cells[i] === null || cells[i] === undefined ? '' : String(cells[i]).trim();
-    if (cell === '') {
-      for (const d of byLevel.values()) d[i] = NaN;
-    } else if (byLevel.has(cell)) {
-      byLevel.get(cell)[i] = 1;
-    } else if (cell !== encoding.reference) {
-      onUnseen(i, cell);
-    }
-  }
-  return out;
+export async function applyEncoding(encoding, cells) {
+  return encodeCells(await loadModule(), encoding, cells);
+}
+
+/** applyEncoding with the module at hand (scoring is synchronous once the module is loaded). */
+function encodeCells(m, encoding, cells) {
+  const text = Array.from(cells, (c) => (c === null || c === undefined ? '' : String(c).trim()));
+  const levels = [...new Set(text.filter((t) => t !== ''))];
+  const index = new Map(levels.map((l, k) => [l, k]));
+  const codes = Float64Array.from(text, (t) => (t === '' ? NaN : index.get(t)));
+  const request = { encoding: { column: encoding.column, levels: encoding.levels, reference: encoding.reference }, levels, codes };
+  const out = callCore(() => m.applyEncoding(request), { column: encoding.column });
+  return {
+    dummies: Object.fromEntries(out.dummies.map((name, k) => [name, out.values[k]])),
+    unseen: Array.from(out.unseen),
+  };
 }
 
 function csvCell(value) {

@@ -162,22 +162,32 @@ export async function quantileType7(values, probs) {
 }
 
 /**
- * The default horizons of an evaluation (`latefuse evaluate` and the page's Evaluate step): the
- * quartiles (type 7) of the event times, distinct, kept where min(time) <= t < max(time) — AUC(t)
- * needs patients beyond t. Empty when there is no event or no quartile inside the follow-up.
+ * The default horizons of an evaluation (`latefuse fuse`, `latefuse evaluate` and the page's Evaluate
+ * step), the core's one rule (cpp/latefuse/horizons.hpp): the quartiles (type 7) of the event times
+ * rounded to 3 significant digits (R signif), kept when > 0, min(time) <= t < max(time) — AUC(t)
+ * needs patients beyond t — and increasing. Empty when there is no event or no quartile inside the
+ * follow-up.
  * @param {ArrayLike<number>} time
  * @param {ArrayLike<number>} event 1 = event
  * @returns {Promise<number[]>}
  */
 export async function defaultHorizons(time, event) {
-  const t = Array.from(time);
-  const eventTimes = t.filter((_, i) => event[i] === 1);
-  if (eventTimes.length === 0 || t.length === 0) return [];
-  let tmin = Infinity;
-  let tmax = -Infinity;
-  for (const x of t) { if (x < tmin) tmin = x; if (x > tmax) tmax = x; }
-  const q = await quantileType7(eventTimes, [0.25, 0.5, 0.75]);
-  return [...new Set(q)].filter((h) => h >= tmin && h < tmax);
+  const m = await loadModule();
+  return callCore(() => m.defaultHorizons({ time: toF64(time, 'time'), event: toF64(event, 'event') }));
+}
+
+/**
+ * R's cut(score, unique(quantile(score, c(0, probs, 1), type = 7)), include.lowest = TRUE), by the
+ * core (cpp/latefuse/risk_groups.hpp): `codes` 0..k-1 (0 = the lowest scores; a score equal to a
+ * cut-point goes to the lower group) and the k - 1 distinct inner `cutpoints`. Tied quantiles merge
+ * groups.
+ * @param {ArrayLike<number>} score finite numbers, at least one
+ * @param {ArrayLike<number>} probs increasing, in (0, 1)
+ * @returns {Promise<{cutpoints: number[], codes: Int32Array}>}
+ */
+export async function quantileGroups(score, probs) {
+  const m = await loadModule();
+  return callCore(() => m.quantileGroups({ score: toF64(score, 'score'), probs: toF64(probs, 'probs') }));
 }
 
 /** Kendall's tau-b (Knight, O(n log n)) with R cor.test(exact = FALSE)'s p-value. Positive = increase together. */

@@ -1,13 +1,12 @@
 // latefuse evaluate: how well a score predicts survival — Harrell's C with a seeded bootstrap CI and a
 // permutation p-value, Uno's IPCW C, and the cumulative/dynamic time-dependent AUC with its mean.
-import { concordance } from '../../lib/cox.js';
-import { bootstrap, permutationTest, unoConcordance, timeDependentAuc, survivalCalibration, defaultHorizons } from '../../lib/stats.js';
-import { numericColumn, eventColumn, completeRows, checkTimes } from '../../lib/columns.js';
-import { ModelError } from '../../lib/errors.js';
+import { evaluateScore } from '../../lib/evaluate.js';
+import { numericColumn, completeRows } from '../../lib/columns.js';
 import { finiteOrNull } from '../../lib/numbers.js';
 import { writeFileSync } from 'node:fs';
 import { addModelValidation, validateModel } from '../../lib/model.js';
-import { readTableFile, readTextFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
+import { readTextFile, eventOrCensored } from '../data.js';
+import { scoreDataOptions, readScoreData } from '../score_data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadModule } from '../../lib/module.js';
@@ -19,15 +18,9 @@ export default {
     '[--horizons t1,t2,...] [--bootstrap N] [--permutations N] [--seed S] [--predicted-survival COL --calibration-horizon T [--calibration-groups G]] ' +
     '[--attach-to model.json --cohort NAME [--cohort-description TEXT]]',
   options: [
-    DECIMAL_OPTION,
-    { flag: 'data', arg: 'FILE', type: 'string', required: true, help: 'CSV or TSV file with a header row' },
-    { flag: 'time', arg: 'COL', type: 'string', required: true, help: 'follow-up time column (>= 0)' },
-    ...EVENT_OPTIONS,
-    { flag: 'score', arg: 'COL', type: 'string', required: true, help: 'the score to evaluate' },
-    { flag: 'higher', arg: 'MEANING', type: 'string', default: 'risk', choices: ['risk', 'survival'],
-      help: 'what a higher score predicts: risk (shorter survival) or survival' },
+    ...scoreDataOptions('what a higher score predicts: risk (shorter survival) or survival'),
     { flag: 'tau', arg: 'T', type: 'number', help: "truncation time of Uno's C (default: none)" },
-    { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times of the AUC (default: quartiles of the event times)' },
+    { flag: 'horizons', arg: 't1,t2,...', type: 'numbers', help: 'times of the AUC (default: quartiles of the event times to 3 significant digits, within the follow-up)' },
     { flag: 'bootstrap', arg: 'N', type: 'integer', default: 1000, max: MAX_RESAMPLES, help: "bootstrap replicates for the CI of Harrell's C (0 = none)" },
     { flag: 'ci', arg: 'TYPE', type: 'string', default: 'percentile', choices: ['percentile', 'bca'], help: 'bootstrap interval' },
     { flag: 'conf-level', arg: 'X', type: 'number', default: 0.95, help: 'confidence level' },
@@ -87,102 +80,59 @@ export default {
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {
       throw new UsageError('--cohort and --cohort-description go with --attach-to model.json');
     }
-    const table = readTableFile(o.data, { decimal: o.decimal });
-    const time = numericColumn(table, o.time, 'time');
-    const event = eventColumn(table, o.event, { censored: o.eventCensored });
-    const score = numericColumn(table, o.score, 'score');
-    const rows = completeRows([time, event, score]);
-    if (rows.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and score all present`);
-    const t = rows.select(time);
-    checkTimes(table, o.time, t, rows.keep);
-    const e = rows.select(event);
-    const s = rows.select(score);
-    const events = e.reduce((a, v) => a + v, 0);
-    if (events === 0) throw new ModelError(`${o.data}: the event column "${o.event}" has no events among the ${t.length} usable rows; discrimination needs events`);
-    const higherIsRisk = o.higher === 'risk';
-    const base = { time: t, event: e, score: s, higherIsRisk };
-    const warnings = [];
-    const started = performance.now();
-
-    // Progress on a terminal: Harrell's C once, then every resample costs about one more C.
-    await loadModule();  // not part of the time per unit of work
-    const bar = progressBar(1 + 2 * o.bootstrap + o.permutations);
-    bar.start("Harrell's C", 1);
-    const harrell = { c: null, lower: null, upper: null };
-    if (o.bootstrap > 0 && process.stderr.isTTY) await concordance(base);  // times one C for the estimate of the time left
-    if (o.bootstrap > 0) {
-      bar.start(`bootstrap of Harrell's C (${o.bootstrap} resamples)`, o.bootstrap);
-      const b = await bootstrap({ ...base, statistic: 'harrell', replicates: o.bootstrap, seed: o.seed, confLevel: o.confLevel, bca: o.ci === 'bca' });
-      Object.assign(harrell, {
-        c: b.estimate,
-        lower: o.ci === 'bca' ? b.bcaLower : b.lower,
-        upper: o.ci === 'bca' ? b.bcaUpper : b.upper,
-        se: b.se,
-        ci: o.ci,
-        conf_level: o.confLevel,
-        replicates: o.bootstrap,
-      });
-      warnings.push(...b.warnings);
-    } else {
-      harrell.c = (await concordance(base)).c;
-    }
-    let permutationP = null;
-    if (o.permutations > 0) {
-      bar.start(`permutation test (${o.permutations} permutations)`, o.permutations);
-      const p = await permutationTest({ ...base, statistic: 'harrell', permutations: o.permutations, seed: o.seed });
-      permutationP = p.p;
-      warnings.push(...p.warnings);
-    }
-    const uno = await unoConcordance({ ...base, tau: o.tau });
-    const unoCi = { lower: null, upper: null };
-    if (o.bootstrap > 0) {
-      bar.start(`bootstrap of Uno's C (${o.bootstrap} resamples)`, o.bootstrap);
-      const b = await bootstrap({ ...base, statistic: 'uno', ...(o.tau !== undefined ? { tau: o.tau } : {}), replicates: o.bootstrap, seed: o.seed, confLevel: o.confLevel });
-      Object.assign(unoCi, { lower: b.lower, upper: b.upper, replicates: o.bootstrap, conf_level: o.confLevel });
-      warnings.push(...b.warnings);
-    }
-    bar.done();
-    let calibration = null;
     if ((o.predictedSurvival === undefined) !== (o.calibrationHorizon === undefined)) {
       throw new UsageError('calibration needs both --predicted-survival COL and --calibration-horizon T');
     }
     if (o.predictedSurvival !== undefined) {
       if (!(o.calibrationHorizon > 0)) throw new UsageError('--calibration-horizon must be a positive time');
       if (o.calibrationGroups < 2) throw new UsageError('--calibration-groups must be at least 2');
+    }
+    const { table, rows, time: t, event: e, score: s, columns: { time, event } } = readScoreData(o);
+    let calibrationInput = null;
+    let calibrationRows = 0;
+    if (o.predictedSurvival !== undefined) {
+      // Its own rows: a patient without a predicted survival still counts for discrimination.
       const predicted = numericColumn(table, o.predictedSurvival, 'predicted survival');
       const cal = completeRows([time, event, predicted]);
       if (cal.keep.length === 0) throw new UsageError(`${o.data}: no row has time, event and "${o.predictedSurvival}" all present`);
-      const c = await survivalCalibration({
+      calibrationInput = {
         time: cal.select(time), event: cal.select(event), predicted: cal.select(predicted),
         horizon: o.calibrationHorizon, groups: o.calibrationGroups,
-      });
-      calibration = { column: o.predictedSurvival, n: cal.keep.length, ...c };
+      };
+      calibrationRows = cal.keep.length;
     }
+    const started = performance.now();
 
-    let horizons = o.horizons;
-    if (!horizons) {
-      horizons = await defaultHorizons(t, e);
-      if (horizons.length === 0) warnings.push('no default AUC horizon lies within the follow-up; give --horizons');
-    }
-    let auc = [];
-    let meanAuc = null;
-    if (horizons.length) {
-      const a = await timeDependentAuc({ ...base, times: horizons });
-      auc = a.time.map((time, k) => ({ time, auc: a.auc[k] }));
-      meanAuc = a.meanAuc;
-    }
+    await loadModule();  // not part of the time per unit of work
+    // Progress on a terminal: every resample costs about one Harrell's C.
+    const bar = progressBar(2 + 2 * o.bootstrap + o.permutations + (calibrationInput ? 1 : 0));
+    const ev = await evaluateScore({
+      time: t, event: e, score: s, higherIsRisk: o.higher === 'risk',
+      bootstrap: o.bootstrap, ci: o.ci, confLevel: o.confLevel, permutations: o.permutations, seed: o.seed,
+      unoInterval: true, tau: o.tau ?? null, horizons: o.horizons, calibration: calibrationInput,
+      eventLabel: `${o.data}: the event column "${o.event}"`,
+    }, { onProgress: (stage, fraction, units) => { if (units > 0) bar.start(stage, units); } });
+    bar.done();
+    const warnings = [...ev.warnings];
+    if (ev.horizons.length === 0) warnings.push('no default AUC horizon lies within the follow-up; give --horizons');
+    const h = ev.harrell;
+    const harrell = o.bootstrap > 0
+      ? { c: h.c, lower: h.lower, upper: h.upper, se: h.se, ci: h.ci, conf_level: h.confLevel, replicates: h.replicates }
+      : { c: h.c, lower: null, upper: null };
+    const u = ev.uno;
+    const unoCi = o.bootstrap > 0 ? { lower: u.lower, upper: u.upper, replicates: u.replicates, conf_level: u.confLevel } : { lower: null, upper: null };
     const result = {
-      n: t.length,
-      events,
+      n: ev.n,
+      events: ev.events,
       dropped: rows.dropped,
       higher: o.higher,
       harrell,
-      permutation_p: permutationP,
+      permutation_p: ev.permutation?.p ?? null,
       permutations: o.permutations,
-      uno: { c: uno.c, tau: o.tau ?? null, ...unoCi },
-      auc,
-      mean_auc: meanAuc,
-      calibration,
+      uno: { c: u.c, tau: u.tau, ...unoCi },
+      auc: ev.auc.time.map((time, k) => ({ time, auc: ev.auc.auc[k] })),
+      mean_auc: ev.auc.meanAuc,
+      calibration: ev.calibration && { column: o.predictedSurvival, n: calibrationRows, ...ev.calibration },
       seed: o.seed,
       warnings,
       compute_ms: Math.round((performance.now() - started) * 1000) / 1000,
