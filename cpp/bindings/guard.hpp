@@ -59,8 +59,8 @@ inline bool has(const val& obj, const char* key) {
 // The values of a JS array or typed array of length n, written straight into `out` by one
 // TypedArray.prototype.set on a view of the wasm memory: each value converted as Number() (ToInt32
 // for int), as emscripten's convertJSArrayToNumberVector does, but without its zero-filled
-// std::vector and the second copy out of it (two passes over the data that a fresh module runs in
-// its baseline tier: about a sixth of the first Cox fit at n = 1e5, p = 20).
+// std::vector and the second copy out of it: two passes fewer over the data, over memory that a
+// fresh module (the first fit) touches for the first time.
 template <typename T>
 void copyFromJs(const val& array, T* out, size_t n) {
   val view{emscripten::typed_memory_view(n, out)};
