@@ -7,14 +7,13 @@
 //    peak RSS of the whole Node process (/usr/bin/time -v), and R's cv.glmnet (Cox, lasso, 10 folds)
 //    on the genomic block of the patients that have it, in the same run;
 //  * n = 20,000 patients (simulate --preset hgsoc --n 20000): fuse time, peak RSS, model file size;
-//  * cold vs warm: `latefuse cox` (n = 1e5, p = 20) and `latefuse concordance` (n = 1e6) in a fresh
-//    process (their fit_ms / compute_ms) vs the same call repeated in one process, with R coxph;
+//  (cold vs warm Cox and Harrell's C: bench/cold_bench.js)
 //  * loadScoringModel of the shipped Rotterdam model, first call in a fresh process vs warm.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fitCox, concordance, loadModule, loadScoringModel } from '../web/lib/index.js';
-import { outDir, survivalData, writeCsv, timeIt, hasR, runR, table, fmt } from './common.js';
+import { fitCox, loadScoringModel } from '../web/lib/index.js';
+import { outDir, survivalData, timeIt, hasR, runR, table, fmt } from './common.js';
 
 const cli = fileURLToPath(new URL('../web/cli/latefuse.js', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -94,41 +93,6 @@ function largeCohortRows(quick) {
   return rows;
 }
 
-async function coldWarmRows(quick) {
-  const rows = [['call', 'n', 'cold (fresh process)', 'warm (same process, median of 3)', 'R', 'R / cold', 'R / warm']];
-  const n = quick ? 1e4 : 1e5;
-  const data = survivalData(n, 20, 42 + n);
-  const file = writeCsv(`cox_${n}_20.csv`, data);
-  const names = Object.keys(data.covariates);
-  const cold = runCli(['cox', '--data', file, '--time', 'time', '--event', 'event', '--covariates', names.join(',')]);
-  await loadModule();
-  await fitCox(data);  // the first call in this process is the cold one; time the later ones
-  const warm = await timeIt(() => fitCox(data), 3);
-  let r = null;
-  if (hasR) {
-    r = runR(`suppressMessages(library(survival)); d <- read.csv("${file}");
-      t <- system.time(f <- coxph(Surv(time, event) ~ ., data = d, ties = "efron"))[["elapsed"]] * 1000;
-      cat(sprintf('{"ms": %.3f}\\n', t))`);
-  }
-  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : '—');
-  rows.push(['Efron Cox, p = 20 (fit_ms)', n, fmt(cold.json?.fit_ms), fmt(warm.ms), fmt(r?.ms), ratio(r?.ms, cold.json?.fit_ms), ratio(r?.ms, warm.ms)]);
-  const m = quick ? 1e5 : 1e6;
-  const c = survivalData(m, 1, 7);
-  const cfile = writeCsv(`concordance_${m}.csv`, { time: c.time, event: c.event, covariates: { score: c.covariates.x1 } });
-  const coldC = runCli(['concordance', '--data', cfile, '--time', 'time', '--event', 'event', '--score', 'score']);
-  const input = { time: c.time, event: c.event, score: c.covariates.x1 };
-  await concordance(input);
-  const warmC = await timeIt(() => concordance(input), 3);
-  let rc = null;
-  if (hasR) {
-    rc = runR(`suppressMessages(library(survival)); d <- read.csv("${cfile}");
-      t <- system.time(k <- concordance(Surv(time, event) ~ score, data = d, reverse = TRUE))[["elapsed"]] * 1000;
-      cat(sprintf('{"ms": %.3f}\\n', t))`);
-  }
-  rows.push(["Harrell's C (compute_ms)", m, fmt(coldC.json?.compute_ms), fmt(warmC.ms), fmt(rc?.ms), ratio(rc?.ms, coldC.json?.compute_ms), ratio(rc?.ms, warmC.ms)]);
-  return rows;
-}
-
 async function loadRows() {
   const rows = [['loadScoringModel', 'file size', 'cold (first call in a fresh process)', 'warm (median of 5)']];
   const file = fileURLToPath(new URL('../models/rotterdam.latefuse.json', import.meta.url));
@@ -149,7 +113,6 @@ export async function run({ quick = false } = {}) {
     ['Ridge Cox with more covariates than patients (WASM, warm; direct: one run)', await rotationRows(quick)],
     ['The 20,000-gene cohort, end to end (CLI, fresh process each)', wideCohortRows(quick)],
     ['A large cohort, end to end (CLI)', largeCohortRows(quick)],
-    ['Cold vs warm first calls (WASM in Node)', await coldWarmRows(quick)],
     ['Model load time', await loadRows()],
   ];
   return parts.map(([title, rows]) => `### ${title}\n\n${table(rows)}\n`).join('\n') +

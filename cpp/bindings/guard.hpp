@@ -69,26 +69,40 @@ inline std::function<bool(double)> progressOf(const val& input) {
   };
 }
 
+// The values of a JS array or typed array of length n, written straight into `out` by one
+// TypedArray.prototype.set on a view of the wasm memory: each value converted as Number() (ToInt32
+// for int), as emscripten's convertJSArrayToNumberVector does, but without its zero-filled
+// std::vector and the second copy out of it: two passes fewer over the data, over memory that a
+// fresh module (the first fit) touches for the first time.
+template <typename T>
+void copyFromJs(const val& array, T* out, size_t n) {
+  val view{emscripten::typed_memory_view(n, out)};
+  view.call<void>("set", array);
+}
+
 inline Eigen::VectorXd toVector(const val& array) {
-  const std::vector<double> v = emscripten::convertJSArrayToNumberVector<double>(array);
-  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+  Eigen::VectorXd v(static_cast<Eigen::Index>(array["length"].as<size_t>()));
+  copyFromJs(array, v.data(), static_cast<size_t>(v.size()));
+  return v;
 }
 
 inline Eigen::VectorXi toIntVector(const val& array) {
-  const std::vector<int> v = emscripten::convertJSArrayToNumberVector<int>(array);
-  return Eigen::Map<const Eigen::VectorXi>(v.data(), static_cast<Eigen::Index>(v.size()));
+  Eigen::VectorXi v(static_cast<Eigen::Index>(array["length"].as<size_t>()));
+  copyFromJs(array, v.data(), static_cast<size_t>(v.size()));
+  return v;
 }
 
-// An array of equal-length numeric columns -> n x p matrix.
+// An array of equal-length numeric columns -> n x p matrix (each column copied once, in place).
 inline Eigen::MatrixXd toMatrix(const val& columns, Eigen::Index rows) {
   const unsigned p = columns["length"].as<unsigned>();
   Eigen::MatrixXd x(rows, static_cast<Eigen::Index>(p));
   for (unsigned j = 0; j < p; ++j) {
-    const Eigen::VectorXd col = toVector(columns[j]);
-    if (col.size() != rows)
-      throw InputError("column " + std::to_string(j + 1) + " has " + std::to_string(col.size()) +
-                       " values, expected " + std::to_string(rows));
-    x.col(static_cast<Eigen::Index>(j)) = col;
+    const val col = columns[j];
+    const size_t length = col["length"].as<size_t>();
+    if (length != static_cast<size_t>(rows))
+      throw InputError("column " + std::to_string(j + 1) + " has " + std::to_string(length) + " values, expected " +
+                       std::to_string(rows));
+    copyFromJs(col, x.col(static_cast<Eigen::Index>(j)).data(), length);
   }
   return x;
 }
