@@ -14,6 +14,7 @@
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
 #include "latefuse/follow_up.hpp"
+#include "latefuse/fusion_context.hpp"
 #include "latefuse/kaplan_meier.hpp"
 #include "latefuse/logistic.hpp"
 #include "latefuse/logrank.hpp"
@@ -857,8 +858,8 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   rep.model = fitFusion(c, rep.trainRows, o.fusion);
   for (const auto& w : rep.model.warnings) rep.warnings.push_back("model: " + w);
   progress.advance(kFitUnits);
-  rep.trainScores = scoreFusion(rep.model, c, rep.trainRows);
-  rep.testScores = scoreFusion(rep.model, c, rep.testRows);
+  rep.trainScores = inStep({"scoring the training patients", "", "", -1}, [&] { return scoreFusion(rep.model, c, rep.trainRows); });
+  rep.testScores = inStep({"scoring the test patients", "", "", -1}, [&] { return scoreFusion(rep.model, c, rep.testRows); });
   {
     // The one risk scale (fusion.hpp): 1 - S(t_ref) from the model that scored each patient.
     std::vector<double> h(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
@@ -1006,18 +1007,19 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
                                     "late fusion with complete-case training is not available (see the warnings)"));
 
   // Risk groups of the late-fusion score.
-  rep.riskGroups = riskGroups(train, rep.trainRisk, test, rep.testRisk, o.riskGroups, rep.horizons,
-                              rep.trainGroup, rep.testGroup, binary, o.confLevel);
+  rep.riskGroups = inStep({"risk groups", "", "", -1}, [&] {
+    return riskGroups(train, rep.trainRisk, test, rep.testRisk, o.riskGroups, rep.horizons, rep.trainGroup, rep.testGroup, binary, o.confLevel);
+  });
 
   // Kendall's tau of the unimodal scores.
-  {
+  inStep({"Kendall's tau of the unimodal scores", "", "", -1}, [&] {
     const CorrelationMatrix kt = rankCorrelationMatrix(rep.trainScores.unimodal, RankMethod::Kendall, c.modalities);
     rep.kendallTrain = {kt.estimate, kt.p, kt.n, kt.warnings};
     const CorrelationMatrix ks = rankCorrelationMatrix(rep.testScores.unimodal, RankMethod::Kendall, c.modalities);
     rep.kendallTest = {ks.estimate, ks.p, ks.n, ks.warnings};
-  }
+  });
 
-  rep.decisionCurve = decisionCurvesOfModels(rep, test, commonAt, binary, progress);
+  rep.decisionCurve = inStep({"decision curves", "", "", -1}, [&] { return decisionCurvesOfModels(rep, test, commonAt, binary, progress); });
 
   // Coefficients.
   for (const ModalityModel& mm : rep.model.models) {

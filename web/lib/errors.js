@@ -65,12 +65,14 @@ export function rethrow(error, details = {}) {
  * @param {ArrayLike<any>} [ids]
  */
 export function locatedError(error, locate, ids) {
-  if (!(error instanceof LateFuseError) || !Number.isInteger(error.engineRow)) return error;
-  const at = locate(error.engineRow, error.column);
+  if (!(error instanceof LateFuseError)) return error;
+  const e = /** @type {LateFuseError & {engineRow?: number, column?: string}} */ (error);
+  if (!Number.isInteger(e.engineRow)) return error;
+  const at = locate(e.engineRow, e.column);
   if (!at) return error;
-  error.message = `${at.file}, row ${at.row}: ${error.message}`;
-  Object.assign(error, { file: at.file, row: at.row, ...(ids ? { patient: String(ids[error.engineRow]) } : {}) });
-  return error;
+  e.message = `${at.file}, row ${at.row}: ${e.message}`;
+  Object.assign(e, { file: at.file, row: at.row, ...(ids ? { patient: String(ids[e.engineRow]) } : {}) });
+  return e;
 }
 
 /** Run `fn(module)` and convert core errors. */
