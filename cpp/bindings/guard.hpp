@@ -21,9 +21,15 @@ namespace latefuse::bindings {
 
 using emscripten::val;
 
-inline val makeJsError(const char* name, const std::string& message) {
+inline val makeJsError(const char* name, const std::string& message, const ErrorContext& context = {}) {
   val err = val::global("Error").new_(message);
   err.set("name", std::string(name));
+  // Where the core's error arose (error.hpp); web/lib/errors.js keeps these fields and the caller
+  // maps engineRow (the row of the cohort it passed in) back to the patient's row in its files.
+  if (!context.step.empty()) err.set("step", context.step);
+  if (!context.modality.empty()) err.set("modality", context.modality);
+  if (!context.column.empty()) err.set("column", context.column);
+  if (context.row >= 0) err.set("engineRow", static_cast<double>(context.row));
   return err;
 }
 
@@ -36,9 +42,9 @@ struct Guard<Fn> {
     try {
       return Fn(std::forward<A>(args)...);
     } catch (const InputError& e) {
-      err = makeJsError("InputError", e.what());
+      err = makeJsError("InputError", e.what(), e.context());
     } catch (const ModelError& e) {
-      err = makeJsError("ModelError", e.what());
+      err = makeJsError("ModelError", e.what(), e.context());
     } catch (const std::bad_alloc&) {
       // Not an internal error: the user can act on it (the CLI exits 2, the page shows it by Run).
       // The fits themselves report which modality was too wide (cox.cpp, logistic.cpp).

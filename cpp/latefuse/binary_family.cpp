@@ -91,14 +91,16 @@ class BinaryFamily final : public OutcomeFamily {
   }
   // Harrell's C on time = 2 - y, event = y is the Mann–Whitney AUC (fusion.hpp survivalRows).
   double survivalTime(const Cohort& c, int row) const override { return 2 - c.event(row); }
-  void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& context, const std::string& modality) const override {
+  void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& modality) const override {
     const int cases = static_cast<int>(y.sum());
     if (cases == 0)
-      throw ModelError(context + ": none of the " + std::to_string(y.size()) + " training patients with modality '" + modality +
-                       "' has the outcome (y = 1), so its logistic model cannot be fitted");
+      throw ModelError("none of the " + std::to_string(y.size()) + " training patients with modality '" + modality +
+                           "' has the outcome (y = 1), so its logistic model cannot be fitted",
+                       {"", modality, "", -1});
     if (cases == static_cast<int>(y.size()))
-      throw ModelError(context + ": all " + std::to_string(y.size()) + " training patients with modality '" + modality +
-                       "' have the outcome (y = 1), so its logistic model cannot be fitted");
+      throw ModelError("all " + std::to_string(y.size()) + " training patients with modality '" + modality +
+                           "' have the outcome (y = 1), so its logistic model cannot be fitted",
+                       {"", modality, "", -1});
   }
   std::string missingOutcome(const Eigen::VectorXd& y) const override {
     if (y.sum() == 0) return "no cases (y = 1)";

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
+#include "latefuse/fusion_context.hpp"
 #include "latefuse/outcome_family.hpp"
 #include "latefuse/simulator.hpp"
 
@@ -19,6 +21,30 @@ int popcount(int mask) {
   int c = 0;
   for (; mask; mask &= mask - 1) ++c;
   return c;
+}
+
+// The patient by ID alone, in messages that carry the patient's cohort row in their ErrorContext:
+// the caller names the row of its own file (a cohort row is not one after rows were dropped); the
+// cohort row only when there are no IDs.
+std::string patientName(const Cohort& c, Eigen::Index row) {
+  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
+    return "patient '" + c.ids[static_cast<size_t>(row)] + "'";
+  return "row " + std::to_string(row + 1);
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// The largest raw value in absolute terms of column `col` among `rows`: the one that makes its
+// mean, SD or a score overflow.
+int mostExtremeRow(const Cohort& c, int col, const std::vector<int>& rows) {
+  int best = -1;
+  for (int r : rows)
+    if (!std::isnan(c.x(r, col)) && (best < 0 || std::fabs(c.x(r, col)) > std::fabs(c.x(best, col)))) best = r;
+  return best < 0 ? rows.front() : best;
 }
 
 void validateCohort(const Cohort& c) {
@@ -42,8 +68,9 @@ void validateCohort(const Cohort& c) {
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < p; ++j)
       if (std::isinf(c.x(i, j)))
-        throw InputError("fusion: column '" + c.columns[static_cast<size_t>(j)] + "' is infinite for " + patientLabel(c, i) +
-                         "; fix the value or leave it empty (missing)");
+        throw InputError("fusion: column '" + c.columns[static_cast<size_t>(j)] + "' is infinite for " + patientName(c, i) +
+                             "; fix the value or leave it empty (missing)",
+                         {"", c.modalities[static_cast<size_t>(c.columnModality[static_cast<size_t>(j)])], c.columns[static_cast<size_t>(j)], static_cast<long>(i)});
   if (c.modalities.size() > static_cast<size_t>(kMaxModalities))
     throw InputError("fusion: " + std::to_string(c.modalities.size()) + " modalities given, but at most " + std::to_string(kMaxModalities) +
                      " are supported (an integrator for each of the 2^M - 1 combinations: 255 at M = 8); merge related modalities "
@@ -101,9 +128,40 @@ Eigen::MatrixXd selectColumns(const Eigen::MatrixXd& x, const std::vector<int>& 
   return out;
 }
 
+// A training statistic of a column (its mean, SD, minimum or range) that overflowed: the most extreme
+// value of the column is named, since it is the one to check.
+void checkColumnStatistics(const Cohort& c, int col, const std::vector<int>& rows, const std::string& modality, double location,
+                           double spread) {
+  if (std::isfinite(location) && std::isfinite(spread)) return;
+  const int r = mostExtremeRow(c, col, rows);
+  const std::string& name = c.columns[static_cast<size_t>(col)];
+  throw InputError("column '" + name + "' (modality '" + modality + "'): the value " + number(c.x(r, col)) + " of " + patientName(c, r) +
+                       " is too extreme to scale the column with the other training patients' values (their mean and SD overflow); "
+                       "fix the value or leave the cell empty (missing)",
+                   {"", modality, name, r});
+}
+
+// A patient whose score from modality model mm is not a finite number: the message names the
+// column with their most extreme value (a raw value far outside the training range overflows the
+// linear predictor).
+InputError notFiniteScore(const ModalityModel& mm, const Cohort& c, int row, const std::string& what) {
+  const Eigen::MatrixXd x = preprocess(mm, c, {row});
+  Eigen::Index worst = 0;
+  for (Eigen::Index j = 1; j < x.cols(); ++j)
+    if (!(std::fabs(x(0, j)) <= std::fabs(x(0, worst)))) worst = j;
+  const int col = mm.columns[static_cast<size_t>(worst)];
+  const std::string& name = c.columns[static_cast<size_t>(col)];
+  return InputError(what + " of " + patientName(c, row) + " is not a finite number: its value of '" + name + "' (" + number(c.x(row, col)) +
+                        ") is too extreme for the model; fix the value or leave the cell empty (missing)",
+                    {"", mm.name, name, row});
+}
+
 // Unstandardised unimodal score (the submodel's linear predictor) for rows that have the modality.
 Eigen::VectorXd rawScore(const ModalityModel& mm, const Cohort& c, const std::vector<int>& rows) {
-  return submodelScore(mm, selectColumns(preprocess(mm, c, rows), mm.selected));
+  const Eigen::VectorXd score = submodelScore(mm, selectColumns(preprocess(mm, c, rows), mm.selected));
+  for (Eigen::Index k = 0; k < score.size(); ++k)
+    if (!std::isfinite(score(k))) throw notFiniteScore(mm, c, rows[static_cast<size_t>(k)], "the '" + mm.name + "' submodel's score");
+  return score;
 }
 
 // The early-fusion model's columns for `rows`: each modality's selected columns, preprocessed by
@@ -133,8 +191,7 @@ std::vector<std::string> namesOf(const std::vector<std::string>& modalities, int
 
 // Steps 1a–1c for modality m on `rows`: the used columns, their imputation, outlier step and
 // scaling, fitted on these rows. Returns the preprocessed columns.
-Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
-                                 const std::string& context) {
+Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o) {
   std::vector<double> medians;
   for (size_t j = 0; j < c.columns.size(); ++j) {
     if (c.columnModality[j] != m) continue;
@@ -151,7 +208,7 @@ Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, cons
     medians.push_back(zeroOne ? mode01(v) : median(v));
   }
   if (mm.columns.empty())
-    throw InputError(context + ": modality '" + mm.name + "' has no column with a value among its training patients");
+    throw InputError("modality '" + mm.name + "' has no column with a value among its training patients", {"", mm.name, "", -1});
   const Eigen::Index q = static_cast<Eigen::Index>(mm.columns.size());
   mm.imputeMedian = Eigen::Map<const Eigen::VectorXd>(medians.data(), q);
   // Imputed raw values, then the outlier step and the scaling, each fitted on these rows.
@@ -165,6 +222,7 @@ Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, cons
     for (Eigen::Index j = 0; j < q; ++j) {
       double mean, sd;
       meanSd(x.col(j), mean, sd);
+      checkColumnStatistics(c, mm.columns[static_cast<size_t>(j)], rows, mm.name, mean, sd);
       mm.outlierMean(j) = mean;
       // A 0/1 (or dummy) column has no outliers: |z| > Z there only marks the rarer category, and
       // recoding it to the median would erase it. SD 0 switches the step off for the column.
@@ -179,6 +237,7 @@ Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, cons
       center = x.col(j).minCoeff();
       scale = x.col(j).maxCoeff() - center;
     }
+    checkColumnStatistics(c, mm.columns[static_cast<size_t>(j)], rows, mm.name, center, scale);
     if (!(scale > 0) || !std::isfinite(scale)) {
       if (o.scaling != Scaling::None)
         mm.warnings.push_back("column '" + c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(j)])] +
@@ -193,24 +252,21 @@ Eigen::MatrixXd fitPreprocessing(ModalityModel& mm, const Cohort& c, int m, cons
 
 // Step 1d on the preprocessed columns x: mm.selected and mm.status.
 void selectModalityFeatures(ModalityModel& mm, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x,
-                            const FusionOptions& o, const std::string& context) {
+                            const FusionOptions& o) {
   const Eigen::Index q = x.cols();
   mm.status.assign(static_cast<size_t>(q), FeatureStatus::Selected);
   std::vector<std::string> names;
   for (int col : mm.columns) names.push_back(c.columns[static_cast<size_t>(col)]);
   if (o.elasticNet.enabled) {
-    try {
-      mm.elasticNet = elasticNetSelection(survivalRows(c, rows), x, o.elasticNet, o.seed, {}, names);
-    } catch (const ModelError& e) {
-      throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
-    }
+    mm.elasticNet = inStep({"elastic-net selection", mm.name, "", -1},
+                           [&] { return elasticNetSelection(survivalRows(c, rows), x, o.elasticNet, o.seed, {}, names); });
     mm.selected = mm.elasticNet.selected;
     mm.status.assign(static_cast<size_t>(q), FeatureStatus::ElasticNetZero);
     for (int j : mm.selected)
       mm.status[static_cast<size_t>(j)] = mm.elasticNet.fallback ? FeatureStatus::SelectedByFallback : FeatureStatus::Selected;
     for (const auto& w : mm.elasticNet.warnings) mm.warnings.push_back(w);
   } else if (o.selectFeatures) {
-    const FeatureScreen s = outcomeFamily(c.outcome).screen(c, rows, x, names, o.screening);
+    const FeatureScreen s = inStep({"screening", mm.name, "", -1}, [&] { return outcomeFamily(c.outcome).screen(c, rows, x, names, o.screening); });
     mm.status = s.status;
     mm.selected = s.selected;
     for (const auto& w : s.warnings) mm.warnings.push_back(w);
@@ -219,7 +275,10 @@ void selectModalityFeatures(ModalityModel& mm, const Cohort& c, const std::vecto
       Eigen::Index best = -1;
       for (Eigen::Index j = 0; j < q; ++j)
         if (std::isfinite(s.p(j)) && (best < 0 || s.p(j) < s.p(best))) best = j;
-      if (best < 0) throw ModelError(context + ": no feature of modality '" + mm.name + "' can be related to survival");
+      if (best < 0)
+        throw ModelError("screening: no feature of modality '" + mm.name + "' can be related to " + (c.outcome == OutcomeType::Binary ? "the outcome" : "survival") +
+                             " (every univariate fit failed; see the warnings for constant columns)",
+                         {"screening", mm.name, "", -1});
       mm.selected.push_back(static_cast<int>(best));
       mm.status[static_cast<size_t>(best)] = FeatureStatus::SelectedByFallback;
       mm.warnings.push_back("no feature of '" + mm.name + "' passed screening; kept the one with the smallest p");
@@ -229,9 +288,9 @@ void selectModalityFeatures(ModalityModel& mm, const Cohort& c, const std::vecto
   }
 }
 
-// Steps 1a–1e for modality m on `rows` (training patients that have it).
-ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o,
-                          const std::string& context) {
+// Steps 1a–1e for modality m on `rows` (training patients that have it). The caller names the step
+// (inStep); messages here name the modality, and the patient where there is one.
+ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, const FusionOptions& o) {
   ModalityModel mm;
   mm.name = c.modalities[static_cast<size_t>(m)];
   mm.index = m;
@@ -240,20 +299,25 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   const Eigen::VectorXd y = outcomeRows(c, rows);
   mm.trainingPatients = static_cast<int>(rows.size());
   mm.trainingEvents = static_cast<int>(y.sum());
-  family.checkSubmodelOutcome(y, context, mm.name);
-  const Eigen::MatrixXd x = fitPreprocessing(mm, c, m, rows, o, context);
-  selectModalityFeatures(mm, c, rows, x, o, context);
+  if (rows.size() < 2)
+    throw ModelError("only one training patient (" + patientName(c, rows.front()) + ") has modality '" + mm.name +
+                         "', and its submodel needs at least 2; add patients with this modality or drop it",
+                     {"", mm.name, "", rows.front()});
+  family.checkSubmodelOutcome(y, mm.name);
+  const Eigen::MatrixXd x = fitPreprocessing(mm, c, m, rows, o);
+  selectModalityFeatures(mm, c, rows, x, o);
   std::vector<std::string> selectedNames;
   for (int s : mm.selected) selectedNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
   const Eigen::MatrixXd xs = selectColumns(x, mm.selected);
-  try {
-    family.fit(fitSlots(mm), c, rows, xs, o.submodel, o.ties, selectedNames);
-  } catch (const ModelError& e) {
-    throw ModelError(context + ", modality '" + mm.name + "': " + e.what());
-  }
+  inStep({"submodel fit", mm.name, "", -1}, [&] { family.fit(fitSlots(mm), c, rows, xs, o.submodel, o.ties, selectedNames); });
   for (const auto& w : family.fitWarnings(fitSlots(mm))) mm.warnings.push_back(w);
   double mean, sd;
   meanSd(family.trainingLinearPredictor(fitSlots(mm), xs), mean, sd);
+  if (!(std::isfinite(mean) && std::isfinite(sd))) {
+    rawScore(mm, c, rows);  // names the patient whose training score is not finite
+    throw ModelError("the '" + mm.name + "' submodel's training scores are not finite numbers; check its columns for extreme values",
+                     {"", mm.name, "", -1});
+  }
   mm.scoreMean = mean;
   mm.scoreSd = sd > 0 ? sd : 1;
   if (!(sd > 0)) mm.warnings.push_back("the '" + mm.name + "' submodel gives every training patient the same score");
@@ -503,12 +567,11 @@ Eigen::MatrixXd crossFittedScores(FusionModel& fm, const Cohort& c, const std::v
         }
       }
       if (outRows.empty()) continue;
-      const std::string context = "fusion cross-fitting (fold " + std::to_string(f + 1) + " of " + std::to_string(o.folds) + ")";
+      const ErrorContext where{"cross-fitting fold " + std::to_string(f + 1) + " of " + std::to_string(o.folds), c.modalities[static_cast<size_t>(m)], "", -1};
       if (fitRows.size() < 2)
-        throw ModelError(context + ": modality '" + c.modalities[static_cast<size_t>(m)] +
-                         "' has too few training patients outside the fold; use fewer folds or in-sample scores");
-      const ModalityModel fmk = fitModality(c, m, fitRows, o, context);
-      const Eigen::VectorXd s = rawScore(fmk, c, outRows);
+        throw ModelError(inStepMessage(where, {}, "only " + std::to_string(fitRows.size()) + " of its training patients are outside the fold; use fewer folds (--cross-fit-folds) or in-sample scores"),
+                         where);
+      const Eigen::VectorXd s = inStep(where, [&] { return rawScore(fitModality(c, m, fitRows, o), c, outRows); });
       for (size_t k = 0; k < outIndex.size(); ++k) oof(outIndex[k]) = s(static_cast<Eigen::Index>(k));
     }
     double mean, sd;
@@ -562,13 +625,19 @@ void fitIntegrators(FusionModel& fm, const Cohort& c, const std::vector<int>& tr
     std::vector<std::string> inNames;
     for (int m : in.modalities) inNames.push_back(c.modalities[static_cast<size_t>(m)]);
     const std::string label = "integrator " + joinNames(inNames);
+    if (rows.size() < 2) {  // only with --min-pattern-size 1: no model of one patient exists
+      fm.warnings.push_back(label + ": only 1 training patient has these modalities; not fitted, patients use the fallback");
+      continue;
+    }
     const std::string missing = family.missingOutcome(outcomeRows(c, rows));
     if (!missing.empty()) {
       fm.warnings.push_back(label + ": its " + std::to_string(rows.size()) + " training patients have " + missing +
                             "; not fitted, patients use the fallback");
       continue;
     }
-    family.fit(fitSlots(in), c, rows, x, o.integrator, o.ties, inNames);
+    std::string braces;
+    for (const auto& name : inNames) braces += (braces.empty() ? "" : ", ") + name;
+    inStep({"integrator for {" + braces + "}", "", "", -1}, [&] { family.fit(fitSlots(in), c, rows, x, o.integrator, o.ties, inNames); });
     in.patients = static_cast<int>(rows.size());
     for (const auto& w : family.fitWarnings(fitSlots(in))) fm.warnings.push_back(label + ": " + w);
     fm.integrators.push_back(std::move(in));
@@ -631,7 +700,9 @@ FusionModel fitFusion(const Cohort& c, const std::vector<int>& trainRows, const 
 
   // 1. submodels on all training patients with the modality
   for (int m = 0; m < M; ++m) {
-    fm.models.push_back(fitModality(c, m, layout.withModality[static_cast<size_t>(m)], o, "fusion"));
+    const std::string& name = c.modalities[static_cast<size_t>(m)];
+    fm.models.push_back(
+        inStep({"fit on all training patients", name, "", -1}, [&] { return fitModality(c, m, layout.withModality[static_cast<size_t>(m)], o); }));
     for (const auto& w : fm.models.back().warnings) fm.warnings.push_back(c.modalities[static_cast<size_t>(m)] + ": " + w);
   }
   // 2. standardised unimodal scores of the training patients (train positions x M)
@@ -697,7 +768,10 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
     if (have.empty()) continue;
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
     const Eigen::VectorXd raw = rawScore(mm, c, have);
-    for (size_t k = 0; k < at.size(); ++k) s.unimodal(at[k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
+    for (size_t k = 0; k < at.size(); ++k) {
+      s.unimodal(at[k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
+      if (!std::isfinite(s.unimodal(at[k], m))) throw notFiniteScore(mm, c, have[k], "the standardised '" + mm.name + "' score");
+    }
   }
   s.fused.resize(nr);
   s.integrator.resize(nr);
@@ -712,6 +786,17 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
     s.usedPattern(k) = used;
     s.contribution.row(k) = modalityContributions(fm, index, used, s.unimodal.row(k));
     s.fused(k) = fusedScore(fm, index, used, s.unimodal.row(k));
+    if (!std::isfinite(s.fused(k))) {
+      // The modality whose contribution overflowed is the one whose column to name.
+      Eigen::Index worst = -1;
+      for (Eigen::Index m = 0; m < M; ++m)
+        if (!std::isnan(s.contribution(k, m)) && (worst < 0 || !(std::fabs(s.contribution(k, m)) <= std::fabs(s.contribution(k, worst)))))
+          worst = m;
+      if (worst < 0)
+        throw InputError("the late-fusion score of " + patientName(c, rows[static_cast<size_t>(k)]) + " is not a finite number",
+                         {"", "", "", rows[static_cast<size_t>(k)]});
+      throw notFiniteScore(fm.models[static_cast<size_t>(worst)], c, rows[static_cast<size_t>(k)], "the late-fusion score");
+    }
   }
   s.early = Eigen::VectorXd::Constant(nr, kNaN);
   s.earlyScored.assign(static_cast<size_t>(nr), false);

@@ -11,6 +11,7 @@
 #include "latefuse/concordance.hpp"
 #include "latefuse/error.hpp"
 #include "latefuse/folds.hpp"
+#include "latefuse/fusion_context.hpp"
 #include "latefuse/fusion_report_internal.hpp"
 #include "latefuse/horizons.hpp"
 #include "latefuse/outcome_family.hpp"
@@ -509,8 +510,8 @@ void fitAndScore(Evaluation& ev, Progress& progress) {
   rep.model = fitFusion(ev.c, rep.trainRows, ev.o.fusion);
   for (const auto& w : rep.model.warnings) rep.warnings.push_back("model: " + w);
   progress.advance(kFitUnits);
-  rep.trainScores = scoreFusion(rep.model, ev.c, rep.trainRows);
-  rep.testScores = scoreFusion(rep.model, ev.c, rep.testRows);
+  rep.trainScores = inStep({"scoring the training patients", "", "", -1}, [&] { return scoreFusion(rep.model, ev.c, rep.trainRows); });
+  rep.testScores = inStep({"scoring the test patients", "", "", -1}, [&] { return scoreFusion(rep.model, ev.c, rep.testRows); });
   // The one risk scale (fusion.hpp): 1 - S(t_ref) from the model that scored each patient.
   std::vector<double> h(rep.horizons.data(), rep.horizons.data() + rep.horizons.size());
   rep.referenceHorizon = referenceHorizon(h);
@@ -848,10 +849,12 @@ FusionReport evaluateImpl(const Cohort& c, const EvaluationOptions& o, const Pro
   progress.rebase(remainingWork(static_cast<int>(ev.scored.size())));
   modelMetrics(ev, progress);
   comparisons(ev, progress);
-  rep.riskGroups = riskGroups(ev.family, ev.train, rep.trainRisk, ev.test, rep.testRisk, o.riskGroups, rep.horizons, rep.trainGroup,
-                              rep.testGroup, o.confLevel);
-  kendall(ev);
-  rep.decisionCurve = decisionCurvesOfModels(ev.family, rep, ev.test, ev.commonAt, progress);
+  rep.riskGroups = inStep({"risk groups", "", "", -1}, [&] {
+    return riskGroups(ev.family, ev.train, rep.trainRisk, ev.test, rep.testRisk, o.riskGroups, rep.horizons, rep.trainGroup, rep.testGroup,
+                      o.confLevel);
+  });
+  inStep({"Kendall's tau of the unimodal scores", "", "", -1}, [&] { kendall(ev); });
+  rep.decisionCurve = inStep({"decision curves", "", "", -1}, [&] { return decisionCurvesOfModels(ev.family, rep, ev.test, ev.commonAt, progress); });
   coefficients(ev);
   availabilityPatterns(ev);
   if (o.cvFolds >= 2) crossValidate(ev, progress, rawCohort, rawCategorical);

@@ -70,7 +70,7 @@ class OutcomeFamily {
   // The time of `row` in the survival view of the cohort (survivalRows).
   virtual double survivalTime(const Cohort& c, int row) const = 0;
   // ModelError when a submodel of `modality` cannot be fitted on patients with outcomes y.
-  virtual void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& context, const std::string& modality) const = 0;
+  virtual void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& modality) const = 0;
   // What patients with outcomes y lack for a model to be fitted ("no events"); "" when nothing.
   virtual std::string missingOutcome(const Eigen::VectorXd& y) const = 0;
 

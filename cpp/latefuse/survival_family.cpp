@@ -116,10 +116,11 @@ class SurvivalFamily final : public OutcomeFamily {
   }
   void validateFusionOptions(const FusionOptions&) const override {}
   double survivalTime(const Cohort& c, int row) const override { return c.time(row); }
-  void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& context, const std::string& modality) const override {
+  void checkSubmodelOutcome(const Eigen::VectorXd& y, const std::string& modality) const override {
     if (y.sum() == 0)
-      throw ModelError(context + ": none of the " + std::to_string(y.size()) + " training patients with modality '" + modality +
-                       "' has an event, so its survival model cannot be fitted");
+      throw ModelError("none of the " + std::to_string(y.size()) + " training patients with modality '" + modality +
+                           "' has an event, so its survival model cannot be fitted",
+                       {"", modality, "", -1});
   }
   std::string missingOutcome(const Eigen::VectorXd& y) const override { return y.sum() == 0 ? "no events" : ""; }
 

@@ -47,11 +47,12 @@ function asCancel(error) {
 }
 
 /** Run the engine with progress mapped to [from, to] and Cancel through the AbortSignal. */
-async function runEngine(input, ctx, { stage, from, to }) {
+async function runEngine(input, ctx, { stage, from, to, locatePatient }) {
   ctx.progress(stage, from);
   try {
     const report = await lib.fitAndEvaluateFusion(input, {
       signal: ctx.signal,
+      locatePatient,
       onProgress: (p) => {
         const f = typeof p === 'number' ? p : /** @type {{fraction?: number}|null} */ (p)?.fraction;
         ctx.progress(stage, Number.isFinite(f) ? from + (to - from) * f : null);
@@ -147,7 +148,10 @@ export async function fuseDataRequest(tables, { keys, roles = {}, modalities = {
   const request = { ...input, ...options };
   if (input.split) delete request.testFraction;
   const started = performance.now();
-  const result = await runEngine(request, ctx, { stage: family.stages.fit, from: 0.02, to: family.stages.fitEnd });
+  // An engine error about one patient names the patient's row in the user's file (as latefuse fuse;
+  // binary runs keep every row).
+  const locatePatient = (engineRow, column) => join.locate(keep ? keep[engineRow] : engineRow, column);
+  const result = await runEngine(request, ctx, { stage: family.stages.fit, from: 0.02, to: family.stages.fitEnd, locatePatient });
   const computeMs = Math.round((performance.now() - started) * 1000) / 1000;
   const outcomeOf = family.outcomeOf(input);
   let km = null;

@@ -1,7 +1,10 @@
 // Progress of long CLI work on stderr, only when stderr is a terminal (piped or redirected output
 // stays clean): a bar with the share of work done, the step running and the time left, estimated
-// from the time the finished steps took per unit of work (e.g. per resample).
+// from the time the finished steps took per unit of work (e.g. per resample). Steps are either
+// announced by the command (start) or reported by the core as the share of its work done (at).
 const WIDTH = 24;
+// The core reports progress many times a second; a terminal line redrawn more often than this only flickers.
+const REDRAW_MS = 100;
 
 function duration(ms) {
   const s = Math.round(ms / 1000);
@@ -11,16 +14,19 @@ function duration(ms) {
 }
 
 /**
- * @param {number} total units of work (e.g. 1 + bootstrap + permutations)
+ * @param {number} total units of work (e.g. 1 + bootstrap + permutations; 1 for a share reported by the core)
  * @param {{stream?: {isTTY?: boolean, write: Function}, now?: () => number}} [options]
- * @returns {{start(label: string, units: number): void, done(): void}} start() before each step
+ * @returns {{enabled: boolean, start(label: string, units: number): void, at(units: number, label: string): void, done(): void}}
+ *   start() before each step; at() when the units done so far are known (redrawn at most every 100 ms)
  */
 export function progressBar(total, { stream = process.stderr, now = () => performance.now() } = {}) {
   const enabled = Boolean(stream.isTTY) && total > 0;
   const began = now();
   let finished = 0;   // units of the steps already done
   let pending = 0;    // units of the step running
+  let drawn = -Infinity;
   const draw = (label) => {
+    drawn = now();
     const share = Math.min(1, finished / total);
     const filled = Math.round(share * WIDTH);
     const elapsed = now() - began;
@@ -28,10 +34,16 @@ export function progressBar(total, { stream = process.stderr, now = () => perfor
     stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${Math.round(share * 100)}% ${label}${eta}`);
   };
   return {
+    enabled,
     start(label, units) {
       finished += pending;
       pending = units;
       if (enabled) draw(label);
+    },
+    at(units, label) {
+      finished = Math.max(finished, units);
+      pending = 0;
+      if (enabled && now() - drawn >= REDRAW_MS) draw(label);
     },
     done() {
       if (enabled) stream.write('\r\x1b[K');

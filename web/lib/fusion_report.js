@@ -5,7 +5,7 @@
 // Direction: every score is a risk, higher = higher hazard (shorter survival); for a binary outcome,
 // higher = higher odds of y = 1 (logistic submodels and integrators; c is the AUC).
 import { loadModule } from './module.js';
-import { callCore, InputError, CancelledError } from './errors.js';
+import { callCore, InputError, CancelledError, locatedError } from './errors.js';
 
 /**
  * @param {any} values an array or typed array (checked here)
@@ -134,9 +134,12 @@ function featureNotes(list, modalities) {
 
 /**
  * @param {object} input
- * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal}} [options]
+ * @param {{onProgress?: (fraction: number) => (boolean|void), signal?: AbortSignal,
+ *          locatePatient?: (engineRow: number, column?: string) => ({file: string, row: number}|null)}} [options]
+ *   locatePatient: where patient `engineRow` (an index into the input's patients) is in the user's files,
+ *   for messages (web/lib/join.js outcomeJoin's locate)
  */
-export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
+export async function fitAndEvaluateFusion(input, { onProgress, signal, locatePatient } = {}) {
   if (!input || typeof input !== 'object') throw new InputError('fitAndEvaluateFusion: give an input object');
   if (signal?.aborted) throw new CancelledError('the fusion evaluation was cancelled');
   const { columns, modalities } = input;
@@ -225,7 +228,12 @@ export async function fitAndEvaluateFusion(input, { onProgress, signal } = {}) {
     };
   }
   const m = await loadModule();
-  const out = callCore(() => m.fitAndEvaluateFusion(request));
+  let out;
+  try {
+    out = callCore(() => m.fitAndEvaluateFusion(request));
+  } catch (error) {
+    throw locatePatient ? locatedError(error, locatePatient, input.ids) : error;
+  }
   if (out && out.cancelled) throw new CancelledError('the fusion evaluation was cancelled');
   return out;
 }

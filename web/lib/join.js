@@ -153,6 +153,15 @@ export function outcomeJoin(tables, { id, anchor, role = 'time' }) {
     rowOf,
     perFile,
     columnNames: [...owner.keys()],
+    /**
+     * Where joined patient `index` is in the files: the row (1-based) of the file holding `column`
+     * (the outcome file without one, or when the patient has no row there); for messages.
+     */
+    locate(index, column) {
+      const t = column !== undefined && owner.has(column) ? owner.get(column) : outcome;
+      const r = rowOf.get(t)[index];
+      return r >= 0 ? { file: t.file, row: r + 1 } : { file: outcome.file, row: index + 1 };
+    },
     /** Text cells of a column for every patient (null where missing or the patient has no row). */
     text(name) {
       const t = table(name, 'feature');

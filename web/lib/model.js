@@ -17,7 +17,7 @@
 // (scoreModel(text, ...)) re-read the file on every call.
 import { loadModule } from './module.js';
 import { indexIds, checkIdCase } from './join.js';
-import { callCore, InputError } from './errors.js';
+import { callCore, InputError, locatedError } from './errors.js';
 import { numericColumn } from './columns.js';
 import { parseNumber } from './decimal.js';
 import { checkFeatureValue } from './features.js';
@@ -424,8 +424,21 @@ function tablesPredictions(m, summary, tables, { idColumn = 'id', idRequired = f
         `scored as the reference level "${e.reference}"`);
     }
   }
+  // A core error about one patient (e.g. a value so extreme that a score overflows) names the
+  // patient's row in the file holding the column; `index` maps the scored patients to `ids`.
+  const located = (fn, index = (k) => k) => {
+    try {
+      return fn();
+    } catch (error) {
+      throw locatedError(error, (engineRow, column) => {
+        const i = index(engineRow);
+        const t = [owner.get(column), ...tables].find((x) => x && rowOf.get(x)[i] >= 0);
+        return t ? { file: t.file, row: rowOf.get(t)[i] + 1 } : null;
+      });
+    }
+  };
   if (rejected.size === 0) {
-    const p = score({ columns, ids }, { skipUnscorable, times });
+    const p = located(() => score({ columns, ids }, { skipUnscorable, times }));
     p.note = p.note.map((n, k) => [n, ...notes[p.rows[k]]].filter((x) => x).join('; '));
     return withWarnings(p);
   }
@@ -438,7 +451,7 @@ function tablesPredictions(m, summary, tables, { idColumn = 'id', idRequired = f
   }
   const keptColumns = {};
   for (const [name, values] of Object.entries(columns)) keptColumns[name] = Float64Array.from(kept, (i) => values[i]);
-  const p = score({ columns: keptColumns, ids: kept.map((i) => ids[i]) }, { skipUnscorable, times });
+  const p = located(() => score({ columns: keptColumns, ids: kept.map((i) => ids[i]) }, { skipUnscorable, times }), (k) => kept[k]);
   p.rows = Int32Array.from(p.rows, (k) => kept[k]);
   p.unscorable = [
     ...p.unscorable.map((u) => ({ ...u, index: kept[u.index] })),

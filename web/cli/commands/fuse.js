@@ -12,6 +12,8 @@ import { outcomeJoin } from '../../lib/join.js';
 import { InputError, ModelError } from '../../lib/errors.js';
 import { readTableFile, readFeatureInfo, DECIMAL_OPTION, eventOrCensored } from '../data.js';
 import { UsageError, MAX_RESAMPLES } from '../options.js';
+import { progressBar } from '../progress.js';
+import { loadModule } from '../../lib/module.js';
 
 // --modality NAME=COL,COL,... | NAME=PREFIX* (items may mix columns and prefixes)
 function parseModalities(specs, available, reserved) {
@@ -223,6 +225,12 @@ export default {
     'report: one self-contained HTML file (docs/analysis-report.md), the same bytes as the page\'s download.',
     'Engine settings (--presence ... --ties) are the web app\'s settings; given with --reference-compatible they',
     'override its choices. Each is recorded in report.json "settings" and in the model file.',
+    'Cost: the defaults fit every submodel 6 times (on all training patients and in 5 cross-fitting folds) and',
+    "resample every model's C 2,000 times on each set of test patients it is evaluated on (1,000 bootstrap resamples,",
+    '1,000 permutations). On a simulated cohort of 4 modalities and 70 columns they took about 18 s at n = 5,000',
+    'and about 3 minutes at n = 50,000 (time grows about linearly with n): use --bootstrap 200 --permutations 200',
+    '(or 0) for very large n.',
+    'On a terminal a progress bar with the time left is shown on stderr (nothing when stderr is piped).',
   ],
   async run(o) {
     eventOrCensored(o, { required: false });
@@ -357,8 +365,19 @@ export default {
     if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
     if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
 
+    // Progress on a terminal: the core reports the share of its work done (fits, then resamples).
+    await loadModule();  // not part of the time per unit of work
+    const bar = progressBar(1);
     const started = performance.now();
-    const report = await fitAndEvaluateFusion(request);
+    let report;
+    try {
+      report = await fitAndEvaluateFusion(request, {
+        locatePatient: (engineRow, column) => join.locate(keep[engineRow], column),
+        ...(bar.enabled ? { onProgress: (share) => bar.at(share, 'fitting and evaluating late fusion') } : {}),
+      });
+    } finally {
+      bar.done();
+    }
     const ms = performance.now() - started;
     const { model_json: modelJson, model_json_error: modelError, ...rest } = report;
     if (typeof modelJson !== 'string') {
