@@ -46,7 +46,14 @@ function asCancel(error) {
   return error?.name === 'AbortError' ? new CancelledError() : error;
 }
 
-/** Run the engine with progress mapped to [from, to] and Cancel through the AbortSignal. */
+/**
+ * Run the engine with progress mapped to [from, to] and Cancel through the AbortSignal.
+ * @param {object} input
+ * @param {object} ctx
+ * @param {{stage: string, from: number, to: number,
+ *          locatePatient?: (engineRow: number, column?: string) => ({file: string, row: number}|null)}} step
+ *   locatePatient: maps an engine row to the user's file row, so errors name it (absent for simulated cohorts)
+ */
 async function runEngine(input, ctx, { stage, from, to, locatePatient }) {
   ctx.progress(stage, from);
   try {
