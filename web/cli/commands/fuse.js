@@ -113,6 +113,186 @@ async function htmlReportOf(report, modelJson, { files, tables, roles, modalitie
 
 const round = (v, d = 4) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
 
+/**
+ * The flags' checks that need no data: each mistake is one UsageError naming the flag.
+ * @returns {{binary: boolean, testFraction: number}}
+ */
+function checkFlags(o) {
+  eventOrCensored(o, { required: false });
+  const binary = o.outcome !== undefined;
+  if (binary && (o.time !== undefined || o.event !== undefined)) {
+    throw new UsageError('give either --outcome COL (binary) or --time COL --event COL (survival), not both');
+  }
+  if (!binary && (o.time === undefined || o.event === undefined)) {
+    throw new UsageError('"latefuse fuse" needs --time COL and --event COL (survival) or --outcome COL (binary 0/1); see latefuse fuse --help');
+  }
+  if (binary && o.selection === 'elasticnet') {
+    throw new UsageError('elastic-net selection needs a survival outcome; use --selection screen or none');
+  }
+  if (binary && (o.horizons !== undefined || o.tau !== undefined || o.timeUnit !== undefined)) {
+    throw new UsageError('--horizons, --tau and --time-unit apply to survival outcomes only, not to --outcome');
+  }
+  if (o.selection !== 'elasticnet' && (o.alpha !== undefined || o.lambdaRule !== undefined || o.selectionFolds !== undefined)) {
+    throw new UsageError('--alpha, --lambda-rule and --selection-folds apply to --selection elasticnet only');
+  }
+  if (o.alpha !== undefined && !(o.alpha > 0 && o.alpha <= 1)) throw new UsageError('--alpha must be in (0, 1] (1 = lasso)');
+  if (o.selectionFolds !== undefined && o.selectionFolds < 2) throw new UsageError('--selection-folds must be at least 2');
+  if (o.split !== undefined && o.testFraction !== undefined) throw new UsageError('give either --split or --test-fraction, not both');
+  const testFraction = o.testFraction ?? 0.3;
+  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError('--test-fraction must lie strictly between 0 and 1');
+  if (o.folds !== 0 && o.folds < 2) throw new UsageError('--folds must be 0 (no cross-validation) or at least 2');
+  if (o.repeats < 1) throw new UsageError('--repeats must be at least 1');
+  if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
+  if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
+  if (o.tau !== undefined && !(o.tau > 0)) throw new UsageError('--tau must be a positive time');
+  if (o.minPatternSize !== undefined && o.minPatternSize < 1) throw new UsageError('--min-pattern-size must be at least 1');
+  if (o.outlierZ !== undefined && o.outlierZ < 0) throw new UsageError(`--outlier-z must be >= 0 (0 = no outlier step); got ${o.outlierZ}`);
+  if (o.penalizer !== undefined && o.penalizer < 0) throw new UsageError(`--penalizer must be >= 0; got ${o.penalizer}`);
+  if (o.integratorPenalizer !== undefined && o.integratorPenalizer < 0) {
+    throw new UsageError(`--integrator-penalizer must be >= 0; got ${o.integratorPenalizer}`);
+  }
+  if (o.crossFitFolds !== undefined && o.crossFitFolds < 2) throw new UsageError(`--cross-fit-folds must be at least 2; got ${o.crossFitFolds}`);
+  const inSample = o.integratorInputs === 'in-sample' || (o.integratorInputs === undefined && o.referenceCompatible);
+  if (o.crossFitFolds !== undefined && inSample) {
+    throw new UsageError('--cross-fit-folds applies to cross-fitted integrator inputs; drop it or give --integrator-inputs cross-fitted');
+  }
+  if (binary && o.ties !== undefined) throw new UsageError('--ties applies to Cox models (survival outcomes) only, not to --outcome');
+  if (o.modelOut === o.reportOut) throw new UsageError('--model-out and --report-out must be different files');
+  if (o.data.length > 1 && o.id === undefined) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
+  const files = new Set();
+  for (const f of o.data) {
+    if (files.has(f)) throw new UsageError(`--data ${f} is given twice`);
+    files.add(f);
+  }
+  return { binary, testFraction };
+}
+
+/**
+ * The files joined on the ID (anchored on the outcome file), the outcome of every patient who has
+ * one, and each modality's columns for those patients (numeric, or text for the core to encode).
+ */
+function readCohort(o, binary) {
+  const tables = o.data.map((f) => readTableFile(f, { decimal: o.decimal }));
+  const join = outcomeJoin(tables, binary ? { id: o.id, anchor: o.outcome, role: 'outcome' } : { id: o.id, anchor: o.time });
+  if (!binary && !join.outcome.columns.has(o.event)) {
+    throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
+      { file: join.outcome.file, column: o.event });
+  }
+  const reserved = new Set([o.id, o.time, o.event, o.outcome, o.split].filter((c) => c !== undefined));
+  const modalities = parseModalities(o.modality, join.columnNames, reserved);
+
+  let keep;
+  let time;
+  let event;
+  let outcome;
+  let rowCount;
+  if (binary) {
+    outcome = binaryColumn(join.outcome, o.outcome, o.id ? join.ids : undefined);
+    rowCount = outcome.length;
+    keep = Array.from({ length: rowCount }, (_, i) => i);
+  } else {
+    const timeAll = numericColumn(join.outcome, o.time, 'time');
+    const eventAll = eventColumn(join.outcome, o.event, { censored: o.eventCensored });
+    rowCount = timeAll.length;
+    keep = [];
+    for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
+    if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${o.time}" and "${o.event}"`);
+    time = Float64Array.from(keep, (i) => timeAll[i]);
+    checkTimes(join.outcome, o.time, time, keep);
+    event = Float64Array.from(keep, (i) => eventAll[i]);
+    if (o.horizons !== undefined) checkHorizons(o.horizons, time, { file: join.outcome.file, column: o.time });
+  }
+  const pick = (values) => Float64Array.from(keep, (i) => values[i]);
+  const ids = keep.map((i) => join.ids[i]);
+  const columns = {};
+  const inputWarnings = [];
+  for (const [name, cols] of Object.entries(modalities)) {
+    let present = 0;
+    for (const c of cols) {
+      // One rule for numeric vs categorical (columns.js featureKind); categorical columns are
+      // passed as text and one-hot encoded by the core (training reference level).
+      const feature = inModality(name, () => join.feature(c, {
+        nonNumeric: o.nonNumeric, warnings: inputWarnings, missingHint: 'give --non-numeric missing to read such cells as missing',
+      }));
+      columns[c] = feature.kind === 'categorical' ? keep.map((i) => feature.cells[i]) : pick(feature.values);
+      if (columns[c].some((v) => v !== null && !Number.isNaN(v))) present++;
+    }
+    if (present === 0) {
+      throw new InputError(`--modality ${name}: no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
+        `${cols.length > 5 ? ', ...' : ''}); check the column names and the --id matching, or drop the modality`);
+    }
+  }
+  for (const w of inputWarnings) process.stderr.write(`latefuse: warning: ${w}\n`);
+  return { tables, join, modalities, keep, time, event, outcome, rowCount, ids, columns };
+}
+
+/** The engine's input (web/lib fitAndEvaluateFusion) from the cohort and the flags. */
+function engineRequest(o, { join, modalities, keep, time, event, outcome, ids, columns }, binary, testFraction) {
+  const request = {
+    columns, modalities, ids, ...(binary ? { outcome } : { time, event }),
+    testFraction, folds: o.folds, repeats: o.repeats, seed: o.seed,
+    bootstrap: o.bootstrap, permutations: o.permutations, riskGroups: o.riskGroups,
+    referenceCompatible: o.referenceCompatible,
+  };
+  if (o.selection !== undefined) request.selection = o.selection;
+  if (o.alpha !== undefined) request.alpha = o.alpha;
+  if (o.lambdaRule !== undefined) request.lambdaRule = o.lambdaRule;
+  if (o.selectionFolds !== undefined) request.selectionFolds = o.selectionFolds;
+  if (o.split !== undefined) {
+    const labels = splitLabels(join, o.split);
+    request.split = keep.map((i) => labels[i]);
+  }
+  if (o.horizons !== undefined) request.horizons = o.horizons;
+  if (o.tau !== undefined) request.tau = o.tau;
+  if (o.minPatternSize !== undefined) request.minPatternSize = o.minPatternSize;
+  if (o.presence !== undefined) request.presence = o.presence;
+  if (o.scaling !== undefined) request.scaling = o.scaling;
+  if (o.outlierZ !== undefined) request.outlierZ = o.outlierZ;
+  if (o.penalizer !== undefined) request.penalizer = o.penalizer;
+  if (o.integratorPenalizer !== undefined) request.integratorPenalizer = o.integratorPenalizer;
+  if (o.integratorInputs !== undefined) request.integratorInputs = o.integratorInputs === 'in-sample' ? 'in_sample' : 'cross_fitted';
+  if (o.crossFitFolds !== undefined) request.crossFitFolds = o.crossFitFolds;
+  if (o.earlyFusion !== undefined) {
+    request.earlyFusion = o.earlyFusion !== 'none';
+    if (o.earlyFusion !== 'none') request.earlyImpute = o.earlyFusion === 'imputed';
+  }
+  if (o.ties !== undefined) request.ties = o.ties;
+  if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
+  if (o.eventCensored) request.censoringColumn = o.event;  // recorded in the model file's outcome
+  if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
+  if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
+  return request;
+}
+
+/** The summary printed on stdout: per model C with its interval, the comparisons, the risk-group tests. */
+function summaryOf(o, report, document, { keep, rowCount }, binary) {
+  return {
+    model_out: o.modelOut,
+    report_out: o.reportOut,
+    patients: keep.length,
+    dropped: rowCount - keep.length,
+    outcome_type: binary ? 'binary' : 'survival',
+    split: report.split,
+    models: report.models.map((m) => ({
+      name: m.name,
+      kind: m.kind,
+      test_n: m.test.n,
+      test_c: round(m.test.c),
+      test_c_lower: round(m.test.c_lower),
+      test_c_upper: round(m.test.c_upper),
+      permutation_p: round(m.test.permutation_p, 6),
+      common_n: m.common.n,
+      common_c: round(m.common.c),
+    })),
+    comparisons: report.comparisons.map((k) => ({ name: k.name, a: k.a, b: k.b, n: k.n, delta_c: round(k.delta_c), lower: round(k.lower), upper: round(k.upper) })),
+    risk_groups: binary
+      ? { method: report.risk_groups.method, train_chisq_p: report.risk_groups.train.chisq_p, test_chisq_p: report.risk_groups.test.chisq_p }
+      : { method: report.risk_groups.method, train_logrank_p: report.risk_groups.train.logrank_p, test_logrank_p: report.risk_groups.test.logrank_p },
+    warnings: report.warnings,
+    compute_ms: document.compute_ms,
+  };
+}
+
 export default {
   name: 'fuse',
   summary: 'fit late fusion (per-modality Cox or logistic + per-pattern integrators) on training patients; evaluate it on held-out patients',
@@ -233,137 +413,10 @@ export default {
     'On a terminal a progress bar with the time left is shown on stderr (nothing when stderr is piped).',
   ],
   async run(o) {
-    eventOrCensored(o, { required: false });
-    const binary = o.outcome !== undefined;
-    if (binary && (o.time !== undefined || o.event !== undefined)) {
-      throw new UsageError('give either --outcome COL (binary) or --time COL --event COL (survival), not both');
-    }
-    if (!binary && (o.time === undefined || o.event === undefined)) {
-      throw new UsageError('"latefuse fuse" needs --time COL and --event COL (survival) or --outcome COL (binary 0/1); see latefuse fuse --help');
-    }
-    if (binary && o.selection === 'elasticnet') {
-      throw new UsageError('elastic-net selection needs a survival outcome; use --selection screen or none');
-    }
-    if (binary && (o.horizons !== undefined || o.tau !== undefined || o.timeUnit !== undefined)) {
-      throw new UsageError('--horizons, --tau and --time-unit apply to survival outcomes only, not to --outcome');
-    }
-    if (o.selection !== 'elasticnet' && (o.alpha !== undefined || o.lambdaRule !== undefined || o.selectionFolds !== undefined)) {
-      throw new UsageError('--alpha, --lambda-rule and --selection-folds apply to --selection elasticnet only');
-    }
-    if (o.alpha !== undefined && !(o.alpha > 0 && o.alpha <= 1)) throw new UsageError('--alpha must be in (0, 1] (1 = lasso)');
-    if (o.selectionFolds !== undefined && o.selectionFolds < 2) throw new UsageError('--selection-folds must be at least 2');
-    if (o.split !== undefined && o.testFraction !== undefined) throw new UsageError('give either --split or --test-fraction, not both');
-    const testFraction = o.testFraction ?? 0.3;
-    if (!(testFraction > 0 && testFraction < 1)) throw new UsageError('--test-fraction must lie strictly between 0 and 1');
-    if (o.folds !== 0 && o.folds < 2) throw new UsageError('--folds must be 0 (no cross-validation) or at least 2');
-    if (o.repeats < 1) throw new UsageError('--repeats must be at least 1');
-    if (o.bootstrap < 0 || o.permutations < 0) throw new UsageError('--bootstrap and --permutations must be >= 0');
-    if (o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed must be a whole number >= 0');
-    if (o.tau !== undefined && !(o.tau > 0)) throw new UsageError('--tau must be a positive time');
-    if (o.minPatternSize !== undefined && o.minPatternSize < 1) throw new UsageError('--min-pattern-size must be at least 1');
-    if (o.outlierZ !== undefined && o.outlierZ < 0) throw new UsageError(`--outlier-z must be >= 0 (0 = no outlier step); got ${o.outlierZ}`);
-    if (o.penalizer !== undefined && o.penalizer < 0) throw new UsageError(`--penalizer must be >= 0; got ${o.penalizer}`);
-    if (o.integratorPenalizer !== undefined && o.integratorPenalizer < 0) {
-      throw new UsageError(`--integrator-penalizer must be >= 0; got ${o.integratorPenalizer}`);
-    }
-    if (o.crossFitFolds !== undefined && o.crossFitFolds < 2) throw new UsageError(`--cross-fit-folds must be at least 2; got ${o.crossFitFolds}`);
-    const inSample = o.integratorInputs === 'in-sample' || (o.integratorInputs === undefined && o.referenceCompatible);
-    if (o.crossFitFolds !== undefined && inSample) {
-      throw new UsageError('--cross-fit-folds applies to cross-fitted integrator inputs; drop it or give --integrator-inputs cross-fitted');
-    }
-    if (binary && o.ties !== undefined) throw new UsageError('--ties applies to Cox models (survival outcomes) only, not to --outcome');
-    if (o.modelOut === o.reportOut) throw new UsageError('--model-out and --report-out must be different files');
-    if (o.data.length > 1 && o.id === undefined) throw new UsageError('several --data files are joined on the patient ID: give --id COL');
-    const files = new Set();
-    for (const f of o.data) {
-      if (files.has(f)) throw new UsageError(`--data ${f} is given twice`);
-      files.add(f);
-    }
-
-    const tables = o.data.map((f) => readTableFile(f, { decimal: o.decimal }));
-    const join = outcomeJoin(tables, binary ? { id: o.id, anchor: o.outcome, role: 'outcome' } : { id: o.id, anchor: o.time });
-    if (!binary && !join.outcome.columns.has(o.event)) {
-      throw new InputError(`${join.outcome.file}: no event column "${o.event}"; the event must be in the outcome file (the one with "${o.time}")`,
-        { file: join.outcome.file, column: o.event });
-    }
-    const reserved = new Set([o.id, o.time, o.event, o.outcome, o.split].filter((c) => c !== undefined));
-    const modalities = parseModalities(o.modality, join.columnNames, reserved);
-
-    let keep;
-    let time;
-    let event;
-    let outcome;
-    let rowCount;
-    if (binary) {
-      outcome = binaryColumn(join.outcome, o.outcome, o.id ? join.ids : undefined);
-      rowCount = outcome.length;
-      keep = Array.from({ length: rowCount }, (_, i) => i);
-    } else {
-      const timeAll = numericColumn(join.outcome, o.time, 'time');
-      const eventAll = eventColumn(join.outcome, o.event, { censored: o.eventCensored });
-      rowCount = timeAll.length;
-      keep = [];
-      for (let i = 0; i < timeAll.length; i++) if (!Number.isNaN(timeAll[i]) && !Number.isNaN(eventAll[i])) keep.push(i);
-      if (keep.length === 0) throw new InputError(`${join.outcome.file}: no row has both "${o.time}" and "${o.event}"`);
-      time = Float64Array.from(keep, (i) => timeAll[i]);
-      checkTimes(join.outcome, o.time, time, keep);
-      event = Float64Array.from(keep, (i) => eventAll[i]);
-      if (o.horizons !== undefined) checkHorizons(o.horizons, time, { file: join.outcome.file, column: o.time });
-    }
-    const pick = (values) => Float64Array.from(keep, (i) => values[i]);
-    const ids = keep.map((i) => join.ids[i]);
-    const columns = {};
-    const inputWarnings = [];
-    for (const [name, cols] of Object.entries(modalities)) {
-      let present = 0;
-      for (const c of cols) {
-        // One rule for numeric vs categorical (columns.js featureKind); categorical columns are
-        // passed as text and one-hot encoded by the core (training reference level).
-        const feature = inModality(name, () => join.feature(c, {
-          nonNumeric: o.nonNumeric, warnings: inputWarnings, missingHint: 'give --non-numeric missing to read such cells as missing',
-        }));
-        columns[c] = feature.kind === 'categorical' ? keep.map((i) => feature.cells[i]) : pick(feature.values);
-        if (columns[c].some((v) => v !== null && !Number.isNaN(v))) present++;
-      }
-      if (present === 0) {
-        throw new InputError(`--modality ${name}: no patient has a value in any of its ${cols.length} columns (${cols.slice(0, 5).join(', ')}` +
-          `${cols.length > 5 ? ', ...' : ''}); check the column names and the --id matching, or drop the modality`);
-      }
-    }
-    for (const w of inputWarnings) process.stderr.write(`latefuse: warning: ${w}\n`);
-    const request = {
-      columns, modalities, ids, ...(binary ? { outcome } : { time, event }),
-      testFraction, folds: o.folds, repeats: o.repeats, seed: o.seed,
-      bootstrap: o.bootstrap, permutations: o.permutations, riskGroups: o.riskGroups,
-      referenceCompatible: o.referenceCompatible,
-    };
-    if (o.selection !== undefined) request.selection = o.selection;
-    if (o.alpha !== undefined) request.alpha = o.alpha;
-    if (o.lambdaRule !== undefined) request.lambdaRule = o.lambdaRule;
-    if (o.selectionFolds !== undefined) request.selectionFolds = o.selectionFolds;
-    if (o.split !== undefined) {
-      const labels = splitLabels(join, o.split);
-      request.split = keep.map((i) => labels[i]);
-    }
-    if (o.horizons !== undefined) request.horizons = o.horizons;
-    if (o.tau !== undefined) request.tau = o.tau;
-    if (o.minPatternSize !== undefined) request.minPatternSize = o.minPatternSize;
-    if (o.presence !== undefined) request.presence = o.presence;
-    if (o.scaling !== undefined) request.scaling = o.scaling;
-    if (o.outlierZ !== undefined) request.outlierZ = o.outlierZ;
-    if (o.penalizer !== undefined) request.penalizer = o.penalizer;
-    if (o.integratorPenalizer !== undefined) request.integratorPenalizer = o.integratorPenalizer;
-    if (o.integratorInputs !== undefined) request.integratorInputs = o.integratorInputs === 'in-sample' ? 'in_sample' : 'cross_fitted';
-    if (o.crossFitFolds !== undefined) request.crossFitFolds = o.crossFitFolds;
-    if (o.earlyFusion !== undefined) {
-      request.earlyFusion = o.earlyFusion !== 'none';
-      if (o.earlyFusion !== 'none') request.earlyImpute = o.earlyFusion === 'imputed';
-    }
-    if (o.ties !== undefined) request.ties = o.ties;
-    if (o.timeUnit !== undefined) request.timeUnit = o.timeUnit;
-    if (o.eventCensored) request.censoringColumn = o.event;  // recorded in the model file's outcome
-    if (o.dcaHorizon !== undefined) request.decisionHorizon = o.dcaHorizon;
-    if (o.featureInfo !== undefined) request.featureInfo = readFeatureInfo(o.featureInfo, o.decimal);
+    const { binary, testFraction } = checkFlags(o);
+    const cohort = readCohort(o, binary);
+    const { tables, join, modalities, keep, time, event, rowCount, ids } = cohort;
+    const request = engineRequest(o, cohort, binary, testFraction);
 
     // Progress on a terminal: the core reports the share of its work done (fits, then resamples).
     await loadModule();  // not part of the time per unit of work
@@ -405,30 +458,6 @@ export default {
         outcomeOf: binary ? null : (() => { const at = new Map(ids.map((id, k) => [id, k])); return (id) => (at.has(id) ? { time: time[at.get(id)], event: event[at.get(id)] } : null); })(),
       }), '--html-report');
     }
-    return {
-      model_out: o.modelOut,
-      report_out: o.reportOut,
-      patients: keep.length,
-      dropped: rowCount - keep.length,
-      outcome_type: binary ? 'binary' : 'survival',
-      split: report.split,
-      models: report.models.map((m) => ({
-        name: m.name,
-        kind: m.kind,
-        test_n: m.test.n,
-        test_c: round(m.test.c),
-        test_c_lower: round(m.test.c_lower),
-        test_c_upper: round(m.test.c_upper),
-        permutation_p: round(m.test.permutation_p, 6),
-        common_n: m.common.n,
-        common_c: round(m.common.c),
-      })),
-      comparisons: report.comparisons.map((k) => ({ name: k.name, a: k.a, b: k.b, n: k.n, delta_c: round(k.delta_c), lower: round(k.lower), upper: round(k.upper) })),
-      risk_groups: binary
-        ? { method: report.risk_groups.method, train_chisq_p: report.risk_groups.train.chisq_p, test_chisq_p: report.risk_groups.test.chisq_p }
-        : { method: report.risk_groups.method, train_logrank_p: report.risk_groups.train.logrank_p, test_logrank_p: report.risk_groups.test.logrank_p },
-      warnings: report.warnings,
-      compute_ms: document.compute_ms,
-    };
+    return summaryOf(o, report, document, cohort, binary);
   },
 };
