@@ -162,6 +162,19 @@ describe('messages from inside fuse name the file row, patient, column, modality
     expect(r.stderr).toMatch(/^latefuse: fit on all training patients: screening: no feature of modality 'genomic' can be related to survival/);
   });
 
+  it('a patient with no modality at all is left out with a warning that names them by ID, not by an engine row', () => {
+    let id;
+    const r = run((rows) => {
+      const row = rows.find((x) => !hasGenomic(x));
+      id = row[0];
+      header.forEach((h, j) => { if (MODALITIES.some((m) => h.startsWith(`${m}_`))) row[j] = ''; });
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = JSON.parse(r.stdout).warnings;
+    expect(warnings).toContain(`1 patients have no modality at all (first: patient '${id}'); they are left out of training and testing`);
+    expect(warnings.join('\n')).not.toMatch(/\(row \d+\)/);
+  });
+
   it('the same cohort without the edits runs (the messages above come from the edits)', () => {
     const r = run(() => {});
     expect(r.code, r.stderr).toBe(0);
