@@ -141,6 +141,9 @@ describe('Run demo: late fusion on the study-shaped simulated cohort', () => {
     // Downloads: the model file is the CLI's byte for byte; the report has the same numbers.
     const model = await download(page, 'Model JSON');
     expect(readFileSync(model.path, 'utf8')).toBe(refModel);
+    // The file keeps per-patient training rows (models/README.md "Privacy"): the page says so beside the download.
+    expect(JSON.parse(refModel).integrator_training.time.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('model-privacy').textContent()).toContain('holds each training patient\'s follow-up time, event and standardised modality scores');
     const report = JSON.parse(readFileSync((await download(page, 'Report JSON')).path, 'utf8'));
     for (const key of ['models', 'comparisons', 'risk_groups', 'kendall', 'coefficients', 'patterns', 'split', 'test_patients', 'settings']) {
       expect(report[key], key).toEqual(ref[key]);

@@ -153,6 +153,9 @@ describe('Late fusion with a binary outcome on uploaded files', () => {
 
     // Downloads: the model and predictions byte for byte; the report the CLI's document but for its compute time.
     expect(readFileSync((await download(page, 'Model JSON')).path, 'utf8')).toBe(readFileSync(join(dir, 'model.json'), 'utf8'));
+    // A binary model keeps no per-patient training rows, so no privacy note.
+    expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).integrator_training).toBeUndefined();
+    expect(await page.getByTestId('model-privacy').count()).toBe(0);
     const report = JSON.parse(readFileSync((await download(page, 'Report JSON')).path, 'utf8'));
     const expected = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     delete report.compute_ms;
