@@ -4,7 +4,7 @@
 // wrapper that renames them), so the page does not depend on the wrapper's spelling.
 // Used in the worker (per-seed rows of the Learn tab) and on the page (fusion-view.js). The binary
 // fields (cpp/latefuse/fusion_report.hpp "Binary outcomes") and the elastic-net selection of the
-// model file are read by readBinaryReport and readElasticNet at the end of this file.
+// model file are read by readBinaryReport and readModelFile at the end of this file.
 
 import { finiteOrNull } from '../lib/numbers.js';
 
@@ -240,16 +240,27 @@ export function readBinaryReport(result) {
 }
 
 /**
- * Elastic-net selection recorded in the model file the engine wrote (cpp/latefuse/model_json.hpp):
- * the settings {alpha, lambdaRule, folds} and per modality the chosen λ, λ min, λ 1se, whether the
- * fallback (no column non-zero) was used, and how many of its columns were selected; null when the
- * model was not fitted with elastic-net selection (or there is no model file).
+ * What the page shows from the model file the engine wrote (cpp/latefuse/model_json.hpp), parsed once:
+ * `elasticNet`, the elastic-net selection — the settings {alpha, lambdaRule, folds} and per modality
+ * the chosen λ, λ min, λ 1se, whether the fallback (no column non-zero) was used, and how many of its
+ * columns were selected; null when the model was not fitted with elastic-net selection (or there is
+ * no model file) — and `holdsTrainingData`.
  */
-export function readElasticNet(result) {
+export function readModelFile(result) {
   const { text } = modelTextOf(result);
-  if (!text) return null;
-  let doc;
-  try { doc = JSON.parse(text); } catch { return null; }
+  let doc = null;
+  if (text) {
+    try { doc = JSON.parse(text); } catch { doc = null; }
+  }
+  return {
+    elasticNet: elasticNetOf(doc),
+    // Per-patient training rows (schema 3 `integrator_training`, models/README.md "Privacy"): the page says so beside the download.
+    holdsTrainingData: doc?.integrator_training != null,
+  };
+}
+
+/** The elastic-net selection of a parsed model file, or null. */
+function elasticNetOf(doc) {
   const settings = doc?.training?.settings?.elastic_net;
   if (!settings) return null;
   return {

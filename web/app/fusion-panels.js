@@ -28,7 +28,8 @@ import { chartFigure, pPhrase } from './evaluation-view.js';
  * @property {any[]} models  every model, in the page's order (fusion-view.js sortedModels)
  * @property {any} report  the report document (the Report JSON download)
  * @property {{text: string|null, error?: string|null}} model  the model file the engine wrote
- * @property {any} elasticNet  the elastic-net selection of the model file (fusion-model.js readElasticNet), or null
+ * @property {any} elasticNet  the elastic-net selection of the model file (fusion-model.js readModelFile), or null
+ * @property {boolean} holdsTrainingData  the model file keeps per-patient training rows (fusion-model.js readModelFile)
  * @property {HTMLElement} container  the results' container (chart widths fall back to it)
  * @property {Array<() => void>} draws  the chart draws, called after the panels are in the page
  */

@@ -19,7 +19,7 @@ import { finite, fixed, count } from './format.js';
 import { timeText } from './charts.js';
 import { pPhrase } from './evaluation-view.js';
 import { saveJSON, saveText, toCSV } from './download.js';
-import { readReport, readBinaryReport, readElasticNet, reportDocumentOf, modelTextOf } from './fusion-model.js';
+import { readReport, readBinaryReport, readModelFile, reportDocumentOf, modelTextOf } from './fusion-model.js';
 import { decisionCurveBlock, analysisReportButton } from './decision-view.js';
 import { differenceSentence } from './claims.js';
 import {
@@ -213,22 +213,12 @@ function summaryPanel({ run, rep, bin, binary, simulated, unit }) {
 /** Decision curves (report.json decision_curve) and their table (decision-view.js). @type {import('./fusion-panels.js').Panel} */
 const decisionCurvePanel = (view) => decisionCurveBlock(view.report, { base: view.base, container: view.container, draws: view.draws });
 
-/** Whether a model file keeps per-patient training rows (its `integrator_training` section, models/README.md "Privacy"). */
-function holdsTrainingData(text) {
-  if (!text) return false;
-  try {
-    return JSON.parse(text).integrator_training != null;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The downloads: model file, report, the test patients' scores, every patient's predictions (= the
  * CLI's files), the simulated cohort, and the analysis report (HTML).
  * @type {import('./fusion-panels.js').Panel}
  */
-function downloadsPanel({ run, rep, binary, simulated, base, report, model }) {
+function downloadsPanel({ run, rep, binary, simulated, base, report, model, holdsTrainingData }) {
   const downloads = h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download the late-fusion results' },
     model.text ? h('button', { type: 'button', class: 'small', onclick: () => saveText(`${base}-model.json`, model.text, 'application/json') }, 'Model JSON') : null,
     h('button', { type: 'button', class: 'small', onclick: () => saveJSON(`${base}-report.json`, report) }, 'Report JSON'),
@@ -241,7 +231,7 @@ function downloadsPanel({ run, rep, binary, simulated, base, report, model }) {
     h('h3', {}, 'Downloads'),
     h('p', { class: 'hint' }, 'Every chart above has its own SVG and PNG download. The model file scores new patients (Score tab, or latefuse score); the report has every number on this page; the predictions are what latefuse score writes for every patient of these files.'),
     modelNote,
-    holdsTrainingData(model.text) ? h('p', { class: 'notice', role: 'note', 'data-testid': 'model-privacy' },
+    holdsTrainingData ? h('p', { class: 'notice', role: 'note', 'data-testid': 'model-privacy' },
       'The model file holds each training patient\'s follow-up time, event and standardised modality scores (no ID, no raw feature, sorted by time), ' +
       'from which its survival curves are recomputed exactly (as R keeps them in a coxph object). Share it as you would share the Kaplan–Meier table of your training cohort.') : null,
     downloads,
@@ -293,7 +283,7 @@ function fusionView(container, run) {
     models: sortedModels(rep),
     model: modelTextOf(run.result),
     report: simulated ? reportDocumentOf(run.result) : dataReportDocument(run),
-    elasticNet: readElasticNet(run.result),
+    ...readModelFile(run.result),
     draws: [],
   };
 }
