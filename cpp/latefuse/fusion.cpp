@@ -23,15 +23,6 @@ int popcount(int mask) {
   return c;
 }
 
-// The patient by ID alone, in messages that carry the patient's cohort row in their ErrorContext:
-// the caller names the row of its own file (a cohort row is not one after rows were dropped); the
-// cohort row only when there are no IDs.
-std::string patientName(const Cohort& c, Eigen::Index row) {
-  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
-    return "patient '" + c.ids[static_cast<size_t>(row)] + "'";
-  return "row " + std::to_string(row + 1);
-}
-
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -325,6 +316,12 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
 }
 
 }  // namespace
+
+std::string patientName(const Cohort& c, Eigen::Index row) {
+  if (static_cast<size_t>(row) < c.ids.size() && !c.ids[static_cast<size_t>(row)].empty())
+    return "patient '" + c.ids[static_cast<size_t>(row)] + "'";
+  return "row " + std::to_string(row + 1);
+}
 
 std::string patientLabel(const Cohort& c, Eigen::Index row) {
   const std::string number = "row " + std::to_string(row + 1);

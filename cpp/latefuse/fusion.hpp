@@ -266,6 +266,9 @@ double logistic(double lp);
 
 // "patient 'ID' (row N)", or "row N" without an ID: how messages name a cohort row.
 std::string patientLabel(const Cohort& cohort, Eigen::Index row);
+// "patient 'ID'", or "row N" without an ID: for messages whose caller names the row of the user's
+// own file (a cohort row is not one once rows were dropped), e.g. through an ErrorContext.
+std::string patientName(const Cohort& cohort, Eigen::Index row);
 
 // Modality indices (ascending) in a pattern bitmask.
 std::vector<int> patternModalities(int mask, int modalityCount);

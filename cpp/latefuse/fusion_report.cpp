@@ -456,14 +456,9 @@ void excludeUnscorable(Evaluation& ev) {
     if (present.row(i).sum() == 0) ev.rep.excluded.push_back(static_cast<int>(i));
     else ev.usable.push_back(static_cast<int>(i));
   }
-  if (!ev.rep.excluded.empty()) {
-    // By ID where there are IDs: the cohort's row is not the row of the user's file once rows were dropped.
-    const size_t first = static_cast<size_t>(ev.rep.excluded.front());
-    const std::string who = first < ev.c.ids.size() && !ev.c.ids[first].empty() ? "patient '" + ev.c.ids[first] + "'"
-                                                                                : patientLabel(ev.c, ev.rep.excluded.front());
-    ev.rep.warnings.push_back(std::to_string(ev.rep.excluded.size()) + " patients have no modality at all (first: " + who +
-                              "); they are left out of training and testing");
-  }
+  if (!ev.rep.excluded.empty())
+    ev.rep.warnings.push_back(std::to_string(ev.rep.excluded.size()) + " patients have no modality at all (first: " +
+                              patientName(ev.c, ev.rep.excluded.front()) + "); they are left out of training and testing");
 }
 
 // The train/test split: seeded and stratified on the event (case), or the caller's column.
