@@ -1,9 +1,23 @@
 // Conversions shared by the embind files that take survival data or return Harrell's concordance:
-// {time, event, weights?, strata?} -> SurvivalData, and Concordance -> a plain JS object.
+// {time, event, weights?, strata?} -> SurvivalData, and the key listing of Concordance (convert.hpp).
 #pragma once
+#include "convert.hpp"
 #include "guard.hpp"
 #include "latefuse/concordance.hpp"
 #include "latefuse/survival_data.hpp"
+
+namespace latefuse {
+template <typename F>
+void fields(const Concordance& c, F&& f) {
+  f("c", c.c);
+  f("concordant", c.concordant);
+  f("discordant", c.discordant);
+  f("tied_score", c.tiedScore);
+  f("tied_time", c.tiedTime);
+  f("tied_time_score", c.tiedTimeScore);
+  f("comparable", c.comparable());
+}
+}  // namespace latefuse
 
 namespace latefuse::bindings {
 
@@ -18,16 +32,7 @@ inline SurvivalData survivalDataOf(const val& input) {
   return d;
 }
 
-inline val concordanceObject(const Concordance& c) {
-  val out = val::object();
-  out.set("c", number(c.c));
-  out.set("concordant", c.concordant);
-  out.set("discordant", c.discordant);
-  out.set("tiedScore", c.tiedScore);
-  out.set("tiedTime", c.tiedTime);
-  out.set("tiedTimeScore", c.tiedTimeScore);
-  out.set("comparable", c.comparable());
-  return out;
-}
+// Harrell's C with R's counts, as a JS object (also inside fitCox's result, cox_bindings.cpp).
+inline val concordanceObject(const Concordance& c) { return toJs(c); }
 
 }  // namespace latefuse::bindings

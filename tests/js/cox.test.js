@@ -34,7 +34,7 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
     expectClose(f.waldTest, 29.92925121, 1e-8, 'wald');
     expectClose(f.p, [0.2627308122, 0.0007957173197, 0.0001877441717], 1e-8, 'robust Wald p');
     expect(f.concordance.c).toBeCloseTo(0.637135493, 9);
-    expect([f.concordance.concordant, f.concordance.discordant, f.concordance.tiedScore, f.concordance.tiedTime])
+    expect([f.concordance.concordant, f.concordance.discordant, f.concordance.tied_score, f.concordance.tied_time])
       .toEqual([12544, 7117, 126, 28]);
     expectClose(f.prediction.surv, [0.804994342, 0.5337438342], 1e-8, 'S(t)');
     expectClose(f.prediction.lower, [0.7463998424, 0.4417706735], 1e-7, 'lower');

@@ -167,7 +167,7 @@ export function renderCoxResults(container, result) {
       ['Log-likelihood (null model)', num(fixed(fit.loglikInit, 3), fit.loglikInit)],
       ['Log-likelihood (fitted model)', num(fixed(fit.loglik, 3), fit.loglik)],
       ['Newton–Raphson iterations', `${fit.iterations}${fit.converged ? ' (converged)' : ' (did not converge)'}`],
-      ['Pairs: concordant / discordant / tied on risk / tied on time', `${count(c.concordant)} / ${count(c.discordant)} / ${count(c.tiedScore)} / ${count(c.tiedTime)}`],
+      ['Pairs: concordant / discordant / tied on risk / tied on time', `${count(c.concordant)} / ${count(c.discordant)} / ${count(c.tied_score)} / ${count(c.tied_time)}`],
     ],
   });
 

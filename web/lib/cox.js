@@ -68,6 +68,9 @@ export async function fitCox(input) {
  * Harrell's C with R's counts. `higherIsRisk` (default true): a higher score predicts shorter survival.
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, score: ArrayLike<number>, weights?: ArrayLike<number>,
  *          strata?: ArrayLike<number>, higherIsRisk?: boolean}} input
+ * @returns {Promise<{c: number|null, concordant: number, discordant: number, tied_score: number, tied_time: number,
+ *          tied_time_score: number, comparable: number}>} R's counts (tied_score: tied on the score only; tied_time:
+ *          on the event time only; tied_time_score: on both)
  */
 export async function concordance(input) {
   const m = await loadModule();

@@ -34,13 +34,7 @@ export default {
     return {
       n: t.length,
       dropped: rows.dropped,
-      c: c.c,
-      concordant: c.concordant,
-      discordant: c.discordant,
-      tied_score: c.tiedScore,
-      tied_time: c.tiedTime,
-      tied_time_score: c.tiedTimeScore,
-      comparable: c.comparable,
+      ...c,
       higher: o.higher,
       compute_ms: Math.round(ms * 1000) / 1000,
     };

@@ -6,6 +6,9 @@ import { ModelError } from '../../lib/errors.js';
 import { readTableFile, DECIMAL_OPTION, EVENT_OPTIONS, eventOrCensored } from '../data.js';
 import { UsageError } from '../options.js';
 
+/** Harrell's pair counts as the command prints them: the core's keys without `comparable` (`latefuse concordance` prints it). */
+const pairCounts = ({ comparable: _comparable, ...counts }) => counts;
+
 export default {
   name: 'cox',
   summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
@@ -121,14 +124,7 @@ export default {
       iterations: fit.iterations,
       converged: fit.converged,
       warnings: fit.warnings,
-      concordance: {
-        c: fit.concordance.c,
-        concordant: fit.concordance.concordant,
-        discordant: fit.concordance.discordant,
-        tied_score: fit.concordance.tiedScore,
-        tied_time: fit.concordance.tiedTime,
-        tied_time_score: fit.concordance.tiedTimeScore,
-      },
+      concordance: pairCounts(fit.concordance),
       fit_ms: Math.round(fitMs * 1000) / 1000,
     });
     return out;
