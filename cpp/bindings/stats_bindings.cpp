@@ -1,11 +1,15 @@
 // embind entry points for the evaluation statistics: conversion only; the statistics are
-// in cpp/latefuse. Inputs are JS objects of typed arrays; outputs plain JS objects (non-finite
+// in cpp/latefuse. Inputs are JS objects of typed arrays (camelCase options); outputs plain JS objects
+// with snake_case keys, listed once per result type below and converted by convert.hpp (non-finite
 // numbers become null, large vectors Float64Array). Long resampling runs call `onProgress(fraction)`
 // after every chunk; a callback returning false cancels, and the result is then {cancelled: true}
 // (web/lib/stats.js turns that into a CancelledError).
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "latefuse/calibration.hpp"
 #include "latefuse/horizons.hpp"
@@ -21,6 +25,161 @@
 #include "latefuse/risk_groups.hpp"
 #include "latefuse/survival_metrics.hpp"
 #include "survival_convert.hpp"
+
+// What each statistic returns to JS: its keys (snake_case) and values, converted by convert.hpp.
+namespace latefuse {
+template <typename F>
+void fields(const KaplanMeierAt& a, F&& f) {
+  f("time", a.time);
+  f("surv", a.surv);
+  f("std_err", a.stdErr);
+  f("lower", a.lower);
+  f("upper", a.upper);
+  f("n_risk", a.nRisk);
+}
+template <typename F>
+void fields(const LogRankTest& t, F&& f) {
+  f("groups", t.groups);
+  f("n", t.n);
+  f("observed", t.observed);
+  f("expected", t.expected);
+  f("variance", t.variance);
+  f("chisq", t.chisq);
+  f("df", t.df);
+  f("p", t.p);
+  f("rho", t.rho);
+  f("strata", t.strata);
+}
+template <typename F>
+void fields(const UnoConcordance& u, F&& f) {
+  f("c", u.c);
+  f("tau", u.tau);
+  f("concordant", u.concordant);
+  f("discordant", u.discordant);
+  f("tied_risk", u.tiedRisk);
+}
+template <typename F>
+void fields(const TimeDependentAuc& a, F&& f) {
+  f("time", a.time);
+  f("auc", a.auc);
+  f("mean_auc", a.meanAuc);
+}
+template <typename F>
+void fields(const CalibrationGroup& g, F&& f) {
+  f("n", g.n);
+  f("events", g.events);
+  f("risk_low", g.riskLow);
+  f("risk_high", g.riskHigh);
+  f("predicted", g.predicted);
+  f("observed", g.observed);
+  f("lower", g.lower);
+  f("upper", g.upper);
+  f("n_risk", g.nRisk);
+}
+template <typename F>
+void fields(const SurvivalCalibration& c, F&& f) {
+  f("horizon", c.horizon);
+  f("groups", c.groups);
+  f("slope", c.slope);
+  f("slope_se", c.slopeSe);
+  f("slope_lower", c.slopeLower);
+  f("slope_upper", c.slopeUpper);
+}
+template <typename F>
+void fields(const RankCorrelation& r, F&& f) {
+  f("estimate", r.estimate);
+  f("statistic", r.statistic);
+  f("p", r.p);
+  f("n", r.n);
+  f("warnings", r.warnings);
+}
+template <typename F>
+void fields(const CorrelationMatrix& m, F&& f) {
+  f("estimate", m.estimate);
+  f("p", m.p);
+  f("n", m.n);
+  f("warnings", m.warnings);
+}
+template <typename F>
+void fields(const QuantileGroups& g, F&& f) {
+  f("cutpoints", g.cutpoints);
+  f("codes", bindings::typed(g.codes));
+}
+template <typename F>
+void fields(const LogisticFit& fit, F&& f) {
+  f("n", fit.n);
+  f("cases", fit.cases);
+  f("controls", fit.controls);
+  f("names", fit.names);
+  f("coef", fit.coef);
+  f("se", fit.se);
+  f("z", fit.z);
+  f("p", fit.pValue);
+  f("or", fit.oddsRatio);
+  f("or_lower", fit.orLower);
+  f("or_upper", fit.orUpper);
+  f("var", fit.var);
+  f("loglik", fit.loglik);
+  f("deviance", fit.deviance);
+  f("penalty", fit.penalty);
+  f("ridge", fit.ridge);
+  f("iterations", fit.iterations);
+  f("converged", fit.converged);
+  f("warnings", fit.warnings);
+  f("linear_predictor", bindings::typed(fit.linearPredictor));
+  f("fitted", bindings::typed(fit.fitted));
+}
+template <typename F>
+void fields(const BinaryAuc& a, F&& f) {
+  f("auc", a.auc);
+  f("se", a.se);
+  f("lower", a.lower);
+  f("upper", a.upper);
+  f("cases", a.cases);
+  f("controls", a.controls);
+}
+template <typename F>
+void fields(const LogisticCalibration& c, F&& f) {
+  f("intercept", c.intercept);
+  f("intercept_se", c.interceptSe);
+  f("slope", c.slope);
+  f("slope_se", c.slopeSe);
+}
+template <typename F>
+void fields(const BootstrapResult& r, F&& f) {
+  f("estimate", r.estimate);
+  f("replicates", bindings::typed(r.replicates));
+  f("failed", r.failed);
+  f("se", r.se);
+  f("bias", r.bias);
+  f("lower", r.lower);
+  f("upper", r.upper);
+  f("bca_lower", r.bcaLower);
+  f("bca_upper", r.bcaUpper);
+  f("z0", r.z0);
+  f("acceleration", r.acceleration);
+  f("conf_level", r.confLevel);
+  f("seed", r.seed);
+  f("warnings", r.warnings);
+}
+template <typename F>
+void fields(const PairedBootstrapResult& r, F&& f) {
+  f("estimate_a", r.estimateA);
+  f("estimate_b", r.estimateB);
+  // Qualified: FieldSetter (convert.hpp) does not see the listed-struct toJs declared after it.
+  f("difference", bindings::toJs(r.difference));
+}
+// NaN kept (not null) where a pair count makes a value undefined: the callers test Number.isNaN.
+template <typename F>
+void fields(const PairedDifference& d, F&& f) {
+  f("n", d.n);
+  f("mean", emscripten::val(d.mean));
+  f("sd", emscripten::val(d.sd));
+  f("lower", emscripten::val(d.lower));
+  f("upper", emscripten::val(d.upper));
+  f("p", emscripten::val(d.p));
+}
+}  // namespace latefuse
 
 namespace latefuse::bindings {
 namespace {
@@ -46,10 +205,6 @@ Eigen::VectorXd riskOf(const val& input, const char* key = "score") {
 
 double tauOf(const val& input) { return has(input, "tau") ? input["tau"].as<double>() : kInf; }
 
-val vectorOrNull(const Eigen::VectorXd& v) { return toArray(v); }
-
-val stringArray(const std::vector<std::string>& v) { return toStringArray(v); }
-
 // ---- Kaplan–Meier and log-rank ----------------------------------------------------------------
 
 // input: {time, event, weights?, group?: Int32Array, confType?, confLevel?, times?, curve?: bool}
@@ -63,69 +218,28 @@ val kaplanMeierJs(val input) {
   const std::vector<KaplanMeierCurve> curves = kaplanMeierByGroup(d, groups, o);
   const Eigen::VectorXd times = has(input, "times") ? toVector(input["times"]) : Eigen::VectorXd();
   const bool withCurve = option<bool>(input, "curve", false);
-  val out = val::array();
+  std::vector<val> entries;
   for (size_t g = 0; g < curves.size(); ++g) {
     const KaplanMeierCurve& k = curves[g];
-    val e = val::object();
-    e.set("code", codes[g]);
-    e.set("n", k.n);
-    e.set("records", static_cast<double>(k.records));
-    e.set("events", k.events);
     const SurvivalQuantile q = survivalQuantile(k, 0.5);
-    e.set("median", number(q.quantile));
-    e.set("medianLower", number(q.lower));
-    e.set("medianUpper", number(q.upper));
-    if (times.size()) {
-      const KaplanMeierAt at = kaplanMeierAt(k, times);
-      val a = val::object();
-      a.set("time", toArray(at.time));
-      a.set("surv", toArray(at.surv));
-      a.set("stdErr", toArray(at.stdErr));
-      a.set("lower", toArray(at.lower));
-      a.set("upper", toArray(at.upper));
-      a.set("nRisk", toArray(at.nRisk));
-      e.set("at", a);
-    }
+    Object e;
+    e("code", codes[g])("n", k.n)("records", k.records)("events", k.events);
+    e("median", q.quantile)("median_lower", q.lower)("median_upper", q.upper);
+    if (times.size()) e("at", kaplanMeierAt(k, times));
     if (withCurve) {
-      val c = val::object();
-      c.set("time", toFloat64Array(k.time));
-      c.set("nRisk", toFloat64Array(k.nRisk));
-      c.set("nEvent", toFloat64Array(k.nEvent));
-      c.set("nCensor", toFloat64Array(k.nCensor));
-      c.set("surv", toFloat64Array(k.surv));
-      c.set("stdErr", toFloat64Array(k.stdErr));
-      c.set("lower", toFloat64Array(k.lower));
-      c.set("upper", toFloat64Array(k.upper));
-      e.set("curve", c);
+      e("curve", Object()("time", typed(k.time))("n_risk", typed(k.nRisk))("n_event", typed(k.nEvent))("n_censor", typed(k.nCensor))(
+                     "surv", typed(k.surv))("std_err", typed(k.stdErr))("lower", typed(k.lower))("upper", typed(k.upper)));
     }
-    out.call<void>("push", e);
+    entries.push_back(e);
   }
-  val result = val::object();
-  result.set("confType", confTypeName(o.confType));
-  result.set("confLevel", o.confLevel);
-  result.set("groups", out);
-  return result;
+  return Object()("conf_type", confTypeName(o.confType))("conf_level", o.confLevel)("groups", entries);
 }
 
 // input: {time, event, group: Int32Array, strata?, rho?}
 val logRankJs(val input) {
   const SurvivalData d = survivalDataOf(input);
   if (!has(input, "group")) throw InputError("the log-rank test needs a group array");
-  const LogRankTest t = logRankTest(d, toIntVector(input["group"]), option<double>(input, "rho", 0.0));
-  val out = val::object();
-  val groups = val::array();
-  for (int g : t.groups) groups.call<void>("push", g);
-  out.set("groups", groups);
-  out.set("n", toArray(t.n));
-  out.set("observed", toArray(t.observed));
-  out.set("expected", toArray(t.expected));
-  out.set("variance", toRows(t.variance));
-  out.set("chisq", number(t.chisq));
-  out.set("df", t.df);
-  out.set("p", number(t.p));
-  out.set("rho", t.rho);
-  out.set("strata", t.strata);
-  return out;
+  return toJs(logRankTest(d, toIntVector(input["group"]), option<double>(input, "rho", 0.0)));
 }
 
 // ---- IPCW metrics and calibration ------------------------------------------------------------
@@ -133,27 +247,14 @@ val logRankJs(val input) {
 // input: {time, event, score, higherIsRisk?, tau?, train?: {time, event}, tiedTol?}
 val unoConcordanceJs(val input) {
   const SurvivalData test = survivalDataOf(input);
-  const UnoConcordance u = unoConcordance(trainingData(input, test), test, riskOf(input), tauOf(input),
-                                          option<double>(input, "tiedTol", 1e-8));
-  val out = val::object();
-  out.set("c", number(u.c));
-  out.set("tau", number(u.tau));
-  out.set("concordant", u.concordant);
-  out.set("discordant", u.discordant);
-  out.set("tiedRisk", u.tiedRisk);
-  return out;
+  return toJs(unoConcordance(trainingData(input, test), test, riskOf(input), tauOf(input), option<double>(input, "tiedTol", 1e-8)));
 }
 
 // input: {time, event, score, higherIsRisk?, times, train?, tiedTol?}
 val timeDependentAucJs(val input) {
   const SurvivalData test = survivalDataOf(input);
-  const TimeDependentAuc a = cumulativeDynamicAuc(trainingData(input, test), test, riskOf(input), required(input, "times"),
-                                                  option<double>(input, "tiedTol", 1e-8));
-  val out = val::object();
-  out.set("time", toArray(a.time));
-  out.set("auc", toArray(a.auc));
-  out.set("meanAuc", number(a.meanAuc));
-  return out;
+  return toJs(cumulativeDynamicAuc(trainingData(input, test), test, riskOf(input), required(input, "times"),
+                                   option<double>(input, "tiedTol", 1e-8)));
 }
 
 // input: {time, event, survival: [Float64Array per time point], times, train?}
@@ -164,11 +265,9 @@ val brierScoreJs(val input) {
   const Eigen::MatrixXd s = toMatrix(input["survival"], test.size());
   const SurvivalData train = trainingData(input, test);
   const BrierScores b = brierScore(train, test, s, times);
-  val out = val::object();
-  out.set("time", toArray(b.time));
-  out.set("brier", toArray(b.brier));
-  out.set("integrated", times.size() >= 2 ? number(integratedBrierScore(train, test, s, times)) : val::null());
-  return out;
+  const std::optional<double> integrated =
+      times.size() >= 2 ? std::optional<double>(integratedBrierScore(train, test, s, times)) : std::nullopt;
+  return Object()("time", b.time)("brier", b.brier)("integrated", integrated);
 }
 
 // input: {time, event, weights?, predicted (S_i(horizon)), horizon, groups?, confType?, confLevel?, linearPredictor?}
@@ -180,44 +279,11 @@ val calibrationJs(val input) {
   o.km.confLevel = option<double>(input, "confLevel", 0.95);
   if (has(input, "linearPredictor")) o.linearPredictor = toVector(input["linearPredictor"]);
   if (!has(input, "horizon")) throw InputError("calibration needs a horizon time");
-  const SurvivalCalibration c = survivalCalibration(d, required(input, "predicted"), input["horizon"].as<double>(), o);
-  val groups = val::array();
-  for (const auto& g : c.groups) {
-    val e = val::object();
-    e.set("n", static_cast<double>(g.n));
-    e.set("events", g.events);
-    e.set("riskLow", g.riskLow);
-    e.set("riskHigh", g.riskHigh);
-    e.set("predicted", number(g.predicted));
-    e.set("observed", number(g.observed));
-    e.set("lower", number(g.lower));
-    e.set("upper", number(g.upper));
-    e.set("nRisk", g.nRisk);
-    groups.call<void>("push", e);
-  }
-  val out = val::object();
-  out.set("horizon", c.horizon);
-  out.set("groups", groups);
-  out.set("slope", number(c.slope));
-  out.set("slopeSe", number(c.slopeSe));
-  out.set("slopeLower", number(c.slopeLower));
-  out.set("slopeUpper", number(c.slopeUpper));
-  return out;
+  return toJs(survivalCalibration(d, required(input, "predicted"), input["horizon"].as<double>(), o));
 }
 
 // ---- rank correlation, multiple testing ----------------------------------------------------------
 
-val correlationObject(const RankCorrelation& r) {
-  val out = val::object();
-  out.set("estimate", number(r.estimate));
-  out.set("statistic", number(r.statistic));
-  out.set("p", number(r.p));
-  out.set("n", static_cast<double>(r.n));
-  out.set("warnings", stringArray(r.warnings));
-  return out;
-}
-
-// input: {x, y}
 // input: {x: Float64Array (finite, at least one value), probs: Float64Array in [0, 1]} -> number[]:
 // R's quantile(x, probs, type = 7) (Hyndman & Fan 1996), the one implementation the CLI and the page
 // use for default horizons and risk-group cut points.
@@ -233,18 +299,15 @@ val quantileJs(val input) {
 // input: {score: Float64Array (finite), probs: Float64Array in (0, 1), increasing} -> {cutpoints: number[],
 // codes: Int32Array}: R's cut of the score at its own quantiles (risk_groups.hpp).
 val quantileGroupsJs(val input) {
-  const QuantileGroups g = quantileGroups(required(input, "score"), required(input, "probs"));
-  val out = val::object();
-  out.set("cutpoints", toArray(Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(g.cutpoints.data(), static_cast<Eigen::Index>(g.cutpoints.size())))));
-  out.set("codes", toInt32Array(g.codes));
-  return out;
+  return toJs(quantileGroups(required(input, "score"), required(input, "probs")));
 }
 
 // input: {time, event: Float64Array} -> number[]: the default horizons (horizons.hpp).
 val defaultHorizonsJs(val input) { return toArray(defaultHorizons(required(input, "time"), required(input, "event"))); }
 
-val kendallJs(val input) { return correlationObject(kendallTau(required(input, "x"), required(input, "y"))); }
-val spearmanJs(val input) { return correlationObject(spearmanRho(required(input, "x"), required(input, "y"))); }
+// input: {x, y}
+val kendallJs(val input) { return toJs(kendallTau(required(input, "x"), required(input, "y"))); }
+val spearmanJs(val input) { return toJs(spearmanRho(required(input, "x"), required(input, "y"))); }
 
 // input: {columns: [Float64Array...] (NaN = missing), names?, method?: 'kendall'|'spearman'}
 val rankCorrelationMatrixJs(val input) {
@@ -256,14 +319,7 @@ val rankCorrelationMatrixJs(val input) {
   const Eigen::MatrixXd x = toMatrix(cols, rows);
   const std::string method = option<std::string>(input, "method", "kendall");
   if (method != "kendall" && method != "spearman") throw InputError("method must be 'kendall' or 'spearman'");
-  const CorrelationMatrix m = rankCorrelationMatrix(x, method == "kendall" ? RankMethod::Kendall : RankMethod::Spearman,
-                                                    toStrings(input["names"]));
-  val out = val::object();
-  out.set("estimate", toRows(m.estimate));
-  out.set("p", toRows(m.p));
-  out.set("n", toRows(m.n));
-  out.set("warnings", stringArray(m.warnings));
-  return out;
+  return toJs(rankCorrelationMatrix(x, method == "kendall" ? RankMethod::Kendall : RankMethod::Spearman, toStrings(input["names"])));
 }
 
 // input: {p: Float64Array (NaN = missing), method?: 'BH'|'BY'|'holm'|'hochberg'|'bonferroni'}
@@ -286,43 +342,12 @@ val fitLogisticJs(val input) {
   if (has(input, "offset")) o.offset = toVector(input["offset"]);
   o.names = toStrings(input["names"]);
   const Eigen::VectorXd w = has(input, "weights") ? toVector(input["weights"]) : Eigen::VectorXd();
-  const LogisticFit f = fitLogistic(y, x, w, o);
-  val out = val::object();
-  out.set("n", static_cast<double>(f.n));
-  out.set("cases", f.cases);
-  out.set("controls", f.controls);
-  out.set("names", stringArray(f.names));
-  out.set("coef", toArray(f.coef));
-  out.set("se", toArray(f.se));
-  out.set("z", toArray(f.z));
-  out.set("p", toArray(f.pValue));
-  out.set("or", toArray(f.oddsRatio));
-  out.set("orLower", toArray(f.orLower));
-  out.set("orUpper", toArray(f.orUpper));
-  out.set("var", toRows(f.var));
-  out.set("loglik", number(f.loglik));
-  out.set("deviance", number(f.deviance));
-  out.set("penalty", number(f.penalty));
-  out.set("ridge", f.ridge);
-  out.set("iterations", f.iterations);
-  out.set("converged", f.converged);
-  out.set("warnings", stringArray(f.warnings));
-  out.set("linearPredictor", toFloat64Array(f.linearPredictor));
-  out.set("fitted", toFloat64Array(f.fitted));
-  return out;
+  return toJs(fitLogistic(y, x, w, o));
 }
 
 // input: {y, score, confLevel?}
 val binaryAucJs(val input) {
-  const BinaryAuc a = binaryAuc(required(input, "y"), required(input, "score"), option<double>(input, "confLevel", 0.95));
-  val out = val::object();
-  out.set("auc", number(a.auc));
-  out.set("se", number(a.se));
-  out.set("lower", number(a.lower));
-  out.set("upper", number(a.upper));
-  out.set("cases", static_cast<double>(a.cases));
-  out.set("controls", static_cast<double>(a.controls));
-  return out;
+  return toJs(binaryAuc(required(input, "y"), required(input, "score"), option<double>(input, "confLevel", 0.95)));
 }
 
 // input: {y, prob, weights?}
@@ -333,14 +358,8 @@ double binaryBrierJs(val input) {
 
 // input: {y, lp, weights?}
 val logisticCalibrationJs(val input) {
-  const LogisticCalibration c = logisticCalibration(required(input, "y"), required(input, "lp"),
-                                                    has(input, "weights") ? toVector(input["weights"]) : Eigen::VectorXd());
-  val out = val::object();
-  out.set("intercept", number(c.intercept));
-  out.set("interceptSe", number(c.interceptSe));
-  out.set("slope", number(c.slope));
-  out.set("slopeSe", number(c.slopeSe));
-  return out;
+  return toJs(logisticCalibration(required(input, "y"), required(input, "lp"),
+                                  has(input, "weights") ? toVector(input["weights"]) : Eigen::VectorXd()));
 }
 
 // ---- resampling -----------------------------------------------------------------------------------
@@ -406,37 +425,14 @@ BootstrapOptions bootstrapOptions(const val& input) {
   return o;
 }
 
-val bootstrapObject(const BootstrapResult& r) {
-  val out = val::object();
-  out.set("estimate", number(r.estimate));
-  out.set("replicates", toFloat64Array(r.replicates));
-  out.set("failed", r.failed);
-  out.set("se", number(r.se));
-  out.set("bias", number(r.bias));
-  out.set("lower", number(r.lower));
-  out.set("upper", number(r.upper));
-  out.set("bcaLower", number(r.bcaLower));
-  out.set("bcaUpper", number(r.bcaUpper));
-  out.set("z0", number(r.z0));
-  out.set("acceleration", number(r.acceleration));
-  out.set("confLevel", r.confLevel);
-  out.set("seed", static_cast<double>(r.seed));
-  out.set("warnings", stringArray(r.warnings));
-  return out;
-}
-
-val cancelledObject() {
-  val out = val::object();
-  out.set("cancelled", true);
-  return out;
-}
+val cancelledObject() { return Object()("cancelled", true); }
 
 // input: {statistic, <data of the statistic>, replicates?, seed?, confLevel?, bca?, chunk?, onProgress?}
 val bootstrapJs(val input) {
   const Spec s = specOf(input);
   const BootstrapOptions o = bootstrapOptions(input);
   try {
-    return bootstrapObject(bootstrap(s.n, s.resample, o));
+    return toJs(bootstrap(s.n, s.resample, o));
   } catch (const Cancelled&) {
     return cancelledObject();
   }
@@ -447,12 +443,7 @@ val pairedBootstrapJs(val input) {
   const Spec a = specOf(input, "scoreA"), b = specOf(input, "scoreB");
   const BootstrapOptions o = bootstrapOptions(input);
   try {
-    const PairedBootstrapResult r = pairedBootstrap(a.n, a.resample, b.resample, o);
-    val out = val::object();
-    out.set("estimateA", number(r.estimateA));
-    out.set("estimateB", number(r.estimateB));
-    out.set("difference", bootstrapObject(r.difference));
-    return out;
+    return toJs(pairedBootstrap(a.n, a.resample, b.resample, o));
   } catch (const Cancelled&) {
     return cancelledObject();
   }
@@ -470,16 +461,8 @@ val permutationTestJs(val input) {
   o.progress = progressOf(input);
   try {
     const PermutationResult r = permutationTest(s.n, s.permute, o);
-    val out = val::object();
-    out.set("observed", number(r.observed));
-    out.set("p", number(r.p));
-    out.set("extreme", r.extreme);
-    out.set("permutations", r.permutations);
-    out.set("center", o.center);
-    out.set("statistics", toFloat64Array(r.statistics));
-    out.set("seed", static_cast<double>(r.seed));
-    out.set("warnings", stringArray(r.warnings));
-    return out;
+    return Object()("observed", r.observed)("p", r.p)("extreme", r.extreme)("permutations", r.permutations)("center", o.center)(
+        "statistics", typed(r.statistics))("seed", r.seed)("warnings", r.warnings);
   } catch (const Cancelled&) {
     return cancelledObject();
   }
@@ -491,26 +474,16 @@ val randomDrawsJs(val input) {
   Random rng(seedOf(input));
   const int count = option<int>(input, "count", 5);
   const double bound = option<double>(input, "bound", 227.0);
-  val next = val::array(), below = val::array();
-  for (int k = 0; k < count; ++k) next.call<void>("push", std::to_string(rng.next()));
-  for (int k = 0; k < count; ++k) below.call<void>("push", static_cast<double>(rng.below(static_cast<uint64_t>(bound))));
-  val out = val::object();
-  out.set("next", next);
-  out.set("below", below);
-  return out;
+  std::vector<std::string> next;
+  std::vector<double> below;
+  for (int k = 0; k < count; ++k) next.push_back(std::to_string(rng.next()));
+  for (int k = 0; k < count; ++k) below.push_back(static_cast<double>(rng.below(static_cast<uint64_t>(bound))));
+  return Object()("next", next)("below", below);
 }
 
 // input: {a, b (same length), confLevel?} -> the mean of a - b with its t interval and p (R t.test paired).
 val pairedDifferenceJs(val input) {
-  const PairedDifference d = pairedMeanDifference(toVector(input["a"]), toVector(input["b"]), option<double>(input, "confLevel", 0.95));
-  val out = val::object();
-  out.set("n", d.n);
-  out.set("mean", d.mean);
-  out.set("sd", d.sd);
-  out.set("lower", d.lower);
-  out.set("upper", d.upper);
-  out.set("p", d.p);
-  return out;
+  return toJs(pairedMeanDifference(toVector(input["a"]), toVector(input["b"]), option<double>(input, "confLevel", 0.95)));
 }
 
 }  // namespace

@@ -99,8 +99,8 @@ describe('follow-up and missing cells (report.json, computed by the core)', () =
       expect(f.n, who).toBe(ids.length);
       expect(f.n, who).toBe(report.split[who]);
       expect(f.median, who).toBe(km.median);
-      expect(f.lower, who).toBe(km.medianLower);
-      expect(f.upper, who).toBe(km.medianUpper);
+      expect(f.lower, who).toBe(km.median_lower);
+      expect(f.upper, who).toBe(km.median_upper);
       expect(f.max_time, who).toBe(Math.max(...time));
     }
     expect(report.follow_up.method).toBe('reverse Kaplan-Meier');

@@ -218,7 +218,7 @@ describe('external validation in the model file', () => {
       permutation_p: o.permutation_p, uno_c: o.uno.c, uno_c_lower: o.uno.lower, uno_c_upper: o.uno.upper, tau: 48,
       auc: o.auc, mean_auc: o.mean_auc,
       calibration: {
-        horizon: 24, n: o.calibration.n, slope: o.calibration.slope, slope_lower: o.calibration.slopeLower, slope_upper: o.calibration.slopeUpper,
+        horizon: 24, n: o.calibration.n, slope: o.calibration.slope, slope_lower: o.calibration.slope_lower, slope_upper: o.calibration.slope_upper,
         groups: o.calibration.groups.map((g) => ({ n: g.n, events: g.events, predicted: g.predicted, observed: g.observed, lower: g.lower, upper: g.upper })),
       },
       seed: 3,

@@ -58,14 +58,14 @@ describe('Kaplan–Meier and log-rank through WASM equal R survival 3.5-3', () =
         const label = `${c.name} group ${r.group}`;
         if (c.data.group) expect(g.group).toBe(r.group);
         expectAbs(g.median, r.median, 1e-9, `${label} median`);
-        expectAbs(g.medianLower, r.median_lower, 1e-9, `${label} median_lower`);
-        expectAbs(g.medianUpper, r.median_upper, 1e-9, `${label} median_upper`);
+        expectAbs(g.median_lower, r.median_lower, 1e-9, `${label} median_lower`);
+        expectAbs(g.median_upper, r.median_upper, 1e-9, `${label} median_upper`);
         if (c.times.length) {
           expectAbs(g.at.surv, r.at.surv, 1e-9, `${label} surv`);
           expectAbs(g.at.lower, r.at.lower, 1e-9, `${label} lower`);
           expectAbs(g.at.upper, r.at.upper, 1e-9, `${label} upper`);
-          expectAbs(g.at.nRisk, r.at.n_risk, 1e-9, `${label} n_risk`);
-          expectAbs(g.at.stdErr, r.at.std_err, 1e-9, `${label} std_err`);
+          expectAbs(g.at.n_risk, r.at.n_risk, 1e-9, `${label} n_risk`);
+          expectAbs(g.at.std_err, r.at.std_err, 1e-9, `${label} std_err`);
         }
       });
     }
@@ -76,18 +76,18 @@ describe('Kaplan–Meier and log-rank through WASM equal R survival 3.5-3', () =
     const out = await kaplanMeier({ time: c.data.time, event: c.data.event, curve: true });
     const curve = out.groups[0].curve;
     expectAbs(Array.from(curve.time), c.groups[0].curve.time, 0, 'time');
-    expectAbs(Array.from(curve.nCensor), c.groups[0].curve.n_censor, 0, 'n_censor');
+    expectAbs(Array.from(curve.n_censor), c.groups[0].curve.n_censor, 0, 'n_censor');
     expectAbs(Array.from(curve.surv), c.groups[0].curve.surv, 1e-12, 'surv');
   });
 
   it('lung by sex: the reference notes (medians 270/426, chi-square 10.00817381)', async () => {
     const c = byName('km', 'lung_sex_log');
     const km = await kaplanMeier({ time: c.data.time, event: c.data.event, group: c.data.group, times: [180] });
-    expect(km.groups.map((g) => [g.median, g.medianLower, g.medianUpper])).toEqual([[270, 218, 320], [426, 348, 550]]);
+    expect(km.groups.map((g) => [g.median, g.median_lower, g.median_upper])).toEqual([[270, 218, 320], [426, 348, 550]]);
     expectClose(km.groups[0].at.surv[0], 0.6491691256, 1e-9, 'S(180)');
     const ll = await kaplanMeier({ time: c.data.time, event: c.data.event, group: c.data.group.map((g) => (g === 1 ? 'male' : 'female')), confType: 'log-log' });
     expect(ll.groups.map((g) => g.group)).toEqual(['female', 'male']);  // string labels, sorted
-    expect([ll.groups[1].medianLower, ll.groups[1].medianUpper]).toEqual([212, 310]);
+    expect([ll.groups[1].median_lower, ll.groups[1].median_upper]).toEqual([212, 310]);
     const lr = await logRank({ time: c.data.time, event: c.data.event, group: c.data.group });
     expectClose(lr.chisq, 10.00817381, 1e-8, 'chisq');
     expect(lr.df).toBe(1);
@@ -147,7 +147,7 @@ describe('IPCW metrics through WASM equal scikit-survival', () => {
     expectClose((await unoConcordance({ ...d, tau: 730 })).c, 0.6275960919, 1e-9, 'uno 730');
     const a = await timeDependentAuc({ ...d, times: [180, 365, 540] });
     expectClose(a.auc, [0.6980798709, 0.6475252393, 0.6664829203], 1e-9, 'auc');
-    expectClose(a.meanAuc, 0.6701751335, 1e-9, 'mean auc');
+    expectClose(a.mean_auc, 0.6701751335, 1e-9, 'mean auc');
     const survival = c.brier_times.map((_, k) => c.survival.map((row) => row[k]));
     const b = await brierScore({ time: c.test.time, event: c.test.event, survival, times: c.brier_times });
     expectClose(b.integrated, 0.1772063775, 1e-9, 'ibs');
@@ -161,7 +161,7 @@ describe('IPCW metrics through WASM equal scikit-survival', () => {
       for (const u of c.uno) expectAbs((await unoConcordance({ ...base, tau: u.tau })).c, u.c, 1e-8, `${c.name} uno ${u.tau}`);
       const a = await timeDependentAuc({ ...base, times: c.auc_times });
       expectAbs(a.auc, c.auc, 1e-8, `${c.name} auc`);
-      expectAbs(a.meanAuc, c.mean_auc, 1e-8, `${c.name} mean auc`);
+      expectAbs(a.mean_auc, c.mean_auc, 1e-8, `${c.name} mean auc`);
       const survival = c.brier_times.map((_, k) => c.survival.map((row) => row[k]));
       const b = await brierScore({ time: c.test.time, event: c.test.event, train: c.train, survival, times: c.brier_times });
       expectAbs(b.brier, c.brier, 1e-10, `${c.name} brier`);
@@ -189,7 +189,7 @@ describe('IPCW metrics through WASM equal scikit-survival', () => {
         expectAbs(g.lower, c.groups[k].lower ?? null, 1e-9, `${c.name} lower`);
       });
       expectClose(out.slope, c.slope, 1e-6, `${c.name} slope`);
-      expectClose(out.slopeSe, c.slope_se, 1e-6, `${c.name} slope se`);
+      expectClose(out.slope_se, c.slope_se, 1e-6, `${c.name} slope se`);
     }
   });
 });
@@ -238,13 +238,13 @@ describe('rank correlation, p.adjust and logistic through WASM equal R', () => {
       });
       expectClose(fit.coef, c.coef, 1e-6, `${c.name} coef`);
       expectClose(fit.se, c.se, 1e-6, `${c.name} se`);
-      expectClose(fit.orLower, c.or_lower, 1e-6, `${c.name} or_lower`);
+      expectClose(fit.or_lower, c.or_lower, 1e-6, `${c.name} or_lower`);
       expectClose(fit.loglik, c.loglik, 1e-9, `${c.name} loglik`);
       expectAbs(fit.auc.auc, c.auc, 1e-12, `${c.name} auc`);
       expectAbs(fit.auc.se, c.auc_se, 1e-9, `${c.name} auc se`);
       expectClose(fit.brier, c.brier, 1e-7, `${c.name} brier`);
       expect(fit.warnings).toEqual([]);
-      const cal = await logisticCalibration({ y: c.y, lp: fit.linearPredictor });
+      const cal = await logisticCalibration({ y: c.y, lp: fit.linear_predictor });
       expectAbs(cal.slope, c.calibration_slope, 1e-6, `${c.name} calibration slope`);
     }
     const a = await binaryAuc({ y: golden.auc_ties.y, score: golden.auc_ties.score });
@@ -271,8 +271,8 @@ describe('seeded resampling: WASM reproduces the native draws exactly', () => {
     // intervals go through qnorm/pnorm (libm): equal up to the last bits
     expectClose(b.lower, seeded.bootstrap.lower, 1e-14, 'lower');
     expectClose(b.upper, seeded.bootstrap.upper, 1e-14, 'upper');
-    expectClose(b.bcaLower, seeded.bootstrap.bca_lower, 1e-14, 'bca lower');
-    expectClose(b.bcaUpper, seeded.bootstrap.bca_upper, 1e-14, 'bca upper');
+    expectClose(b.bca_lower, seeded.bootstrap.bca_lower, 1e-14, 'bca lower');
+    expectClose(b.bca_upper, seeded.bootstrap.bca_upper, 1e-14, 'bca upper');
     const p = await permutationTest({ ...base, permutations: seeded.permutation.permutations });
     expect(Array.from(p.statistics)).toEqual(seeded.permutation.values);
     expect(p.p).toBe(seeded.permutation.p);
@@ -302,7 +302,7 @@ describe('seeded resampling: WASM reproduces the native draws exactly', () => {
   it('paired bootstrap, other statistics and the permutation p formula', async () => {
     const noisy = d.score.map((v, i) => v + (i % 5) * 0.1);
     const pr = await pairedBootstrap({ statistic: 'harrell', time: d.time, event: d.event, scoreA: d.score, scoreB: noisy, replicates: 200, seed: 3 });
-    expectClose(pr.difference.estimate, pr.estimateA - pr.estimateB, 1e-12, 'difference');
+    expectClose(pr.difference.estimate, pr.estimate_a - pr.estimate_b, 1e-12, 'difference');
     expect(pr.difference.lower).toBeLessThanOrEqual(pr.difference.estimate);
     expect(pr.difference.upper).toBeGreaterThanOrEqual(pr.difference.estimate);
     const uno = await bootstrap({ statistic: 'uno', time: d.time, event: d.event, score: d.score, tau: 365, replicates: 30 });

@@ -273,7 +273,7 @@ function calibrationPanel({ ev, id, basename, container, draws }) {
     });
     draws.push(calFigure.draw);
     const slope = Number.isFinite(cal.slope)
-      ? `Calibration slope ${cal.slope.toFixed(2)}` + (Number.isFinite(cal.slopeLower) ? ` (95% CI ${cal.slopeLower.toFixed(2)}–${cal.slopeUpper.toFixed(2)})` : '') + '; 1 = perfect.'
+      ? `Calibration slope ${cal.slope.toFixed(2)}` + (Number.isFinite(cal.slope_lower) ? ` (95% CI ${cal.slope_lower.toFixed(2)}–${cal.slope_upper.toFixed(2)})` : '') + '; 1 = perfect.'
       : '';
     return h('div', { class: 'panel' }, h('h3', {}, 'Calibration'), calFigure.figure,
       h('p', { class: 'hint', id: id('calibration-slope') }, slope));

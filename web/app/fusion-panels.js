@@ -329,7 +329,7 @@ export function survivalCalibrationPanel(view) {
   calTable.id = 'fusion-calibration-table';
   const slope = finite(cal.slope)
     ? h('p', { class: 'hint', id: 'fusion-calibration-slope' }, 'Calibration slope ', num(fixed(cal.slope, 2), cal.slope),
-      finite(cal.slopeLower) ? ` (95% CI ${fixed(cal.slopeLower, 2)}–${fixed(cal.slopeUpper, 2)})` : '', '; 1 = perfect, below 1 = predictions too extreme.')
+      finite(cal.slope_lower) ? ` (95% CI ${fixed(cal.slope_lower, 2)}–${fixed(cal.slope_upper, 2)})` : '', '; 1 = perfect, below 1 = predictions too extreme.')
     : null;
   return panel('Calibration', calFigure.figure, slope, tableWrap(calTable, 'Calibration table'));
 }

@@ -126,7 +126,7 @@ export function fusionSummary(rep, { cohort, unit = null, calibration = null } =
   }
   if (calibration && finite(calibration.slope)) {
     parts.push(`At t = ${timeText(calibration.horizon)}${unit ? ` ${unit}` : ''}, the calibration slope of the predicted survival on the test patients is ${fixed(calibration.slope, 2)}` +
-      (finite(calibration.slopeLower) ? ` (95% CI ${fixed(calibration.slopeLower, 2)}–${fixed(calibration.slopeUpper, 2)})` : '') + ' (1 = perfect).');
+      (finite(calibration.slope_lower) ? ` (95% CI ${fixed(calibration.slope_lower, 2)}–${fixed(calibration.slope_upper, 2)})` : '') + ' (1 = perfect).');
   }
   if (cohort) parts.push(cohortSentence(cohort));
   return parts.join(' ');

@@ -137,7 +137,7 @@ async function binaryScoreAndCalibrate(result, tables, { idColumn, idRequired, i
       controls: fit.controls,
       intercept: fit.coef[0],
       slope: fit.coef[1],
-      slopeLower: null,
+      slope_lower: null,
       points: predicted.map((x, k) => ({ predicted: x, fitted: fit.fitted[k], y: y[k] })).sort((a, b) => a.predicted - b.predicted),
     };
   } catch (error) {

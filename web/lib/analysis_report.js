@@ -368,7 +368,7 @@ function calibrationFigure(cal) {
   body += axes({ x, y, xTicks: ticks, yTicks: ticks, left, right, top, bottom, xLabel: `predicted S(${cal.horizon})`, yLabel: `observed S(${cal.horizon}) (Kaplan–Meier)`, xFormat: (t) => t.toFixed(1), yFormat: (t) => t.toFixed(1) });
   const table = tableHtml(`Calibration at t = ${cal.horizon}: ${cal.groups.length} groups of predicted risk of the ${cal.n} test patients`, ['group', 'patients', 'events', 'predicted S(t)', 'observed S(t)', '95% CI'],
     cal.groups.map((g, i) => [String(i + 1), String(g.n), String(g.events), fx(g.predicted), fx(g.observed), ci(g.lower, g.upper)]));
-  const slope = finite(cal.slope) ? `Calibration slope ${fx(cal.slope, 2)}${finite(cal.slopeLower) ? ` (95% CI ${ci(cal.slopeLower, cal.slopeUpper, 2)})` : ''}; 1 is perfect, below 1 the predictions are too extreme.` : '';
+  const slope = finite(cal.slope) ? `Calibration slope ${fx(cal.slope, 2)}${finite(cal.slope_lower) ? ` (95% CI ${ci(cal.slope_lower, cal.slope_upper, 2)})` : ''}; 1 is perfect, below 1 the predictions are too extreme.` : '';
   return figure('fig-calibration', `Calibration of the late-fusion predicted survival at t = ${cal.horizon}`, `Points on the dashed diagonal are perfectly calibrated. ${slope}`, body, W, H, table);
 }
 

@@ -77,7 +77,9 @@ const plain = (a) => Array.from(a);
  * @param {{onProgress?: (stage: string, fraction: number|null, units: number) => void, signal?: AbortSignal}} [options]
  * @returns {Promise<any>} {n, events, higherIsRisk, horizons, horizonsDefault, harrell: {c, lower,
  *   upper, se, replicates, ci, confLevel, failed (with a bootstrap)}, permutation: {p, permutations, extreme, center}|null,
- *   uno: {c, tau, and with unoInterval lower, upper, replicates, confLevel}, auc: {time, auc, meanAuc}, riskGroups|null, calibration|null, warnings}
+ *   uno: {c, tau, and with unoInterval lower, upper, replicates, confLevel}, auc: {time, auc, meanAuc}, riskGroups|null,
+ *   calibration: the core's survivalCalibration object (snake_case keys: horizon, groups, slope, slope_se, slope_lower,
+ *   slope_upper)|null, warnings}
  */
 export async function evaluateScore(input, { onProgress = () => {}, signal } = {}) {
   const { time, event, score } = input;
@@ -116,8 +118,8 @@ export async function evaluateScore(input, { onProgress = () => {}, signal } = {
     const b = await bootstrap({ ...base, statistic: 'harrell', replicates, seed, confLevel, bca: ci === 'bca', ...resampling(stage) });
     Object.assign(harrell, {
       c: b.estimate,
-      lower: ci === 'bca' ? b.bcaLower : b.lower,
-      upper: ci === 'bca' ? b.bcaUpper : b.upper,
+      lower: ci === 'bca' ? b.bca_lower : b.lower,
+      upper: ci === 'bca' ? b.bca_upper : b.upper,
       se: b.se,
       failed: b.failed,
     });
@@ -150,7 +152,7 @@ export async function evaluateScore(input, { onProgress = () => {}, signal } = {
   let auc = { time: [], auc: [], meanAuc: null };
   if (horizons.length) {
     const a = await timeDependentAuc({ ...base, times: horizons });
-    auc = { time: plain(a.time), auc: plain(a.auc), meanAuc: a.meanAuc };
+    auc = { time: plain(a.time), auc: plain(a.auc), meanAuc: a.mean_auc };
   }
   await checkpoint(signal);
 
@@ -182,12 +184,12 @@ async function riskGroupComparison(input, { time, event, score, higherIsRisk, co
       n: g.n,
       events: g.events,
       median: g.median,
-      medianLower: g.medianLower,
-      medianUpper: g.medianUpper,
-      at: { time: plain(g.at.time), surv: plain(g.at.surv), lower: plain(g.at.lower), upper: plain(g.at.upper), nRisk: plain(g.at.nRisk) },
+      medianLower: g.median_lower,
+      medianUpper: g.median_upper,
+      at: { time: plain(g.at.time), surv: plain(g.at.surv), lower: plain(g.at.lower), upper: plain(g.at.upper), nRisk: plain(g.at.n_risk) },
       curve: {
         time: plain(c.time), surv: plain(c.surv), lower: plain(c.lower), upper: plain(c.upper),
-        nRisk: plain(c.nRisk), nEvent: plain(c.nEvent), nCensor: plain(c.nCensor),
+        nRisk: plain(c.n_risk), nEvent: plain(c.n_event), nCensor: plain(c.n_censor),
       },
     };
   });
@@ -204,7 +206,7 @@ async function riskGroupComparison(input, { time, event, score, higherIsRisk, co
     splitText: RISK_SPLITS[split].text,
     cutPoints: risk.cutPoints,
     atTimes,
-    confType: km.confType,
+    confType: km.conf_type,
     groups,
     logRank: test,
     codes: risk.codes,
@@ -224,11 +226,7 @@ async function calibrate(input, horizons, onProgress, signal) {
     const predicted = await coxSurvivalAt(c.baseline, input.score, [horizon]);
     const cal = await survivalCalibration({ time: input.time, event: input.event, predicted, horizon, linearPredictor: input.score });
     await checkpoint(signal);
-    return {
-      horizon: cal.horizon,
-      groups: cal.groups.map((g) => ({ ...g })),
-      slope: cal.slope, slopeSe: cal.slopeSe, slopeLower: cal.slopeLower, slopeUpper: cal.slopeUpper,
-    };
+    return cal;
   }
   onProgress(`Calibration at t = ${c.horizon}`, null, 1);
   const cal = await survivalCalibration({ time: c.time, event: c.event, predicted: c.predicted, horizon: c.horizon, groups: c.groups });

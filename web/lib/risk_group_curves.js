@@ -70,12 +70,12 @@ export async function riskGroupCurves(report, outcomeOf) {
     n: g.n,
     events: g.events,
     median: g.median,
-    medianLower: g.medianLower,
-    medianUpper: g.medianUpper,
-    atRisk: Array.from(g.at.nRisk),
+    medianLower: g.median_lower,
+    medianUpper: g.median_upper,
+    atRisk: Array.from(g.at.n_risk),
     curve: {
       time: Array.from(g.curve.time), surv: Array.from(g.curve.surv), lower: Array.from(g.curve.lower), upper: Array.from(g.curve.upper),
-      nRisk: Array.from(g.curve.nRisk), nEvent: Array.from(g.curve.nEvent), nCensor: Array.from(g.curve.nCensor),
+      nRisk: Array.from(g.curve.n_risk), nEvent: Array.from(g.curve.n_event), nCensor: Array.from(g.curve.n_censor),
     },
   }));
   let test = null;

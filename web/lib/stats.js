@@ -58,7 +58,8 @@ function checkCancelled(result) {
  * S/CI/number at risk at `times`. S is a survival probability (higher = better).
  * @param {{time, event, weights?, group?: Array<number|string>, confType?: 'log'|'log-log'|'plain',
  *          confLevel?: number, times?: number[], curve?: boolean}} input
- * @returns {Promise<{confType, confLevel, groups: Array<{group, n, events, median, medianLower, medianUpper, at?, curve?}>}>}
+ * @returns {Promise<{conf_type, conf_level, groups: Array<{group, code, n, records, events, median, median_lower, median_upper,
+ *   at?: {time, surv, std_err, lower, upper, n_risk}, curve?: {time, n_risk, n_event, n_censor, surv, std_err, lower, upper}}>}>}
  */
 export async function kaplanMeier(input) {
   const m = await loadModule();
@@ -244,7 +245,7 @@ export async function fitLogistic(input) {
   if (input.rotation !== undefined) request.rotation = input.rotation;
   const fit = callCore(() => m.fitLogistic(request));
   fit.covariates = names;
-  fit.auc = callCore(() => m.binaryAuc({ y: request.y, score: fit.linearPredictor, confLevel: request.confLevel }));
+  fit.auc = callCore(() => m.binaryAuc({ y: request.y, score: fit.linear_predictor, confLevel: request.confLevel }));
   fit.brier = callCore(() => m.binaryBrier({ y: request.y, prob: fit.fitted, ...(request.weights ? { weights: request.weights } : {}) }));
   return fit;
 }

@@ -181,8 +181,8 @@ function validationEntry(r, o) {
       horizon: r.calibration.horizon,
       n: r.calibration.n,
       slope: finiteOrNull(r.calibration.slope),
-      slope_lower: finiteOrNull(r.calibration.slopeLower),
-      slope_upper: finiteOrNull(r.calibration.slopeUpper),
+      slope_lower: finiteOrNull(r.calibration.slope_lower),
+      slope_upper: finiteOrNull(r.calibration.slope_upper),
       groups: r.calibration.groups.map((g) => ({
         n: g.n, events: g.events, predicted: g.predicted,
         observed: finiteOrNull(g.observed), lower: finiteOrNull(g.lower), upper: finiteOrNull(g.upper),

@@ -71,26 +71,20 @@ export default {
       n: t.length,
       events: e.reduce((s, v) => s + v, 0),
       dropped: rows.dropped,
-      conf_type: km.confType,
-      conf_level: km.confLevel,
+      conf_type: km.conf_type,
+      conf_level: km.conf_level,
       groups: km.groups.map((g) => {
-        const entry = {
-          group: o.group ? g.group : 'all',
-          n: g.n,
-          events: g.events,
-          median: g.median,
-          median_lower: g.medianLower,
-          median_upper: g.medianUpper,
-        };
+        const { n, events, median, median_lower, median_upper } = g;
+        const entry = { group: o.group ? g.group : 'all', n, events, median, median_lower, median_upper };
         if (g.at) {
           entry.at = g.at.time.map((time, k) => ({
-            time, surv: g.at.surv[k], lower: g.at.lower[k], upper: g.at.upper[k], n_risk: g.at.nRisk[k], std_err: g.at.stdErr[k],
+            time, surv: g.at.surv[k], lower: g.at.lower[k], upper: g.at.upper[k], n_risk: g.at.n_risk[k], std_err: g.at.std_err[k],
           }));
         }
         if (g.curve) {
           const c = g.curve;
           entry.curve = Array.from(c.time, (time, k) => ({
-            time, n_risk: c.nRisk[k], n_event: c.nEvent[k], n_censor: c.nCensor[k], surv: c.surv[k],
+            time, n_risk: c.n_risk[k], n_event: c.n_event[k], n_censor: c.n_censor[k], surv: c.surv[k],
             lower: Number.isFinite(c.lower[k]) ? c.lower[k] : null, upper: Number.isFinite(c.upper[k]) ? c.upper[k] : null,
           }));
         }
