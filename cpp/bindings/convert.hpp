@@ -7,7 +7,8 @@
 //    that has a `fields(const T&, F&&)` listing (found by argument-dependent lookup, declared
 //    beside the binding that returns it): the struct becomes an object with those keys.
 //  * typed(v) / typedRows(m): large numeric results as one JS-owned Float64Array / Int32Array copy
-//    (NaN kept: the JS layer decides), instead of an Array built element by element.
+//    (NaN kept: the JS layer decides), instead of an Array built element by element;
+//    typedColumns(m): an Array of one Float64Array per column.
 //  * orNull(present, value): null when a field does not apply (e.g. no curve for a binary model).
 //  * Object: an ad-hoc result built as Object()("key", value)("key2", value2) — each value
 //    through toJs.
@@ -39,6 +40,11 @@ struct TypedRows {
   const Eigen::MatrixXd& value;
 };
 inline TypedRows typedRows(const Eigen::MatrixXd& m) { return {m}; }
+// A matrix as an Array of one Float64Array per column (e.g. the dummy columns of an encoding).
+struct TypedColumns {
+  const Eigen::MatrixXd& value;
+};
+inline TypedColumns typedColumns(const Eigen::MatrixXd& m) { return {m}; }
 
 // A field that applies only sometimes: null when !present.
 template <typename T>
@@ -75,6 +81,11 @@ inline val toJs(const Typed<std::vector<int>>& t) {
   return toInt32Array(Eigen::Map<const Eigen::VectorXi>(t.value.data(), static_cast<Eigen::Index>(t.value.size())));
 }
 inline val toJs(const TypedRows& t) { return toFlatRowMajor(t.value); }
+inline val toJs(const TypedColumns& t) {
+  val out = val::array();
+  for (Eigen::Index j = 0; j < t.value.cols(); ++j) out.call<void>("push", toFloat64Array(t.value.col(j)));
+  return out;
+}
 
 template <typename T>
 val toJs(const std::vector<T>& items);
