@@ -1,7 +1,10 @@
 // embind entry points for one categorical column's one-hot encoding (cpp/latefuse/categorical.hpp):
-// conversion only. The single Cox model uses encodeCategorical so that a text column gets the
+// conversion only (convert.hpp). The single Cox model uses encodeCategorical so that a text column gets the
 // reference level and dummies late fusion gives it (encodeCohort, the same code); scoring uses
 // applyEncoding for the dummies of a model file's encoding.
+#include <vector>
+
+#include "convert.hpp"
 #include "guard.hpp"
 #include "latefuse/categorical.hpp"
 #include "latefuse/fusion.hpp"
@@ -34,15 +37,8 @@ val encodeCategoricalJs(val input) {
   std::vector<CategoricalEncoding> encodings;
   const Cohort encoded = encodeCohort(c, {CategoricalColumn{0, toStrings(input["levels"])}}, rows, encodings);
   const CategoricalEncoding& e = encodings.at(0);
-  val out = val::object();
-  out.set("column", e.column);
-  out.set("levels", toStringArray(e.levels));
-  out.set("reference", e.reference);
-  out.set("dummies", toStringArray(e.dummies()));
-  val values = val::array();
-  for (Eigen::Index j = 0; j < encoded.x.cols(); ++j) values.call<void>("push", toFloat64Array(Eigen::VectorXd(encoded.x.col(j))));
-  out.set("values", values);
-  return out;
+  return Object()("column", e.column)("levels", e.levels)("reference", e.reference)("dummies", e.dummies())(
+      "values", typedColumns(encoded.x));
 }
 
 // input: {encoding: {column, levels, reference}, levels: [text...] (the cells' texts), codes: Float64Array
@@ -51,15 +47,8 @@ val applyEncodingJs(val input) {
   const val e = input["encoding"];
   const CategoricalEncoding encoding{e["column"].as<std::string>(), toStrings(e["levels"]), e["reference"].as<std::string>()};
   const EncodedDummies d = applyEncoding(encoding, toStrings(input["levels"]), toVector(input["codes"]));
-  val out = val::object();
-  out.set("dummies", toStringArray(encoding.dummies()));
-  val values = val::array();
-  for (Eigen::Index j = 0; j < d.values.cols(); ++j) values.call<void>("push", toFloat64Array(Eigen::VectorXd(d.values.col(j))));
-  out.set("values", values);
-  Eigen::VectorXi unseen(static_cast<Eigen::Index>(d.unseen.size()));
-  for (size_t k = 0; k < d.unseen.size(); ++k) unseen(static_cast<Eigen::Index>(k)) = static_cast<int>(d.unseen[k]);
-  out.set("unseen", toInt32Array(unseen));
-  return out;
+  const std::vector<int> unseen(d.unseen.begin(), d.unseen.end());
+  return Object()("dummies", encoding.dummies())("values", typedColumns(d.values))("unseen", typed(unseen));
 }
 
 }  // namespace
