@@ -1,6 +1,7 @@
 // embind entry point for decision curve analysis (cpp/latefuse/decision_curve.hpp): conversion only.
 // The result is the core's JSON (decisionCurveToJson; NaN -> null); a bootstrap cancelled through
 // `onProgress` returning false gives {cancelled: true} (web/lib/decision_curve.js throws CancelledError).
+#include "convert.hpp"
 #include "latefuse/decision_curve.hpp"
 #include "latefuse/resampling.hpp"
 #include "survival_convert.hpp"
@@ -39,9 +40,7 @@ val decisionCurveJs(val input) {
     j["beats_defaults"] = ranges;
     return val::global("JSON").call<val>("parse", j.dump());
   } catch (const Cancelled&) {
-    val out = val::object();
-    out.set("cancelled", true);
-    return out;
+    return Object()("cancelled", true);
   }
 }
 
