@@ -78,20 +78,13 @@ export default {
     const started = performance.now();
     const fit = await fitLogistic(input);
     const ms = performance.now() - started;
+    const { ridge, coef, se, z, p, or, or_lower, or_upper, loglik } = fit;
     return {
       n: fit.n,
       events: fit.cases,
       dropped: rows.dropped,
       covariates: o.covariates,
-      ridge: fit.ridge,
-      coef: fit.coef,
-      se: fit.se,
-      z: fit.z,
-      p: fit.p,
-      or: fit.or,
-      or_lower: fit.or_lower,
-      or_upper: fit.or_upper,
-      loglik: fit.loglik,
+      ridge, coef, se, z, p, or, or_lower, or_upper, loglik,
       auc: fit.auc.auc,
       auc_se: fit.auc.se,
       auc_lower: fit.auc.lower,
