@@ -2,7 +2,8 @@
 // time-dependent AUC, Brier score, calibration, rank correlation, p-value adjustment, logistic
 // regression with DeLong AUC, and seeded resampling (bootstrap, paired bootstrap, permutation test).
 // Each function states its direction convention; the formulas and their R / scikit-survival
-// references are documented in the C++ headers (cpp/latefuse/*.hpp).
+// references are documented in the C++ headers (cpp/latefuse/*.hpp). Results are the core's objects
+// with snake_case keys (listed once in cpp/bindings/stats_bindings.cpp); options are camelCase.
 import { loadModule } from './module.js';
 import { callCore, InputError, CancelledError } from './errors.js';
 
@@ -104,6 +105,7 @@ function ipcwRequest(input) {
  * Uno's IPCW C (scikit-survival concordance_index_ipcw). `score`: higher = higher risk unless
  * higherIsRisk is false; `tau`: truncation time (omit for none); `train`: data for the censoring
  * distribution (default: the same data).
+ * @returns {Promise<{c: number|null, tau: number|null, concordant: number, discordant: number, tied_risk: number}>}
  */
 export async function unoConcordance(input) {
   const m = await loadModule();
@@ -112,7 +114,10 @@ export async function unoConcordance(input) {
   return callCore(() => m.unoConcordance(request));
 }
 
-/** Cumulative/dynamic AUC at `times` and its mean (scikit-survival cumulative_dynamic_auc). */
+/**
+ * Cumulative/dynamic AUC at `times` and its mean (scikit-survival cumulative_dynamic_auc).
+ * @returns {Promise<{time: number[], auc: Array<number|null>, mean_auc: number|null}>}
+ */
 export async function timeDependentAuc(input) {
   const m = await loadModule();
   const request = { ...ipcwRequest(input), times: toF64(input.times, 'times') };
@@ -139,6 +144,9 @@ export async function brierScore(input) {
  * Calibration at a horizon: predicted (mean S_i(horizon)) vs observed (Kaplan–Meier) survival by
  * groups of predicted risk (deciles by default), and the calibration slope (Cox on the linear
  * predictor; default log(-log S_i)).
+ * @returns {Promise<{horizon: number, slope: number|null, slope_se: number|null, slope_lower: number|null, slope_upper: number|null,
+ *   groups: Array<{n: number, events: number, risk_low: number, risk_high: number, predicted: number|null, observed: number|null,
+ *   lower: number|null, upper: number|null, n_risk: number}>}>}
  */
 export async function survivalCalibration(input) {
   const m = await loadModule();
@@ -228,6 +236,9 @@ export async function adjustPValues(p, method = 'BH') {
  * @param {{y, covariates: Record<string, ArrayLike<number>>, weights?, ridge?, offset?, confLevel?, maxIter?, rotation?}} input
  *   With a ridge and more covariates than rows the fit is the exact rotated one (`rotation: false`:
  *   the direct fit); its `var` is then [] (not kept).
+ * @returns {Promise<any>} {n, cases, controls, names, coef, se, z, p, or, or_lower, or_upper, var, loglik, deviance,
+ *   penalty, ridge, iterations, converged, warnings, linear_predictor: Float64Array, fitted: Float64Array} with
+ *   `covariates`, `auc` (binaryAuc) and `brier` added
  */
 export async function fitLogistic(input) {
   const m = await loadModule();
@@ -256,7 +267,10 @@ export async function binaryAuc({ y, score, confLevel = 0.95 }) {
   return callCore(() => m.binaryAuc({ y: toF64(y, 'y'), score: toF64(score, 'score'), confLevel }));
 }
 
-/** Logistic calibration of a linear predictor: intercept (calibration-in-the-large) and slope. */
+/**
+ * Logistic calibration of a linear predictor: intercept (calibration-in-the-large) and slope.
+ * @returns {Promise<{intercept: number|null, intercept_se: number|null, slope: number|null, slope_se: number|null}>}
+ */
 export async function logisticCalibration({ y, lp, weights }) {
   const m = await loadModule();
   const request = { y: toF64(y, 'y'), lp: toF64(lp, 'lp') };
@@ -282,13 +296,18 @@ function resamplingRequest(input) {
  * statistic: 'harrell' | 'uno' | 'auc' | 'mean_auc' (survival data + score) | 'kendall' | 'spearman'
  * (x, y) | 'binary_auc' (y, score) | 'km_surv' (survival data + t).
  * Options: replicates (1000), seed (1), confLevel (0.95), chunk (50), onProgress(fraction) -> false cancels, signal.
+ * @returns {Promise<any>} {estimate, replicates: Float64Array, failed, se, bias, lower, upper, bca_lower, bca_upper, z0,
+ *   acceleration, conf_level, seed, warnings}
  */
 export async function bootstrap(input) {
   const m = await loadModule();
   return checkCancelled(callCore(() => m.statsBootstrap(resamplingRequest(input))));
 }
 
-/** Paired bootstrap of statistic(scoreA) - statistic(scoreB) on the same resamples (same patients). */
+/**
+ * Paired bootstrap of statistic(scoreA) - statistic(scoreB) on the same resamples (same patients).
+ * @returns {Promise<any>} {estimate_a, estimate_b, difference: bootstrap's result}
+ */
 export async function pairedBootstrap(input) {
   const m = await loadModule();
   return checkCancelled(callCore(() => m.statsPairedBootstrap(resamplingRequest(input))));
