@@ -1,6 +1,4 @@
 // embind entry points for the Cox model, elastic-net Cox and Harrell's concordance: conversion only.
-#include <optional>
-
 #include "convert.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/elastic_net.hpp"
@@ -85,69 +83,6 @@ CoxOptions coxOptions(const val& o) {
   return c;
 }
 
-// What fitCox returns: the fit, its coefficient table and what the request asked for besides.
-struct CoxResult {
-  const CoxFit& fit;
-  bool robust;
-  std::vector<CoefficientRow> table;             // robust SE when robust, as R's summary.coxph
-  std::optional<Eigen::MatrixXd> survivalAt;     // {survivalTimes}: n x T, row-major
-  std::optional<SurvivalPrediction> prediction;  // {predict}
-};
-
-// One column of the coefficient table as a vector (one entry per covariate).
-Eigen::VectorXd tableColumn(const std::vector<CoefficientRow>& table, double CoefficientRow::*column) {
-  Eigen::VectorXd v(static_cast<Eigen::Index>(table.size()));
-  for (size_t j = 0; j < table.size(); ++j) v(static_cast<Eigen::Index>(j)) = table[j].*column;
-  return v;
-}
-
-// The keys of fitCox's result.
-template <typename F>
-void fields(const CoxResult& r, F&& f) {
-  const CoxFit& x = r.fit;
-  f("n", x.n);
-  f("events", x.events);
-  f("ties", std::string(x.ties == Ties::Efron ? "efron" : "breslow"));
-  f("coef", x.coef);
-  f("se", x.se);
-  f("means", x.means);
-  f("var", x.var);
-  f("hr", tableColumn(r.table, &CoefficientRow::hr));
-  f("hr_lower", tableColumn(r.table, &CoefficientRow::hrLower));
-  f("hr_upper", tableColumn(r.table, &CoefficientRow::hrUpper));
-  f("z", tableColumn(r.table, &CoefficientRow::z));
-  f("p", tableColumn(r.table, &CoefficientRow::p));
-  if (r.robust) {
-    f("robust_se", x.robustSe);
-    f("robust_var", x.robustVar);
-    f("robust_wald_test", x.robustWaldTest);
-    f("robust_wald_p", x.robustWaldP);
-    f("robust_score_test", x.robustScoreTest);
-    f("robust_score_p", x.robustScoreP);
-  }
-  f("redundant", x.redundant);
-  f("loglik_init", x.loglikInit);
-  f("loglik", x.loglik);
-  f("penalty", x.penalty);
-  f("theta", x.theta);
-  f("lr_test", x.lrTest);
-  f("lr_df", x.lrDf);
-  f("lr_p", x.lrP);
-  f("score_test", x.scoreTest);
-  f("score_p", x.scoreP);
-  f("wald_test", x.waldTest);
-  f("wald_p", x.waldP);
-  f("iterations", x.iterations);
-  f("converged", x.converged);
-  f("warnings", x.warnings);
-  f("linear_predictor", typed(x.linearPredictor));
-  f("concordance", concordanceObject(x.concordance));
-  f("baseline", x.baseline);
-  // Per-subject S(t) for the training rows: subject i's values at i*T .. i*T+T-1.
-  if (r.survivalAt) f("survival_at", typedRows(*r.survivalAt));
-  if (r.prediction) f("prediction", *r.prediction);
-}
-
 // input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options,
 //         survivalTimes?: [t1, ...], predict?: {x: [..], times: [..], stratum?, confLevel?}}
 val fitCoxJs(val input) {
@@ -155,15 +90,36 @@ val fitCoxJs(val input) {
   const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
   const CoxOptions o = coxOptions(input);
   const CoxFit f = fitCox(d, x, o);
-  CoxResult r{f, o.robust, summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95)), {}, {}};
+  // Coefficient table (robust SE when robust, as R's summary.coxph), one array per column.
+  const auto table = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
+  const auto column = [&table](double CoefficientRow::*c) {
+    Eigen::VectorXd v(static_cast<Eigen::Index>(table.size()));
+    for (size_t j = 0; j < table.size(); ++j) v(static_cast<Eigen::Index>(j)) = table[j].*c;
+    return v;
+  };
+  Object out;
+  out("n", f.n)("events", f.events)("ties", std::string(f.ties == Ties::Efron ? "efron" : "breslow"));
+  out("coef", f.coef)("se", f.se)("means", f.means)("var", f.var)("hr", column(&CoefficientRow::hr));
+  out("hr_lower", column(&CoefficientRow::hrLower))("hr_upper", column(&CoefficientRow::hrUpper));
+  out("z", column(&CoefficientRow::z))("p", column(&CoefficientRow::p));
+  if (o.robust) {
+    out("robust_se", f.robustSe)("robust_var", f.robustVar)("robust_wald_test", f.robustWaldTest);
+    out("robust_wald_p", f.robustWaldP)("robust_score_test", f.robustScoreTest)("robust_score_p", f.robustScoreP);
+  }
+  out("redundant", f.redundant)("loglik_init", f.loglikInit)("loglik", f.loglik)("penalty", f.penalty)("theta", f.theta);
+  out("lr_test", f.lrTest)("lr_df", f.lrDf)("lr_p", f.lrP)("score_test", f.scoreTest)("score_p", f.scoreP);
+  out("wald_test", f.waldTest)("wald_p", f.waldP)("iterations", f.iterations)("converged", f.converged);
+  out("warnings", f.warnings)("linear_predictor", typed(f.linearPredictor));
+  out("concordance", concordanceObject(f.concordance))("baseline", f.baseline);
+  // Per-subject S(t) for the training rows: subject i's values at i*T .. i*T+T-1.
   if (has(input, "survivalTimes"))
-    r.survivalAt = survivalAtTimes(f, f.linearPredictor, d.strata, toVector(input["survivalTimes"]));
+    out("survival_at", typedRows(survivalAtTimes(f, f.linearPredictor, d.strata, toVector(input["survivalTimes"]))));
   if (has(input, "predict")) {
     const val pr = input["predict"];
-    r.prediction = predictSurvival(f, toVector(pr["x"]), toVector(pr["times"]), option<int>(pr, "stratum", 0),
-                                   option<double>(pr, "confLevel", 0.95));
+    out("prediction", predictSurvival(f, toVector(pr["x"]), toVector(pr["times"]), option<int>(pr, "stratum", 0),
+                                      option<double>(pr, "confLevel", 0.95)));
   }
-  return toJs(r);
+  return out;
 }
 
 // input: {time, event, score, weights?, strata?, higherIsRisk?}
