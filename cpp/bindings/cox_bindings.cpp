@@ -26,39 +26,6 @@ void fields(const SurvivalPrediction& s, F&& f) {
   f("upper", s.upper);
   f("cumhaz", s.cumhaz);
 }
-// The path: beta is p x L, one Float64Array column-major (lambda k at k*p .. k*p+p-1).
-template <typename F>
-void fields(const ElasticNetPath& e, F&& f) {
-  using bindings::typed;
-  f("lambda", typed(e.lambda));
-  f("beta", bindings::toFloat64Array(Eigen::Map<const Eigen::VectorXd>(e.beta.data(), e.beta.size())));
-  f("p", e.beta.rows());
-  f("dev_ratio", typed(e.devRatio));
-  f("df", typed(e.df));
-  f("null_deviance", e.nullDeviance);
-  f("passes", e.passes);
-  f("alpha", e.alpha);
-  f("standardize", e.standardize);
-  f("warnings", e.warnings);
-}
-template <typename F>
-void fields(const ElasticNetCv& r, F&& f) {
-  using bindings::typed;
-  f("fit", r.fit);
-  f("cvm", typed(r.cvm));
-  f("cvsd", typed(r.cvsd));
-  f("fold_weight", typed(r.foldWeight));
-  f("fold_id", typed(r.foldId));
-  f("index_min", r.indexMin);
-  f("index_1se", r.index1se);
-  f("index_chosen", r.indexChosen);
-  f("lambda_min", r.lambdaMin);
-  f("lambda_1se", r.lambda1se);
-  f("lambda_chosen", r.lambdaChosen);
-  f("coefficients", typed(Eigen::VectorXd(r.coefficients())));
-  f("grouped", r.grouped);
-  f("warnings", r.warnings);
-}
 }  // namespace latefuse
 
 namespace latefuse::bindings {
@@ -162,11 +129,19 @@ ElasticNetOptions elasticNetOptions(const val& o) {
   return e;
 }
 
+// The path as {lambda, beta: p x L Float64Array (column-major: lambda k at k*p .. k*p+p-1), ...}.
+val pathObject(const ElasticNetPath& e) {
+  return Object()("lambda", typed(e.lambda))(
+      "beta", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(e.beta.data(), e.beta.size())))("p", e.beta.rows())(
+      "dev_ratio", typed(e.devRatio))("df", typed(e.df))("null_deviance", e.nullDeviance)("passes", e.passes)(
+      "alpha", e.alpha)("standardize", e.standardize)("warnings", e.warnings);
+}
+
 // input: {time, event, weights?, covariates: [Float64Array...], names?, alpha?, standardize?, nLambda?,
 //         lambdaMinRatio?, lambda?, penaltyFactor?, thresh?, maxPasses?, solver?: 'newton'|'glmnet'}
 val fitElasticNetCoxJs(val input) {
   const SurvivalData d = survivalDataOf(input);
-  return toJs(fitElasticNetCox(d, toMatrix(input["covariates"], d.size()), elasticNetOptions(input)));
+  return pathObject(fitElasticNetCox(d, toMatrix(input["covariates"], d.size()), elasticNetOptions(input)));
 }
 
 // As fitElasticNetCox, plus {folds?, seed?, stratified?, foldId? (0-based), grouped?, rule?: 'min'|'1se'}.
@@ -183,7 +158,11 @@ val cvElasticNetCoxJs(val input) {
   if (rule == "min") cv.rule = LambdaRule::Min;
   else if (rule == "1se") cv.rule = LambdaRule::OneSE;
   else throw InputError("rule must be 'min' or '1se', got '" + rule + "'");
-  return toJs(cvElasticNetCox(d, x, elasticNetOptions(input), cv));
+  const ElasticNetCv r = cvElasticNetCox(d, x, elasticNetOptions(input), cv);
+  return Object()("fit", pathObject(r.fit))("cvm", typed(r.cvm))("cvsd", typed(r.cvsd))("fold_weight", typed(r.foldWeight))(
+      "fold_id", typed(r.foldId))("index_min", r.indexMin)("index_1se", r.index1se)("index_chosen", r.indexChosen)(
+      "lambda_min", r.lambdaMin)("lambda_1se", r.lambda1se)("lambda_chosen", r.lambdaChosen)(
+      "coefficients", typed(Eigen::VectorXd(r.coefficients())))("grouped", r.grouped)("warnings", r.warnings);
 }
 
 std::string versionJs() { return LATEFUSE_VERSION; }
