@@ -41,6 +41,12 @@ function covariateRequest(input) {
  *   A ridge fit with more covariates than subjects runs on the exact rotated design (README
  *   "Conventions"; `rotation: false` forces the direct p x p fit): then `var` and
  *   `baseline.xbar_hazard` are [] (not kept) and predicted S(t) has no interval.
+ * @returns the fit under snake_case keys (options above are camelCase): n, events, ties, coef, se, means,
+ *   var, hr, hr_lower, hr_upper, z, p (robust: robust_se, robust_var, robust_wald_test/_p,
+ *   robust_score_test/_p), redundant, loglik_init, loglik, penalty, theta, lr_test, lr_df, lr_p,
+ *   score_test, score_p, wald_test, wald_p, iterations, converged, warnings, linear_predictor
+ *   (Float64Array), concordance, baseline {time, stratum, hazard, var_hazard, xbar_hazard, n_risk, n_event},
+ *   covariates, and survival_at / prediction {time, surv, se, lower, upper, cumhaz} when asked for.
  */
 export async function fitCox(input) {
   const m = await loadModule();

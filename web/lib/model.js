@@ -3,6 +3,8 @@
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).
 // A binary model (summary.outcome_type 'binary') predicts the probability P(y = 1) instead of S(t).
+// Summaries and predictions use snake_case keys (the model file's own names where it has them);
+// the options below stay camelCase.
 //
 // Scoring options (every scoring function; both optional, the defaults are `latefuse score`'s):
 //   times: extra times at which S(t) and its 95% CI are returned (`survival_at_times`, same shape as
