@@ -49,12 +49,13 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     // No baseline in the file (the modality has an integrator of its own): its submodel draws no S(t).
     const bool curve = !binary && mm.fit.baseline.time.size() > 0;
     const auto& en = mm.elasticNet;
-    modalities.push_back(Object()("name", mm.name)("columns", columns)("used", used)("selected", selected)(
-        "patients", mm.trainingPatients)("events", mm.trainingEvents)("score_mean", mm.scoreMean)("score_sd", mm.scoreSd)(
-        "warnings", mm.warnings)("last_event_time", orNull(curve, curve ? lastEventTime(mm.fit) : 0.0))(
-        "elastic_net", orNull(en.used, Object()("lambda", en.lambda)("lambda_min", en.lambdaMin)(
-                                           "lambda_1se", en.lambda1se)("fallback", en.fallback)
-                                           .value())));
+    const val elasticNet =
+        Object()("lambda", en.lambda)("lambda_min", en.lambdaMin)("lambda_1se", en.lambda1se)("fallback", en.fallback);
+    Object mo;
+    mo("name", mm.name)("columns", columns)("used", used)("selected", selected)("patients", mm.trainingPatients);
+    mo("events", mm.trainingEvents)("score_mean", mm.scoreMean)("score_sd", mm.scoreSd)("warnings", mm.warnings);
+    mo("last_event_time", orNull(curve, curve ? lastEventTime(mm.fit) : 0.0))("elastic_net", orNull(en.used, elasticNet));
+    modalities.push_back(mo);
   }
   std::vector<val> encodings;
   for (const CategoricalEncoding& e : fm.encodings)
@@ -84,28 +85,27 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
         Object()("modalities", patternNames(fm, mask))("patients", count)("integrator", index >= 0 && used == mask));
   }
   const std::string earlyMode = fm.options.earlyImpute ? "impute" : "complete-case";
-  const std::string presence = fm.options.presence == PresenceRule::Any ? "any" : "all";
-  return Object()("schema_version", doc["schema_version"].get<int>())(
-      "software", Object()("name", doc["software"]["name"].get<std::string>())(
-                      "version", doc["software"]["version"].get<std::string>())
-                      .value())(
-      "kind", doc["kind"].get<std::string>())("score_direction", doc["score_direction"].get<std::string>())(
-      "time_unit", stated(ex.timeUnit))("censoring_column", stated(ex.censoringColumn))(
-      "outcome_type", outcomeTypeName(fm.outcome))("presence", presence)("columns", fm.columns)(
-      "modalities", modalities)("encodings", encodings)("features", features)("integrators", integrators)(
-      "early_fusion", orNull(fm.early.fitted, Object()("mode", earlyMode)("patients", fm.early.trainingPatients)(
-                                                  "features", static_cast<int>(fm.early.columns.size()))
-                                                  .value()))(
-      "horizons", ex.horizons)("baseline_times", typed(baselineEventTimes(fm)))(
-      "risk_groups", orNull(ex.hasRiskGroups, Object()("cut_points", ex.riskGroups.cutPoints)(
-                                                  "labels", ex.riskGroups.labels)
-                                                  .value()))(
-      "has_percentiles", !ex.riskPercentiles.empty())("reference_horizon", ex.referenceHorizon)(
-      "training", Object()("patients", ex.trainingPatients)("events", ex.trainingEvents)("patterns", patterns)(
-                      "min_pattern_size", fm.options.minPatternSize)("cross_fit", fm.options.crossFit)
-                      .value())(
-      "warnings", fm.warnings)("evaluation_json", orNull(!ex.evaluation.is_null(), ex.evaluation.dump()))(
-      "validation_json", orNull(!ex.validation.is_null(), ex.validation.dump()));
+  const val early = Object()("mode", earlyMode)("patients", fm.early.trainingPatients)(
+      "features", static_cast<int>(fm.early.columns.size()));
+  const val riskGroups = Object()("cut_points", ex.riskGroups.cutPoints)("labels", ex.riskGroups.labels);
+  const val training = Object()("patients", ex.trainingPatients)("events", ex.trainingEvents)("patterns", patterns)(
+      "min_pattern_size", fm.options.minPatternSize)("cross_fit", fm.options.crossFit);
+  const nlohmann::json& software = doc["software"];
+  Object out;
+  out("schema_version", doc["schema_version"].get<int>())(
+      "software", Object()("name", software["name"].get<std::string>())("version", software["version"].get<std::string>()));
+  out("kind", doc["kind"].get<std::string>())("score_direction", doc["score_direction"].get<std::string>());
+  out("time_unit", stated(ex.timeUnit))("censoring_column", stated(ex.censoringColumn))(
+      "outcome_type", outcomeTypeName(fm.outcome));
+  out("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"))("columns", fm.columns);
+  out("modalities", modalities)("encodings", encodings)("features", features)("integrators", integrators);
+  out("early_fusion", orNull(fm.early.fitted, early))("horizons", ex.horizons)(
+      "baseline_times", typed(baselineEventTimes(fm)));
+  out("risk_groups", orNull(ex.hasRiskGroups, riskGroups))("has_percentiles", !ex.riskPercentiles.empty());
+  out("reference_horizon", ex.referenceHorizon)("training", training)("warnings", fm.warnings);
+  out("evaluation_json", orNull(!ex.evaluation.is_null(), ex.evaluation.dump()));
+  out("validation_json", orNull(!ex.validation.is_null(), ex.validation.dump()));
+  return out;
 }
 
 // Per-modality columns of the scores, keyed by the modality's name (keys that are data).
