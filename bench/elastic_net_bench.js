@@ -42,8 +42,8 @@ export async function run({ quick = false } = {}) {
   }
   let lambdaAgree = '—', maxDb = '—';
   if (r) {
-    lambdaAgree = r.index_min === cv.indexMin + 1 ? `same (index ${r.index_min}, λ ${r.lambda_min.toPrecision(4)})`
-      : `R index ${r.index_min} (λ ${r.lambda_min.toPrecision(4)}), ours ${cv.indexMin + 1} (λ ${cv.lambdaMin.toPrecision(4)})`;
+    lambdaAgree = r.index_min === cv.index_min + 1 ? `same (index ${r.index_min}, λ ${r.lambda_min.toPrecision(4)})`
+      : `R index ${r.index_min} (λ ${r.lambda_min.toPrecision(4)}), ours ${cv.index_min + 1} (λ ${cv.lambda_min.toPrecision(4)})`;
     let d = 0;
     for (let j = 0; j < p; j++) d = Math.max(d, Math.abs(r.beta_min[j] - cv.coefficients[j]));
     maxDb = d.toExponential(1);

@@ -36,7 +36,7 @@ const first = header.map((c) => {
   return raw === null || raw === undefined ? '' : String(raw);
 });
 const patient = tableFromRows('patient', header, [first]);
-const times = [...new Set([0, ...summary.horizons, ...summary.baselineTimes])].sort((a, b) => a - b);
+const times = [...new Set([0, ...summary.horizons, ...summary.baseline_times])].sort((a, b) => a - b);
 
 const rows = [];
 rows.push(['validate the file (validateModel)', await time(() => validateModel(text)), null]);

@@ -94,7 +94,13 @@ val toJs(const std::optional<T>& v);
 template <typename T>
 val toJs(const OrNull<T>& v);
 
-// A struct with a `fields` listing: an object with its keys.
+// A struct with a `fields` listing: an object with its keys. Declared before FieldSetter so that a
+// field which is itself a struct with a listing (e.g. a fit's baseline) converts the same way.
+template <typename T>
+struct FieldSetter;
+template <typename T, typename = decltype(fields(std::declval<const T&>(), std::declval<FieldSetter<T>&>()))>
+val toJs(const T& x);
+
 template <typename T>
 struct FieldSetter {
   val& out;
@@ -103,7 +109,7 @@ struct FieldSetter {
     out.set(key, toJs(value));
   }
 };
-template <typename T, typename = decltype(fields(std::declval<const T&>(), std::declval<FieldSetter<T>&>()))>
+template <typename T, typename>
 val toJs(const T& x) {
   val out = val::object();
   FieldSetter<T> set{out};

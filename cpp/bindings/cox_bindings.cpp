@@ -1,7 +1,32 @@
 // embind entry points for the Cox model, elastic-net Cox and Harrell's concordance: conversion only.
+#include "convert.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/elastic_net.hpp"
 #include "survival_convert.hpp"
+
+namespace latefuse {
+// Baseline arrays can have one entry per event time (up to n): typed arrays, one copy each.
+template <typename F>
+void fields(const CoxBaseline& b, F&& f) {
+  using bindings::typed;
+  f("time", typed(b.time));
+  f("stratum", typed(b.stratum));
+  f("hazard", typed(b.hazard));
+  f("var_hazard", typed(b.varHazard));
+  f("xbar_hazard", bindings::typedRows(b.xbarHazard));
+  f("n_risk", typed(b.nRisk));
+  f("n_event", typed(b.nEvent));
+}
+template <typename F>
+void fields(const SurvivalPrediction& s, F&& f) {
+  f("time", s.time);
+  f("surv", s.surv);
+  f("se", s.se);
+  f("lower", s.lower);
+  f("upper", s.upper);
+  f("cumhaz", s.cumhaz);
+}
+}  // namespace latefuse
 
 namespace latefuse::bindings {
 namespace {
@@ -25,95 +50,41 @@ CoxOptions coxOptions(const val& o) {
   return c;
 }
 
-// input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options}
+// input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options,
+//         survivalTimes?: [t1, ...], predict?: {x: [..], times: [..], stratum?, confLevel?}}
 val fitCoxJs(val input) {
   const SurvivalData d = survivalDataOf(input);
   const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
   const CoxOptions o = coxOptions(input);
   const CoxFit f = fitCox(d, x, o);
-  val out = val::object();
-  out.set("n", static_cast<double>(f.n));
-  out.set("p", static_cast<double>(f.p));
-  out.set("events", f.events);
-  out.set("ties", std::string(f.ties == Ties::Efron ? "efron" : "breslow"));
-  out.set("coef", toArray(f.coef));
-  out.set("se", toArray(f.se));
-  out.set("means", toArray(f.means));
-  out.set("var", toRows(f.var));
-  {
-    // Coefficient table (robust SE when robust, as R's summary.coxph).
-    const auto rows = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
-    Eigen::VectorXd hr(f.p), lower(f.p), upper(f.p), z(f.p), pv(f.p);
-    for (Eigen::Index j = 0; j < f.p; ++j) {
-      const auto& r = rows[static_cast<size_t>(j)];
-      hr(j) = r.hr;
-      lower(j) = r.hrLower;
-      upper(j) = r.hrUpper;
-      z(j) = r.z;
-      pv(j) = r.p;
-    }
-    out.set("hr", toArray(hr));
-    out.set("hrLower", toArray(lower));
-    out.set("hrUpper", toArray(upper));
-    out.set("z", toArray(z));
-    out.set("p", toArray(pv));
-  }
+  // Coefficient table (robust SE when robust, as R's summary.coxph), one array per column.
+  const auto table = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
+  const auto column = [&table](double CoefficientRow::*c) {
+    Eigen::VectorXd v(static_cast<Eigen::Index>(table.size()));
+    for (size_t j = 0; j < table.size(); ++j) v(static_cast<Eigen::Index>(j)) = table[j].*c;
+    return v;
+  };
+  Object out;
+  out("n", f.n)("events", f.events)("ties", std::string(f.ties == Ties::Efron ? "efron" : "breslow"));
+  out("coef", f.coef)("se", f.se)("means", f.means)("var", f.var)("hr", column(&CoefficientRow::hr));
+  out("hr_lower", column(&CoefficientRow::hrLower))("hr_upper", column(&CoefficientRow::hrUpper));
+  out("z", column(&CoefficientRow::z))("p", column(&CoefficientRow::p));
   if (o.robust) {
-    out.set("robustSe", toArray(f.robustSe));
-    out.set("robustVar", toRows(f.robustVar));
-    out.set("robustWaldTest", number(f.robustWaldTest));
-    out.set("robustWaldP", number(f.robustWaldP));
-    out.set("robustScoreTest", number(f.robustScoreTest));
-    out.set("robustScoreP", number(f.robustScoreP));
+    out("robust_se", f.robustSe)("robust_var", f.robustVar)("robust_wald_test", f.robustWaldTest);
+    out("robust_wald_p", f.robustWaldP)("robust_score_test", f.robustScoreTest)("robust_score_p", f.robustScoreP);
   }
-  val redundant = val::array();
-  for (bool r : f.redundant) redundant.call<void>("push", r);
-  out.set("redundant", redundant);
-  out.set("loglikInit", number(f.loglikInit));
-  out.set("loglik", number(f.loglik));
-  out.set("penalty", number(f.penalty));
-  out.set("theta", number(f.theta));
-  out.set("lrTest", number(f.lrTest));
-  out.set("lrDf", f.lrDf);
-  out.set("lrP", number(f.lrP));
-  out.set("scoreTest", number(f.scoreTest));
-  out.set("scoreP", number(f.scoreP));
-  out.set("waldTest", number(f.waldTest));
-  out.set("waldP", number(f.waldP));
-  out.set("iterations", f.iterations);
-  out.set("converged", f.converged);
-  out.set("warnings", toStringArray(f.warnings));
-  out.set("linearPredictor", toFloat64Array(f.linearPredictor));
-  out.set("concordance", concordanceObject(f.concordance));
-  // Baseline arrays can have one entry per event time (up to n): typed arrays, one copy each.
-  val base = val::object();
-  base.set("time", toFloat64Array(f.baseline.time));
-  base.set("stratum", toInt32Array(f.baseline.stratum));
-  base.set("hazard", toFloat64Array(f.baseline.hazard));
-  base.set("varHazard", toFloat64Array(f.baseline.varHazard));
-  base.set("xbarHazard", toFlatRowMajor(f.baseline.xbarHazard));
-  base.set("nRisk", toInt32Array(f.baseline.nRisk));
-  base.set("nEvent", toInt32Array(f.baseline.nEvent));
-  out.set("baseline", base);
-  // Per-subject S(t) for the training rows: {survivalTimes: [t1, ...]} -> survivalAt, a
-  // Float64Array of n x T values, row-major (subject i's values at i*T .. i*T+T-1).
-  if (has(input, "survivalTimes")) {
-    const Eigen::VectorXd times = toVector(input["survivalTimes"]);
-    out.set("survivalAt", toFlatRowMajor(survivalAtTimes(f, f.linearPredictor, d.strata, times)));
-  }
-  // Predictions requested with the fit: {predict: {x: [..], times: [..], stratum?}}
+  out("redundant", f.redundant)("loglik_init", f.loglikInit)("loglik", f.loglik)("penalty", f.penalty)("theta", f.theta);
+  out("lr_test", f.lrTest)("lr_df", f.lrDf)("lr_p", f.lrP)("score_test", f.scoreTest)("score_p", f.scoreP);
+  out("wald_test", f.waldTest)("wald_p", f.waldP)("iterations", f.iterations)("converged", f.converged);
+  out("warnings", f.warnings)("linear_predictor", typed(f.linearPredictor));
+  out("concordance", concordanceObject(f.concordance))("baseline", f.baseline);
+  // Per-subject S(t) for the training rows: subject i's values at i*T .. i*T+T-1.
+  if (has(input, "survivalTimes"))
+    out("survival_at", typedRows(survivalAtTimes(f, f.linearPredictor, d.strata, toVector(input["survivalTimes"]))));
   if (has(input, "predict")) {
     const val pr = input["predict"];
-    const SurvivalPrediction s = predictSurvival(f, toVector(pr["x"]), toVector(pr["times"]),
-                                                 option<int>(pr, "stratum", 0), option<double>(pr, "confLevel", 0.95));
-    val ps = val::object();
-    ps.set("time", toArray(s.time));
-    ps.set("surv", toArray(s.surv));
-    ps.set("se", toArray(s.se));
-    ps.set("lower", toArray(s.lower));
-    ps.set("upper", toArray(s.upper));
-    ps.set("cumhaz", toArray(s.cumhaz));
-    out.set("prediction", ps);
+    out("prediction", predictSurvival(f, toVector(pr["x"]), toVector(pr["times"]), option<int>(pr, "stratum", 0),
+                                      option<double>(pr, "confLevel", 0.95)));
   }
   return out;
 }
@@ -159,26 +130,18 @@ ElasticNetOptions elasticNetOptions(const val& o) {
 }
 
 // The path as {lambda, beta: p x L Float64Array (column-major: lambda k at k*p .. k*p+p-1), ...}.
-val elasticNetPathObject(const ElasticNetPath& f) {
-  val out = val::object();
-  out.set("lambda", toFloat64Array(f.lambda));
-  out.set("beta", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(f.beta.data(), f.beta.size())));
-  out.set("p", static_cast<double>(f.beta.rows()));
-  out.set("devRatio", toFloat64Array(f.devRatio));
-  out.set("df", toInt32Array(f.df));
-  out.set("nullDeviance", number(f.nullDeviance));
-  out.set("passes", static_cast<double>(f.passes));
-  out.set("alpha", f.alpha);
-  out.set("standardize", f.standardize);
-  out.set("warnings", toStringArray(f.warnings));
-  return out;
+val pathObject(const ElasticNetPath& e) {
+  return Object()("lambda", typed(e.lambda))(
+      "beta", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(e.beta.data(), e.beta.size())))("p", e.beta.rows())(
+      "dev_ratio", typed(e.devRatio))("df", typed(e.df))("null_deviance", e.nullDeviance)("passes", e.passes)(
+      "alpha", e.alpha)("standardize", e.standardize)("warnings", e.warnings);
 }
 
 // input: {time, event, weights?, covariates: [Float64Array...], names?, alpha?, standardize?, nLambda?,
 //         lambdaMinRatio?, lambda?, penaltyFactor?, thresh?, maxPasses?, solver?: 'newton'|'glmnet'}
 val fitElasticNetCoxJs(val input) {
   const SurvivalData d = survivalDataOf(input);
-  return elasticNetPathObject(fitElasticNetCox(d, toMatrix(input["covariates"], d.size()), elasticNetOptions(input)));
+  return pathObject(fitElasticNetCox(d, toMatrix(input["covariates"], d.size()), elasticNetOptions(input)));
 }
 
 // As fitElasticNetCox, plus {folds?, seed?, stratified?, foldId? (0-based), grouped?, rule?: 'min'|'1se'}.
@@ -196,22 +159,10 @@ val cvElasticNetCoxJs(val input) {
   else if (rule == "1se") cv.rule = LambdaRule::OneSE;
   else throw InputError("rule must be 'min' or '1se', got '" + rule + "'");
   const ElasticNetCv r = cvElasticNetCox(d, x, elasticNetOptions(input), cv);
-  val out = val::object();
-  out.set("fit", elasticNetPathObject(r.fit));
-  out.set("cvm", toFloat64Array(r.cvm));
-  out.set("cvsd", toFloat64Array(r.cvsd));
-  out.set("foldWeight", toFloat64Array(r.foldWeight));
-  out.set("foldId", toInt32Array(r.foldId));
-  out.set("indexMin", static_cast<double>(r.indexMin));
-  out.set("index1se", static_cast<double>(r.index1se));
-  out.set("indexChosen", static_cast<double>(r.indexChosen));
-  out.set("lambdaMin", r.lambdaMin);
-  out.set("lambda1se", r.lambda1se);
-  out.set("lambdaChosen", r.lambdaChosen);
-  out.set("coefficients", toFloat64Array(r.coefficients()));
-  out.set("grouped", r.grouped);
-  out.set("warnings", toStringArray(r.warnings));
-  return out;
+  return Object()("fit", pathObject(r.fit))("cvm", typed(r.cvm))("cvsd", typed(r.cvsd))("fold_weight", typed(r.foldWeight))(
+      "fold_id", typed(r.foldId))("index_min", r.indexMin)("index_1se", r.index1se)("index_chosen", r.indexChosen)(
+      "lambda_min", r.lambdaMin)("lambda_1se", r.lambda1se)("lambda_chosen", r.lambdaChosen)(
+      "coefficients", typed(Eigen::VectorXd(r.coefficients())))("grouped", r.grouped)("warnings", r.warnings);
 }
 
 std::string versionJs() { return LATEFUSE_VERSION; }

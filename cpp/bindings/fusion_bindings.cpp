@@ -2,7 +2,7 @@
 // cpp/latefuse. For now: the cohort simulator.
 #include <cmath>
 
-#include "guard.hpp"
+#include "convert.hpp"
 #include "latefuse/simulator.hpp"
 
 namespace latefuse::bindings {
@@ -91,65 +91,36 @@ val simulateJs(val input) {
   if (has(input, "intercept")) o.binaryIntercept = finiteNumber(input["intercept"], "intercept");
 
   const SimulatedCohort c = simulate(o);
-  val out = val::object();
-  out.set("csv", cohortCsv(c));
-  out.set("n", static_cast<double>(c.event.size()));
-  out.set("seed", static_cast<double>(o.seed));
-  out.set("outcome", std::string(c.binary ? "binary" : "survival"));
-  if (c.binary) {
-    out.set("cases", c.event.sum());
-    out.set("controls", static_cast<double>(c.event.size()) - c.event.sum());
-    out.set("intercept", o.binaryIntercept);
-  } else {
-    out.set("events", c.event.sum());
-    out.set("censored", static_cast<double>(c.time.size()) - c.event.sum());
-  }
-  val modalities = val::array();
+  const double n = static_cast<double>(c.event.size()), events = c.event.sum();
+  Object out;
+  out("seed", o.seed)("n", n)("outcome", std::string(c.binary ? "binary" : "survival"));
+  if (c.binary) out("cases", events)("controls", n - events)("intercept", o.binaryIntercept);
+  else out("events", events)("censored", n - events);
   int complete = 0;
   for (Eigen::Index i = 0; i < c.available.rows(); ++i) complete += c.available.row(i).minCoeff();
+  std::vector<val> modalities;
   for (size_t m = 0; m < o.modalities.size(); ++m) {
     const ModalitySimulation& s = o.modalities[m];
-    val mo = val::object();
-    mo.set("name", s.name);
-    mo.set("available", c.available.col(static_cast<Eigen::Index>(m)).sum());
-    mo.set("features", s.features);
-    mo.set("signalFeatures", s.signalFeatures);
-    mo.set("signal", s.signal);
-    mo.set("noise", s.noise);
-    modalities.call<void>("push", mo);
+    const auto available = c.available.col(static_cast<Eigen::Index>(m)).sum();
+    modalities.push_back(Object()("name", s.name)("available", available)("features", s.features)(
+        "signal_features", s.signalFeatures)("signal", s.signal)("noise", s.noise));
   }
-  out.set("modalities", modalities);
-  out.set("complete", complete);
-  out.set("columns", toStringArray(c.columns));
-  val patterns = val::array();
+  // Each pattern of modalities the cohort has (by mask), the patients with none last.
+  std::vector<val> patterns;
   const std::vector<int> counts = resolvePatternCounts(o);
-  for (size_t mask = 1; mask < counts.size(); ++mask) {
+  for (size_t k = 1; k <= counts.size(); ++k) {
+    const size_t mask = k % counts.size();
     if (counts[mask] == 0) continue;
     std::vector<std::string> names;
     for (size_t m = 0; m < o.modalities.size(); ++m)
       if (mask & (size_t{1} << m)) names.push_back(o.modalities[m].name);
-    val p = val::object();
-    p.set("modalities", toStringArray(names));
-    p.set("patients", counts[mask]);
-    patterns.call<void>("push", p);
+    patterns.push_back(Object()("modalities", names)("patients", counts[mask]));
   }
-  if (counts[0]) {
-    val p = val::object();
-    p.set("modalities", val::array());
-    p.set("patients", counts[0]);
-    patterns.call<void>("push", p);
-  }
-  out.set("patterns", patterns);
-  out.set("correlation", o.correlation);
-  out.set("interaction", o.interaction);
-  if (o.interaction != 0) {
-    out.set("interactionBetween", toStringArray({o.interactionA, o.interactionB}));
-  }
-  out.set("censoring", o.censoring);
-  out.set("medianSurvival", o.medianSurvival);
-  out.set("weibullShape", o.weibullShape);
-  out.set("cellMissing", o.cellMissing);
-  out.set("missingNotAtRandom", o.missingNotAtRandom);
+  out("complete", complete)("modalities", modalities)("patterns", patterns)("columns", c.columns);
+  out("correlation", o.correlation)("interaction", o.interaction);
+  if (o.interaction != 0) out("interaction_between", std::vector<std::string>{o.interactionA, o.interactionB});
+  out("censoring", o.censoring)("median_survival", o.medianSurvival)("weibull_shape", o.weibullShape);
+  out("missing_cells", o.cellMissing)("missing_not_at_random", o.missingNotAtRandom)("csv", cohortCsv(c));
   return out;
 }
 

@@ -3,157 +3,126 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
-#include "guard.hpp"
+#include "convert.hpp"
 #include "latefuse/model_json.hpp"
 #include "latefuse/simulator.hpp"
+
+namespace latefuse {
+// A patient left out of the scores (skipUnscorable): `index` is the position among the patients given.
+template <typename F>
+void fields(const ModelScores::Unscorable& u, F&& f) {
+  f("id", u.id);
+  f("index", u.row);
+  f("reason", u.reason);
+}
+}  // namespace latefuse
 
 namespace latefuse::bindings {
 namespace {
 
-val patternNames(const FusionModel& fm, int mask) {
-  val out = val::array();
+std::vector<std::string> patternNames(const FusionModel& fm, int mask) {
+  std::vector<std::string> out;
   for (size_t m = 0; m < fm.modalities.size(); ++m)
-    if (mask & (1 << m)) out.call<void>("push", fm.modalities[m]);
+    if (mask & (1 << m)) out.push_back(fm.modalities[m]);
   return out;
 }
 
+// A text field of the file that may be absent: null when empty.
+OrNull<std::string> stated(const std::string& s) { return orNull(!s.empty(), s); }
+
+// The summary of a model file: the file's own key names where it has them (schema_version,
+// score_direction, time_unit ...), so a reader meets one spelling in the file and in this object.
 val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   const FusionModel& fm = lm.model;
   const ModelExtras& ex = lm.extras;
-  val out = val::object();
-  out.set("schemaVersion", doc["schema_version"].get<int>());
-  val software = val::object();
-  software.set("name", doc["software"]["name"].get<std::string>());
-  software.set("version", doc["software"]["version"].get<std::string>());
-  out.set("software", software);
-  out.set("kind", doc["kind"].get<std::string>());
-  out.set("scoreDirection", doc["score_direction"].get<std::string>());
-  out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
-  out.set("censoringColumn", ex.censoringColumn.empty() ? val::null() : val(ex.censoringColumn));
-  out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
-  out.set("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"));
-  out.set("columns", toStringArray(fm.columns));
-  val modalities = val::array();
+  const bool binary = fm.outcome == OutcomeType::Binary;
+  std::vector<val> modalities;
   for (size_t m = 0; m < fm.models.size(); ++m) {
     const ModalityModel& mm = fm.models[m];
-    val mo = val::object();
-    mo.set("name", mm.name);
     std::vector<std::string> columns, used, selected;
     for (size_t j = 0; j < fm.columns.size(); ++j)
       if (fm.columnModality[j] == static_cast<int>(m)) columns.push_back(fm.columns[j]);
     for (int c : mm.columns) used.push_back(fm.columns[static_cast<size_t>(c)]);
     for (int s : mm.selected) selected.push_back(used[static_cast<size_t>(s)]);
-    mo.set("columns", toStringArray(columns));
-    mo.set("used", toStringArray(used));
-    mo.set("selected", toStringArray(selected));
-    mo.set("patients", mm.trainingPatients);
-    mo.set("events", mm.trainingEvents);
-    mo.set("scoreMean", mm.scoreMean);
-    mo.set("scoreSd", mm.scoreSd);
-    mo.set("warnings", toStringArray(mm.warnings));
     // No baseline in the file (the modality has an integrator of its own): its submodel draws no S(t).
-    const bool curve = fm.outcome != OutcomeType::Binary && mm.fit.baseline.time.size() > 0;
-    mo.set("lastEventTime", curve ? val(lastEventTime(mm.fit)) : val::null());
-    if (mm.elasticNet.used) {
-      val en = val::object();
-      en.set("lambda", mm.elasticNet.lambda);
-      en.set("lambdaMin", mm.elasticNet.lambdaMin);
-      en.set("lambda1se", mm.elasticNet.lambda1se);
-      en.set("fallback", mm.elasticNet.fallback);
-      mo.set("elasticNet", en);
-    } else {
-      mo.set("elasticNet", val::null());
-    }
-    modalities.call<void>("push", mo);
+    const bool curve = !binary && mm.fit.baseline.time.size() > 0;
+    const auto& en = mm.elasticNet;
+    const val elasticNet =
+        Object()("lambda", en.lambda)("lambda_min", en.lambdaMin)("lambda_1se", en.lambda1se)("fallback", en.fallback);
+    Object mo;
+    mo("name", mm.name)("columns", columns)("used", used)("selected", selected)("patients", mm.trainingPatients);
+    mo("events", mm.trainingEvents)("score_mean", mm.scoreMean)("score_sd", mm.scoreSd)("warnings", mm.warnings);
+    mo("last_event_time", orNull(curve, curve ? lastEventTime(mm.fit) : 0.0))("elastic_net", orNull(en.used, elasticNet));
+    modalities.push_back(mo);
   }
-  out.set("modalities", modalities);
-  val encodings = val::array();
-  for (const CategoricalEncoding& e : fm.encodings) {
-    val eo = val::object();
-    eo.set("column", e.column);
-    eo.set("levels", toStringArray(e.levels));
-    eo.set("reference", e.reference);
-    eo.set("dummies", toStringArray(e.dummies()));
-    encodings.call<void>("push", eo);
-  }
-  out.set("encodings", encodings);
+  std::vector<val> encodings;
+  for (const CategoricalEncoding& e : fm.encodings)
+    encodings.push_back(
+        Object()("column", e.column)("levels", e.levels)("reference", e.reference)("dummies", e.dummies()));
   // The features section (feature_summary.hpp): what training showed per raw feature; [] when absent.
-  val features = val::array();
+  std::vector<val> features;
   for (const FeatureSummary& f : ex.features) {
-    val fo = val::object();
-    fo.set("name", f.name);
-    fo.set("modality", f.modality);
-    fo.set("type", std::string(featureTypeName(f.type)));
-    fo.set("patients", f.patients);
     const bool ranged = f.type != FeatureType::Categorical && f.patients > 0;
-    fo.set("min", ranged ? val(f.min) : val::null());
-    fo.set("max", ranged ? val(f.max) : val::null());
-    fo.set("p01", ranged ? val(f.p01) : val::null());
-    fo.set("p99", ranged ? val(f.p99) : val::null());
-    fo.set("levels", f.type == FeatureType::Categorical ? toStringArray(f.levels) : val::null());
-    fo.set("unit", f.unit.empty() ? val::null() : val(f.unit));
-    fo.set("description", f.description.empty() ? val::null() : val(f.description));
-    features.call<void>("push", fo);
+    features.push_back(Object()("name", f.name)("modality", f.modality)("type", featureTypeName(f.type))(
+        "patients", f.patients)("min", orNull(ranged, f.min))("max", orNull(ranged, f.max))("p01", orNull(ranged, f.p01))(
+        "p99", orNull(ranged, f.p99))("levels", orNull(f.type == FeatureType::Categorical, f.levels))(
+        "unit", stated(f.unit))("description", stated(f.description)));
   }
-  out.set("features", features);
-  val integrators = val::array();
+  std::vector<val> integrators;
   for (const Integrator& in : fm.integrators) {
-    val io = val::object();
-    io.set("pattern", patternNames(fm, in.pattern));
-    io.set("patients", in.patients);
-    io.set("coef", toArray(fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef));
-    io.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(in.fit)));
-    integrators.call<void>("push", io);
+    Object io;
+    io("pattern", patternNames(fm, in.pattern))("patients", in.patients);
+    io("coef", fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef);
+    io("last_event_time", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(in.fit)));
+    integrators.push_back(io);
   }
-  out.set("integrators", integrators);
-  if (fm.early.fitted) {
-    val ef = val::object();
-    ef.set("mode", std::string(fm.options.earlyImpute ? "impute" : "complete-case"));
-    ef.set("patients", fm.early.trainingPatients);
-    ef.set("features", static_cast<int>(fm.early.columns.size()));
-    out.set("earlyFusion", ef);
-  } else {
-    out.set("earlyFusion", val::null());
-  }
-  val horizons = val::array();
-  for (double h : ex.horizons) horizons.call<void>("push", h);
-  out.set("horizons", horizons);
-  {
-    const std::vector<double> t = baselineEventTimes(fm);
-    out.set("baselineTimes", toFloat64Array(Eigen::Map<const Eigen::VectorXd>(t.data(), static_cast<Eigen::Index>(t.size()))));
-  }
-  if (ex.hasRiskGroups) {
-    val rg = val::object();
-    val cuts = val::array();
-    for (double c : ex.riskGroups.cutPoints) cuts.call<void>("push", c);
-    rg.set("cutPoints", cuts);
-    rg.set("labels", toStringArray(ex.riskGroups.labels));
-    out.set("riskGroups", rg);
-  } else {
-    out.set("riskGroups", val::null());
-  }
-  out.set("hasPercentiles", !ex.riskPercentiles.empty());
-  out.set("referenceHorizon", std::isfinite(ex.referenceHorizon) ? val(ex.referenceHorizon) : val::null());
-  val training = val::object();
-  training.set("patients", ex.trainingPatients);
-  training.set("events", ex.trainingEvents);
-  val patterns = val::array();
+  std::vector<val> patterns;
   for (const auto& [mask, count] : fm.trainingPatterns) {
-    val p = val::object();
-    p.set("modalities", patternNames(fm, mask));
-    p.set("patients", count);
     const auto [index, used] = resolvePattern(fm, mask);
-    p.set("integrator", index >= 0 && used == mask);
-    patterns.call<void>("push", p);
+    patterns.push_back(
+        Object()("modalities", patternNames(fm, mask))("patients", count)("integrator", index >= 0 && used == mask));
   }
-  training.set("patterns", patterns);
-  training.set("minPatternSize", fm.options.minPatternSize);
-  training.set("crossFit", fm.options.crossFit);
-  out.set("training", training);
-  out.set("warnings", toStringArray(fm.warnings));
-  out.set("evaluationJson", ex.evaluation.is_null() ? val::null() : val(ex.evaluation.dump()));
-  out.set("validationJson", ex.validation.is_null() ? val::null() : val(ex.validation.dump()));
+  const std::string earlyMode = fm.options.earlyImpute ? "impute" : "complete-case";
+  const val early = Object()("mode", earlyMode)("patients", fm.early.trainingPatients)(
+      "features", static_cast<int>(fm.early.columns.size()));
+  const val riskGroups = Object()("cut_points", ex.riskGroups.cutPoints)("labels", ex.riskGroups.labels);
+  const val training = Object()("patients", ex.trainingPatients)("events", ex.trainingEvents)("patterns", patterns)(
+      "min_pattern_size", fm.options.minPatternSize)("cross_fit", fm.options.crossFit);
+  const nlohmann::json& software = doc["software"];
+  Object out;
+  out("schema_version", doc["schema_version"].get<int>())(
+      "software", Object()("name", software["name"].get<std::string>())("version", software["version"].get<std::string>()));
+  out("kind", doc["kind"].get<std::string>())("score_direction", doc["score_direction"].get<std::string>());
+  out("time_unit", stated(ex.timeUnit))("censoring_column", stated(ex.censoringColumn))(
+      "outcome_type", outcomeTypeName(fm.outcome));
+  out("presence", std::string(fm.options.presence == PresenceRule::Any ? "any" : "all"))("columns", fm.columns);
+  out("modalities", modalities)("encodings", encodings)("features", features)("integrators", integrators);
+  out("early_fusion", orNull(fm.early.fitted, early))("horizons", ex.horizons)(
+      "baseline_times", typed(baselineEventTimes(fm)));
+  out("risk_groups", orNull(ex.hasRiskGroups, riskGroups))("has_percentiles", !ex.riskPercentiles.empty());
+  out("reference_horizon", ex.referenceHorizon)("training", training)("warnings", fm.warnings);
+  out("evaluation_json", orNull(!ex.evaluation.is_null(), ex.evaluation.dump()));
+  out("validation_json", orNull(!ex.validation.is_null(), ex.validation.dump()));
+  return out;
+}
+
+// Per-modality columns of the scores, keyed by the modality's name (keys that are data).
+val byModality(const FusionModel& fm, const Eigen::MatrixXd& columns) {
+  val out = val::object();
+  for (size_t m = 0; m < fm.modalities.size(); ++m)
+    out.set(fm.modalities[m], toFloat64Array(Eigen::VectorXd(columns.col(static_cast<Eigen::Index>(m)))));
+  return out;
+}
+
+// S(t) with its CI at each of `times`: [{time, surv, lower, upper}], one Float64Array per patient column.
+std::vector<val> survivalAt(const Eigen::VectorXd& times, const Eigen::MatrixXd& surv, const Eigen::MatrixXd& lower,
+                            const Eigen::MatrixXd& upper) {
+  std::vector<val> out;
+  for (Eigen::Index t = 0; t < times.size(); ++t)
+    out.push_back(Object()("time", times(t))("surv", typed(Eigen::VectorXd(surv.col(t))))(
+        "lower", typed(Eigen::VectorXd(lower.col(t))))("upper", typed(Eigen::VectorXd(upper.col(t)))));
   return out;
 }
 
@@ -161,77 +130,24 @@ val scoresObject(const LoadedModel& lm, const ModelScores& s) {
   const FusionModel& fm = lm.model;
   const ModelExtras& ex = lm.extras;
   const Eigen::Index n = s.fused.size();
-  val out = val::object();
-  out.set("ids", toStringArray(s.ids));
-  out.set("modalities", toStringArray(fm.modalities));
-  std::vector<std::string> pattern, integrator, riskLabel;
-  val fallback = val::array();
+  std::vector<std::string> pattern, integrator;
+  std::vector<std::optional<std::string>> riskLabel;
   for (Eigen::Index k = 0; k < n; ++k) {
     pattern.push_back(patternLabel(fm, s.pattern(k)));
     integrator.push_back(patternLabel(fm, s.usedPattern(k)));
-    fallback.call<void>("push", static_cast<bool>(s.fallback[static_cast<size_t>(k)]));
+    const int g = s.riskGroup(k);
+    riskLabel.push_back(g >= 0 ? std::optional(ex.riskGroups.labels[static_cast<size_t>(g)]) : std::nullopt);
   }
-  out.set("pattern", toStringArray(pattern));
-  out.set("patternMask", toInt32Array(s.pattern));
-  out.set("integrator", toStringArray(integrator));
-  out.set("integratorMask", toInt32Array(s.usedPattern));
-  out.set("integratorIndex", toInt32Array(s.integrator));
-  out.set("fallback", fallback);
-  out.set("note", toStringArray(s.note));
-  val scores = val::object();
-  for (size_t m = 0; m < fm.modalities.size(); ++m)
-    scores.set(fm.modalities[m], toFloat64Array(Eigen::VectorXd(s.unimodal.col(static_cast<Eigen::Index>(m)))));
-  out.set("scores", scores);
-  out.set("fusedLp", toFloat64Array(s.fused));
-  out.set("coxLp", toFloat64Array(s.coxLp));
-  out.set("hazardRatio", toFloat64Array(s.hazardRatio));
-  out.set("outcomeType", std::string(outcomeTypeName(fm.outcome)));
-  out.set("probability", toFloat64Array(s.probability));
-  out.set("risk", toFloat64Array(s.risk));
-  out.set("referenceHorizon", std::isfinite(s.referenceHorizon) ? val(s.referenceHorizon) : val::null());
-  val contributions = val::object();
-  for (size_t m = 0; m < fm.modalities.size(); ++m)
-    contributions.set(fm.modalities[m], toFloat64Array(Eigen::VectorXd(s.contribution.col(static_cast<Eigen::Index>(m)))));
-  out.set("contributions", contributions);
-  out.set("percentile", toFloat64Array(s.percentile));
-  out.set("riskGroup", toInt32Array(s.riskGroup));
-  val labels = val::array();
-  for (Eigen::Index k = 0; k < n; ++k)
-    labels.call<void>("push", s.riskGroup(k) >= 0 ? val(ex.riskGroups.labels[static_cast<size_t>(s.riskGroup(k))]) : val::null());
-  out.set("riskLabel", labels);
-  out.set("earlyLp", toFloat64Array(s.early));
-  val survival = val::array();
-  for (Eigen::Index t = 0; t < s.horizons.size(); ++t) {
-    val h = val::object();
-    h.set("time", s.horizons(t));
-    h.set("surv", toFloat64Array(Eigen::VectorXd(s.surv.col(t))));
-    h.set("lower", toFloat64Array(Eigen::VectorXd(s.survLower.col(t))));
-    h.set("upper", toFloat64Array(Eigen::VectorXd(s.survUpper.col(t))));
-    survival.call<void>("push", h);
-  }
-  out.set("survival", survival);
-  val atTimes = val::array();
-  for (Eigen::Index t = 0; t < s.times.size(); ++t) {
-    val h = val::object();
-    h.set("time", s.times(t));
-    h.set("surv", toFloat64Array(Eigen::VectorXd(s.timesSurv.col(t))));
-    h.set("lower", toFloat64Array(Eigen::VectorXd(s.timesLower.col(t))));
-    h.set("upper", toFloat64Array(Eigen::VectorXd(s.timesUpper.col(t))));
-    atTimes.call<void>("push", h);
-  }
-  out.set("survivalAtTimes", atTimes);
-  out.set("rows", toInt32Array(Eigen::Map<const Eigen::VectorXi>(s.rows.data(), static_cast<Eigen::Index>(s.rows.size()))));
-  val unscorable = val::array();
-  for (const auto& u : s.unscorable) {
-    val o = val::object();
-    o.set("id", u.id);
-    o.set("index", u.row);
-    o.set("reason", u.reason);
-    unscorable.call<void>("push", o);
-  }
-  out.set("unscorable", unscorable);
-  out.set("timeUnit", ex.timeUnit.empty() ? val::null() : val(ex.timeUnit));
-  return out;
+  return Object()("ids", s.ids)("modalities", fm.modalities)("pattern", pattern)("pattern_mask", typed(s.pattern))(
+      "integrator", integrator)("integrator_mask", typed(s.usedPattern))("integrator_index", typed(s.integrator))(
+      "fallback", s.fallback)("note", s.note)("scores", byModality(fm, s.unimodal))("fused_lp", typed(s.fused))(
+      "cox_lp", typed(s.coxLp))("hazard_ratio", typed(s.hazardRatio))("outcome_type", outcomeTypeName(fm.outcome))(
+      "probability", typed(s.probability))("risk", typed(s.risk))("reference_horizon", s.referenceHorizon)(
+      "contributions", byModality(fm, s.contribution))("percentile", typed(s.percentile))(
+      "risk_group", typed(s.riskGroup))("risk_label", riskLabel)("early_lp", typed(s.early))(
+      "survival", survivalAt(s.horizons, s.surv, s.survLower, s.survUpper))(
+      "survival_at_times", survivalAt(s.times, s.timesSurv, s.timesLower, s.timesUpper))("rows", typed(s.rows))(
+      "unscorable", s.unscorable)("time_unit", stated(ex.timeUnit));
 }
 
 // {times?: Float64Array, skipUnscorable?: boolean}
@@ -400,10 +316,7 @@ val exampleModelJs(val options) {
   ModelExtras ex = trainingExtras(fm, c, rows, horizons);
   ex.timeUnit = so.outcome == SimulatedOutcome::Binary ? option<std::string>(options, "timeUnit", "")
                                                        : option<std::string>(options, "timeUnit", "months");
-  val out = val::object();
-  out.set("model", modelText(fusionModelToJson(fm, ex)));
-  out.set("csv", cohortCsv(sim));
-  return out;
+  return Object()("model", modelText(fusionModelToJson(fm, ex)))("csv", cohortCsv(sim));
 }
 
 }  // namespace

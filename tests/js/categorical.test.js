@@ -70,9 +70,9 @@ describe('categorical columns', () => {
     const other = e.levels.find((l) => l !== e.reference);
     const csv = ['pid,age,meno,size,grade,nodes', `a,60,1,${e.reference},3,2`, `b,60,1,huge,3,2`, `c,60,1,${other},3,2`, 'd,60,1,,3,2'].join('\n');
     const p = await scoreTables(model, [parseTable(csv, { file: 'new.csv' })], { idColumn: 'pid' });
-    expect(p.fusedLp[1]).toBe(p.fusedLp[0]);
-    expect(p.fusedLp[2]).not.toBe(p.fusedLp[0]);
-    expect(Number.isFinite(p.fusedLp[3])).toBe(true);
+    expect(p.fused_lp[1]).toBe(p.fused_lp[0]);
+    expect(p.fused_lp[2]).not.toBe(p.fused_lp[0]);
+    expect(Number.isFinite(p.fused_lp[3])).toBe(true);
     expect(p.note[1]).toMatch(/size "huge" is not a level the model was trained on/);
     expect(p.note[1]).toContain(`reference level "${e.reference}"`);
     expect(p.note[0]).toBe('');

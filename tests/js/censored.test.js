@@ -118,8 +118,8 @@ describe('the model file records a censoring column', () => {
 
   it('the core reads it back byte for byte and shows it in the summary (the model card)', async () => {
     expect(await roundTripModel(withCensored)).toBe(withCensored);
-    expect((await validateModel(withCensored)).censoringColumn).toBe('censored');
-    expect((await validateModel(withEvent)).censoringColumn).toBeNull();
+    expect((await validateModel(withCensored)).censoring_column).toBe('censored');
+    expect((await validateModel(withEvent)).censoring_column).toBeNull();
   });
 
   it('one field without the other, false, or a binary outcome is refused by the schema and the core', async () => {

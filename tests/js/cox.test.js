@@ -26,12 +26,12 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
     expect(f.events).toBe(164);
     expectClose(f.coef, [0.01106676456, -0.5526123957, 0.4637284754], 1e-6, 'coef');
     expectClose(f.se, [0.009267411014, 0.1677390538, 0.1135772662], 1e-6, 'se');
-    expectClose(f.robustSe, [0.00988139278, 0.164748428, 0.1241588486], 1e-6, 'robust se');
-    expect(Math.abs(f.loglikInit - -744.4804558)).toBeLessThan(1e-6);
+    expectClose(f.robust_se, [0.00988139278, 0.164748428, 0.1241588486], 1e-6, 'robust se');
+    expect(Math.abs(f.loglik_init - -744.4804558)).toBeLessThan(1e-6);
     expect(Math.abs(f.loglik - -729.2301214)).toBeLessThan(1e-6);
-    expectClose(f.lrTest, 30.50066877, 1e-8, 'LR');
-    expectClose(f.scoreTest, 30.4999227, 1e-8, 'score');
-    expectClose(f.waldTest, 29.92925121, 1e-8, 'wald');
+    expectClose(f.lr_test, 30.50066877, 1e-8, 'LR');
+    expectClose(f.score_test, 30.4999227, 1e-8, 'score');
+    expectClose(f.wald_test, 29.92925121, 1e-8, 'wald');
     expectClose(f.p, [0.2627308122, 0.0007957173197, 0.0001877441717], 1e-8, 'robust Wald p');
     expect(f.concordance.c).toBeCloseTo(0.637135493, 9);
     expect([f.concordance.concordant, f.concordance.discordant, f.concordance.tied_score, f.concordance.tied_time])
@@ -44,13 +44,13 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
   it('survivalTimes returns every patient\'s S(t), equal to the single-patient prediction', async () => {
     const d = await lung();
     const f = await fitCox({ ...d, survivalTimes: [180, 365] });
-    expect(f.survivalAt.length).toBe(227 * 2);
+    expect(f.survival_at.length).toBe(227 * 2);
     const i = 10;
     const x = [d.covariates.age[i], d.covariates.sex[i], d.covariates['ph.ecog'][i]];
     const one = await fitCox({ ...d, predict: { x, times: [180, 365] } });
-    expectClose([f.survivalAt[2 * i], f.survivalAt[2 * i + 1]], one.prediction.surv, 1e-13, 'S_i(t)');
-    const again = await coxSurvivalAt(f.baseline, f.linearPredictor, [180, 365]);
-    expect(Array.from(again)).toEqual(Array.from(f.survivalAt));
+    expectClose([f.survival_at[2 * i], f.survival_at[2 * i + 1]], one.prediction.surv, 1e-13, 'S_i(t)');
+    const again = await coxSurvivalAt(f.baseline, f.linear_predictor, [180, 365]);
+    expect(Array.from(again)).toEqual(Array.from(f.survival_at));
   });
 
   it('lifelines penalizer 0.5 reproduces the reference study setting', async () => {
@@ -64,7 +64,7 @@ describe('Cox through WASM: lung reference (R 4.2.2, survival 3.5-3)', () => {
   it('concordance() with --higher survival is 1 - C of the risk direction when there are no score ties', async () => {
     const d = await lung();
     const f = await fitCox(d);
-    const noise = Float64Array.from(f.linearPredictor, (v, i) => v + i * 1e-9);
+    const noise = Float64Array.from(f.linear_predictor, (v, i) => v + i * 1e-9);
     const risk = await concordance({ time: d.time, event: d.event, score: noise });
     const surv = await concordance({ time: d.time, event: d.event, score: noise, higherIsRisk: false });
     expect(risk.concordant).toBe(surv.discordant);
@@ -90,9 +90,9 @@ describe(`Cox through WASM: R golden cases (${golden.R_version}, survival ${gold
       const r = c.r;
       expectClose(f.coef, r.coef, 1e-6, 'coef');
       expectClose(f.se, r.se, 1e-6, 'se');
-      if (r.robust_se) expectClose(f.robustSe, r.robust_se, 1e-6, 'robust se');
+      if (r.robust_se) expectClose(f.robust_se, r.robust_se, 1e-6, 'robust se');
       expect(Math.abs(f.loglik - r.loglik[1]), 'loglik').toBeLessThan(1e-6);
-      expect(Math.abs(f.loglikInit - r.loglik[0]), 'null loglik').toBeLessThan(1e-6);
+      expect(Math.abs(f.loglik_init - r.loglik[0]), 'null loglik').toBeLessThan(1e-6);
       expect(Math.abs(f.concordance.c - r.concordance.C), 'C').toBeLessThan(1e-12);
       expectClose(f.concordance.concordant, r.concordance.concordant, 1e-12, 'concordant', 1);
       expectClose(f.concordance.discordant, r.concordance.discordant, 1e-12, 'discordant', 1);

@@ -29,7 +29,7 @@ describe('elastic-net Cox in WASM', () => {
     expectClose(fit.lambda, c.lambda, 1e-12, 'lambda');
     const p = fit.p;
     c.beta.forEach((b, k) => expectClose(fit.beta.subarray(k * p, (k + 1) * p), b, 1e-9, `beta[${k}]`, 1));
-    expectClose(fit.devRatio, c.dev_ratio, 1e-11, 'dev.ratio');
+    expectClose(fit.dev_ratio, c.dev_ratio, 1e-11, 'dev.ratio');
   });
 
   it('cross-validation matches cv.glmnet (grouped deviance, given foldid) with both solvers', async () => {
@@ -40,9 +40,9 @@ describe('elastic-net Cox in WASM', () => {
       expectClose(cv.fit.lambda, c.lambda, 1e-10, `${solver} lambda`);
       expectClose(cv.cvm, c.cvm, tol, `${solver} cvm`);
       expectClose(cv.cvsd, c.cvsd, tol, `${solver} cvsd`);
-      expect(cv.indexMin + 1).toBe(c.index_min);
-      expect(cv.index1se + 1).toBe(c.index_1se);
-      expect(Array.from(cv.coefficients)).toEqual(Array.from(cv.fit.beta.subarray(cv.indexMin * cv.fit.p, (cv.indexMin + 1) * cv.fit.p)));
+      expect(cv.index_min + 1).toBe(c.index_min);
+      expect(cv.index_1se + 1).toBe(c.index_1se);
+      expect(Array.from(cv.coefficients)).toEqual(Array.from(cv.fit.beta.subarray(cv.index_min * cv.fit.p, (cv.index_min + 1) * cv.fit.p)));
     }
   });
 

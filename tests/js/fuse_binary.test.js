@@ -63,7 +63,7 @@ describe('binary late fusion (web/lib, WASM) against R', () => {
       // The model file predicts R's probabilities for the test patients.
       const testColumns = Object.fromEntries(Object.entries(features).map(([k, v]) => [k, g.test_rows.map((i) => v[i])]));
       const p = await scoreModel(r.model_json, { columns: testColumns });
-      expect(p.outcomeType).toBe('binary');
+      expect(p.outcome_type).toBe('binary');
       p.probability.forEach((v, k) => expect(Math.abs(v - g.test_probability[k]), `probability ${k}`).toBeLessThanOrEqual(tol));
     });
   }
@@ -144,7 +144,7 @@ describe('latefuse simulate/fuse/score with a binary outcome', () => {
     const text = readFileSync(out('m.json'), 'utf8');
     expect(await roundTripModel(text)).toBe(text);
     const summary = await validateModel(text);
-    expect(summary.outcomeType).toBe('binary');
+    expect(summary.outcome_type).toBe('binary');
     const doc = JSON.parse(text);
     doc.integrators[0].logistic.var.pop();
     await expect(validateModel(doc)).rejects.toThrow(/integrators\[0\]\.logistic\.var has/);
@@ -217,7 +217,7 @@ describe('shipped survival model files after the binary/elastic-net additions', 
     it(`${f} stays schema-valid and round-trips byte for byte`, async () => {
       const text = readText(f);
       expect(await roundTripModel(text)).toBe(text);
-      expect((await validateModel(text)).outcomeType).toBe('survival');
+      expect((await validateModel(text)).outcome_type).toBe('survival');
       expect(checkSchema(schema, JSON.parse(text))).toEqual([]);
     });
   }

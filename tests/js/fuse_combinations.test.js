@@ -112,15 +112,15 @@ describe('scoring with the model file (WASM)', () => {
         if (used.includes(m)) sum += p.contributions[m][i];
         else expect(Number.isNaN(p.contributions[m][i])).toBe(true);
       }
-      expect(Math.abs(sum - p.fusedLp[i])).toBeLessThan(1e-12);
+      expect(Math.abs(sum - p.fused_lp[i])).toBeLessThan(1e-12);
     }
     // Percentile and risk group follow the predicted risk at t_ref, which is 1 - S(t_ref).
-    const h = p.survival.findIndex((s) => s.time === p.referenceHorizon);
+    const h = p.survival.findIndex((s) => s.time === p.reference_horizon);
     expect(h).toBeGreaterThanOrEqual(0);
     const order = [...ids.keys()].sort((a, b) => p.risk[a] - p.risk[b]);
     for (let k = 1; k < order.length; k++) {
       expect(p.percentile[order[k]]).toBeGreaterThanOrEqual(p.percentile[order[k - 1]]);
-      expect(p.riskGroup[order[k]]).toBeGreaterThanOrEqual(p.riskGroup[order[k - 1]]);
+      expect(p.risk_group[order[k]]).toBeGreaterThanOrEqual(p.risk_group[order[k - 1]]);
     }
     for (let i = 0; i < ids.length; i++) expect(Math.abs(p.risk[i] - (1 - p.survival[h].surv[i]))).toBeLessThan(1e-12);
     // A cell left empty scores as its training median typed in.
@@ -129,9 +129,9 @@ describe('scoring with the model file (WASM)', () => {
     const one = (value) => ({ ids: [ids[i]], columns: Object.fromEntries(Object.entries(columns).map(([c, v]) => [c, [c === feature.column ? value : v[i]]])) });
     const missing = await scoreModel(report.model_json, one(NaN));
     const typed = await scoreModel(report.model_json, one(feature.impute_median));
-    expect(missing.fusedLp[0]).toBe(typed.fusedLp[0]);
+    expect(missing.fused_lp[0]).toBe(typed.fused_lp[0]);
     const other = await scoreModel(report.model_json, one(0));
-    expect(other.fusedLp[0]).not.toBe(missing.fusedLp[0]);
+    expect(other.fused_lp[0]).not.toBe(missing.fused_lp[0]);
   }, 120000);
 });
 
@@ -179,8 +179,8 @@ describe('shipped Rotterdam model on GBSG with random modality knock-outs (WASM)
     }
     const groups = doc.risk_groups.labels.length;
     for (let g = 1; g < groups; g++) {
-      const below = order.filter((i) => p.riskGroup[i] === g - 1).map((i) => p.risk[i]);
-      const above = order.filter((i) => p.riskGroup[i] === g).map((i) => p.risk[i]);
+      const below = order.filter((i) => p.risk_group[i] === g - 1).map((i) => p.risk[i]);
+      const above = order.filter((i) => p.risk_group[i] === g).map((i) => p.risk[i]);
       expect(below.length * above.length).toBeGreaterThan(0);
       expect(Math.max(...below)).toBeLessThan(Math.min(...above));
     }

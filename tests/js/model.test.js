@@ -63,18 +63,18 @@ describe('model file (WASM)', () => {
 
   it('summarises a valid model', async () => {
     const s = await validateModel(example.model);
-    expect(s.schemaVersion).toBe(3);
+    expect(s.schema_version).toBe(3);
     expect(s.software.name).toBe('latefuse');
     expect(s.kind).toBe('late-fusion');
-    expect(s.timeUnit).toBe('months');
+    expect(s.time_unit).toBe('months');
     expect(s.modalities.map((m) => m.name)).toEqual(['radiomics', 'histopathology', 'genomic', 'clinical']);
     expect(s.columns.length).toBe(s.modalities.reduce((k, m) => k + m.columns.length, 0));
     expect(s.horizons).toEqual([12, 24, 60]);
     expect(s.training.patients).toBe(200);
     expect(s.training.patterns.reduce((k, p) => k + p.patients, 0)).toBe(200);
     expect(s.integrators.length).toBeGreaterThan(0);
-    expect(s.hasPercentiles).toBe(true);
-    expect(s.riskGroups).toBeNull();
+    expect(s.has_percentiles).toBe(true);
+    expect(s.risk_groups).toBeNull();
   });
 
   it('rejects damaged files with an InputError naming the JSON path', async () => {
@@ -110,11 +110,11 @@ describe('model file (WASM)', () => {
     expect(p.survival.map((h) => h.time)).toEqual([12, 24, 60]);
     let fallbacks = 0;
     for (let i = 0; i < ids.length; i++) {
-      expect(Number.isFinite(p.fusedLp[i])).toBe(true);
-      expect(p.hazardRatio[i]).toBeCloseTo(Math.exp(p.coxLp[i]), 12);
+      expect(Number.isFinite(p.fused_lp[i])).toBe(true);
+      expect(p.hazard_ratio[i]).toBeCloseTo(Math.exp(p.cox_lp[i]), 12);
       expect(p.percentile[i]).toBeGreaterThanOrEqual(0);
       expect(p.percentile[i]).toBeLessThanOrEqual(100);
-      expect(p.riskGroup[i]).toBe(-1);
+      expect(p.risk_group[i]).toBe(-1);
       expect(p.pattern[i].split('+').every((m) => !Number.isNaN(p.scores[m][i]))).toBe(true);
       if (p.fallback[i]) { fallbacks++; expect(p.note[i]).toMatch(/^fallback: /); }
       for (const h of p.survival) {
@@ -131,12 +131,12 @@ describe('model file (WASM)', () => {
     const t = await scoreModelFromScores(example.model, { scores, ids });
     expect(t.pattern).toEqual(p.pattern);
     expect(t.integrator).toEqual(p.integrator);
-    expect(Array.from(t.fusedLp)).toEqual(Array.from(p.fusedLp));
+    expect(Array.from(t.fused_lp)).toEqual(Array.from(p.fused_lp));
     expect(Array.from(t.percentile)).toEqual(Array.from(p.percentile));
-    expectClose(Array.from(t.coxLp), Array.from(p.coxLp), 1e-12, 'coxLp', 1);
+    expectClose(Array.from(t.cox_lp), Array.from(p.cox_lp), 1e-12, 'cox_lp', 1);
     p.survival.forEach((h, k) => expectClose(Array.from(t.survival[k].surv), Array.from(h.surv), 1e-12, `S(${h.time})`));
     for (let i = 0; i < ids.length; i++) {
-      if (p.integratorIndex[i] >= 0) expect(t.survival[0].lower[i]).toBe(p.survival[0].lower[i]);
+      if (p.integrator_index[i] >= 0) expect(t.survival[0].lower[i]).toBe(p.survival[0].lower[i]);
       else expect(Number.isNaN(t.survival[0].lower[i])).toBe(true);
     }
     expect(fallbacks).toBe(p.fallback.filter(Boolean).length);
@@ -167,7 +167,7 @@ describe('model file (WASM)', () => {
     const columns = featureColumns(table, s.columns);
     for (const c of second) columns[c] = columns[c].map((v, i) => (dropped(i) ? NaN : v));
     const direct = await scoreModel(example.model, { columns, ids });
-    expect(Array.from(joined.fusedLp)).toEqual(Array.from(direct.fusedLp));
+    expect(Array.from(joined.fused_lp)).toEqual(Array.from(direct.fused_lp));
     expect(joined.pattern).toEqual(direct.pattern);
     expect(joined.pattern.filter((p, i) => dropped(i) && !p.includes('clinical')).length).toBeGreaterThan(0);
     await expect(scoreTables(example.model, [a])).rejects.toThrow(/a\.csv: no column "genomic_01" \(genomic\)/);
@@ -197,7 +197,7 @@ describe('latefuse score', () => {
     const ids = Array.from(table.columns.get('id').raw);
     const p = await scoreModel(example.model, { columns: featureColumns(table, s.columns), ids });
     expect(pred.columns.get('id').raw).toEqual(ids);
-    expect(Array.from(pred.columns.get('fused_lp').values)).toEqual(Array.from(p.fusedLp));
+    expect(Array.from(pred.columns.get('fused_lp').values)).toEqual(Array.from(p.fused_lp));
     expect(Array.from(pred.columns.get('surv_24').values)).toEqual(Array.from(p.survival[1].surv));
     expect(pred.columns.get('pattern').raw).toEqual(p.pattern);
     expect(readFileSync(out, 'utf8')).toBe(predictionsCsv(p));

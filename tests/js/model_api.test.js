@@ -79,9 +79,9 @@ describe('loadScoringModel', () => {
     const eventTimes = (i) => t.time.filter((x, r) => t.event[r] === 1 && i.pattern.every((name) => column(name)[r] !== null));
     expect(doc.integrators.every((i) => !('baseline' in i.cox) && 'baseline_from' in i.cox)).toBe(true);
     const expected = [...new Set(doc.integrators.flatMap(eventTimes))].sort((a, b) => a - b);
-    expect(Array.from(summary.baselineTimes)).toEqual(expected);
-    expect(summary.integrators.map((i) => i.lastEventTime)).toEqual(doc.integrators.map((i) => Math.max(...eventTimes(i))));
-    expect(summary.modalities.map((m) => m.lastEventTime)).toEqual(doc.modalities.map(() => null));
+    expect(Array.from(summary.baseline_times)).toEqual(expected);
+    expect(summary.integrators.map((i) => i.last_event_time)).toEqual(doc.integrators.map((i) => Math.max(...eventTimes(i))));
+    expect(summary.modalities.map((m) => m.last_event_time)).toEqual(doc.modalities.map(() => null));
     expect(summary.validation).toBeNull();
   });
 });
@@ -93,21 +93,21 @@ describe('scoring at given times', () => {
     const p = model.score(input, { times: TIMES });
     const plain = model.score(input);
     expect(p.survival).toEqual(plain.survival);
-    expect(Array.from(p.fusedLp)).toEqual(Array.from(plain.fusedLp));
-    expect(plain.survivalAtTimes).toEqual([]);
+    expect(Array.from(p.fused_lp)).toEqual(Array.from(plain.fused_lp));
+    expect(plain.survival_at_times).toEqual([]);
     const rewritten = await scoreModel(withHorizons(example.model, TIMES), input);
-    expect(p.survivalAtTimes.map((h) => h.time)).toEqual(TIMES);
-    expect(arrays({ survival: p.survivalAtTimes })).toEqual(arrays(rewritten));
+    expect(p.survival_at_times.map((h) => h.time)).toEqual(TIMES);
+    expect(arrays({ survival: p.survival_at_times })).toEqual(arrays(rewritten));
     expect(p.integrator.some((x) => !x.includes('+'))).toBe(true);  // patients scored by a single-modality integrator too
     // Typed scores: the same (no CI for one-modality patients, as at the horizons).
     const scores = Object.fromEntries(p.modalities.map((m) => [m, p.scores[m]]));
     const t = model.scoreFromScores({ scores }, { times: TIMES });
     const tr = await scoreModelFromScores(withHorizons(example.model, TIMES), { scores });
-    expect(arrays({ survival: t.survivalAtTimes })).toEqual(arrays(tr));
+    expect(arrays({ survival: t.survival_at_times })).toEqual(arrays(tr));
     expect(t.note).toEqual(tr.note);
     // Tables: the same option.
     const viaTables = await scoreTables(example.model, [table], { times: TIMES });
-    expect(viaTables.survivalAtTimes).toEqual(p.survivalAtTimes);
+    expect(viaTables.survival_at_times).toEqual(p.survival_at_times);
     model.dispose();
   });
 
@@ -121,7 +121,7 @@ describe('scoring at given times', () => {
     const error = await scoreTables(binary.model, [bt], { times: [1] }).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(/times apply to survival models only; this is a binary model/);
-    expect((await scoreTables(binary.model, [bt], { times: [] })).survivalAtTimes).toEqual([]);
+    expect((await scoreTables(binary.model, [bt], { times: [] })).survival_at_times).toEqual([]);
   });
 });
 
@@ -191,7 +191,7 @@ describe('external validation in the model file', () => {
     const lines = ['id,time,event,fused_lp,surv_24'];
     p.ids.forEach((id, i) => {
       const row = table.columns.get('id').raw.indexOf(id);
-      lines.push([id, table.columns.get('time').raw[row], table.columns.get('event').raw[row], p.fusedLp[i], p.survival[1].surv[i]].join(','));
+      lines.push([id, table.columns.get('time').raw[row], table.columns.get('event').raw[row], p.fused_lp[i], p.survival[1].surv[i]].join(','));
     });
     writeFileSync(file('external.csv'), lines.join('\n') + '\n');
     writeFileSync(file('attached.json'), example.model);

@@ -50,26 +50,26 @@ describe('schema_version 3 model files', () => {
   it('hgsoc: S(t) and its CI at every baseline event time equal the version 2 file bit for bit', async () => {
     const m3 = await loadScoringModel(v3);
     const m2 = await loadScoringModel(v2);
-    expect(m2.summary.schemaVersion).toBe(2);
-    expect(m3.summary.schemaVersion).toBe(3);
-    expect(m3.summary.baselineTimes).toEqual(m2.summary.baselineTimes);
-    const times = m3.summary.baselineTimes;
+    expect(m2.summary.schema_version).toBe(2);
+    expect(m3.summary.schema_version).toBe(3);
+    expect(m3.summary.baseline_times).toEqual(m2.summary.baseline_times);
+    const times = m3.summary.baseline_times;
     expect(times.length).toBeGreaterThan(100);
     const p3 = m3.scoreTables([cohort], { idColumn: 'id', times });
     const p2 = m2.scoreTables([cohort], { idColumn: 'id', times });
-    expect(p3.survivalAtTimes.length).toBe(times.length);
-    for (const key of ['survival', 'survivalAtTimes']) {
+    expect(p3.survival_at_times.length).toBe(times.length);
+    for (const key of ['survival', 'survival_at_times']) {
       p3[key].forEach((h, k) => {
         for (const part of ['surv', 'lower', 'upper']) expect(bits(h[part])).toEqual(bits(p2[key][k][part]));
       });
     }
-    expect(bits(p3.fusedLp)).toEqual(bits(p2.fusedLp));
+    expect(bits(p3.fused_lp)).toEqual(bits(p2.fused_lp));
     expect(bits(p3.percentile)).toEqual(bits(p2.percentile));
     expect(p3.survival[1].lower.every((x) => Number.isFinite(x))).toBe(true);
     // The cohort has 8 patterns; typed scores of patients with all four modalities, each knocked out
     // to every one of the 15 combinations, reach every integrator.
     const names = p3.modalities;
-    const full = [...p3.fusedLp.keys()].filter((k) => names.every((n) => Number.isFinite(p3.scores[n][k]))).slice(0, 8);
+    const full = [...p3.fused_lp.keys()].filter((k) => names.every((n) => Number.isFinite(p3.scores[n][k]))).slice(0, 8);
     const scores = Object.fromEntries(names.map((n) => [n, []]));
     for (let mask = 1; mask < 1 << names.length; mask++) {
       for (const k of full) names.forEach((n, m) => scores[n].push((mask >> m) & 1 ? p3.scores[n][k] : NaN));
@@ -78,10 +78,10 @@ describe('schema_version 3 model files', () => {
     const t3 = m3.scoreFromScores(typed, { times });
     const t2 = m2.scoreFromScores(typed, { times });
     expect(new Set(t3.integrator).size).toBe(15);
-    t3.survivalAtTimes.forEach((h, k) => {
-      for (const part of ['surv', 'lower', 'upper']) expect(bits(h[part])).toEqual(bits(t2.survivalAtTimes[k][part]));
+    t3.survival_at_times.forEach((h, k) => {
+      for (const part of ['surv', 'lower', 'upper']) expect(bits(h[part])).toEqual(bits(t2.survival_at_times[k][part]));
     });
-    expect(t3.survivalAtTimes[40].lower.every((x) => Number.isFinite(x))).toBe(true);
+    expect(t3.survival_at_times[40].lower.every((x) => Number.isFinite(x))).toBe(true);
     m3.dispose();
     m2.dispose();
   });

@@ -41,17 +41,17 @@ function wideData(n, p, { strata = false, weights = false } = {}) {
 function expectSameCox(rotated, direct) {
   expect(direct.converged && rotated.converged).toBe(true);
   expect(rotated.var).toEqual([]);
-  expect(rotated.baseline.xbarHazard).toEqual([]);
+  expect(rotated.baseline.xbar_hazard).toEqual([]);
   expectClose(rotated.coef, Array.from(direct.coef), 1e-8, 'coef', 1);
   expectClose(rotated.se, Array.from(direct.se), 1e-8, 'se');
   expectClose(rotated.loglik, direct.loglik, 1e-8, 'loglik');
-  expectClose(rotated.scoreTest, direct.scoreTest, 1e-8, 'score test');
-  expectClose(rotated.waldTest, direct.waldTest, 1e-7, 'Wald test');
-  expect(rotated.lrDf).toBe(direct.lrDf);
+  expectClose(rotated.score_test, direct.score_test, 1e-8, 'score test');
+  expectClose(rotated.wald_test, direct.wald_test, 1e-7, 'Wald test');
+  expect(rotated.lr_df).toBe(direct.lr_df);
   expect(rotated.iterations).toBe(direct.iterations);
   expectClose(rotated.concordance.c, direct.concordance.c, 1e-12, 'C');
   expectClose(rotated.baseline.hazard, direct.baseline.hazard, 1e-8, 'baseline hazard');
-  expectClose(rotated.linearPredictor, Array.from(direct.linearPredictor), 1e-8, 'lp', 1);
+  expectClose(rotated.linear_predictor, Array.from(direct.linear_predictor), 1e-8, 'lp', 1);
 }
 
 describe('p > n ridge through WASM: the rotated fit equals the direct fit', () => {

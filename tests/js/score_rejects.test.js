@@ -52,7 +52,7 @@ describe('a feature cell that is not a number', () => {
     expect(Array.from(p.rows)).toEqual(ids.map((_, i) => i).filter((i) => !BAD.includes(i)));
     const ref = await scoreTables(example.model, [parseTable(kept, { file: 'kept.csv' })]);
     expect(p.ids).toEqual(ref.ids);
-    expect(Array.from(p.fusedLp)).toEqual(Array.from(ref.fusedLp));
+    expect(Array.from(p.fused_lp)).toEqual(Array.from(ref.fused_lp));
     const csv = predictionsCsv(p).trimEnd().split('\n');
     const refCsv = predictionsCsv(ref).trimEnd().split('\n');
     expect(csv.filter((l) => !/,"?not scored: /.test(l))).toEqual(refCsv);

@@ -137,7 +137,7 @@ export class EvaluateStage {
     const payload = {
       time: prep.timeValues,
       event: prep.eventValues,
-      score: fit.linearPredictor,
+      score: fit.linear_predictor,
       higherIsRisk: true,
       bootstrap: this.settings.bootstrap,
       permutations: this.settings.permutations,
@@ -164,7 +164,7 @@ export class EvaluateStage {
         basename: slug(prep.files.join('-')),
         timeColumn: prep.time,
         patientRows: {
-          ids: prep.ids, rowNumbers: prep.sourceRows, time: prep.timeValues, event: prep.eventValues, score: fit.linearPredictor,
+          ids: prep.ids, rowNumbers: prep.sourceRows, time: prep.timeValues, event: prep.eventValues, score: fit.linear_predictor,
           idColumn: prep.id, timeColumn: prep.time, eventColumn: prep.event,
         },
       });

@@ -1,19 +1,16 @@
 // The late-fusion report (web/lib fitAndEvaluateFusion; the core's `latefuse-fusion-report` JSON,
 // cpp/latefuse/fusion_report.hpp) read into the plain objects the page draws. Picking fields only:
-// no number is computed here. Keys are read in snake_case (the core's JSON) or camelCase (a JS
-// wrapper that renames them), so the page does not depend on the wrapper's spelling.
+// no number is computed here. Keys are snake_case, the one spelling of everything the core returns.
 // Used in the worker (per-seed rows of the Learn tab) and on the page (fusion-view.js). The binary
 // fields (cpp/latefuse/fusion_report.hpp "Binary outcomes") and the elastic-net selection of the
 // model file are read by readBinaryReport and readModelFile at the end of this file.
 
 import { finiteOrNull } from '../lib/numbers.js';
 
-const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-/** obj[key] in snake_case or camelCase; null for NaN (the core writes NaN as null). */
+/** obj[key]; null for NaN (the core writes NaN as null). */
 export function pick(obj, key, fallback = null) {
   if (!obj || typeof obj !== 'object') return fallback;
-  let v = obj[key];
-  if (v === undefined) v = obj[camel(key)];
+  const v = obj[key];
   if (v === undefined) return fallback;
   return typeof v === 'number' && Number.isNaN(v) ? null : v;
 }

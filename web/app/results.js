@@ -14,10 +14,10 @@ function coefficientRows(fit) {
     name,
     coef: fit.coef[j],
     se: fit.se[j],
-    robustSe: fit.robustSe ? fit.robustSe[j] : undefined,
+    robustSe: fit.robust_se ? fit.robust_se[j] : undefined,
     hr: fit.hr[j],
-    lower: fit.hrLower[j],
-    upper: fit.hrUpper[j],
+    lower: fit.hr_lower[j],
+    upper: fit.hr_upper[j],
     z: fit.z[j],
     p: fit.p[j],
     redundant: fit.redundant ? !!fit.redundant[j] : false,
@@ -37,7 +37,7 @@ export function modelDocument(result) {
     covariates: fit.covariates,
     coef: fit.coef,
     se: fit.se,
-    robustSe: fit.robustSe,
+    robustSe: fit.robust_se,
     var: fit.var,
     means: fit.means,
     linearPredictor: 'sum_j coef[j] * (x[j] - means[j]); higher = higher hazard',
@@ -57,13 +57,13 @@ export function reportDocument(result) {
     settings: { ties: prep.ties, robust: prep.robust, penalizer: prep.penalizer, strata: prep.strata },
     coefficients: coefficientRows(fit),
     tests: {
-      likelihoodRatio: { statistic: fit.lrTest, df: fit.lrDf, p: fit.lrP },
-      wald: { statistic: fit.waldTest, df: fit.lrDf, p: fit.waldP },
-      score: { statistic: fit.scoreTest, df: fit.lrDf, p: fit.scoreP },
-      ...(prep.robust ? { robustWald: { statistic: fit.robustWaldTest, df: fit.lrDf, p: fit.robustWaldP },
-        robustScore: { statistic: fit.robustScoreTest, df: fit.lrDf, p: fit.robustScoreP } } : {}),
+      likelihoodRatio: { statistic: fit.lr_test, df: fit.lr_df, p: fit.lr_p },
+      wald: { statistic: fit.wald_test, df: fit.lr_df, p: fit.wald_p },
+      score: { statistic: fit.score_test, df: fit.lr_df, p: fit.score_p },
+      ...(prep.robust ? { robustWald: { statistic: fit.robust_wald_test, df: fit.lr_df, p: fit.robust_wald_p },
+        robustScore: { statistic: fit.robust_score_test, df: fit.lr_df, p: fit.robust_score_p } } : {}),
     },
-    loglik: { null: fit.loglikInit, model: fit.loglik },
+    loglik: { null: fit.loglik_init, model: fit.loglik },
     concordance: fit.concordance,
     iterations: fit.iterations,
     converged: fit.converged,
@@ -76,7 +76,7 @@ export function reportDocument(result) {
 function scoresCSV(result) {
   const { fit, prep } = result;
   const header = [prep.id ?? 'row', prep.time, prep.event, 'linear_predictor'];
-  const rows = Array.from(fit.linearPredictor, (lp, k) => [
+  const rows = Array.from(fit.linear_predictor, (lp, k) => [
     prep.ids ? prep.ids[k] : prep.sourceRows[k], prep.timeValues[k], prep.eventValues[k], lp,
   ]);
   return toCSV(header, rows);
@@ -129,8 +129,8 @@ export function renderCoxResults(container, result) {
       h('dd', {}, num(count(fit.n), fit.n, { id: 'n-patients' }), ' / ', num(count(fit.events), fit.events, { id: 'n-events' }),
         h('small', {}, prep.dropped ? `${count(prep.dropped)} ${prep.dropped === 1 ? 'row' : 'rows'} dropped (missing values)` : 'no rows dropped'))),
     h('div', { class: 'stat' }, h('dt', {}, 'Likelihood-ratio test'),
-      h('dd', {}, num(`p ${pValue(fit.lrP).startsWith('<') ? pValue(fit.lrP) : `= ${pValue(fit.lrP)}`}`, fit.lrP, { id: 'lr-p' }),
-        h('small', {}, `χ² = ${fixed(fit.lrTest, 2)} on ${fit.lrDf} df`))));
+      h('dd', {}, num(`p ${pValue(fit.lr_p).startsWith('<') ? pValue(fit.lr_p) : `= ${pValue(fit.lr_p)}`}`, fit.lr_p, { id: 'lr-p' }),
+        h('small', {}, `χ² = ${fixed(fit.lr_test, 2)} on ${fit.lr_df} df`))));
 
   const robust = prep.robust;
   const coefTable = dataTable({
@@ -152,10 +152,10 @@ export function renderCoxResults(container, result) {
     caption: 'Global tests (all coefficients = 0)',
     columns: ['Test', 'Statistic', 'df', 'p'],
     rows: [
-      ['Likelihood ratio', fit.lrTest, fit.lrDf, fit.lrP],
-      ['Wald', fit.waldTest, fit.lrDf, fit.waldP],
-      ['Score (log-rank)', fit.scoreTest, fit.lrDf, fit.scoreP],
-      ...(robust ? [['Robust Wald', fit.robustWaldTest, fit.lrDf, fit.robustWaldP], ['Robust score', fit.robustScoreTest, fit.lrDf, fit.robustScoreP]] : []),
+      ['Likelihood ratio', fit.lr_test, fit.lr_df, fit.lr_p],
+      ['Wald', fit.wald_test, fit.lr_df, fit.wald_p],
+      ['Score (log-rank)', fit.score_test, fit.lr_df, fit.score_p],
+      ...(robust ? [['Robust Wald', fit.robust_wald_test, fit.lr_df, fit.robust_wald_p], ['Robust score', fit.robust_score_test, fit.lr_df, fit.robust_score_p]] : []),
     ].map(([name, stat, df, p]) => [name, num(fixed(stat, 3), stat), String(df), num(pValue(p), p)]),
   });
   testsTable.id = 'tests-table';
@@ -164,7 +164,7 @@ export function renderCoxResults(container, result) {
     caption: 'Fit details',
     columns: ['Quantity', 'Value'],
     rows: [
-      ['Log-likelihood (null model)', num(fixed(fit.loglikInit, 3), fit.loglikInit)],
+      ['Log-likelihood (null model)', num(fixed(fit.loglik_init, 3), fit.loglik_init)],
       ['Log-likelihood (fitted model)', num(fixed(fit.loglik, 3), fit.loglik)],
       ['Newton–Raphson iterations', `${fit.iterations}${fit.converged ? ' (converged)' : ' (did not converge)'}`],
       ['Pairs: concordant / discordant / tied on risk / tied on time', `${count(c.concordant)} / ${count(c.discordant)} / ${count(c.tied_score)} / ${count(c.tied_time)}`],

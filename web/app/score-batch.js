@@ -179,7 +179,7 @@ export class BatchScorer {
   render() {
     const r = this.result;
     const p = r.predictions;
-    const unit = p.timeUnit ?? 'time units';
+    const unit = p.time_unit ?? 'time units';
     const patterns = dataTable({
       caption: 'Patients by the modalities they have, and the integrator used',
       columns: ['Modalities present', 'Patients', 'Integrator used'],
@@ -216,7 +216,7 @@ export class BatchScorer {
         h('button', { type: 'button', class: 'primary', id: 'btn-score-download', onclick: () => saveText('predictions.csv', r.csv, 'text/csv') }, 'Download predictions CSV')),
       tableWrap(patterns, 'Patients by pattern'),
       this.tableBox,
-      h('p', { class: 'hint' }, p.outcomeType === 'binary'
+      h('p', { class: 'hint' }, p.outcome_type === 'binary'
         ? 'Probability: the predicted probability of the outcome (y = 1) from the model that scored the patient; fused lp: the late-fusion score (higher = higher odds); percentile among the training patients. The CSV has every column.'
         : `fused lp: the late-fusion linear predictor (higher = higher hazard); HR: hazard ratio vs the average training patient; ` +
         `percentile among the training patients; S(t) at ${p.survival.map((x) => timeText(x.time)).join(', ')} ${unit} with its 95% CI. The CSV has every column.`));
@@ -231,7 +231,7 @@ export class BatchScorer {
     const from = this.page * PAGE_SIZE;
     const to = Math.min(n, from + PAGE_SIZE);
     // The answer first (fused score, HR, percentile, group, S(t); binary: the probability), then how it was made.
-    const binary = p.outcomeType === 'binary';
+    const binary = p.outcome_type === 'binary';
     const columns = binary
       ? ['ID', 'Probability', 'Fused lp', 'Percentile', 'Risk group', 'Pattern', ...p.modalities.map((m) => `${m} score`), 'Integrator', 'Note']
       : ['ID', 'Fused lp', 'HR', 'Percentile', 'Risk group', ...p.survival.map((x) => `S(${timeText(x.time)}) [95% CI]`),
@@ -239,13 +239,13 @@ export class BatchScorer {
     const rows = [];
     for (let i = from; i < to; i++) {
       if (binary) {
-        rows.push([p.ids[i], h('span', { 'data-value': String(p.probability[i]) }, `${fixed(p.probability[i] * 100, 1)}%`), num(p.fusedLp[i]), num(p.percentile[i], 1),
-          p.riskLabel[i] ?? '—', patternText(p.pattern[i]), ...p.modalities.map((m) => num(p.scores[m][i])),
+        rows.push([p.ids[i], h('span', { 'data-value': String(p.probability[i]) }, `${fixed(p.probability[i] * 100, 1)}%`), num(p.fused_lp[i]), num(p.percentile[i], 1),
+          p.risk_label[i] ?? '—', patternText(p.pattern[i]), ...p.modalities.map((m) => num(p.scores[m][i])),
           patternText(p.integrator[i]), p.note[i] ? h('span', { class: 'cell-note' }, p.note[i]) : '']);
         continue;
       }
-      rows.push([p.ids[i], num(p.fusedLp[i]),
-        h('span', { 'data-value': String(p.hazardRatio[i]) }, sig(p.hazardRatio[i], 3)), num(p.percentile[i], 1), p.riskLabel[i] ?? '—',
+      rows.push([p.ids[i], num(p.fused_lp[i]),
+        h('span', { 'data-value': String(p.hazard_ratio[i]) }, sig(p.hazard_ratio[i], 3)), num(p.percentile[i], 1), p.risk_label[i] ?? '—',
         ...p.survival.map((x) => h('span', { 'data-value': String(x.surv[i]) }, `${fixed(x.surv[i], 3)}${finite(x.lower[i]) ? ` [${fixed(x.lower[i], 3)}–${fixed(x.upper[i], 3)}]` : ''}`)),
         patternText(p.pattern[i]), ...p.modalities.map((m) => num(p.scores[m][i])),
         patternText(p.integrator[i]), p.note[i] ? h('span', { class: 'cell-note' }, p.note[i]) : '']);

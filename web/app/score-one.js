@@ -6,7 +6,7 @@
 // and at the model's horizons. The numbers are the core's (worker-score.js `scoreOne`, the same
 // path as `latefuse score` on a one-row CSV); this file validates what is typed and formats.
 // The typed values are kept per model, so they survive switching tabs and models.
-// A BINARY model (summary.outcomeType 'binary'; the same `scoreOne`) gives the
+// A BINARY model (summary.outcome_type 'binary'; the same `scoreOne`) gives the
 // predicted probability of the outcome with the fused log-odds, percentile, risk group and the
 // integrator used, instead of the hazard ratio and S(t).
 import { h, replace, $, dataTable, tableWrap } from './dom.js';
@@ -112,7 +112,7 @@ export class PatientForm {
 
   renderForm() {
     const st = this.state();
-    const unit = this.entry.summary.timeUnit;
+    const unit = this.entry.summary.time_unit;
     const fieldsets = this.inputs.map((m, mi) => {
       const s = st[m.name];
       const toggleId = `score-toggle-${mi}`;
@@ -346,7 +346,7 @@ export class PatientForm {
     // The core's note, less the fallback explanation already given above.
     const extra = String(r.note ?? '').split('; ').filter((x) => x && !/^(fallback: |used the integrator of |no sub-pattern has an integrator)/.test(x));
     if (extra.length) parts.push(h('p', { class: 'hint core-note' }, `Note: ${extra.join('; ')}.`));
-    if (s.riskGroups && !r.riskLabel) parts.push(h('p', { class: 'hint' }, 'No risk group.'));
+    if (s.risk_groups && !r.riskLabel) parts.push(h('p', { class: 'hint' }, 'No risk group.'));
     return parts;
   }
 

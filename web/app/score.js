@@ -253,12 +253,12 @@ export class ScoreTab {
     const rows = [];
     const c = entry.catalog;
     if (c) rows.push(['Data', c.data]);
-    const binary = s.outcomeType === 'binary';
-    const unit = s.timeUnit ? ` (${s.timeUnit})` : '';
+    const binary = s.outcome_type === 'binary';
+    const unit = s.time_unit ? ` (${s.time_unit})` : '';
     rows.push(['Trained on', `${plural(s.training.patients, 'patient')}, ${plural(s.training.events, binary ? 'case' : 'event')}${c || binary ? '' : unit}`]);
     if (binary) rows.push(['Outcome', 'binary (0/1): predicts the probability of the outcome']);
     // The training data marked censoring instead of the event (latefuse fuse --censored): code new outcomes the same way.
-    if (s.censoringColumn) rows.push(['Event', `read from the censoring column “${s.censoringColumn}” (1 = censored): the event is 1 − ${s.censoringColumn}`]);
+    if (s.censoring_column) rows.push(['Event', `read from the censoring column “${s.censoring_column}” (1 = censored): the event is 1 − ${s.censoring_column}`]);
     rows.push(['Modalities', s.modalities.map((m) => `${m.name} (${count(m.patients)})`).join(', ')]);
     const late = s.evaluation?.models?.find((m) => m.kind === 'late');
     const split = s.evaluation?.split;
@@ -325,16 +325,16 @@ export class ScoreTab {
 
   renderDetails(entry) {
     const s = entry.summary;
-    const unit = s.timeUnit ?? 'time units';
+    const unit = s.time_unit ?? 'time units';
     const rule = s.presence === 'all' ? 'every one of its fields is filled in' : 'at least one of its fields is filled in';
     const integrated = s.training.patterns.filter((p) => p.integrator);
     const table = dataTable({
       caption: `Availability patterns of the ${count(s.training.patients)} training patients`,
       columns: ['Modalities present', 'Training patients', 'Own integrator'],
       rows: s.training.patterns.map((p) => [patternText(p.modalities), count(p.patients),
-        p.integrator ? 'yes' : (p.modalities.length === 1 ? 'one modality: its own score' : `no (fewer than ${s.training.minPatternSize}) — fallback`)]),
+        p.integrator ? 'yes' : (p.modalities.length === 1 ? 'one modality: its own score' : `no (fewer than ${s.training.min_pattern_size}) — fallback`)]),
     });
-    const binary = s.outcomeType === 'binary';
+    const binary = s.outcome_type === 'binary';
     $('#score-model-help').textContent = binary
       ? 'This model predicts the probability of a binary outcome (1 = case); higher scores mean higher odds. Not for clinical decisions.'
       : 'Higher scores mean a higher hazard (shorter survival). Not for clinical decisions.';
@@ -344,8 +344,8 @@ export class ScoreTab {
         `Modalities: ${listText(s.modalities.map((m) => m.name))}; a modality counts as present when ${rule}. `,
         binary ? 'It predicts the probability of the outcome (y = 1) from logistic models. '
           : `Survival is predicted at ${listText(s.horizons.map((t) => timeText(t)))} ${unit}. `,
-        s.riskGroups ? `Risk groups: ${listText(s.riskGroups.labels)} (cut-point${s.riskGroups.cutPoints.length > 1 ? 's' : ''} on the fused score from the training patients). ` : 'No risk groups in this file. ',
-        `${plural(integrated.length, 'integrator')} (one per availability pattern with at least ${s.training.minPatternSize} training patients).`),
+        s.risk_groups ? `Risk groups: ${listText(s.risk_groups.labels)} (cut-point${s.risk_groups.cut_points.length > 1 ? 's' : ''} on the fused score from the training patients). ` : 'No risk groups in this file. ',
+        `${plural(integrated.length, 'integrator')} (one per availability pattern with at least ${s.training.min_pattern_size} training patients).`),
       h('details', { class: 'score-patterns' }, h('summary', {}, 'Availability patterns and integrators'), tableWrap(table, 'Availability patterns of the training patients')));
   }
 }

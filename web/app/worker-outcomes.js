@@ -125,7 +125,7 @@ async function binaryScoreAndCalibrate(result, tables, { idColumn, idRequired, i
     const o = outcomeOf(id);
     if (i === undefined || o === null || o === undefined) { out.calibrationNote = `test patient "${id}" was not scored`; return out; }
     // The scoring output's linear-predictor column holds the fused log-odds for a binary model.
-    y.push(o); logOdds.push(p.coxLp[i]); predicted.push(p.probability[i]);
+    y.push(o); logOdds.push(p.cox_lp[i]); predicted.push(p.probability[i]);
   }
   out.testProbability = { values: predicted };
   try {

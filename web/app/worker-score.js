@@ -8,10 +8,10 @@
 // One patient goes through the same path as `latefuse score` on a one-row CSV (a one-row table of
 // the typed cells -> scoreTables), so the page shows the CLI's numbers. S(t) is drawn as a curve by
 // asking the core for S(t) with its CI at every baseline event time (the `times` scoring option:
-// 0, the horizons and summary.baselineTimes), up to the last event time of the model used; the
+// 0, the horizons and summary.baseline_times), up to the last event time of the model used; the
 // values at the model's own horizons are those of `latefuse score` (the e2e tests compare them).
 // Many patients: the core skips a patient with no modality (skipUnscorable) and lists it.
-// A binary model (summary.outcomeType 'binary') goes the same way and gives the probability P(y = 1)
+// A binary model (summary.outcome_type 'binary') goes the same way and gives the probability P(y = 1)
 // with the fused log-odds instead of the hazard ratio and S(t) (PATIENT_FIELDS).
 import { tableFromRows, InputError } from '../lib/index.js';
 import { loadScoringModel, predictionsCsv } from '../lib/model.js';
@@ -47,13 +47,13 @@ async function modelEntry(text, ctx) {
 function curveOf(entry) {
   if (!entry.curve) {
     const s = entry.summary;
-    const survival = s.outcomeType !== 'binary';
+    const survival = s.outcome_type !== 'binary';
     entry.curve = {
-      times: survival ? [...new Set([0, ...s.horizons, ...s.baselineTimes])].sort((a, b) => a - b) : [],
+      times: survival ? [...new Set([0, ...s.horizons, ...s.baseline_times])].sort((a, b) => a - b) : [],
       horizons: [...s.horizons],
       lastTime: {
-        integrators: s.integrators.map((i) => i.lastEventTime ?? 0),
-        modalities: Object.fromEntries(s.modalities.map((m) => [m.name, m.lastEventTime ?? 0])),
+        integrators: s.integrators.map((i) => i.last_event_time ?? 0),
+        modalities: Object.fromEntries(s.modalities.map((m) => [m.name, m.last_event_time ?? 0])),
       },
     };
   }
@@ -79,14 +79,14 @@ const PATIENT_FIELDS = {
     times: (entry) => ({ times: curveOf(entry).times }),
     fields(p, entry) {
       const curve = curveOf(entry);
-      const index = p.integratorIndex[0];
+      const index = p.integrator_index[0];
       const lastTime = index >= 0 ? curve.lastTime.integrators[index] : curve.lastTime.modalities[p.integrator[0]];
-      const points = p.survivalAtTimes.filter((h) => h.time <= lastTime);
+      const points = p.survival_at_times.filter((h) => h.time <= lastTime);
       return {
-        coxLp: first(p.coxLp),
-        hazardRatio: first(p.hazardRatio),
-        earlyLp: first(p.earlyLp),
-        timeUnit: p.timeUnit,
+        coxLp: first(p.cox_lp),
+        hazardRatio: first(p.hazard_ratio),
+        earlyLp: first(p.early_lp),
+        timeUnit: p.time_unit,
         lastTime,
         curve: {
           time: points.map((h) => h.time),
@@ -101,14 +101,14 @@ const PATIENT_FIELDS = {
   binary: {
     times: () => ({}),
     // The scoring output's linear-predictor column holds the fused log-odds for a binary model.
-    fields: (p) => ({ outcomeType: 'binary', logOdds: first(p.coxLp), probability: first(p.probability) }),
+    fields: (p) => ({ outcomeType: 'binary', logOdds: first(p.cox_lp), probability: first(p.probability) }),
   },
 };
 
 /** Patient 0 of a predictions object: the fields every outcome shares, then its family's. */
 function patientResult(p, entry, family, typed) {
   const s = entry.summary;
-  const index = p.integratorIndex[0];
+  const index = p.integrator_index[0];
   // Training patients who have every modality of the patient's pattern (the integrators' rule).
   const own = p.pattern[0].split('+');
   const patternPatients = s.training.patterns.filter((x) => own.every((m) => x.modalities.includes(m))).reduce((a, x) => a + x.patients, 0);
@@ -122,34 +122,34 @@ function patientResult(p, entry, family, typed) {
     integratorPatients: index >= 0 ? s.integrators[index].patients : null,
     submodelPatients: index < 0 ? s.modalities.find((m) => m.name === p.integrator[0])?.patients ?? null : null,
     patternPatients,
-    minPatternSize: s.training.minPatternSize,
+    minPatternSize: s.training.min_pattern_size,
     fallback: p.fallback[0],
     note: p.note[0],
-    fusedLp: first(p.fusedLp),
+    fusedLp: first(p.fused_lp),
     // Each modality's share of the fused score (web/lib/model.js predictions `contributions`:
     // {modality: Float64Array}, = `latefuse score`'s <modality>_contribution columns), when the core gives them.
     ...(p.contributions ? { contributions: Object.fromEntries(p.modalities.map((m) => [m, first(p.contributions[m])])) } : {}),
     percentile: first(p.percentile),
     risk: first(p.risk),
-    referenceHorizon: p.referenceHorizon,
+    referenceHorizon: p.reference_horizon,
     contributions: Object.fromEntries(p.modalities.map((m) => [m, first(p.contributions[m])])),
-    riskGroup: p.riskGroup[0],
-    riskLabel: p.riskLabel[0],
-    riskLabels: s.riskGroups?.labels ?? null,
+    riskGroup: p.risk_group[0],
+    riskLabel: p.risk_label[0],
+    riskLabels: s.risk_groups?.labels ?? null,
     ...family.fields(p, entry),
     typed,
   };
 }
 
 /**
- * Score one patient, with a survival or a binary model (summary.outcomeType).
+ * Score one patient, with a survival or a binary model (summary.outcome_type).
  * @param {{model: string, patient: Record<string, {mode: 'raw', values: Record<string, string>} | {mode: 'score', value: number|string}>}} payload
  *   per modality: the raw cells typed (strings, '' = empty; a category's level) or a standardised
  *   risk score typed directly; a modality with nothing entered is absent.
  */
 export async function scoreOneRequest({ model, patient = {} }, ctx) {
   const entry = await modelEntry(model, ctx);
-  const family = PATIENT_FIELDS[entry.summary.outcomeType === 'binary' ? 'binary' : 'survival'];
+  const family = PATIENT_FIELDS[entry.summary.outcome_type === 'binary' ? 'binary' : 'survival'];
   const { predictions, typed } = await scorePatient(entry, patient, ctx, family.times(entry));
   return patientResult(predictions, entry, family, typed);
 }
@@ -240,12 +240,10 @@ export async function scoreBatchRequest({ model, files = [], idColumn = 'id', id
     if (!patterns.has(p.pattern[i])) patterns.set(p.pattern[i], { pattern: p.pattern[i], patients: 0, integrator: p.integrator[i], fallback: p.fallback[i] });
     patterns.get(p.pattern[i]).patients += 1;
   }
-  const predictions = {
-    ids: p.ids, modalities: p.modalities, pattern: p.pattern, integrator: p.integrator, fallback: p.fallback, note: p.note,
-    scores: p.scores, fusedLp: p.fusedLp, hazardRatio: p.hazardRatio, percentile: p.percentile, riskLabel: p.riskLabel,
-    survival: p.survival, timeUnit: p.timeUnit,
-    // Binary models (score-batch.js shows the probability instead of HR and S(t)).
-    outcomeType: p.outcomeType, probability: p.probability,
-  };
+  // The columns the page shows (score-batch.js), under the core's keys; binary models show the
+  // probability instead of HR and S(t).
+  const keep = ['ids', 'modalities', 'pattern', 'integrator', 'fallback', 'note', 'scores', 'fused_lp', 'hazard_ratio', 'percentile',
+    'risk_label', 'survival', 'time_unit', 'outcome_type', 'probability'];
+  const predictions = Object.fromEntries(keep.map((k) => [k, p[k]]));
   return { csv, predictions, unscorable: p.unscorable, warnings: p.warnings ?? [], patterns: [...patterns.values()], files: files.map((f) => f.name) };
 }

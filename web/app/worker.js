@@ -150,10 +150,10 @@ async function fitCoxRequest(payload, ctx) {
   };
   const buffers = [sourceRows.buffer, t.buffer, e.buffer];
   // Transfer only a buffer the array owns whole (never a view on the WebAssembly memory).
-  const lp = fit.linearPredictor;
+  const lp = fit.linear_predictor;
   if (lp instanceof Float64Array) {
-    if (lp.byteOffset !== 0 || lp.buffer.byteLength !== lp.byteLength) fit.linearPredictor = lp.slice();
-    buffers.push(fit.linearPredictor.buffer);
+    if (lp.byteOffset !== 0 || lp.buffer.byteLength !== lp.byteLength) fit.linear_predictor = lp.slice();
+    buffers.push(fit.linear_predictor.buffer);
   }
   return transfer(out, buffers);
 }

@@ -36,11 +36,17 @@ function covariateRequest(input) {
  *          ridgeTheta?: number, ridgeScale?: boolean, penalizer?: number, maxIter?: number, eps?: number,
  *          rotation?: boolean,
  *          predict?: {x: number[], times: number[], stratum?: number}, survivalTimes?: number[]}} input
- *   With `survivalTimes`, the result has `survivalAt`: Float64Array of n x T predicted S_i(t) for the
+ *   With `survivalTimes`, the result has `survival_at`: Float64Array of n x T predicted S_i(t) for the
  *   training rows (row-major), from R's survfit.coxph baseline (Efron or Breslow, as the ties).
  *   A ridge fit with more covariates than subjects runs on the exact rotated design (README
  *   "Conventions"; `rotation: false` forces the direct p x p fit): then `var` and
- *   `baseline.xbarHazard` are [] (not kept) and predicted S(t) has no interval.
+ *   `baseline.xbar_hazard` are [] (not kept) and predicted S(t) has no interval.
+ * @returns the fit under snake_case keys (options above are camelCase): n, events, ties, coef, se, means,
+ *   var, hr, hr_lower, hr_upper, z, p (robust: robust_se, robust_var, robust_wald_test/_p,
+ *   robust_score_test/_p), redundant, loglik_init, loglik, penalty, theta, lr_test, lr_df, lr_p,
+ *   score_test, score_p, wald_test, wald_p, iterations, converged, warnings, linear_predictor
+ *   (Float64Array), concordance, baseline {time, stratum, hazard, var_hazard, xbar_hazard, n_risk, n_event},
+ *   covariates, and survival_at / prediction {time, surv, se, lower, upper, cumhaz} when asked for.
  */
 export async function fitCox(input) {
   const m = await loadModule();
@@ -49,17 +55,17 @@ export async function fitCox(input) {
   if (input.survivalTimes) request.survivalTimes = toF64(input.survivalTimes, 'survivalTimes');
   const fit = callCore(() => m.fitCox(request));
   fit.covariates = names;
-  // Baseline hazard as plain arrays (JSON-friendly); xbarHazard arrives flat, row-major (K x p).
+  // Baseline hazard as plain arrays (JSON-friendly); xbar_hazard arrives flat, row-major (K x p).
   const b = fit.baseline;
   const p = names.length;
   fit.baseline = {
     time: Array.from(b.time),
     stratum: Array.from(b.stratum),
     hazard: Array.from(b.hazard),
-    varHazard: Array.from(b.varHazard),
-    xbarHazard: b.xbarHazard.length === 0 ? [] : Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbarHazard.subarray(k * p, (k + 1) * p))),
-    nRisk: Array.from(b.nRisk),
-    nEvent: Array.from(b.nEvent),
+    var_hazard: Array.from(b.var_hazard),
+    xbar_hazard: b.xbar_hazard.length === 0 ? [] : Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbar_hazard.subarray(k * p, (k + 1) * p))),
+    n_risk: Array.from(b.n_risk),
+    n_event: Array.from(b.n_event),
   };
   return fit;
 }
@@ -88,7 +94,7 @@ export async function concordance(input) {
 /**
  * Predicted survival S_i(t) = exp(-Lambda0(t) exp(lp_i)) for many patients from a fitted model's
  * baseline ({time, hazard, stratum?} as returned in fit.baseline) and centred linear predictors
- * (fit.linearPredictor for the training rows). Returns Float64Array n x T, row-major.
+ * (fit.linear_predictor for the training rows). Returns Float64Array n x T, row-major.
  */
 export async function coxSurvivalAt(baseline, lp, times, strata) {
   const m = await loadModule();
@@ -121,7 +127,7 @@ function elasticNetRequest(input) {
  * @param {{time, event, covariates: Record<string, ArrayLike<number>>, weights?, alpha?: number, standardize?: boolean,
  *          nLambda?: number, lambdaMinRatio?: number, lambda?: ArrayLike<number>, penaltyFactor?: ArrayLike<number>,
  *          thresh?: number, maxPasses?: number, solver?: 'newton'|'glmnet'}} input
- * @returns the path: lambda, beta (Float64Array p x L, column k = lambda k), devRatio, df, nullDeviance, passes, covariates.
+ * @returns the path: lambda, beta (Float64Array p x L, column k = lambda k), dev_ratio, df, null_deviance, passes, covariates.
  */
 export async function fitElasticNetCox(input) {
   const m = await loadModule();
@@ -134,7 +140,8 @@ export async function fitElasticNetCox(input) {
 /**
  * K-fold cross-validated elastic-net Cox (cv.glmnet, type.measure = "deviance"): fit on the full data, folds
  * on the same lambdas. Options as fitElasticNetCox plus folds?, seed?, stratified?, foldId? (0-based),
- * grouped?, rule?: 'min'|'1se'. Returns {fit, cvm, cvsd, indexMin, index1se, lambdaMin, lambda1se, coefficients, ...}.
+ * grouped?, rule?: 'min'|'1se'. Returns {fit, cvm, cvsd, fold_weight, fold_id, index_min, index_1se, index_chosen, lambda_min, lambda_1se,
+ * lambda_chosen, coefficients, grouped, warnings}.
  */
 export async function cvElasticNetCox(input) {
   const m = await loadModule();

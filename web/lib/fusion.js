@@ -21,11 +21,12 @@ const NUMBERS = ['n', 'seed', 'complete', 'correlation', 'interaction', 'censori
  *          intercept?: number, missingNotAtRandom?: number}} [options]
  *   missingNotAtRandom: 0 (default) = who has which modalities is independent of risk; s > 0 = the
  *   higher a patient's risk, the fewer modalities they tend to have (simulator.hpp).
- * @returns {Promise<{csv: string, n: number, seed: number, outcome: 'survival'|'binary', events?: number, censored?: number,
+ * @returns {Promise<{seed: number, n: number, outcome: 'survival'|'binary', events?: number, censored?: number,
  *          cases?: number, controls?: number, intercept?: number, complete: number,
- *          modalities: Array<{name, available, features, signalFeatures, signal, noise}>, columns: string[],
- *          patterns: Array<{modalities: string[], patients: number}>, correlation, interaction, censoring,
- *          medianSurvival, weibullShape, cellMissing}>}
+ *          modalities: Array<{name, available, features, signal_features, signal, noise}>,
+ *          patterns: Array<{modalities: string[], patients: number}>, columns: string[], correlation, interaction,
+ *          interaction_between?: [string, string], censoring, median_survival, weibull_shape, missing_cells,
+ *          missing_not_at_random, csv: string}>} the settings used, under snake_case keys (options are camelCase)
  */
 export async function simulate(options = {}) {
   if (options === null || typeof options !== 'object') throw new InputError('simulate: options must be an object');

@@ -2,12 +2,14 @@
 // The format is models/schema.json; the core (cpp/latefuse/model_json.hpp) validates every file it
 // reads and names the JSON path of the first problem. Direction: every score and linear predictor
 // is a risk (higher = higher risk = shorter survival; for a binary model, higher odds of y = 1).
-// A binary model (summary.outcomeType 'binary') predicts the probability P(y = 1) instead of S(t).
+// A binary model (summary.outcome_type 'binary') predicts the probability P(y = 1) instead of S(t).
+// Summaries and predictions use snake_case keys (the model file's own names where it has them);
+// the options below stay camelCase.
 //
 // Scoring options (every scoring function; both optional, the defaults are `latefuse score`'s):
-//   times: extra times at which S(t) and its 95% CI are returned (`survivalAtTimes`, same shape as
+//   times: extra times at which S(t) and its 95% CI are returned (`survival_at_times`, same shape as
 //     `survival`), in addition to the model's horizons and without rewriting the model (e.g. every
-//     baseline event time for a whole S(t) curve: summary.baselineTimes). Survival models only.
+//     baseline event time for a whole S(t) curve: summary.baseline_times). Survival models only.
 //   skipUnscorable: a patient with no modality, or with a feature cell that is not a number (or not a
 //   possible value of a binary feature, per the model file's "features"), is left out and listed in
 //   `unscorable`
@@ -50,18 +52,18 @@ function toIds(ids, n) {
 }
 
 function summaryFromCore(summary) {
-  summary.evaluation = summary.evaluationJson === null ? null : JSON.parse(summary.evaluationJson);
-  summary.validation = summary.validationJson === null ? null : JSON.parse(summary.validationJson);
-  delete summary.evaluationJson;
-  delete summary.validationJson;
+  summary.evaluation = summary.evaluation_json === null ? null : JSON.parse(summary.evaluation_json);
+  summary.validation = summary.validation_json === null ? null : JSON.parse(summary.validation_json);
+  delete summary.evaluation_json;
+  delete summary.validation_json;
   return summary;
 }
 
 /**
  * Check a model file and summarise it (modalities, columns, integrators, horizons, training,
- * evaluation, external validation). Survival models also give `baselineTimes` (every event time of
+ * evaluation, external validation). Survival models also give `baseline_times` (every event time of
  * the integrators' and submodels' baselines, sorted) and, per integrator and modality,
- * `lastEventTime` (beyond it S(t) is not estimated); null for a binary model, and for a modality
+ * `last_event_time` (beyond it S(t) is not estimated); null for a binary model, and for a modality
  * whose submodel keeps no baseline in the file (it has an integrator of its own, so the submodel
  * never gives anyone's S(t)).
  * Throws InputError naming the JSON path of the first problem, or "written by a newer LateFuse".
@@ -106,33 +108,33 @@ export async function modelWithoutValidation(model) {
 }
 
 /**
- * @typedef {{ids: string[], modalities: string[], pattern: string[], patternMask: Int32Array, integrator: string[],
- *   integratorMask: Int32Array, integratorIndex: Int32Array, fallback: boolean[], note: string[],
- *   scores: Record<string, Float64Array>, fusedLp: Float64Array, coxLp: Float64Array, hazardRatio: Float64Array,
- *   risk: Float64Array, referenceHorizon: number|null, contributions: Record<string, Float64Array>,
- *   percentile: Float64Array, riskGroup: Int32Array, riskLabel: (string|null)[], earlyLp: Float64Array,
- *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, timeUnit: string|null,
- *   outcomeType: 'survival'|'binary', probability: Float64Array,
- *   survivalAtTimes: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>,
+ * @typedef {{ids: string[], modalities: string[], pattern: string[], pattern_mask: Int32Array, integrator: string[],
+ *   integrator_mask: Int32Array, integrator_index: Int32Array, fallback: boolean[], note: string[],
+ *   scores: Record<string, Float64Array>, fused_lp: Float64Array, cox_lp: Float64Array, hazard_ratio: Float64Array,
+ *   risk: Float64Array, reference_horizon: number|null, contributions: Record<string, Float64Array>,
+ *   percentile: Float64Array, risk_group: Int32Array, risk_label: (string|null)[], early_lp: Float64Array,
+ *   survival: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>, time_unit: string|null,
+ *   outcome_type: 'survival'|'binary', probability: Float64Array,
+ *   survival_at_times: Array<{time: number, surv: Float64Array, lower: Float64Array, upper: Float64Array}>,
  *   rows: Int32Array, unscorable: Array<{id: string, index: number, reason: string}>,
  *   warnings?: Array<{id: string, index: number, column: string, value: number, message: string}>}} Predictions
  *   Per patient (index i): `pattern` = modalities present joined by "+"; `integrator` = the modalities
  *   actually combined (differs from the pattern on a fallback, explained in `note`); `scores[m]` = the
- *   standardised score of modality m (NaN where absent); `fusedLp` = the late-fusion linear predictor;
- *   `hazardRatio` = exp(lp) of the Cox model behind S(t), relative to the average training patient of
+ *   standardised score of modality m (NaN where absent); `fused_lp` = the late-fusion linear predictor;
+ *   `hazard_ratio` = exp(lp) of the Cox model behind S(t), relative to the average training patient of
  *   that integrator (its training means); `risk` = the predicted risk 1 - S(t_ref) at the model's
- *   reference horizon `referenceHorizon` (binary: the probability; null horizon), the one scale of
+ *   reference horizon `reference_horizon` (binary: the probability; null horizon), the one scale of
  *   `percentile` (0..100 among the training patients' risks, each from their own pattern's
- *   integrator; NaN if the file has no table) and `riskGroup` (0-based, cut-points = training
+ *   integrator; NaN if the file has no table) and `risk_group` (0-based, cut-points = training
  *   quantiles of that risk; -1 without cut-points); `contributions[m]` = modality m's share
- *   beta_m * (s_m - centre_m) of `fusedLp` for the integrator used (NaN for modalities it does not
+ *   beta_m * (s_m - centre_m) of `fused_lp` for the integrator used (NaN for modalities it does not
  *   use; they sum to fusedLp; binary: beta_m * s_m, summing to fusedLp minus the intercept);
  *   `survival[h]` = S(t) with 95% CI at each horizon;
  *   `survivalAtTimes[k]` = the same at the k-th requested time (options.times); `rows[i]` = the
  *   position of patient i among the patients given (differs from i when unscorable ones were skipped).
  *   Binary models: `probability` = P(y = 1) from whichever model scored the patient (the integrator's
- *   log-odds, or the one modality's submodel, intercept included; `coxLp` holds that log-odds),
- *   `hazardRatio` NaN and `survival` empty. Survival models: `probability` is NaN.
+ *   log-odds, or the one modality's submodel, intercept included; `cox_lp` holds that log-odds),
+ *   `hazard_ratio` NaN and `survival` empty. Survival models: `probability` is NaN.
  */
 
 /**
@@ -293,7 +295,7 @@ export async function scoreModelFromScores(model, input, options = {}) {
  *   without the skipped patients (`latefuse score --skip-unscorable`). A patient with a feature cell
  *   that is not a number is skipped the same way, the reason naming the file, row, column and cell
  *   (without the option, such a cell is an error naming them).
- * - `times`: extra times for S(t) with its CI (`survivalAtTimes`; survival models only).
+ * - `times`: extra times for S(t) with its CI (`survival_at_times`; survival models only).
  * With the model file's "features" (features.js): a value outside a feature's training range is
  * scored and listed in `warnings` (an extrapolation); a binary feature's value other than 0/1 is an
  * error naming the file, row and column (skipped with `skipUnscorable`).
@@ -509,23 +511,23 @@ function csvCell(value) {
  * @param {Predictions} p
  */
 export function predictionsCsv(p) {
-  if (p.outcomeType === 'binary') {
+  if (p.outcome_type === 'binary') {
     const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'risk_group', 'probability', 'percentile',
       'integrator', 'note', ...p.modalities.map((m) => `${m}_contribution`)];
     const lines = [header.map(csvCell).join(',')];
     for (let i = 0; i < p.ids.length; i++) {
-      lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.riskLabel[i], p.probability[i],
+      lines.push([p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fused_lp[i], p.risk_label[i], p.probability[i],
         p.percentile[i], p.integrator[i], p.note[i], ...p.modalities.map((m) => p.contributions[m][i])].map(csvCell).join(','));
     }
     return withSkippedRows(lines, p);
   }
   const header = ['id', 'pattern', ...p.modalities.map((m) => `${m}_score`), 'fused_lp', 'hazard_ratio', 'percentile', 'risk_group'];
   for (const h of p.survival) header.push(`surv_${h.time}`, `surv_${h.time}_lower`, `surv_${h.time}_upper`);
-  header.push('integrator', 'note', `risk_${p.referenceHorizon}`, ...p.modalities.map((m) => `${m}_contribution`));
+  header.push('integrator', 'note', `risk_${p.reference_horizon}`, ...p.modalities.map((m) => `${m}_contribution`));
   const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < p.ids.length; i++) {
-    const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fusedLp[i], p.hazardRatio[i], p.percentile[i],
-      p.riskLabel[i]];
+    const row = [p.ids[i], p.pattern[i], ...p.modalities.map((m) => p.scores[m][i]), p.fused_lp[i], p.hazard_ratio[i], p.percentile[i],
+      p.risk_label[i]];
     for (const h of p.survival) row.push(h.surv[i], h.lower[i], h.upper[i]);
     row.push(p.integrator[i], p.note[i], p.risk[i], ...p.modalities.map((m) => p.contributions[m][i]));
     lines.push(row.map(csvCell).join(','));

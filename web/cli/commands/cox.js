@@ -99,22 +99,18 @@ export default {
       coef: fit.coef,
       se: fit.se,
     };
-    if (o.robust) out.robust_se = fit.robustSe;
+    if (o.robust) out.robust_se = fit.robust_se;
     Object.assign(out, {
-      hr: fit.hr,
-      hr_lower: fit.hrLower,
-      hr_upper: fit.hrUpper,
-      z: fit.z,
-      p: fit.p,
+      ...fieldsOf(fit, ['hr', 'hr_lower', 'hr_upper', 'z', 'p']),
       se_type: o.robust ? 'robust' : 'model',
-      loglik: [fit.loglikInit, fit.loglik],
-      lr_test: { statistic: fit.lrTest, df: fit.lrDf, p: fit.lrP },
-      score_test: { statistic: fit.scoreTest, df: fit.lrDf, p: fit.scoreP },
-      wald_test: { statistic: fit.waldTest, df: fit.lrDf, p: fit.waldP },
+      loglik: [fit.loglik_init, fit.loglik],
+      lr_test: { statistic: fit.lr_test, df: fit.lr_df, p: fit.lr_p },
+      score_test: { statistic: fit.score_test, df: fit.lr_df, p: fit.score_p },
+      wald_test: { statistic: fit.wald_test, df: fit.lr_df, p: fit.wald_p },
     });
     if (o.robust) {
-      out.robust_wald_test = { statistic: fit.robustWaldTest, df: fit.lrDf, p: fit.robustWaldP };
-      out.robust_score_test = { statistic: fit.robustScoreTest, df: fit.lrDf, p: fit.robustScoreP };
+      out.robust_wald_test = { statistic: fit.robust_wald_test, df: fit.lr_df, p: fit.robust_wald_p };
+      out.robust_score_test = { statistic: fit.robust_score_test, df: fit.lr_df, p: fit.robust_score_p };
     }
     if (fit.theta) out.penalty = { theta: fit.theta, value: fit.penalty, penalized_loglik: fit.loglik - fit.penalty };
     if (strata) out.strata = { column: o.strata, levels: strata.levels };
@@ -130,3 +126,8 @@ export default {
     return out;
   },
 };
+
+/** The fit's values under its own keys (the output's spelling too: snake_case). */
+function fieldsOf(fit, keys) {
+  return Object.fromEntries(keys.map((k) => [k, fit[k]]));
+}

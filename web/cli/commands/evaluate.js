@@ -73,8 +73,8 @@ export default {
         if (error.name === 'InputError') error.message = `${o.attachTo}: ${error.message}`;
         throw error;
       }
-      if (summary.outcomeType !== 'survival') {
-        throw new UsageError(`--attach-to ${o.attachTo}: the model has a ${summary.outcomeType} outcome, but latefuse evaluate ` +
+      if (summary.outcome_type !== 'survival') {
+        throw new UsageError(`--attach-to ${o.attachTo}: the model has a ${summary.outcome_type} outcome, but latefuse evaluate ` +
           'computes survival statistics (time, event); attach only to a survival model');
       }
     } else if (o.cohort !== undefined || o.cohortDescription !== undefined) {

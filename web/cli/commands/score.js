@@ -91,8 +91,8 @@ export default {
     return {
       out: o.out,
       model: o.model,
-      schema_version: summary.schemaVersion,
-      outcome_type: summary.outcomeType,
+      schema_version: summary.schema_version,
+      outcome_type: summary.outcome_type,
       model_software: summary.software,
       patients: p.ids.length,
       modalities: p.modalities,
@@ -101,9 +101,9 @@ export default {
       unscorable: p.unscorable.map((u) => ({ id: u.id, reason: u.reason })),
       range_warnings: warnings.length,
       horizons: p.survival.map((h) => h.time),
-      reference_horizon: p.referenceHorizon,
-      time_unit: p.timeUnit,
-      risk_groups: summary.riskGroups ? summary.riskGroups.labels : null,
+      reference_horizon: p.reference_horizon,
+      time_unit: p.time_unit,
+      risk_groups: summary.risk_groups ? summary.risk_groups.labels : null,
       columns: csv.slice(0, csv.indexOf('\n')).split(','),
       compute_ms: Math.round(ms * 1000) / 1000,
     };

@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { simulate } from '../../lib/fusion.js';
 import { UsageError } from '../options.js';
 
+// Settings of the event times that a binary cohort does not have.
+const SURVIVAL_ONLY = ['censoring', 'median_survival', 'weibull_shape'];
+
 // "--signal 0.5" (every modality) or "--signal radiomics=0.5,genomic=0.3" -> number | {name: number}
 function perModality(flag, raw, integer) {
   if (raw === undefined) return undefined;
@@ -105,30 +108,15 @@ export default {
     } catch (error) {
       throw new UsageError(`cannot write ${o.out}: ${error.code === 'ENOENT' ? 'the directory does not exist' : error.message}`);
     }
-    const out = {
-      out: o.out,
-      preset: o.preset,
-      seed: r.seed,
-      n: r.n,
-      outcome: r.outcome,
-      ...(r.outcome === 'binary' ? { cases: r.cases, controls: r.controls, intercept: r.intercept } : { events: r.events, censored: r.censored }),
-      complete: r.complete,
-      modalities: r.modalities.map((m) => ({
-        name: m.name, available: m.available, features: m.features, signal_features: m.signalFeatures, signal: m.signal, noise: m.noise,
-      })),
-      patterns: r.patterns,
-      columns: r.columns.length,
-      correlation: r.correlation,
-      interaction: r.interaction,
-    };
-    if (r.interactionBetween) out.interaction_between = r.interactionBetween;
-    if (r.outcome !== 'binary') Object.assign(out, { censoring: r.censoring, median_survival: r.medianSurvival, weibull_shape: r.weibullShape });
-    Object.assign(out, {
-      missing_cells: r.cellMissing,
-      missing_not_at_random: r.missingNotAtRandom,
-      bytes: Buffer.byteLength(r.csv),
-      compute_ms: Math.round(ms * 1000) / 1000,
-    });
+    // The core's summary under its own keys (snake_case, as printed), in its order; the CSV is
+    // written, not printed (its column count is), and a binary cohort has no censoring settings.
+    const { csv, ...summary } = r;
+    const out = { out: o.out, preset: o.preset };
+    for (const [key, value] of Object.entries(summary)) {
+      if (r.outcome === 'binary' && SURVIVAL_ONLY.includes(key)) continue;
+      out[key] = key === 'columns' ? value.length : value;
+    }
+    Object.assign(out, { bytes: Buffer.byteLength(csv), compute_ms: Math.round(ms * 1000) / 1000 });
     return out;
   },
 };
