@@ -53,8 +53,8 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     mo.set("scoreSd", mm.scoreSd);
     mo.set("warnings", toStringArray(mm.warnings));
     // No baseline in the file (the modality has an integrator of its own): its submodel draws no S(t).
-    const bool curve = fm.outcome != OutcomeType::Binary && mm.fit.baseline.time.size() > 0;
-    mo.set("lastEventTime", curve ? val(lastEventTime(mm.fit)) : val::null());
+    const bool curve = fm.outcome != OutcomeType::Binary && coxFit(mm.fit).baseline.time.size() > 0;
+    mo.set("lastEventTime", curve ? val(lastEventTime(coxFit(mm.fit))) : val::null());
     if (mm.elasticNet.used) {
       val en = val::object();
       en.set("lambda", mm.elasticNet.lambda);
@@ -102,8 +102,8 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     val io = val::object();
     io.set("pattern", patternNames(fm, in.pattern));
     io.set("patients", in.patients);
-    io.set("coef", toArray(fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef));
-    io.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(in.fit)));
+    io.set("coef", toArray(fm.outcome == OutcomeType::Binary ? logisticFit(in.fit).coef : coxFit(in.fit).coef));
+    io.set("lastEventTime", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(coxFit(in.fit))));
     integrators.call<void>("push", io);
   }
   out.set("integrators", integrators);
