@@ -47,14 +47,14 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
     for (int c : mm.columns) used.push_back(fm.columns[static_cast<size_t>(c)]);
     for (int s : mm.selected) selected.push_back(used[static_cast<size_t>(s)]);
     // No baseline in the file (the modality has an integrator of its own): its submodel draws no S(t).
-    const bool curve = !binary && mm.fit.baseline.time.size() > 0;
+    const bool curve = !binary && coxFit(mm.fit).baseline.time.size() > 0;
     const auto& en = mm.elasticNet;
     const val elasticNet =
         Object()("lambda", en.lambda)("lambda_min", en.lambdaMin)("lambda_1se", en.lambda1se)("fallback", en.fallback);
     Object mo;
     mo("name", mm.name)("columns", columns)("used", used)("selected", selected)("patients", mm.trainingPatients);
     mo("events", mm.trainingEvents)("score_mean", mm.scoreMean)("score_sd", mm.scoreSd)("warnings", mm.warnings);
-    mo("last_event_time", orNull(curve, curve ? lastEventTime(mm.fit) : 0.0))("elastic_net", orNull(en.used, elasticNet));
+    mo("last_event_time", orNull(curve, curve ? lastEventTime(coxFit(mm.fit)) : 0.0))("elastic_net", orNull(en.used, elasticNet));
     modalities.push_back(mo);
   }
   std::vector<val> encodings;
@@ -74,8 +74,8 @@ val summaryOf(const LoadedModel& lm, const nlohmann::json& doc) {
   for (const Integrator& in : fm.integrators) {
     Object io;
     io("pattern", patternNames(fm, in.pattern))("patients", in.patients);
-    io("coef", fm.outcome == OutcomeType::Binary ? in.logit.coef : in.fit.coef);
-    io("last_event_time", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(in.fit)));
+    io("coef", fm.outcome == OutcomeType::Binary ? logisticFit(in.fit).coef : coxFit(in.fit).coef);
+    io("last_event_time", fm.outcome == OutcomeType::Binary ? val::null() : val(lastEventTime(coxFit(in.fit))));
     integrators.push_back(io);
   }
   std::vector<val> patterns;

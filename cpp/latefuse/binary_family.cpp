@@ -107,33 +107,33 @@ class BinaryFamily final : public OutcomeFamily {
     return y.sum() == static_cast<double>(y.size()) ? "no controls (y = 0)" : "";
   }
 
-  void fit(FitSlots out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge, Ties,
+  void fit(FittedModel& out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge, Ties,
            const std::vector<std::string>& names) const override {
     LogisticOptions lo = ridgeLogistic(ridge, x.rows());
     lo.names = names;
-    out.logit = fitLogistic(outcomeRows(c, rows), x, {}, lo);
+    out = fitLogistic(outcomeRows(c, rows), x, {}, lo);
   }
-  const std::vector<std::string>& fitWarnings(ConstFitSlots f) const override { return f.logit.warnings; }
+  const std::vector<std::string>& fitWarnings(const FittedModel& f) const override { return logisticFit(f).warnings; }
   FeatureScreen screen(const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
                        const ScreeningOptions& o) const override {
     return screenFeaturesBinary(outcomeRows(c, rows), x, names, o);
   }
-  Eigen::VectorXd linearPredictor(ConstFitSlots f, const Eigen::MatrixXd& x, bool withIntercept) const override {
-    return logisticLinearPredictor(f.logit, x, withIntercept);
+  Eigen::VectorXd linearPredictor(const FittedModel& f, const Eigen::MatrixXd& x, bool withIntercept) const override {
+    return logisticLinearPredictor(logisticFit(f), x, withIntercept);
   }
-  Eigen::VectorXd trainingLinearPredictor(ConstFitSlots f, const Eigen::MatrixXd& x) const override {
-    return logisticLinearPredictor(f.logit, x, false);
+  Eigen::VectorXd trainingLinearPredictor(const FittedModel& f, const Eigen::MatrixXd& x) const override {
+    return logisticLinearPredictor(logisticFit(f), x, false);
   }
-  double intercept(ConstFitSlots f) const override { return f.logit.coef(0); }
-  double contribution(ConstFitSlots f, Eigen::Index j, double s) const override { return f.logit.coef(j + 1) * s; }
-  double risk(ConstFitSlots, double lp, double) const override { return logistic(lp); }
+  double intercept(const FittedModel& f) const override { return logisticFit(f).coef(0); }
+  double contribution(const FittedModel& f, Eigen::Index j, double s) const override { return logisticFit(f).coef(j + 1) * s; }
+  double risk(const FittedModel&, double lp, double) const override { return logistic(lp); }
   double probability(double lp) const override { return logistic(lp); }
-  Eigen::VectorXd coefficients(ConstFitSlots f) const override { return f.logit.coef; }
-  int events(ConstFitSlots f) const override { return static_cast<int>(f.logit.cases); }
+  Eigen::VectorXd coefficients(const FittedModel& f) const override { return logisticFit(f).coef; }
+  int events(const FittedModel& f) const override { return static_cast<int>(logisticFit(f).cases); }
   // Odds ratios with Wald limits, the intercept first (the fit's own term names).
-  CoefficientTable coefficientTable(std::string model, std::string kind, ConstFitSlots f, std::vector<std::string>,
+  CoefficientTable coefficientTable(std::string model, std::string kind, const FittedModel& f, std::vector<std::string>,
                                     double) const override {
-    const LogisticFit& l = f.logit;
+    const LogisticFit& l = logisticFit(f);
     CoefficientTable t;
     t.model = std::move(model);
     t.kind = std::move(kind);

@@ -300,10 +300,10 @@ ModalityModel fitModality(const Cohort& c, int m, const std::vector<int>& rows, 
   std::vector<std::string> selectedNames;
   for (int s : mm.selected) selectedNames.push_back(c.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
   const Eigen::MatrixXd xs = selectColumns(x, mm.selected);
-  inStep({"submodel fit", mm.name, "", -1}, [&] { family.fit(fitSlots(mm), c, rows, xs, o.submodel, o.ties, selectedNames); });
-  for (const auto& w : family.fitWarnings(fitSlots(mm))) mm.warnings.push_back(w);
+  inStep({"submodel fit", mm.name, "", -1}, [&] { family.fit(mm.fit, c, rows, xs, o.submodel, o.ties, selectedNames); });
+  for (const auto& w : family.fitWarnings(mm.fit)) mm.warnings.push_back(w);
   double mean, sd;
-  meanSd(family.trainingLinearPredictor(fitSlots(mm), xs), mean, sd);
+  meanSd(family.trainingLinearPredictor(mm.fit, xs), mean, sd);
   if (!(std::isfinite(mean) && std::isfinite(sd))) {
     rawScore(mm, c, rows);  // names the patient whose training score is not finite
     throw ModelError("the '" + mm.name + "' submodel's training scores are not finite numbers; check its columns for extreme values",
@@ -371,15 +371,15 @@ Eigen::VectorXd logisticLinearPredictor(const LogisticFit& fit, const Eigen::Mat
 }
 
 Eigen::VectorXd submodelScore(const ModalityModel& mm, const Eigen::MatrixXd& x) {
-  return familyOfFit(fitSlots(mm)).linearPredictor(fitSlots(mm), x, false);
+  return familyOfFit(mm.fit).linearPredictor(mm.fit, x, false);
 }
 
 double submodelLogOdds(const ModalityModel& mm, double standardisedScore) {
-  return familyOfFit(fitSlots(mm)).intercept(fitSlots(mm)) + standardisedScore * mm.scoreSd + mm.scoreMean;
+  return familyOfFit(mm.fit).intercept(mm.fit) + standardisedScore * mm.scoreSd + mm.scoreMean;
 }
 
 Eigen::VectorXd integratorLinearPredictor(const Integrator& in, const Eigen::MatrixXd& x) {
-  return familyOfFit(fitSlots(in)).linearPredictor(fitSlots(in), x, true);
+  return familyOfFit(in.fit).linearPredictor(in.fit, x, true);
 }
 
 double logistic(double lp) { return 1 / (1 + std::exp(-lp)); }
@@ -396,7 +396,7 @@ Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrato
   const OutcomeFamily& family = outcomeFamily(model.outcome);
   for (size_t j = 0; j < in.modalities.size(); ++j) {
     const int m = in.modalities[j];
-    out(m) = family.contribution(fitSlots(in), static_cast<Eigen::Index>(j), unimodal(m));
+    out(m) = family.contribution(in.fit, static_cast<Eigen::Index>(j), unimodal(m));
   }
   return out;
 }
@@ -404,7 +404,7 @@ Eigen::RowVectorXd modalityContributions(const FusionModel& model, int integrato
 double fusedScore(const FusionModel& model, int integrator, int usedPattern, const Eigen::RowVectorXd& unimodal) {
   // The sum of the contributions in modality order, so that they add up to it exactly.
   const Eigen::RowVectorXd part = modalityContributions(model, integrator, usedPattern, unimodal);
-  double lp = integrator >= 0 ? outcomeFamily(model.outcome).intercept(fitSlots(model.integrators[static_cast<size_t>(integrator)])) : 0.0;
+  double lp = integrator >= 0 ? outcomeFamily(model.outcome).intercept(model.integrators[static_cast<size_t>(integrator)].fit) : 0.0;
   for (Eigen::Index m = 0; m < part.size(); ++m)
     if (!std::isnan(part(m))) lp += part(m);
   return lp;
@@ -413,9 +413,9 @@ double fusedScore(const FusionModel& model, int integrator, int usedPattern, con
 double predictedRisk(const FusionModel& model, int integrator, int usedPattern, double fused, double horizon) {
   const int M = static_cast<int>(model.modalities.size());
   const OutcomeFamily& family = outcomeFamily(model.outcome);
-  if (integrator >= 0) return family.risk(fitSlots(model.integrators[static_cast<size_t>(integrator)]), fused, horizon);
+  if (integrator >= 0) return family.risk(model.integrators[static_cast<size_t>(integrator)].fit, fused, horizon);
   const ModalityModel& mm = model.models[static_cast<size_t>(patternModalities(usedPattern, M).front())];
-  return family.risk(fitSlots(mm), submodelLogOdds(mm, fused), horizon);
+  return family.risk(mm.fit, submodelLogOdds(mm, fused), horizon);
 }
 
 double referenceHorizon(const std::vector<double>& horizons) {
@@ -528,7 +528,7 @@ Eigen::MatrixXd inSampleScores(const FusionModel& fm, const Cohort& c, const Tra
   for (int m = 0; m < M; ++m) {
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
     const Eigen::MatrixXd x = selectColumns(preprocess(mm, c, t.withModality[static_cast<size_t>(m)]), mm.selected);
-    const Eigen::VectorXd raw = family.trainingLinearPredictor(fitSlots(mm), x);
+    const Eigen::VectorXd raw = family.trainingLinearPredictor(mm.fit, x);
     for (size_t k = 0; k < position[static_cast<size_t>(m)].size(); ++k)
       scores(position[static_cast<size_t>(m)][k], m) = (raw(static_cast<Eigen::Index>(k)) - mm.scoreMean) / mm.scoreSd;
   }
@@ -634,9 +634,9 @@ void fitIntegrators(FusionModel& fm, const Cohort& c, const std::vector<int>& tr
     }
     std::string braces;
     for (const auto& name : inNames) braces += (braces.empty() ? "" : ", ") + name;
-    inStep({"integrator for {" + braces + "}", "", "", -1}, [&] { family.fit(fitSlots(in), c, rows, x, o.integrator, o.ties, inNames); });
+    inStep({"integrator for {" + braces + "}", "", "", -1}, [&] { family.fit(in.fit, c, rows, x, o.integrator, o.ties, inNames); });
     in.patients = static_cast<int>(rows.size());
-    for (const auto& w : family.fitWarnings(fitSlots(in))) fm.warnings.push_back(label + ": " + w);
+    for (const auto& w : family.fitWarnings(in.fit)) fm.warnings.push_back(label + ": " + w);
     fm.integrators.push_back(std::move(in));
   }
   for (const auto& [pattern, count] : fm.trainingPatterns) {
@@ -672,10 +672,10 @@ void fitEarlyFusion(FusionModel& fm, const Cohort& c, const std::vector<int>& tr
     const Eigen::MatrixXd x = earlyFusionColumns(fm, c, rows);
     std::vector<std::string> efNames;
     for (int j : ef.columns) efNames.push_back(c.columns[static_cast<size_t>(j)]);
-    family.fit(fitSlots(ef), c, rows, x, o.submodel, o.ties, efNames);
+    family.fit(ef.fit, c, rows, x, o.submodel, o.ties, efNames);
     ef.trainingPatients = static_cast<int>(rows.size());
     ef.fitted = true;
-    for (const auto& w : family.fitWarnings(fitSlots(ef))) fm.warnings.push_back("early fusion: " + w);
+    for (const auto& w : family.fitWarnings(ef.fit)) fm.warnings.push_back("early fusion: " + w);
   } catch (const ModelError& e) {
     fm.warnings.push_back(std::string("early fusion not fitted: ") + e.what());
   }
@@ -807,7 +807,7 @@ FusionScores scoreFusion(const FusionModel& fm, const Cohort& c, const std::vect
       }
     if (!scorable.empty()) {
       const Eigen::MatrixXd x = earlyFusionColumns(fm, c, scorable);
-      const Eigen::VectorXd lp = outcomeFamily(fm.outcome).linearPredictor(fitSlots(fm.early), x, true);
+      const Eigen::VectorXd lp = outcomeFamily(fm.outcome).linearPredictor(fm.early.fit, x, true);
       for (size_t k = 0; k < at.size(); ++k) {
         s.early(at[k]) = lp(static_cast<Eigen::Index>(k));
         s.earlyScored[static_cast<size_t>(at[k])] = true;

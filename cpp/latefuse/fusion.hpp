@@ -91,6 +91,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "latefuse/categorical.hpp"
@@ -156,6 +157,18 @@ struct FusionOptions {
   Ties ties = Ties::Efron;
 };
 
+// The fitted model of a submodel, an integrator or early fusion: the fit of the model's outcome
+// family, which its family (outcome_family.hpp) writes and reads. Survival: a ridge Cox model;
+// binary: a ridge logistic model (coef = intercept, then the covariates). Another family is another
+// alternative here. A default-constructed one holds an empty CoxFit (nothing fitted yet).
+using FittedModel = std::variant<CoxFit, LogisticFit>;
+// The concrete fit, for the few places that need more than the family offers (a model file's Cox
+// baseline and S(t)). Asking for the other family's fit is a bug in the caller: std::logic_error.
+const CoxFit& coxFit(const FittedModel& f);
+CoxFit& coxFit(FittedModel& f);
+const LogisticFit& logisticFit(const FittedModel& f);
+LogisticFit& logisticFit(FittedModel& f);
+
 struct ModalityModel {
   std::string name;
   int index = 0;
@@ -168,8 +181,7 @@ struct ModalityModel {
   std::vector<int> selected;                              // positions in `columns` fed to the submodel
   std::vector<FeatureStatus> status;                      // screening outcome per used column (Selected when no screening)
   ElasticNetSelection elasticNet;                         // the selection's lambdas (elasticNet.used = false otherwise)
-  CoxFit fit;                                             // survival: the submodel on the selected, preprocessed columns
-  LogisticFit logit;                                      // binary: the submodel (coef = intercept, then the selected columns)
+  FittedModel fit;                                        // the submodel on the selected, preprocessed columns
   double scoreMean = 0, scoreSd = 1;                      // of the in-sample training scores (standardises new patients)
   int trainingPatients = 0, trainingEvents = 0;
   std::vector<std::string> warnings;
@@ -178,8 +190,7 @@ struct ModalityModel {
 struct Integrator {
   int pattern = 0;              // bitmask over modalities
   std::vector<int> modalities;  // ascending
-  CoxFit fit;                   // survival: on standardised scores, columns in `modalities` order
-  LogisticFit logit;            // binary: the same, with an intercept first
+  FittedModel fit;              // on standardised scores, columns in `modalities` order
   int patients = 0;             // training patients with every modality of the pattern
 };
 
@@ -188,8 +199,7 @@ struct EarlyFusionModel {
   std::vector<int> columns;         // cohort columns, modality by modality
   std::vector<int> columnOwner;     // modality of each column
   std::vector<int> columnPosition;  // position of the column in its ModalityModel::columns
-  CoxFit fit;                       // survival
-  LogisticFit logit;                // binary (intercept first)
+  FittedModel fit;                  // on the columns in `columns` order
   int trainingPatients = 0;
 };
 

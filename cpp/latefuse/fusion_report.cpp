@@ -93,10 +93,11 @@ struct ScoredModel {
   Eigen::VectorXd lp;
 };
 
-void fillSurvival(ScoredModel& sm, const CoxFit& fit, const std::vector<Eigen::Index>& at, const Eigen::VectorXd& lp,
+// S(t) at the report's times (survival only: a binary report has none).
+void fillSurvival(ScoredModel& sm, const FittedModel& fit, const std::vector<Eigen::Index>& at, const Eigen::VectorXd& lp,
                   const Eigen::VectorXd& times) {
   if (times.size() == 0 || at.empty()) return;
-  const Eigen::MatrixXd s = survivalAtTimes(fit, lp, Eigen::VectorXi(), times);
+  const Eigen::MatrixXd s = survivalAtTimes(coxFit(fit), lp, Eigen::VectorXi(), times);
   for (size_t k = 0; k < at.size(); ++k) sm.survival.row(at[k]) = s.row(static_cast<Eigen::Index>(k));
 }
 
@@ -676,18 +677,18 @@ void coefficients(Evaluation& ev) {
   for (const ModalityModel& mm : rep.model.models) {
     std::vector<std::string> terms;
     for (int s : mm.selected) terms.push_back(columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
-    rep.coefficients.push_back(ev.family.coefficientTable(mm.name, "unimodal", fitSlots(mm), terms, ev.o.confLevel));
+    rep.coefficients.push_back(ev.family.coefficientTable(mm.name, "unimodal", mm.fit, terms, ev.o.confLevel));
   }
   for (const Integrator& in : rep.model.integrators) {
     std::vector<std::string> terms;
     for (int m : in.modalities) terms.push_back(ev.c.modalities[static_cast<size_t>(m)]);
     rep.coefficients.push_back(ev.family.coefficientTable("integrator " + patternLabel(ev.c.modalities, in.pattern), "integrator",
-                                                          fitSlots(in), terms, ev.o.confLevel));
+                                                          in.fit, terms, ev.o.confLevel));
   }
   if (rep.model.early.fitted) {
     std::vector<std::string> terms;
     for (int j : rep.model.early.columns) terms.push_back(columns[static_cast<size_t>(j)]);
-    rep.coefficients.push_back(ev.family.coefficientTable("early fusion", "early", fitSlots(rep.model.early), terms, ev.o.confLevel));
+    rep.coefficients.push_back(ev.family.coefficientTable("early fusion", "early", rep.model.early.fit, terms, ev.o.confLevel));
   }
 }
 

@@ -101,8 +101,8 @@ json integratorsJson(const FusionReport& rep, const Cohort& c) {
       }
     a.push_back({{"pattern", names(c.modalities, in.pattern)},
                  {"patients", in.patients},
-                 {"events", family.events(fitSlots(in))},
-                 {"coef", numbers(family.coefficients(fitSlots(in)))},
+                 {"events", family.events(in.fit)},
+                 {"coef", numbers(family.coefficients(in.fit))},
                  {"scored_test_patients", scoredTest},
                  {"scored_test_fallback", scoredTest - ownPattern}});
   }

@@ -124,7 +124,8 @@ CoxBaseline recomputedBaseline(const FusionModel& fm, const std::vector<Eigen::I
   SurvivalData data;
   Eigen::MatrixXd x;
   integratorData(fm, order, in, data, x);
-  return coxBaselineFrom(data, x, in.fit.means, in.fit.scale, in.fit.scaledCoef, in.fit.ties);
+  const CoxFit& cox = coxFit(in.fit);
+  return coxBaselineFrom(data, x, cox.means, cox.scale, cox.scaledCoef, cox.ties);
 }
 
 bool sameBits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
@@ -143,9 +144,10 @@ bool sameBaseline(const CoxBaseline& a, const CoxBaseline& b) {
 // recomputing from the table gives the fit's baseline bit for bit (checked here, so a file never
 // holds a baseline that differs from the fitted one); otherwise the baseline is written out.
 bool baselineRecomputable(const FusionModel& fm, const std::vector<Eigen::Index>& order, const Integrator& in) {
-  if (fm.trainingTime.size() == 0 || in.fit.scale.size() != in.fit.p || in.fit.scaledCoef.size() != in.fit.p) return false;
-  if (in.fit.var.size() == 0 || in.fit.baseline.xbarHazard.cols() != in.fit.p) return false;
-  return sameBaseline(recomputedBaseline(fm, order, in), in.fit.baseline);
+  const CoxFit& cox = coxFit(in.fit);
+  if (fm.trainingTime.size() == 0 || cox.scale.size() != cox.p || cox.scaledCoef.size() != cox.p) return false;
+  if (cox.var.size() == 0 || cox.baseline.xbarHazard.cols() != cox.p) return false;
+  return sameBaseline(recomputedBaseline(fm, order, in), cox.baseline);
 }
 
 json integratorTrainingToJson(const FusionModel& fm, const std::vector<Eigen::Index>& order) {
@@ -217,9 +219,9 @@ json logisticToJson(const LogisticFit& f) {
 }
 
 // The submodel / integrator / early-fusion model under its key ("cox" or "logistic").
-void putModel(json& j, bool binary, const CoxFit& cox, const LogisticFit& logit, Baseline keep = Baseline::Keep) {
-  if (binary) j["logistic"] = logisticToJson(logit);
-  else j["cox"] = coxToJson(cox, keep);
+void putModel(json& j, bool binary, const FittedModel& fit, Baseline keep = Baseline::Keep) {
+  if (binary) j["logistic"] = logisticToJson(logisticFit(fit));
+  else j["cox"] = coxToJson(coxFit(fit), keep);
 }
 
 // A submodel scores patients on its own (with its own S(t)) only when no sub-combination of their
@@ -327,7 +329,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     json selected = json::array();
     for (int s : mm.selected) selected.push_back(fm.columns[static_cast<size_t>(mm.columns[static_cast<size_t>(s)])]);
     json sub = {{"features", selected}};
-    putModel(sub, binary, mm.fit, mm.logit, hasSingleModalityIntegrator(fm, m) ? Baseline::Omit : Baseline::Keep);
+    putModel(sub, binary, mm.fit, hasSingleModalityIntegrator(fm, m) ? Baseline::Omit : Baseline::Keep);
     jm["submodel"] = sub;
     if (mm.elasticNet.used)
       jm["elastic_net"] = {{"lambda", mm.elasticNet.lambda}, {"lambda_min", mm.elasticNet.lambdaMin}, {"lambda_1se", mm.elasticNet.lambda1se}, {"fallback", mm.elasticNet.fallback}};
@@ -351,7 +353,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
     json ji = {{"pattern", names(fm, in.pattern)}, {"patients", in.patients}};
     const bool recompute = !binary && baselineRecomputable(fm, order, in);
     anyRecomputed = anyRecomputed || recompute;
-    putModel(ji, binary, in.fit, in.logit, recompute ? Baseline::Recompute : Baseline::Keep);
+    putModel(ji, binary, in.fit, recompute ? Baseline::Recompute : Baseline::Keep);
     integrators.push_back(std::move(ji));
   }
   doc["integrators"] = integrators;
@@ -369,7 +371,7 @@ json buildDocument(const FusionModel& fm, const ModelExtras& ex) {
                {"patients", fm.early.trainingPatients},
                {"features", features}};
     // Scoring gives early fusion's linear predictor only (no S(t)): its baseline is never read.
-    putModel(ef, binary, fm.early.fit, fm.early.logit, Baseline::Omit);
+    putModel(ef, binary, fm.early.fit, Baseline::Omit);
     doc["early_fusion"] = ef;
   } else {
     doc["early_fusion"] = nullptr;
@@ -689,7 +691,7 @@ LogisticFit readLogistic(const Node& node, Eigen::Index p, const std::vector<std
 
 // The outcome family's model in the file, under its key: a Cox model ("cox", survival) or a ridge
 // logistic model ("logistic", binary). The reader's one place that tells the families apart (as
-// fitLinearModel in fusion.cpp is for fitting and putModel for writing); a third family is a case
+// OutcomeFamily::fit is for fitting and putModel for writing); a third family is a case
 // here. `coxRule`: whether a Cox model may leave its baseline out (CoxBaseline below).
 enum class CoxBaselineRule {
   Required,     // S(t) is read from it
@@ -705,13 +707,15 @@ struct FileFamily {
   const char* eventsNote() const { return binary() ? " (the cases)" : ""; }
   // Reads parent[key()] with p covariates (`names` for the logistic model's messages).
   void read(const Node& parent, Eigen::Index p, const std::vector<std::string>& names, const std::string& because, CoxBaselineRule rule,
-            CoxFit& cox, LogisticFit& logit) const {
-    if (binary()) logit = readLogistic(parent[key()], p, names, because);
-    else cox = readCox(parent[key()], p, because, rule == CoxBaselineRule::Optional, rule == CoxBaselineRule::Recomputable);
+            FittedModel& fit) const {
+    if (binary()) fit = readLogistic(parent[key()], p, names, because);
+    else fit = readCox(parent[key()], p, because, rule == CoxBaselineRule::Optional, rule == CoxBaselineRule::Recomputable);
   }
-  long long patients(const CoxFit& cox, const LogisticFit& logit) const { return binary() ? static_cast<long long>(logit.n) : static_cast<long long>(cox.n); }
-  long long events(const CoxFit& cox, const LogisticFit& logit) const {
-    return binary() ? static_cast<long long>(logit.cases) : static_cast<long long>(cox.events);
+  long long patients(const FittedModel& fit) const {
+    return binary() ? static_cast<long long>(logisticFit(fit).n) : static_cast<long long>(coxFit(fit).n);
+  }
+  long long events(const FittedModel& fit) const {
+    return binary() ? static_cast<long long>(logisticFit(fit).cases) : static_cast<long long>(coxFit(fit).events);
   }
 };
 
@@ -943,7 +947,10 @@ std::vector<FeatureSummary> readFeatures(const Node& node, const FusionModel& fm
 // every such integrator's baseline is recomputed from it (coxBaselineFrom), as the writer checked.
 void readIntegratorTraining(const Node& root, FusionModel& fm, const ModelExtras& ex) {
   bool needed = false;
-  for (const Integrator& in : fm.integrators) needed = needed || (in.fit.scale.size() && !in.fit.baseline.time.size());
+  for (const Integrator& in : fm.integrators) {
+    const CoxFit* cox = std::get_if<CoxFit>(&in.fit);  // none in a binary model
+    needed = needed || (cox && cox->scale.size() && !cox->baseline.time.size());
+  }
   if (!root.has("integrator_training")) {
     if (needed) root.fail("integrator_training is missing: the integrators with baseline_from need it to recompute their baseline hazards");
     return;
@@ -981,8 +988,9 @@ void readIntegratorTraining(const Node& root, FusionModel& fm, const ModelExtras
     if (order[r] != static_cast<Eigen::Index>(r)) t["time"].failHere("is not sorted");
   for (size_t k = 0; k < fm.integrators.size(); ++k) {
     Integrator& in = fm.integrators[k];
-    if (!in.fit.scale.size()) continue;
-    in.fit.baseline = recomputedBaseline(fm, order, in);
+    CoxFit& cox = coxFit(in.fit);  // `needed`: a survival model
+    if (!cox.scale.size()) continue;
+    cox.baseline = recomputedBaseline(fm, order, in);
     const Node ji = root["integrators"].at(k);
     long long patients = 0;
     for (Eigen::Index r = 0; r < N; ++r) {
@@ -993,9 +1001,9 @@ void readIntegratorTraining(const Node& root, FusionModel& fm, const ModelExtras
     if (patients != in.patients)
       ji["patients"].failHere("is " + std::to_string(in.patients) + " but integrator_training has " + std::to_string(patients) +
                               " patients with every modality of " + patternLabel(fm, in.pattern));
-    if (in.fit.baseline.nEvent.sum() != in.fit.events)
-      ji["cox"]["events"].failHere("is " + std::to_string(in.fit.events) + " but integrator_training has " +
-                                   std::to_string(in.fit.baseline.nEvent.sum()) + " events among its patients");
+    if (cox.baseline.nEvent.sum() != cox.events)
+      ji["cox"]["events"].failHere("is " + std::to_string(cox.events) + " but integrator_training has " +
+                                   std::to_string(cox.baseline.nEvent.sum()) + " events among its patients");
   }
 }
 
@@ -1271,8 +1279,8 @@ class DocumentReader {
     std::vector<std::string> featureNames;
     for (int sel : mm.selected) featureNames.push_back(used[static_cast<size_t>(sel)]);
     // Optional here; whether this modality may do without it is known once the integrators are read.
-    family.read(sub, static_cast<Eigen::Index>(p), featureNames, because, CoxBaselineRule::Optional, mm.fit, mm.logit);
-    if (!binary && !mm.fit.baseline.time.size()) submodelsWithoutBaseline.emplace_back(m, sub["cox"].child("baseline"));
+    family.read(sub, static_cast<Eigen::Index>(p), featureNames, because, CoxBaselineRule::Optional, mm.fit);
+    if (!binary && !coxFit(mm.fit).baseline.time.size()) submodelsWithoutBaseline.emplace_back(m, sub["cox"].child("baseline"));
     if (jm.has("elastic_net")) {
       const Node en = jm["elastic_net"];
       if (!o.elasticNet.enabled) en.failHere("is given but training.settings has no elastic_net selection");
@@ -1298,7 +1306,7 @@ class DocumentReader {
     mm.trainingPatients = tr["patients"].integer32(1);
     mm.trainingEvents = tr["events"].integer32(1);
     if (mm.trainingEvents > mm.trainingPatients) tr["events"].failHere("is more than " + tr.child("patients"));
-    const long long fittedPatients = family.patients(mm.fit, mm.logit), fittedEvents = family.events(mm.fit, mm.logit);
+    const long long fittedPatients = family.patients(mm.fit), fittedEvents = family.events(mm.fit);
     if (fittedPatients != mm.trainingPatients)
       sub[family.key()]["n"].failHere("is " + std::to_string(fittedPatients) + " but " + tr.child("patients") + " is " + std::to_string(mm.trainingPatients));
     if (fittedEvents != mm.trainingEvents)
@@ -1372,8 +1380,8 @@ class DocumentReader {
       std::vector<std::string> inNames;
       for (int m : in.modalities) inNames.push_back(fm.modalities[static_cast<size_t>(m)]);
       family.read(ji, static_cast<Eigen::Index>(np), inNames, because,
-                  schemaVersion >= 3 ? CoxBaselineRule::Recomputable : CoxBaselineRule::Required, in.fit, in.logit);
-      const long long fitted = family.patients(in.fit, in.logit);
+                  schemaVersion >= 3 ? CoxBaselineRule::Recomputable : CoxBaselineRule::Required, in.fit);
+      const long long fitted = family.patients(in.fit);
       if (fitted != in.patients) ji[family.key()]["n"].failHere("is " + std::to_string(fitted) + " but " + ji.child("patients") + " is " + std::to_string(in.patients));
       fm.integrators.push_back(std::move(in));
     }
@@ -1423,8 +1431,8 @@ class DocumentReader {
       const std::string because = "early fusion has " + std::to_string(e.columns.size()) + " features";
       std::vector<std::string> efNames;
       for (int j : e.columns) efNames.push_back(fm.columns[static_cast<size_t>(j)]);
-      family.read(ef, static_cast<Eigen::Index>(e.columns.size()), efNames, because, CoxBaselineRule::Optional, e.fit, e.logit);
-      const long long fitted = family.patients(e.fit, e.logit);
+      family.read(ef, static_cast<Eigen::Index>(e.columns.size()), efNames, because, CoxBaselineRule::Optional, e.fit);
+      const long long fitted = family.patients(e.fit);
       if (fitted != e.trainingPatients)
         ef[family.key()]["n"].failHere("is " + std::to_string(fitted) + " but " + ef.child("patients") + " is " + std::to_string(e.trainingPatients));
       e.fitted = true;
@@ -1640,7 +1648,7 @@ void finish(const LoadedModel& lm, ModelScores& s, const ScoringOptions& options
       Eigen::VectorXd x(static_cast<Eigen::Index>(in.modalities.size()));
       for (size_t j = 0; j < in.modalities.size(); ++j) x(static_cast<Eigen::Index>(j)) = s.unimodal(k, in.modalities[j]);
       s.coxLp(k) = s.fused(k);
-      store(k, predictSurvival(in.fit, x, at));
+      store(k, predictSurvival(coxFit(in.fit), x, at));
     } else {
       const SurvivalPrediction p = single(k, patternModalities(used, M).front(), at);
       if (!binary) store(k, p);
@@ -1881,12 +1889,14 @@ ModelScores scoreWithModel(const LoadedModel& lm, const ScoringData& data, const
     const ModalityModel& mm = fm.models[static_cast<size_t>(m)];
     const Eigen::VectorXd x = modalityFeatures(mm, c.x, rows[static_cast<size_t>(k)]);
     if (fm.outcome == OutcomeType::Binary) {
-      s.coxLp(k) = mm.logit.coef(0) + x.dot(mm.logit.coef.tail(x.size()));
+      const LogisticFit& logit = logisticFit(mm.fit);
+      s.coxLp(k) = logit.coef(0) + x.dot(logit.coef.tail(x.size()));
       s.probability(k) = logistic(s.coxLp(k));
       return SurvivalPrediction{};
     }
-    s.coxLp(k) = (x - mm.fit.means).dot(finiteCoef(mm.fit));
-    return predictSurvival(mm.fit, x, at);
+    const CoxFit& cox = coxFit(mm.fit);
+    s.coxLp(k) = (x - cox.means).dot(finiteCoef(cox));
+    return predictSurvival(cox, x, at);
   });
   return s;
 }
@@ -1954,7 +1964,7 @@ ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std
     }
     const double lp = s.unimodal(k, m) * mm.scoreSd + mm.scoreMean;
     s.coxLp(k) = lp;
-    p.surv = survivalAtTimes(mm.fit, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), at).row(0).transpose();
+    p.surv = survivalAtTimes(coxFit(mm.fit), Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), at).row(0).transpose();
     p.lower = Eigen::VectorXd::Constant(at.size(), kNaN);
     p.upper = Eigen::VectorXd::Constant(at.size(), kNaN);
     if (at.size()) {
@@ -1969,7 +1979,10 @@ ModelScores scoreFromModalityScores(const LoadedModel& lm, const std::vector<std
 std::vector<double> baselineEventTimes(const FusionModel& fm) {
   std::vector<double> t;
   if (fm.outcome == OutcomeType::Binary) return t;
-  auto add = [&](const CoxFit& f) { t.insert(t.end(), f.baseline.time.data(), f.baseline.time.data() + f.baseline.time.size()); };
+  auto add = [&](const FittedModel& fit) {
+    const CoxFit& f = coxFit(fit);
+    t.insert(t.end(), f.baseline.time.data(), f.baseline.time.data() + f.baseline.time.size());
+  };
   for (const Integrator& in : fm.integrators) add(in.fit);
   for (const ModalityModel& mm : fm.models) add(mm.fit);
   std::sort(t.begin(), t.end());

@@ -11,8 +11,10 @@
 //     data), the outcome's own metrics (Uno's C, AUC(t), IBS; or DeLong's CI, Brier score and
 //     logistic calibration), the risk-group summary and test (Kaplan–Meier and log-rank; or
 //     proportions and Pearson's chi-square), the decision curve, and their JSON.
-// A fitted model carries both a CoxFit and a LogisticFit slot (fusion.hpp); its family fills and
-// reads its own (familyOfFit tells which one a fitted model uses).
+// Each model struct (ModalityModel, Integrator, EarlyFusionModel) holds one FittedModel (fusion.hpp),
+// a std::variant with one alternative per family (CoxFit, LogisticFit): the family's fit() stores its
+// own alternative there and its other methods read it back (coxFit / logisticFit, which throw
+// std::logic_error on another family's fit); familyOfFit tells which family fitted a model.
 // Adding a family: docs/architecture.md ("Adding an outcome family").
 #pragma once
 #include <Eigen/Dense>
@@ -29,22 +31,6 @@
 #include "latefuse/survival_data.hpp"
 
 namespace latefuse {
-
-// The fit slots of a model struct (ModalityModel, Integrator, EarlyFusionModel).
-struct FitSlots {
-  CoxFit& cox;
-  LogisticFit& logit;
-};
-struct ConstFitSlots {
-  const CoxFit& cox;
-  const LogisticFit& logit;
-  ConstFitSlots(const CoxFit& c, const LogisticFit& l) : cox(c), logit(l) {}
-  ConstFitSlots(FitSlots f) : cox(f.cox), logit(f.logit) {}  // NOLINT: a filled slot can be read
-};
-template <class Model>
-FitSlots fitSlots(Model& m) { return {m.fit, m.logit}; }
-template <class Model>
-ConstFitSlots fitSlots(const Model& m) { return {m.fit, m.logit}; }
 
 // What the report's metrics of one subset are computed against (fusion_report.hpp).
 struct MetricPlan {
@@ -75,26 +61,26 @@ class OutcomeFamily {
   virtual std::string missingOutcome(const Eigen::VectorXd& y) const = 0;
 
   // ---- fit and linear predictor ----------------------------------------------------------------
-  virtual void fit(FitSlots out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge,
+  virtual void fit(FittedModel& out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge,
                    Ties ties, const std::vector<std::string>& names) const = 0;
-  virtual const std::vector<std::string>& fitWarnings(ConstFitSlots f) const = 0;
+  virtual const std::vector<std::string>& fitWarnings(const FittedModel& f) const = 0;
   virtual FeatureScreen screen(const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
                                const ScreeningOptions& o) const = 0;
   // The linear predictor for new rows x (Cox: (x - means)' beta; logistic: x' beta, plus the
   // intercept when withIntercept).
-  virtual Eigen::VectorXd linearPredictor(ConstFitSlots f, const Eigen::MatrixXd& x, bool withIntercept) const = 0;
+  virtual Eigen::VectorXd linearPredictor(const FittedModel& f, const Eigen::MatrixXd& x, bool withIntercept) const = 0;
   // The linear predictor of the rows the model was fitted on (x), without the intercept.
-  virtual Eigen::VectorXd trainingLinearPredictor(ConstFitSlots f, const Eigen::MatrixXd& x) const = 0;
-  virtual double intercept(ConstFitSlots f) const = 0;  // 0 without one
+  virtual Eigen::VectorXd trainingLinearPredictor(const FittedModel& f, const Eigen::MatrixXd& x) const = 0;
+  virtual double intercept(const FittedModel& f) const = 0;  // 0 without one
   // Term j's share of the linear predictor for the covariate value s (fusion.hpp: contributions).
-  virtual double contribution(ConstFitSlots f, Eigen::Index j, double s) const = 0;
+  virtual double contribution(const FittedModel& f, Eigen::Index j, double s) const = 0;
   // The predicted risk for a full linear predictor: 1 - S(horizon | lp), or the probability.
-  virtual double risk(ConstFitSlots f, double lp, double horizon) const = 0;
+  virtual double risk(const FittedModel& f, double lp, double horizon) const = 0;
   // The risk from the linear predictor alone (no horizon): the probability; NaN for survival.
   virtual double probability(double lp) const = 0;
-  virtual Eigen::VectorXd coefficients(ConstFitSlots f) const = 0;  // as in the model (intercept first)
-  virtual int events(ConstFitSlots f) const = 0;                    // events, or cases (y = 1)
-  virtual CoefficientTable coefficientTable(std::string model, std::string kind, ConstFitSlots f, std::vector<std::string> terms,
+  virtual Eigen::VectorXd coefficients(const FittedModel& f) const = 0;  // as in the model (intercept first)
+  virtual int events(const FittedModel& f) const = 0;                    // events, or cases (y = 1)
+  virtual CoefficientTable coefficientTable(std::string model, std::string kind, const FittedModel& f, std::vector<std::string> terms,
                                             double confLevel) const = 0;
 
   // ---- evaluation report -----------------------------------------------------------------------
@@ -132,7 +118,7 @@ class OutcomeFamily {
 
 // The family of an outcome type (one static instance each).
 const OutcomeFamily& outcomeFamily(OutcomeType type);
-// The family that fitted a model (the slot it filled).
-const OutcomeFamily& familyOfFit(ConstFitSlots f);
+// The family that fitted a model (the alternative it holds).
+const OutcomeFamily& familyOfFit(const FittedModel& f);
 
 }  // namespace latefuse

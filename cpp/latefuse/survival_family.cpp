@@ -124,37 +124,38 @@ class SurvivalFamily final : public OutcomeFamily {
   }
   std::string missingOutcome(const Eigen::VectorXd& y) const override { return y.sum() == 0 ? "no events" : ""; }
 
-  void fit(FitSlots out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge, Ties ties,
+  void fit(FittedModel& out, const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const RidgeOptions& ridge, Ties ties,
            const std::vector<std::string>& names) const override {
     CoxOptions co = ridgeCox(ridge, ties);
     co.columnNames = names;
-    out.cox = fitCox(survivalRows(c, rows), x, co);
+    out = fitCox(survivalRows(c, rows), x, co);
   }
-  const std::vector<std::string>& fitWarnings(ConstFitSlots f) const override { return f.cox.warnings; }
+  const std::vector<std::string>& fitWarnings(const FittedModel& f) const override { return coxFit(f).warnings; }
   FeatureScreen screen(const Cohort& c, const std::vector<int>& rows, const Eigen::MatrixXd& x, const std::vector<std::string>& names,
                        const ScreeningOptions& o) const override {
     return screenFeatures(survivalRows(c, rows), x, names, o);
   }
-  Eigen::VectorXd linearPredictor(ConstFitSlots f, const Eigen::MatrixXd& x, bool) const override { return coxLinearPredictor(f.cox, x); }
-  Eigen::VectorXd trainingLinearPredictor(ConstFitSlots f, const Eigen::MatrixXd&) const override { return f.cox.linearPredictor; }
-  double intercept(ConstFitSlots) const override { return 0.0; }
-  double contribution(ConstFitSlots f, Eigen::Index j, double s) const override {
-    const double b = std::isfinite(f.cox.coef(j)) ? f.cox.coef(j) : 0.0;
-    return b * (s - f.cox.means(j));
+  Eigen::VectorXd linearPredictor(const FittedModel& f, const Eigen::MatrixXd& x, bool) const override { return coxLinearPredictor(coxFit(f), x); }
+  Eigen::VectorXd trainingLinearPredictor(const FittedModel& f, const Eigen::MatrixXd&) const override { return coxFit(f).linearPredictor; }
+  double intercept(const FittedModel&) const override { return 0.0; }
+  double contribution(const FittedModel& f, Eigen::Index j, double s) const override {
+    const CoxFit& cox = coxFit(f);
+    const double b = std::isfinite(cox.coef(j)) ? cox.coef(j) : 0.0;
+    return b * (s - cox.means(j));
   }
-  double risk(ConstFitSlots f, double lp, double horizon) const override {
-    return 1 - survivalAtTimes(f.cox, Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
+  double risk(const FittedModel& f, double lp, double horizon) const override {
+    return 1 - survivalAtTimes(coxFit(f), Eigen::VectorXd::Constant(1, lp), Eigen::VectorXi(), Eigen::VectorXd::Constant(1, horizon))(0, 0);
   }
   double probability(double) const override { return kNaN; }
-  Eigen::VectorXd coefficients(ConstFitSlots f) const override { return f.cox.coef; }
-  int events(ConstFitSlots f) const override { return f.cox.events; }
-  CoefficientTable coefficientTable(std::string model, std::string kind, ConstFitSlots f, std::vector<std::string> terms,
+  Eigen::VectorXd coefficients(const FittedModel& f) const override { return coxFit(f).coef; }
+  int events(const FittedModel& f) const override { return coxFit(f).events; }
+  CoefficientTable coefficientTable(std::string model, std::string kind, const FittedModel& f, std::vector<std::string> terms,
                                     double confLevel) const override {
     CoefficientTable t;
     t.model = std::move(model);
     t.kind = std::move(kind);
     t.terms = std::move(terms);
-    t.rows = summarizeCoefficients(f.cox, false, confLevel);
+    t.rows = summarizeCoefficients(coxFit(f), false, confLevel);
     return t;
   }
 

@@ -58,7 +58,7 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
   CoxOptions co;
   co.penalizer = 0.1;
   const CoxFit direct = fitCox(d, x, co);
-  for (Eigen::Index j = 0; j < x.cols(); ++j) EXPECT_NEAR(fm.models[0].fit.coef(j), direct.coef(j), 1e-12) << j;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) EXPECT_NEAR(coxFit(fm.models[0].fit).coef(j), direct.coef(j), 1e-12) << j;
 
   const FusionScores sc = scoreFusion(fm, c, s.test);
   double mean = direct.linearPredictor.mean();
@@ -70,7 +70,7 @@ TEST(Fusion, OneModalityEqualsDirectCox) {
     const double lp = (xi - direct.means).dot(direct.coef);
     EXPECT_NEAR(sc.unimodal(kk, 0), (lp - mean) / sd, 1e-10);
     EXPECT_EQ(sc.integrator(kk), 0);
-    EXPECT_NEAR(sc.fused(kk), in.fit.coef(0) * (sc.unimodal(kk, 0) - in.fit.means(0)), 1e-12);
+    EXPECT_NEAR(sc.fused(kk), coxFit(in.fit).coef(0) * (sc.unimodal(kk, 0) - coxFit(in.fit).means(0)), 1e-12);
     EXPECT_EQ(sc.contribution(kk, 0), sc.fused(kk));
   }
   // lifelines' penalty acts on standardised coefficients, so z-scoring the columns first changes
@@ -117,7 +117,7 @@ TEST(Fusion, InSampleIntegratorEqualsCoxOnScoresOfTheIntersection) {
     CoxOptions co;
     co.penalizer = 0.05;
     const CoxFit direct = fitCox(d, x, co);
-    for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(in.fit.coef(j), direct.coef(j), 1e-9) << "pattern " << in.pattern;
+    for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(coxFit(in.fit).coef(j), direct.coef(j), 1e-9) << "pattern " << in.pattern;
     // The patients it scores (their own pattern is this combination) get its linear predictor, and
     // their contributions add up to it.
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -263,10 +263,10 @@ TEST(Fusion, CrossFittingIsSeededAndEarlyFusionUsesCompleteCases) {
   o.seed = 5;
   const FusionModel a = fitFusion(c, s.train, o), b = fitFusion(c, s.train, o);
   ASSERT_EQ(a.integrators.size(), b.integrators.size());
-  for (size_t k = 0; k < a.integrators.size(); ++k) EXPECT_EQ(a.integrators[k].fit.coef, b.integrators[k].fit.coef);
+  for (size_t k = 0; k < a.integrators.size(); ++k) EXPECT_EQ(coxFit(a.integrators[k].fit).coef, coxFit(b.integrators[k].fit).coef);
   o.seed = 6;
   const FusionModel d = fitFusion(c, s.train, o);
-  EXPECT_NE(a.integrators.back().fit.coef, d.integrators.back().fit.coef);
+  EXPECT_NE(coxFit(a.integrators.back().fit).coef, coxFit(d.integrators.back().fit).coef);
   // Early fusion: trained on the training patients with all four modalities; scores only those.
   int complete = 0;
   for (const auto& [pattern, count] : a.trainingPatterns)
@@ -328,7 +328,7 @@ TEST(Fusion, ScreeningInsideSubmodels) {
   for (const ModalityModel& mm : fm.models) {
     EXPECT_GE(mm.selected.size(), 1u) << mm.name;
     EXPECT_LT(mm.selected.size(), mm.columns.size()) << mm.name;  // noise columns screened out
-    EXPECT_EQ(mm.fit.p, static_cast<Eigen::Index>(mm.selected.size()));
+    EXPECT_EQ(coxFit(mm.fit).p, static_cast<Eigen::Index>(mm.selected.size()));
   }
   EXPECT_EQ(fm.early.columns.size(), [&] {
     size_t k = 0;

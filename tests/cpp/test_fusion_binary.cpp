@@ -90,8 +90,8 @@ TEST_P(BinaryGolden, MatchesR) {
       EXPECT_NEAR(mm.center(j), center(j), 1e-10 * std::max(1.0, std::fabs(center(j))));
       EXPECT_NEAR(mm.scale(j), scale(j), 1e-10 * scale(j));
     }
-    ASSERT_EQ(mm.logit.coef.size(), coef.size());
-    for (Eigen::Index j = 0; j < coef.size(); ++j) EXPECT_NEAR(mm.logit.coef(j), coef(j), tol) << "coef " << j;
+    ASSERT_EQ(logisticFit(mm.fit).coef.size(), coef.size());
+    for (Eigen::Index j = 0; j < coef.size(); ++j) EXPECT_NEAR(logisticFit(mm.fit).coef(j), coef(j), tol) << "coef " << j;
     EXPECT_NEAR(mm.scoreMean, r["score_mean"].get<double>(), tol);
     EXPECT_NEAR(mm.scoreSd, r["score_sd"].get<double>(), tol);
   }
@@ -101,8 +101,8 @@ TEST_P(BinaryGolden, MatchesR) {
     EXPECT_EQ(fm.integrators[k].pattern, r["pattern"].get<int>());
     EXPECT_EQ(fm.integrators[k].patients, r["patients"].get<int>());
     const Eigen::VectorXd coef = vec(r["coef"]);
-    ASSERT_EQ(fm.integrators[k].logit.coef.size(), coef.size());
-    for (Eigen::Index j = 0; j < coef.size(); ++j) EXPECT_NEAR(fm.integrators[k].logit.coef(j), coef(j), tol) << "integrator " << k;
+    ASSERT_EQ(logisticFit(fm.integrators[k].fit).coef.size(), coef.size());
+    for (Eigen::Index j = 0; j < coef.size(); ++j) EXPECT_NEAR(logisticFit(fm.integrators[k].fit).coef(j), coef(j), tol) << "integrator " << k;
   }
 
   // Per-patient fused lp and the model used, on the test patients.

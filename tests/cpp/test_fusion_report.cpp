@@ -114,7 +114,7 @@ TEST(FusionReport, CutpointsComeFromTrainingOnly) {
     for (Eigen::Index k = 0; k < trainLate.size(); ++k) {
       const int i = a.trainScores.integrator(k);
       ASSERT_GE(i, 0);
-      EXPECT_EQ(trainLate(k), 1 - survivalAtTimes(a.model.integrators[static_cast<size_t>(i)].fit, Eigen::VectorXd::Constant(1, a.trainScores.fused(k)),
+      EXPECT_EQ(trainLate(k), 1 - survivalAtTimes(coxFit(a.model.integrators[static_cast<size_t>(i)].fit), Eigen::VectorXd::Constant(1, a.trainScores.fused(k)),
                                                   Eigen::VectorXi(), Eigen::VectorXd::Constant(1, a.referenceHorizon))(0, 0));
     }
     if (g == RiskGrouping::Median) {

@@ -108,7 +108,7 @@ TEST(FusionElasticNet, SubmodelsUseTheSelectionAndTheModelFileRecordsIt) {
     CoxOptions co;
     co.penalizer = 0.1;
     const CoxFit direct = fitCox(d, xs, co);
-    for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(mm.fit.coef(j), direct.coef(j), 1e-10);
+    for (Eigen::Index j = 0; j < direct.coef.size(); ++j) EXPECT_NEAR(coxFit(mm.fit).coef(j), direct.coef(j), 1e-10);
     for (size_t j = 0; j < mm.status.size(); ++j) {
       const bool in = std::find(mm.selected.begin(), mm.selected.end(), static_cast<int>(j)) != mm.selected.end();
       EXPECT_EQ(mm.status[j], in ? FeatureStatus::Selected : FeatureStatus::ElasticNetZero);

@@ -93,8 +93,8 @@ TEST_P(LeanModelFile, RecomputedBaselinesAndPredictionsAreTheFittedOnesBitForBit
   ASSERT_EQ(loaded.model.integrators.size(), f.model.integrators.size());
   std::set<int> sizes;
   for (size_t k = 0; k < f.model.integrators.size(); ++k) {
-    const CoxBaseline& fittedBaseline = f.model.integrators[k].fit.baseline;
-    expectSameBaseline(loaded.model.integrators[k].fit.baseline, fittedBaseline, "integrator " + std::to_string(k));
+    const CoxBaseline& fittedBaseline = coxFit(f.model.integrators[k].fit).baseline;
+    expectSameBaseline(coxFit(loaded.model.integrators[k].fit).baseline, fittedBaseline, "integrator " + std::to_string(k));
     sizes.insert(f.model.integrators[k].patients);
   }
   EXPECT_GT(sizes.size(), 2u);  // fitted on different subsets of the training patients

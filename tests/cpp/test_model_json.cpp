@@ -379,7 +379,7 @@ TEST(ModelJson, TrainingExtras) {
   Eigen::VectorXd risk(s.fused.size());
   for (Eigen::Index k = 0; k < risk.size(); ++k) {
     const Integrator& in = f.model.integrators[static_cast<size_t>(s.integrator(k))];
-    risk(k) = 1 - survivalAtTimes(in.fit, Eigen::VectorXd::Constant(1, s.fused(k)), Eigen::VectorXi(),
+    risk(k) = 1 - survivalAtTimes(coxFit(in.fit), Eigen::VectorXd::Constant(1, s.fused(k)), Eigen::VectorXi(),
                                   Eigen::VectorXd::Constant(1, ex.referenceHorizon))(0, 0);
   }
   EXPECT_EQ(ex.riskPercentiles.front(), risk.minCoeff());
