@@ -170,8 +170,9 @@ describe('Evaluate', () => {
     expect(curve.time).toEqual(high.curve.map((r) => r.time));
     expect(curve.surv).toEqual(high.curve.map((r) => r.surv));
     expect(curve.n_censor).toEqual(high.curve.map((r) => r.n_censor));
-    // One key spelling in the download: every key of the evaluation is snake_case, as the CLI's.
-    expect(camelKeys(ev)).toEqual([]);
+    // One key spelling in the download: every key of the report, its evaluation included, is snake_case, as the CLI's.
+    expect(camelKeys(report)).toEqual([]);
+    expect(report.format_version).toBe(1);
     // Calibration at the last horizon from the core's per-patient S(t). On the data the model was
     // fitted to, the calibration slope (Cox on its own linear predictor) is exactly 1.
     expect(ev.calibration.horizon).toBe(ev.settings.horizons.at(-1));
