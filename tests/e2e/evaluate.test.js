@@ -53,6 +53,13 @@ async function shown(page) {
   };
 }
 
+/** The paths of the keys of a JSON document that are not snake_case (lower case, digits, '_'). */
+function camelKeys(doc, path = '') {
+  if (Array.isArray(doc)) return doc.flatMap((v, k) => camelKeys(v, `${path}[${k}]`));
+  if (doc === null || typeof doc !== 'object') return [];
+  return Object.entries(doc).flatMap(([key, v]) => [...(/^[a-z0-9_]+$/.test(key) ? [] : [`${path}.${key}`]), ...camelKeys(v, `${path}.${key}`)]);
+}
+
 /** R quantile(type = 7). */
 function quantile7(sorted, p) {
   const h = (sorted.length - 1) * p;
@@ -155,14 +162,17 @@ describe('Evaluate', () => {
     expect(ev.harrell.lower).toBe(ref.harrell.lower);
     expect(ev.permutation.p).toBe(ref.permutation_p);
     expect(ev.uno.c).toBe(ref.uno.c);
-    expect(ev.timeDependentAuc.meanAuc).toBe(ref.mean_auc);
+    expect(ev.time_dependent_auc.mean_auc).toBe(ref.mean_auc);
     expect(ev.settings).toMatchObject({ bootstrap: 1000, permutations: 1000, seed: 1, split: 'median' });
-    expect(ev.riskGroups.logRank.chisq).toBe(km.logrank.chisq);
+    expect(ev.risk_groups.logrank.chisq).toBe(km.logrank.chisq);
     const high = km.groups.find((g) => g.group === 'high');
-    const curve = ev.riskGroups.groups.find((g) => g.label === 'High risk').curve;
+    const curve = ev.risk_groups.groups.find((g) => g.label === 'High risk').curve;
     expect(curve.time).toEqual(high.curve.map((r) => r.time));
     expect(curve.surv).toEqual(high.curve.map((r) => r.surv));
-    expect(curve.nCensor).toEqual(high.curve.map((r) => r.n_censor));
+    expect(curve.n_censor).toEqual(high.curve.map((r) => r.n_censor));
+    // One key spelling in the download: every key of the report, its evaluation included, is snake_case, as the CLI's.
+    expect(camelKeys(report)).toEqual([]);
+    expect(report.format_version).toBe(1);
     // Calibration at the last horizon from the core's per-patient S(t). On the data the model was
     // fitted to, the calibration slope (Cox on its own linear predictor) is exactly 1.
     expect(ev.calibration.horizon).toBe(ev.settings.horizons.at(-1));

@@ -34,7 +34,7 @@ describe('risk groups (R cut at quantiles)', () => {
     const merged = await riskGroups(Float64Array.from(ecog.score), 'tertiles');
     expect(merged.k).toBe(2);
     expect(merged.short).toEqual(['low', 'high']);
-    expect(merged.cutPoints).toEqual(ecog.cutpoints);
+    expect(merged.cutpoints).toEqual(ecog.cutpoints);
     const constant = await riskGroups(Float64Array.from([2, 2, 2]), 'median');
     expect(constant.labels).toEqual(['All patients']);
     const age = golden.cuts.find((c) => c.name === 'lung_age_tertiles');

@@ -286,7 +286,7 @@ function legendGroup(entries, width, x0) {
  * "+" marks at censoring times, a legend above and a number-at-risk table below (aligned with the
  * x-axis ticks at `atTimes`).
  * @param {{groups: Array<{label: string, color?: string, curve: {time: ArrayLike<number>, surv: ArrayLike<number>,
- *           lower?: ArrayLike<number|null>, upper?: ArrayLike<number|null>, nCensor?: ArrayLike<number>}, atRisk?: number[]}>,
+ *           lower?: ArrayLike<number|null>, upper?: ArrayLike<number|null>, n_censor?: ArrayLike<number>}, atRisk?: number[]}>,
  *          atTimes?: number[], showCI?: boolean, width?: number, title?: string, timeLabel?: string, description?: string}} input
  * @returns {{svg: SVGSVGElement, description: string}}
  */
@@ -303,7 +303,7 @@ export function kaplanMeierChart({ groups, atTimes = [], showCI = false, width =
       const lower = c.lower?.[k];
       const upper = c.upper?.[k];
       rows.push({ i, time: c.time[k], surv: c.surv[k], lower: finite(lower) ? lower : NaN, upper: finite(upper) ? upper : NaN });
-      if (c.nCensor && c.nCensor[k] > 0) censored.push({ i, time: c.time[k], surv: c.surv[k] });
+      if (c.n_censor && c.n_censor[k] > 0) censored.push({ i, time: c.time[k], surv: c.surv[k] });
       tmax = Math.max(tmax, c.time[k]);
     }
   });

@@ -171,7 +171,7 @@ export class EvaluateStage {
       const h0 = ev.harrell;
       this.announce(`Evaluation done: Harrell's C ${fixed(h0.c, 3)}` +
         (Number.isFinite(h0.lower) ? ` (95% CI ${fixed(h0.lower, 3)} to ${fixed(h0.upper, 3)})` : '') +
-        (ev.riskGroups.logRank ? `, log-rank p ${pValue(ev.riskGroups.logRank.p)}.` : '.'));
+        (ev.risk_groups.logrank ? `, log-rank p ${pValue(ev.risk_groups.logrank.p)}.` : '.'));
       return ev;
     } catch (error) {
       if (error instanceof CancelledError) {

@@ -13,7 +13,7 @@ export const pPhrase = (p) => (pValue(p).startsWith('<') ? `p\u00a0${pValue(p)}`
 /** A number with its full value kept in data-value (tests and copy/paste use it). */
 const num = (text, value, props = {}) => h('span', { class: 'num', 'data-value': String(value), ...props }, text);
 const median = (g) => (finite(g.median) ? timeText(g.median) : 'not reached');
-const medianCi = (g) => `${finite(g.medianLower) ? timeText(g.medianLower) : '—'}–${finite(g.medianUpper) ? timeText(g.medianUpper) : 'not reached'}`;
+const medianCi = (g) => `${finite(g.median_lower) ? timeText(g.median_lower) : '—'}–${finite(g.median_upper) ? timeText(g.median_upper) : 'not reached'}`;
 
 /** A list in words: "a", "a and b", "a, b and c". */
 function words(items) {
@@ -26,7 +26,7 @@ function words(items) {
  * @param {{timeColumn?: string}} options
  */
 export function evaluationSummary(ev, { timeColumn } = {}) {
-  const { harrell, permutation, uno, auc, riskGroups: rg } = ev;
+  const { harrell, permutation, uno, auc, risk_groups: rg } = ev;
   const parts = [];
   let c = `On these ${count(ev.n)} patients (${count(ev.events)} events), the risk score has Harrell's C\u00a0=\u00a0${fixed(harrell.c, 3)}`;
   if (finite(harrell.lower) && finite(harrell.upper)) {
@@ -41,7 +41,7 @@ export function evaluationSummary(ev, { timeColumn } = {}) {
   parts.push(c);
   if (auc.time.length) {
     parts.push(`Uno's C up to t = ${timeText(uno.tau)} is ${fixed(uno.c, 3)}; the time-dependent AUC is ${words(auc.auc.map((a) => fixed(a, 3)))} ` +
-      `at t = ${words(auc.time.map(timeText))}${finite(auc.meanAuc) && auc.time.length > 1 ? ` (mean AUC ${fixed(auc.meanAuc, 3)})` : ''}.`);
+      `at t = ${words(auc.time.map(timeText))}${finite(auc.mean_auc) && auc.time.length > 1 ? ` (mean AUC ${fixed(auc.mean_auc, 3)})` : ''}.`);
   } else {
     parts.push(`Uno's C is ${fixed(uno.c, 3)}.`);
   }
@@ -50,55 +50,55 @@ export function evaluationSummary(ev, { timeColumn } = {}) {
     const high = groups[groups.length - 1];
     const low = groups[0];
     const unit = timeColumn ? ` (time in the units of “${timeColumn}”)` : '';
-    let s = `Split at ${rg.splitText} of the score, the ${high.short}-risk group's median survival is ${median(high)} vs ${median(low)} in the ${low.short}-risk group${unit}`;
-    if (rg.logRank) s += `, log-rank ${pPhrase(rg.logRank.p)}`;
+    let s = `Split at ${rg.split_text} of the score, the ${high.short}-risk group's median survival is ${median(high)} vs ${median(low)} in the ${low.short}-risk group${unit}`;
+    if (rg.logrank) s += `, log-rank ${pPhrase(rg.logrank.p)}`;
     parts.push(`${s}.`);
   }
   parts.push('Measured on the patients the model was fitted to, these figures are optimistic; judge a model on patients it has not seen.');
   return parts.join(' ');
 }
 
-/** Everything an evaluation shows, as JSON (part of the report download). */
+/** Everything an evaluation shows, as JSON (the report download's "evaluation"; snake_case keys, as every result). */
 export function evaluationDocument(ev) {
-  const rg = ev.riskGroups;
+  const rg = ev.risk_groups;
   return {
     n: ev.n,
     events: ev.events,
-    scoreDirection: ev.higherIsRisk ? 'higher = higher risk' : 'higher = lower risk',
+    score_direction: ev.higher_is_risk ? 'higher = higher risk' : 'higher = lower risk',
     settings: ev.settings,
     harrell: ev.harrell,
     permutation: ev.permutation,
     uno: ev.uno,
-    timeDependentAuc: ev.auc,
-    riskGroups: {
+    time_dependent_auc: ev.auc,
+    risk_groups: {
       split: rg.split,
-      cutPoints: rg.cutPoints,
-      confType: rg.confType,
-      logRank: rg.logRank,
+      cutpoints: rg.cutpoints,
+      conf_type: rg.conf_type,
+      logrank: rg.logrank,
       groups: rg.groups.map((g) => ({
-        label: g.label, n: g.n, events: g.events, median: g.median, medianLower: g.medianLower, medianUpper: g.medianUpper,
+        label: g.label, n: g.n, events: g.events, median: g.median, median_lower: g.median_lower, median_upper: g.median_upper,
         at: g.at, curve: g.curve,
       })),
     },
     calibration: ev.calibration ?? null,
-    ...(ev.calibration ? {} : { calibrationNote: ev.calibrationNote }),
+    ...(ev.calibration ? {} : { calibration_note: ev.calibration_note }),
     warnings: ev.warnings,
   };
 }
 
 /** Per-patient rows: the score and its risk group (the input of `latefuse km --group risk_group`). */
 export function riskGroupsCSV(ev, { ids, rowNumbers, time, event, score, idColumn, timeColumn, eventColumn, scoreColumn = 'linear_predictor' }) {
-  const short = ev.riskGroups.groups.map((g) => g.short);
+  const short = ev.risk_groups.groups.map((g) => g.short);
   const header = [idColumn ?? 'row', timeColumn, eventColumn, scoreColumn, 'risk_group'];
-  const rows = Array.from(score, (s, k) => [ids ? ids[k] : rowNumbers[k], time[k], event[k], s, short[ev.riskGroups.codes[k]]]);
+  const rows = Array.from(score, (s, k) => [ids ? ids[k] : rowNumbers[k], time[k], event[k], s, short[ev.risk_groups.codes[k]]]);
   return toCSV(header, rows);
 }
 
 function curvesCSV(ev) {
   const rows = [];
-  for (const g of ev.riskGroups.groups) {
+  for (const g of ev.risk_groups.groups) {
     const c = g.curve;
-    for (let k = 0; k < c.time.length; k++) rows.push([g.short, c.time[k], c.nRisk[k], c.nEvent[k], c.nCensor[k], c.surv[k], c.lower[k], c.upper[k]]);
+    for (let k = 0; k < c.time.length; k++) rows.push([g.short, c.time[k], c.n_risk[k], c.n_event[k], c.n_censor[k], c.surv[k], c.lower[k], c.upper[k]]);
   }
   return toCSV(['risk_group', 'time', 'n_risk', 'n_event', 'n_censor', 'surv', 'lower_95', 'upper_95'], rows);
 }
@@ -134,7 +134,7 @@ export function chartFigure({ id, title, caption, build, basename, controls = nu
 
 /** Key numbers: Harrell's C with its CI, the permutation p, Uno's C, mean AUC(t), the log-rank p. @param {EvaluationView} v */
 function evaluationKeyNumbers({ ev, id }) {
-  const { harrell, permutation, uno, auc, riskGroups: rg } = ev;
+  const { harrell, permutation, uno, auc, risk_groups: rg } = ev;
   return h('dl', { class: 'key-numbers five' },
     h('div', { class: 'stat' }, h('dt', {}, "Harrell's C (95% CI)"),
       h('dd', {}, num(fixed(harrell.c, 3), harrell.c, { id: id('eval-c') }),
@@ -148,23 +148,23 @@ function evaluationKeyNumbers({ ev, id }) {
       h('dd', {}, num(fixed(uno.c, 3), uno.c, { id: id('eval-uno') }),
         h('small', {}, finite(uno.tau) ? `up to t = ${timeText(uno.tau)}` : 'whole follow-up'))),
     h('div', { class: 'stat' }, h('dt', {}, 'Mean AUC(t)'),
-      h('dd', {}, finite(auc.meanAuc) ? num(fixed(auc.meanAuc, 3), auc.meanAuc, { id: id('eval-mean-auc') }) : '—',
+      h('dd', {}, finite(auc.mean_auc) ? num(fixed(auc.mean_auc, 3), auc.mean_auc, { id: id('eval-mean-auc') }) : '—',
         h('small', {}, auc.time.length ? `at t = ${auc.time.map(timeText).join(', ')}` : 'no horizon'))),
     h('div', { class: 'stat' }, h('dt', {}, 'Log-rank test of the risk groups'),
-      h('dd', {}, rg.logRank ? num(pPhrase(rg.logRank.p), rg.logRank.p, { id: id('eval-logrank-p') }) : '—',
-        h('small', {}, rg.logRank ? `χ² = ${fixed(rg.logRank.chisq, 2)} on ${rg.logRank.df} df` : 'one group only'))));
+      h('dd', {}, rg.logrank ? num(pPhrase(rg.logrank.p), rg.logrank.p, { id: id('eval-logrank-p') }) : '—',
+        h('small', {}, rg.logrank ? `χ² = ${fixed(rg.logrank.chisq, 2)} on ${rg.logrank.df} df` : 'one group only'))));
 }
 
 /** Kaplan–Meier curves of the risk groups with the number at risk, and the risk-group table. @param {EvaluationView} v */
 function riskGroupPanel({ ev, id, modelName, basename, timeLabel, container, draws }) {
-  const rg = ev.riskGroups;
+  const rg = ev.risk_groups;
   const colors = riskColors(rg.groups.length);
-  const kmTitle = `Kaplan–Meier survival by risk group (split at ${rg.splitText} of the ${modelName} score)`;
+  const kmTitle = `Kaplan–Meier survival by risk group (split at ${rg.split_text} of the ${modelName} score)`;
   const ciId = id('km-ci');
   const ciBox = h('input', { type: 'checkbox', id: ciId });
   const kmControls = h('div', { class: 'check chart-controls' }, ciBox, h('label', { for: ciId }, 'Show 95% confidence bands'));
   const kmDescription = rg.groups.map((g) => `${g.label}: ${g.n} patients, ${g.events} events, median survival ${median(g)}`).join('; ') +
-    (rg.logRank ? `; log-rank ${pPhrase(rg.logRank.p)}` : '');
+    (rg.logrank ? `; log-rank ${pPhrase(rg.logrank.p)}` : '');
   const km = chartFigure({
     id: id('km-figure'),
     title: kmTitle,
@@ -173,10 +173,10 @@ function riskGroupPanel({ ev, id, modelName, basename, timeLabel, container, dra
     controls: kmControls,
     caption: h('span', {},
       `Survival of the patients in each risk group (step curves; + = censored). Numbers at risk under the plot. `,
-      rg.logRank ? h('strong', {}, `Log-rank χ² = ${fixed(rg.logRank.chisq, 2)} on ${rg.logRank.df} df, ${pPhrase(rg.logRank.p)}.`) : 'One risk group only: no log-rank test.'),
+      rg.logrank ? h('strong', {}, `Log-rank χ² = ${fixed(rg.logrank.chisq, 2)} on ${rg.logrank.df} df, ${pPhrase(rg.logrank.p)}.`) : 'One risk group only: no log-rank test.'),
     build: (width) => kaplanMeierChart({
-      groups: rg.groups.map((g, i) => ({ label: g.label, color: colors[i], curve: g.curve, atRisk: g.at.nRisk })),
-      atTimes: rg.atTimes,
+      groups: rg.groups.map((g, i) => ({ label: g.label, color: colors[i], curve: g.curve, atRisk: g.at.n_risk })),
+      atTimes: rg.at_times,
       showCI: ciBox.checked,
       width,
       title: kmTitle,
@@ -188,15 +188,15 @@ function riskGroupPanel({ ev, id, modelName, basename, timeLabel, container, dra
   draws.push(km.draw);
   const kmTable = dataTable({
     className: 'data keep-heads',
-    caption: `Risk groups: patients, events, median survival (95% CI) and number at risk${rg.logRank ? ` (log-rank ${pPhrase(rg.logRank.p)})` : ''}`,
-    columns: ['Risk group', 'Patients', 'Events', 'Median survival (95% CI)', ...rg.atTimes.map((t) => `At risk, t = ${timeText(t)}`)],
+    caption: `Risk groups: patients, events, median survival (95% CI) and number at risk${rg.logrank ? ` (log-rank ${pPhrase(rg.logrank.p)})` : ''}`,
+    columns: ['Risk group', 'Patients', 'Events', 'Median survival (95% CI)', ...rg.at_times.map((t) => `At risk, t = ${timeText(t)}`)],
     rows: rg.groups.map((g) => [
       g.label,
       num(count(g.n), g.n),
       num(count(g.events), g.events),
-      h('span', { class: 'num', 'data-value': String(g.median ?? ''), 'data-lower': String(g.medianLower ?? ''), 'data-upper': String(g.medianUpper ?? '') },
+      h('span', { class: 'num', 'data-value': String(g.median ?? ''), 'data-lower': String(g.median_lower ?? ''), 'data-upper': String(g.median_upper ?? '') },
         `${median(g)} (${medianCi(g)})`),
-      ...g.at.nRisk.map((v) => num(count(v), v)),
+      ...g.at.n_risk.map((v) => num(count(v), v)),
     ]),
   });
   kmTable.id = id('km-table');
@@ -244,11 +244,11 @@ function aucPanel({ ev, id, modelName, basename, timeLabel, container, draws }) 
       basename: `${basename}-auc`,
       container,
       caption: 'AUC(t): how well the score separates patients with an event by time t from those still event-free at t (0.5 = chance, 1 = perfect). Dotted line: the mean AUC.',
-      build: (width) => aucChart([{ name: modelName, time: auc.time, auc: auc.auc, meanAuc: auc.meanAuc }], { width, title: aucTitle, timeLabel }),
+      build: (width) => aucChart([{ name: modelName, time: auc.time, auc: auc.auc, meanAuc: auc.mean_auc }], { width, title: aucTitle, timeLabel }),
     });
     draws.push(aFigure.draw);
     const aTable = dataTable({
-      caption: `Time-dependent AUC${finite(auc.meanAuc) ? ` (mean ${fixed(auc.meanAuc, 3)})` : ''}`,
+      caption: `Time-dependent AUC${finite(auc.mean_auc) ? ` (mean ${fixed(auc.mean_auc, 3)})` : ''}`,
       columns: ['Time t', 'AUC(t)'],
       rows: auc.time.map((t, k) => [num(timeText(t), t), num(fixed(auc.auc[k], 3), auc.auc[k])]),
     });
@@ -280,7 +280,7 @@ function calibrationPanel({ ev, id, basename, container, draws }) {
   }
   return h('div', { class: 'panel' }, h('h3', {}, 'Calibration'),
     h('p', { class: 'notice', role: 'note', id: id('calibration-note') },
-      `Not shown: ${ev.calibrationNote ?? 'no calibration for this model'}.`));
+      `Not shown: ${ev.calibration_note ?? 'no calibration for this model'}.`));
 }
 
 /**

@@ -194,9 +194,9 @@ export function kaplanMeierPanel(view) {
   const kmTitle = 'Kaplan–Meier survival of the test patients by late-fusion risk group (training cut-point)';
   const ciId = 'fusion-km-ci';
   const ciBox = h('input', { type: 'checkbox', id: ciId });
-  const p = finite(rgTest?.p) ? rgTest.p : km.logRank?.p;
-  const chisq = finite(rgTest?.chisq) ? rgTest.chisq : km.logRank?.chisq;
-  const df = rgTest?.df ?? km.logRank?.df;
+  const p = finite(rgTest?.p) ? rgTest.p : km.logrank?.p;
+  const chisq = finite(rgTest?.chisq) ? rgTest.chisq : km.logrank?.chisq;
+  const df = rgTest?.df ?? km.logrank?.df;
   const description = km.groups.map((g) => `${groupLabel(g)}: ${g.n} patients, ${g.events} events, median survival ${finite(g.median) ? timeText(g.median) : 'not reached'}`).join('; ') +
     (finite(p) ? `; log-rank ${pPhrase(p)}` : '');
   const kmFigure = chartFigure({
@@ -205,8 +205,8 @@ export function kaplanMeierPanel(view) {
     caption: h('span', {}, `${cutpointText(view)} Numbers at risk under the plot; + = censored. `,
       finite(p) ? h('strong', {}, `Log-rank χ² = ${fixed(chisq, 2)} on ${df} df, ${pPhrase(p)}.`) : ''),
     build: (width) => kaplanMeierChart({
-      groups: km.groups.map((g, i) => ({ label: groupLabel(g), color: colors[i], curve: g.curve, atRisk: g.atRisk })),
-      atTimes: km.atTimes, showCI: ciBox.checked, width, title: kmTitle, timeLabel, description,
+      groups: km.groups.map((g, i) => ({ label: groupLabel(g), color: colors[i], curve: g.curve, atRisk: g.at_risk })),
+      atTimes: km.at_times, showCI: ciBox.checked, width, title: kmTitle, timeLabel, description,
     }),
   });
   ciBox.addEventListener('change', () => kmFigure.draw());
@@ -214,11 +214,11 @@ export function kaplanMeierPanel(view) {
   const kmTable = dataTable({
     className: 'data keep-heads',
     caption: `Late-fusion risk groups of the test patients${finite(p) ? ` (log-rank ${pPhrase(p)})` : ''}`,
-    columns: ['Risk group', 'Patients', 'Events', 'Median survival (95% CI)', ...km.atTimes.map((t) => `At risk, t = ${timeText(t)}`)],
+    columns: ['Risk group', 'Patients', 'Events', 'Median survival (95% CI)', ...km.at_times.map((t) => `At risk, t = ${timeText(t)}`)],
     rows: km.groups.map((g) => [
       groupLabel(g), num(count(g.n), g.n), num(count(g.events), g.events),
-      h('span', { class: 'num', 'data-value': String(g.median ?? '') }, `${finite(g.median) ? timeText(g.median) : 'not reached'} (${finite(g.medianLower) ? timeText(g.medianLower) : '—'}–${finite(g.medianUpper) ? timeText(g.medianUpper) : 'not reached'})`),
-      ...g.atRisk.map((v) => num(count(v), v)),
+      h('span', { class: 'num', 'data-value': String(g.median ?? '') }, `${finite(g.median) ? timeText(g.median) : 'not reached'} (${finite(g.median_lower) ? timeText(g.median_lower) : '—'}–${finite(g.median_upper) ? timeText(g.median_upper) : 'not reached'})`),
+      ...g.at_risk.map((v) => num(count(v), v)),
     ]),
   });
   kmTable.id = 'fusion-km-table';

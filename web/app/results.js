@@ -14,7 +14,7 @@ function coefficientRows(fit) {
     name,
     coef: fit.coef[j],
     se: fit.se[j],
-    robustSe: fit.robust_se ? fit.robust_se[j] : undefined,
+    robust_se: fit.robust_se ? fit.robust_se[j] : undefined,
     hr: fit.hr[j],
     lower: fit.hr_lower[j],
     upper: fit.hr_upper[j],
@@ -24,44 +24,44 @@ function coefficientRows(fit) {
   }));
 }
 
-/** The model as a portable JSON document (coefficients, centring means, baseline hazard). */
+/** The model as a portable JSON document (coefficients, centring means, baseline hazard; snake_case keys as every result). */
 export function modelDocument(result) {
   const { fit, prep } = result;
   return {
     format: 'latefuse-cox-model',
-    formatVersion: 1,
-    createdBy: `LateFuse web app (core ${result.coreVersion})`,
-    createdAt: new Date().toISOString(),
+    format_version: 1,
+    created_by: `LateFuse web app (core ${result.coreVersion})`,
+    created_at: new Date().toISOString(),
     data: { files: prep.files, time: prep.time, event: prep.event, n: fit.n, events: fit.events, dropped: prep.dropped },
-    settings: { ties: prep.ties, robust: prep.robust, penalizer: prep.penalizer, strata: prep.strata, strataLevels: prep.strataLevels },
+    settings: { ties: prep.ties, robust: prep.robust, penalizer: prep.penalizer, strata: prep.strata, strata_levels: prep.strataLevels },
     covariates: fit.covariates,
     coef: fit.coef,
     se: fit.se,
-    robustSe: fit.robust_se,
+    robust_se: fit.robust_se,
     var: fit.var,
     means: fit.means,
-    linearPredictor: 'sum_j coef[j] * (x[j] - means[j]); higher = higher hazard',
+    linear_predictor: 'sum_j coef[j] * (x[j] - means[j]); higher = higher hazard',
     baseline: fit.baseline,
   };
 }
 
-/** Everything shown in the results, as JSON. */
+/** Everything shown in the results, as JSON (snake_case keys as every result). */
 export function reportDocument(result) {
   const { fit, prep } = result;
   return {
     format: 'latefuse-cox-report',
-    formatVersion: 1,
-    createdBy: `LateFuse web app (core ${result.coreVersion})`,
-    createdAt: new Date().toISOString(),
+    format_version: 1,
+    created_by: `LateFuse web app (core ${result.coreVersion})`,
+    created_at: new Date().toISOString(),
     data: { files: prep.files, join: prep.join, time: prep.time, event: prep.event, id: prep.id, n: fit.n, events: fit.events, dropped: prep.dropped },
     settings: { ties: prep.ties, robust: prep.robust, penalizer: prep.penalizer, strata: prep.strata },
     coefficients: coefficientRows(fit),
     tests: {
-      likelihoodRatio: { statistic: fit.lr_test, df: fit.lr_df, p: fit.lr_p },
+      likelihood_ratio: { statistic: fit.lr_test, df: fit.lr_df, p: fit.lr_p },
       wald: { statistic: fit.wald_test, df: fit.lr_df, p: fit.wald_p },
       score: { statistic: fit.score_test, df: fit.lr_df, p: fit.score_p },
-      ...(prep.robust ? { robustWald: { statistic: fit.robust_wald_test, df: fit.lr_df, p: fit.robust_wald_p },
-        robustScore: { statistic: fit.robust_score_test, df: fit.lr_df, p: fit.robust_score_p } } : {}),
+      ...(prep.robust ? { robust_wald: { statistic: fit.robust_wald_test, df: fit.lr_df, p: fit.robust_wald_p },
+        robust_score: { statistic: fit.robust_score_test, df: fit.lr_df, p: fit.robust_score_p } } : {}),
     },
     loglik: { null: fit.loglik_init, model: fit.loglik },
     concordance: fit.concordance,
@@ -86,7 +86,7 @@ function coefficientsCSV(result) {
   const rows = coefficientRows(result.fit);
   const robust = result.prep.robust;
   const header = ['covariate', 'coef', 'se', ...(robust ? ['robust_se'] : []), 'hr', 'hr_lower_95', 'hr_upper_95', 'z', 'p'];
-  return toCSV(header, rows.map((r) => [r.name, r.coef, r.se, ...(robust ? [r.robustSe] : []), r.hr, r.lower, r.upper, r.z, r.p]));
+  return toCSV(header, rows.map((r) => [r.name, r.coef, r.se, ...(robust ? [r.robust_se] : []), r.hr, r.lower, r.upper, r.z, r.p]));
 }
 
 /** A number with its full value kept in data-value (tests and copy/paste use it). */
@@ -139,7 +139,7 @@ export function renderCoxResults(container, result) {
     rows: rows.map((r) => [
       r.name,
       num(fixed(r.coef, 4), r.coef),
-      num(fixed(robust ? r.robustSe : r.se, 4), robust ? r.robustSe : r.se),
+      num(fixed(robust ? r.robust_se : r.se, 4), robust ? r.robust_se : r.se),
       num(sig(r.hr, 4), r.hr),
       h('span', { class: 'num' }, `${sig(r.lower, 3)}–${sig(r.upper, 3)}`),
       num(fixed(r.z, 2), r.z),

@@ -56,18 +56,19 @@ export async function evaluateRiskScore(payload, ctx) {
     calibrationNote = 'no horizon within the follow-up: give a horizon to see calibration';
   }
   const warnings = ev.horizons.length === 0 ? ['no default horizon lies within the follow-up; give horizons to get AUC(t)', ...ev.warnings] : ev.warnings;
+  // snake_case keys as evaluateScore's: this object is also the report download's "evaluation".
   return {
     n,
     events: ev.events,
-    higherIsRisk,
-    settings: { bootstrap: replicates, permutations, seed, split, horizons: ev.horizons, horizonsDefault: ev.horizonsDefault, confLevel },
+    higher_is_risk: higherIsRisk,
+    settings: { bootstrap: replicates, permutations, seed, split, horizons: ev.horizons, horizons_default: ev.horizons_default, conf_level: confLevel },
     harrell: ev.harrell,
     permutation: ev.permutation,
     uno: ev.uno,
     auc: ev.auc,
-    riskGroups: ev.riskGroups,
+    risk_groups: ev.risk_groups,
     calibration: ev.calibration,
-    calibrationNote,
+    calibration_note: calibrationNote,
     warnings,
   };
 }

@@ -56,7 +56,7 @@ async function survivalScoreAndCalibrate(result, tables, { idColumn, idRequired,
   const p = await scoreEveryPatient(result, tables, { idColumn, idRequired }, out, 'survival');
   if (!p) return out;
   const c = await testCalibration(result, p, outcomeOf, idOf);
-  return { ...out, calibration: c.calibration, calibrationNote: c.note, testSurvival: c.testSurvival };
+  return { ...out, calibration: c.calibration, calibrationNote: c.note, testSurvival: c.test_survival };
 }
 
 // ---- binary: one 0/1 column -------------------------------------------------------------------

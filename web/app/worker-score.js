@@ -105,7 +105,11 @@ const PATIENT_FIELDS = {
   },
 };
 
-/** Patient 0 of a predictions object: the fields every outcome shares, then its family's. */
+/**
+ * Patient 0 of a predictions object: the fields every outcome shares, then its family's. A view
+ * model read only by score-one.js (camelCase JS, like the other view models); what the user takes
+ * away is the CSV it writes, whose columns are `latefuse score`'s snake_case ones.
+ */
 function patientResult(p, entry, family, typed) {
   const s = entry.summary;
   const index = p.integrator_index[0];

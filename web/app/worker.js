@@ -162,7 +162,7 @@ async function fitCoxRequest(payload, ctx) {
  *  needs no worker state and survives a restart after a hard Cancel. */
 async function evaluateRequest(payload, ctx) {
   const out = await evaluateRiskScore(payload, ctx);
-  return transfer(out, [out.riskGroups.codes.buffer]);
+  return transfer(out, [out.risk_groups.codes.buffer]);
 }
 
 /** Every request the worker answers: the one list of request types (protocol.js RequestType). */

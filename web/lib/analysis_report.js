@@ -230,7 +230,7 @@ function kmFigure(km, timeUnit) {
   const top = 16;
   const bottom = 240;
   const H = 290;
-  const tmax = Math.max(km.atTimes[km.atTimes.length - 1] ?? 0, ...km.groups.map((g) => g.curve.time[g.curve.time.length - 1] ?? 0));
+  const tmax = Math.max(km.at_times[km.at_times.length - 1] ?? 0, ...km.groups.map((g) => g.curve.time[g.curve.time.length - 1] ?? 0));
   const x = scale(0, tmax, left, right);
   const y = scale(0, 1, bottom, top);
   let body = '';
@@ -243,10 +243,10 @@ function kmFigure(km, timeUnit) {
     }
     body += `<path d="${d}" fill="none" stroke="${GREYS[i % GREYS.length]}" stroke-width="2"${DASHES[i % DASHES.length] ? ` stroke-dasharray="${DASHES[i % DASHES.length]}"` : ''}/>`;
   });
-  body += axes({ x, y, xTicks: km.atTimes, yTicks: [0, 0.25, 0.5, 0.75, 1], left, right, top, bottom, xLabel: `time${timeUnit ? ` (${timeUnit})` : ''}`, yLabel: 'survival probability', xFormat: (t) => String(t), yFormat: (t) => t.toFixed(2) });
+  body += axes({ x, y, xTicks: km.at_times, yTicks: [0, 0.25, 0.5, 0.75, 1], left, right, top, bottom, xLabel: `time${timeUnit ? ` (${timeUnit})` : ''}`, yLabel: 'survival probability', xFormat: (t) => String(t), yFormat: (t) => t.toFixed(2) });
   body += legend(km.groups.map((g, i) => ({ label: `${g.label} risk (n ${g.n})`, color: GREYS[i % GREYS.length], dash: DASHES[i % DASHES.length] })), right + 12, top + 10);
-  const table = tableHtml('Number at risk', ['group', ...km.atTimes.map(String)], km.groups.map((g) => [g.label, ...g.atRisk.map((v) => String(Math.round(v)))]), 'at-risk');
-  const desc = `Kaplan–Meier survival of the ${km.groups.length} late-fusion risk groups of the test patients (cut-points from the training patients); log-rank ${finite(km.logRank?.p) ? pPhrase(km.logRank.p) : 'p not available'}.`;
+  const table = tableHtml('Number at risk', ['group', ...km.at_times.map(String)], km.groups.map((g) => [g.label, ...g.at_risk.map((v) => String(Math.round(v)))]), 'at-risk');
+  const desc = `Kaplan–Meier survival of the ${km.groups.length} late-fusion risk groups of the test patients (cut-points from the training patients); log-rank ${finite(km.logrank?.p) ? pPhrase(km.logrank.p) : 'p not available'}.`;
   return figure('fig-km', 'Kaplan–Meier curves of the late-fusion risk groups (test patients)', desc, body, W, H, table);
 }
 

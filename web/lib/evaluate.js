@@ -22,7 +22,7 @@ export const RISK_SPLITS = Object.freeze({
 /**
  * Risk groups: the score (higher = higher risk) cut at its own quantiles as R's cut (the core's
  * quantileGroups). Tied cut points merge groups (then the outer labels are kept). Returns codes
- * 0..k-1 (0 = lowest risk) and the k - 1 cut points.
+ * 0..k-1 (0 = lowest risk) and the k - 1 `cutpoints` (the core's key).
  * @param {ArrayLike<number>} score
  * @param {keyof RISK_SPLITS} split
  */
@@ -36,7 +36,7 @@ export async function riskGroups(score, split) {
     labels = k === 1 ? ['All patients'] : [labels[0], labels[labels.length - 1]];
     short = k === 1 ? ['all'] : [short[0], short[short.length - 1]];
   }
-  return { codes, cutPoints: cutpoints, labels, short, k };
+  return { codes, cutpoints, labels, short, k };
 }
 
 /** Let a queued cancel be delivered (a worker's message), then stop if the signal was aborted. */
@@ -49,6 +49,38 @@ async function checkpoint(signal) {
 const plain = (a) => Array.from(a);
 
 /**
+ * A Kaplan–Meier curve of a risk group (the core's kaplanMeier curve as plain arrays).
+ * @typedef {{time: number[], surv: number[], lower: number[], upper: number[], n_risk: number[], n_event: number[],
+ *   n_censor: number[]}} GroupCurve
+ */
+
+/**
+ * The risk groups of an evaluation: `split` and its words (`split_text`), the score's `cutpoints`, the
+ * times of the number-at-risk table (`at_times`), per group (lowest risk first) its label, n, events,
+ * median survival with its CI, survival and number at risk at `at_times` and the curve; the log-rank
+ * test (`logrank`, null with one group); `codes` = each patient's group (0 = lowest risk).
+ * @typedef {{split: keyof RISK_SPLITS, split_text: string, cutpoints: number[], at_times: number[], conf_type: string,
+ *   groups: Array<{label: string, short: string, n: number, events: number, median: number|null, median_lower: number|null,
+ *     median_upper: number|null, at: {time: number[], surv: number[], lower: number[], upper: number[], n_risk: number[]},
+ *     curve: GroupCurve}>,
+ *   logrank: {chisq: number, df: number, p: number, groups: string[], observed: number[], expected: number[]}|null,
+ *   codes: Int32Array}} RiskGroupComparison
+ */
+
+/**
+ * What evaluateScore returns; `calibration` is the core's survivalCalibration object (horizon,
+ * groups, slope, slope_se, slope_lower, slope_upper) or null.
+ * @typedef {{n: number, events: number, higher_is_risk: boolean, horizons: number[], horizons_default: boolean,
+ *   harrell: {c: number, lower: number|null, upper: number|null, se: number|null, replicates: number, ci: string,
+ *     conf_level: number, failed?: number},
+ *   permutation: {p: number, permutations: number, extreme: number, center: number}|null,
+ *   uno: {c: number, tau: number|null, lower?: number, upper?: number, replicates?: number, conf_level?: number},
+ *   auc: {time: number[], auc: number[], mean_auc: number|null},
+ *   risk_groups: RiskGroupComparison|null,
+ *   calibration: any, warnings: string[]}} Evaluation
+ */
+
+/**
  * Evaluate a risk score on survival data.
  *
  * input:
@@ -59,7 +91,7 @@ const plain = (a) => Array.from(a);
  * - unoInterval: also bootstrap Uno's C (same replicates and seed) when bootstrap > 0.
  * - tau: Uno's truncation time; null/undefined = none; 'last-horizon' = the largest horizon.
  * - horizons: AUC(t) times as given (the core checks them); empty/absent = the default horizons
- *   (stats.js defaultHorizons; `horizonsDefault` in the result says so; none may lie within the
+ *   (stats.js defaultHorizons; `horizons_default` in the result says so; none may lie within the
  *   follow-up, then `horizons` is empty and the caller says how to give them).
  * - riskGroups: 'median' | 'tertiles' to cut the score and compare the groups (Kaplan–Meier at
  *   round times, log-rank), as `latefuse km --group`; absent = not computed.
@@ -75,11 +107,8 @@ const plain = (a) => Array.from(a);
  *   unoInterval?: boolean, tau?: number|null|'last-horizon', horizons?: number[]|null,
  *   riskGroups?: keyof RISK_SPLITS|null, calibration?: object|null, eventLabel?: string}} input
  * @param {{onProgress?: (stage: string, fraction: number|null, units: number) => void, signal?: AbortSignal}} [options]
- * @returns {Promise<any>} {n, events, higherIsRisk, horizons, horizonsDefault, harrell: {c, lower,
- *   upper, se, replicates, ci, confLevel, failed (with a bootstrap)}, permutation: {p, permutations, extreme, center}|null,
- *   uno: {c, tau, and with unoInterval lower, upper, replicates, confLevel}, auc: {time, auc, meanAuc}, riskGroups|null,
- *   calibration: the core's survivalCalibration object (snake_case keys: horizon, groups, slope, slope_se, slope_lower,
- *   slope_upper)|null, warnings}
+ * @returns {Promise<Evaluation>} the result, under snake_case keys as every result object of web/lib
+ *   (the options above stay camelCase)
  */
 export async function evaluateScore(input, { onProgress = () => {}, signal } = {}) {
   const { time, event, score } = input;
@@ -110,7 +139,7 @@ export async function evaluateScore(input, { onProgress = () => {}, signal } = {
   // Harrell's C first: its one computation is also the unit the resamples are timed against.
   onProgress("Harrell's C", null, 1);
   await checkpoint(signal);
-  const harrell = { c: (await concordance(base)).c, lower: null, upper: null, se: null, replicates, ci, confLevel };
+  const harrell = { c: (await concordance(base)).c, lower: null, upper: null, se: null, replicates, ci, conf_level: confLevel };
   if (replicates > 0) {
     const stage = `Bootstrap of Harrell's C (${replicates.toLocaleString('en-US')} replicates)`;
     onProgress(stage, 0, replicates);
@@ -139,29 +168,35 @@ export async function evaluateScore(input, { onProgress = () => {}, signal } = {
   onProgress("Uno's C and time-dependent AUC", null, 1);
   await checkpoint(signal);
   const tau = input.tau === 'last-horizon' ? (horizons.length ? horizons[horizons.length - 1] : null) : (input.tau ?? null);
-  /** @type {{c: number, tau: number|null, lower?: number, upper?: number, replicates?: number, confLevel?: number}} */
+  /** @type {Evaluation['uno']} */
   const uno = { c: (await unoConcordance({ ...base, tau: tau ?? undefined })).c, tau };
   if (input.unoInterval && replicates > 0) {
     const stage = `Bootstrap of Uno's C (${replicates.toLocaleString('en-US')} replicates)`;
     onProgress(stage, 0, replicates);
     await checkpoint(signal);
     const b = await bootstrap({ ...base, statistic: 'uno', ...(tau !== null ? { tau } : {}), replicates, seed, confLevel, ...resampling(stage) });
-    Object.assign(uno, { lower: b.lower, upper: b.upper, replicates, confLevel });
+    Object.assign(uno, { lower: b.lower, upper: b.upper, replicates, conf_level: confLevel });
     warnings.push(...b.warnings);
   }
-  let auc = { time: [], auc: [], meanAuc: null };
+  /** @type {Evaluation['auc']} */
+  let auc = { time: [], auc: [], mean_auc: null };
   if (horizons.length) {
     const a = await timeDependentAuc({ ...base, times: horizons });
-    auc = { time: plain(a.time), auc: plain(a.auc), meanAuc: a.mean_auc };
+    auc = { time: plain(a.time), auc: plain(a.auc), mean_auc: a.mean_auc };
   }
   await checkpoint(signal);
 
   const risk = input.riskGroups ? await riskGroupComparison(input, { ...base, confLevel }, warnings, onProgress, signal) : null;
   const calibration = input.calibration ? await calibrate(input, horizons, onProgress, signal) : null;
-  return { n, events, higherIsRisk, horizons, horizonsDefault: !given, harrell, permutation, uno, auc, riskGroups: risk, calibration, warnings };
+  return {
+    n, events, higher_is_risk: higherIsRisk, horizons, horizons_default: !given, harrell, permutation, uno, auc, risk_groups: risk, calibration, warnings,
+  };
 }
 
-/** Risk groups of the score, Kaplan–Meier per group and the log-rank test (as `latefuse km --group`). */
+/**
+ * Risk groups of the score, Kaplan–Meier per group and the log-rank test (as `latefuse km --group`).
+ * @returns {Promise<RiskGroupComparison>}
+ */
 async function riskGroupComparison(input, { time, event, score, higherIsRisk, confLevel }, warnings, onProgress, signal) {
   onProgress('Kaplan–Meier curves of the risk groups and the log-rank test', null, 1);
   await checkpoint(signal);
@@ -184,12 +219,12 @@ async function riskGroupComparison(input, { time, event, score, higherIsRisk, co
       n: g.n,
       events: g.events,
       median: g.median,
-      medianLower: g.median_lower,
-      medianUpper: g.median_upper,
-      at: { time: plain(g.at.time), surv: plain(g.at.surv), lower: plain(g.at.lower), upper: plain(g.at.upper), nRisk: plain(g.at.n_risk) },
+      median_lower: g.median_lower,
+      median_upper: g.median_upper,
+      at: { time: plain(g.at.time), surv: plain(g.at.surv), lower: plain(g.at.lower), upper: plain(g.at.upper), n_risk: plain(g.at.n_risk) },
       curve: {
         time: plain(c.time), surv: plain(c.surv), lower: plain(c.lower), upper: plain(c.upper),
-        nRisk: plain(c.n_risk), nEvent: plain(c.n_event), nCensor: plain(c.n_censor),
+        n_risk: plain(c.n_risk), n_event: plain(c.n_event), n_censor: plain(c.n_censor),
       },
     };
   });
@@ -203,12 +238,12 @@ async function riskGroupComparison(input, { time, event, score, higherIsRisk, co
   await checkpoint(signal);
   return {
     split,
-    splitText: RISK_SPLITS[split].text,
-    cutPoints: risk.cutPoints,
-    atTimes,
-    confType: km.conf_type,
+    split_text: RISK_SPLITS[split].text,
+    cutpoints: risk.cutpoints,
+    at_times: atTimes,
+    conf_type: km.conf_type,
     groups,
-    logRank: test,
+    logrank: test,
     codes: risk.codes,
   };
 }

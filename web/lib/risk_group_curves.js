@@ -33,10 +33,10 @@ export function atRiskTimes(tmax, count = 5) {
 /**
  * Kaplan–Meier curves (core: R survfit) and the log-rank test (R survdiff) of the late-fusion risk
  * groups of the TEST patients: the groups are report.json's (training cut-points applied to the test
- * scores), time and event the patients' own (`outcomeOf(id)`). Returns {atTimes, groups: [{label, n,
- * events, median, medianLower, medianUpper, atRisk, curve: {time, surv, lower, upper, nRisk, nEvent,
- * nCensor}}], logRank: {chisq, df, p} | null, ids, time, event}; null for a binary outcome or when a
- * test patient has no outcome or no group.
+ * scores), time and event the patients' own (`outcomeOf(id)`). Returns {at_times, groups: [{label, n,
+ * events, median, median_lower, median_upper, at_risk, curve: {time, surv, lower, upper, n_risk,
+ * n_event, n_censor}}], logrank: {chisq, df, p} | null, ids, time, event} (snake_case keys, as the
+ * core's results); null for a binary outcome or when a test patient has no outcome or no group.
  * @param {any} report report.json (snake_case keys, as fitAndEvaluateFusion returns it)
  * @param {OutcomeOf} outcomeOf
  */
@@ -70,12 +70,12 @@ export async function riskGroupCurves(report, outcomeOf) {
     n: g.n,
     events: g.events,
     median: g.median,
-    medianLower: g.median_lower,
-    medianUpper: g.median_upper,
-    atRisk: Array.from(g.at.n_risk),
+    median_lower: g.median_lower,
+    median_upper: g.median_upper,
+    at_risk: Array.from(g.at.n_risk),
     curve: {
       time: Array.from(g.curve.time), surv: Array.from(g.curve.surv), lower: Array.from(g.curve.lower), upper: Array.from(g.curve.upper),
-      nRisk: Array.from(g.curve.n_risk), nEvent: Array.from(g.curve.n_event), nCensor: Array.from(g.curve.n_censor),
+      n_risk: Array.from(g.curve.n_risk), n_event: Array.from(g.curve.n_event), n_censor: Array.from(g.curve.n_censor),
     },
   }));
   let test = null;
@@ -83,7 +83,7 @@ export async function riskGroupCurves(report, outcomeOf) {
     const lr = await logRank({ time, event, group });
     test = { chisq: lr.chisq, df: lr.df, p: lr.p };
   }
-  return { atTimes, groups, logRank: test, ids, time: Array.from(time), event: Array.from(event) };
+  return { at_times: atTimes, groups, logrank: test, ids, time: Array.from(time), event: Array.from(event) };
 }
 
 /** Groups of predicted risk in the calibration (5 as models/build.sh). */
@@ -96,17 +96,17 @@ export const CALIBRATION_GROUPS = 5;
  * --calibration-groups 5` on the test patients in the report's order).
  * `scored`: scoreTables' result for the patients (S(t) at the model's horizons); `idOf(reportId)` its
  * ID; `outcomeOf(reportId)` -> {time, event}.
- * Returns {calibration, note, testSurvival}: calibration = {n, horizon, ...survivalCalibration} or
- * null with `note` saying why; testSurvival = {horizon, values} (each test patient's predicted S at
+ * Returns {calibration, note, test_survival}: calibration = {n, horizon, ...survivalCalibration} or
+ * null with `note` saying why; test_survival = {horizon, values} (each test patient's predicted S at
  * the horizon, report order) once every test patient was scored.
  * @param {any} report
  * @param {{ids: string[], survival: Array<{time: number, surv: ArrayLike<number>}>}|null} scored
  * @param {OutcomeOf} outcomeOf
  * @param {(id: string) => string} [idOf]
- * @returns {Promise<{calibration: object|null, note: string|null, testSurvival: {horizon: number, values: number[]}|null}>}
+ * @returns {Promise<{calibration: object|null, note: string|null, test_survival: {horizon: number, values: number[]}|null}>}
  */
 export async function testCalibration(report, scored, outcomeOf, idOf = (id) => id) {
-  const out = { calibration: null, note: null, testSurvival: null };
+  const out = { calibration: null, note: null, test_survival: null };
   if (!scored) return { ...out, note: 'the patients were not scored' };
   const horizons = (report?.horizons ?? []).filter((/** @type {unknown} */ t) => Number.isFinite(t));
   if (!horizons.length) return { ...out, note: 'the report has no horizon' };
@@ -130,13 +130,13 @@ export async function testCalibration(report, scored, outcomeOf, idOf = (id) => 
     time.push(o.time); event.push(o.event); predicted.push(at.surv[i]);
   }
   const testSurvival = { horizon, values };
-  if (predicted.length < 2 * CALIBRATION_GROUPS) return { ...out, testSurvival, note: `too few test patients with a predicted survival at t = ${horizon}` };
+  if (predicted.length < 2 * CALIBRATION_GROUPS) return { ...out, test_survival: testSurvival, note: `too few test patients with a predicted survival at t = ${horizon}` };
   try {
     const c = await survivalCalibration({
       time: Float64Array.from(time), event: Float64Array.from(event), predicted: Float64Array.from(predicted), horizon, groups: CALIBRATION_GROUPS,
     });
-    return { calibration: { n: predicted.length, horizon, ...c }, note: null, testSurvival };
+    return { calibration: { n: predicted.length, horizon, ...c }, note: null, test_survival: testSurvival };
   } catch (error) {
-    return { ...out, testSurvival, note: /** @type {Error} */ (error).message };
+    return { ...out, test_survival: testSurvival, note: /** @type {Error} */ (error).message };
   }
 }

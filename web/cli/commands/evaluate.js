@@ -117,10 +117,10 @@ export default {
     if (ev.horizons.length === 0) warnings.push('no default AUC horizon lies within the follow-up; give --horizons');
     const h = ev.harrell;
     const harrell = o.bootstrap > 0
-      ? { c: h.c, lower: h.lower, upper: h.upper, se: h.se, ci: h.ci, conf_level: h.confLevel, replicates: h.replicates }
+      ? { c: h.c, lower: h.lower, upper: h.upper, se: h.se, ci: h.ci, conf_level: h.conf_level, replicates: h.replicates }
       : { c: h.c, lower: null, upper: null };
     const u = ev.uno;
-    const unoCi = o.bootstrap > 0 ? { lower: u.lower, upper: u.upper, replicates: u.replicates, conf_level: u.confLevel } : { lower: null, upper: null };
+    const unoCi = o.bootstrap > 0 ? { lower: u.lower, upper: u.upper, replicates: u.replicates, conf_level: u.conf_level } : { lower: null, upper: null };
     const result = {
       n: ev.n,
       events: ev.events,
@@ -131,7 +131,7 @@ export default {
       permutations: o.permutations,
       uno: { c: u.c, tau: u.tau, ...unoCi },
       auc: ev.auc.time.map((time, k) => ({ time, auc: ev.auc.auc[k] })),
-      mean_auc: ev.auc.meanAuc,
+      mean_auc: ev.auc.mean_auc,
       calibration: ev.calibration && { column: o.predictedSurvival, n: calibrationRows, ...ev.calibration },
       seed: o.seed,
       warnings,
