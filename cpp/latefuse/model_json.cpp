@@ -997,9 +997,11 @@ void readIntegratorTraining(const Node& root, FusionModel& fm, const ModelExtras
     in.fit.baseline = recomputedBaseline(fm, order, in);
     const Node ji = root["integrators"].at(k);
     long long patients = 0;
+    std::vector<const double*> columns;  // column pointers, as in integratorData
+    for (int m : in.modalities) columns.push_back(fm.trainingScores.col(m).data());
     for (Eigen::Index r = 0; r < N; ++r) {
       bool all = true;
-      for (int m : in.modalities) all = all && std::isfinite(fm.trainingScores(r, m));
+      for (const double* c : columns) all = all && std::isfinite(c[r]);
       patients += all;
     }
     if (patients != in.patients)
