@@ -196,7 +196,7 @@ class Reader {
   // The length of the well-formed UTF-8 sequence at p_ (the ranges nlohmann's lexer accepts,
   // Unicode Table 3-7), or 0.
   size_t utf8Sequence() const {
-    const auto at = [&](size_t k) { return p_ + k < end_ ? static_cast<unsigned char>(p_[k]) : 0u; };
+    const auto at = [&](size_t k) { return k < static_cast<size_t>(end_ - p_) ? static_cast<unsigned char>(p_[k]) : 0u; };
     const auto in = [](unsigned c, unsigned lo, unsigned hi) { return c >= lo && c <= hi; };
     const unsigned c = at(0);
     if (in(c, 0xC2, 0xDF)) return in(at(1), 0x80, 0xBF) ? 2 : 0;
