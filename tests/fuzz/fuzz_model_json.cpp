@@ -5,13 +5,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "latefuse/error.hpp"
+#include "latefuse/json_fast.hpp"
 #include "latefuse/model_json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
+  // The fast reader (json_fast.hpp) gives nlohmann's document or none: the same text, the same bytes.
+  if (const std::optional<nlohmann::json> fast = latefuse::parseJsonFast(text)) {
+    nlohmann::json reference;
+    try {
+      reference = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+      std::abort();
+    }
+    if (fast->dump() != reference.dump()) std::abort();
+  }
   std::string canonical;
   try {
     const latefuse::LoadedModel lm = latefuse::loadModel(latefuse::parseModelText(text));

@@ -31,6 +31,13 @@ function modelText(model) {
   throw new InputError('the model must be the text of a LateFuse model file (JSON)');
 }
 
+// The model file's text as UTF-8 bytes for the core: TextEncoder encodes natively, where embind
+// encodes a string argument in a JS loop one character at a time (the core's textOf takes both).
+const utf8 = new TextEncoder();
+function modelBytes(model) {
+  return utf8.encode(modelText(model));
+}
+
 /**
  * @param {any} values an array or typed array (checked here)
  * @param {string} name
@@ -71,9 +78,9 @@ function summaryFromCore(summary) {
  */
 export async function validateModel(model) {
   if (model instanceof ScoringModel) return model.summary;
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const m = await loadModule();
-  return summaryFromCore(callCore(() => m.validateModel(text)));
+  return summaryFromCore(callCore(() => m.validateModel(bytes)));
 }
 
 /** Load -> save: the canonical text of a model file (byte-identical for a file LateFuse wrote). */
@@ -234,9 +241,9 @@ export class ScoringModel {
  * @returns {Promise<ScoringModel>}
  */
 export async function loadScoringModel(model) {
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const m = await loadModule();
-  const { handle, summary } = callCore(() => m.loadScoringModel(text));
+  const { handle, summary } = callCore(() => m.loadScoringModel(bytes));
   let loaded = false;
   try {
     const scoring = new ScoringModel(m, handle, summaryFromCore(summary));
