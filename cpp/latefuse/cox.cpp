@@ -76,25 +76,63 @@ void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index n, 
   for (Eigen::Index k = 0; k < n; ++k) dst[k] = (src[order[k]] - mean) * scale;
 }
 
-// Sum over deaths of w_k x_k for one column, in sorted order.
-double deathSumColumn(const double* x, const double* w, const double* delta, Eigen::Index n) {
-  double s = 0;
-  for (Eigen::Index k = 0; k < n; ++k)
-    if (delta[k] == 1) s += w[k] * x[k];
-  return s;
+// Sums over deaths of w_k x_k for up to four columns at once (four independent sums), in sorted
+// order. Each sum is kept or advanced by a select, not a branch: deaths and censorings alternate at
+// random, and a mispredicted branch per subject cost more than the arithmetic.
+void deathSumColumns(const double* const* x, Eigen::Index count, const double* w, const double* delta,
+                     Eigen::Index n, double* out) {
+  const double* x0 = x[0];
+  const double* x1 = x[std::min<Eigen::Index>(1, count - 1)];
+  const double* x2 = x[std::min<Eigen::Index>(2, count - 1)];
+  const double* x3 = x[count - 1];
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const bool death = delta[k] == 1;
+    const double n0 = s0 + w[k] * x0[k], n1 = s1 + w[k] * x1[k], n2 = s2 + w[k] * x2[k], n3 = s3 + w[k] * x3[k];
+    s0 = death ? n0 : s0;
+    s1 = death ? n1 : s1;
+    s2 = death ? n2 : s2;
+    s3 = death ? n3 : s3;
+  }
+  out[0] = s0;
+  if (count > 1) out[1] = s1;
+  if (count > 2) out[2] = s2;
+  if (count > 3) out[3] = s3;
 }
 
-// The position of the first value of a column that is not finite, or n.
+// The position of the first value of a column that is not finite, or n. Blocks are checked without
+// an early exit (a loop the compiler can vectorise); only a block with a bad value is searched.
 Eigen::Index firstNonFinite(const double* x, Eigen::Index n) {
-  for (Eigen::Index i = 0; i < n; ++i)
-    if (!std::isfinite(x[i])) return i;
+  constexpr Eigen::Index kBlock = 1024;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+    const Eigen::Index i1 = std::min(n, i0 + kBlock);
+    int finite = 1;
+    for (Eigen::Index i = i0; i < i1; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
+    if (finite) continue;
+    for (Eigen::Index i = i0; i < i1; ++i)
+      if (!std::isfinite(x[i])) return i;
+  }
   return n;
 }
 
-// eta += x b_j for one column: eta_i = sum_j x_ij b_j summed over j in order, as a dot product per
-// subject would, but down a column so that the subjects (not the covariates) fill the vector lanes.
-void linearPredictorColumn(const double* x, double b, Eigen::Index n, double* eta) {
-  for (Eigen::Index i = 0; i < n; ++i) eta[i] += x[i] * b;
+// eta += x_j b_j for up to four columns j: eta_i = sum_j x_ij b_j summed over j in order, as a dot
+// product per subject would, but down the columns so that the subjects (not the covariates) fill
+// the vector lanes.
+void linearPredictorColumns(const double* const* x, const double* b, Eigen::Index count, Eigen::Index n,
+                            double* eta) {
+  switch (count) {
+    case 4:
+      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2] + x[3][i] * b[3];
+      break;
+    case 3:
+      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2];
+      break;
+    case 2:
+      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1];
+      break;
+    default:
+      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0];
+  }
 }
 
 // The backward pass over the groups [lo, hi) of a stratum (from the last time to the first, the
@@ -110,33 +148,39 @@ void backwardColumns(const double* const* x, Eigen::Index count, const double* r
   const double* x1 = x[std::min<Eigen::Index>(1, count - 1)];
   const double* x2 = x[std::min<Eigen::Index>(2, count - 1)];
   const double* x3 = x[count - 1];
-  double s[4] = {0, 0, 0, 0};
-  for (Eigen::Index a = 0; a < count; ++a) s[a] = state[a];
+  // Eight named sums, not arrays: an array indexed by a run-time column count would live in memory.
+  double s0 = state[0], s1v = count > 1 ? state[1] : 0, s2 = count > 2 ? state[2] : 0, s3 = count > 3 ? state[3] : 0;
   for (size_t g = hi; g-- > lo;) {
     const TimeGroup& G = groups[g];
-    double t[4] = {0, 0, 0, 0};
+    double t0 = 0, t1v = 0, t2 = 0, t3 = 0;
     for (size_t k = G.begin; k < G.end; ++k) {
       const double ri = r[k];
       const double p0 = ri * x0[k], p1 = ri * x1[k], p2 = ri * x2[k], p3 = ri * x3[k];
-      s[0] += p0;
-      s[1] += p1;
-      s[2] += p2;
-      s[3] += p3;
-      if (delta[k] == 1) {
-        t[0] += p0;
-        t[1] += p1;
-        t[2] += p2;
-        t[3] += p3;
-      }
+      s0 += p0;
+      s1v += p1;
+      s2 += p2;
+      s3 += p3;
+      // A select, not a branch (see deathSumColumns).
+      const bool death = delta[k] == 1;
+      const double n0 = t0 + p0, n1 = t1v + p1, n2 = t2 + p2, n3 = t3 + p3;
+      t0 = death ? n0 : t0;
+      t1v = death ? n1 : t1v;
+      t2 = death ? n2 : t2;
+      t3 = death ? n3 : t3;
     }
     if (G.deaths == 0) continue;
-    const size_t c = g - lo;
-    for (Eigen::Index a = 0; a < count; ++a) {
-      s1[c * static_cast<size_t>(p) + static_cast<size_t>(j0 + a)] = s[a];
-      t1[c * static_cast<size_t>(p) + static_cast<size_t>(j0 + a)] = t[a];
-    }
+    double* sOut = s1 + (g - lo) * static_cast<size_t>(p) + static_cast<size_t>(j0);
+    double* tOut = t1 + (g - lo) * static_cast<size_t>(p) + static_cast<size_t>(j0);
+    sOut[0] = s0;
+    tOut[0] = t0;
+    if (count > 1) sOut[1] = s1v, tOut[1] = t1v;
+    if (count > 2) sOut[2] = s2, tOut[2] = t2;
+    if (count > 3) sOut[3] = s3, tOut[3] = t3;
   }
-  for (Eigen::Index a = 0; a < count; ++a) state[a] = s[a];
+  state[0] = s0;
+  if (count > 1) state[1] = s1v;
+  if (count > 2) state[2] = s2;
+  if (count > 3) state[3] = s3;
 }
 
 // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
@@ -182,8 +226,13 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   for (Eigen::Index j = 0; j < P.p; ++j)
     gather(x.col(j).data(), P.order.data(), P.n, P.means(j), P.scale(j), P.xc.col(j).data());
   P.deathSum.resize(P.p);
-  auto* const deathSum = outOfLine(&deathSumColumn);
-  for (Eigen::Index j = 0; j < P.p; ++j) P.deathSum(j) = deathSum(P.xc.col(j).data(), P.w.data(), P.delta.data(), P.n);
+  auto* const deathSum = outOfLine(&deathSumColumns);
+  for (Eigen::Index j = 0; j < P.p; j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+    deathSum(cols, count, P.w.data(), P.delta.data(), P.n, P.deathSum.data() + j);
+  }
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -248,8 +297,13 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
 // eta_i = x_i' beta over the sorted, scaled covariates.
 Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
   Eigen::VectorXd eta = Eigen::VectorXd::Zero(P.n);
-  auto* const kernel = outOfLine(&linearPredictorColumn);
-  for (Eigen::Index j = 0; j < P.p; ++j) kernel(P.xc.col(j).data(), beta(j), P.n, eta.data());
+  auto* const kernel = outOfLine(&linearPredictorColumns);
+  for (Eigen::Index j = 0; j < P.p; j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+    kernel(cols, beta.data() + j, count, P.n, eta.data());
+  }
   return eta;
 }
 
@@ -331,12 +385,13 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
           const double ri = r(i);
           s0 += ri;
           ++atRisk;
-          if (P.delta(i) == 1) {
-            const double wi = P.w(i);
-            t0 += ri;
-            deathWeight += wi;
-            E.loglik += wi * eta(i);
-          }
+          // Selects, not branches (see deathSumColumns).
+          const bool death = P.delta(i) == 1;
+          const double wi = P.w(i);
+          const double t0Next = t0 + ri, weightNext = deathWeight + wi, loglikNext = E.loglik + wi * eta(i);
+          t0 = death ? t0Next : t0;
+          deathWeight = death ? weightNext : deathWeight;
+          E.loglik = death ? loglikNext : E.loglik;
         }
         if (G.deaths == 0) continue;
         const auto s1 = s1Table.col(static_cast<Eigen::Index>(g - lo));
