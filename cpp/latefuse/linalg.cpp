@@ -88,6 +88,35 @@ inline Lanes2 load2(const double* p) {
   return v;
 }
 
+// Sums over rows [0, len) of u_a * v_b for the R rows u[0..rows) (rows <= R; a missing row repeats
+// the last one and its sums are ignored) and the two columns v0, v1: even rows in one lane, odd rows
+// in the other, the lanes added, then the odd last row.
+template <int R>
+inline void tileSums(const double* const* u, Eigen::Index rows, const double* v0, const double* v1, Eigen::Index len,
+                     double out[4][2]) {
+  const double* ur[R];
+  for (int a = 0; a < R; ++a) ur[a] = u[std::min<Eigen::Index>(a, rows - 1)];
+  Lanes2 acc[R][2];
+  for (int a = 0; a < R; ++a) acc[a][0] = acc[a][1] = Lanes2{0, 0};
+  const Eigen::Index even = len & ~Eigen::Index{1};
+  for (Eigen::Index i = 0; i < even; i += 2) {
+    const Lanes2 c0 = load2(v0 + i), c1 = load2(v1 + i);
+    for (int a = 0; a < R; ++a) {
+      const Lanes2 r = load2(ur[a] + i);
+      acc[a][0] += r * c0;
+      acc[a][1] += r * c1;
+    }
+  }
+  for (int a = 0; a < R; ++a) {
+    out[a][0] = acc[a][0][0] + acc[a][0][1];
+    out[a][1] = acc[a][1][0] + acc[a][1][1];
+    if (even < len) {
+      out[a][0] += ur[a][even] * v0[even];
+      out[a][1] += ur[a][even] * v1[even];
+    }
+  }
+}
+
 // One block of subjects (rows [0, len) of the columns x[0..p)), added to the lower triangle of the
 // column-major p x p `gram`. Element (j, k), j >= k, is the sum of u_ij x_ik with u_ij = w_i x_ij
 // (x_ij when w is null): even rows in one lane, odd rows in the other, the two lanes added, then
@@ -95,7 +124,8 @@ inline Lanes2 load2(const double* p) {
 // follow it too), so native and WASM sums agree bit for bit. The weighted column u_j is formed once
 // per block in `scratch` (p x len) instead of once per output tile. Tiles of 4 rows x 2 columns of
 // the output keep 8 accumulators, 4 + 2 operands in registers (x86-64 and V8 have 16 vector
-// registers): 6 loads per 16 multiply-adds, against 10 for 2 x 2 tiles.
+// registers): 6 loads per 16 multiply-adds, against 10 for 2 x 2 tiles; 2 x 2 tiles where a 4-row
+// tile would compute mostly unused sums (the bottom edge, the diagonal's upper corner).
 void gramBlock(const double* const* x, const double* w, Eigen::Index len, Eigen::Index p, double* scratch,
                double* gram) {
   const double* u[64];
@@ -115,50 +145,27 @@ void gramBlock(const double* const* x, const double* w, Eigen::Index len, Eigen:
     for (Eigen::Index i = 0; i < len; ++i) dst[i] = src[i] * w[i];
     uc[j] = dst;
   }
-  const Eigen::Index even = len & ~Eigen::Index{1};
-  for (Eigen::Index j = 0; j < p; j += 4) {
-    const Eigen::Index rows = std::min<Eigen::Index>(4, p - j);
-    // Missing rows of a tile at the edge repeat the last one; their sums are not written.
-    const double* u0 = uc[j];
-    const double* u1 = uc[j + std::min<Eigen::Index>(1, rows - 1)];
-    const double* u2 = uc[j + std::min<Eigen::Index>(2, rows - 1)];
-    const double* u3 = uc[j + rows - 1];
-    for (Eigen::Index k = 0; k < j + rows; k += 2) {
+  // Bands of four output rows (two, then one, at the bottom edge); within a band, tiles of two
+  // columns, the diagonal's last one with only the band's lower two rows.
+  for (Eigen::Index j = 0; j < p;) {
+    const Eigen::Index band = p - j >= 4 ? 4 : std::min<Eigen::Index>(2, p - j);
+    for (Eigen::Index k = 0; k < j + band; k += 2) {
       const bool twoK = k + 1 < p;
       const double* v0 = x[k];
       const double* v1 = twoK ? x[k + 1] : x[k];
-      Lanes2 a00 = {0, 0}, a01 = {0, 0}, a10 = {0, 0}, a11 = {0, 0};
-      Lanes2 a20 = {0, 0}, a21 = {0, 0}, a30 = {0, 0}, a31 = {0, 0};
-      for (Eigen::Index i = 0; i < even; i += 2) {
-        const Lanes2 c0 = load2(v0 + i), c1 = load2(v1 + i);
-        Lanes2 r = load2(u0 + i);
-        a00 += r * c0;
-        a01 += r * c1;
-        r = load2(u1 + i);
-        a10 += r * c0;
-        a11 += r * c1;
-        r = load2(u2 + i);
-        a20 += r * c0;
-        a21 += r * c1;
-        r = load2(u3 + i);
-        a30 += r * c0;
-        a31 += r * c1;
-      }
-      double s[4][2] = {{a00[0] + a00[1], a01[0] + a01[1]},
-                        {a10[0] + a10[1], a11[0] + a11[1]},
-                        {a20[0] + a20[1], a21[0] + a21[1]},
-                        {a30[0] + a30[1], a31[0] + a31[1]}};
-      const double* ur[4] = {u0, u1, u2, u3};
-      if (even < len) {
-        for (int a = 0; a < 4; ++a) {
-          s[a][0] += ur[a][even] * v0[even];
-          s[a][1] += ur[a][even] * v1[even];
-        }
+      const Eigen::Index r0 = band == 4 && k == j + 2 ? j + 2 : j;  // first row of the tile
+      const Eigen::Index rows = j + band - r0;
+      double t[4][2];
+      if (rows == 4) {
+        tileSums<4>(uc + r0, 4, v0, v1, len, t);
+      } else {
+        tileSums<2>(uc + r0, rows, v0, v1, len, t);
       }
       for (Eigen::Index a = 0; a < rows; ++a)
         for (Eigen::Index b = 0; b < (twoK ? 2 : 1); ++b)
-          if (k + b <= j + a) gram[(k + b) * p + j + a] += s[a][b];  // gram is p x p, column-major
+          if (k + b <= r0 + a) gram[(k + b) * p + r0 + a] += t[a][b];  // gram is p x p, column-major
     }
+    j += band;
   }
 }
 
