@@ -42,8 +42,11 @@ struct Prepared {
 };
 
 // The kernels below are the loops over all subjects, each called through outOfLine (linalg.hpp)
-// once per covariate column, so that a first fit in a fresh module runs optimised code after the
-// first columns. Each adds in the same order as a loop over subjects with all covariates would.
+// once per covariate column (or four) and block of kKernelRows subjects, so that a first fit in a
+// fresh module runs optimised code after the first blocks (called once per column, the first calls
+// ran in baseline code over all subjects). Each adds in the same order as a loop over subjects with
+// all covariates would.
+constexpr Eigen::Index kKernelRows = 4096;
 
 // Centring and scaling of one column (coxCentring). `w` null means unit weights.
 void centringColumn(const double* col, const double* w, Eigen::Index n, double wsum, bool center, double* mean,
@@ -69,24 +72,25 @@ void centringColumn(const double* col, const double* w, Eigen::Index n, double w
   *scale = mad > 0 ? 1.0 / mad : 1.0;
 }
 
-// dst[k] = (src[order[k]] - mean) * scale: one column in sorted order, centred and scaled (a column
-// of x, n doubles, stays in cache while its rows are picked in sorted order).
-void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index n, double mean, double scale,
-                  double* dst) {
-  for (Eigen::Index k = 0; k < n; ++k) dst[k] = (src[order[k]] - mean) * scale;
+// dst[k] = (src[order[k]] - mean) * scale for k in [k0, k1): one column in sorted order, centred
+// and scaled (a column of x, n doubles, stays in cache while its rows are picked in sorted order).
+void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0, Eigen::Index k1, double mean,
+                  double scale, double* dst) {
+  for (Eigen::Index k = k0; k < k1; ++k) dst[k] = (src[order[k]] - mean) * scale;
 }
 
 // Sums over deaths of w_k x_k for up to four columns at once (four independent sums), in sorted
-// order. Each sum is kept or advanced by a select, not a branch: deaths and censorings alternate at
-// random, and a mispredicted branch per subject cost more than the arithmetic.
+// order, continued over the rows [k0, k1). Each sum is kept or advanced by a select, not a branch:
+// deaths and censorings alternate at random, and a mispredicted branch per subject cost more than
+// the arithmetic.
 void deathSumColumns(const double* const* x, Eigen::Index count, const double* w, const double* delta,
-                     Eigen::Index n, double* out) {
+                     Eigen::Index k0, Eigen::Index k1, double* sums) {
   const double* x0 = x[0];
   const double* x1 = x[std::min<Eigen::Index>(1, count - 1)];
   const double* x2 = x[std::min<Eigen::Index>(2, count - 1)];
   const double* x3 = x[count - 1];
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (Eigen::Index k = 0; k < n; ++k) {
+  double s0 = sums[0], s1 = count > 1 ? sums[1] : 0, s2 = count > 2 ? sums[2] : 0, s3 = count > 3 ? sums[3] : 0;
+  for (Eigen::Index k = k0; k < k1; ++k) {
     const bool death = delta[k] == 1;
     const double n0 = s0 + w[k] * x0[k], n1 = s1 + w[k] * x1[k], n2 = s2 + w[k] * x2[k], n3 = s3 + w[k] * x3[k];
     s0 = death ? n0 : s0;
@@ -94,10 +98,10 @@ void deathSumColumns(const double* const* x, Eigen::Index count, const double* w
     s2 = death ? n2 : s2;
     s3 = death ? n3 : s3;
   }
-  out[0] = s0;
-  if (count > 1) out[1] = s1;
-  if (count > 2) out[2] = s2;
-  if (count > 3) out[3] = s3;
+  sums[0] = s0;
+  if (count > 1) sums[1] = s1;
+  if (count > 2) sums[2] = s2;
+  if (count > 3) sums[3] = s3;
 }
 
 // The position of the first value of a column that is not finite, or n. Blocks are checked without
@@ -115,23 +119,23 @@ Eigen::Index firstNonFinite(const double* x, Eigen::Index n) {
   return n;
 }
 
-// eta += x_j b_j for up to four columns j: eta_i = sum_j x_ij b_j summed over j in order, as a dot
-// product per subject would, but down the columns so that the subjects (not the covariates) fill
-// the vector lanes.
-void linearPredictorColumns(const double* const* x, const double* b, Eigen::Index count, Eigen::Index n,
-                            double* eta) {
+// eta += x_j b_j for up to four columns j, rows [i0, i1): eta_i = sum_j x_ij b_j summed over j in
+// order, as a dot product per subject would, but down the columns so that the subjects (not the
+// covariates) fill the vector lanes.
+void linearPredictorColumns(const double* const* x, const double* b, Eigen::Index count, Eigen::Index i0,
+                            Eigen::Index i1, double* eta) {
   switch (count) {
     case 4:
-      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2] + x[3][i] * b[3];
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2] + x[3][i] * b[3];
       break;
     case 3:
-      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2];
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2];
       break;
     case 2:
-      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1];
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1];
       break;
     default:
-      for (Eigen::Index i = 0; i < n; ++i) eta[i] = eta[i] + x[0][i] * b[0];
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0];
   }
 }
 
@@ -224,14 +228,17 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   P.xc.resize(P.n, P.p);
   auto* const gather = outOfLine(&gatherColumn);
   for (Eigen::Index j = 0; j < P.p; ++j)
-    gather(x.col(j).data(), P.order.data(), P.n, P.means(j), P.scale(j), P.xc.col(j).data());
-  P.deathSum.resize(P.p);
+    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+      gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
+             P.xc.col(j).data());
+  P.deathSum = Eigen::VectorXd::Zero(P.p);
   auto* const deathSum = outOfLine(&deathSumColumns);
   for (Eigen::Index j = 0; j < P.p; j += 4) {
     const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
     const double* cols[4];
     for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
-    deathSum(cols, count, P.w.data(), P.delta.data(), P.n, P.deathSum.data() + j);
+    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+      deathSum(cols, count, P.w.data(), P.delta.data(), k0, std::min(P.n, k0 + kKernelRows), P.deathSum.data() + j);
   }
   // Tied-time groups and strata.
   size_t k = 0;
@@ -302,7 +309,8 @@ Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& 
     const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
     const double* cols[4];
     for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
-    kernel(cols, beta.data() + j, count, P.n, eta.data());
+    for (Eigen::Index i0 = 0; i0 < P.n; i0 += kKernelRows)
+      kernel(cols, beta.data() + j, count, i0, std::min(P.n, i0 + kKernelRows), eta.data());
   }
   return eta;
 }
