@@ -25,13 +25,13 @@ struct TimeGroup {
   int deaths;
 };
 
-// Data sorted once by (stratum, time), with centred and scaled covariates stored column-per-subject
-// (p x n) so that one subject's covariates are contiguous.
+// Data sorted once by (stratum, time), with centred and scaled covariates stored one column per
+// covariate (n x p). Every pass over the subjects runs down these columns (one copy of the data:
+// in a fresh WebAssembly module each megabyte touched for the first time costs page faults).
 struct Prepared {
   Eigen::Index n = 0, p = 0;
   std::vector<Eigen::Index> order;  // sorted position -> input row
-  Eigen::MatrixXd xt;               // p x n, (x - means) * scale, sorted (subject-major)
-  Eigen::MatrixXd xc;               // the same, n x p (covariate-major), for Gram products
+  Eigen::MatrixXd xc;               // n x p, (x - means) * scale, sorted
   Eigen::VectorXd w, delta, time;   // sorted
   Eigen::VectorXi stratumLabel;     // sorted
   Eigen::VectorXd means, scale;
@@ -41,19 +41,150 @@ struct Prepared {
   Eigen::VectorXd deathSum;  // sum over deaths of w_i x_i (the score's constant part)
 };
 
-// Transpose in 32 x 32 tiles so both the reads and the writes stay within cache lines.
-Eigen::MatrixXd blockedTranspose(const Eigen::MatrixXd& a) {
-  Eigen::MatrixXd t(a.cols(), a.rows());
-  constexpr Eigen::Index kTile = 32;
-  for (Eigen::Index i0 = 0; i0 < a.rows(); i0 += kTile) {
-    const Eigen::Index i1 = std::min(a.rows(), i0 + kTile);
-    for (Eigen::Index j0 = 0; j0 < a.cols(); j0 += kTile) {
-      const Eigen::Index j1 = std::min(a.cols(), j0 + kTile);
-      for (Eigen::Index j = j0; j < j1; ++j)
-        for (Eigen::Index i = i0; i < i1; ++i) t(j, i) = a(i, j);
-    }
+// The kernels below are the loops over all subjects, each called through outOfLine (linalg.hpp)
+// once per covariate column (or four) and block of kKernelRows subjects, so that a first fit in a
+// fresh module runs optimised code after the first blocks (called once per column, the first calls
+// ran in baseline code over all subjects). Each adds in the same order as a loop over subjects with
+// all covariates would.
+constexpr Eigen::Index kKernelRows = 4096;
+
+// Centring and scaling of one column (coxCentring). `w` null means unit weights.
+void centringColumn(const double* col, const double* w, Eigen::Index n, double wsum, bool center, double* mean,
+                    double* scale) {
+  bool zeroOne = true;
+  double big = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
+    big = std::max(big, std::fabs(col[i]));
   }
-  return t;
+  *mean = 0;
+  *scale = 1;
+  if (!center || zeroOne || big == 0) return;
+  // Sums of x / big cannot overflow even for values near 1e300.
+  const double inv = 1.0 / big;
+  double sum = 0;
+  for (Eigen::Index i = 0; i < n; ++i) sum += (w ? w[i] : 1.0) * (col[i] * inv);
+  const double m = sum / wsum * big;
+  double mad = 0;
+  for (Eigen::Index i = 0; i < n; ++i) mad += (w ? w[i] : 1.0) * std::fabs(col[i] * inv - m * inv);
+  mad = mad / wsum * big;
+  *mean = m;
+  *scale = mad > 0 ? 1.0 / mad : 1.0;
+}
+
+// dst[k] = (src[order[k]] - mean) * scale for k in [k0, k1): one column in sorted order, centred
+// and scaled (a column of x, n doubles, stays in cache while its rows are picked in sorted order).
+void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0, Eigen::Index k1, double mean,
+                  double scale, double* dst) {
+  for (Eigen::Index k = k0; k < k1; ++k) dst[k] = (src[order[k]] - mean) * scale;
+}
+
+// Sums over deaths of w_k x_k for up to four columns at once (four independent sums), in sorted
+// order, continued over the rows [k0, k1). Each sum is kept or advanced by a select, not a branch:
+// deaths and censorings alternate at random, and a mispredicted branch per subject cost more than
+// the arithmetic.
+void deathSumColumns(const double* const* x, Eigen::Index count, const double* w, const double* delta,
+                     Eigen::Index k0, Eigen::Index k1, double* sums) {
+  const double* x0 = x[0];
+  const double* x1 = x[std::min<Eigen::Index>(1, count - 1)];
+  const double* x2 = x[std::min<Eigen::Index>(2, count - 1)];
+  const double* x3 = x[count - 1];
+  double s0 = sums[0], s1 = count > 1 ? sums[1] : 0, s2 = count > 2 ? sums[2] : 0, s3 = count > 3 ? sums[3] : 0;
+  for (Eigen::Index k = k0; k < k1; ++k) {
+    const bool death = delta[k] == 1;
+    const double n0 = s0 + w[k] * x0[k], n1 = s1 + w[k] * x1[k], n2 = s2 + w[k] * x2[k], n3 = s3 + w[k] * x3[k];
+    s0 = death ? n0 : s0;
+    s1 = death ? n1 : s1;
+    s2 = death ? n2 : s2;
+    s3 = death ? n3 : s3;
+  }
+  sums[0] = s0;
+  if (count > 1) sums[1] = s1;
+  if (count > 2) sums[2] = s2;
+  if (count > 3) sums[3] = s3;
+}
+
+// The position of the first value of a column that is not finite, or n. Blocks are checked without
+// an early exit (a loop the compiler can vectorise); only a block with a bad value is searched.
+Eigen::Index firstNonFinite(const double* x, Eigen::Index n) {
+  constexpr Eigen::Index kBlock = 1024;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+    const Eigen::Index i1 = std::min(n, i0 + kBlock);
+    int finite = 1;
+    for (Eigen::Index i = i0; i < i1; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
+    if (finite) continue;
+    for (Eigen::Index i = i0; i < i1; ++i)
+      if (!std::isfinite(x[i])) return i;
+  }
+  return n;
+}
+
+// eta += x_j b_j for up to four columns j, rows [i0, i1): eta_i = sum_j x_ij b_j summed over j in
+// order, as a dot product per subject would, but down the columns so that the subjects (not the
+// covariates) fill the vector lanes.
+void linearPredictorColumns(const double* const* x, const double* b, Eigen::Index count, Eigen::Index i0,
+                            Eigen::Index i1, double* eta) {
+  switch (count) {
+    case 4:
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2] + x[3][i] * b[3];
+      break;
+    case 3:
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1] + x[2][i] * b[2];
+      break;
+    case 2:
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0] + x[1][i] * b[1];
+      break;
+    default:
+      for (Eigen::Index i = i0; i < i1; ++i) eta[i] = eta[i] + x[0][i] * b[0];
+  }
+}
+
+// The backward pass over the groups [lo, hi) of a stratum (from the last time to the first, the
+// subjects of a group in sorted order) for up to four columns j0.. at once, four independent sums so
+// that the loop is not bound by the latency of one chain of additions: s_j += r_i x_ij (the risk-set
+// sum S1, carried in `state` from the groups after hi) and, for deaths, t_j += r_i x_ij (the deaths'
+// sum T1 of the group). At each group with deaths, s and t go to its column g - lo of the p-row
+// tables s1 and t1.
+void backwardColumns(const double* const* x, Eigen::Index count, const double* r, const double* delta,
+                     const TimeGroup* groups, size_t lo, size_t hi, Eigen::Index j0, Eigen::Index p, double* state,
+                     double* s1, double* t1) {
+  const double* x0 = x[0];
+  const double* x1 = x[std::min<Eigen::Index>(1, count - 1)];
+  const double* x2 = x[std::min<Eigen::Index>(2, count - 1)];
+  const double* x3 = x[count - 1];
+  // Eight named sums, not arrays: an array indexed by a run-time column count would live in memory.
+  double s0 = state[0], s1v = count > 1 ? state[1] : 0, s2 = count > 2 ? state[2] : 0, s3 = count > 3 ? state[3] : 0;
+  for (size_t g = hi; g-- > lo;) {
+    const TimeGroup& G = groups[g];
+    double t0 = 0, t1v = 0, t2 = 0, t3 = 0;
+    for (size_t k = G.begin; k < G.end; ++k) {
+      const double ri = r[k];
+      const double p0 = ri * x0[k], p1 = ri * x1[k], p2 = ri * x2[k], p3 = ri * x3[k];
+      s0 += p0;
+      s1v += p1;
+      s2 += p2;
+      s3 += p3;
+      // A select, not a branch (see deathSumColumns).
+      const bool death = delta[k] == 1;
+      const double n0 = t0 + p0, n1 = t1v + p1, n2 = t2 + p2, n3 = t3 + p3;
+      t0 = death ? n0 : t0;
+      t1v = death ? n1 : t1v;
+      t2 = death ? n2 : t2;
+      t3 = death ? n3 : t3;
+    }
+    if (G.deaths == 0) continue;
+    double* sOut = s1 + (g - lo) * static_cast<size_t>(p) + static_cast<size_t>(j0);
+    double* tOut = t1 + (g - lo) * static_cast<size_t>(p) + static_cast<size_t>(j0);
+    sOut[0] = s0;
+    tOut[0] = t0;
+    if (count > 1) sOut[1] = s1v, tOut[1] = t1v;
+    if (count > 2) sOut[2] = s2, tOut[2] = t2;
+    if (count > 3) sOut[3] = s3, tOut[3] = t3;
+  }
+  state[0] = s0;
+  if (count > 1) state[1] = s1v;
+  if (count > 2) state[2] = s2;
+  if (count > 3) state[3] = s3;
 }
 
 // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
@@ -65,26 +196,9 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
   scale = Eigen::VectorXd::Ones(p);
   double wsum = 0;
   for (Eigen::Index i = 0; i < n; ++i) wsum += data.w(i);
-  for (Eigen::Index j = 0; j < p; ++j) {
-    const double* col = x.col(j).data();
-    bool zeroOne = true;
-    double big = 0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
-      big = std::max(big, std::fabs(col[i]));
-    }
-    if (!center || zeroOne || big == 0) continue;
-    // Sums of x / big cannot overflow even for values near 1e300.
-    const double inv = 1.0 / big;
-    double sum = 0;
-    for (Eigen::Index i = 0; i < n; ++i) sum += data.w(i) * (col[i] * inv);
-    const double mean = sum / wsum * big;
-    double mad = 0;
-    for (Eigen::Index i = 0; i < n; ++i) mad += data.w(i) * std::fabs(col[i] * inv - mean * inv);
-    mad = mad / wsum * big;
-    means(j) = mean;
-    scale(j) = mad > 0 ? 1.0 / mad : 1.0;
-  }
+  const double* w = data.weight.size() ? data.weight.data() : nullptr;
+  auto* const kernel = outOfLine(&centringColumn);
+  for (Eigen::Index j = 0; j < p; ++j) kernel(x.col(j).data(), w, n, wsum, center, &means(j), &scale(j));
 }
 
 // `given`: use these means and scale (a recomputed baseline, coxBaselineFrom) instead of computing them.
@@ -111,22 +225,21 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   } else {
     coxCentring(data, x, center, P.means, P.scale);
   }
-  // Covariate-major copy in sorted order, gathered one column at a time (a column of x, n doubles,
-  // stays in cache while its rows are picked in sorted order), centring and scaling on the way;
-  // then the subject-major copy by a cache-blocked transpose. No transposed copy of x in between:
-  // in a fresh WebAssembly module every megabyte the fit touches for the first time costs a page
-  // fault, a measurable part of the first fit.
   P.xc.resize(P.n, P.p);
-  for (Eigen::Index j = 0; j < P.p; ++j) {
-    const double* src = x.col(j).data();
-    double* dst = P.xc.col(j).data();
-    const double mean = P.means(j), scale = P.scale(j);
-    for (Eigen::Index k = 0; k < P.n; ++k) dst[k] = (src[P.order[static_cast<size_t>(k)]] - mean) * scale;
-  }
-  P.xt = blockedTranspose(P.xc);
+  auto* const gather = outOfLine(&gatherColumn);
+  for (Eigen::Index j = 0; j < P.p; ++j)
+    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+      gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
+             P.xc.col(j).data());
   P.deathSum = Eigen::VectorXd::Zero(P.p);
-  for (Eigen::Index k = 0; k < P.n; ++k)
-    if (P.delta(k) == 1) P.deathSum.noalias() += P.w(k) * P.xt.col(k);
+  auto* const deathSum = outOfLine(&deathSumColumns);
+  for (Eigen::Index j = 0; j < P.p; j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+      deathSum(cols, count, P.w.data(), P.delta.data(), k0, std::min(P.n, k0 + kKernelRows), P.deathSum.data() + j);
+  }
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -188,15 +301,16 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
   return f;
 }
 
-// eta_i = x_i' beta over the sorted, scaled covariates (a dot product per contiguous subject column).
+// eta_i = x_i' beta over the sorted, scaled covariates.
 Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
-  Eigen::VectorXd eta(P.n);
-  const double* b = beta.data();
-  for (Eigen::Index i = 0; i < P.n; ++i) {
-    const double* xi = P.xt.col(i).data();
-    double s = 0;
-    for (Eigen::Index j = 0; j < P.p; ++j) s += xi[j] * b[j];
-    eta(i) = s;
+  Eigen::VectorXd eta = Eigen::VectorXd::Zero(P.n);
+  auto* const kernel = outOfLine(&linearPredictorColumns);
+  for (Eigen::Index j = 0; j < P.p; j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+    for (Eigen::Index i0 = 0; i0 < P.n; i0 += kKernelRows)
+      kernel(cols, beta.data() + j, count, i0, std::min(P.n, i0 + kKernelRows), eta.data());
   }
   return eta;
 }
@@ -243,62 +357,82 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
     for (size_t g = 0; g < nGroups; ++g)
       if (P.groups[g].deaths > 0) baseRow[g] = row++;
   }
-  Eigen::VectorXd s1(p), t1(p);
+  // The backward pass in chunks of about kChunk subjects (whole groups): first the risk-set and
+  // death sums of every covariate down the columns, then per group, in the same order, the scalar
+  // sums and everything built from them.
+  constexpr size_t kChunk = 4096;
+  Eigen::MatrixXd s1Table(p, 0), t1Table(p, 0);
+  Eigen::VectorXd state(p);
+  auto* const backward = outOfLine(&backwardColumns);
   for (const auto& [g0, g1] : P.strata) {
     double s0 = 0;
     long atRisk = 0;
-    s1.setZero();
-    for (size_t g = g1; g-- > g0;) {
-      const TimeGroup& G = P.groups[g];
-      double t0 = 0, deathWeight = 0;
-      t1.setZero();
-      // Hot loop: plain pointer arithmetic over the p covariates of each subject (Eigen's
-      // dynamic-size expressions cost more than the arithmetic at p ~ 20).
-      double* __restrict s1p = s1.data();
-      double* __restrict t1p = t1.data();
-      for (size_t k = G.begin; k < G.end; ++k) {
-        const Eigen::Index i = static_cast<Eigen::Index>(k);
-        const double ri = r(i);
-        const double* __restrict xi = P.xt.col(i).data();
-        s0 += ri;
-        for (Eigen::Index j = 0; j < p; ++j) s1p[j] += ri * xi[j];
-        ++atRisk;
-        if (P.delta(i) == 1) {
+    state.setZero();
+    for (size_t hi = g1; hi > g0;) {
+      size_t lo = hi, rows = 0;
+      while (lo > g0 && rows < kChunk) {
+        --lo;
+        rows += P.groups[lo].end - P.groups[lo].begin;
+      }
+      if (s1Table.cols() < static_cast<Eigen::Index>(hi - lo)) {
+        s1Table.resize(p, static_cast<Eigen::Index>(std::max(hi - lo, kChunk)));
+        t1Table.resize(p, s1Table.cols());
+      }
+      for (Eigen::Index j = 0; j < p; j += 4) {
+        const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
+        const double* cols[4];
+        for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+        backward(cols, count, r.data(), P.delta.data(), P.groups.data(), lo, hi, j, p, state.data() + j,
+                 s1Table.data(), t1Table.data());
+      }
+      for (size_t g = hi; g-- > lo;) {
+        const TimeGroup& G = P.groups[g];
+        double t0 = 0, deathWeight = 0;
+        for (size_t k = G.begin; k < G.end; ++k) {
+          const Eigen::Index i = static_cast<Eigen::Index>(k);
+          const double ri = r(i);
+          s0 += ri;
+          ++atRisk;
+          // Selects, not branches (see deathSumColumns).
+          const bool death = P.delta(i) == 1;
           const double wi = P.w(i);
-          t0 += ri;
-          deathWeight += wi;
-          E.loglik += wi * eta(i);
-          for (Eigen::Index j = 0; j < p; ++j) t1p[j] += ri * xi[j];
+          const double t0Next = t0 + ri, weightNext = deathWeight + wi, loglikNext = E.loglik + wi * eta(i);
+          t0 = death ? t0Next : t0;
+          deathWeight = death ? weightNext : deathWeight;
+          E.loglik = death ? loglikNext : E.loglik;
+        }
+        if (G.deaths == 0) continue;
+        const auto s1 = s1Table.col(static_cast<Eigen::Index>(g - lo));
+        const auto t1 = t1Table.col(static_cast<Eigen::Index>(g - lo));
+        const EventFactors f = eventFactors(s0, t0, G.deaths, deathWeight, ties);
+        E.loglik -= f.logTerm;
+        E.u.noalias() -= f.a * s1 - f.b * t1;
+        groupA[g] = f.a;
+        groupB[g] = f.b;
+        if (wantInfo) {
+          // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
+          // rows of Z from M's 2x2 Cholesky factor.
+          const double l11 = std::sqrt(f.alpha);
+          z.row(zCount++) = (l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1).transpose();
+          if (ties == Ties::Efron && G.deaths > 1) {
+            const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
+            const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
+            z.row(zCount++) = (l22 * t1).transpose();
+          }
+        }
+        if (baseline) {
+          const Eigen::Index row = baseRow[g];
+          baseline->time(row) = P.time(static_cast<Eigen::Index>(G.begin));
+          baseline->stratum(row) = P.stratumLabel(static_cast<Eigen::Index>(G.begin));
+          baseline->hazard(row) = f.a;
+          baseline->varHazard(row) = f.alpha;
+          // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
+          baseline->xbarHazard.row(row) = ((f.alpha * s1 - f.beta * t1).array() / P.scale.array()).transpose();
+          baseline->nRisk(row) = static_cast<int>(atRisk);
+          baseline->nEvent(row) = G.deaths;
         }
       }
-      if (G.deaths == 0) continue;
-      const EventFactors f = eventFactors(s0, t0, G.deaths, deathWeight, ties);
-      E.loglik -= f.logTerm;
-      E.u.noalias() -= f.a * s1 - f.b * t1;
-      groupA[g] = f.a;
-      groupB[g] = f.b;
-      if (wantInfo) {
-        // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
-        // rows of Z from M's 2x2 Cholesky factor.
-        const double l11 = std::sqrt(f.alpha);
-        z.row(zCount++) = (l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1).transpose();
-        if (ties == Ties::Efron && G.deaths > 1) {
-          const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
-          const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
-          z.row(zCount++) = (l22 * t1).transpose();
-        }
-      }
-      if (baseline) {
-        const Eigen::Index row = baseRow[g];
-        baseline->time(row) = P.time(static_cast<Eigen::Index>(G.begin));
-        baseline->stratum(row) = P.stratumLabel(static_cast<Eigen::Index>(G.begin));
-        baseline->hazard(row) = f.a;
-        baseline->varHazard(row) = f.alpha;
-        // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
-        baseline->xbarHazard.row(row) = ((f.alpha * s1 - f.beta * t1).array() / P.scale.array()).transpose();
-        baseline->nRisk(row) = static_cast<int>(atRisk);
-        baseline->nEvent(row) = G.deaths;
-      }
+      hi = lo;
     }
   }
   E.finite = std::isfinite(E.loglik) && E.u.allFinite();
@@ -354,10 +488,10 @@ Eigen::MatrixXd scoreResidualsScaled(const Prepared& P, const Eigen::VectorXd& b
       for (size_t k = G.begin; k < G.end; ++k) {
         const Eigen::Index i = static_cast<Eigen::Index>(k);
         s0 += r(i);
-        s1.noalias() += r(i) * P.xt.col(i);
+        s1.noalias() += r(i) * P.xc.row(i).transpose();
         if (P.delta(i) == 1) {
           t0 += r(i);
-          t1.noalias() += r(i) * P.xt.col(i);
+          t1.noalias() += r(i) * P.xc.row(i).transpose();
           deathWeight += P.w(i);
         }
       }
@@ -391,8 +525,9 @@ Eigen::MatrixXd scoreResidualsScaled(const Prepared& P, const Eigen::VectorXd& b
       cumHX += hx.col(col);
       for (size_t k = G.begin; k < G.end; ++k) {
         const Eigen::Index i = static_cast<Eigen::Index>(k);
-        Eigen::VectorXd ri = -risk(i) * (P.xt.col(i) * cumH - cumHX);
-        if (P.delta(i) == 1) ri += (P.xt.col(i) - mx.col(col)) + risk(i) * (P.xt.col(i) * c[g] - cx.col(col));
+        const Eigen::VectorXd xi = P.xc.row(i).transpose();
+        Eigen::VectorXd ri = -risk(i) * (xi * cumH - cumHX);
+        if (P.delta(i) == 1) ri += (xi - mx.col(col)) + risk(i) * (xi * c[g] - cx.col(col));
         resid.row(i) = P.w(i) * ri.transpose();
       }
     }
@@ -552,12 +687,12 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
                      std::to_string(n) + "; give one covariate row per subject");
   if (p == 0) throw InputError("Cox model: no covariates; name at least one covariate column");
   if (n < 2) throw InputError("Cox model: needs at least 2 subjects, got " + std::to_string(n));
+  auto* const nonFinite = outOfLine(&firstNonFinite);
   for (Eigen::Index j = 0; j < p; ++j)
-    for (Eigen::Index i = 0; i < n; ++i)
-      if (!std::isfinite(x(i, j)))
-        throw InputError("Cox model: covariate " + columnLabel(options.columnNames, j) +
-                         " is not a finite number (NaN or Inf) at row " + std::to_string(i + 1) +
-                         "; remove the row or fix the value");
+    if (const Eigen::Index i = nonFinite(x.col(j).data(), n); i < n)
+      throw InputError("Cox model: covariate " + columnLabel(options.columnNames, j) +
+                       " is not a finite number (NaN or Inf) at row " + std::to_string(i + 1) +
+                       "; remove the row or fix the value");
   const int events = static_cast<int>(data.event.sum());
   if (events == 0)
     throw ModelError(

@@ -28,4 +28,16 @@ struct Cholesky2 {
 // summation order is fixed, so native and WASM results are bit-identical.
 void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram);
 
+// The function `f` through a pointer the optimisers cannot see through, for the loops over all
+// subjects: V8 keeps running a WebAssembly function's baseline (Liftoff) code until the call
+// returns, and wasm-opt inlines any function with one call site whatever C++'s `noinline` says, so a
+// loop inlined into a function called once per fit never runs optimised code in the first fit.
+// Called through this pointer, a kernel stays a function of its own, called once per block or
+// column, and V8's dynamic tier-up swaps in its optimised code after the first few calls.
+template <class F>
+F* outOfLine(F* f) {
+  F* volatile slot = f;
+  return slot;
+}
+
 }  // namespace latefuse
