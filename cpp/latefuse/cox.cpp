@@ -48,6 +48,18 @@ struct Prepared {
 // all covariates would.
 constexpr Eigen::Index kKernelRows = 4096;
 
+// Calls kernel(cols, first, count, rowBegin, rowEnd) for the covariate columns of xc four at a time
+// (cols[0..count) = columns first .. first + count - 1) and every block of kKernelRows subjects.
+template <typename Kernel>
+void forColumnQuads(const Eigen::MatrixXd& xc, Kernel&& kernel) {
+  for (Eigen::Index j = 0; j < xc.cols(); j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, xc.cols() - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = xc.col(j + a).data();
+    for (Eigen::Index k0 = 0; k0 < xc.rows(); k0 += kKernelRows) kernel(cols, j, count, k0, std::min(xc.rows(), k0 + kKernelRows));
+  }
+}
+
 // Centring and scaling of one column (coxCentring). `w` null means unit weights.
 void centringColumn(const double* col, const double* w, Eigen::Index n, double wsum, bool center, double* mean,
                     double* scale) {
@@ -233,13 +245,9 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
              P.xc.col(j).data());
   P.deathSum = Eigen::VectorXd::Zero(P.p);
   auto* const deathSum = outOfLine(&deathSumColumns);
-  for (Eigen::Index j = 0; j < P.p; j += 4) {
-    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
-    const double* cols[4];
-    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
-    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
-      deathSum(cols, count, P.w.data(), P.delta.data(), k0, std::min(P.n, k0 + kKernelRows), P.deathSum.data() + j);
-  }
+  forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index k0, Eigen::Index k1) {
+    deathSum(cols, count, P.w.data(), P.delta.data(), k0, k1, P.deathSum.data() + j);
+  });
   // Tied-time groups and strata.
   size_t k = 0;
   while (k < static_cast<size_t>(P.n)) {
@@ -305,13 +313,9 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
 Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
   Eigen::VectorXd eta = Eigen::VectorXd::Zero(P.n);
   auto* const kernel = outOfLine(&linearPredictorColumns);
-  for (Eigen::Index j = 0; j < P.p; j += 4) {
-    const Eigen::Index count = std::min<Eigen::Index>(4, P.p - j);
-    const double* cols[4];
-    for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
-    for (Eigen::Index i0 = 0; i0 < P.n; i0 += kKernelRows)
-      kernel(cols, beta.data() + j, count, i0, std::min(P.n, i0 + kKernelRows), eta.data());
-  }
+  forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index i0, Eigen::Index i1) {
+    kernel(cols, beta.data() + j, count, i0, i1, eta.data());
+  });
   return eta;
 }
 
