@@ -77,7 +77,7 @@ val fitCoxJs(val input) {
   out("lr_test", f.lrTest)("lr_df", f.lrDf)("lr_p", f.lrP)("score_test", f.scoreTest)("score_p", f.scoreP);
   out("wald_test", f.waldTest)("wald_p", f.waldP)("iterations", f.iterations)("converged", f.converged);
   out("warnings", f.warnings)("linear_predictor", typed(f.linearPredictor));
-  out("concordance", concordanceObject(f.concordance))("baseline", f.baseline);
+  out("concordance", f.concordance)("baseline", f.baseline);
   // Per-subject S(t) for the training rows: subject i's values at i*T .. i*T+T-1.
   if (has(input, "survivalTimes"))
     out("survival_at", typedRows(survivalAtTimes(f, f.linearPredictor, d.strata, toVector(input["survivalTimes"]))));
@@ -93,7 +93,7 @@ val fitCoxJs(val input) {
 val concordanceJs(val input) {
   const SurvivalData d = survivalDataOf(input);
   const Eigen::VectorXd score = toVector(input["score"]);
-  return concordanceObject(harrellConcordance(d, score, option<bool>(input, "higherIsRisk", true)));
+  return toJs(harrellConcordance(d, score, option<bool>(input, "higherIsRisk", true)));
 }
 
 // S_i(t) from a fitted model's baseline hazard table and centred linear predictors:

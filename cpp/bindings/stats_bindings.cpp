@@ -167,7 +167,7 @@ void fields(const PairedBootstrapResult& r, F&& f) {
   f("estimate_a", r.estimateA);
   f("estimate_b", r.estimateB);
   // Qualified: FieldSetter (convert.hpp) does not see the listed-struct toJs declared after it.
-  f("difference", bindings::toJs(r.difference));
+  f("difference", r.difference);
 }
 // NaN kept (not null) where a pair count makes a value undefined: the callers test Number.isNaN.
 template <typename F>

@@ -32,7 +32,4 @@ inline SurvivalData survivalDataOf(const val& input) {
   return d;
 }
 
-// Harrell's C with R's counts, as a JS object (also inside fitCox's result, cox_bindings.cpp).
-inline val concordanceObject(const Concordance& c) { return toJs(c); }
-
 }  // namespace latefuse::bindings

@@ -31,11 +31,14 @@ function modelText(model) {
   throw new InputError('the model must be the text of a LateFuse model file (JSON)');
 }
 
-// The model file's text as UTF-8 bytes for the core: TextEncoder encodes natively, where embind
-// encodes a string argument in a JS loop one character at a time (the core's textOf takes both).
+// The model file's text as UTF-8 bytes for the core, the one way every call here hands it over:
+// TextEncoder encodes natively, where embind encodes a string argument in a JS loop one character at
+// a time (the core's textOf takes both). Bytes already encoded pass through (scoreTables encodes once
+// for its validation and its scoring).
 const utf8 = new TextEncoder();
+/** @param {any} model @returns {Uint8Array} */
 function modelBytes(model) {
-  return utf8.encode(modelText(model));
+  return model instanceof Uint8Array ? model : utf8.encode(modelText(model));
 }
 
 /**
@@ -74,7 +77,7 @@ function summaryFromCore(summary) {
  * whose submodel keeps no baseline in the file (it has an integrator of its own, so the submodel
  * never gives anyone's S(t)).
  * Throws InputError naming the JSON path of the first problem, or "written by a newer LateFuse".
- * @param {string|object} model  the model file's text (or its parsed JSON)
+ * @param {string|object|Uint8Array} model  the model file's text (or its parsed JSON, or its UTF-8 bytes)
  */
 export async function validateModel(model) {
   if (model instanceof ScoringModel) return model.summary;
@@ -85,9 +88,9 @@ export async function validateModel(model) {
 
 /** Load -> save: the canonical text of a model file (byte-identical for a file LateFuse wrote). */
 export async function roundTripModel(model) {
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const m = await loadModule();
-  return callCore(() => m.roundTripModel(text));
+  return callCore(() => m.roundTripModel(bytes));
 }
 
 /**
@@ -101,17 +104,17 @@ export async function roundTripModel(model) {
  * @returns {Promise<string>} the model file's text with the entry
  */
 export async function addModelValidation(model, entry) {
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError('cannot attach the validation: the entry must be an object');
   const m = await loadModule();
-  return callCore(() => m.addModelValidation(text, JSON.stringify(entry)));
+  return callCore(() => m.addModelValidation(bytes, JSON.stringify(entry)));
 }
 
 /** The model file without its `validation` section (the model as `latefuse fuse` wrote it). */
 export async function modelWithoutValidation(model) {
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const m = await loadModule();
-  return callCore(() => m.modelWithoutValidation(text));
+  return callCore(() => m.modelWithoutValidation(bytes));
 }
 
 /**
@@ -265,11 +268,11 @@ export async function loadScoringModel(model) {
  */
 export async function scoreModel(model, input, options = {}) {
   if (model instanceof ScoringModel) return model.score(input, options);
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const { names, values, ids } = featureInput(input);
   const o = scoringOptions(options);
   const m = await loadModule();
-  return callCore(() => m.scoreModel(text, names, values, ids, o));
+  return callCore(() => m.scoreModel(bytes, names, values, ids, o));
 }
 
 /**
@@ -283,11 +286,11 @@ export async function scoreModel(model, input, options = {}) {
  */
 export async function scoreModelFromScores(model, input, options = {}) {
   if (model instanceof ScoringModel) return model.scoreFromScores(input, options);
-  const text = modelText(model);
+  const bytes = modelBytes(model);
   const { scores, ids } = scoresInput(input);
   const o = scoringOptions(options);
   const m = await loadModule();
-  return callCore(() => m.scoreModelFromScores(text, scores, ids, o));
+  return callCore(() => m.scoreModelFromScores(bytes, scores, ids, o));
 }
 
 /**
@@ -313,13 +316,13 @@ export async function scoreModelFromScores(model, input, options = {}) {
  */
 export async function scoreTables(model, tables, options = {}) {
   if (model instanceof ScoringModel) return model.scoreTables(tables, options);
-  const text = modelText(model);
-  const summary = options.summary ?? await validateModel(text);
+  const bytes = modelBytes(model);
+  const summary = options.summary ?? await validateModel(bytes);
   const m = await loadModule();
   return tablesPredictions(m, summary, tables, options, (input, o) => {
     const { names, values, ids } = featureInput(input);
     const request = scoringOptions(o);
-    return callCore(() => m.scoreModel(text, names, values, ids, request));
+    return callCore(() => m.scoreModel(bytes, names, values, ids, request));
   });
 }
 
