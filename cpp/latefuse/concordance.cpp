@@ -14,6 +14,12 @@ namespace latefuse {
 
 Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk) {
   validateSurvivalData(data, "concordance");
+  const SortedSurvival sorted = sortSurvival(data, true);
+  return harrellConcordance(data, score, higherIsRisk, sorted.order, sorted.time);
+}
+
+Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk,
+                               const std::vector<Eigen::Index>& order, const Eigen::VectorXd& time) {
   const Eigen::Index n = data.size();
   if (score.size() != n)
     throw InputError("concordance: score has " + std::to_string(score.size()) + " values but time has " +
@@ -21,9 +27,6 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
   for (Eigen::Index i = 0; i < n; ++i)
     if (!std::isfinite(score(i)))
       throw InputError("concordance: score is not a finite number at row " + std::to_string(i + 1));
-
-  const SortedSurvival sorted = sortSurvival(data, true);
-  const std::vector<Eigen::Index>& order = sorted.order;
 
   // Dense ranks of the scores (exact ties share a rank), across all rows.
   const std::vector<Eigen::Index> byScore = stableOrder(score.data(), n);
@@ -75,8 +78,8 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
     size_t hi = end;
     while (hi > start) {
       size_t lo = hi;
-      const double t = sorted.time(static_cast<Eigen::Index>(hi - 1));
-      while (lo > start && sorted.time(static_cast<Eigen::Index>(lo - 1)) == t) --lo;
+      const double t = time(static_cast<Eigen::Index>(hi - 1));
+      while (lo > start && time(static_cast<Eigen::Index>(lo - 1)) == t) --lo;
       // Censored at t are at risk for the deaths at t.
       for (size_t k = lo; k < hi; ++k)
         if (!dead[k]) insert(k);

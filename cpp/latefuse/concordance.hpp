@@ -24,4 +24,9 @@ struct Concordance {
 
 Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk = true);
 
+// The same with the subjects already sorted: `order` and `time` as sortSurvival(data, true) gives
+// them (a Cox fit has sorted them for itself).
+Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& score, bool higherIsRisk,
+                               const std::vector<Eigen::Index>& order, const Eigen::VectorXd& time);
+
 }  // namespace latefuse

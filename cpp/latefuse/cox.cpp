@@ -60,28 +60,86 @@ void forColumnQuads(const Eigen::MatrixXd& xc, Kernel&& kernel) {
   }
 }
 
-// Centring and scaling of one column (coxCentring). `w` null means unit weights.
-void centringColumn(const double* col, const double* w, Eigen::Index n, double wsum, bool center, double* mean,
-                    double* scale) {
-  bool zeroOne = true;
-  double big = 0;
+// Centring and scaling of up to four columns (coxCentring), each exactly as one column on its own
+// would be: whether every value lies in {-1, 0, 1} and the largest |value| (order-free, so two
+// lanes), then the weighted mean and mean absolute deviation, sums in row order, the four columns'
+// chains interleaved so that they overlap instead of waiting on each other. `w` null: unit weights
+// (w_i * v = v exactly, so the sums are the same as with weights of 1).
+template <bool Weighted>
+void centringSums(const double* const* cols, const double* w, Eigen::Index n, const double* inv, const double* m,
+                  double* sum, double* mad) {
+  const double* c0 = cols[0];
+  const double* c1 = cols[1];
+  const double* c2 = cols[2];
+  const double* c3 = cols[3];
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
-    zeroOne = zeroOne && (col[i] == 0 || col[i] == 1 || col[i] == -1);
-    big = std::max(big, std::fabs(col[i]));
+    const double wi = Weighted ? w[i] : 1.0;
+    s0 += wi * (c0[i] * inv[0]);
+    s1 += wi * (c1[i] * inv[1]);
+    s2 += wi * (c2[i] * inv[2]);
+    s3 += wi * (c3[i] * inv[3]);
   }
-  *mean = 0;
-  *scale = 1;
-  if (!center || zeroOne || big == 0) return;
-  // Sums of x / big cannot overflow even for values near 1e300.
-  const double inv = 1.0 / big;
-  double sum = 0;
-  for (Eigen::Index i = 0; i < n; ++i) sum += (w ? w[i] : 1.0) * (col[i] * inv);
-  const double m = sum / wsum * big;
-  double mad = 0;
-  for (Eigen::Index i = 0; i < n; ++i) mad += (w ? w[i] : 1.0) * std::fabs(col[i] * inv - m * inv);
-  mad = mad / wsum * big;
-  *mean = m;
-  *scale = mad > 0 ? 1.0 / mad : 1.0;
+  sum[0] = s0, sum[1] = s1, sum[2] = s2, sum[3] = s3;
+  if (!m) return;
+  double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+  const double mi0 = m[0] * inv[0], mi1 = m[1] * inv[1], mi2 = m[2] * inv[2], mi3 = m[3] * inv[3];
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double wi = Weighted ? w[i] : 1.0;
+    d0 += wi * std::fabs(c0[i] * inv[0] - mi0);
+    d1 += wi * std::fabs(c1[i] * inv[1] - mi1);
+    d2 += wi * std::fabs(c2[i] * inv[2] - mi2);
+    d3 += wi * std::fabs(c3[i] * inv[3] - mi3);
+  }
+  mad[0] = d0, mad[1] = d1, mad[2] = d2, mad[3] = d3;
+}
+
+void centringColumns(const double* const* cols, Eigen::Index count, const double* w, Eigen::Index n, double wsum,
+                     bool center, double* mean, double* scale) {
+  const double* c[4];
+  double inv[4], big[4];
+  bool active[4];
+  for (Eigen::Index a = 0; a < 4; ++a) {
+    c[a] = cols[std::min(a, count - 1)];  // a missing column repeats the last; its sums are ignored
+    const double* col = c[a];
+    int zeroOne = 1;
+    double big0 = 0, big1 = 0;
+    const Eigen::Index even = n & ~Eigen::Index{1};
+    for (Eigen::Index i = 0; i < even; i += 2) {
+      zeroOne &= (col[i] == 0) | (col[i] == 1) | (col[i] == -1);
+      zeroOne &= (col[i + 1] == 0) | (col[i + 1] == 1) | (col[i + 1] == -1);
+      big0 = std::max(big0, std::fabs(col[i]));
+      big1 = std::max(big1, std::fabs(col[i + 1]));
+    }
+    if (even < n) {
+      zeroOne &= (col[even] == 0) | (col[even] == 1) | (col[even] == -1);
+      big0 = std::max(big0, std::fabs(col[even]));
+    }
+    big[a] = std::max(big0, big1);
+    active[a] = a < count && center && !zeroOne && big[a] > 0;
+    // Sums of x / big cannot overflow even for values near 1e300.
+    inv[a] = active[a] ? 1.0 / big[a] : 1.0;
+  }
+  double sum[4], mad[4], m[4];
+  if (w) {
+    centringSums<true>(c, w, n, inv, nullptr, sum, mad);
+  } else {
+    centringSums<false>(c, w, n, inv, nullptr, sum, mad);
+  }
+  for (Eigen::Index a = 0; a < 4; ++a) m[a] = sum[a] / wsum * big[a];
+  if (w) {
+    centringSums<true>(c, w, n, inv, m, sum, mad);
+  } else {
+    centringSums<false>(c, w, n, inv, m, sum, mad);
+  }
+  for (Eigen::Index a = 0; a < count; ++a) {
+    mean[a] = 0;
+    scale[a] = 1;
+    if (!active[a]) continue;
+    const double d = mad[a] / wsum * big[a];
+    mean[a] = m[a];
+    scale[a] = d > 0 ? 1.0 / d : 1.0;
+  }
 }
 
 // dst[k] = (src[order[k]] - mean) * scale for k in [k0, k1): one column in sorted order, centred
@@ -92,9 +150,11 @@ void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0,
 }
 
 // Sums over deaths of w_k x_k for up to four columns at once (four independent sums), in sorted
-// order, continued over the rows [k0, k1). Each sum is kept or advanced by a select, not a branch:
-// deaths and censorings alternate at random, and a mispredicted branch per subject cost more than
-// the arithmetic.
+// order, continued over the rows [k0, k1). Every subject adds its term times delta_k (validated to be
+// exactly 0 or 1): a death adds w_k x_k, a censoring +-0, which leaves the sum as it was, so the
+// result is the sum over deaths alone. Neither a branch (deaths and censorings alternate at random:
+// a mispredicted branch per subject costs more than the arithmetic) nor a select (V8 compiles a
+// floating-point select into a branch).
 void deathSumColumns(const double* const* x, Eigen::Index count, const double* w, const double* delta,
                      Eigen::Index k0, Eigen::Index k1, double* sums) {
   const double* x0 = x[0];
@@ -103,12 +163,11 @@ void deathSumColumns(const double* const* x, Eigen::Index count, const double* w
   const double* x3 = x[count - 1];
   double s0 = sums[0], s1 = count > 1 ? sums[1] : 0, s2 = count > 2 ? sums[2] : 0, s3 = count > 3 ? sums[3] : 0;
   for (Eigen::Index k = k0; k < k1; ++k) {
-    const bool death = delta[k] == 1;
-    const double n0 = s0 + w[k] * x0[k], n1 = s1 + w[k] * x1[k], n2 = s2 + w[k] * x2[k], n3 = s3 + w[k] * x3[k];
-    s0 = death ? n0 : s0;
-    s1 = death ? n1 : s1;
-    s2 = death ? n2 : s2;
-    s3 = death ? n3 : s3;
+    const double d = delta[k];
+    s0 += w[k] * x0[k] * d;
+    s1 += w[k] * x1[k] * d;
+    s2 += w[k] * x2[k] * d;
+    s3 += w[k] * x3[k] * d;
   }
   sums[0] = s0;
   if (count > 1) sums[1] = s1;
@@ -176,13 +235,12 @@ void backwardColumns(const double* const* x, Eigen::Index count, const double* r
       s1v += p1;
       s2 += p2;
       s3 += p3;
-      // A select, not a branch (see deathSumColumns).
-      const bool death = delta[k] == 1;
-      const double n0 = t0 + p0, n1 = t1v + p1, n2 = t2 + p2, n3 = t3 + p3;
-      t0 = death ? n0 : t0;
-      t1v = death ? n1 : t1v;
-      t2 = death ? n2 : t2;
-      t3 = death ? n3 : t3;
+      // Deaths only, by the factor delta_k (see deathSumColumns).
+      const double d = delta[k];
+      t0 += p0 * d;
+      t1v += p1 * d;
+      t2 += p2 * d;
+      t3 += p3 * d;
     }
     if (G.deaths == 0) continue;
     double* sOut = s1 + (g - lo) * static_cast<size_t>(p) + static_cast<size_t>(j0);
@@ -209,8 +267,13 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
   double wsum = 0;
   for (Eigen::Index i = 0; i < n; ++i) wsum += data.w(i);
   const double* w = data.weight.size() ? data.weight.data() : nullptr;
-  auto* const kernel = outOfLine(&centringColumn);
-  for (Eigen::Index j = 0; j < p; ++j) kernel(x.col(j).data(), w, n, wsum, center, &means(j), &scale(j));
+  auto* const kernel = outOfLine(&centringColumns);
+  for (Eigen::Index j = 0; j < p; j += 4) {
+    const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
+    const double* cols[4];
+    for (Eigen::Index a = 0; a < count; ++a) cols[a] = x.col(j + a).data();
+    kernel(cols, count, w, n, wsum, center, means.data() + j, scale.data() + j);
+  }
 }
 
 // `given`: use these means and scale (a recomputed baseline, coxBaselineFrom) instead of computing them.
@@ -309,6 +372,70 @@ EventFactors eventFactors(double s0, double t0, int deaths, double deathWeight, 
   return f;
 }
 
+// eta_i = coxsafe(eta_i) in place and r_i = w_i exp(eta_i), rows [i0, i1).
+void riskWeights(double* eta, const double* w, Eigen::Index i0, Eigen::Index i1, double* r) {
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    eta[i] = coxsafe(eta[i]);
+    r[i] = w[i] * std::exp(eta[i]);
+  }
+}
+
+// The scalar part of the backward pass (evaluate) over the groups [hi - 1 .. lo] of a stratum, last
+// time first, the subjects of a group in sorted order: the risk set's S0, the group's T0 and deaths'
+// weight, and the log-likelihood (w_i eta_i for deaths, minus the Efron log term at each group with
+// deaths), carried from chunk to chunk; per group the subjects at risk and, for groups with deaths,
+// the Efron factors.
+struct ScalarPass {
+  const double *r = nullptr, *w = nullptr, *eta = nullptr, *delta = nullptr;
+  const TimeGroup* groups = nullptr;
+  Ties ties = Ties::Efron;
+  EventFactors* factors = nullptr;  // per group with deaths
+  long* atRiskAt = nullptr;         // per group
+  double s0 = 0, loglik = 0;
+  long atRisk = 0;
+};
+
+void scalarGroups(ScalarPass* S, size_t lo, size_t hi) {
+  double s0 = S->s0, loglik = S->loglik;
+  long atRisk = S->atRisk;
+  for (size_t g = hi; g-- > lo;) {
+    const TimeGroup& G = S->groups[g];
+    double t0 = 0, deathWeight = 0;
+    for (size_t k = G.begin; k < G.end; ++k) {
+      const double ri = S->r[k], wi = S->w[k];
+      const double d = S->delta[k];  // deaths only, by the factor delta_k (see deathSumColumns)
+      s0 += ri;
+      t0 += ri * d;
+      deathWeight += wi * d;
+      loglik += wi * S->eta[k] * d;
+    }
+    atRisk += static_cast<long>(G.end - G.begin);
+    S->atRiskAt[g] = atRisk;
+    if (G.deaths == 0) continue;
+    const EventFactors f = eventFactors(s0, t0, G.deaths, deathWeight, S->ties);
+    loglik -= f.logTerm;
+    S->factors[g] = f;
+  }
+  S->s0 = s0;
+  S->loglik = loglik;
+  S->atRisk = atRisk;
+}
+
+// Gram weights of the groups [lo, hi) of a stratum, first time first: subject i is in the risk set
+// of every event time t_k <= t_i, so its S2 weight is r_i (A_i - delta_i b_k(i)) with A_i the
+// cumulative sum of a over those times (carried in *cumA).
+void gramWeights(const TimeGroup* groups, const EventFactors* factors, size_t lo, size_t hi, const double* r,
+                 const double* delta, double* cumA, double* g) {
+  double A = *cumA;
+  for (size_t gi = lo; gi < hi; ++gi) {
+    const TimeGroup& G = groups[gi];
+    const double a = G.deaths ? factors[gi].a : 0.0, b = G.deaths ? factors[gi].b : 0.0;
+    A += a;
+    for (size_t k = G.begin; k < G.end; ++k) g[k] = std::max(0.0, r[k] * (A - delta[k] * b));
+  }
+  *cumA = A;
+}
+
 // eta_i = x_i' beta over the sorted, scaled covariates.
 Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
   Eigen::VectorXd eta = Eigen::VectorXd::Zero(P.n);
@@ -335,12 +462,11 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   E.u = P.deathSum;
   Eigen::VectorXd eta = linearPredictorSorted(P, beta);
   Eigen::VectorXd r(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    eta(i) = coxsafe(eta(i));
-    r(i) = P.w(i) * std::exp(eta(i));
-  }
+  auto* const risk = outOfLine(&riskWeights);
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) risk(eta.data(), P.w.data(), i0, std::min(n, i0 + kKernelRows), r.data());
   const size_t nGroups = P.groups.size();
-  std::vector<double> groupA(nGroups, 0.0), groupB(nGroups, 0.0);
+  std::vector<EventFactors> factors(nGroups);
+  std::vector<long> atRiskAt(nGroups);
   const Eigen::Index zRows = static_cast<Eigen::Index>(P.deathGroups + (ties == Ties::Efron ? P.tiedDeathGroups : 0));
   Eigen::MatrixXd z(wantInfo ? zRows : 0, p);  // rows of Z (see below)
   Eigen::Index zCount = 0;
@@ -361,16 +487,27 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
     for (size_t g = 0; g < nGroups; ++g)
       if (P.groups[g].deaths > 0) baseRow[g] = row++;
   }
-  // The backward pass in chunks of about kChunk subjects (whole groups): first the risk-set and
-  // death sums of every covariate down the columns, then per group, in the same order, the scalar
-  // sums and everything built from them.
+  // The backward pass in chunks of about kChunk subjects (whole groups): the risk-set and deaths'
+  // sums of every covariate down the columns (backwardColumns), the scalar sums, log-likelihood and
+  // Efron factors of each group (scalarGroups), then, per group with deaths in the same order,
+  // everything built from them.
   constexpr size_t kChunk = 4096;
   Eigen::MatrixXd s1Table(p, 0), t1Table(p, 0);
   Eigen::VectorXd state(p);
   auto* const backward = outOfLine(&backwardColumns);
+  ScalarPass S;
+  S.r = r.data();
+  S.w = P.w.data();
+  S.eta = eta.data();
+  S.delta = P.delta.data();
+  S.groups = P.groups.data();
+  S.ties = ties;
+  S.factors = factors.data();
+  S.atRiskAt = atRiskAt.data();
+  auto* const scalar = outOfLine(&scalarGroups);
   for (const auto& [g0, g1] : P.strata) {
-    double s0 = 0;
-    long atRisk = 0;
+    S.s0 = 0;
+    S.atRisk = 0;
     state.setZero();
     for (size_t hi = g1; hi > g0;) {
       size_t lo = hi, rows = 0;
@@ -389,30 +526,14 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
         backward(cols, count, r.data(), P.delta.data(), P.groups.data(), lo, hi, j, p, state.data() + j,
                  s1Table.data(), t1Table.data());
       }
+      scalar(&S, lo, hi);
       for (size_t g = hi; g-- > lo;) {
         const TimeGroup& G = P.groups[g];
-        double t0 = 0, deathWeight = 0;
-        for (size_t k = G.begin; k < G.end; ++k) {
-          const Eigen::Index i = static_cast<Eigen::Index>(k);
-          const double ri = r(i);
-          s0 += ri;
-          ++atRisk;
-          // Selects, not branches (see deathSumColumns).
-          const bool death = P.delta(i) == 1;
-          const double wi = P.w(i);
-          const double t0Next = t0 + ri, weightNext = deathWeight + wi, loglikNext = E.loglik + wi * eta(i);
-          t0 = death ? t0Next : t0;
-          deathWeight = death ? weightNext : deathWeight;
-          E.loglik = death ? loglikNext : E.loglik;
-        }
         if (G.deaths == 0) continue;
         const auto s1 = s1Table.col(static_cast<Eigen::Index>(g - lo));
         const auto t1 = t1Table.col(static_cast<Eigen::Index>(g - lo));
-        const EventFactors f = eventFactors(s0, t0, G.deaths, deathWeight, ties);
-        E.loglik -= f.logTerm;
+        const EventFactors& f = factors[g];
         E.u.noalias() -= f.a * s1 - f.b * t1;
-        groupA[g] = f.a;
-        groupB[g] = f.b;
         if (wantInfo) {
           // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
           // rows of Z from M's 2x2 Cholesky factor.
@@ -432,28 +553,22 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
           baseline->varHazard(row) = f.alpha;
           // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
           baseline->xbarHazard.row(row) = ((f.alpha * s1 - f.beta * t1).array() / P.scale.array()).transpose();
-          baseline->nRisk(row) = static_cast<int>(atRisk);
+          baseline->nRisk(row) = static_cast<int>(atRiskAt[g]);
           baseline->nEvent(row) = G.deaths;
         }
       }
       hi = lo;
     }
   }
+  E.loglik = S.loglik;
   E.finite = std::isfinite(E.loglik) && E.u.allFinite();
   if (!wantInfo) return E;
-  // Weighted Gram part: subject i is in the risk set of every event time t_k <= t_i, so its S2
-  // weight is r_i * (A_i - delta_i * b_k(i)) with A_i the cumulative sum of a over those times.
   Eigen::VectorXd g(n);
+  auto* const weights = outOfLine(&gramWeights);
   for (const auto& [g0, g1] : P.strata) {
     double cumA = 0;
-    for (size_t gi = g0; gi < g1; ++gi) {
-      const TimeGroup& G = P.groups[gi];
-      cumA += groupA[gi];
-      for (size_t k = G.begin; k < G.end; ++k) {
-        const Eigen::Index i = static_cast<Eigen::Index>(k);
-        g(i) = std::max(0.0, r(i) * (cumA - P.delta(i) * groupB[gi]));
-      }
-    }
+    for (size_t lo = g0; lo < g1; lo += 512)
+      weights(P.groups.data(), factors.data(), lo, std::min(g1, lo + 512), r.data(), P.delta.data(), &cumA, g.data());
   }
   E.imat = Eigen::MatrixXd::Zero(p, p);
   addWeightedGramLower(P.xc, g.data(), E.imat);
@@ -558,9 +673,11 @@ std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j) {
 // The C-index is a by-product: when no pair is comparable (e.g. every subject an event at one
 // time) it is undefined, but the model still exists. R returns the fit with concordance NaN; do
 // the same, with a warning, instead of failing the whole fit with concordance's ModelError.
-void attachConcordance(const SurvivalData& data, CoxFit& fit) {
+// `sorted`: the fit's own sort of the subjects, when it is the one concordance needs (timefix on).
+void attachConcordance(const SurvivalData& data, CoxFit& fit, const Prepared* sorted = nullptr) {
   try {
-    fit.concordance = harrellConcordance(data, fit.linearPredictor, true);
+    fit.concordance = sorted ? harrellConcordance(data, fit.linearPredictor, true, sorted->order, sorted->time)
+                             : harrellConcordance(data, fit.linearPredictor, true);
   } catch (const ModelError&) {
     fit.concordance = Concordance{};
     fit.concordance.c = kNaN;
@@ -890,7 +1007,7 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   for (Eigen::Index j = 0; j < p; ++j)
     if (!std::isfinite(b(j))) b(j) = 0;
   fit.linearPredictor = (x * b).array() - fit.means.dot(b);
-  attachConcordance(data, fit);
+  attachConcordance(data, fit, options.timefix ? &P : nullptr);
   if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;
 }

@@ -29,6 +29,25 @@ function covariateRequest(input) {
   return { request, names };
 }
 
+// A typed array as a plain array, and a flat row-major one as rows of plain arrays. Indexed loops:
+// Array.from goes through the iterator protocol, ~25x slower here (the baseline of a fit on 1e5
+// subjects has ~8,000 rows x 20 covariates).
+function plainArray(values) {
+  const out = new Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
+}
+
+function plainRows(flat, rows, cols) {
+  const out = new Array(rows);
+  for (let k = 0; k < rows; k++) {
+    const row = new Array(cols);
+    for (let j = 0; j < cols; j++) row[j] = flat[k * cols + j];
+    out[k] = row;
+  }
+  return out;
+}
+
 /**
  * Fit a Cox model.
  * @param {{time: ArrayLike<number>, event: ArrayLike<number>, covariates: Record<string, ArrayLike<number>>,
@@ -57,15 +76,14 @@ export async function fitCox(input) {
   fit.covariates = names;
   // Baseline hazard as plain arrays (JSON-friendly); xbar_hazard arrives flat, row-major (K x p).
   const b = fit.baseline;
-  const p = names.length;
   fit.baseline = {
-    time: Array.from(b.time),
-    stratum: Array.from(b.stratum),
-    hazard: Array.from(b.hazard),
-    var_hazard: Array.from(b.var_hazard),
-    xbar_hazard: b.xbar_hazard.length === 0 ? [] : Array.from({ length: b.time.length }, (_, k) => Array.from(b.xbar_hazard.subarray(k * p, (k + 1) * p))),
-    n_risk: Array.from(b.n_risk),
-    n_event: Array.from(b.n_event),
+    time: plainArray(b.time),
+    stratum: plainArray(b.stratum),
+    hazard: plainArray(b.hazard),
+    var_hazard: plainArray(b.var_hazard),
+    xbar_hazard: b.xbar_hazard.length === 0 ? [] : plainRows(b.xbar_hazard, b.time.length, names.length),
+    n_risk: plainArray(b.n_risk),
+    n_event: plainArray(b.n_event),
   };
   return fit;
 }
