@@ -7,9 +7,34 @@
 #include <utility>
 
 #include "latefuse/error.hpp"
+#include "latefuse/linalg.hpp"
 #include "latefuse/ordering.hpp"
 
 namespace latefuse {
+
+namespace {
+
+// The first row in [i0, i1) whose time, event or weight (w null: none given) is invalid, or i1.
+// Checks every row of the block without an early exit (a loop without branches); only a block with
+// a bad row is searched again. Called per block through outOfLine, so that a first call in a fresh
+// WebAssembly module runs optimised code after the first blocks.
+Eigen::Index firstInvalidRow(const double* time, const double* event, const double* w, Eigen::Index i0,
+                             Eigen::Index i1) {
+  constexpr double kMax = std::numeric_limits<double>::max();
+  int ok = 1;
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    ok &= (time[i] >= 0) & (time[i] <= kMax) & ((event[i] == 0) | (event[i] == 1));
+    if (w) ok &= (w[i] > 0) & (w[i] <= kMax);
+  }
+  if (ok) return i1;
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    const bool good = time[i] >= 0 && time[i] <= kMax && (event[i] == 0 || event[i] == 1) && (!w || (w[i] > 0 && w[i] <= kMax));
+    if (!good) return i;
+  }
+  return i1;
+}
+
+}  // namespace
 
 void validateSurvivalData(const SurvivalData& data, const std::string& context) {
   const Eigen::Index n = data.size();
@@ -20,17 +45,21 @@ void validateSurvivalData(const SurvivalData& data, const std::string& context) 
     throw InputError(context + ": weights must have one value per row (" + std::to_string(n) + ")");
   if (data.strata.size() != 0 && data.strata.size() != n)
     throw InputError(context + ": strata must have one value per row (" + std::to_string(n) + ")");
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto row = [i] { return "row " + std::to_string(i + 1); };
+  constexpr Eigen::Index kBlock = 4096;
+  auto* const scan = outOfLine(&firstInvalidRow);
+  const double* w = data.weight.size() ? data.weight.data() : nullptr;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+    const Eigen::Index i1 = std::min(n, i0 + kBlock), i = scan(data.time.data(), data.event.data(), w, i0, i1);
+    if (i == i1) continue;
+    const std::string row = "row " + std::to_string(i + 1);
     if (!std::isfinite(data.time(i)))
-      throw InputError(context + ": time is not a finite number at " + row() + "; remove the row or fix the value");
+      throw InputError(context + ": time is not a finite number at " + row + "; remove the row or fix the value");
     if (data.time(i) < 0)
-      throw InputError(context + ": time is negative (" + std::to_string(data.time(i)) + ") at " + row() +
+      throw InputError(context + ": time is negative (" + std::to_string(data.time(i)) + ") at " + row +
                        "; survival times must be >= 0");
     if (!(data.event(i) == 0 || data.event(i) == 1))
-      throw InputError(context + ": event must be 0 (censored) or 1 (event) at " + row());
-    if (data.weight.size() && !(std::isfinite(data.weight(i)) && data.weight(i) > 0))
-      throw InputError(context + ": weight must be a positive finite number at " + row());
+      throw InputError(context + ": event must be 0 (censored) or 1 (event) at " + row);
+    throw InputError(context + ": weight must be a positive finite number at " + row);
   }
 }
 
