@@ -428,3 +428,44 @@ TEST(CoxDegenerate, NonFiniteInputs) {
   EXPECT_THROW(predictSurvival(f, Eigen::Vector3d(60, kNaN, 1), Eigen::Vector2d(180, 365)), InputError);
   EXPECT_THROW(predictSurvival(f, Eigen::Vector3d(60, 2, 1), Eigen::Vector2d(180, kInf)), InputError);
 }
+
+// Bad rows are found block by block (4096 rows per block): the first bad row wins, wherever it lies,
+// and its message names what is wrong with it.
+TEST(CoxDegenerate, InvalidRowsAcrossBlocks) {
+  const Eigen::Index n = 9000;
+  SurvivalData d;
+  d.time = Eigen::VectorXd::LinSpaced(n, 1, 100);
+  d.event = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index i = 0; i < n; i += 3) d.event(i) = 1;
+  Eigen::MatrixXd x(n, 1);
+  for (Eigen::Index i = 0; i < n; ++i) x(i, 0) = static_cast<double>(i % 7);
+  struct Case {
+    Eigen::Index row;
+    double time, event, weight;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {0, kNaN, 1, 1, "time is not a finite number at row 1"},
+      {4095, -1, 1, 1, "time is negative (-1.000000) at row 4096"},
+      {4096, kInf, 1, 1, "time is not a finite number at row 4097"},
+      {8191, 5, 2, 1, "event must be 0 (censored) or 1 (event) at row 8192"},
+      {n - 1, 5, 1, 0, "weight must be a positive finite number at row 9000"},
+      {5000, 5, 1, kNaN, "weight must be a positive finite number at row 5001"},
+  };
+  for (const Case& c : cases) {
+    SurvivalData bad = d;
+    bad.weight = Eigen::VectorXd::Ones(n);
+    bad.time(c.row) = c.time;
+    bad.event(c.row) = c.event;
+    bad.weight(c.row) = c.weight;
+    expectThrowWith<InputError>([&] { fitCox(bad, x); }, {c.message}, c.message);
+  }
+  // Two bad rows: the earlier is reported, even when it lies in a later check (event before weight).
+  SurvivalData two = d;
+  two.weight = Eigen::VectorXd::Ones(n);
+  two.weight(6000) = -1;
+  two.event(5999) = 0.5;
+  expectThrowWith<InputError>([&] { fitCox(two, x); }, {"event must be 0 (censored) or 1 (event) at row 6000"}, "two bad rows");
+  // Valid data fit.
+  EXPECT_NO_THROW(fitCox(d, x));
+}
