@@ -4,6 +4,7 @@
 // stderr and exits 2; an internal failure exits 1.
 import { commands } from './commands/index.js';
 import { parseOptions, helpText, UsageError, errorReport } from './options.js';
+import { loadModule } from '../lib/module.js';
 
 
 
@@ -42,6 +43,10 @@ async function main(argv) {
     return 0;
   }
   const options = parseOptions(rest, command.options, command.name);
+  // Start loading the WebAssembly core now, so that its compilation overlaps with reading the input
+  // (as the page loads it in its worker before the first click). A failure is reported by the
+  // command's own call, which loads it again.
+  loadModule().catch(() => {});
   const result = await command.run(options);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;

@@ -1,4 +1,5 @@
 // latefuse concordance: Harrell's C of an existing score column, with R's pair counts.
+import { loadModule } from '../../lib/module.js';
 import { concordance } from '../../lib/cox.js';
 import { numericColumn, categoricalColumn } from '../../lib/columns.js';
 import { ModelError } from '../../lib/errors.js';
@@ -28,6 +29,7 @@ export default {
     const input = { time: t, event: e, score, higherIsRisk: o.higher === 'risk' };
     if (o.weights) input.weights = extra[0];
     if (strata) input.strata = extra[extra.length - 1];
+    await loadModule(); // loaded before the clock starts, as R's library() is before system.time()
     const started = performance.now();
     const c = await concordance(input);
     const ms = performance.now() - started;

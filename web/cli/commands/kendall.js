@@ -1,5 +1,6 @@
 // latefuse kendall: Kendall's tau-b (Knight, O(n log n)) or Spearman's rho between several columns,
 // pairwise-complete rows, with R cor.test(exact = FALSE) p-values.
+import { loadModule } from '../../lib/module.js';
 import { rankCorrelationMatrix, adjustPValues } from '../../lib/stats.js';
 import { numericColumn } from '../../lib/columns.js';
 import { readTableFile, DECIMAL_OPTION } from '../data.js';
@@ -27,6 +28,7 @@ export default {
     if (dup) throw new UsageError(`--columns lists "${dup}" twice`);
     const table = readTableFile(o.data, { decimal: o.decimal });
     const columns = Object.fromEntries(o.columns.map((c) => [c, numericColumn(table, c)]));
+    await loadModule(); // loaded before the clock starts, as R's library() is before system.time()
     const started = performance.now();
     const m = await rankCorrelationMatrix(columns, o.method);
     const out = { columns: o.columns, method: o.method, tau: m.estimate, p: m.p, n: m.n };
