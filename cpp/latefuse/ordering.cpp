@@ -1,7 +1,10 @@
 #include "latefuse/ordering.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+
+#include "latefuse/linalg.hpp"
 
 namespace latefuse {
 namespace {
@@ -14,25 +17,57 @@ inline uint64_t orderedBits(double v) {
   return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
 }
 
+// The loops over all keys run as kernels over blocks, called through outOfLine (linalg.hpp), so that a
+// first sort in a fresh WebAssembly module runs optimised code after the first blocks.
+constexpr size_t kBlock = 16384;
+
+// count[byte + 1] += 1 for the byte at `shift` of keys [i0, i1).
+void radixCount(const uint64_t* keys, size_t i0, size_t i1, int shift, size_t* count) {
+  for (size_t i = i0; i < i1; ++i) ++count[((keys[i] >> shift) & 0xff) + 1];
+}
+
+// Keys [i0, i1) and their indices to their places: count[byte] is the next free position.
+void radixScatter(const uint64_t* keys, const Eigen::Index* index, size_t i0, size_t i1, int shift, size_t* count,
+                  uint64_t* keys2, Eigen::Index* index2) {
+  for (size_t i = i0; i < i1; ++i) {
+    const size_t dst = count[(keys[i] >> shift) & 0xff]++;
+    keys2[dst] = keys[i];
+    index2[dst] = index[i];
+  }
+}
+
+// Keys and indices of rows [i0, i1): the ordered bits of the value, the row itself.
+void radixKeys(const double* values, Eigen::Index i0, Eigen::Index i1, uint64_t* keys, Eigen::Index* index) {
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    keys[i] = orderedBits(values[i]);
+    index[i] = i;
+  }
+}
+
+// The group label of each sorted position [i0, i1) as an ordered unsigned key (signed -> unsigned).
+void groupKeys(const int* groups, const Eigen::Index* index, size_t i0, size_t i1, uint64_t* keys) {
+  for (size_t i = i0; i < i1; ++i) keys[i] = static_cast<uint64_t>(static_cast<uint32_t>(groups[index[i]]) ^ 0x80000000u);
+}
+
 // One stable LSD radix pass set over 64-bit keys (8 passes of 8 bits, skipping constant bytes).
 void radixSort(std::vector<uint64_t>& keys, std::vector<Eigen::Index>& index, int bytes) {
   const size_t n = keys.size();
   std::vector<uint64_t> keys2(n);
   std::vector<Eigen::Index> index2(n);
+  auto* const countKernel = outOfLine(&radixCount);
+  auto* const scatterKernel = outOfLine(&radixScatter);
   for (int b = 0; b < bytes; ++b) {
     const int shift = 8 * b;
     std::array<size_t, 257> count{};
-    for (size_t i = 0; i < n; ++i) ++count[((keys[i] >> shift) & 0xff) + 1];
+    for (size_t i0 = 0; i0 < n; i0 += kBlock) countKernel(keys.data(), i0, std::min(n, i0 + kBlock), shift, count.data());
     bool constant = false;
     for (size_t c = 1; c < 257; ++c)
       if (count[c] == n) constant = true;
     if (constant) continue;  // every key has the same byte here: the pass would not move anything
     for (size_t c = 1; c < 257; ++c) count[c] += count[c - 1];
-    for (size_t i = 0; i < n; ++i) {
-      const size_t dst = count[(keys[i] >> shift) & 0xff]++;
-      keys2[dst] = keys[i];
-      index2[dst] = index[i];
-    }
+    for (size_t i0 = 0; i0 < n; i0 += kBlock)
+      scatterKernel(keys.data(), index.data(), i0, std::min(n, i0 + kBlock), shift, count.data(), keys2.data(),
+                    index2.data());
     keys.swap(keys2);
     index.swap(index2);
   }
@@ -45,17 +80,15 @@ std::vector<Eigen::Index> stableOrder(const double* keys, Eigen::Index n) { retu
 std::vector<Eigen::Index> stableOrder(const int* groups, const double* keys, Eigen::Index n) {
   std::vector<uint64_t> k(static_cast<size_t>(n));
   std::vector<Eigen::Index> index(static_cast<size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) {
-    k[static_cast<size_t>(i)] = orderedBits(keys[i]);
-    index[static_cast<size_t>(i)] = i;
-  }
+  auto* const keyKernel = outOfLine(&radixKeys);
+  for (Eigen::Index i0 = 0; i0 < n; i0 += static_cast<Eigen::Index>(kBlock))
+    keyKernel(keys, i0, std::min(n, i0 + static_cast<Eigen::Index>(kBlock)), k.data(), index.data());
   radixSort(k, index, 8);
   if (groups) {
     // Then a stable pass on the group label: equal groups keep the key order.
-    for (size_t i = 0; i < k.size(); ++i) {
-      const int g = groups[index[i]];
-      k[i] = static_cast<uint64_t>(static_cast<uint32_t>(g) ^ 0x80000000u);  // signed -> ordered unsigned
-    }
+    auto* const groupKernel = outOfLine(&groupKeys);
+    for (size_t i0 = 0; i0 < k.size(); i0 += kBlock)
+      groupKernel(groups, index.data(), i0, std::min(k.size(), i0 + kBlock), k.data());
     radixSort(k, index, 4);
   }
   return index;
