@@ -149,6 +149,17 @@ void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0,
   for (Eigen::Index k = k0; k < k1; ++k) dst[k] = (src[order[k]] - mean) * scale;
 }
 
+// Weight, event and stratum of sorted positions [k0, k1) (weight / strata null: 1 / 0).
+void sortedCopy(const Eigen::Index* order, const double* weight, const double* event, const int* strata,
+                Eigen::Index k0, Eigen::Index k1, double* w, double* delta, int* stratum) {
+  for (Eigen::Index k = k0; k < k1; ++k) {
+    const Eigen::Index i = order[k];
+    w[k] = weight ? weight[i] : 1.0;
+    delta[k] = event[i];
+    stratum[k] = strata ? strata[i] : 0;
+  }
+}
+
 // Sums over deaths of w_k x_k for up to four columns at once (four independent sums), in sorted
 // order, continued over the rows [k0, k1). Every subject adds its term times delta_k (validated to be
 // exactly 0 or 1): a death adds w_k x_k, a censoring +-0, which leaves the sum as it was, so the
@@ -288,12 +299,12 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   P.w.resize(P.n);
   P.delta.resize(P.n);
   P.stratumLabel.resize(P.n);
-  for (Eigen::Index k = 0; k < P.n; ++k) {
-    const Eigen::Index i = P.order[static_cast<size_t>(k)];
-    P.w(k) = data.w(i);
-    P.delta(k) = data.event(i);
-    P.stratumLabel(k) = data.stratum(i);
-  }
+  auto* const copy = outOfLine(&sortedCopy);
+  const double* weight = data.weight.size() ? data.weight.data() : nullptr;
+  const int* strata = data.strata.size() ? data.strata.data() : nullptr;
+  for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+    copy(P.order.data(), weight, data.event.data(), strata, k0, std::min(P.n, k0 + kKernelRows), P.w.data(),
+         P.delta.data(), P.stratumLabel.data());
   if (given) {
     P.means = given->first;
     P.scale = given->second;

@@ -83,26 +83,48 @@ std::vector<Eigen::Index> sortByStratumTime(const SurvivalData& data, const Eige
   return stableOrder(data.stratified() ? data.strata.data() : nullptr, time.data(), data.size());
 }
 
+namespace {
+
+// Sorted times of positions [k0, k1) with R's timefix within each stratum (a time within a relative
+// sqrt(eps) of the stratum's previous distinct time is merged into it); the previous time and stratum
+// are carried from block to block.
+void sortedTimes(const Eigen::Index* order, const double* time, const int* strata, bool useTimefix, Eigen::Index k0,
+                 Eigen::Index k1, double* anchor, int* stratum, double* out) {
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  double a = *anchor;
+  int s = *stratum;
+  for (Eigen::Index k = k0; k < k1; ++k) {
+    const Eigen::Index i = order[k];
+    const double t = time[i];
+    const int si = strata ? strata[i] : 0;
+    const bool newStratum = k == 0 || si != s;
+    if (!newStratum && useTimefix && t != a && t - a <= tol * std::max(std::fabs(a), std::fabs(t))) {
+      out[k] = a;  // merge into the earlier (smaller) time, as aeqSurv
+    } else {
+      out[k] = t;
+      a = t;
+    }
+    s = si;
+  }
+  *anchor = a;
+  *stratum = s;
+}
+
+}  // namespace
+
 SortedSurvival sortSurvival(const SurvivalData& data, bool useTimefix) {
   SortedSurvival out;
   out.order = sortByStratumTime(data, data.time);
   const Eigen::Index n = data.size();
   out.time.resize(n);
-  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
   double anchor = 0;
   int stratum = 0;
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const Eigen::Index i = out.order[static_cast<size_t>(k)];
-    const double t = data.time(i);
-    const bool newStratum = k == 0 || data.stratum(i) != stratum;
-    if (!newStratum && useTimefix && t != anchor && t - anchor <= tol * std::max(std::fabs(anchor), std::fabs(t))) {
-      out.time(k) = anchor;  // merge into the earlier (smaller) time, as aeqSurv
-    } else {
-      out.time(k) = t;
-      anchor = t;
-    }
-    stratum = data.stratum(i);
-  }
+  constexpr Eigen::Index kBlock = 16384;
+  auto* const kernel = outOfLine(&sortedTimes);
+  const int* strata = data.strata.size() ? data.strata.data() : nullptr;
+  for (Eigen::Index k0 = 0; k0 < n; k0 += kBlock)
+    kernel(out.order.data(), data.time.data(), strata, useTimefix, k0, std::min(n, k0 + kBlock), &anchor, &stratum,
+           out.time.data());
   return out;
 }
 
