@@ -56,6 +56,13 @@ void sortedLayout(const Eigen::Index* order, const size_t* rank, const double* w
   }
 }
 
+// The first sorted position of the stratum that ends at `end` (exclusive).
+size_t stratumStart(const int* st, size_t end) {
+  size_t start = end;
+  while (start > 0 && st[start - 1] == st[end - 1]) --start;
+  return start;
+}
+
 // The pair walk's state: the subjects in sorted order, the weights at risk by score rank (a Fenwick
 // tree for "how much weight scores below r", plus the weight at exactly rank r and the running
 // total, so each event needs one tree query) and the counts so far.
@@ -187,12 +194,11 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
            W.wt.data(), W.dead.data(), st.data());
 
   auto* const walk = outOfLine(&walkGroups);
+  auto* const findStart = outOfLine(&stratumStart);
   size_t end = order.size();
   while (end > 0) {
     // One stratum occupies order[start, end).
-    size_t start = end;
-    const int s = st[end - 1];
-    while (start > 0 && st[start - 1] == s) --start;
+    const size_t start = findStart(st.data(), end);
     // Walk tied-time groups from the latest time to the earliest, about kBlock subjects per call.
     size_t hi = end;
     while (hi > start) hi = walk(&W, start, hi, hi - std::min(hi - start, kBlock));

@@ -60,86 +60,64 @@ void forColumnQuads(const Eigen::MatrixXd& xc, Kernel&& kernel) {
   }
 }
 
-// Centring and scaling of up to four columns (coxCentring), each exactly as one column on its own
-// would be: whether every value lies in {-1, 0, 1} and the largest |value| (order-free, so two
-// lanes), then the weighted mean and mean absolute deviation, sums in row order, the four columns'
-// chains interleaved so that they overlap instead of waiting on each other. `w` null: unit weights
-// (w_i * v = v exactly, so the sums are the same as with weights of 1).
-template <bool Weighted>
-void centringSums(const double* const* cols, const double* w, Eigen::Index n, const double* inv, const double* m,
-                  double* sum, double* mad) {
-  const double* c0 = cols[0];
-  const double* c1 = cols[1];
-  const double* c2 = cols[2];
-  const double* c3 = cols[3];
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double wi = Weighted ? w[i] : 1.0;
-    s0 += wi * (c0[i] * inv[0]);
-    s1 += wi * (c1[i] * inv[1]);
-    s2 += wi * (c2[i] * inv[2]);
-    s3 += wi * (c3[i] * inv[3]);
-  }
-  sum[0] = s0, sum[1] = s1, sum[2] = s2, sum[3] = s3;
-  if (!m) return;
-  double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-  const double mi0 = m[0] * inv[0], mi1 = m[1] * inv[1], mi2 = m[2] * inv[2], mi3 = m[3] * inv[3];
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double wi = Weighted ? w[i] : 1.0;
-    d0 += wi * std::fabs(c0[i] * inv[0] - mi0);
-    d1 += wi * std::fabs(c1[i] * inv[1] - mi1);
-    d2 += wi * std::fabs(c2[i] * inv[2] - mi2);
-    d3 += wi * std::fabs(c3[i] * inv[3] - mi3);
-  }
-  mad[0] = d0, mad[1] = d1, mad[2] = d2, mad[3] = d3;
-}
-
-void centringColumns(const double* const* cols, Eigen::Index count, const double* w, Eigen::Index n, double wsum,
-                     bool center, double* mean, double* scale) {
+// Centring and scaling of four columns at a time (coxCentring), each exactly as one column on its own
+// would be: whether every value lies in {-1, 0, 1} and the largest |value| (order-free, two lanes),
+// then the weighted sum and the weighted sum of absolute deviations, each in row order, the four
+// columns' chains interleaved so that they overlap. Every pass runs over blocks of kKernelRows rows
+// with its sums carried from block to block, so that a first fit runs optimised code after the
+// first blocks. `w` null: unit weights (w_i * v = v exactly, so the sums are those of weights 1).
+// A missing column repeats the last one; its sums are ignored.
+struct CentringQuad {
   const double* c[4];
-  double inv[4], big[4];
-  bool active[4];
-  for (Eigen::Index a = 0; a < 4; ++a) {
-    c[a] = cols[std::min(a, count - 1)];  // a missing column repeats the last; its sums are ignored
-    const double* col = c[a];
-    int zeroOne = 1;
-    double big0 = 0, big1 = 0;
-    const Eigen::Index even = n & ~Eigen::Index{1};
-    for (Eigen::Index i = 0; i < even; i += 2) {
+  const double* w;
+  int zeroOne[4] = {1, 1, 1, 1};
+  double big[4] = {0, 0, 0, 0}, inv[4] = {1, 1, 1, 1}, mi[4] = {0, 0, 0, 0};
+  double sum[4] = {0, 0, 0, 0}, mad[4] = {0, 0, 0, 0};
+};
+
+void centringRange(CentringQuad* Q, Eigen::Index i0, Eigen::Index i1) {
+  for (int a = 0; a < 4; ++a) {
+    const double* col = Q->c[a];
+    int zeroOne = Q->zeroOne[a];
+    double big0 = Q->big[a], big1 = 0;
+    Eigen::Index i = i0;
+    for (; i + 1 < i1; i += 2) {
       zeroOne &= (col[i] == 0) | (col[i] == 1) | (col[i] == -1);
       zeroOne &= (col[i + 1] == 0) | (col[i + 1] == 1) | (col[i + 1] == -1);
       big0 = std::max(big0, std::fabs(col[i]));
       big1 = std::max(big1, std::fabs(col[i + 1]));
     }
-    if (even < n) {
-      zeroOne &= (col[even] == 0) | (col[even] == 1) | (col[even] == -1);
-      big0 = std::max(big0, std::fabs(col[even]));
+    if (i < i1) {
+      zeroOne &= (col[i] == 0) | (col[i] == 1) | (col[i] == -1);
+      big0 = std::max(big0, std::fabs(col[i]));
     }
-    big[a] = std::max(big0, big1);
-    active[a] = a < count && center && !zeroOne && big[a] > 0;
-    // Sums of x / big cannot overflow even for values near 1e300.
-    inv[a] = active[a] ? 1.0 / big[a] : 1.0;
+    Q->zeroOne[a] = zeroOne;
+    Q->big[a] = std::max(big0, big1);
   }
-  double sum[4], mad[4], m[4];
-  if (w) {
-    centringSums<true>(c, w, n, inv, nullptr, sum, mad);
-  } else {
-    centringSums<false>(c, w, n, inv, nullptr, sum, mad);
+}
+
+template <bool Weighted, bool Deviations>
+void centringSums(CentringQuad* Q, Eigen::Index i0, Eigen::Index i1) {
+  const double *c0 = Q->c[0], *c1 = Q->c[1], *c2 = Q->c[2], *c3 = Q->c[3];
+  const double inv0 = Q->inv[0], inv1 = Q->inv[1], inv2 = Q->inv[2], inv3 = Q->inv[3];
+  const double mi0 = Q->mi[0], mi1 = Q->mi[1], mi2 = Q->mi[2], mi3 = Q->mi[3];
+  double* out = Deviations ? Q->mad : Q->sum;
+  double s0 = out[0], s1 = out[1], s2 = out[2], s3 = out[3];
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    const double wi = Weighted ? Q->w[i] : 1.0;
+    if (Deviations) {
+      s0 += wi * std::fabs(c0[i] * inv0 - mi0);
+      s1 += wi * std::fabs(c1[i] * inv1 - mi1);
+      s2 += wi * std::fabs(c2[i] * inv2 - mi2);
+      s3 += wi * std::fabs(c3[i] * inv3 - mi3);
+    } else {
+      s0 += wi * (c0[i] * inv0);
+      s1 += wi * (c1[i] * inv1);
+      s2 += wi * (c2[i] * inv2);
+      s3 += wi * (c3[i] * inv3);
+    }
   }
-  for (Eigen::Index a = 0; a < 4; ++a) m[a] = sum[a] / wsum * big[a];
-  if (w) {
-    centringSums<true>(c, w, n, inv, m, sum, mad);
-  } else {
-    centringSums<false>(c, w, n, inv, m, sum, mad);
-  }
-  for (Eigen::Index a = 0; a < count; ++a) {
-    mean[a] = 0;
-    scale[a] = 1;
-    if (!active[a]) continue;
-    const double d = mad[a] / wsum * big[a];
-    mean[a] = m[a];
-    scale[a] = d > 0 ? 1.0 / d : 1.0;
-  }
+  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
 }
 
 // dst[k] = (src[order[k]] - mean) * scale for k in [k0, k1): one column in sorted order, centred
@@ -147,6 +125,38 @@ void centringColumns(const double* const* cols, Eigen::Index count, const double
 void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0, Eigen::Index k1, double mean,
                   double scale, double* dst) {
   for (Eigen::Index k = k0; k < k1; ++k) dst[k] = (src[order[k]] - mean) * scale;
+}
+
+// The loops over all subjects that fitCoxUnguarded would otherwise run itself: that function is
+// called once per fit, and a loop over the subjects inside it makes V8 compile all of it (~37 KB of
+// code, ~50 ms of a second core) with TurboFan during that call, for code that call never runs.
+
+std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j);
+Eigen::Index firstNonFinite(const double* x, Eigen::Index n);
+
+// Every covariate value finite, or an InputError naming the first bad one (column by column).
+void checkCovariatesFinite(const Eigen::MatrixXd& x, const std::vector<std::string>& names) {
+  const Eigen::Index n = x.rows();
+  auto* const nonFinite = outOfLine(&firstNonFinite);
+  for (Eigen::Index j = 0; j < x.cols(); ++j)
+    for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) {
+      const Eigen::Index len = std::min(kKernelRows, n - i0);
+      if (const Eigen::Index i = nonFinite(x.col(j).data() + i0, len); i < len)
+        throw InputError("Cox model: covariate " + columnLabel(names, j) + " is not a finite number (NaN or Inf) at row " +
+                         std::to_string(i0 + i + 1) + "; remove the row or fix the value");
+    }
+}
+
+// Events among rows [i0, i1) (each event indicator 0 or 1).
+int countEvents(const double* event, Eigen::Index i0, Eigen::Index i1) {
+  int events = 0;
+  for (Eigen::Index i = i0; i < i1; ++i) events += event[i] == 1;
+  return events;
+}
+
+// v_i -= c for rows [i0, i1).
+void subtractConstant(double* v, Eigen::Index i0, Eigen::Index i1, double c) {
+  for (Eigen::Index i = i0; i < i1; ++i) v[i] -= c;
 }
 
 // Weight, event and stratum of sorted positions [k0, k1) (weight / strata null: 1 / 0).
@@ -268,6 +278,31 @@ void backwardColumns(const double* const* x, Eigen::Index count, const double* r
   if (count > 3) state[3] = s3;
 }
 
+// The tied-time groups and the strata of the sorted subjects (prepare): a function of its own, so
+// that this once-run loop over the subjects does not make V8 optimise all of prepare during a first fit.
+void findGroups(Prepared& P) {
+  size_t k = 0;
+  while (k < static_cast<size_t>(P.n)) {
+    const size_t firstGroup = P.groups.size();
+    const int s = P.stratumLabel(static_cast<Eigen::Index>(k));
+    while (k < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(k)) == s) {
+      size_t e = k;
+      int deaths = 0;
+      const double t = P.time(static_cast<Eigen::Index>(k));
+      while (e < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(e)) == s &&
+             P.time(static_cast<Eigen::Index>(e)) == t) {
+        deaths += P.delta(static_cast<Eigen::Index>(e)) == 1;
+        ++e;
+      }
+      P.groups.push_back({k, e, deaths});
+      if (deaths > 0) ++P.deathGroups;
+      if (deaths > 1) ++P.tiedDeathGroups;
+      k = e;
+    }
+    P.strata.emplace_back(firstGroup, P.groups.size());
+  }
+}
+
 // Centring and scaling exactly as coxfit6.c: weighted mean, then scale = sum(w) / sum(w |x - mean|);
 // columns whose values all lie in {-1, 0, 1} are left alone (coxph's nocenter).
 void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center, Eigen::VectorXd& means,
@@ -278,12 +313,34 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
   double wsum = 0;
   for (Eigen::Index i = 0; i < n; ++i) wsum += data.w(i);
   const double* w = data.weight.size() ? data.weight.data() : nullptr;
-  auto* const kernel = outOfLine(&centringColumns);
+  auto* const range = outOfLine(&centringRange);
+  auto* const sums = outOfLine(w ? &centringSums<true, false> : &centringSums<false, false>);
+  auto* const deviations = outOfLine(w ? &centringSums<true, true> : &centringSums<false, true>);
   for (Eigen::Index j = 0; j < p; j += 4) {
     const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
-    const double* cols[4];
-    for (Eigen::Index a = 0; a < count; ++a) cols[a] = x.col(j + a).data();
-    kernel(cols, count, w, n, wsum, center, means.data() + j, scale.data() + j);
+    CentringQuad Q;
+    Q.w = w;
+    for (Eigen::Index a = 0; a < 4; ++a) Q.c[a] = x.col(j + std::min(a, count - 1)).data();
+    for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) range(&Q, i0, std::min(n, i0 + kKernelRows));
+    bool active[4];
+    for (Eigen::Index a = 0; a < 4; ++a) {
+      active[a] = a < count && center && !Q.zeroOne[a] && Q.big[a] > 0;
+      // Sums of x / big cannot overflow even for values near 1e300.
+      Q.inv[a] = active[a] ? 1.0 / Q.big[a] : 1.0;
+    }
+    for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) sums(&Q, i0, std::min(n, i0 + kKernelRows));
+    double m[4];
+    for (Eigen::Index a = 0; a < 4; ++a) {
+      m[a] = Q.sum[a] / wsum * Q.big[a];
+      Q.mi[a] = m[a] * Q.inv[a];
+    }
+    for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) deviations(&Q, i0, std::min(n, i0 + kKernelRows));
+    for (Eigen::Index a = 0; a < count; ++a) {
+      if (!active[a]) continue;
+      const double d = Q.mad[a] / wsum * Q.big[a];
+      means(j + a) = m[a];
+      scale(j + a) = d > 0 ? 1.0 / d : 1.0;
+    }
   }
 }
 
@@ -322,27 +379,7 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index k0, Eigen::Index k1) {
     deathSum(cols, count, P.w.data(), P.delta.data(), k0, k1, P.deathSum.data() + j);
   });
-  // Tied-time groups and strata.
-  size_t k = 0;
-  while (k < static_cast<size_t>(P.n)) {
-    const size_t firstGroup = P.groups.size();
-    const int s = P.stratumLabel(static_cast<Eigen::Index>(k));
-    while (k < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(k)) == s) {
-      size_t e = k;
-      int deaths = 0;
-      const double t = P.time(static_cast<Eigen::Index>(k));
-      while (e < static_cast<size_t>(P.n) && P.stratumLabel(static_cast<Eigen::Index>(e)) == s &&
-             P.time(static_cast<Eigen::Index>(e)) == t) {
-        deaths += P.delta(static_cast<Eigen::Index>(e)) == 1;
-        ++e;
-      }
-      P.groups.push_back({k, e, deaths});
-      if (deaths > 0) ++P.deathGroups;
-      if (deaths > 1) ++P.tiedDeathGroups;
-      k = e;
-    }
-    P.strata.emplace_back(firstGroup, P.groups.size());
-  }
+  outOfLine (&findGroups)(P);
   return P;
 }
 
@@ -447,6 +484,64 @@ void gramWeights(const TimeGroup* groups, const EventFactors* factors, size_t lo
   *cumA = A;
 }
 
+// Everything built from a group's sums (evaluate), for the groups [hi - 1 .. lo] with deaths, in
+// that order: the score u -= a S1 - b T1; the rows of Z, the rank-one parts [S1 T1] M [S1 T1]' of the
+// information with M = [[alpha, -beta], [-beta, gamma]] (PSD), from M's 2x2 Cholesky factor; and
+// the baseline hazard's row.
+struct GroupTerms {
+  Eigen::Index p = 0;
+  const TimeGroup* groups = nullptr;
+  const EventFactors* factors = nullptr;
+  Ties ties = Ties::Efron;
+  const double *s1 = nullptr, *t1 = nullptr;  // p x (hi - lo), group g in column g - lo
+  double* u = nullptr;
+  double* z = nullptr;  // zRows x p, column-major (null: no information matrix)
+  Eigen::Index zRows = 0;
+  Eigen::Index* zCount = nullptr;
+  CoxBaseline* baseline = nullptr;  // null: not asked for
+  const Eigen::Index* baseRow = nullptr;
+  const double* time = nullptr;
+  const int* stratumLabel = nullptr;
+  const double* scale = nullptr;
+  const long* atRiskAt = nullptr;
+};
+
+void groupTerms(GroupTerms* T, size_t lo, size_t hi) {
+  const Eigen::Index p = T->p;
+  Eigen::Index zCount = *T->zCount;
+  for (size_t g = hi; g-- > lo;) {
+    const TimeGroup& G = T->groups[g];
+    if (G.deaths == 0) continue;
+    const double* s1 = T->s1 + (g - lo) * static_cast<size_t>(p);
+    const double* t1 = T->t1 + (g - lo) * static_cast<size_t>(p);
+    const EventFactors& f = T->factors[g];
+    for (Eigen::Index j = 0; j < p; ++j) T->u[j] -= f.a * s1[j] - f.b * t1[j];
+    if (T->z) {
+      const double l11 = std::sqrt(f.alpha);
+      const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
+      for (Eigen::Index j = 0; j < p; ++j) T->z[j * T->zRows + zCount] = l11 * s1[j] + l21 * t1[j];
+      ++zCount;
+      if (T->ties == Ties::Efron && G.deaths > 1) {
+        const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
+        for (Eigen::Index j = 0; j < p; ++j) T->z[j * T->zRows + zCount] = l22 * t1[j];
+        ++zCount;
+      }
+    }
+    if (CoxBaseline* base = T->baseline) {
+      const Eigen::Index row = T->baseRow[g];
+      base->time(row) = T->time[G.begin];
+      base->stratum(row) = T->stratumLabel[G.begin];
+      base->hazard(row) = f.a;
+      base->varHazard(row) = f.alpha;
+      // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
+      for (Eigen::Index j = 0; j < p; ++j) base->xbarHazard(row, j) = (f.alpha * s1[j] - f.beta * t1[j]) / T->scale[j];
+      base->nRisk(row) = static_cast<int>(T->atRiskAt[g]);
+      base->nEvent(row) = G.deaths;
+    }
+  }
+  *T->zCount = zCount;
+}
+
 // eta_i = x_i' beta over the sorted, scaled covariates.
 Eigen::VectorXd linearPredictorSorted(const Prepared& P, const Eigen::VectorXd& beta) {
   Eigen::VectorXd eta = Eigen::VectorXd::Zero(P.n);
@@ -501,7 +596,7 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   // The backward pass in chunks of about kChunk subjects (whole groups): the risk-set and deaths'
   // sums of every covariate down the columns (backwardColumns), the scalar sums, log-likelihood and
   // Efron factors of each group (scalarGroups), then, per group with deaths in the same order,
-  // everything built from them.
+  // everything built from them (groupTerms).
   constexpr size_t kChunk = 4096;
   Eigen::MatrixXd s1Table(p, 0), t1Table(p, 0);
   Eigen::VectorXd state(p);
@@ -516,6 +611,26 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   S.factors = factors.data();
   S.atRiskAt = atRiskAt.data();
   auto* const scalar = outOfLine(&scalarGroups);
+  GroupTerms T;
+  T.p = p;
+  T.groups = P.groups.data();
+  T.factors = factors.data();
+  T.ties = ties;
+  T.u = E.u.data();
+  if (wantInfo) {
+    T.z = z.data();
+    T.zRows = zRows;
+  }
+  T.zCount = &zCount;
+  if (baseline) {
+    T.baseline = baseline;
+    T.baseRow = baseRow.data();
+    T.time = P.time.data();
+    T.stratumLabel = P.stratumLabel.data();
+    T.scale = P.scale.data();
+    T.atRiskAt = atRiskAt.data();
+  }
+  auto* const terms = outOfLine(&groupTerms);
   for (const auto& [g0, g1] : P.strata) {
     S.s0 = 0;
     S.atRisk = 0;
@@ -538,36 +653,9 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
                  s1Table.data(), t1Table.data());
       }
       scalar(&S, lo, hi);
-      for (size_t g = hi; g-- > lo;) {
-        const TimeGroup& G = P.groups[g];
-        if (G.deaths == 0) continue;
-        const auto s1 = s1Table.col(static_cast<Eigen::Index>(g - lo));
-        const auto t1 = t1Table.col(static_cast<Eigen::Index>(g - lo));
-        const EventFactors& f = factors[g];
-        E.u.noalias() -= f.a * s1 - f.b * t1;
-        if (wantInfo) {
-          // Rank-one parts: [S1 T1] M [S1 T1]' with M = [[alpha, -beta], [-beta, gamma]] (PSD), as
-          // rows of Z from M's 2x2 Cholesky factor.
-          const double l11 = std::sqrt(f.alpha);
-          z.row(zCount++) = (l11 * s1 + (l11 > 0 ? -f.beta / l11 : 0.0) * t1).transpose();
-          if (ties == Ties::Efron && G.deaths > 1) {
-            const double l21 = l11 > 0 ? -f.beta / l11 : 0.0;
-            const double l22 = std::sqrt(std::max(0.0, f.gamma - l21 * l21));
-            z.row(zCount++) = (l22 * t1).transpose();
-          }
-        }
-        if (baseline) {
-          const Eigen::Index row = baseRow[g];
-          baseline->time(row) = P.time(static_cast<Eigen::Index>(G.begin));
-          baseline->stratum(row) = P.stratumLabel(static_cast<Eigen::Index>(G.begin));
-          baseline->hazard(row) = f.a;
-          baseline->varHazard(row) = f.alpha;
-          // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
-          baseline->xbarHazard.row(row) = ((f.alpha * s1 - f.beta * t1).array() / P.scale.array()).transpose();
-          baseline->nRisk(row) = static_cast<int>(atRiskAt[g]);
-          baseline->nEvent(row) = G.deaths;
-        }
-      }
+      T.s1 = s1Table.data();
+      T.t1 = t1Table.data();
+      terms(&T, lo, hi);
       hi = lo;
     }
   }
@@ -819,13 +907,10 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
                      std::to_string(n) + "; give one covariate row per subject");
   if (p == 0) throw InputError("Cox model: no covariates; name at least one covariate column");
   if (n < 2) throw InputError("Cox model: needs at least 2 subjects, got " + std::to_string(n));
-  auto* const nonFinite = outOfLine(&firstNonFinite);
-  for (Eigen::Index j = 0; j < p; ++j)
-    if (const Eigen::Index i = nonFinite(x.col(j).data(), n); i < n)
-      throw InputError("Cox model: covariate " + columnLabel(options.columnNames, j) +
-                       " is not a finite number (NaN or Inf) at row " + std::to_string(i + 1) +
-                       "; remove the row or fix the value");
-  const int events = static_cast<int>(data.event.sum());
+  outOfLine (&checkCovariatesFinite)(x, options.columnNames);
+  int events = 0;  // event is validated to be 0 or 1
+  auto* const count = outOfLine(&countEvents);
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) events += count(data.event.data(), i0, std::min(n, i0 + kKernelRows));
   if (events == 0)
     throw ModelError(
         "Cox model: there are no events (every subject is censored), so no hazard ratio "
@@ -1017,7 +1102,10 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   Eigen::VectorXd b = fit.coef;
   for (Eigen::Index j = 0; j < p; ++j)
     if (!std::isfinite(b(j))) b(j) = 0;
-  fit.linearPredictor = (x * b).array() - fit.means.dot(b);
+  fit.linearPredictor.noalias() = x * b;
+  const double centre = fit.means.dot(b);
+  auto* const shift = outOfLine(&subtractConstant);
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) shift(fit.linearPredictor.data(), i0, std::min(n, i0 + kKernelRows), centre);
   attachConcordance(data, fit, options.timefix ? &P : nullptr);
   if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;

@@ -466,6 +466,12 @@ TEST(CoxDegenerate, InvalidRowsAcrossBlocks) {
   two.weight(6000) = -1;
   two.event(5999) = 0.5;
   expectThrowWith<InputError>([&] { fitCox(two, x); }, {"event must be 0 (censored) or 1 (event) at row 6000"}, "two bad rows");
+  // A covariate that is not finite, in a later block of its column.
+  Eigen::MatrixXd x2(n, 2);
+  x2.col(0) = x.col(0);
+  x2.col(1) = Eigen::VectorXd::LinSpaced(n, -1, 1);
+  x2(8500, 1) = kNaN;
+  expectThrowWith<InputError>([&] { fitCox(d, x2, CoxOptions{}); }, {"covariate", "not a finite number (NaN or Inf) at row 8501"}, "NaN covariate");
   // Valid data fit.
   EXPECT_NO_THROW(fitCox(d, x));
 }
