@@ -379,7 +379,8 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index k0, Eigen::Index k1) {
     deathSum(cols, count, P.w.data(), P.delta.data(), k0, k1, P.deathSum.data() + j);
   });
-  outOfLine (&findGroups)(P);
+  auto* const groups = outOfLine(&findGroups);
+  groups(P);
   return P;
 }
 
@@ -907,7 +908,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
                      std::to_string(n) + "; give one covariate row per subject");
   if (p == 0) throw InputError("Cox model: no covariates; name at least one covariate column");
   if (n < 2) throw InputError("Cox model: needs at least 2 subjects, got " + std::to_string(n));
-  outOfLine (&checkCovariatesFinite)(x, options.columnNames);
+  auto* const checkFinite = outOfLine(&checkCovariatesFinite);
+  checkFinite(x, options.columnNames);
   int events = 0;  // event is validated to be 0 or 1
   auto* const count = outOfLine(&countEvents);
   for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) events += count(data.event.data(), i0, std::min(n, i0 + kKernelRows));
