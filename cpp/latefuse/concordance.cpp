@@ -21,17 +21,6 @@ namespace {
 // after the first blocks instead of running every loop of this once-called function in baseline code.
 constexpr size_t kBlock = 16384;
 
-// The first row in [i0, i1) whose value is not finite, or -1 (the block is checked without an early
-// exit; only a block with a bad value is searched).
-Eigen::Index firstNonFinite(const double* x, Eigen::Index i0, Eigen::Index i1) {
-  int finite = 1;
-  for (Eigen::Index i = i0; i < i1; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
-  if (finite) return -1;
-  for (Eigen::Index i = i0; i < i1; ++i)
-    if (!std::isfinite(x[i])) return i;
-  return -1;
-}
-
 // Dense ranks over positions [k0, k1) of the score order (exact ties share a rank); *next is the
 // rank of the previous position, carried from block to block.
 void denseRanks(const double* score, const Eigen::Index* byScore, size_t k0, size_t k1, size_t* next,
@@ -165,8 +154,9 @@ Concordance harrellConcordance(const SurvivalData& data, const Eigen::VectorXd& 
                      std::to_string(n) + "; give one score per row");
   auto* const check = outOfLine(&firstNonFinite);
   for (Eigen::Index i0 = 0; i0 < n; i0 += static_cast<Eigen::Index>(kBlock))
-    if (const Eigen::Index i = check(score.data(), i0, std::min(n, i0 + static_cast<Eigen::Index>(kBlock))); i >= 0)
-      throw InputError("concordance: score is not a finite number at row " + std::to_string(i + 1));
+    if (const Eigen::Index len = std::min(n - i0, static_cast<Eigen::Index>(kBlock)), i = check(score.data() + i0, len);
+        i < len)
+      throw InputError("concordance: score is not a finite number at row " + std::to_string(i0 + i + 1));
 
   // Dense ranks of the scores (exact ties share a rank), across all rows.
   const std::vector<Eigen::Index> byScore = stableOrder(score.data(), n);

@@ -132,7 +132,6 @@ void gatherColumn(const double* src, const Eigen::Index* order, Eigen::Index k0,
 // code, ~50 ms of a second core) with TurboFan during that call, for code that call never runs.
 
 std::string columnLabel(const std::vector<std::string>& names, Eigen::Index j);
-Eigen::Index firstNonFinite(const double* x, Eigen::Index n);
 
 // Every covariate value finite, or an InputError naming the first bad one (column by column).
 void checkCovariatesFinite(const Eigen::MatrixXd& x, const std::vector<std::string>& names) {
@@ -194,21 +193,6 @@ void deathSumColumns(const double* const* x, Eigen::Index count, const double* w
   if (count > 1) sums[1] = s1;
   if (count > 2) sums[2] = s2;
   if (count > 3) sums[3] = s3;
-}
-
-// The position of the first value of a column that is not finite, or n. Blocks are checked without
-// an early exit (a loop the compiler can vectorise); only a block with a bad value is searched.
-Eigen::Index firstNonFinite(const double* x, Eigen::Index n) {
-  constexpr Eigen::Index kBlock = 1024;
-  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
-    const Eigen::Index i1 = std::min(n, i0 + kBlock);
-    int finite = 1;
-    for (Eigen::Index i = i0; i < i1; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
-    if (finite) continue;
-    for (Eigen::Index i = i0; i < i1; ++i)
-      if (!std::isfinite(x[i])) return i;
-  }
-  return n;
 }
 
 // eta += x_j b_j for up to four columns j, rows [i0, i1): eta_i = sum_j x_ij b_j summed over j in

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 namespace latefuse {
@@ -183,6 +184,21 @@ void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const doub
     for (Eigen::Index j = 0; j < p; ++j) col[static_cast<size_t>(j)] = x.data() + j * x.outerStride() + i0;
     kernel(col.data(), weights ? weights + i0 : nullptr, len, p, scratch.data(), gram.data());
   }
+}
+
+// Blocks are checked without an early exit (a loop the compiler can vectorise); only a block with a
+// bad value is searched.
+Eigen::Index firstNonFinite(const double* x, Eigen::Index n) {
+  constexpr Eigen::Index kBlock = 1024;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+    const Eigen::Index i1 = std::min(n, i0 + kBlock);
+    int finite = 1;
+    for (Eigen::Index i = i0; i < i1; ++i) finite &= std::fabs(x[i]) <= std::numeric_limits<double>::max();
+    if (finite) continue;
+    for (Eigen::Index i = i0; i < i1; ++i)
+      if (!std::isfinite(x[i])) return i;
+  }
+  return n;
 }
 
 }  // namespace latefuse

@@ -28,6 +28,10 @@ struct Cholesky2 {
 // summation order is fixed, so native and WASM results are bit-identical.
 void addWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& x, const double* weights, Eigen::MatrixXd& gram);
 
+// The position of the first value of x[0..n) that is not finite (NaN or +-Inf), or n. A kernel for
+// the input checks of the loops over all subjects (call it per block through outOfLine).
+Eigen::Index firstNonFinite(const double* x, Eigen::Index n);
+
 // The function `f` through a pointer the optimisers cannot see through, for the loops over all
 // subjects: V8 keeps running a WebAssembly function's baseline (Liftoff) code until the call
 // returns, and wasm-opt inlines any function with one call site whatever C++'s `noinline` says, so a

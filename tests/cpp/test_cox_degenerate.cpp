@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fixtures.hpp"
+#include "latefuse/concordance.hpp"
 #include "latefuse/cox.hpp"
 #include "latefuse/error.hpp"
 
@@ -474,4 +475,18 @@ TEST(CoxDegenerate, InvalidRowsAcrossBlocks) {
   expectThrowWith<InputError>([&] { fitCox(d, x2, CoxOptions{}); }, {"covariate", "not a finite number (NaN or Inf) at row 8501"}, "NaN covariate");
   // Valid data fit.
   EXPECT_NO_THROW(fitCox(d, x));
+}
+
+// Harrell's C checks its score per block of 16384 rows: a non-finite score past the first block is
+// reported at its own row.
+TEST(CoxDegenerate, ConcordanceNonFiniteScoreInLaterBlock) {
+  const Eigen::Index n = 40000;
+  SurvivalData d;
+  d.time = Eigen::VectorXd::LinSpaced(n, 1, static_cast<double>(n));
+  d.event = Eigen::VectorXd::Ones(n);
+  Eigen::VectorXd score(n);
+  for (Eigen::Index i = 0; i < n; ++i) score(i) = static_cast<double>(i % 7);
+  score(20000) = kInf;
+  expectThrowWith<InputError>([&] { harrellConcordance(d, score); }, {"score is not a finite number at row 20001"},
+                              "Inf score");
 }
