@@ -5,7 +5,7 @@
 import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable } from './worker-read.js';
 import { Dataset } from './worker-join.js';
-import { loadModule, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
+import { loadModule, reserveMemory, memoryForInput, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
@@ -21,7 +21,12 @@ async function init(_payload, ctx) {
   return { version: await coreVersion() };
 }
 
+/** Sizes of the loaded files by key, for the core's memory set aside before a file is read. */
+const inputSizes = new Map();
+
 async function parse({ key, name, file, text, decimal }, ctx) {
+  inputSizes.set(key, file?.size ?? text?.length ?? 0);
+  await reserveMemory(memoryForInput([...inputSizes.values()].reduce((a, b) => a + b, 0)));
   const table = await readTable({ name, file, text, decimal }, ctx);
   await ctx.checkpoint();
   tables.set(key, table);
@@ -31,6 +36,7 @@ async function parse({ key, name, file, text, decimal }, ctx) {
 
 function drop({ key }) {
   dataset = null;
+  inputSizes.delete(key);
   return { dropped: tables.delete(key) };
 }
 

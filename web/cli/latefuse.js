@@ -4,7 +4,8 @@
 // stderr and exits 2; an internal failure exits 1.
 import { commands } from './commands/index.js';
 import { parseOptions, helpText, UsageError, errorReport } from './options.js';
-import { loadModule } from '../lib/module.js';
+import { statSync } from 'node:fs';
+import { reserveMemory, memoryForInput } from '../lib/module.js';
 
 
 
@@ -43,13 +44,29 @@ async function main(argv) {
     return 0;
   }
   const options = parseOptions(rest, command.options, command.name);
-  // Start loading the WebAssembly core now, so that its compilation overlaps with reading the input
-  // (as the page loads it in its worker before the first click). A failure is reported by the
-  // command's own call, which loads it again.
-  loadModule().catch(() => {});
+  // Load the WebAssembly core and set its memory aside for the input before reading it, as the page
+  // does in its worker (web/lib/module.js says why: a first fit otherwise shares the machine with a
+  // garbage collection of the parsed table). A failure is reported by the command's own call, which
+  // loads the core again.
+  await reserveMemory(memoryForInput(inputBytes(options))).catch(() => {});
   const result = await command.run(options);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;
+}
+
+/** The total size of the files the options name (0 for values that are not files). */
+function inputBytes(options) {
+  let total = 0;
+  for (const value of Object.values(options)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v !== 'string') continue;
+      try {
+        const s = statSync(v);
+        if (s.isFile()) total += s.size;
+      } catch { /* not a file */ }
+    }
+  }
+  return total;
 }
 
 const commandName = process.argv[2];

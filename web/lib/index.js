@@ -1,5 +1,5 @@
 // The typed JavaScript API of LateFuse over the WASM core: the only code that touches the module.
-export { loadModule } from './module.js';
+export { loadModule, reserveMemory, memoryForInput } from './module.js';
 export { LateFuseError, InputError, ModelError, CancelledError } from './errors.js';
 export { parseTable, tableFromRows, TableReader } from './table.js';
 export { outcomeJoin, innerJoin, indexIds, checkIdCase } from './join.js';
