@@ -54,9 +54,9 @@ CoxOptions coxOptions(const val& o) {
 //         survivalTimes?: [t1, ...], predict?: {x: [..], times: [..], stratum?, confLevel?}}
 val fitCoxJs(val input) {
   const SurvivalData d = survivalDataOf(input);
-  const Eigen::MatrixXd x = toMatrix(input["covariates"], d.size());
   const CoxOptions o = coxOptions(input);
-  const CoxFit f = fitCox(d, x, o);
+  // The copy of the covariates is the fit's to keep: it sorts them in place (one n x p copy, not two).
+  const CoxFit f = fitCox(d, toMatrix(input["covariates"], d.size()), o);
   // Coefficient table (robust SE when robust, as R's summary.coxph), one array per column.
   const auto table = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
   const auto column = [&table](double CoefficientRow::*c) {

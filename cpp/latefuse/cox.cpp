@@ -1,6 +1,7 @@
 #include "latefuse/cox.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <new>
@@ -154,8 +155,9 @@ int countEvents(const double* event, Eigen::Index i0, Eigen::Index i1) {
 }
 
 // v_i -= c for rows [i0, i1).
-void subtractConstant(double* v, Eigen::Index i0, Eigen::Index i1, double c) {
-  for (Eigen::Index i = i0; i < i1; ++i) v[i] -= c;
+// out[order[k]] = sorted[k] for k in [k0, k1): sorted values back in input order.
+void scatterToInput(const double* sorted, const Eigen::Index* order, Eigen::Index k0, Eigen::Index k1, double* out) {
+  for (Eigen::Index k = k0; k < k1; ++k) out[order[k]] = sorted[k];
 }
 
 // Weight, event and stratum of sorted positions [k0, k1) (weight / strata null: 1 / 0).
@@ -329,8 +331,11 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
 }
 
 // `given`: use these means and scale (a recomputed baseline, coxBaselineFrom) instead of computing them.
+// `reuse`: x itself, which the caller gives up: its columns are sorted, centred and scaled in place
+// and become xc (through one column of scratch), instead of a second n x p copy.
 Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTimefix, bool center,
-                 const std::pair<Eigen::VectorXd, Eigen::VectorXd>* given = nullptr) {
+                 const std::pair<Eigen::VectorXd, Eigen::VectorXd>* given = nullptr,
+                 Eigen::MatrixXd* reuse = nullptr) {
   Prepared P;
   P.n = data.size();
   P.p = x.cols();
@@ -352,12 +357,24 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   } else {
     coxCentring(data, x, center, P.means, P.scale);
   }
-  P.xc.resize(P.n, P.p);
   auto* const gather = outOfLine(&gatherColumn);
-  for (Eigen::Index j = 0; j < P.p; ++j)
-    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
-      gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
-             P.xc.col(j).data());
+  if (reuse) {
+    assert(reuse == &x);
+    Eigen::VectorXd column(P.n);
+    for (Eigen::Index j = 0; j < P.p; ++j) {
+      for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+        gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
+               column.data());
+      reuse->col(j) = column;
+    }
+    P.xc = std::move(*reuse);
+  } else {
+    P.xc.resize(P.n, P.p);
+    for (Eigen::Index j = 0; j < P.p; ++j)
+      for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+        gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
+               P.xc.col(j).data());
+  }
   P.deathSum = Eigen::VectorXd::Zero(P.p);
   auto* const deathSum = outOfLine(&deathSumColumns);
   forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index k0, Eigen::Index k1) {
@@ -884,7 +901,9 @@ CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const C
 
 namespace {
 
-CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+// `owned`: x itself when the caller gives it up (fitCox's rvalue overload); prepare then sorts it in place.
+CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options,
+                       Eigen::MatrixXd* owned) {
   validateSurvivalData(data, "Cox model");
   const Eigen::Index n = data.size(), p = x.cols();
   if (x.rows() != n)
@@ -931,7 +950,8 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   }
   if (rotationApplies(x, options, fit.penaltyWeights)) return fitCoxRotated(data, x, options, std::move(fit));
 
-  const Prepared P = prepare(data, x, options.timefix, true);
+  // From here on x is not read (with `owned`, prepare has taken its storage): every pass uses P.
+  const Prepared P = prepare(data, x, options.timefix, true, nullptr, owned);
   fit.means = P.means;
   // Unpenalised columns stay exactly 0: for a covariate of tiny magnitude (x ~ 1e-298) scale^2
   // overflows to Inf and 0 * Inf would put NaN into every score and fit.
@@ -1084,14 +1104,17 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
     fit.robustScoreP = chiSquareP(fit.robustScoreTest, rank);
   }
 
-  // Linear predictor per input row, centred at the means; redundant columns contribute nothing.
-  Eigen::VectorXd b = fit.coef;
+  // Linear predictor per input row, centred at the means: (x_i - means)' coef = xc_k' beta for the
+  // subject in sorted position k, from the sorted, centred, scaled columns, then put back in input
+  // order. Redundant columns contribute nothing.
+  Eigen::VectorXd b = beta;
   for (Eigen::Index j = 0; j < p; ++j)
-    if (!std::isfinite(b(j))) b(j) = 0;
-  fit.linearPredictor.noalias() = x * b;
-  const double centre = fit.means.dot(b);
-  auto* const shift = outOfLine(&subtractConstant);
-  for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) shift(fit.linearPredictor.data(), i0, std::min(n, i0 + kKernelRows), centre);
+    if (!std::isfinite(fit.coef(j))) b(j) = 0;
+  const Eigen::VectorXd lpSorted = linearPredictorSorted(P, b);
+  fit.linearPredictor.resize(n);
+  auto* const scatter = outOfLine(&scatterToInput);
+  for (Eigen::Index k0 = 0; k0 < n; k0 += kKernelRows)
+    scatter(lpSorted.data(), P.order.data(), k0, std::min(n, k0 + kKernelRows), fit.linearPredictor.data());
   attachConcordance(data, fit, options.timefix ? &P : nullptr);
   if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
   return fit;
@@ -1108,16 +1131,30 @@ CoxBaseline coxBaselineFrom(const SurvivalData& data, const Eigen::MatrixXd& x, 
   return baseline;
 }
 
-CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+namespace {
+
+// fitCoxUnguarded with std::bad_alloc as a ModelError (not an internal error), so that callers add
+// the modality and the CLI exits 2.
+CoxFit fitCoxGuarded(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options,
+                     Eigen::MatrixXd* owned) {
+  const Eigen::Index n = x.rows(), p = x.cols();  // before `owned` gives up its storage
   try {
-    return fitCoxUnguarded(data, x, options);
+    return fitCoxUnguarded(data, x, options, owned);
   } catch (const std::bad_alloc&) {
-    // A ModelError (not an internal error), so that callers add the modality and the CLI exits 2.
-    throw ModelError("Cox model: out of memory for " + std::to_string(x.cols()) + " covariates and " +
-                     std::to_string(x.rows()) +
+    throw ModelError("Cox model: out of memory for " + std::to_string(p) + " covariates and " + std::to_string(n) +
                      " subjects; use fewer covariates (feature screening, "
                      "elastic-net selection, or a smaller feature set)");
   }
+}
+
+}  // namespace
+
+CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options) {
+  return fitCoxGuarded(data, x, options, nullptr);
+}
+
+CoxFit fitCox(const SurvivalData& data, Eigen::MatrixXd&& x, const CoxOptions& options) {
+  return fitCoxGuarded(data, x, options, &x);
 }
 
 SurvivalPrediction predictSurvival(const CoxFit& fit, const Eigen::VectorXd& x, const Eigen::VectorXd& times,

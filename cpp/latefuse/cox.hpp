@@ -93,6 +93,9 @@ struct CoxFit {
 // an EMPTY `var` and a baseline without `xbarHazard` columns (both would be p x p / K x p), so
 // predictSurvival gives S(t) without its confidence interval (se, lower, upper NaN).
 CoxFit fitCox(const SurvivalData& data, const Eigen::MatrixXd& x, const CoxOptions& options = {});
+// The same fit, taking x over: its storage becomes the fit's sorted, centred copy (one n x p matrix
+// in memory instead of two). The result is the same, bit for bit.
+CoxFit fitCox(const SurvivalData& data, Eigen::MatrixXd&& x, const CoxOptions& options = {});
 
 // The baseline hazard of a fitted model recomputed from its training data, its `means`, `scale` and
 // `scaledCoef` (CoxFit): the same arithmetic in the same order as the fit, so fit.baseline is given
