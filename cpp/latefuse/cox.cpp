@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <numeric>
@@ -147,6 +148,13 @@ void checkCovariatesFinite(const Eigen::MatrixXd& x, const std::vector<std::stri
     }
 }
 
+// sum += v_i for rows [i0, i1), in order (the running sum carried from block to block).
+void addRange(const double* v, Eigen::Index i0, Eigen::Index i1, double* sum) {
+  double s = *sum;
+  for (Eigen::Index i = i0; i < i1; ++i) s += v[i];
+  *sum = s;
+}
+
 // Events among rows [i0, i1) (each event indicator 0 or 1).
 int countEvents(const double* event, Eigen::Index i0, Eigen::Index i1) {
   int events = 0;
@@ -154,7 +162,6 @@ int countEvents(const double* event, Eigen::Index i0, Eigen::Index i1) {
   return events;
 }
 
-// v_i -= c for rows [i0, i1).
 // out[order[k]] = sorted[k] for k in [k0, k1): sorted values back in input order.
 void scatterToInput(const double* sorted, const Eigen::Index* order, Eigen::Index k0, Eigen::Index k1, double* out) {
   for (Eigen::Index k = k0; k < k1; ++k) out[order[k]] = sorted[k];
@@ -296,9 +303,13 @@ void coxCentring(const SurvivalData& data, const Eigen::MatrixXd& x, bool center
   const Eigen::Index n = x.rows(), p = x.cols();
   means = Eigen::VectorXd::Zero(p);
   scale = Eigen::VectorXd::Ones(p);
-  double wsum = 0;
-  for (Eigen::Index i = 0; i < n; ++i) wsum += data.w(i);
   const double* w = data.weight.size() ? data.weight.data() : nullptr;
+  // Without weights the sum of n ones is n, exactly.
+  double wsum = w ? 0.0 : static_cast<double>(n);
+  if (w) {
+    auto* const add = outOfLine(&addRange);
+    for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) add(w, i0, std::min(n, i0 + kKernelRows), &wsum);
+  }
   auto* const range = outOfLine(&centringRange);
   auto* const sums = outOfLine(w ? &centringSums<true, false> : &centringSums<false, false>);
   auto* const deviations = outOfLine(w ? &centringSums<true, true> : &centringSums<false, true>);
@@ -365,7 +376,7 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
       for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
         gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
                column.data());
-      reuse->col(j) = column;
+      std::memcpy(reuse->col(j).data(), column.data(), static_cast<size_t>(P.n) * sizeof(double));
     }
     P.xc = std::move(*reuse);
   } else {
