@@ -368,24 +368,18 @@ Prepared prepare(const SurvivalData& data, const Eigen::MatrixXd& x, bool useTim
   } else {
     coxCentring(data, x, center, P.means, P.scale);
   }
+  // Each column gathered into xc, or, reusing x, into one column of scratch copied back over it.
+  assert(!reuse || reuse == &x);
+  Eigen::VectorXd column(reuse ? P.n : 0);
+  if (!reuse) P.xc.resize(P.n, P.p);
   auto* const gather = outOfLine(&gatherColumn);
-  if (reuse) {
-    assert(reuse == &x);
-    Eigen::VectorXd column(P.n);
-    for (Eigen::Index j = 0; j < P.p; ++j) {
-      for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
-        gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
-               column.data());
-      std::memcpy(reuse->col(j).data(), column.data(), static_cast<size_t>(P.n) * sizeof(double));
-    }
-    P.xc = std::move(*reuse);
-  } else {
-    P.xc.resize(P.n, P.p);
-    for (Eigen::Index j = 0; j < P.p; ++j)
-      for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
-        gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j),
-               P.xc.col(j).data());
+  for (Eigen::Index j = 0; j < P.p; ++j) {
+    double* dst = reuse ? column.data() : P.xc.col(j).data();
+    for (Eigen::Index k0 = 0; k0 < P.n; k0 += kKernelRows)
+      gather(x.col(j).data(), P.order.data(), k0, std::min(P.n, k0 + kKernelRows), P.means(j), P.scale(j), dst);
+    if (reuse) std::memcpy(reuse->col(j).data(), dst, static_cast<size_t>(P.n) * sizeof(double));
   }
+  if (reuse) P.xc = std::move(*reuse);
   P.deathSum = Eigen::VectorXd::Zero(P.p);
   auto* const deathSum = outOfLine(&deathSumColumns);
   forColumnQuads(P.xc, [&](const double* const* cols, Eigen::Index j, Eigen::Index count, Eigen::Index k0, Eigen::Index k1) {

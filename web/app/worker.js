@@ -21,15 +21,18 @@ async function init(_payload, ctx) {
   return { version: await coreVersion() };
 }
 
-/** Sizes of the loaded files by key, for the core's memory set aside before a file is read. */
+/** Sizes of the parsed tables' files by key, for the core's memory set aside before a file is read. */
 const inputSizes = new Map();
 
 async function parse({ key, name, file, text, decimal }, ctx) {
-  inputSizes.set(key, file?.size ?? text?.length ?? 0);
-  await reserveMemory(memoryForInput([...inputSizes.values()].reduce((a, b) => a + b, 0)));
+  const bytes = file?.size ?? text?.length ?? 0;
+  let others = 0;
+  for (const [k, b] of inputSizes) if (k !== key) others += b;
+  await reserveMemory(memoryForInput(others + bytes));
   const table = await readTable({ name, file, text, decimal }, ctx);
   await ctx.checkpoint();
   tables.set(key, table);
+  inputSizes.set(key, bytes);
   dataset = null;
   return summarizeTable(key, table);
 }

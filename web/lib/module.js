@@ -30,8 +30,8 @@ export function loadModule() {
 // docs/benchmark.md). Growing the memory in one step before the input is read moves that collection
 // to a time when the heap is small. Address space only: pages cost nothing until they are used.
 
-/** The memory to set aside before reading inputs of `inputBytes` bytes: 4x (a fit holds the covariates,
- * a sorted copy and work vectors), at least 64 MB, at most 1 GB. */
+/** The memory to set aside before reading inputs of `inputBytes` bytes: 4x (the core's copy of the
+ * values, as doubles, and a fit's work vectors), at least 64 MB, at most 1 GB. */
 export function memoryForInput(inputBytes) {
   return Math.min(2 ** 30, Math.max(64 * 2 ** 20, 4 * inputBytes));
 }
