@@ -4,6 +4,9 @@
 #include "latefuse/elastic_net.hpp"
 #include "survival_convert.hpp"
 
+#include <map>
+#include <string>
+
 namespace latefuse {
 // Baseline arrays can have one entry per event time (up to n): typed arrays, one copy each.
 template <typename F>
@@ -50,13 +53,68 @@ CoxOptions coxOptions(const val& o) {
   return c;
 }
 
-// input: {time, event, weights?, strata?, covariates: [Float64Array...], names?, ties?, ...options,
-//         survivalTimes?: [t1, ...], predict?: {x: [..], times: [..], stratum?, confLevel?}}
+// Covariate blocks: n x p matrices in the module's memory that JavaScript fills through column views
+// (web/lib/cox.js covariateBlock), so that a fit takes its covariates without a copy at the call.
+// A block is identified by a number; fitCox takes it (and it is gone), freeCovariateBlock drops it.
+std::map<int, Eigen::MatrixXd>& covariateBlocks() {
+  static std::map<int, Eigen::MatrixXd> blocks;
+  return blocks;
+}
+
+Eigen::MatrixXd& covariateBlock(int id) {
+  auto it = covariateBlocks().find(id);
+  if (it == covariateBlocks().end())
+    throw InputError("covariate block " + std::to_string(id) + " does not exist (a fit takes its block; make a new one per fit)");
+  return it->second;
+}
+
+val newCovariateBlockJs(double rows, double cols) {
+  const auto count = [](double v, const char* what) {
+    if (!(v >= 0 && v <= 2147483647.0 && std::floor(v) == v))
+      throw InputError(std::string("a covariate block's ") + what + " must be a whole number >= 0");
+    return static_cast<Eigen::Index>(v);
+  };
+  Eigen::MatrixXd x(count(rows, "row count"), count(cols, "column count"));
+  static int last = 0;
+  const int id = ++last;
+  covariateBlocks().emplace(id, std::move(x));
+  return val(id);
+}
+
+// Column j of a block as a Float64Array over the module's memory: valid until the memory grows (any
+// later call into the core may grow it), so fetch it, fill it, and let it go.
+val covariateColumnJs(int id, double j) {
+  Eigen::MatrixXd& x = covariateBlock(id);
+  if (!(j >= 0 && j < static_cast<double>(x.cols()) && std::floor(j) == j))
+    throw InputError("covariate block column " + std::to_string(j) + " is out of range (the block has " +
+                     std::to_string(x.cols()) + " columns)");
+  return val(emscripten::typed_memory_view(static_cast<size_t>(x.rows()), x.col(static_cast<Eigen::Index>(j)).data()));
+}
+
+val freeCovariateBlockJs(int id) {
+  covariateBlocks().erase(id);
+  return val::undefined();
+}
+
+// The covariates of a fit's input: its block, taken out of the table (no copy), or a copy of its
+// array of columns.
+Eigen::MatrixXd covariatesOf(const val& input, Eigen::Index rows) {
+  if (!has(input, "covariateBlock")) return toMatrix(input["covariates"], rows);
+  const int id = input["covariateBlock"].as<int>();
+  Eigen::MatrixXd x = std::move(covariateBlock(id));
+  covariateBlocks().erase(id);
+  if (x.rows() != rows)
+    throw InputError("the covariate block has " + std::to_string(x.rows()) + " rows, expected " + std::to_string(rows));
+  return x;
+}
+
+// input: {time, event, weights?, strata?, covariates: [Float64Array...] | covariateBlock: id, names?, ties?,
+//         ...options, survivalTimes?: [t1, ...], predict?: {x: [..], times: [..], stratum?, confLevel?}}
 val fitCoxJs(val input) {
   const SurvivalData d = survivalDataOf(input);
   const CoxOptions o = coxOptions(input);
-  // The copy of the covariates is the fit's to keep: it sorts them in place (one n x p copy, not two).
-  const CoxFit f = fitCox(d, toMatrix(input["covariates"], d.size()), o);
+  // The covariates are the fit's to keep: it sorts them in place (one n x p matrix, not two).
+  const CoxFit f = fitCox(d, covariatesOf(input, d.size()), o);
   // Coefficient table (robust SE when robust, as R's summary.coxph), one array per column.
   const auto table = summarizeCoefficients(f, o.robust, option<double>(input, "confLevel", 0.95));
   const auto column = [&table](double CoefficientRow::*c) {
@@ -173,6 +231,9 @@ std::string versionJs() { return LATEFUSE_VERSION; }
 EMSCRIPTEN_BINDINGS(latefuse_cox) {
   using namespace latefuse::bindings;
   emscripten::function("fitCox", &Guard<&fitCoxJs>::call);
+  emscripten::function("newCovariateBlock", &Guard<&newCovariateBlockJs>::call);
+  emscripten::function("covariateColumn", &Guard<&covariateColumnJs>::call);
+  emscripten::function("freeCovariateBlock", &Guard<&freeCovariateBlockJs>::call);
   emscripten::function("concordance", &Guard<&concordanceJs>::call);
   emscripten::function("coxSurvivalAt", &Guard<&coxSurvivalAtJs>::call);
   emscripten::function("fitElasticNetCox", &Guard<&fitElasticNetCoxJs>::call);

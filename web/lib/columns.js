@@ -155,7 +155,7 @@ export function categoricalColumn(table, name, role = 'group') {
 
 /**
  * Keep rows where every given column is present. Returns {keep: Int32Array of row indices,
- * dropped: count, select(col) -> Float64Array}.
+ * dropped: count, select(col) -> Float64Array, selectInto(col, out) -> out (filled)}.
  */
 export function completeRows(columns) {
   const n = columns.length ? columns[0].length : 0;
@@ -170,7 +170,9 @@ export function completeRows(columns) {
     keep,
     dropped: n - keep.length,
     select(col) {
-      const out = new Float64Array(keep.length);
+      return this.selectInto(col, new Float64Array(keep.length));
+    },
+    selectInto(col, out) {
       for (let k = 0; k < keep.length; k++) out[k] = col[keep[k]];
       return out;
     },

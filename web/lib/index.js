@@ -6,7 +6,7 @@ export { outcomeJoin, innerJoin, indexIds, checkIdCase } from './join.js';
 export { DECIMAL_MARKS, detectDecimalMark, parseNumber, describeDecimalMark } from './decimal.js';
 export { checkFeatureValue, checkTypedScore, featureHint, trainingRange, featureNumber, featureInfoFromTable, TYPED_SCORE_LIMIT } from './features.js';
 export { numericColumn, eventColumn, binaryColumn, categoricalColumn, completeRows, checkTimes, categoricalLevels } from './columns.js';
-export { fitCox, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
+export { fitCox, covariateBlock, CovariateBlock, concordance, coxSurvivalAt, coreVersion, fitElasticNetCox, cvElasticNetCox } from './cox.js';
 export { encodeCategorical } from './categorical.js';
 export {
   kaplanMeier, logRank, unoConcordance, timeDependentAuc, brierScore, survivalCalibration, kendallTau, spearmanRho,

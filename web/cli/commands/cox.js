@@ -1,6 +1,6 @@
 // latefuse cox: fit a Cox proportional-hazards model to one CSV file and print JSON.
 import { loadModule } from '../../lib/module.js';
-import { fitCox } from '../../lib/cox.js';
+import { fitCox, covariateBlock } from '../../lib/cox.js';
 import { numericColumn, eventColumn, categoricalColumn, completeRows, checkTimes, featureKind } from '../../lib/columns.js';
 import { encodeCategorical } from '../../lib/categorical.js';
 import { ModelError } from '../../lib/errors.js';
@@ -66,19 +66,20 @@ export default {
     if (!e.some((v) => v === 1)) {
       throw new ModelError(`${o.data}: the event column "${o.event}" has no events among the ${rows.keep.length} usable rows; a Cox model needs at least one event (1 = event)`);
     }
-    /** @type {Record<string, Float64Array>} */
-    const covariates = {};
+    // The covariates in order: a numeric column's kept rows, or a categorical column's dummies, which
+    // take its place, encoded on the patients fitted (late fusion's training rows).
+    /** @type {{name: string, values?: Float64Array, column?: Float64Array}[]} */
+    const columns = [];
     const encodings = [];
     for (const [j, c] of o.covariates.entries()) {
-      if (kinds[j] !== 'categorical') { covariates[c] = rows.select(covs[j]); continue; }
-      // The dummies take the column's place, encoded on the patients fitted (late fusion's training rows).
+      if (kinds[j] !== 'categorical') { columns.push({ name: c, column: covs[j] }); continue; }
       const raw = table.columns.get(c).raw;
       const e = await encodeCategorical(c, Array.from(rows.keep, (i) => raw[i]));
-      e.dummies.forEach((d, k) => { covariates[d] = e.values[k]; });
+      e.dummies.forEach((d, k) => columns.push({ name: d, values: e.values[k] }));
       encodings.push({ column: c, reference: e.reference, levels: e.levels, dummies: e.dummies });
     }
     const input = {
-      time: t, event: e, covariates, ties: o.ties, robust: o.robust, maxIter: o.maxIter, eps: o.eps,
+      time: t, event: e, ties: o.ties, robust: o.robust, maxIter: o.maxIter, eps: o.eps,
     };
     if (weights) {
       input.weights = rows.select(weights);
@@ -89,6 +90,14 @@ export default {
     if (o.penalizer !== undefined) input.penalizer = o.penalizer;
     if (o.ridgeTheta !== undefined) { input.ridgeTheta = o.ridgeTheta; input.ridgeScale = o.ridgeScale; }
     await loadModule(); // loaded before the clock starts, as R's library() is before system.time()
+    // The covariates go straight into the core's memory (no copy at the fit's call); each column is
+    // filled as soon as its view is taken (a later call into the core may move that memory).
+    const block = await covariateBlock(rows.keep.length, columns.map((c) => c.name));
+    for (const c of columns) {
+      if (c.values) block.column(c.name).set(c.values);
+      else rows.selectInto(c.column, block.column(c.name));
+    }
+    input.covariates = block;
     const started = performance.now();
     const fit = await fitCox(input);
     const fitMs = performance.now() - started;
@@ -96,7 +105,7 @@ export default {
       n: fit.n,
       events: fit.events,
       dropped: rows.dropped,
-      covariates: Object.keys(covariates),
+      covariates: fit.covariates,
       ties: fit.ties,
       coef: fit.coef,
       se: fit.se,
