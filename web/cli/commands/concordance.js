@@ -8,6 +8,7 @@ import { scoreDataOptions, readScoreData } from '../score_data.js';
 
 export default {
   name: 'concordance',
+  warmUp: true, // a large input's first fit runs optimised code (latefuse.js, web/lib/warm_up.js)
   summary: "Harrell's concordance index of a score, O(n log n), with R's counts",
   usage: 'latefuse concordance --data FILE.csv --time COL (--event COL | --censored COL) --score COL [--higher risk|survival]',
   options: [

@@ -12,6 +12,7 @@ const pairCounts = ({ comparable: _comparable, ...counts }) => counts;
 
 export default {
   name: 'cox',
+  warmUp: true, // a large input's first fit runs optimised code (latefuse.js, web/lib/warm_up.js)
   summary: 'fit a Cox proportional-hazards model (R survival coxph semantics)',
   usage: 'latefuse cox --data FILE.csv --time COL (--event COL | --censored COL) --covariates A,B,C [options]',
   options: [
