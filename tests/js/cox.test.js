@@ -121,3 +121,22 @@ describe('Cox through WASM: errors are typed and clear', () => {
     expect(f.converged).toBe(true);
   });
 });
+
+describe('Cox through WASM: the baseline is an ordinary property of the fit', () => {
+  it('reads the same every time, and goes into JSON, spreads, structured clones and can be replaced', async () => {
+    const f = await fitCox(await lung());
+    const b = f.baseline;
+    expect(f.baseline).toBe(b); // made once, on the first read
+    expect(Object.keys(f)).toContain('baseline');
+    expect(b.time).toHaveLength(b.hazard.length);
+    expect(b.xbar_hazard).toHaveLength(b.time.length);
+    expect(b.xbar_hazard[0]).toHaveLength(3);
+    expect(Array.isArray(b.hazard)).toBe(true);
+    expect(JSON.parse(JSON.stringify(f)).baseline).toEqual(b);
+    expect({ ...f }.baseline).toBe(b);
+    expect(structuredClone({ baseline: f.baseline, n: f.n }).baseline).toEqual(b);
+    expect(structuredClone(f, { transfer: [] }).baseline).toEqual(b);
+    f.baseline = { time: [], hazard: [] };
+    expect(f.baseline).toEqual({ time: [], hazard: [] });
+  });
+});

@@ -140,17 +140,27 @@ export async function fitCox(input) {
     block?.free();
   }
   fit.covariates = names;
-  // Baseline hazard as plain arrays (JSON-friendly); xbar_hazard arrives flat, row-major (K x p).
+  // The baseline hazard as plain arrays (JSON-friendly; xbar_hazard arrives flat, row-major, K x p),
+  // made when it is first read: a caller that never reads it (latefuse cox) does not wait for the
+  // ~200,000 numbers of a fit on 1e5 subjects. An ordinary enumerable property to every reader
+  // (JSON.stringify, spreading, structured cloning to the page all read it).
   const b = fit.baseline;
-  fit.baseline = {
-    time: plainArray(b.time),
-    stratum: plainArray(b.stratum),
-    hazard: plainArray(b.hazard),
-    var_hazard: plainArray(b.var_hazard),
-    xbar_hazard: b.xbar_hazard.length === 0 ? [] : plainRows(b.xbar_hazard, b.time.length, names.length),
-    n_risk: plainArray(b.n_risk),
-    n_event: plainArray(b.n_event),
-  };
+  /** @type {any} */
+  let baseline;
+  Object.defineProperty(fit, 'baseline', {
+    enumerable: true,
+    configurable: true,
+    get: () => (baseline ??= {
+      time: plainArray(b.time),
+      stratum: plainArray(b.stratum),
+      hazard: plainArray(b.hazard),
+      var_hazard: plainArray(b.var_hazard),
+      xbar_hazard: b.xbar_hazard.length === 0 ? [] : plainRows(b.xbar_hazard, b.time.length, names.length),
+      n_risk: plainArray(b.n_risk),
+      n_event: plainArray(b.n_event),
+    }),
+    set: (value) => { baseline = value; },
+  });
   return fit;
 }
 
