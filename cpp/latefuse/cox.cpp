@@ -491,6 +491,23 @@ void gramWeights(const TimeGroup* groups, const EventFactors* factors, size_t lo
   *cumA = A;
 }
 
+// The baseline hazard an evaluation captures, kept as the pass wrote it until the fit knows which
+// evaluation it keeps (a Newton iteration captures one before it knows whether it has converged):
+// each event time's xbar row unscaled (alpha S1 - beta T1), contiguous, so that the pass writes it
+// in one stream; finish() divides by the scale into CoxBaseline's columns, once.
+struct BaselineCapture {
+  CoxBaseline base;  // all but xbarHazard
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> xbarRaw;  // event times x p
+
+  CoxBaseline finish(const Eigen::VectorXd& scale) && {
+    base.xbarHazard.resize(xbarRaw.rows(), xbarRaw.cols());
+    // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
+    for (Eigen::Index j = 0; j < xbarRaw.cols(); ++j)
+      for (Eigen::Index row = 0; row < xbarRaw.rows(); ++row) base.xbarHazard(row, j) = xbarRaw(row, j) / scale(j);
+    return std::move(base);
+  }
+};
+
 // Everything built from a group's sums (evaluate), for the groups [hi - 1 .. lo] with deaths, in
 // that order: the score u -= a S1 - b T1; the rows of Z, the rank-one parts [S1 T1] M [S1 T1]' of the
 // information with M = [[alpha, -beta], [-beta, gamma]] (PSD), from M's 2x2 Cholesky factor; and
@@ -505,11 +522,10 @@ struct GroupTerms {
   double* z = nullptr;  // zRows x p, column-major (null: no information matrix)
   Eigen::Index zRows = 0;
   Eigen::Index* zCount = nullptr;
-  CoxBaseline* baseline = nullptr;  // null: not asked for
+  BaselineCapture* baseline = nullptr;  // null: not asked for
   const Eigen::Index* baseRow = nullptr;
   const double* time = nullptr;
   const int* stratumLabel = nullptr;
-  const double* scale = nullptr;
   const long* atRiskAt = nullptr;
 };
 
@@ -534,14 +550,15 @@ void groupTerms(GroupTerms* T, size_t lo, size_t hi) {
         ++zCount;
       }
     }
-    if (CoxBaseline* base = T->baseline) {
+    if (BaselineCapture* capture = T->baseline) {
+      CoxBaseline* base = &capture->base;
       const Eigen::Index row = T->baseRow[g];
       base->time(row) = T->time[G.begin];
       base->stratum(row) = T->stratumLabel[G.begin];
       base->hazard(row) = f.a;
       base->varHazard(row) = f.alpha;
-      // Back to original (centred, unscaled) units: x_scaled = (x - mean) * scale.
-      for (Eigen::Index j = 0; j < p; ++j) base->xbarHazard(row, j) = (f.alpha * s1[j] - f.beta * t1[j]) / T->scale[j];
+      double* xbar = capture->xbarRaw.row(row).data();
+      for (Eigen::Index j = 0; j < p; ++j) xbar[j] = f.alpha * s1[j] - f.beta * t1[j];
       base->nRisk(row) = static_cast<int>(T->atRiskAt[g]);
       base->nEvent(row) = G.deaths;
     }
@@ -569,7 +586,7 @@ struct Evaluation {
 // Log partial likelihood, score and information at beta (scaled units), in one backward pass plus
 // two Gram products: I = X' diag(g) X - Z'Z (docs/methods.md §1b), so the O(n p^2) work is dense algebra.
 Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, bool wantInfo,
-                    CoxBaseline* baseline = nullptr) {
+                    BaselineCapture* baseline = nullptr) {
   const Eigen::Index n = P.n, p = P.p;
   Evaluation E;
   E.u = P.deathSum;
@@ -585,13 +602,14 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   Eigen::Index zCount = 0;
   if (baseline) {
     const Eigen::Index m = static_cast<Eigen::Index>(P.deathGroups);
-    baseline->time.resize(m);
-    baseline->stratum.resize(m);
-    baseline->hazard.resize(m);
-    baseline->varHazard.resize(m);
-    baseline->xbarHazard.resize(m, p);
-    baseline->nRisk.resize(m);
-    baseline->nEvent.resize(m);
+    CoxBaseline& base = baseline->base;
+    base.time.resize(m);
+    base.stratum.resize(m);
+    base.hazard.resize(m);
+    base.varHazard.resize(m);
+    baseline->xbarRaw.resize(m, p);
+    base.nRisk.resize(m);
+    base.nEvent.resize(m);
   }
   // Baseline rows are written in ascending order; count them per stratum first.
   std::vector<Eigen::Index> baseRow(nGroups, -1);
@@ -634,7 +652,6 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
     T.baseRow = baseRow.data();
     T.time = P.time.data();
     T.stratumLabel = P.stratumLabel.data();
-    T.scale = P.scale.data();
     T.atRiskAt = atRiskAt.data();
   }
   auto* const terms = outOfLine(&groupTerms);
@@ -884,7 +901,9 @@ CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const C
   {
     const Prepared P = prepare(data, Eigen::MatrixXd(fit.linearPredictor), options.timefix, false);
     fit.loglikInit = evaluate(P, Eigen::VectorXd::Zero(1), options.ties, false).loglik;
-    fit.loglik = evaluate(P, Eigen::VectorXd::Ones(1), options.ties, false, &fit.baseline).loglik;
+    BaselineCapture capture;
+    fit.loglik = evaluate(P, Eigen::VectorXd::Ones(1), options.ties, false, &capture).loglik;
+    fit.baseline = std::move(capture).finish(P.scale);
     fit.baseline.xbarHazard.resize(fit.baseline.time.size(), 0);
   }
   // The score and Wald statistics are invariant under the rotation (u'I^-1 u and beta'V^-1 beta
@@ -994,9 +1013,9 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   fit.converged = options.maxIter == 0;
   int iter = 0;
   for (iter = 1; iter <= options.maxIter; ++iter) {
-    // The baseline hazard is captured on every iteration (O(K p), cheap) so that the converged
-    // iteration's evaluation serves for it and no extra pass is needed.
-    CoxBaseline candidate;
+    // The baseline hazard is captured on every iteration (O(K p), cheap: finished only for the one
+    // kept) so that the converged iteration's evaluation serves for it and no extra pass is needed.
+    BaselineCapture candidate;
     Evaluation N = evaluate(P, newBeta, options.ties, true, &candidate);
     const double pl = N.loglik - penaltyAt(newBeta);
     const bool finite = N.finite && std::isfinite(pl);
@@ -1006,7 +1025,7 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
       last = N;
       best = pl;
       fit.converged = true;
-      fit.baseline = std::move(candidate);
+      fit.baseline = std::move(candidate).finish(P.scale);
       if (halving) fit.warnings.push_back("convergence reached during step-halving");
       break;
     }
@@ -1027,7 +1046,9 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   fit.iterations = std::min(iter, options.maxIter);
   if (!fit.converged) {
     // Ran out of iterations: report the last good coefficients, recomputed there.
-    last = evaluate(P, beta, options.ties, true, &fit.baseline);
+    BaselineCapture capture;
+    last = evaluate(P, beta, options.ties, true, &capture);
+    fit.baseline = std::move(capture).finish(P.scale);
     penalise(last, beta);
     fit.warnings.push_back("Ran out of iterations (" + std::to_string(options.maxIter) +
                            ") and did not converge; raise max iterations or check for separation");
@@ -1121,7 +1142,11 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   for (Eigen::Index k0 = 0; k0 < n; k0 += kKernelRows)
     scatter(lpSorted.data(), P.order.data(), k0, std::min(n, k0 + kKernelRows), fit.linearPredictor.data());
   attachConcordance(data, fit, options.timefix ? &P : nullptr);
-  if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluate(P, beta, options.ties, false, &fit.baseline);
+  if (fit.baseline.time.size() == 0 && P.deathGroups > 0) {
+    BaselineCapture capture;
+    evaluate(P, beta, options.ties, false, &capture);
+    fit.baseline = std::move(capture).finish(P.scale);
+  }
   return fit;
 }
 
@@ -1131,9 +1156,10 @@ CoxBaseline coxBaselineFrom(const SurvivalData& data, const Eigen::MatrixXd& x, 
                             const Eigen::VectorXd& scale, const Eigen::VectorXd& scaledCoef, Ties ties, bool timefix) {
   const std::pair<Eigen::VectorXd, Eigen::VectorXd> given(means, scale);
   const Prepared P = prepare(data, x, timefix, true, &given);
-  CoxBaseline baseline;
-  if (P.deathGroups > 0) evaluate(P, scaledCoef, ties, false, &baseline);
-  return baseline;
+  if (P.deathGroups == 0) return CoxBaseline{};
+  BaselineCapture capture;
+  evaluate(P, scaledCoef, ties, false, &capture);
+  return std::move(capture).finish(P.scale);
 }
 
 namespace {
