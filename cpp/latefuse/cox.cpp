@@ -496,7 +496,7 @@ void gramWeights(const TimeGroup* groups, const EventFactors* factors, size_t lo
 // each event time's xbar row unscaled (alpha S1 - beta T1), contiguous, so that the pass writes it
 // in one stream; finish() divides by the scale into CoxBaseline's columns, once.
 struct BaselineCapture {
-  CoxBaseline base;  // all but xbarHazard
+  CoxBaseline base;                                                                // all but xbarHazard
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> xbarRaw;  // event times x p
 
   CoxBaseline finish(const Eigen::VectorXd& scale) && {
