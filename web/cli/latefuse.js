@@ -6,10 +6,7 @@ import { commands } from './commands/index.js';
 import { parseOptions, helpText, UsageError, errorReport } from './options.js';
 import { statSync } from 'node:fs';
 import { reserveMemory, memoryForInput } from '../lib/module.js';
-import { warmUp } from '../lib/warm_up.js';
-
-// Inputs from this size on (all files the options name) are worth a warm-up fit (~10-20 ms) first.
-const WARM_UP_MIN_BYTES = 1 << 20;
+import { warmUp, WARM_UP_MIN_BYTES } from '../lib/warm_up.js';
 
 const VERSION = '0.1.0';
 

@@ -10,15 +10,27 @@ import { fitCox } from './cox.js';
 export const WARM_UP_ROWS = 2000;
 export const WARM_UP_COLUMNS = 20;
 
+/** Inputs from this size on (bytes, all files together) are worth a warm-up (~15 ms) before they are read. */
+export const WARM_UP_MIN_BYTES = 1 << 20;
+
+/** @type {Promise<void>|null} */
+let warmed = null;
+
 /**
- * Fit a Cox model (with its concordance) to a small made-up cohort and throw the fit away. The
+ * Once per module (later calls return the first call's promise): fit a Cox model (with its
+ * concordance) to a small made-up cohort and throw the fit away. The
  * cohort is arithmetic (no random step): covariate j of subject i is ((i (2j + 3) + 7j) mod 101) / 50 - 1,
  * time 1 + (37 i mod 1999), an event for 7 subjects in 10. Nearly every time is distinct, as in a
  * large cohort, so that the loops over event times run long enough to be optimised too (with 97
  * distinct times instead, the first large fit took ~4 ms longer).
  * @returns {Promise<void>}
  */
-export async function warmUp() {
+export function warmUp() {
+  warmed ??= warmUpFit();
+  return warmed;
+}
+
+async function warmUpFit() {
   const n = WARM_UP_ROWS;
   const time = new Float64Array(n);
   const event = new Float64Array(n);
