@@ -590,10 +590,12 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   const Eigen::Index n = P.n, p = P.p;
   Evaluation E;
   E.u = P.deathSum;
-  Eigen::VectorXd eta = linearPredictorSorted(P, beta);
+  // eta = xc beta and r = w exp(eta), computed chunk by chunk just before the backward pass reads the
+  // same rows (below), so that the pass finds them in cache.
+  Eigen::VectorXd eta = Eigen::VectorXd::Zero(n);
   Eigen::VectorXd r(n);
+  auto* const lpKernel = outOfLine(&linearPredictorColumns);
   auto* const risk = outOfLine(&riskWeights);
-  for (Eigen::Index i0 = 0; i0 < n; i0 += kKernelRows) risk(eta.data(), P.w.data(), i0, std::min(n, i0 + kKernelRows), r.data());
   const size_t nGroups = P.groups.size();
   std::vector<EventFactors> factors(nGroups);
   std::vector<long> atRiskAt(nGroups);
@@ -665,6 +667,15 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
         --lo;
         rows += P.groups[lo].end - P.groups[lo].begin;
       }
+      const Eigen::Index rowLo = static_cast<Eigen::Index>(P.groups[lo].begin);
+      const Eigen::Index rowHi = static_cast<Eigen::Index>(P.groups[hi - 1].end);
+      for (Eigen::Index j = 0; j < p; j += 4) {
+        const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
+        const double* cols[4];
+        for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+        lpKernel(cols, beta.data() + j, count, rowLo, rowHi, eta.data());
+      }
+      risk(eta.data(), P.w.data(), rowLo, rowHi, r.data());
       if (s1Table.cols() < static_cast<Eigen::Index>(hi - lo)) {
         s1Table.resize(p, static_cast<Eigen::Index>(std::max(hi - lo, kChunk)));
         t1Table.resize(p, s1Table.cols());
