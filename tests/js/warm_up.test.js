@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitCox } from '../../web/lib/index.js';
+import { fitCox, concordance } from '../../web/lib/index.js';
 import { warmUp } from '../../web/lib/warm_up.js';
 import { latefuse } from './helpers.js';
 
@@ -27,7 +27,7 @@ describe('warmUp', () => {
     expect(json(await fitCox(input))).toBe(before);
   });
 
-  it('runs before a 1 MB input in the command, whose fit is the in-process fit of the same numbers', async () => {
+  it('runs before a 1 MB input in the commands, whose results are the in-process ones on the same numbers', async () => {
     const n = 12000;
     const p = 10;
     let s = 11;
@@ -59,5 +59,12 @@ describe('warmUp', () => {
     expect(r.json.loglik).toEqual([fit.loglik_init, fit.loglik]);
     expect(r.json.concordance.c).toBe(fit.concordance.c);
     expect(r.json.iterations).toBe(fit.iterations);
+
+    // latefuse concordance warms up too: its counts are those of the in-process call.
+    const c = latefuse(['concordance', '--data', file, '--time', 'time', '--event', 'event', '--score', 'x3']);
+    expect(c.code, c.stderr).toBe(0);
+    const ref = await concordance({ time, event, score: cols[2] });
+    expect(ref.comparable).toBeGreaterThan(1e7); // ~12,000 patients: tens of millions of pairs
+    for (const k of ['c', 'concordant', 'discordant', 'tied_score', 'tied_time', 'tied_time_score', 'comparable']) expect(c.json[k], k).toBe(ref[k]);
   });
 });
