@@ -89,11 +89,15 @@ void radixSortDigits(std::vector<uint64_t>& keys, std::vector<Eigen::Index>& ind
   }
 }
 
-// Either digit width gives the same order (a stable sort's order is unique); 11-bit digits pay from
-// ~16,000 keys on.
+// Either digit width gives the same order (a stable sort's order is unique). The two cost about the
+// same at ~2,000 keys (the 2,048 buckets per digit to clear and sum weigh as much as the two extra
+// passes); below, bytes. web/lib/warm_up.js fits 2,000 subjects so that its sorts run the kernels a
+// large fit's sorts use.
+constexpr size_t kWideDigitsFrom = 2000;
+
 template <int Bits>
 void radixSort(std::vector<uint64_t>& keys, std::vector<Eigen::Index>& index) {
-  if (keys.size() >= 16384) radixSortDigits<11, Bits>(keys, index);
+  if (keys.size() >= kWideDigitsFrom) radixSortDigits<11, Bits>(keys, index);
   else radixSortDigits<8, Bits>(keys, index);
 }
 

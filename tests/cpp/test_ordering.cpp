@@ -46,15 +46,15 @@ std::vector<Eigen::Index> reference(const std::vector<double>& keys, const std::
 }
 
 TEST(StableOrder, EqualsStableSortBelowAndAboveTheDigitSwitch) {
-  for (const Eigen::Index n : {Eigen::Index{1}, Eigen::Index{7}, Eigen::Index{1000}, Eigen::Index{16383},
-                               Eigen::Index{16384}, Eigen::Index{50000}}) {
+  for (const Eigen::Index n : {Eigen::Index{1}, Eigen::Index{7}, Eigen::Index{1000}, Eigen::Index{1999},
+                               Eigen::Index{2000}, Eigen::Index{50000}}) {
     const std::vector<double> keys = keysOf(n, 11 + static_cast<uint64_t>(n));
     EXPECT_EQ(stableOrder(keys.data(), n), reference(keys, nullptr)) << "n = " << n;
   }
 }
 
 TEST(StableOrder, WithGroupsEqualsStableSortByGroupThenKey) {
-  for (const Eigen::Index n : {Eigen::Index{500}, Eigen::Index{20000}}) {
+  for (const Eigen::Index n : {Eigen::Index{500}, Eigen::Index{2000}, Eigen::Index{20000}}) {
     const std::vector<double> keys = keysOf(n, 5);
     std::vector<int> groups(static_cast<size_t>(n));
     for (size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<int>((i * 7919) % 5) - 2;  // negative labels too
