@@ -50,14 +50,21 @@ struct Prepared {
 // all covariates would.
 constexpr Eigen::Index kKernelRows = 4096;
 
+// The columns first .. first + count - 1 of xc into cols[0..count), count = min(4, columns left);
+// returns count. The kernels over the covariates take them four at a time.
+Eigen::Index columnQuad(const Eigen::MatrixXd& xc, Eigen::Index first, const double* cols[4]) {
+  const Eigen::Index count = std::min<Eigen::Index>(4, xc.cols() - first);
+  for (Eigen::Index a = 0; a < count; ++a) cols[a] = xc.col(first + a).data();
+  return count;
+}
+
 // Calls kernel(cols, first, count, rowBegin, rowEnd) for the covariate columns of xc four at a time
-// (cols[0..count) = columns first .. first + count - 1) and every block of kKernelRows subjects.
+// (columnQuad) and every block of kKernelRows subjects.
 template <typename Kernel>
 void forColumnQuads(const Eigen::MatrixXd& xc, Kernel&& kernel) {
   for (Eigen::Index j = 0; j < xc.cols(); j += 4) {
-    const Eigen::Index count = std::min<Eigen::Index>(4, xc.cols() - j);
     const double* cols[4];
-    for (Eigen::Index a = 0; a < count; ++a) cols[a] = xc.col(j + a).data();
+    const Eigen::Index count = columnQuad(xc, j, cols);
     for (Eigen::Index k0 = 0; k0 < xc.rows(); k0 += kKernelRows) kernel(cols, j, count, k0, std::min(xc.rows(), k0 + kKernelRows));
   }
 }
@@ -670,9 +677,8 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
       const Eigen::Index rowLo = static_cast<Eigen::Index>(P.groups[lo].begin);
       const Eigen::Index rowHi = static_cast<Eigen::Index>(P.groups[hi - 1].end);
       for (Eigen::Index j = 0; j < p; j += 4) {
-        const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
         const double* cols[4];
-        for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+        const Eigen::Index count = columnQuad(P.xc, j, cols);
         lpKernel(cols, beta.data() + j, count, rowLo, rowHi, eta.data());
       }
       risk(eta.data(), P.w.data(), rowLo, rowHi, r.data());
@@ -681,9 +687,8 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
         t1Table.resize(p, s1Table.cols());
       }
       for (Eigen::Index j = 0; j < p; j += 4) {
-        const Eigen::Index count = std::min<Eigen::Index>(4, p - j);
         const double* cols[4];
-        for (Eigen::Index a = 0; a < count; ++a) cols[a] = P.xc.col(j + a).data();
+        const Eigen::Index count = columnQuad(P.xc, j, cols);
         backward(cols, count, r.data(), P.delta.data(), P.groups.data(), lo, hi, j, p, state.data() + j,
                  s1Table.data(), t1Table.data());
       }
@@ -711,6 +716,15 @@ Evaluation evaluate(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, b
   E.imat -= zz;
   E.imat = E.imat.selfadjointView<Eigen::Lower>();
   E.finite = E.finite && E.imat.allFinite();
+  return E;
+}
+
+// evaluate at beta with the baseline hazard there, finished into `baseline`.
+Evaluation evaluateWithBaseline(const Prepared& P, const Eigen::VectorXd& beta, Ties ties, bool wantInfo,
+                                CoxBaseline& baseline) {
+  BaselineCapture capture;
+  Evaluation E = evaluate(P, beta, ties, wantInfo, &capture);
+  baseline = std::move(capture).finish(P.scale);
   return E;
 }
 
@@ -912,9 +926,7 @@ CoxFit fitCoxRotated(const SurvivalData& data, const Eigen::MatrixXd& x, const C
   {
     const Prepared P = prepare(data, Eigen::MatrixXd(fit.linearPredictor), options.timefix, false);
     fit.loglikInit = evaluate(P, Eigen::VectorXd::Zero(1), options.ties, false).loglik;
-    BaselineCapture capture;
-    fit.loglik = evaluate(P, Eigen::VectorXd::Ones(1), options.ties, false, &capture).loglik;
-    fit.baseline = std::move(capture).finish(P.scale);
+    fit.loglik = evaluateWithBaseline(P, Eigen::VectorXd::Ones(1), options.ties, false, fit.baseline).loglik;
     fit.baseline.xbarHazard.resize(fit.baseline.time.size(), 0);
   }
   // The score and Wald statistics are invariant under the rotation (u'I^-1 u and beta'V^-1 beta
@@ -1057,9 +1069,7 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   fit.iterations = std::min(iter, options.maxIter);
   if (!fit.converged) {
     // Ran out of iterations: report the last good coefficients, recomputed there.
-    BaselineCapture capture;
-    last = evaluate(P, beta, options.ties, true, &capture);
-    fit.baseline = std::move(capture).finish(P.scale);
+    last = evaluateWithBaseline(P, beta, options.ties, true, fit.baseline);
     penalise(last, beta);
     fit.warnings.push_back("Ran out of iterations (" + std::to_string(options.maxIter) +
                            ") and did not converge; raise max iterations or check for separation");
@@ -1153,11 +1163,7 @@ CoxFit fitCoxUnguarded(const SurvivalData& data, const Eigen::MatrixXd& x, const
   for (Eigen::Index k0 = 0; k0 < n; k0 += kKernelRows)
     scatter(lpSorted.data(), P.order.data(), k0, std::min(n, k0 + kKernelRows), fit.linearPredictor.data());
   attachConcordance(data, fit, options.timefix ? &P : nullptr);
-  if (fit.baseline.time.size() == 0 && P.deathGroups > 0) {
-    BaselineCapture capture;
-    evaluate(P, beta, options.ties, false, &capture);
-    fit.baseline = std::move(capture).finish(P.scale);
-  }
+  if (fit.baseline.time.size() == 0 && P.deathGroups > 0) evaluateWithBaseline(P, beta, options.ties, false, fit.baseline);
   return fit;
 }
 
@@ -1167,10 +1173,9 @@ CoxBaseline coxBaselineFrom(const SurvivalData& data, const Eigen::MatrixXd& x, 
                             const Eigen::VectorXd& scale, const Eigen::VectorXd& scaledCoef, Ties ties, bool timefix) {
   const std::pair<Eigen::VectorXd, Eigen::VectorXd> given(means, scale);
   const Prepared P = prepare(data, x, timefix, true, &given);
-  if (P.deathGroups == 0) return CoxBaseline{};
-  BaselineCapture capture;
-  evaluate(P, scaledCoef, ties, false, &capture);
-  return std::move(capture).finish(P.scale);
+  CoxBaseline baseline;
+  if (P.deathGroups > 0) evaluateWithBaseline(P, scaledCoef, ties, false, baseline);
+  return baseline;
 }
 
 namespace {
