@@ -5,8 +5,8 @@
 import { serve, transfer } from './protocol.js';
 import { readTable, summarizeTable } from './worker-read.js';
 import { Dataset } from './worker-join.js';
-import { loadModule, reserveMemory, memoryForInput, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
-import { warmUp, WARM_UP_MIN_BYTES } from '../lib/warm_up.js';
+import { loadModule, coreVersion, fitCox, encodeCategorical, completeRows, checkTimes, InputError, ModelError } from '../lib/index.js';
+import { readyForInput } from '../lib/warm_up.js';
 import { evaluateRiskScore } from './worker-evaluate.js';
 import { simulateRequest, fusionRequest, learnRequest, fuseDataRequest } from './worker-fusion.js';
 import { scoreModelInfoRequest, scoreOneRequest, scoreInspectRequest, scoreBatchRequest } from './worker-score.js';
@@ -29,10 +29,8 @@ async function parse({ key, name, file, text, decimal }, ctx) {
   const bytes = file?.size ?? text?.length ?? 0;
   let others = 0;
   for (const [k, b] of inputSizes) if (k !== key) others += b;
-  await reserveMemory(memoryForInput(others + bytes));
-  // Before a large file, a small fit (once; web/lib/warm_up.js): V8 optimises the fits' loops while
-  // the file is read, so that the first fit on it does not run them as baseline code.
-  if (others + bytes >= WARM_UP_MIN_BYTES) await warmUp().catch(() => {});
+  // The core's memory set aside and, before a large file, the core warmed up (web/lib/warm_up.js).
+  await readyForInput(others + bytes);
   const table = await readTable({ name, file, text, decimal }, ctx);
   await ctx.checkpoint();
   tables.set(key, table);

@@ -5,8 +5,7 @@
 import { commands } from './commands/index.js';
 import { parseOptions, helpText, UsageError, errorReport } from './options.js';
 import { statSync } from 'node:fs';
-import { reserveMemory, memoryForInput } from '../lib/module.js';
-import { warmUp, WARM_UP_MIN_BYTES } from '../lib/warm_up.js';
+import { readyForInput } from '../lib/warm_up.js';
 
 const VERSION = '0.1.0';
 
@@ -43,15 +42,10 @@ async function main(argv) {
     return 0;
   }
   const options = parseOptions(rest, command.options, command.name);
-  // Load the WebAssembly core and set its memory aside for the input before reading it, as the page
-  // does in its worker (web/lib/module.js says why: a first fit otherwise shares the machine with a
-  // garbage collection of the parsed table). A failure is reported by the command's own call, which
-  // loads the core again.
-  const bytes = inputBytes(options);
-  await reserveMemory(memoryForInput(bytes)).catch(() => {});
-  // For a large input, a small fit first (web/lib/warm_up.js): V8 then compiles the fit's loops on
-  // the other core while the input is read, instead of the large fit running them as baseline code.
-  if (command.warmUp && bytes >= WARM_UP_MIN_BYTES) await warmUp().catch(() => {});
+  // Load the WebAssembly core, set its memory aside for the input and, for a command that fits, warm
+  // it up, all before reading the input, as the page does in its worker (web/lib/module.js and
+  // warm_up.js say why). A failure is reported by the command's own call, which loads the core again.
+  await readyForInput(inputBytes(options), { warm: Boolean(command.warmUp) }).catch(() => {});
   const result = await command.run(options);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;

@@ -33,22 +33,21 @@ export class CovariateBlock {
     this.index = new Map(names.map((n, j) => [n, j]));
   }
 
+  /** The block's number in the core, while it is neither fitted nor freed. */
+  get id() {
+    if (this.#id === null) throw new InputError('this covariate block was fitted or freed already; make a new one per fit');
+    return this.#id;
+  }
+
   /** @param {string} name @returns {Float64Array} */
   column(name) {
     const j = this.index.get(name);
     if (j === undefined) throw new InputError(`the covariate block has no column "${name}" (its columns: ${this.names.join(', ')})`);
-    if (this.#id === null) throw new InputError('this covariate block was fitted or freed already; make a new one per fit');
-    return callCore(() => this.#module.covariateColumn(this.#id, j));
+    const id = this.id;
+    return callCore(() => this.#module.covariateColumn(id, j));
   }
 
-  /** The block's id for the core, once: the fit takes the block. */
-  take() {
-    if (this.#id === null) throw new InputError('this covariate block was fitted or freed already; make a new one per fit');
-    const id = this.#id;
-    this.#id = null;
-    return id;
-  }
-
+  /** Drops the block (nothing happens in the core if a fit has taken it already). */
   free() {
     if (this.#id !== null) this.#module.freeCovariateBlock(this.#id);
     this.#id = null;
@@ -79,7 +78,7 @@ function covariateRequest(input) {
     names,
   };
   if (input.weights) request.weights = toF64(input.weights, 'weights');
-  if (block) request.covariateBlock = block.take();
+  if (block) request.covariateBlock = block.id;
   return { request, names };
 }
 
@@ -124,19 +123,18 @@ function plainRows(flat, rows, cols) {
  */
 export async function fitCox(input) {
   const m = await loadModule();
-  // A covariate block serves this fit whatever happens: one the core did not take (an input error
-  // before it got to the covariates) is dropped.
+  // A covariate block serves this fit whatever happens: afterwards it is gone (taken by the core, or
+  // dropped here if an input error came first).
   const block = input.covariates instanceof CovariateBlock ? input.covariates : null;
-  let request;
   let names;
   let fit;
   try {
+    let request;
     ({ request, names } = covariateRequest(input));
     if (input.strata) request.strata = Int32Array.from(input.strata);
     if (input.survivalTimes) request.survivalTimes = toF64(input.survivalTimes, 'survivalTimes');
     fit = callCore(() => m.fitCox(request));
   } finally {
-    if (request?.covariateBlock !== undefined) m.freeCovariateBlock(request.covariateBlock);
     block?.free();
   }
   fit.covariates = names;

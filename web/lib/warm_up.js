@@ -5,6 +5,7 @@
 // input is read, lets that compilation happen on the other core while the caller reads its file:
 // docs/benchmark.md has the figures (the fit's time and the whole command's).
 import { fitCox } from './cox.js';
+import { reserveMemory, memoryForInput } from './module.js';
 
 /**
  * The made-up cohort's size: enough for V8 to decide to optimise the fit's loops, and (at 2,000 or
@@ -14,7 +15,7 @@ export const WARM_UP_ROWS = 2000;
 export const WARM_UP_COLUMNS = 20;
 
 /** Inputs from this size on (bytes, all files together) are worth a warm-up (~15 ms) before they are read. */
-export const WARM_UP_MIN_BYTES = 1 << 20;
+const WARM_UP_MIN_BYTES = 1 << 20;
 
 /** @type {Promise<void>|null} */
 let warmed = null;
@@ -31,6 +32,17 @@ let warmed = null;
 export function warmUp() {
   warmed ??= warmUpFit();
   return warmed;
+}
+
+/**
+ * The core made ready for inputs of `bytes` bytes (all files together) before they are read: its
+ * memory set aside (module.js), and, from WARM_UP_MIN_BYTES on and unless `warm` is false, warmed
+ * up. A failed warm-up is ignored (the fit that follows reports any real problem).
+ * @param {number} bytes @param {{warm?: boolean}} [options]
+ */
+export async function readyForInput(bytes, { warm = true } = {}) {
+  await reserveMemory(memoryForInput(bytes));
+  if (warm && bytes >= WARM_UP_MIN_BYTES) await warmUp().catch(() => {});
 }
 
 async function warmUpFit() {
